@@ -1,0 +1,79 @@
+"""The letter record: the one plain-data shape every stage after parsing shares.
+
+A record is a JSON-ready dict (records are cached, sent between processes and
+served by the API as they are). Keys:
+
+    id                    stable letter id: the case number, or 'H' + 16 hex of the content hash
+    case_number           'CM16-0213037' or None (older layouts have no header table)
+    date_assigned, date_of_injury, decision_date, ur_denial_date, application_received
+                          ISO dates 'YYYY-MM-DD' or None
+    priority              'Standard' / 'Expedited' / None
+    license_states        ['California', ...]
+    specialties           ['Family Practice', ...]
+    patient_age           int or None
+    patient_gender        'male' / 'female' / None
+    summary               the clinical case summary text
+    items                 list of disputed items, each:
+        item                               the whole item heading (before the decision)
+        decision                           'Upheld' / 'Overturned' / None
+        eligible_portion                   the 'remaining IMR eligible portion' of a modified request, or None
+        claims_administrator_guideline     text or None
+        maximus_guideline                  text or None
+        rationale                          the full decision rationale
+    outcome               'Upheld' / 'Overturned' / 'Partially overturned' / None
+    pages                 page count (PDF) or None
+    source                the input path
+    format                'pdf' / 'html' / 'txt'
+    layout                which layout was recognised (see indexer.parse.layouts)
+    partial               True when the layout was unknown and only some fields were found
+    synthetic             True for letters made by `imr synth`
+    content_hash          sha256 hex of the source file's bytes
+    parser_version        PARSER_VERSION when parsed
+    warnings              list of one-line strings
+"""
+from __future__ import annotations
+
+from typing import Any
+
+# Bump when parsing changes: cached records of an older version are re-parsed.
+PARSER_VERSION = "1"
+
+Record = dict[str, Any]
+
+HEADER_FIELDS = (
+    "case_number", "date_assigned", "date_of_injury", "decision_date",
+    "ur_denial_date", "application_received", "priority",
+)
+ITEM_FIELDS = (
+    "item", "decision", "eligible_portion", "claims_administrator_guideline",
+    "maximus_guideline", "rationale",
+)
+
+
+def overall_outcome(items: list[dict]) -> str | None:
+    """The letter's outcome derived from its items' decisions."""
+    decisions = {i.get("decision") for i in items} - {None}
+    if not decisions:
+        return None
+    if decisions == {"Upheld"}:
+        return "Upheld"
+    if decisions == {"Overturned"}:
+        return "Overturned"
+    return "Partially overturned"
+
+
+def letter_id(case_number: str | None, content_hash: str) -> str:
+    """The id linking one letter's items: its case number, else a hash-based id."""
+    return case_number or "H" + content_hash[:16]
+
+
+def empty_record() -> Record:
+    """A record with every key present and nothing found yet."""
+    return {
+        "id": None, **{k: None for k in HEADER_FIELDS},
+        "license_states": [], "specialties": [], "patient_age": None,
+        "patient_gender": None, "summary": "", "items": [], "outcome": None,
+        "pages": None, "source": None, "format": None, "layout": None,
+        "partial": False, "synthetic": False, "content_hash": None,
+        "parser_version": PARSER_VERSION, "warnings": [],
+    }

@@ -1,0 +1,112 @@
+"""The search request and result objects: the HTML page, JSON API, CLI and
+exports all render the same `SearchResult` (plain data, no Whoosh objects)."""
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+
+
+@dataclass
+class SearchRequest:
+    """What the user asked for, already validated (see indexer.query.parse_request)."""
+
+    q: str = ""
+    filters: dict[str, list[str]] = field(default_factory=dict)   # facet -> values (OR within, AND across)
+    sort: str = "relevance"          # 'relevance' | 'newest' | 'oldest'
+    page: int = 1
+    per_page: int = 20
+    literal: bool = False            # True: do not turn words like 'upheld' into filters
+    decided_from: str | None = None  # ISO date bounds, inclusive
+    decided_to: str | None = None
+
+
+@dataclass
+class Chip:
+    """A word of the query understood as a filter, shown as a removable chip."""
+
+    facet: str        # e.g. 'decision'
+    value: str        # e.g. 'Upheld'
+    word: str         # the words of the query it came from, e.g. 'upheld'
+
+
+@dataclass
+class QueryInfo:
+    """How the query was understood."""
+
+    text: str                        # the free-text part actually searched
+    parsed: str                      # the Whoosh query, as a string
+    chips: list[Chip] = field(default_factory=list)
+    messages: list[str] = field(default_factory=list)   # e.g. 'unbalanced quote ignored'
+    open_case: str | None = None     # a case number typed as the whole query
+
+
+@dataclass
+class Snippet:
+    """A sentence-bounded passage; `html` is escaped text where only <mark> is markup."""
+
+    field: str        # 'rationale' | 'summary' | 'item'
+    html: str
+    text: str
+
+
+@dataclass
+class Hit:
+    doc_id: str
+    letter_id: str
+    item_no: int
+    case_number: str | None
+    item: str
+    item_html: str                   # escaped item with <mark>ed query terms
+    decision: str | None
+    decision_date: str | None
+    specialties: list[str]
+    states: list[str]
+    categories: list[str]
+    synthetic: bool
+    other_items: list[dict]          # [{'item_no', 'item', 'decision', 'doc_id'}]
+    snippets: list[Snippet]
+    score: float | None = None
+
+
+@dataclass
+class FacetValue:
+    value: str
+    count: int
+    overturned: int                  # how many of `count` were Overturned
+    selected: bool = False
+
+    @property
+    def overturn_rate(self) -> float:
+        return self.overturned / self.count if self.count else 0.0
+
+
+@dataclass
+class SearchResult:
+    request: SearchRequest
+    total: int
+    hits: list[Hit]
+    facets: dict[str, list[FacetValue]]
+    query: QueryInfo
+    snapshot: str = ""               # which published snapshot answered
+
+    @property
+    def pages(self) -> int:
+        return max(1, -(-self.total // self.request.per_page))
+
+    def to_dict(self) -> dict:
+        """The JSON API's shape."""
+        return {
+            "total": self.total,
+            "page": self.request.page,
+            "per_page": self.request.per_page,
+            "pages": self.pages,
+            "hits": [asdict(h) for h in self.hits],
+            "facets": {
+                name: [{"value": v.value, "count": v.count, "overturned": v.overturned,
+                        "overturn_rate": round(v.overturn_rate, 4), "selected": v.selected}
+                       for v in values]
+                for name, values in self.facets.items()
+            },
+            "query": asdict(self.query),
+            "request": asdict(self.request),
+            "snapshot": self.snapshot,
+        }

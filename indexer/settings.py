@@ -1,0 +1,42 @@
+"""One settings object with documented defaults; nothing is read at import time."""
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+
+def _default_jobs() -> int:
+    return os.cpu_count() or 1
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Everything configurable, with defaults a user can run with.
+
+    index_dir      where snapshots, the CURRENT pointer, the lock and the record cache live.
+    pdf_engine     'pdfium' (default, ~40x faster) or 'pdfplumber'; both give the same record.
+    jobs           worker processes for extract+parse (default: number of cores).
+    scheduler      'tcp://host:port' of a Dask scheduler to parse on a cluster instead.
+    max_file_bytes files larger than this are skipped as too large (a letter is ~100 KB).
+    max_pages      PDFs with more pages are skipped (letters have 1-20 pages).
+    keep_snapshots how many published snapshots to keep (current + rollback targets).
+    """
+
+    index_dir: Path = Path("index")
+    pdf_engine: str = "pdfium"
+    jobs: int = field(default_factory=_default_jobs)
+    scheduler: str | None = None
+    max_file_bytes: int = 25 * 1024 * 1024
+    max_pages: int = 200
+    keep_snapshots: int = 3
+    cache_dir: Path | None = None
+
+    @property
+    def record_cache(self) -> Path:
+        """Directory of cached letter records (default: INDEX_DIR/cache)."""
+        return Path(self.cache_dir) if self.cache_dir else Path(self.index_dir) / "cache"
+
+    def with_(self, **changes) -> "Settings":
+        """A copy with some fields changed (None values are ignored)."""
+        return replace(self, **{k: v for k, v in changes.items() if v is not None})
