@@ -1,0 +1,109 @@
+"""Treatment categories and guideline sources, checked on real letters' items."""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from indexer.categories import CATEGORIES, categorize, guideline_sources
+
+PROJECT = Path(__file__).resolve().parents[1]
+LETTERS = Path(__file__).resolve().parents[2] / "shared" / "letters"
+
+
+def _real_items() -> list[dict]:
+    files = sorted((LETTERS / "expected").glob("*.json")) or sorted(
+        (PROJECT / "tests" / "fixtures" / "expected").glob("*.json"))
+    return [item for f in files for item in json.loads(f.read_text())["items"]]
+
+
+@pytest.mark.parametrize("item, expected", [
+    ("Norco 10/325mg #60", ["Pharmaceuticals", "Pharmaceuticals: Opioids"]),
+    ("Tramadol (Ultram) 50mg #30", ["Pharmaceuticals", "Pharmaceuticals: Opioids"]),
+    ("Naproxen 500mg #60", ["Pharmaceuticals", "Pharmaceuticals: NSAIDs"]),
+    ("Retrospective Cyclobenzaprine 5mg tab #30 DOS: 11/14/16",
+     ["Pharmaceuticals", "Pharmaceuticals: Muscle relaxants"]),
+    ("Lyrica 75mg #60", ["Pharmaceuticals", "Pharmaceuticals: Anticonvulsants"]),
+    ("Nortriptyline HCL 25mg, #30", ["Pharmaceuticals", "Pharmaceuticals: Antidepressants"]),
+    ("Pantoprazole 20mg #30", ["Pharmaceuticals", "Pharmaceuticals: Proton pump inhibitors"]),
+    ("Ambien 10mg #30", ["Pharmaceuticals", "Pharmaceuticals: Sleep aids"]),
+    ("Lidocaine 5% patch #1", ["Pharmaceuticals", "Pharmaceuticals: Topical analgesics/compounds"]),
+    # A compounded cream is a topical whatever drugs it contains.
+    ("Flurbiprofen 10%, Cyclobenzaprine 3%, Gabapentin 6%, Lidocaine 5% cream",
+     ["Pharmaceuticals", "Pharmaceuticals: Topical analgesics/compounds"]),
+    ("Three months coverage of Viagra 50mg", ["Pharmaceuticals", "Pharmaceuticals: Other drugs"]),
+    ("Physical therapy 2 times a week for 6 weeks low back", ["Physical therapy"]),
+    ("Chiropractic physiotherapy 2 times a week for 4 weeks", ["Chiropractic"]),
+    ("Initial acupuncture, 1 to 2 times per week for 4 weeks", ["Acupuncture"]),
+    ("MRI of the lumbar spine without contrast", ["Diagnostic imaging"]),
+    ("X-ray of the right knee", ["Diagnostic imaging"]),
+    ("EMG/NCV bilateral upper extremity", ["Electrodiagnostics"]),
+    ("Right L5-S1 epidural steroid injection", ["Injections"]),
+    ("Right knee arthroscopy with evaluation of ACL, medical meniscectomy", ["Surgery"]),
+    ("Associated surgical service: Shoulder Brace", ["Surgery", "Durable medical equipment"]),
+    ("TENS unit", ["Durable medical equipment"]),
+    ("Standard wheelchair for a 3 month rental", ["Durable medical equipment"]),
+    ("Gym membership", ["Programs"]),
+    ("Functional restoration program, 160 hours", ["Programs"]),
+    ("Spine surgery evaluation for the lumbar", ["Evaluation and management"]),
+    ("Follow up office visit times 3", ["Evaluation and management"]),
+    ("Cognitive behavioral therapy, 6 sessions", ["Behavioral health"]),
+    ("Home health aide 4 hours a day", ["Home health"]),
+    ("Urine drug testing", ["Laboratory/testing"]),
+    ("Associated surgical service: Labs - PT/PTT", ["Surgery", "Laboratory/testing"]),
+    ("Transportation to/from all medical appointments", ["Other"]),
+    ("", ["Other"]),
+])
+def test_categorize_known_items(item: str, expected: list[str]) -> None:
+    assert categorize(item) == expected
+
+
+def test_modified_request_is_categorized_by_the_requested_service() -> None:
+    item = ("Norco 10/325mg #60 was the original request. Norco 10/325mg #25 was authorized by "
+            "the Claims Administrator. The remaining IMR eligible portion of the original request, "
+            "Norco 10/325mg #35 is")
+    assert categorize(item) == ["Pharmaceuticals", "Pharmaceuticals: Opioids"]
+
+
+def test_every_category_is_a_known_one() -> None:
+    for item in _real_items():
+        for cat in categorize(item["item"]):
+            assert cat.split(":")[0] in CATEGORIES
+
+
+def test_coverage_of_real_items_is_above_90_percent() -> None:
+    items = _real_items()
+    assert items, "no expected items found"
+    other = [i["item"] for i in items if categorize(i["item"]) == ["Other"]]
+    coverage = 1 - len(other) / len(items)
+    assert coverage > 0.90, f"{coverage:.1%} categorized; Other: {other[:20]}"
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("Decision based on MTUS Chronic Pain Medical Treatment 2016, Section(s): Physical medicine.",
+     ["MTUS"]),
+    ("The Expert Reviewer based their decision on recommendation(s) outside of the MTUS Guidelines. "
+     "Decision based on Non-MTUS Citation Official Disability Guidelines (ODG) Pain Chapter.", ["ODG"]),
+    ("The Expert Reviewer did not base their decision on the MTUS. Decision based on Non-MTUS "
+     "Citation Low back chapter, Gym memberships", ["Other"]),
+    ("Decision based on MTUS Low Back Complaints 2004. Decision based on Non-MTUS Citation "
+     "ACOEM Occupational Medicine Practice Guidelines, 3rd ed.", ["MTUS", "ACOEM"]),
+    ("Decision based on MTUS Forearm, Wrist, and Hand Complaints 2004. Decision based on Non-MTUS "
+     "Citation Green's Operative Hand Surgery, 6th ed", ["MTUS", "Other"]),
+    ("The Claims Administrator did not cite any medical evidence for its decision.", []),
+    ("", []),
+    (None, []),
+])
+def test_guideline_sources(text: str | None, expected: list[str]) -> None:
+    assert guideline_sources(text) == expected
+
+
+def test_guideline_sources_of_real_items_are_known_values() -> None:
+    seen = set()
+    for item in _real_items():
+        for key in ("maximus_guideline", "claims_administrator_guideline"):
+            sources = guideline_sources(item.get(key))
+            assert set(sources) <= {"MTUS", "ODG", "ACOEM", "Other"}
+            seen |= set(sources)
+    assert {"MTUS", "ODG"} <= seen
