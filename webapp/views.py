@@ -1,0 +1,92 @@
+"""Template helpers: links that change one piece of the query state, and text filters."""
+from __future__ import annotations
+
+import re
+from urllib.parse import urlencode
+
+from flask import Flask, request
+from werkzeug.datastructures import MultiDict
+
+from indexer.schema import FACETS
+from webapp import text
+
+# Parameters that carry the search state (everything else in the URL is dropped).
+STATE_PARAMS = ("q", "sort", "literal", "page", "per_page")
+PREFIX = "f."
+
+
+def state() -> MultiDict:
+    """The current request's search state as a MultiDict (unknown parameters dropped)."""
+    kept = MultiDict()
+    for key, value in request.args.items(multi=True):
+        if key in STATE_PARAMS or (key.startswith(PREFIX) and key[len(PREFIX):] in FACETS):
+            if value != "":
+                kept.add(key, value)
+    return kept
+
+
+def query_string(args: MultiDict) -> str:
+    """'?a=b&...' for a state ('' when empty)."""
+    encoded = urlencode(list(args.items(multi=True)))
+    return "?" + encoded if encoded else ""
+
+
+def with_state(keep_page: bool = False, **changes: object) -> str:
+    """The current state with some parameters set (None removes them); page resets."""
+    args = state()
+    if not keep_page:
+        args.pop("page", None)
+    for key, value in changes.items():
+        args.pop(key, None)
+        if value is not None:
+            args[key] = str(value)
+    return query_string(args)
+
+
+def toggle_filter(facet: str, value: str) -> str:
+    """The current state with one facet value added or removed."""
+    args, key = state(), PREFIX + facet
+    args.pop("page", None)
+    values = args.poplist(key)
+    values = [v for v in values if v != value] if value in values else values + [value]
+    for v in values:
+        args.add(key, v)
+    return query_string(args)
+
+
+def without_word(word: str) -> str:
+    """The current state with one understood word (a chip) taken out of the query."""
+    args = state()
+    args.pop("page", None)
+    q = args.get("q", "")
+    pattern = r"(?<![\w\"])%s(?![\w\"])" % re.escape(word)
+    q = re.sub(pattern, " ", q, count=1, flags=re.IGNORECASE)
+    if word in q:  # e.g. a quoted field query: take it out verbatim
+        q = q.replace(word, " ", 1)
+    args["q"] = " ".join(q.split())
+    if not args["q"]:
+        args.pop("q")
+    return query_string(args)
+
+
+def export_query() -> str:
+    """The state for exports and feeds: everything but paging."""
+    args = state()
+    args.pop("page", None)
+    return query_string(args)
+
+
+def percent(rate: float) -> str:
+    """'12%' for 0.12."""
+    return f"{round(rate * 100)}%"
+
+
+def register(app: Flask) -> None:
+    """Install the filters and globals the templates use."""
+    app.jinja_env.filters.update(clean=text.clean, marked=text.marked,
+                                 highlight=text.highlight, percent=percent)
+    app.jinja_env.globals.update(with_state=with_state, toggle_filter=toggle_filter,
+                                 without_word=without_word, export_query=export_query,
+                                 FACETS=FACETS, PREFIX=PREFIX)
+    app.jinja_env.trim_blocks = True
+    app.jinja_env.lstrip_blocks = True
