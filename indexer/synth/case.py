@@ -97,12 +97,12 @@ def _items(rng: random.Random, region: str, may_modify: bool) -> list[dict]:
         if any(i["item"] == item for i in items):
             continue
         decision = "Overturned" if rng.random() < v.OVERTURN_RATE else "Upheld"
-        items.append(_item(rng, cat, item, eligible, decision))
+        items.append(_item(rng, cat, item, eligible, decision, region))
         if cat == "surgery":
             for service in rng.sample(tx.SURGICAL_SERVICES, rng.randint(1, 2)):
                 if len(items) < 5:
                     items.append(_item(rng, "surgery", f"Associated surgical service: {service}",
-                                       None, decision))
+                                       None, decision, region))
     return items
 
 
@@ -140,16 +140,23 @@ def _modified(rng: random.Random, cat: str, region: str) -> tuple[str, str]:
     return heading, remaining
 
 
-def _guidelines(rng: random.Random, cat: str, section: str) -> tuple[str, str]:
+CHAPTERS = {"lumbar": "Low Back", "cervical": "Neck", "shoulder": "Shoulder", "knee": "Knee"}
+
+
+def _guidelines(rng: random.Random, cat: str, section: str, region: str) -> tuple[str, str]:
     spec = tx.CATEGORIES[cat]
-    mtus = rng.choice(spec["mtus"]).format(section=section)
+    # Cite the MTUS chapter of the injured body part when the category has one.
+    chapter = next((c for k, c in CHAPTERS.items() if k in region), None)
+    fitting = [m for m in spec["mtus"] if chapter and m.startswith(chapter)]
+    mtus = rng.choice(fitting or spec["mtus"]).format(section=section)
     odg = rng.choice(spec["odg"])
     ca = rng.choices([tx.CA_NO_EVIDENCE, tx.MTUS, tx.MTUS_ODG, tx.CA_OUTSIDE], [30, 45, 10, 15])[0]
     mx = rng.choices([tx.MX_NO_EVIDENCE, tx.MTUS, tx.MX_OUTSIDE], [15, 60, 25])[0]
     return ca.format(mtus=mtus, odg=odg), mx.format(mtus=mtus, odg=odg)
 
 
-def _item(rng: random.Random, cat: str, item: str, eligible: str | None, decision: str) -> dict:
+def _item(rng: random.Random, cat: str, item: str, eligible: str | None, decision: str,
+          region: str) -> dict:
     spec = tx.CATEGORIES[cat]
     # A medication's guideline section is its drug's; other templates ignore it.
     section = next((d[3] for d in tx.DRUGS if d[0] in item), tx.DRUGS[0][3])
@@ -164,7 +171,7 @@ def _item(rng: random.Random, cat: str, item: str, eligible: str | None, decisio
     verdict = "not medically necessary" if decision == "Upheld" else "medically necessary"
     sentences.append(f"Therefore, the request for {asked} is {verdict}.")
     rationale = " ".join(sentences)
-    ca, mx = _guidelines(rng, cat, section)
+    ca, mx = _guidelines(rng, cat, section, region)
     return {"item": item, "decision": decision, "eligible_portion": eligible, "category": cat,
             "claims_administrator_guideline": ca, "maximus_guideline": mx,
             "rationale": rationale, "rationale_start": rationale[:80],
@@ -199,7 +206,7 @@ def _summary(rng: random.Random, region: str, age: int, gender: str | None, date
            f"On {fmt['date']}, " + rng.choice(v.COMPLAINTS).format(**fmt)]
     out += [s.format(**fmt) for s in rng.sample(v.EXAM, rng.randint(2, 4))]
     fillers = rng.sample(v.FILLER, len(v.FILLER))
-    target = rng.randint(120, 300)
+    target = rng.randint(145, 320)
     while fillers and len(" ".join(out).split()) < target:
         out.append(fillers.pop().format(**fmt))
     plan = "; ".join((i["eligible_portion"] or i["item"]) for i in items if not i["eligible_portion"])
