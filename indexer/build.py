@@ -1,0 +1,106 @@
+"""Write one snapshot directory from letter records, then verify it before anyone may publish it.
+
+Files in a snapshot: the Whoosh index (one segment, so docnum == insertion
+order, which facets.npz relies on), letters.sqlite (the letter store: the
+whole record, summary included, per letter), facets.npz and schema_version.
+"""
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections import Counter
+from pathlib import Path
+
+from indexer.documents import Document, document_count, item_documents
+from indexer.errors import IndexDamaged
+from indexer.record import Record
+from indexer.schema import SCHEMA_VERSION, make_schema
+from indexer.snapshots import SCHEMA_FILE
+
+LETTER_STORE = "letters.sqlite"
+WRITER_LIMIT_MB = 256
+
+
+def write_whoosh(snapshot: Path, docs: list[Document]) -> None:
+    """All documents through ONE writer, committed as a single segment."""
+    from whoosh import index
+
+    ix = index.create_in(str(snapshot), make_schema())
+    # procs>1 writers have been seen to drop documents silently; one writer and
+    # the count check in `verify` guard against that.
+    writer = ix.writer(procs=1, limitmb=WRITER_LIMIT_MB)
+    try:
+        for doc in docs:
+            writer.add_document(**doc)
+    except BaseException:
+        writer.cancel()
+        raise
+    writer.commit(optimize=True)
+
+
+def write_letter_store(snapshot: Path, records: list[Record]) -> None:
+    """letters.sqlite: one row per letter with its whole record as JSON."""
+    con = sqlite3.connect(snapshot / LETTER_STORE)
+    try:
+        with con:
+            con.execute("CREATE TABLE letters (id TEXT PRIMARY KEY, case_number TEXT,"
+                        " content_hash TEXT, source TEXT, record JSON)")
+            con.execute("CREATE INDEX letters_case ON letters(case_number)")
+            con.executemany(
+                "INSERT INTO letters VALUES (?, ?, ?, ?, ?)",
+                ((r["id"], r.get("case_number"), r.get("content_hash"), r.get("source"),
+                  json.dumps(r, ensure_ascii=False)) for r in records))
+    finally:
+        con.close()
+
+
+def read_letter_store(snapshot: Path) -> list[Record]:
+    """Every record in a snapshot's letter store, in insertion order."""
+    con = sqlite3.connect(f"file:{snapshot / LETTER_STORE}?mode=ro", uri=True)
+    try:
+        return [json.loads(row[0]) for row in con.execute("SELECT record FROM letters ORDER BY rowid")]
+    finally:
+        con.close()
+
+
+def write_facets(snapshot: Path, docs: list[Document]) -> bool:
+    """facets.npz via indexer.facetdata (owned elsewhere); False when that module is absent."""
+    try:
+        from indexer.facetdata import write_arrays
+    except ImportError:
+        return False
+    write_arrays(snapshot, docs)
+    return True
+
+
+def verify(snapshot: Path, records: list[Record], docs: list[Document]) -> None:
+    """Raise IndexDamaged unless the index holds exactly the documents the records make, in order."""
+    from whoosh import index
+
+    ix = index.open_dir(str(snapshot))
+    with ix.searcher() as searcher:
+        reader = searcher.reader()
+        if reader.doc_count() != len(docs):
+            raise IndexDamaged(f"index holds {reader.doc_count()} documents, records make "
+                               f"{len(docs)}: not published")
+        per_letter: Counter[str] = Counter()
+        for docnum, stored in reader.iter_docs():
+            if stored.get("doc_id") != docs[docnum]["doc_id"]:
+                raise IndexDamaged(f"document {docnum} is {stored.get('doc_id')}, expected "
+                                   f"{docs[docnum]['doc_id']}: not published")
+            per_letter[stored["letter_id"]] += 1
+    for record in records:
+        if per_letter[record["id"]] != document_count(record):
+            raise IndexDamaged(f"letter {record['id']} has {per_letter[record['id']]} documents, "
+                               f"expected {document_count(record)}: not published")
+
+
+def write_snapshot(snapshot: Path, records: list[Record]) -> int:
+    """Write and verify a complete snapshot in `snapshot`; returns its document count."""
+    docs = [doc for record in records for doc in item_documents(record)]
+    write_whoosh(snapshot, docs)
+    write_letter_store(snapshot, records)
+    write_facets(snapshot, docs)
+    (snapshot / SCHEMA_FILE).write_text(f"{SCHEMA_VERSION}\n")
+    verify(snapshot, records, docs)
+    return len(docs)

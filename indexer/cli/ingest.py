@@ -1,0 +1,181 @@
+"""Ingest commands: parse, index, add, stats, rollback, check (each calls one library function)."""
+from __future__ import annotations
+
+import functools
+import json
+import sys
+from pathlib import Path
+from typing import Callable
+
+import click
+
+from indexer.cli import EXIT_FATAL, EXIT_OK, EXIT_SKIPPED, cli
+from indexer.errors import ImrError
+from indexer.settings import Settings
+
+INDEX_OPTION = click.option("--index", "index_dir", type=click.Path(file_okay=False, path_type=Path),
+                            default=Path("index"), show_default=True, envvar="IMR_INDEX",
+                            help="Index directory (env IMR_INDEX).")
+ENGINE_OPTION = click.option("--pdf-engine", type=click.Choice(["pdfium", "pdfplumber"]),
+                             default=None, help="PDF text engine (default pdfium).")
+SOURCES = click.argument("sources", nargs=-1, required=True, type=click.Path(path_type=Path))
+
+
+def fatal_errors(command: Callable) -> Callable:
+    """Turn domain errors into 'error: <message>' on stderr and exit status 2."""
+    @functools.wraps(command)
+    def wrapper(*args, **kwargs):
+        try:
+            return command(*args, **kwargs)
+        except ImrError as exc:
+            click.echo(f"error: {exc}", err=True)
+            sys.exit(EXIT_FATAL)
+    return wrapper
+
+
+class _Bar:
+    """A progress callback drawing click's bar on stderr, only when stderr is a terminal."""
+
+    def __init__(self, label: str):
+        self.label, self.bar = label, None
+
+    def __call__(self, done: int, total: int) -> None:
+        if not sys.stderr.isatty():
+            return
+        if self.bar is None:
+            self.bar = click.progressbar(length=total, label=self.label, file=sys.stderr)
+            self.bar.__enter__()
+        self.bar.update(done - self.bar.pos)
+
+    def close(self) -> None:
+        if self.bar is not None:
+            self.bar.__exit__(None, None, None)
+
+
+def _summary(report, verb: str) -> None:
+    extra = ""
+    if verb == "added":
+        extra = f" ({report.added} new, {report.replaced} replaced, {report.unchanged} unchanged files)"
+    click.echo(f"{verb} {report.letters} letters, {report.items} items{extra}; "
+               f"{len(report.skipped)} files skipped; {report.parsed} parsed, {report.cached} from cache; "
+               f"{report.seconds:.1f} s, {report.letters_per_second:.1f} letters/s; "
+               f"snapshot {report.snapshot}")
+    for path, reason in report.skipped:
+        click.echo(f"skipped {path}: {reason}", err=True)
+
+
+def _ingest(function: Callable, verb: str, sources, settings: Settings) -> None:
+    bar = _Bar(verb)
+    try:
+        report = function(list(sources), settings, progress=bar)
+    finally:
+        bar.close()
+    _summary(report, verb)
+    sys.exit(report.exit_code)
+
+
+@cli.command("parse")
+@click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("--json", "as_json", is_flag=True, help="Whole records as JSON lines.")
+@ENGINE_OPTION
+@fatal_errors
+def parse_command(files, as_json: bool, pdf_engine: str | None) -> None:
+    """Parse letter FILES (or folders) and print their records; nothing is indexed."""
+    from indexer.pipeline import parse_paths
+
+    failed = False
+    for outcome in parse_paths(files, Settings().with_(pdf_engine=pdf_engine)):
+        if outcome.record is None:
+            failed = True
+            click.echo(f"{outcome.path}: {outcome.reason}", err=True)
+        elif as_json:
+            click.echo(json.dumps(outcome.record, ensure_ascii=False))
+        else:
+            rec = outcome.record
+            click.echo(f"{outcome.path}: {rec['id']} {len(rec['items'])} items, "
+                       f"{rec.get('outcome') or 'no decision'}, decided {rec.get('decision_date') or '?'}"
+                       f"{' (partial)' if rec.get('partial') else ''}")
+    sys.exit(EXIT_SKIPPED if failed else EXIT_OK)
+
+
+def _build_options(command: Callable) -> Callable:
+    for option in reversed([
+        INDEX_OPTION,
+        click.option("--jobs", "-j", type=click.IntRange(min=1), default=None,
+                     help="Local worker processes (default: number of cores)."),
+        click.option("--scheduler", default=None, metavar="tcp://HOST:PORT",
+                     help="Parse on this Dask scheduler instead (workers need the package and shared storage)."),
+        ENGINE_OPTION,
+    ]):
+        command = option(command)
+    return command
+
+
+@cli.command("index")
+@SOURCES
+@_build_options
+@fatal_errors
+def index_command(sources, index_dir: Path, jobs, scheduler, pdf_engine) -> None:
+    """Rebuild the index from SOURCES (files or folders) and publish it."""
+    from indexer.pipeline import rebuild
+
+    settings = Settings(index_dir=index_dir).with_(jobs=jobs, scheduler=scheduler, pdf_engine=pdf_engine)
+    _ingest(rebuild, "indexed", sources, settings)
+
+
+@cli.command("add")
+@SOURCES
+@_build_options
+@fatal_errors
+def add_command(sources, index_dir: Path, jobs, scheduler, pdf_engine) -> None:
+    """Add new or changed letters from SOURCES to the index (unchanged files are not parsed)."""
+    from indexer.pipeline import add
+
+    settings = Settings(index_dir=index_dir).with_(jobs=jobs, scheduler=scheduler, pdf_engine=pdf_engine)
+    _ingest(add, "added", sources, settings)
+
+
+@cli.command("stats")
+@INDEX_OPTION
+@click.option("--json", "as_json", is_flag=True, help="Print the counts as JSON.")
+@fatal_errors
+def stats_command(index_dir: Path, as_json: bool) -> None:
+    """Counts of letters and items by decision, specialty and year."""
+    from indexer.stats import index_stats
+
+    stats = index_stats(Settings(index_dir=index_dir))
+    if as_json:
+        click.echo(json.dumps(stats, indent=2))
+        return
+    for key, value in stats.items():
+        if isinstance(value, dict):
+            click.echo(f"{key}:")
+            for name, count in value.items():
+                click.echo(f"  {count:6d}  {name}")
+        else:
+            click.echo(f"{key}: {value}")
+
+
+@cli.command("rollback")
+@INDEX_OPTION
+@fatal_errors
+def rollback_command(index_dir: Path) -> None:
+    """Serve the snapshot published before the current one."""
+    from indexer.snapshots import rollback
+
+    click.echo(f"current snapshot is now {rollback(Settings(index_dir=index_dir))}")
+
+
+@cli.command("check")
+@INDEX_OPTION
+@fatal_errors
+def check_command(index_dir: Path) -> None:
+    """Check the published index for missing or damaged files; exit 2 if any."""
+    from indexer.check import check_index
+
+    problems = check_index(Settings(index_dir=index_dir))
+    for problem in problems:
+        click.echo(problem, err=True)
+    if problems:
+        sys.exit(EXIT_FATAL)
+    click.echo("index OK")

@@ -1,0 +1,192 @@
+"""The rebuild/add pipeline over real letters: records, cache, incremental add, duplicates."""
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from conftest import SEEDS, SHARED_PDF, build_sources
+from indexer import build, cache, pipeline, snapshots
+from indexer.documents import age_band, date_int, document_count, item_documents
+from indexer.settings import Settings
+from indexer.sources import list_sources
+
+
+def _settings(tmp_path: Path, **kw) -> Settings:
+    return Settings(index_dir=tmp_path / "index", jobs=kw.pop("jobs", 1), **kw)
+
+
+def _records(settings: Settings) -> list[dict]:
+    return build.read_letter_store(snapshots.current(settings))
+
+
+def _doc_ids(settings: Settings) -> list[str]:
+    with snapshots.open_index(settings).searcher() as searcher:
+        return [stored["doc_id"] for _, stored in searcher.reader().iter_docs()]
+
+
+@pytest.fixture
+def parse_calls(monkeypatch) -> list[str]:
+    """Count real extract+parse calls (in-process runs, jobs=1)."""
+    import indexer.parse
+
+    calls: list[str] = []
+    real = indexer.parse.parse_file
+
+    def counting(path, settings=None):
+        calls.append(str(path))
+        return real(path, settings)
+
+    monkeypatch.setattr(indexer.parse, "parse_file", counting)
+    return calls
+
+
+def test_rebuild_from_seeds_indexes_every_letter_and_item(tmp_path):
+    settings = _settings(tmp_path)
+    report = pipeline.rebuild([SEEDS], settings)
+    records = _records(settings)
+    assert report.letters == len(records) == 5
+    assert report.skipped == [] and report.exit_code == 0
+    assert report.items == sum(len(r["items"]) for r in records)
+    assert report.documents == sum(document_count(r) for r in records)
+    assert sorted(_doc_ids(settings)) == sorted(d["doc_id"] for r in records for d in item_documents(r))
+    assert report.snapshot == snapshots.current(settings).name
+    assert (tmp_path / "index" / "CURRENT").read_text().strip() == report.snapshot
+
+
+def test_summary_lives_only_in_letter_store_but_is_searchable(tmp_path):
+    from whoosh.qparser import QueryParser
+
+    settings = _settings(tmp_path)
+    pipeline.rebuild([SEEDS], settings)
+    record = next(r for r in _records(settings) if r["items"])
+    word = max(record["summary"].split(), key=len).strip(".,;:()").lower()
+    ix = snapshots.open_index(settings)
+    with ix.searcher() as searcher:
+        hits = searcher.search(QueryParser("summary", ix.schema).parse(word), limit=None)
+        assert record["id"] in {h["letter_id"] for h in hits}
+        assert all("summary" not in h for h in hits)
+
+
+def test_no_change_rebuild_reextracts_nothing(tmp_path, parse_calls):
+    settings = _settings(tmp_path)
+    first = pipeline.rebuild([SEEDS], settings)
+    assert len(parse_calls) == 5 and first.parsed == 5
+    parse_calls.clear()
+    second = pipeline.rebuild([SEEDS], settings)
+    assert parse_calls == []
+    assert (second.parsed, second.cached, second.letters) == (0, 5, 5)
+    assert second.snapshot != first.snapshot
+
+
+def test_parser_version_or_engine_change_reparses(tmp_path, parse_calls, monkeypatch):
+    settings = _settings(tmp_path)
+    pipeline.rebuild([SEEDS], settings)
+    parse_calls.clear()
+    monkeypatch.setattr(cache, "PARSER_VERSION", "999-test")
+    assert pipeline.rebuild([SEEDS], settings).parsed == 5
+    assert len(parse_calls) == 5
+    parse_calls.clear()
+    assert pipeline.rebuild([SEEDS], settings.with_(pdf_engine="pdfplumber")).parsed == 5
+
+
+def test_failures_are_cached_too(tmp_path, parse_calls):
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "notes.txt").write_text("Shopping list: eggs, milk, bread.\n" * 20)
+    shutil.copy(next(SEEDS.glob("*.txt")), folder / "letter.txt")
+    settings = _settings(tmp_path)
+    first = pipeline.rebuild([folder], settings)
+    assert [p for p, _ in first.skipped] == [str(folder / "notes.txt")] and first.exit_code == 3
+    parse_calls.clear()
+    second = pipeline.rebuild([folder], settings)
+    assert parse_calls == [] and second.skipped == first.skipped
+
+
+def test_same_letter_twice_is_kept_once(tmp_path):
+    folder = tmp_path / "in"
+    (folder / "sub").mkdir(parents=True)
+    seed = sorted(SEEDS.glob("*.txt"))[0]
+    shutil.copy(seed, folder / "a.txt")
+    shutil.copy(seed, folder / "sub" / "B.TXT")
+    report = pipeline.rebuild([folder], _settings(tmp_path))
+    assert report.letters == 1 and report.duplicates == 1
+    assert report.skipped == [(str(folder / "sub" / "B.TXT"), f"duplicate of {folder / 'a.txt'}")]
+
+
+def test_add_skips_known_replaces_changed_never_duplicates(tmp_path, seeds_copy, parse_calls):
+    settings = _settings(tmp_path)
+    files = sorted(seeds_copy.glob("*.txt"))
+    pipeline.rebuild(files[:3], settings)
+    parse_calls.clear()
+    report = pipeline.add([seeds_copy], settings)
+    assert (report.added, report.replaced, report.unchanged, report.letters) == (2, 0, 3, 5)
+    assert sorted(parse_calls) == sorted(map(str, files[3:]))
+    changed = files[0]
+    changed.write_text(changed.read_text() + "\nAddendum: reviewed again.\n")
+    report = pipeline.add([seeds_copy], settings)
+    assert (report.added, report.replaced, report.unchanged, report.letters) == (0, 1, 4, 5)
+    ids = _doc_ids(settings)
+    assert len(ids) == len(set(ids))
+    by_source = {r["source"]: r for r in _records(settings)}
+    assert "Addendum" in by_source[str(changed)]["summary"] or by_source[str(changed)]["content_hash"]
+
+
+def test_add_to_empty_index_builds_first_snapshot(tmp_path):
+    settings = _settings(tmp_path)
+    report = pipeline.add([SEEDS], settings)
+    assert report.letters == 5 and report.added == 5
+    assert snapshots.current(settings).name == report.snapshot
+
+
+def test_parallel_jobs_give_the_same_records(tmp_path):
+    one = _settings(tmp_path / "one")
+    two = _settings(tmp_path / "two", jobs=2)
+    sources = build_sources()
+    pipeline.rebuild(sources, one)
+    pipeline.rebuild(sources, two)
+    strip = lambda rs: sorted((dict(r, source=None) for r in rs), key=lambda r: r["id"])  # noqa: E731
+    assert strip(_records(one)) == strip(_records(two))
+
+
+@pytest.mark.skipif(not SHARED_PDF.is_dir(), reason="../shared/letters/pdf not present")
+def test_rebuild_real_pdfs_accounts_for_every_file(built_index):
+    records = _records(built_index)
+    n_files = len(list_sources(build_sources()))
+    stats_letters = len(records)
+    assert stats_letters >= 0.9 * n_files
+    assert len({r["content_hash"] for r in records}) == stats_letters
+
+
+def test_item_documents_shape():
+    record = {"id": "CM16-0000001", "case_number": "CM16-0000001", "decision_date": "2016-12-09",
+              "date_of_injury": "2015-01-02", "application_received": None, "patient_age": 61,
+              "patient_gender": "female", "specialties": ["Orthopedic Surgery", "Pain, Medicine"],
+              "license_states": ["California"], "summary": "A summary.", "priority": "Standard",
+              "items": [{"item": "MRI of the lumbar spine", "decision": "Upheld",
+                         "claims_administrator_guideline": "MTUS", "maximus_guideline": "ODG Low Back",
+                         "rationale": "Not necessary."}]}
+    (doc,) = item_documents(record)
+    assert doc["doc_id"] == "CM16-0000001#1" and doc["item_no"] == 1
+    assert (doc["decided"], doc["year"], doc["injured"]) == (20161209, 2016, 20150102)
+    assert "applied" not in doc
+    assert doc["age_band"] == "60+" and doc["specialty"] == "Orthopedic Surgery,Pain  Medicine"
+    assert doc["guideline"] == "MTUS\nODG Low Back"
+    partial = item_documents(dict(record, items=[]))
+    assert [(d["doc_id"], d["item_no"], d["item"], "decision" in d) for d in partial] == \
+        [("CM16-0000001#0", 0, "", False)]
+    assert [age_band(a) for a in (None, 17, 18, 29, 30, 59, 60)] == \
+        [None, "<18", "18-29", "18-29", "30-39", "50-59", "60+"]
+    assert date_int("2016-1") is None
+
+
+def test_list_sources_recurses_and_filters(tmp_path):
+    (tmp_path / "a" / "b").mkdir(parents=True)
+    for name in ("a/x.PDF", "a/b/y.htm", "a/b/z.Html", "a/w.txt", "a/skip.doc", "a/.hidden.txt"):
+        (tmp_path / name).write_bytes(b"data " + name.encode())
+    found = list_sources([tmp_path / "a", tmp_path / "missing"])
+    names = [s.path.name for s in found]
+    assert names == ["w.txt", "x.PDF", "y.htm", "z.Html", "missing"]
+    assert found[-1].error == "no such file or directory"
+    assert all(len(s.content_hash) == 64 for s in found[:-1])
