@@ -1,0 +1,103 @@
+"""A real Chromium against the app served by waitress: search, facet, letter, export.
+
+Also saves docs/screenshots/{search,letter}.png for the README.
+"""
+from __future__ import annotations
+
+import csv
+import io
+import threading
+from pathlib import Path
+
+import pytest
+
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
+
+CHROMIUM = Path("/usr/bin/chromium")
+SCREENSHOTS = Path(__file__).resolve().parents[1] / "docs" / "screenshots"
+ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+        "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+
+if not CHROMIUM.exists():
+    pytest.skip("no Chromium at /usr/bin/chromium (apt-get install chromium)", allow_module_level=True)
+sync_api = pytest.importorskip("playwright.sync_api", reason="playwright is not installed")
+pytest.importorskip("indexer.search", reason="the search core (indexer/search.py) is not there yet")
+
+
+@pytest.fixture(scope="module")
+def base_url(built_index):
+    """The app under waitress on a free loopback port, for the module's tests."""
+    from waitress.server import create_server
+
+    from webapp import create_app
+
+    server = create_server(create_app(built_index), host="127.0.0.1", port=0, threads=2)
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.effective_port}"
+    server.close()
+    thread.join(timeout=10)
+
+
+@pytest.fixture(scope="module")
+def browser():
+    with sync_api.sync_playwright() as p:
+        chromium = p.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
+        yield chromium
+        chromium.close()
+
+
+def test_search_facet_letter_and_export(base_url, browser, tmp_path):
+    page = browser.new_page(viewport={"width": 1280, "height": 900}, accept_downloads=True)
+    errors: list[str] = []
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    page.on("console", lambda msg: errors.append(msg.text) if msg.type == "error" else None)
+    page.goto(base_url + "/")
+    page.keyboard.press("/")                              # app.js: '/' focuses the box
+    assert page.evaluate("document.activeElement.id") == "q"
+    page.keyboard.type("personal trainer upheld")
+    page.keyboard.press("Enter")
+    page.wait_for_selector("li.hit")
+    chip = page.locator("li.chip-query").first
+    assert "Decision: Upheld" in chip.inner_text()
+    assert page.locator("li.hit mark").count() > 0
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SCREENSHOTS / "search.png"), full_page=False)
+
+    # Clicking a specialty checkbox submits the form (app.js) and selects it.
+    box = page.locator("fieldset#facet-specialty input[type=checkbox]").first
+    value = box.get_attribute("value")
+    with page.expect_navigation():
+        box.check()
+    assert "f.specialty=" in page.url
+    assert page.locator(f"fieldset#facet-specialty input[type=checkbox]:checked").count() == 1
+    assert page.locator("li.chip-filter").count() == 1 and value in page.locator("li.chip-filter").inner_text()
+
+    # The CSV export is a download with every hit of this search.
+    total = int(page.locator("#status").inner_text().split()[0])
+    with page.expect_download() as info:
+        page.locator("nav.exports a", has_text="CSV").click()
+    saved = tmp_path / "export.csv"
+    info.value.save_as(saved)
+    rows = list(csv.reader(io.StringIO(saved.read_text(encoding="utf-8-sig"))))
+    assert len(rows) == total + 1
+
+    # Follow the first hit to its letter.
+    title = page.locator("li.hit h2 a").first
+    with page.expect_navigation():
+        title.click()
+    assert "/letters/" in page.url
+    page.wait_for_selector("article.item")
+    assert page.locator("section.clinical").count() == 1
+    assert page.locator("article.item mark").count() > 0
+    page.screenshot(path=str(SCREENSHOTS / "letter.png"), full_page=False)
+    assert not errors, errors    # no CSP violation or script error
+    page.close()
+
+
+def test_phone_layout_has_no_horizontal_scroll(base_url, browser):
+    page = browser.new_page(viewport={"width": 390, "height": 844})
+    page.goto(base_url + "/?q=personal+trainer")
+    page.wait_for_selector("li.hit")
+    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1")
+    page.close()

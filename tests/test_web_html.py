@@ -1,0 +1,170 @@
+"""The HTML pages over a real index: structure of the search and letter pages."""
+from __future__ import annotations
+
+import re
+from urllib.parse import parse_qs, urlsplit
+
+import pytest
+from bs4 import BeautifulSoup
+
+from indexer.schema import FACETS
+
+pytest.importorskip("indexer.search", reason="the search core (indexer/search.py) is not there yet")
+
+
+@pytest.fixture(scope="module")
+def client(built_index):
+    from webapp import create_app
+
+    app = create_app(built_index)
+    app.testing = True
+    return app.test_client()
+
+
+def soup_of(response) -> BeautifulSoup:
+    assert response.headers["Content-Type"].startswith("text/html")
+    return BeautifulSoup(response.get_data(as_text=True), "html.parser")
+
+
+def query_of(href: str) -> dict[str, list[str]]:
+    return parse_qs(urlsplit(href).query)
+
+
+def test_empty_state_explains_syntax_with_clickable_examples(client):
+    page = soup_of(client.get("/"))
+    help_box = page.select_one("section.help")
+    assert help_box is not None
+    examples = [a.get_text() for a in help_box.select("ul.examples a")]
+    assert examples == ["personal trainer upheld", 'specialty:"pain management" opioid',
+                        '"functional restoration" overturned', "decided:2016-12..2017-01 acupuncture"]
+    for a in help_box.select("ul.examples a"):
+        assert query_of(a["href"])["q"] == [a.get_text()]
+    assert page.select_one("label[for=q]") and page.select_one("input#q[name=q]")
+    assert page.select_one("a.skip[href='#main']") and page.select_one("main#main")
+
+
+def test_every_facet_is_in_the_sidebar_with_counts_and_rates(client):
+    page = soup_of(client.get("/"))
+    for name, label in FACETS.items():
+        fieldset = page.select_one(f"fieldset#facet-{name}")
+        assert fieldset is not None, name
+        assert fieldset.legend.get_text(strip=True) == label
+    values = page.select("fieldset#facet-decision li")
+    assert values, "the decision facet lists Upheld/Overturned"
+    for li in values:
+        box = li.select_one("input[type=checkbox]")
+        assert box["name"] == "f.decision"
+        assert li.select_one(f"label[for='{box['id']}']")
+        assert re.fullmatch(r"\d+", li.select_one(".count").get_text())
+        assert re.fullmatch(r"\d+% overturned", li.select_one(".rate").get_text())
+
+
+def test_personal_trainer_upheld_shows_chip_marks_and_badges(client):
+    response = client.get("/?q=personal+trainer+upheld")
+    assert response.status_code == 200
+    page = soup_of(response)
+    chips = page.select("li.chip-query")
+    assert any("Decision: Upheld" in chip.get_text(" ", strip=True) for chip in chips)
+    remove = chips[0].select_one("a.chip-remove")
+    assert remove["aria-label"].startswith("Remove")
+    assert "upheld" not in " ".join(query_of(remove["href"]).get("q", [])).lower()
+    literal = page.select_one("p.literal a")
+    assert query_of(literal["href"])["literal"] == ["1"]
+    status = page.select_one("#status")
+    assert status["aria-live"] == "polite" and re.search(r"\d+ matching item", status.get_text())
+    hits = page.select("li.hit")
+    assert hits, "the seeds hold personal-trainer letters that were upheld"
+    assert any(hit.select("h2 mark") or hit.select(".snippet mark") for hit in hits)
+    for hit in hits:
+        assert hit.select_one(".badge").get_text() == "Upheld"
+        assert hit.select_one("h2 a")["href"].startswith("/letters/")
+        assert len(hit.select(".snippet")) <= 3
+
+
+def test_literal_search_understands_no_filter(client):
+    page = soup_of(client.get("/?q=personal+trainer+upheld&literal=1"))
+    assert not page.select("li.chip-query")
+    assert page.select_one("input[type=hidden][name=literal]")["value"] == "1"
+
+
+def test_facet_filter_is_checked_and_restricts_hits(client):
+    page = soup_of(client.get("/?f.decision=Overturned"))
+    box = page.select_one("fieldset#facet-decision input[value=Overturned]")
+    assert box.has_attr("checked")
+    assert page.select("li.chip-filter")
+    badges = {hit.select_one(".badge").get_text() for hit in page.select("li.hit")}
+    assert badges <= {"Overturned"}
+
+
+def test_export_and_feed_links_carry_the_query(client):
+    page = soup_of(client.get("/?q=trainer&sort=newest"))
+    links = {a.get_text(): a["href"] for a in page.select("nav.exports a")}
+    assert set(links) == {"CSV", "JSON", "Atom feed"}
+    for href in links.values():
+        assert query_of(href) == {"q": ["trainer"], "sort": ["newest"]}
+    assert page.select_one("a.facet-csv")["href"].startswith("/facets/")
+
+
+def test_pagination_links_keep_state(client):
+    first = soup_of(client.get("/?f.decision=Upheld"))
+    total = int(re.search(r"(\d+) matching", first.select_one("#status").get_text())[1])
+    if total <= 20:
+        pytest.skip("the index is too small to page")
+    nxt = first.select_one("nav.pagination a[rel=next]")
+    assert query_of(nxt["href"]) == {"f.decision": ["Upheld"], "page": ["2"]}
+    second = soup_of(client.get(nxt["href"]))
+    assert second.select_one("nav.pagination [aria-current=page]").get_text() == "2"
+
+
+def test_case_number_query_opens_the_letter(client):
+    data = client.get("/api/search?per_page=50").get_json()
+    case = next(h["case_number"] for h in data["hits"] if h["case_number"])
+    response = client.get(f"/?q={case}")
+    assert response.status_code in (301, 302, 303)
+    assert response.headers["Location"].endswith(f"/letters/{case}")
+
+
+def test_letter_page_is_structured_and_marks_query_words(client):
+    page = soup_of(client.get("/?q=personal+trainer"))
+    href = page.select_one("li.hit h2 a")["href"]
+    letter = soup_of(client.get(href))
+    assert letter.select_one("section.letter-header table")
+    assert letter.select_one("section.credentials dl")
+    assert letter.select_one("section.clinical .prose")
+    items = letter.select("article.item")
+    assert items
+    for item in items:
+        assert item.select_one("h3 .badge")
+        assert item.select_one("dl.guidelines")
+        assert item.select_one(".rationale")
+        assert item.select_one("section.similar h4").get_text() == "Similar decisions"
+    assert letter.select("mark"), "query words are marked on the letter page"
+    assert {m.get_text().lower()[:5] for m in letter.select("mark")} <= {"perso", "train"}
+    assert letter.select_one("a.download")["href"].endswith("/original")
+    widen = letter.select_one("section.items p.hint a")
+    assert "similar=all" in widen["href"]
+
+
+def test_unknown_letter_is_a_plain_404(client):
+    response = client.get("/letters/CM00-0000000")
+    assert response.status_code == 404
+    assert soup_of(response).select_one(".error-message")
+
+
+def test_bad_parameter_is_a_400_with_a_plain_message(client):
+    response = client.get("/?q=x&page=banana")
+    assert response.status_code == 400
+    page = soup_of(response)
+    assert "page" in page.select_one(".notice.error").get_text()
+    assert "Traceback" not in response.get_data(as_text=True)
+
+
+def test_missing_index_is_a_503_saying_what_to_run(tmp_path):
+    from webapp import create_app
+
+    client = create_app(index_dir=tmp_path / "none").test_client()
+    response = client.get("/?q=trainer")
+    assert response.status_code == 503
+    assert "imr index SOURCE --index DIR" in soup_of(response).select_one(".error-message").get_text()
+    api = client.get("/api/search?q=trainer")
+    assert api.status_code == 503 and "imr index" in api.get_json()["error"]
