@@ -99,7 +99,7 @@ def _items(rng: random.Random, region: str, may_modify: bool) -> list[dict]:
         decision = "Overturned" if rng.random() < v.OVERTURN_RATE else "Upheld"
         items.append(_item(rng, cat, item, eligible, decision, region))
         if cat == "surgery":
-            for service in rng.sample(tx.SURGICAL_SERVICES, rng.randint(1, 2)):
+            for service in rng.sample(v.SURGICAL_SERVICES, rng.randint(1, 2)):
                 if len(items) < 5:
                     items.append(_item(rng, "surgery", f"Associated surgical service: {service}",
                                        None, decision, region))
@@ -107,12 +107,12 @@ def _items(rng: random.Random, region: str, may_modify: bool) -> list[dict]:
 
 
 def _fill(rng: random.Random, template: str, region: str) -> str:
-    drug, doses, counts, section = rng.choice(tx.DRUGS)
+    drug, doses, counts, section = rng.choice(v.DRUGS)
     n = rng.choice((6, 8, 10, 12))
     text = template.format(
         drug=drug, dose=rng.choice(doses), count=rng.choice(counts), region=region,
-        freq=rng.choice(tx.FREQS), n=n, n_word=tx.NUMBER_WORDS[n], side=rng.choice(("Left", "Right")),
-        level=rng.choice(tx.LEVELS), limbs=rng.choice(("upper extremities", "lower extremities")),
+        freq=rng.choice(v.FREQS), n=n, n_word=v.NUMBER_WORDS[n], side=rng.choice(("Left", "Right")),
+        level=rng.choice(v.LEVELS), limbs=rng.choice(("upper extremities", "lower extremities")),
         limb=rng.choice(("upper extremity", "lower extremity")))
     return " ".join(text.split())
 
@@ -126,7 +126,7 @@ def _item_text(rng: random.Random, cat: str, region: str, may_modify: bool) -> t
 def _modified(rng: random.Random, cat: str, region: str) -> tuple[str, str]:
     """A partially certified request: the heading names the remaining eligible portion."""
     if cat == "medication":
-        drug, doses, counts, _ = rng.choice(tx.DRUGS[:4])
+        drug, doses, counts, _ = rng.choice(v.DRUGS[:4])
         dose, total = rng.choice(doses), rng.choice(counts)
         part = lambda k: f"{drug} {dose} #{k}"  # noqa: E731
     else:
@@ -159,7 +159,7 @@ def _item(rng: random.Random, cat: str, item: str, eligible: str | None, decisio
           region: str) -> dict:
     spec = tx.CATEGORIES[cat]
     # A medication's guideline section is its drug's; other templates ignore it.
-    section = next((d[3] for d in tx.DRUGS if d[0] in item), tx.DRUGS[0][3])
+    section = next((d[3] for d in v.DRUGS if d[0] in item), v.DRUGS[0][3])
     guide = rng.sample(spec["guide"], rng.randint(1, len(spec["guide"])))
     case = list(spec["against" if decision == "Upheld" else "for"])
     rng.shuffle(case)

@@ -16,27 +16,6 @@ MX_OUTSIDE = ("The Expert Reviewer based their decision on recommendation(s) out
 MTUS = "Decision based on MTUS {mtus}."
 MTUS_ODG = "Decision based on MTUS {mtus}. Decision based on Non-MTUS Citation {odg}."
 
-DRUGS = (  # name, doses, counts, MTUS section
-    ("Norco", ("10/325mg", "7.5/325mg", "5/325mg"), (60, 90, 120, 180), "Opioids, criteria for use"),
-    ("Tramadol", ("50mg", "ER 150mg"), (30, 60, 90), "Opioids, criteria for use"),
-    ("Oxycodone", ("10mg", "15mg"), (60, 90), "Opioids, criteria for use"),
-    ("Percocet", ("10/325mg",), (60, 120), "Opioids, criteria for use"),
-    ("Cyclobenzaprine", ("7.5mg", "10mg"), (30, 60, 90), "Muscle relaxants (for pain)"),
-    ("Baclofen", ("10mg", "20mg"), (60, 90), "Muscle relaxants (for pain)"),
-    ("Tizanidine", ("4mg",), (60, 90), "Muscle relaxants (for pain)"),
-    ("Soma", ("350mg",), (30, 60), "Carisoprodol (Soma)"),
-    ("Naproxen sodium", ("550mg",), (60, 90), "NSAIDs (non-steroidal anti-inflammatory drugs)"),
-    ("Ibuprofen", ("800mg",), (60, 90), "NSAIDs (non-steroidal anti-inflammatory drugs)"),
-    ("Celebrex", ("200mg",), (30, 60), "NSAIDs (non-steroidal anti-inflammatory drugs)"),
-    ("Omeprazole", ("20mg",), (30, 60), "NSAIDs, GI symptoms & cardiovascular risk"),
-    ("Pantoprazole", ("20mg", "40mg"), (30, 60), "NSAIDs, GI symptoms & cardiovascular risk"),
-    ("Gabapentin", ("300mg", "600mg"), (60, 90, 120), "Anti-epilepsy drugs (AEDs)"),
-    ("Lyrica", ("75mg",), (60,), "Anti-epilepsy drugs (AEDs)"),
-    ("Duloxetine", ("60mg",), (30,), "Antidepressants for chronic pain"),
-    ("Lidoderm 5% patch", ("",), (30, 60), "Lidoderm (lidocaine patch)"),
-    ("Flurbiprofen 20%/Lidocaine 5% cream", ("180gm",), (1,), "Topical Analgesics"),
-)
-
 CATEGORIES: dict[str, dict] = {
     "medication": {
         "weight": 34,
@@ -315,11 +294,3 @@ CATEGORIES: dict[str, dict] = {
             "tested in the past year.",),
     },
 }
-
-SURGICAL_SERVICES = ("Cryotherapy unit, seven day use", "Preoperative medical clearance",
-                     "Post-operative physical therapy, 12 sessions", "Shoulder sling",
-                     "Assistant surgeon", "Labs - CBC")
-FREQS = ("2 times a week for 6 weeks", "3 times a week for 4 weeks", "2 times a week for 4 weeks",
-         "1 to 2 times per week for 3 weeks", "3 times a week for 2 weeks")
-NUMBER_WORDS = {6: "Six", 8: "Eight", 10: "Ten", 12: "Twelve"}
-LEVELS = ("L4-5", "L5-S1", "L3-4", "C5-6", "C6-7")
