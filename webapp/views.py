@@ -11,7 +11,7 @@ from indexer.schema import FACETS
 from webapp import text
 
 # Parameters that carry the search state (everything else in the URL is dropped).
-STATE_PARAMS = ("q", "sort", "literal", "page", "per_page")
+STATE_PARAMS = ("q", "sort", "literal", "page", "per_page", "decided_from", "decided_to")
 PREFIX = "f."
 
 
@@ -19,8 +19,10 @@ def state() -> MultiDict:
     """The current request's search state as a MultiDict (unknown parameters dropped)."""
     kept = MultiDict()
     for key, value in request.args.items(multi=True):
+        if key in FACETS:          # a bare facet name is accepted too: spell it one way
+            key = PREFIX + key
         if key in STATE_PARAMS or (key.startswith(PREFIX) and key[len(PREFIX):] in FACETS):
-            if value != "":
+            if value != "" and value not in kept.getlist(key):
                 kept.add(key, value)
     return kept
 
@@ -29,6 +31,11 @@ def query_string(args: MultiDict) -> str:
     """'?a=b&...' for a state ('' when empty)."""
     encoded = urlencode(list(args.items(multi=True)))
     return "?" + encoded if encoded else ""
+
+
+def here(args: MultiDict) -> str:
+    """This page's path with a state."""
+    return request.path + query_string(args)
 
 
 def with_state(keep_page: bool = False, **changes: object) -> str:
@@ -40,7 +47,7 @@ def with_state(keep_page: bool = False, **changes: object) -> str:
         args.pop(key, None)
         if value is not None:
             args[key] = str(value)
-    return query_string(args)
+    return here(args)
 
 
 def toggle_filter(facet: str, value: str) -> str:
@@ -51,7 +58,7 @@ def toggle_filter(facet: str, value: str) -> str:
     values = [v for v in values if v != value] if value in values else values + [value]
     for v in values:
         args.add(key, v)
-    return query_string(args)
+    return here(args)
 
 
 def without_word(word: str) -> str:
@@ -66,7 +73,7 @@ def without_word(word: str) -> str:
     args["q"] = " ".join(q.split())
     if not args["q"]:
         args.pop("q")
-    return query_string(args)
+    return here(args)
 
 
 def export_query() -> str:
