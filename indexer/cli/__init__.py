@@ -20,7 +20,7 @@ def cli() -> None:
 
 
 def _register() -> None:
-    from indexer.cli import ingest, query, synth  # noqa: F401  (commands register on import)
+    from indexer.cli import ingest, query, serve, synth  # noqa: F401  (commands register on import)
 
 
 def main() -> None:

@@ -1,0 +1,53 @@
+"""Text clean-up shared by the layouts: lines, page furniture, joining."""
+from __future__ import annotations
+
+import re
+
+# Whole lines only: the prose itself says 'page 82 of the MTUS'.
+_PAGE_LINE = re.compile(r"^\s*(?:-\s*)?page\s+\d+\s*(?:of\s+\d+)?\s*(?:-\s*)?$", re.IGNORECASE)
+_RUNNING_HEADER = re.compile(
+    r"^\s*(?:(?:IMR\s+)?Case\s+(?:Number|No\.?):?\s*CM\d{2}-\d{7}\s*(?:page\s+\d+.*)?"
+    r"|Independent Medical Review\s+Final Determination Letter\s*)$", re.IGNORECASE)
+
+
+def prepare_lines(text: str) -> list[str]:
+    """Split into stripped lines; page breaks become line breaks; page furniture goes."""
+    text = text.replace("\f", "\n").replace("\r\n", "\n").replace("\r", "\n")
+    text = text.replace("\u00ad", "").replace("\u200b", "").replace("\ufeff", "")
+    lines = [re.sub(r"[ \t\u00a0]+", " ", ln).strip() for ln in text.split("\n")]
+    return [ln for ln in lines if not _PAGE_LINE.match(ln)]
+
+
+def strip_running_headers(lines: list[str], case_number: str | None) -> list[str]:
+    """Drop repeated 'Case Number: CM..' page headers after the first header table."""
+    if not case_number:
+        return lines
+    out, seen = [], 0
+    for ln in lines:
+        if _RUNNING_HEADER.match(ln) and case_number in ln:
+            seen += 1
+            if seen > 1:
+                continue
+        out.append(ln)
+    return out
+
+
+def join(lines: list[str]) -> str:
+    """Lines to one string: single spaces, hyphens at line ends kept as printed."""
+    return collapse(" ".join(ln for ln in lines if ln))
+
+
+def collapse(s: str) -> str:
+    """Collapse runs of whitespace to one space and trim."""
+    return re.sub(r"\s+", " ", s).strip()
+
+
+def paragraphs(lines: list[str]) -> list[list[str]]:
+    """Group lines into blank-line separated paragraphs (text inputs keep them)."""
+    out: list[list[str]] = [[]]
+    for ln in lines:
+        if ln:
+            out[-1].append(ln)
+        elif out[-1]:
+            out.append([])
+    return [p for p in out if p]
