@@ -1,0 +1,164 @@
+"""Facet columns of a snapshot as numpy arrays (facets.npz), for counting by bincount.
+
+Written once by the builder from the documents in docnum order; loaded once per
+snapshot. For each facet in schema.FACETS:
+
+    <facet>.values   the distinct values (str), sorted
+    <facet>.codes    single-valued facets: per-doc index into values, -1 when absent
+    <facet>.docs / <facet>.pcodes
+                     multi-valued facets: (doc, code) pairs, one per value of a doc
+
+plus `overturned` (bool per doc, decision == 'Overturned') and `decided`
+(yyyymmdd int per doc, 0 when unknown).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Iterable, Mapping
+
+import numpy as np
+
+from indexer.errors import IndexDamaged
+from indexer.schema import FACETS, MULTI_VALUED
+
+FILE = "facets.npz"
+
+
+def _values_of(doc: Mapping, facet: str) -> list[str]:
+    raw = doc.get(facet)
+    if raw is None or raw == "":
+        return []
+    if facet in MULTI_VALUED:
+        return [v.strip() for v in str(raw).split(",") if v.strip()]
+    return [str(raw)]
+
+
+def _single(per_doc: list[list[str]]) -> dict[str, np.ndarray]:
+    values = sorted({v[0] for v in per_doc if v})
+    index = {v: i for i, v in enumerate(values)}
+    codes = np.array([index[v[0]] if v else -1 for v in per_doc], dtype=np.int32)
+    return {"values": np.array(values, dtype=str), "codes": codes}
+
+
+def _multi(per_doc: list[list[str]]) -> dict[str, np.ndarray]:
+    values = sorted({v for vals in per_doc for v in vals})
+    index = {v: i for i, v in enumerate(values)}
+    pairs = [(d, index[v]) for d, vals in enumerate(per_doc) for v in dict.fromkeys(vals)]
+    docs = np.array([p[0] for p in pairs], dtype=np.int32)
+    pcodes = np.array([p[1] for p in pairs], dtype=np.int32)
+    return {"values": np.array(values, dtype=str), "docs": docs, "pcodes": pcodes}
+
+
+def arrays_for(docs: Iterable[Mapping]) -> dict[str, np.ndarray]:
+    """The arrays of facets.npz for documents given in docnum order."""
+    docs = list(docs)
+    arrays: dict[str, np.ndarray] = {
+        "n_docs": np.array([len(docs)], dtype=np.int64),
+        "overturned": np.array([d.get("decision") == "Overturned" for d in docs], dtype=bool),
+        "decided": np.array([int(d.get("decided") or 0) for d in docs], dtype=np.int64),
+    }
+    for facet in FACETS:
+        per_doc = [_values_of(d, facet) for d in docs]
+        parts = _multi(per_doc) if facet in MULTI_VALUED else _single(per_doc)
+        arrays.update({f"{facet}.{k}": v for k, v in parts.items()})
+    return arrays
+
+
+def write_arrays(snapshot_dir: Path | str, docs: Iterable[Mapping]) -> Path:
+    """Write facets.npz for the documents (in docnum order) of a snapshot being built."""
+    path = Path(snapshot_dir) / FILE
+    with open(path, "wb") as fh:
+        np.savez(fh, **arrays_for(docs))
+    return path
+
+
+@dataclass(frozen=True)
+class Column:
+    """One facet's values and its doc -> value mapping."""
+
+    name: str
+    values: tuple[str, ...]
+    codes: np.ndarray | None = None     # single-valued
+    docs: np.ndarray | None = None      # multi-valued pairs
+    pcodes: np.ndarray | None = None
+
+    @property
+    def multi(self) -> bool:
+        return self.codes is None
+
+    def code(self, value: str) -> int:
+        """Index of a value, -1 when the snapshot has no such value."""
+        try:
+            return self.values.index(value)
+        except ValueError:
+            return -1
+
+    def mask(self, values: Iterable[str], n_docs: int) -> np.ndarray:
+        """Docs having any of `values` (OR within one facet)."""
+        wanted = np.array([c for c in (self.code(v) for v in values) if c >= 0], dtype=np.int32)
+        if self.multi:
+            out = np.zeros(n_docs, dtype=bool)
+            out[self.docs[np.isin(self.pcodes, wanted)]] = True
+            return out
+        return np.isin(self.codes, wanted)
+
+    def counts(self, mask: np.ndarray, overturned: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """(count, overturned count) per value over the docs in `mask`."""
+        n = len(self.values)
+        if self.multi:
+            sel = mask[self.docs]
+            codes, over = self.pcodes[sel], overturned[self.docs][sel]
+        else:
+            sel = mask & (self.codes >= 0)
+            codes, over = self.codes[sel], overturned[sel]
+        return np.bincount(codes, minlength=n), np.bincount(codes[over], minlength=n)
+
+
+@dataclass(frozen=True)
+class FacetData:
+    """All facet columns of one snapshot."""
+
+    n_docs: int
+    overturned: np.ndarray
+    decided: np.ndarray
+    columns: dict[str, Column]
+
+    def values(self, facet: str) -> tuple[str, ...]:
+        """The distinct values of a facet in this snapshot."""
+        return self.columns[facet].values
+
+    def mask(self, filters: Mapping[str, Iterable[str]]) -> np.ndarray:
+        """Docs passing all filters: OR within a facet, AND across facets."""
+        out = np.ones(self.n_docs, dtype=bool)
+        for facet, values in filters.items():
+            out &= self.columns[facet].mask(values, self.n_docs)
+        return out
+
+
+def from_arrays(arrays: Mapping[str, np.ndarray]) -> FacetData:
+    """FacetData from the arrays `arrays_for` makes."""
+    columns = {}
+    for facet in FACETS:
+        values = tuple(str(v) for v in arrays[f"{facet}.values"])
+        if facet in MULTI_VALUED:
+            columns[facet] = Column(facet, values, docs=arrays[f"{facet}.docs"],
+                                    pcodes=arrays[f"{facet}.pcodes"])
+        else:
+            columns[facet] = Column(facet, values, codes=arrays[f"{facet}.codes"])
+    return FacetData(int(arrays["n_docs"][0]), arrays["overturned"], arrays["decided"], columns)
+
+
+@lru_cache(maxsize=4)
+def _load(path: str) -> FacetData:
+    try:
+        with np.load(path, allow_pickle=False) as npz:
+            return from_arrays({k: npz[k] for k in npz.files})
+    except (OSError, KeyError, ValueError) as exc:
+        raise IndexDamaged(f"{path}: unreadable facet arrays ({exc}): rebuild the index") from exc
+
+
+def load(snapshot_dir: Path | str) -> FacetData:
+    """The snapshot's FacetData, read once per snapshot directory."""
+    return _load(str(Path(snapshot_dir).resolve() / FILE))

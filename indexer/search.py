@@ -1,0 +1,260 @@
+"""The search core: query + filters over the CURRENT snapshot -> SearchResult.
+
+Matching documents are collected once into a numpy mask; facet counts come
+from facetdata bincounts (no Whoosh groupedby) and stored fields are read only
+for the page of hits shown. A Searcher follows the CURRENT pointer: it looks
+at it at most every `recheck` seconds and opens the new snapshot when it
+changed; searches already running finish on the snapshot they started with.
+"""
+from __future__ import annotations
+
+import html
+import json
+import sqlite3
+import threading
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Iterator
+
+import numpy as np
+from whoosh import index as windex
+from whoosh import query as wq
+
+from indexer import facetdata, highlight, snapshots
+from indexer.errors import ImrError
+from indexer.facets import count_facets, facet_values, filter_masks, hits_mask
+from indexer.query import build_query
+from indexer.results import Hit, QueryInfo, SearchRequest, SearchResult
+from indexer.settings import Settings
+from indexer.understand import understand
+
+SNIPPETS = 3
+
+
+class LetterNotFound(ImrError, KeyError):
+    """No letter with this id in the current index."""
+
+
+@dataclass
+class Snapshot:
+    """One opened snapshot: Whoosh index, facet arrays, per-thread searcher and store."""
+
+    path: Path
+    index: windex.Index
+    facets: facetdata.FacetData
+    local: threading.local = field(default_factory=threading.local)
+
+    @classmethod
+    def open(cls, path: Path) -> "Snapshot":
+        """Open a snapshot directory."""
+        return cls(path, windex.open_dir(str(path)), facetdata.load(path))
+
+    @property
+    def name(self) -> str:
+        return self.path.name
+
+    def searcher(self):
+        """This thread's Whoosh searcher."""
+        if getattr(self.local, "searcher", None) is None:
+            self.local.searcher = self.index.searcher()
+        return self.local.searcher
+
+    def store(self) -> sqlite3.Connection:
+        """This thread's read-only connection to letters.sqlite."""
+        if getattr(self.local, "store", None) is None:
+            uri = f"file:{self.path / 'letters.sqlite'}?mode=ro"
+            self.local.store = sqlite3.connect(uri, uri=True, check_same_thread=False)
+        return self.local.store
+
+    def record(self, letter_id: str) -> dict | None:
+        """A letter record from the store, or None."""
+        row = self.store().execute("SELECT record FROM letters WHERE id = ?", (letter_id,)).fetchone()
+        return json.loads(row[0]) if row else None
+
+    def resolve(self, facet: str, typed: str) -> str | None:
+        """A facet value as stored, from what a user typed (case-insensitive)."""
+        values = self.facets.values(facet) if facet in self.facets.columns else ()
+        low = typed.lower().strip()
+        exact = [v for v in values if v.lower() == low]
+        partial = [v for v in values if low and low in v.lower()]
+        return (exact or (partial if len(partial) == 1 else [None]))[0]
+
+
+@dataclass
+class Match:
+    """Which documents a request matches, and how it was understood."""
+
+    query: wq.Query
+    mask: np.ndarray                  # docs matching text, dates and every filter
+    base: np.ndarray                  # docs matching text and dates only
+    filters: dict[str, list[str]]
+    info: QueryInfo
+
+
+def _split(value: str | None) -> list[str]:
+    return [v for v in (value or "").split(",") if v]
+
+
+def _date_mask(data: facetdata.FacetData, request: SearchRequest) -> np.ndarray:
+    mask = np.ones(data.n_docs, dtype=bool)
+    if request.decided_from:
+        mask &= data.decided >= int(request.decided_from.replace("-", ""))
+    if request.decided_to:
+        mask &= data.decided <= int(request.decided_to.replace("-", ""))
+    return mask
+
+
+class Searcher:
+    """Searches the published snapshot of an index directory."""
+
+    def __init__(self, settings: Settings, recheck: float = 0.5):
+        self.settings = settings
+        self.recheck = recheck
+        self._lock = threading.Lock()
+        self._snapshot: Snapshot | None = None
+        self._checked = 0.0
+
+    def current(self) -> Snapshot:
+        """The snapshot to answer with, reopened when CURRENT names another one."""
+        snap = self._snapshot
+        if snap is not None and time.monotonic() - self._checked < self.recheck:
+            return snap
+        with self._lock:
+            self._checked = time.monotonic()
+            name = snapshots.current_name(self.settings)
+            if self._snapshot is None or name != self._snapshot.name:
+                path = snapshots.current(self.settings)
+                snapshots.check_schema(path, self.settings)
+                self._snapshot = Snapshot.open(path)
+            return self._snapshot
+
+    @property
+    def snapshot_name(self) -> str:
+        """Name of the snapshot answering now."""
+        return self.current().name
+
+    def match(self, request: SearchRequest, snap: Snapshot | None = None) -> Match:
+        """Understand and run the query: the mask of matching documents."""
+        snap = snap or self.current()
+        data = snap.facets
+        known = {f: data.values(f) for f in ("decision", "specialty", "state", "year")}
+        meaning = understand(request.q, known, literal=request.literal)
+        filters = {f: list(v) for f, v in request.filters.items() if f in data.columns}
+        for facet, values in meaning.filters().items():
+            filters[facet] = list(dict.fromkeys(filters.get(facet, []) + values))
+        searcher = snap.searcher()
+        parsed = build_query(meaning.text, searcher.schema, searcher.reader(), snap.resolve)
+        base = _date_mask(data, request)
+        if not isinstance(parsed.query, wq.Every):
+            found = np.zeros(data.n_docs, dtype=bool)
+            found[np.fromiter(searcher.docs_for_query(parsed.query), dtype=np.int64)] = True
+            base &= found
+        info = QueryInfo(parsed.text, parsed.parsed, meaning.chips, parsed.messages, meaning.open_case)
+        return Match(parsed.query, hits_mask(base, filter_masks(data, filters)), base, filters, info)
+
+    def _ordered(self, snap: Snapshot, request: SearchRequest, m: Match,
+                 limit: int | None) -> list[tuple[int, float | None]]:
+        """(docnum, score) of the hits in display order, the first `limit` of them."""
+        if request.sort == "relevance" and not isinstance(m.query, wq.Every):
+            # Whoosh knows the text query only: dates and facets come in as a docnum set.
+            docset = set(np.flatnonzero(m.mask).tolist())
+            results = snap.searcher().search(m.query, limit=limit, filter=docset)
+            return [(hit.docnum, hit.score) for hit in results]
+        docs = np.flatnonzero(m.mask)
+        keys = snap.facets.decided[docs]
+        # Undated documents come last in either order.
+        keys = np.where(keys > 0, keys, 99999999) if request.sort == "oldest" else keys
+        order = np.lexsort((docs, keys)) if request.sort == "oldest" else np.lexsort((docs, -keys))
+        return [(int(d), None) for d in docs[order][:limit]]
+
+    def search(self, request: SearchRequest) -> SearchResult:
+        """One page of hits, exact total and facet counts for a request."""
+        snap = self.current()
+        m = self.match(request, snap)
+        start = (request.page - 1) * request.per_page
+        page = self._ordered(snap, request, m, start + request.per_page)[start:]
+        terms = highlight.terms_of(m.query)
+        records: dict[str, dict | None] = {}
+        hits = [self._hit(snap, doc, score, terms, records) for doc, score in page]
+        facets = count_facets(snap.facets, m.base, m.filters)
+        return SearchResult(request, int(m.mask.sum()), hits, facets, m.info, snap.name)
+
+    def facet_table(self, request: SearchRequest, facet: str) -> list:
+        """Every value of one facet with counts (other facets' selections applied)."""
+        snap = self.current()
+        m = self.match(request, snap)
+        others = {f: v for f, v in m.filters.items() if f != facet}
+        mask = hits_mask(m.base, filter_masks(snap.facets, others))
+        return facet_values(snap.facets, facet, mask, m.filters.get(facet, []))
+
+    def iter_hits(self, request: SearchRequest) -> Iterator[Hit]:
+        """Every hit of a request in display order, read one at a time (no snippets)."""
+        snap = self.current()
+        m = self.match(request, snap)
+        order = self._ordered(snap, request, m, None)
+        with snap.index.searcher() as searcher:
+            for doc, score in order:
+                yield _light_hit(searcher.stored_fields(doc), score)
+
+    def letter(self, letter_id: str) -> dict:
+        """The whole record of a letter; raises LetterNotFound."""
+        record = self.current().record(letter_id)
+        if record is None:
+            raise LetterNotFound(f"no letter {letter_id!r} in the index")
+        return record
+
+    def similar(self, doc_id: str, same_category: bool = True, limit: int = 10) -> list[Hit]:
+        """Items most like one item (key terms of its item and rationale)."""
+        snap = self.current()
+        searcher = snap.searcher()
+        docnum = searcher.document_number(doc_id=doc_id)
+        if docnum is None:
+            raise LetterNotFound(f"no item {doc_id!r} in the index")
+        stored = searcher.stored_fields(docnum)
+        terms = [wq.Term(f, word, boost=weight) for f, n in (("item", 6), ("rationale", 10))
+                 for word, weight in searcher.key_terms_from_text(f, stored.get(f) or "", numterms=n)]
+        if not terms:
+            return []
+        allowed = np.ones(snap.facets.n_docs, dtype=bool)
+        if same_category and _split(stored.get("category")):
+            allowed &= snap.facets.columns["category"].mask(_split(stored.get("category")),
+                                                             snap.facets.n_docs)
+        allowed[docnum] = False
+        results = searcher.search(wq.Or(terms), limit=limit,
+                                  filter=set(np.flatnonzero(allowed).tolist()))
+        return [_light_hit(searcher.stored_fields(h.docnum), h.score) for h in results]
+
+    def _hit(self, snap: Snapshot, doc: int, score: float | None,
+             terms: highlight.Terms, records: dict) -> Hit:
+        stored = snap.searcher().stored_fields(doc)
+        hit = _light_hit(stored, score)
+        lid = hit.letter_id
+        if lid not in records:
+            records[lid] = snap.record(lid)
+        record = records[lid] or {}
+        hit.item_html = highlight.mark(hit.item, terms)
+        found = highlight.snippets(stored.get("rationale") or "", terms, "rationale", SNIPPETS)
+        found += highlight.snippets(record.get("summary") or "", terms, "summary",
+                                    SNIPPETS - len(found))
+        hit.snippets = found or highlight.lead(stored.get("rationale") or record.get("summary") or "",
+                                               "rationale")
+        hit.other_items = [
+            {"item_no": n, "item": it.get("item"), "decision": it.get("decision"),
+             "doc_id": f"{lid}#{n}"}
+            for n, it in enumerate(record.get("items") or [], 1) if n != hit.item_no]
+        return hit
+
+
+def _light_hit(stored: dict, score: float | None) -> Hit:
+    """A hit from stored fields alone: no snippets, no other items."""
+    item = stored.get("item") or ""
+    return Hit(
+        doc_id=stored.get("doc_id", ""), letter_id=stored.get("letter_id", ""),
+        item_no=int(stored.get("item_no") or 0), case_number=stored.get("case_number"),
+        item=item, item_html=html.escape(item), decision=stored.get("decision"),
+        decision_date=stored.get("decision_date"), specialties=_split(stored.get("specialty")),
+        states=_split(stored.get("state")), categories=_split(stored.get("category")),
+        synthetic=bool(stored.get("synthetic")), other_items=[], snippets=[],
+        score=float(score) if score is not None else None,
+    )

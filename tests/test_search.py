@@ -1,0 +1,199 @@
+"""The search core end to end over a snapshot built from real letters' records."""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from indexer import snapshots
+from indexer.build import write_snapshot
+from indexer.record import empty_record, overall_outcome
+from indexer.results import SearchRequest
+from indexer.search import LetterNotFound, Searcher
+from indexer.settings import Settings
+
+PROJECT = Path(__file__).resolve().parents[1]
+LETTERS = Path(__file__).resolve().parents[2] / "shared" / "letters"
+HOSTILE = '<script>alert("x")</script> <img src=x onerror=alert(1)> javascript:alert(2) "quoted" & \'single\''
+
+
+def record_from_expected(path: Path) -> dict:
+    """A letter record from an expected-parse JSON (rationale = its known start and end)."""
+    data = json.loads(path.read_text())
+    rec = empty_record()
+    rec.update({k: data.get(k) for k in ("case_number", "date_assigned", "date_of_injury",
+                                          "decision_date", "ur_denial_date", "application_received",
+                                          "priority", "patient_age", "patient_gender", "pages")})
+    rec.update(license_states=data.get("license_states") or [], specialties=data.get("specialties") or [],
+               id=data.get("case_number") or "H" + path.stem.split("_")[-1][:16],
+               content_hash=path.stem, source=str(path), format="txt",
+               summary=f"Clinical summary of {path.stem}. The patient has chronic pain.")
+    rec["items"] = [{
+        "item": it["item"], "decision": it.get("decision"), "eligible_portion": None,
+        "claims_administrator_guideline": it.get("claims_administrator_guideline"),
+        "maximus_guideline": it.get("maximus_guideline"),
+        "rationale": f"{it.get('rationale_start', '')} ... {it.get('rationale_end', '')}".strip(),
+    } for it in data.get("items", [])]
+    rec["outcome"] = overall_outcome(rec["items"])
+    return rec
+
+
+def hostile_record() -> dict:
+    rec = empty_record()
+    rec.update(id="CM99-0000001", case_number="CM99-0000001", decision_date="2017-01-05",
+               license_states=["Texas"], specialties=["Pain Management"], content_hash="0" * 64,
+               summary=f"Summary with {HOSTILE}. The patient requested a hoverboard.")
+    rec["items"] = [{"item": f"Hoverboard {HOSTILE}", "decision": "Overturned", "eligible_portion": None,
+                     "claims_administrator_guideline": None, "maximus_guideline": None,
+                     "rationale": f"The hoverboard is needed. {HOSTILE}. Hoverboard again <b>bold</b>."}]
+    rec["outcome"] = "Overturned"
+    return rec
+
+
+def real_records() -> list[dict]:
+    """Records of every expected letter (shared corpus, else the project's seeds)."""
+    files = sorted((LETTERS / "expected").glob("*.json")) or sorted(
+        (PROJECT / "tests" / "fixtures" / "expected").glob("*.json"))
+    return [record_from_expected(f) for f in files]
+
+
+def publish_records(settings: Settings, records: list[dict]) -> str:
+    """Build and publish a snapshot of these records; returns its name."""
+    building = snapshots.new_snapshot_dir(settings)
+    write_snapshot(building, records)
+    return snapshots.publish(settings, snapshots.finish(building))
+
+
+@pytest.fixture(scope="module")
+def corpus() -> list[dict]:
+    return real_records() + [hostile_record()]
+
+
+@pytest.fixture(scope="module")
+def index_settings(tmp_path_factory, corpus) -> Settings:
+    settings = Settings(index_dir=tmp_path_factory.mktemp("search_index"), keep_snapshots=5)
+    publish_records(settings, corpus)
+    return settings
+
+
+@pytest.fixture(scope="module")
+def searcher(index_settings) -> Searcher:
+    return Searcher(index_settings)
+
+
+def items_of(corpus):
+    return [(r, it) for r in corpus for it in r["items"]]
+
+
+def test_total_is_exact_for_a_word(searcher, corpus):
+    result = searcher.search(SearchRequest(q="hoverboard"))
+    assert result.total == 1
+    assert result.hits[0].case_number == "CM99-0000001"
+
+
+def test_empty_query_returns_every_item_newest_first(searcher, corpus):
+    result = searcher.search(SearchRequest(per_page=100))
+    assert result.total == len(items_of(corpus))
+    dates = [h.decision_date or "" for h in result.hits]
+    assert dates == sorted(dates, reverse=True)
+
+
+def test_stemmed_search_matches_plural_and_counts_items(searcher, corpus):
+    result = searcher.search(SearchRequest(q="MRI", per_page=100))
+    expected = sum(1 for _r, it in items_of(corpus) if "mri" in it["item"].lower()
+                   or "mri" in it["rationale"].lower() or "mri" in (it["maximus_guideline"] or "").lower()
+                   or "mri" in (it["claims_administrator_guideline"] or "").lower())
+    assert result.total >= expected > 10
+    assert all(h.score is not None for h in result.hits)
+
+
+def test_hits_are_escaped_and_marked(searcher):
+    hit = searcher.search(SearchRequest(q="hoverboard")).hits[0]
+    assert "<script" not in hit.item_html and "&lt;script&gt;" in hit.item_html
+    assert "<mark>Hoverboard</mark>" in hit.item_html
+    assert hit.snippets and all("<mark>" in s.html for s in hit.snippets)
+    for snippet in hit.snippets:
+        assert snippet.html.replace("<mark>", "").replace("</mark>", "").count("<") == 0
+
+
+def test_decision_word_becomes_a_chip(searcher, corpus):
+    result = searcher.search(SearchRequest(q="physical therapy upheld", per_page=100))
+    assert [(c.facet, c.value) for c in result.query.chips] == [("decision", "Upheld")]
+    assert result.total > 0 and all(h.decision == "Upheld" for h in result.hits)
+    literal = searcher.search(SearchRequest(q="physical therapy upheld", literal=True))
+    assert literal.query.chips == []
+
+
+def test_case_number_query_opens_the_case(searcher):
+    result = searcher.search(SearchRequest(q="CM99-0000001"))
+    assert result.query.open_case == "CM99-0000001"
+    assert result.total == 1
+
+
+def test_filters_and_date_range(searcher, corpus):
+    result = searcher.search(SearchRequest(filters={"decision": ["Overturned"]}, per_page=100,
+                                           decided_from="2017-01-01", decided_to="2017-12-31"))
+    expected = [it for r, it in items_of(corpus) if it["decision"] == "Overturned"
+                and "2017-01-01" <= (r["decision_date"] or "") <= "2017-12-31"]
+    assert result.total == len(expected) > 0
+
+
+def test_sort_oldest_and_paging(searcher, corpus):
+    first = searcher.search(SearchRequest(sort="oldest", per_page=5, page=1))
+    second = searcher.search(SearchRequest(sort="oldest", per_page=5, page=2))
+    ids = [h.doc_id for h in first.hits + second.hits]
+    assert len(set(ids)) == 10
+    dates = [h.decision_date or "9999" for h in first.hits + second.hits]
+    assert dates == sorted(dates)
+
+
+def test_other_items_of_the_same_letter(searcher, corpus):
+    multi = next(r for r in corpus if len(r["items"]) >= 3)
+    result = searcher.search(SearchRequest(q=multi["id"]))
+    hit = result.hits[0]
+    assert len(hit.other_items) == len(multi["items"]) - 1
+    assert hit.item_no not in [o["item_no"] for o in hit.other_items]
+
+
+def test_letter_and_missing_letter(searcher, corpus):
+    rec = corpus[0]
+    assert searcher.letter(rec["id"])["items"] == rec["items"]
+    with pytest.raises(LetterNotFound):
+        searcher.letter("CM00-0000000")
+    with pytest.raises(KeyError):
+        searcher.letter("nope")
+
+
+def test_similar_items_share_a_category(searcher):
+    hit = searcher.search(SearchRequest(q="MRI lumbar spine")).hits[0]
+    similar = searcher.similar(hit.doc_id, same_category=True, limit=5)
+    assert similar and hit.doc_id not in [s.doc_id for s in similar]
+    assert all(set(s.categories) & set(hit.categories) for s in similar)
+
+
+def test_iter_hits_streams_every_hit_in_order(searcher):
+    request = SearchRequest(q="therapy", per_page=3)
+    result = searcher.search(request)
+    streamed = list(searcher.iter_hits(request))
+    assert len(streamed) == result.total
+    assert [h.doc_id for h in streamed[:3]] == [h.doc_id for h in result.hits]
+
+
+def test_malformed_queries_never_raise(searcher):
+    for q in ['"unclosed', "AND AND", "item:", "(" * 500 + "mri", "*a*", "x" * 5000,
+              " ".join(f"w{i}" for i in range(2000)), "decided:2016-99", "mri)))"]:
+        result = searcher.search(SearchRequest(q=q))
+        assert result.total >= 0
+    assert searcher.search(SearchRequest(q='"unclosed')).query.messages
+
+
+def test_reopens_when_current_changes(tmp_path, corpus):
+    settings = Settings(index_dir=tmp_path / "idx")
+    publish_records(settings, corpus[:3])
+    live = Searcher(settings, recheck=0)
+    before = live.search(SearchRequest()).total
+    first_name = live.snapshot_name
+    publish_records(settings, corpus)
+    assert live.snapshot_name != first_name
+    assert live.search(SearchRequest()).total > before
