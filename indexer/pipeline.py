@@ -139,7 +139,8 @@ def _run_dask(todo: list[Source], settings: Settings, tick: Callable[[], None]) 
             tick()
         results = client.gather(futures)
     # Report the paths the user gave, not the resolved ones.
-    return [Outcome(str(s.path), o.record, o.reason, o.parsed) for s, o in zip(todo, results)]
+    return [Outcome(str(s.path), o.record and dict(o.record, source=str(s.path)), o.reason, o.parsed)
+            for s, o in zip(todo, results)]
 
 
 def extract_all(sources: list[Source], settings: Settings,

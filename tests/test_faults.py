@@ -1,0 +1,220 @@
+"""Faults: killed rebuilds, full disks, bad and vanishing inputs, parser crashes, a Dask cluster."""
+from __future__ import annotations
+
+import errno
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from conftest import SEEDS, SHARED_PDF, real_parser_available
+from indexer import build, pipeline, snapshots
+from indexer.check import check_index
+from indexer.errors import ImrError
+from indexer.settings import Settings
+
+TESTS = Path(__file__).resolve().parent
+
+# Run in a child: pause (marker file, then sleep) at one stage of a rebuild so the test can SIGKILL it there.
+KILLABLE = r"""
+import sys, time
+from pathlib import Path
+sys.path.insert(0, sys.argv[1])
+import conftest; conftest.ensure_parser()
+import indexer.parse, whoosh.writing
+from indexer import pipeline, snapshots
+from indexer.settings import Settings
+stage, marker, index = sys.argv[2], Path(sys.argv[3]), Path(sys.argv[4])
+
+def pause():
+    marker.write_text("paused")
+    time.sleep(600)
+
+def after(calls, fn, n):
+    def wrapped(*a, **kw):
+        result = fn(*a, **kw)
+        calls.append(1)
+        if len(calls) == n:
+            pause()
+        return result
+    return wrapped
+
+if stage == "extract":
+    indexer.parse.parse_file = after([], indexer.parse.parse_file, 2)
+elif stage == "write":
+    whoosh.writing.SegmentWriter.add_document = after([], whoosh.writing.SegmentWriter.add_document, 3)
+elif stage == "publish":
+    real = snapshots.publish
+    snapshots.publish = lambda s, snap: (pause(), real(s, snap))[1]
+pipeline.rebuild([Path(p) for p in sys.argv[5:]], Settings(index_dir=index, jobs=1))
+"""
+
+
+def _searchable(settings: Settings) -> int:
+    from whoosh.query import Every
+
+    with snapshots.open_index(settings).searcher() as searcher:
+        return len(searcher.search(Every(), limit=None))
+
+
+@pytest.fixture
+def settings(tmp_path) -> Settings:
+    return Settings(index_dir=tmp_path / "index", jobs=1)
+
+
+@pytest.mark.parametrize("stage", ["extract", "write", "publish"])
+def test_sigkill_leaves_old_snapshot_current_and_next_rebuild_cleans_up(tmp_path, settings, stage):
+    old = pipeline.rebuild([sorted(SEEDS.glob("*.txt"))[0]], settings)
+    marker = tmp_path / "marker"
+    child = subprocess.Popen([sys.executable, "-c", KILLABLE, str(TESTS), stage, str(marker),
+                              str(settings.index_dir), str(SEEDS)])
+    try:
+        deadline = time.monotonic() + 120
+        while not marker.exists() and child.poll() is None and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert marker.exists(), f"child never reached the {stage} stage (exit {child.poll()})"
+        os.kill(child.pid, signal.SIGKILL)
+        child.wait()
+    finally:
+        if child.poll() is None:
+            child.kill()
+    assert snapshots.current_name(settings) == old.snapshot
+    assert _searchable(settings) == old.documents
+    assert check_index(settings) == []
+    if stage == "write":
+        assert list(snapshots.snapshots_dir(settings).glob("*.building"))
+    new = pipeline.rebuild([SEEDS], settings)       # the lock died with the child
+    assert new.letters == 5 and snapshots.current_name(settings) == new.snapshot
+    assert not list(snapshots.snapshots_dir(settings).glob("*.building"))
+
+
+@pytest.mark.parametrize("where", ["whoosh", "letter store"])
+def test_disk_full_fails_cleanly_and_old_index_serves(settings, monkeypatch, where):
+    import whoosh.writing
+
+    old = pipeline.rebuild([sorted(SEEDS.glob("*.txt"))[0]], settings)
+
+    def full(*args, **kwargs):
+        raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+
+    if where == "whoosh":
+        monkeypatch.setattr(whoosh.writing.SegmentWriter, "add_document", full)
+    else:
+        monkeypatch.setattr(build, "write_letter_store", full)
+    with pytest.raises(ImrError, match="No space left on device.*current index is unchanged"):
+        pipeline.rebuild([SEEDS], settings)
+    assert snapshots.current_name(settings) == old.snapshot
+    assert snapshots.published(settings) == [old.snapshot]
+    assert not list(snapshots.snapshots_dir(settings).glob("*.building"))
+    assert _searchable(settings) == old.documents and check_index(settings) == []
+    monkeypatch.undo()
+    assert pipeline.rebuild([SEEDS], settings).letters == 5
+
+
+def _encrypted_pdf(path: Path) -> None:
+    from reportlab.lib.pdfencrypt import StandardEncryption
+    from reportlab.pdfgen import canvas
+
+    pdf = canvas.Canvas(str(path), encrypt=StandardEncryption("secret", canPrint=0))
+    pdf.drawString(72, 720, "Independent Medical Review Final Determination Letter")
+    pdf.save()
+
+
+def _plain_pdf(path: Path) -> bytes:
+    from reportlab.pdfgen import canvas
+
+    pdf = canvas.Canvas(str(path))
+    for n in range(40):
+        pdf.drawString(72, 720 - 15 * (n % 40), f"line {n} of a document that is long enough")
+    pdf.save()
+    return path.read_bytes()
+
+
+def test_bad_inputs_each_get_one_line_and_never_stop_the_rebuild(tmp_path, settings):
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "good.txt").write_bytes(sorted(SEEDS.glob("*.txt"))[0].read_bytes())
+    (folder / "empty.pdf").write_bytes(b"")
+    whole = (sorted(SHARED_PDF.glob("*.pdf"))[0].read_bytes() if SHARED_PDF.is_dir()
+             else _plain_pdf(tmp_path / "whole.pdf"))
+    (folder / "truncated.pdf").write_bytes(whole[: len(whole) // 3])
+    (folder / "not-really.pdf").write_bytes(b"Hello, this is a plain text file.\n" * 50)
+    (folder / "binary.txt").write_bytes(bytes(range(256)) * 64)
+    (folder / "page.html").write_text("<html><body><h1>Cookie recipes</h1><p>Flour, sugar.</p></body></html>")
+    _encrypted_pdf(folder / "locked.pdf")
+    bad = ["binary.txt", "empty.pdf", "locked.pdf", "not-really.pdf", "page.html", "truncated.pdf"]
+    if os.geteuid() != 0:         # root reads anything, so chmod 000 proves nothing there
+        (folder / "unreadable.txt").write_text("x")
+        (folder / "unreadable.txt").chmod(0)
+        bad.append("unreadable.txt")
+    report = pipeline.rebuild([folder], settings)
+    assert report.letters == 1 and report.exit_code == 3
+    assert sorted(Path(p).name for p, _ in report.skipped) == sorted(bad)
+    assert all(reason and "\n" not in reason for _, reason in report.skipped)
+
+
+def test_file_vanishing_after_listing_is_skipped_not_cached(tmp_path, settings, monkeypatch):
+    folder = tmp_path / "in"
+    folder.mkdir()
+    seeds = sorted(SEEDS.glob("*.txt"))
+    for seed in seeds[:2]:
+        (folder / seed.name).write_bytes(seed.read_bytes())
+    doomed = folder / seeds[1].name
+    real_list = pipeline.list_sources
+
+    def list_then_delete(paths, max_bytes=None):
+        found = real_list(paths, max_bytes)
+        doomed.unlink()
+        return found
+
+    monkeypatch.setattr(pipeline, "list_sources", list_then_delete)
+    report = pipeline.rebuild([folder], settings)
+    assert report.letters == 1 and [Path(p).name for p, _ in report.skipped] == [doomed.name]
+    monkeypatch.undo()
+    doomed.write_bytes(seeds[1].read_bytes())
+    assert pipeline.rebuild([folder], settings).letters == 2
+
+
+def test_parser_crash_is_a_skip_not_a_failed_rebuild(settings, monkeypatch):
+    import indexer.parse
+
+    real = indexer.parse.parse_file
+
+    def flaky(path, settings=None):
+        if path.name.startswith("002"):
+            raise RuntimeError("boom")
+        return real(path, settings)
+
+    monkeypatch.setattr(indexer.parse, "parse_file", flaky)
+    report = pipeline.rebuild([SEEDS], settings)
+    assert report.letters == 4
+    assert [r for _, r in report.skipped] == ["parser failed: RuntimeError: boom"]
+
+
+def test_no_letters_at_all_publishes_nothing(tmp_path, settings):
+    (tmp_path / "in").mkdir()
+    with pytest.raises(ImrError, match="no letters found"):
+        pipeline.rebuild([tmp_path / "in", tmp_path / "typo"], settings)
+    assert snapshots.current_name(settings) is None
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(not real_parser_available(), reason="indexer.parse not importable yet (Dask workers need it)")
+def test_dask_cluster_gives_the_same_records_as_local_processes(tmp_path):
+    from distributed import LocalCluster
+
+    sources = [SEEDS] + ([SHARED_PDF] if SHARED_PDF.is_dir() else [])
+    local = Settings(index_dir=tmp_path / "local", jobs=2)
+    pipeline.rebuild(sources, local)
+    with LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
+                      local_directory=str(tmp_path / "dask"), dashboard_address=None) as cluster:
+        remote = Settings(index_dir=tmp_path / "remote", scheduler=cluster.scheduler_address)
+        report = pipeline.rebuild(sources, remote)
+    assert report.parsed == report.letters + len(report.skipped)
+    local_records, remote_records = (build.read_letter_store(snapshots.current(s)) for s in (local, remote))
+    assert len(local_records) == report.letters > 0
+    assert local_records == remote_records

@@ -1,0 +1,120 @@
+"""Snapshots: atomic publish, rollback, pruning, cleanup, the lock, schema check, check_index."""
+from __future__ import annotations
+
+import os
+import socket
+
+import pytest
+
+from conftest import SEEDS
+from indexer import pipeline, snapshots
+from indexer.build import LETTER_STORE
+from indexer.check import check_index
+from indexer.errors import IndexMissing, LockHeld, SchemaMismatch
+from indexer.settings import Settings
+
+
+@pytest.fixture
+def settings(tmp_path) -> Settings:
+    return Settings(index_dir=tmp_path / "index", jobs=1, keep_snapshots=3)
+
+
+def _segment(snapshot):
+    (seg,) = snapshot.glob("*.seg")
+    return seg
+
+
+def test_current_without_index_says_how_to_build(settings):
+    with pytest.raises(IndexMissing, match=r"run: imr index SOURCE --index .*index"):
+        snapshots.current(settings)
+
+
+def test_publish_replaces_pointer_and_rollback_goes_back(settings):
+    first = pipeline.rebuild([SEEDS], settings).snapshot
+    second = pipeline.rebuild([SEEDS], settings).snapshot
+    assert first < second and snapshots.current(settings).name == second
+    assert snapshots.rollback(settings) == first
+    assert snapshots.current(settings).name == first
+    with pytest.raises(IndexMissing, match="no snapshot older"):
+        snapshots.rollback(settings)
+
+
+def test_keeps_current_plus_two_and_cleans_building_dirs(settings):
+    names = [pipeline.rebuild([SEEDS], settings).snapshot for _ in range(4)]
+    assert snapshots.published(settings) == names[1:]
+    leftover = snapshots.snapshots_dir(settings) / "20000101T000000000000Z-dead00.building"
+    leftover.mkdir()
+    (leftover / "MAIN_x.seg").write_bytes(b"half")
+    pipeline.rebuild([SEEDS], settings)
+    assert not leftover.exists()
+    assert not list(snapshots.snapshots_dir(settings).glob("*.building"))
+
+
+def test_publish_refuses_an_unfinished_snapshot(settings):
+    building = snapshots.new_snapshot_dir(settings)
+    with pytest.raises(ValueError):
+        snapshots.publish(settings, building)
+    assert snapshots.current_name(settings) is None
+
+
+def test_second_rebuild_gets_lock_held_naming_the_holder(settings):
+    pipeline.rebuild([SEEDS], settings)
+    before = snapshots.current_name(settings)
+    with snapshots.rebuild_lock(settings):
+        with pytest.raises(LockHeld, match=rf"pid {os.getpid()} on {socket.gethostname()} since "):
+            pipeline.rebuild([SEEDS], settings)
+        with pytest.raises(LockHeld):
+            pipeline.add([SEEDS], settings)
+    assert snapshots.current_name(settings) == before
+    pipeline.rebuild([SEEDS], settings)   # released: works again
+
+
+def test_schema_mismatch_is_refused_with_rebuild_advice(settings):
+    pipeline.rebuild([SEEDS], settings)
+    (snapshots.current(settings) / snapshots.SCHEMA_FILE).write_text("0\n")
+    with pytest.raises(SchemaMismatch, match=r"schema v0, this program reads v\d+: rebuild with imr index"):
+        snapshots.open_index(settings)
+    assert "schema v0" in check_index(settings)[0]
+
+
+def test_check_index_healthy(settings):
+    pipeline.rebuild([SEEDS], settings)
+    assert check_index(settings) == []
+
+
+def test_check_index_reports_truncated_segment(settings):
+    pipeline.rebuild([SEEDS], settings)
+    seg = _segment(snapshots.current(settings))
+    with open(seg, "r+b") as fh:
+        fh.truncate(seg.stat().st_size // 2)
+    (problem,) = check_index(settings)
+    assert "Whoosh index unreadable" in problem
+
+
+def test_check_index_reports_deleted_segment(settings):
+    pipeline.rebuild([SEEDS], settings)
+    _segment(snapshots.current(settings)).unlink()
+    (problem,) = check_index(settings)
+    assert "Whoosh index unreadable" in problem
+
+
+def test_check_index_reports_store_and_facet_damage(settings):
+    pipeline.rebuild([SEEDS], settings)
+    snapshot = snapshots.current(settings)
+    import sqlite3
+    con = sqlite3.connect(snapshot / LETTER_STORE)
+    with con:
+        con.execute("DELETE FROM letters WHERE rowid = 1")
+    con.close()
+    facets = snapshot / "facets.npz"
+    if facets.exists():
+        facets.write_bytes(facets.read_bytes()[:100])
+    problems = check_index(settings)
+    assert any("letter store" in p for p in problems)
+    if facets.exists():
+        assert any("facet arrays unreadable" in p for p in problems)
+
+
+def test_check_index_without_index(settings):
+    (problem,) = check_index(settings)
+    assert "run: imr index" in problem
