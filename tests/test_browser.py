@@ -90,6 +90,7 @@ def test_search_facet_letter_and_export(base_url, browser, tmp_path):
     page.wait_for_selector("article.item")
     assert page.locator("section.clinical").count() == 1
     assert page.locator("article.item mark").count() > 0
+    page.evaluate("window.scrollTo(0, 0)")
     page.screenshot(path=str(SCREENSHOTS / "letter.png"), full_page=False)
     assert not errors, errors    # no CSP violation or script error
     page.close()

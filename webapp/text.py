@@ -53,9 +53,10 @@ def highlight(text: object, q: str) -> Markup:
     terms = query_terms(q)
     if not terms:
         return escape(text)
-    # Prefix match stands in for stemming: 'trainer' also marks 'trainers'.
-    pattern = re.compile(r"\b(?:%s)\w*" % "|".join(re.escape(t[:max(4, len(t) - 2)]) for t in terms),
-                         re.IGNORECASE)
+    # A few English endings stand in for the index's stemming: 'trainer' marks
+    # 'trainers', 'injections' marks 'injection', without marking 'training'.
+    stems = [re.sub(r"(?:ing|ed|es|s)$", "", t) if len(t) > 4 else t for t in terms]
+    pattern = re.compile(r"\b(?:%s)(?:s|es|ed|ing|'s)?\b" % "|".join(map(re.escape, stems)), re.IGNORECASE)
     out, last = [], 0
     for m in pattern.finditer(text):
         out.append(escape(text[last:m.start()]))
