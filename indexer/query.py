@@ -112,7 +112,8 @@ def _rewrite_fields(text: str, resolve: Resolver | None, messages: list[str]) ->
     if empty.search(text):
         messages.append("a field name with nothing after it was ignored")
         text = empty.sub(" ", text)
-    return CASE_RE.sub(lambda m: "case_number:" + _quote(m[0].upper()), text)
+    bare_case = re.compile(r"(?<![:'\w-])" + CASE_RE.pattern, re.IGNORECASE)
+    return bare_case.sub(lambda m: "case_number:" + _quote(m[0].upper()), text)
 
 
 def _refuse_wildcards(text: str, messages: list[str]) -> str:

@@ -1,0 +1,121 @@
+"""Exports (CSV/JSON/facet CSV with the formula guard), the Atom feed, highlighting, the CLI."""
+from __future__ import annotations
+
+import csv
+import io
+import json
+import xml.etree.ElementTree as ET
+
+import pytest
+from click.testing import CliRunner
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from indexer.cli import _register, cli
+from indexer.export import facet_csv, safe_cell, stream_csv, stream_json
+from indexer.feed import atom_feed
+from indexer.highlight import Terms, mark, snippets, terms_of
+from indexer.query import build_query
+from indexer.results import FacetValue, SearchRequest
+from indexer.schema import make_schema
+from indexer.search import Searcher
+from indexer.settings import Settings
+from test_search import HOSTILE, hostile_record, publish_records, real_records
+
+ATOM = "{http://www.w3.org/2005/Atom}"
+
+
+@pytest.fixture(scope="module")
+def index_settings(tmp_path_factory) -> Settings:
+    settings = Settings(index_dir=tmp_path_factory.mktemp("export_index"))
+    record = hostile_record()
+    record["items"][0]["item"] = "=HYPERLINK(\"http://evil\") hoverboard"
+    publish_records(settings, real_records() + [record])
+    return settings
+
+
+@pytest.fixture(scope="module")
+def searcher(index_settings) -> Searcher:
+    return Searcher(index_settings)
+
+
+@pytest.mark.parametrize("value, expected", [
+    ("=1+1", "'=1+1"), ("+1", "'+1"), ("-2", "'-2"), ("@SUM(A1)", "'@SUM(A1)"),
+    ("\tx", "'\tx"), ("\rx", "'\rx"), ("MRI", "MRI"), (None, ""), (3, "3"), (["a", "b"], "a; b"),
+])
+def test_formula_guard(value, expected):
+    assert safe_cell(value) == expected
+
+
+def test_csv_streams_every_hit_with_guard(searcher):
+    request = SearchRequest(q="hoverboard OR MRI")
+    rows = list(csv.reader(io.StringIO("".join(stream_csv(searcher, request)))))
+    assert rows[0][0] == "case_number"
+    assert len(rows) - 1 == searcher.search(request).total
+    evil = [r for r in rows if "HYPERLINK" in r[3]]
+    assert evil and evil[0][3].startswith("'=")
+    # The web layer passes the hits themselves.
+    assert "".join(stream_csv(searcher.iter_hits(request))) == "".join(stream_csv(searcher, request))
+
+
+def test_json_is_a_valid_array_of_every_hit(searcher):
+    request = SearchRequest(q="therapy")
+    data = json.loads("".join(stream_json(searcher, request)))
+    assert len(data) == searcher.search(request).total
+    assert {"case_number", "item", "decision", "doc_id"} <= set(data[0])
+    assert json.loads("".join(stream_json([]))) == []
+
+
+def test_facet_csv_has_counts_and_rates(searcher):
+    result = searcher.search(SearchRequest())
+    text = facet_csv(result, "decision")
+    rows = list(csv.reader(io.StringIO(text)))
+    assert rows[0] == ["value", "count", "overturned", "overturn_rate"]
+    by_value = {r[0]: r for r in rows[1:]}
+    assert int(by_value["Overturned"][1]) == int(by_value["Overturned"][2])
+    assert float(by_value["Upheld"][3]) == 0.0
+    guarded = facet_csv([FacetValue("-cmd", 2, 1)])
+    assert "'-cmd,2,1,0.5000" in guarded
+
+
+def test_atom_feed_parses_newest_first_and_escapes(searcher):
+    result = searcher.search(SearchRequest(q="hoverboard OR MRI", sort="newest", per_page=50))
+    xml = atom_feed(result, self_url="http://localhost/feed.atom?q=<x>&a=1", site_url="http://localhost/")
+    root = ET.fromstring(xml)
+    assert root.tag == f"{ATOM}feed"
+    entries = root.findall(f"{ATOM}entry")
+    assert len(entries) == len(result.hits) > 1
+    updated = [e.find(f"{ATOM}updated").text for e in entries]
+    assert updated == sorted(updated, reverse=True)
+    assert "<b>" not in xml and "&lt;b&gt;" in xml
+    summaries = [e.find(f"{ATOM}summary").text for e in entries]
+    assert any("<b>bold</b>" in t for t in summaries)   # the letter's text survives, as text
+
+
+@given(st.text(max_size=200), st.sampled_from(["script", "img", "alert", "javascript", "the", "a"]))
+@settings(max_examples=200, deadline=None)
+def test_highlight_emits_only_mark_tags(text, word):
+    terms = terms_of(build_query(word, make_schema()).query) or Terms(frozenset({word}))
+    for html_text in [mark(text + " " + HOSTILE, terms)] + [
+            s.html for s in snippets(HOSTILE + ". " + text, terms, "rationale")]:
+        stripped = html_text.replace("<mark>", "").replace("</mark>", "")
+        assert "<" not in stripped and ">" not in stripped
+
+
+def test_cli_search_prints_hits_and_json(index_settings):
+    _register()
+    runner = CliRunner()
+    out = runner.invoke(cli, ["search", "hoverboard", "--index", str(index_settings.index_dir)])
+    assert out.exit_code == 0, out.output
+    assert "CM99-0000001" in out.output and "Overturned" in out.output
+    out = runner.invoke(cli, ["search", "MRI", "--index", str(index_settings.index_dir),
+                              "--json", "--limit", "3"])
+    data = json.loads(out.output)
+    assert len(data["hits"]) == 3 and data["total"] > 3 and "decision" in data["facets"]
+
+
+def test_cli_search_without_index_exits_2(tmp_path):
+    _register()
+    out = CliRunner().invoke(cli, ["search", "mri", "--index", str(tmp_path / "none")])
+    assert out.exit_code == 2
+    assert "imr index" in out.output

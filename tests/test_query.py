@@ -1,0 +1,169 @@
+"""Query parsing, its bounds and fallbacks, URL parameter validation, query understanding."""
+from __future__ import annotations
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from whoosh import query as wq
+
+from indexer.errors import QueryError
+from indexer.query import MAX_EXPANSION, build_query, date_bounds, parse_request
+from indexer.schema import make_schema
+from indexer.understand import understand
+
+SCHEMA = make_schema()
+
+
+def parsed(text: str, **kw) -> str:
+    return build_query(text, SCHEMA, **kw).parsed
+
+
+def test_words_are_anded_across_text_fields_and_stemmed():
+    q = build_query("Physical Therapies", SCHEMA).query
+    assert isinstance(q, wq.And)
+    assert "item:therapi" in str(q) and "summary:physical" in str(q)
+
+
+@pytest.mark.parametrize("text, expect", [
+    ('"home health"', 'item:"home health"'),
+    ('"home health aide"~3', 'item:"home health aid"'),
+    ("norco OR tramadol", "OR item:tramadol"),
+    ("knee -mri", "ANDNOT"),
+    ("knee NOT mri", "NOT"),
+    ("(norco OR tramadol) knee", "item:knee"),
+    ("therap*", "item:therap*"),
+    ("item:norco", "item:norco"),
+    ("decided:2016-01..2016-06", "decided:[20160101 TO 20160630]"),
+    ("injured:2015", "injured:[20150101 TO 20151231]"),
+    ("applied:..2016-02-10", "applied:[ TO 20160210]"),
+    ("case:cm16-0213037", "case_number:CM16-0213037"),
+    ("CM16-0213037 norco", "case_number:CM16-0213037"),
+])
+def test_syntax(text, expect):
+    assert expect in parsed(text)
+
+
+def test_facet_aliases_resolve_values_case_insensitively():
+    values = {"specialty": ["Pain Management", "Family Practice"], "decision": ["Upheld"]}
+
+    def resolve(facet, typed):
+        return next((v for v in values.get(facet, []) if v.lower() == typed.lower()), None)
+
+    out = build_query('specialty:"pain management" decision:upheld', SCHEMA, resolve=resolve)
+    assert "specialty:Pain Management" in out.parsed and "decision:Upheld" in out.parsed
+    unknown = build_query("state:atlantis", SCHEMA, resolve=resolve)
+    assert any("atlantis" in m for m in unknown.messages)
+
+
+@pytest.mark.parametrize("text", ['unclosed "quote', "AND AND", "item:", "((((((((((((mri",
+                                  "mri)))", "*a*", "p*", "decided:2016-13", "?", "'", "NOT",
+                                  "a" * 5000, "(" * 3000 + "x" + ")" * 3000])
+def test_malformed_queries_fall_back_with_a_message(text):
+    out = build_query(text, SCHEMA)
+    assert out.query is not None and out.messages
+
+
+def test_unclosed_quote_still_searches_the_words():
+    out = build_query('physical "therapy', SCHEMA)
+    assert "item:therapi" in out.parsed and "unbalanced quote ignored" in out.messages
+
+
+def test_length_and_term_count_are_bounded():
+    out = build_query(" ".join(f"word{i}" for i in range(5000)), SCHEMA)
+    assert len(list(out.query.leaves())) <= 50 * 4
+    assert any("first" in m for m in out.messages)
+
+
+def test_inner_wildcards_are_refused():
+    out = build_query("th*py knee", SCHEMA)
+    assert "*" not in out.parsed and "item:knee" in out.parsed
+    assert any("refused" in m for m in out.messages)
+
+
+class FakeReader:
+    def expand_prefix(self, fieldname, prefix):
+        return (f"{prefix}{i:05d}".encode() for i in range(10_000))
+
+
+def test_prefix_expansion_is_bounded():
+    out = build_query("ab*", SCHEMA, reader=FakeReader())
+    assert len(list(out.query.leaves())) == 4 * MAX_EXPANSION
+    assert any("too many" in m for m in out.messages)
+
+
+@given(st.text(max_size=300))
+@settings(max_examples=300, deadline=None)
+def test_any_text_parses_without_raising(text):
+    out = build_query(text, SCHEMA)
+    assert isinstance(out.query, wq.Query)
+
+
+def test_date_bounds():
+    assert date_bounds("2016-02") == (20160201, 20160229)
+    assert date_bounds("2016-01..2016-06") == (20160101, 20160630)
+    assert date_bounds("..2016") == (None, 20161231)
+    with pytest.raises(ValueError):
+        date_bounds("2016-02-30")
+
+
+# --- URL parameters -------------------------------------------------------------
+
+def test_parse_request_defaults_and_values():
+    req = parse_request({"q": "norco", "page": "2", "per_page": "50", "sort": "newest",
+                         "f.decision": ["Upheld", "Overturned"], "year": "2016",
+                         "decided_from": "2016-01-01", "literal": "1"})
+    assert (req.q, req.page, req.per_page, req.sort, req.literal) == ("norco", 2, 50, "newest", True)
+    assert req.filters == {"decision": ["Upheld", "Overturned"], "year": ["2016"]}
+    assert req.decided_from == "2016-01-01" and req.decided_to is None
+    assert parse_request({}).page == 1
+
+
+@pytest.mark.parametrize("args, param", [
+    ({"page": "0"}, "page"), ({"page": "x"}, "page"), ({"page": "100000"}, "page"),
+    ({"per_page": "101"}, "per_page"), ({"per_page": "0"}, "per_page"),
+    ({"sort": "random"}, "sort"), ({"f.colour": "red"}, "f.colour"),
+    ({"year": "twenty"}, "year"), ({"decided_from": "2016-13-01"}, "decided_from"),
+    ({"decided_from": "2017-01-01", "decided_to": "2016-01-01"}, "decided_from"),
+])
+def test_parse_request_rejects_bad_parameters(args, param):
+    with pytest.raises(QueryError) as err:
+        parse_request(args)
+    assert err.value.param == param
+
+
+def test_parse_request_reads_multidicts():
+    from werkzeug.datastructures import MultiDict
+
+    req = parse_request(MultiDict([("state", "California"), ("state", "Texas")]))
+    assert req.filters == {"state": ["California", "Texas"]}
+
+
+# --- understanding ----------------------------------------------------------------
+
+VALUES = {"decision": ["Upheld", "Overturned"], "specialty": ["Pain Management", "Orthopedic Surgery"],
+          "state": ["California", "Texas"], "year": ["2015", "2016"]}
+
+
+def test_decision_word_is_a_chip():
+    out = understand("personal trainer upheld", VALUES)
+    assert out.text == "personal trainer"
+    assert [(c.facet, c.value, c.word) for c in out.chips] == [("decision", "Upheld", "upheld")]
+
+
+def test_multiword_specialty_state_and_year():
+    out = understand("Orthopedic surgery knee california 2016", VALUES)
+    assert out.text == "knee"
+    assert out.filters() == {"specialty": ["Orthopedic Surgery"], "state": ["California"],
+                             "year": ["2016"]}
+
+
+def test_quoted_negated_and_field_words_are_left_alone():
+    for text in ['"upheld"', "-upheld", "NOT upheld", "item:upheld", "2016-01"]:
+        assert understand(text, VALUES).chips == [], text
+
+
+def test_literal_disables_understanding_and_case_opens():
+    assert understand("upheld", VALUES, literal=True).chips == []
+    assert understand("upheld", VALUES).text == ""
+    assert understand(" cm16-0213037 ", VALUES).open_case == "CM16-0213037"
+    assert understand("2019", VALUES).chips == []
