@@ -102,3 +102,21 @@ def test_phone_layout_has_no_horizontal_scroll(base_url, browser):
     page.wait_for_selector("li.hit")
     assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1")
     page.close()
+
+
+def test_long_facet_has_show_more_and_a_filter_box(base_url, browser):
+    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    page.goto(base_url + "/")
+    long_facets = page.locator("fieldset.facet:has(details)")
+    if long_facets.count() == 0:
+        pytest.skip("no facet has more than 8 values in this index")
+    facet = long_facets.first
+    box = facet.locator("input.facet-filter")
+    assert box.count() == 1, "app.js adds a filter box to long facets"
+    first_value = facet.locator("ul.values .value").first.inner_text()
+    needle = first_value.split()[0].lower()
+    box.fill(needle)
+    visible = [t.lower() for t in facet.locator("ul.values li:visible .value").all_inner_texts()]
+    assert visible and all(needle in t for t in visible)
+    assert page.url.endswith("/"), "typing in the filter box does not submit"
+    page.close()
