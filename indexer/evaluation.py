@@ -14,14 +14,18 @@ from indexer.settings import Settings
 
 LETTER_FIELDS = HEADER_FIELDS + ("license_states", "specialties", "patient_age", "patient_gender", "pages")
 ITEM_CHECKS = ("item", "decision", "claims_administrator_guideline", "maximus_guideline",
-               "rationale_start", "rationale_end")
+               "rationale_start", "rationale_end", "rationale", "eligible_portion")
 # The accuracy bar: these must be right on every letter.
 BAR = HEADER_FIELDS + ("item_count", "item", "decision")
+
+
+_QUOTES = str.maketrans({"\u2018": "'", "\u2019": "'", "\u201c": '"', "\u201d": '"'})
 
 
 def norm(value):
     """Whitespace and line-end hyphen differences aside."""
     if isinstance(value, str):
+        value = value.translate(_QUOTES)
         return re.sub(r"[\s\-\u2010\u2011]+", "", value).lower()
     if isinstance(value, list):
         return [norm(v) for v in value]
@@ -61,6 +65,12 @@ def letter_pairs(letters_dir: Path) -> list[tuple[Path, Path]]:
     return pairs
 
 
+def synthetic_pairs(folder: Path) -> list[tuple[Path, Path]]:
+    """(letter, ground truth) pairs written by `imr synth` (FOLDER/expected/<stem>.json)."""
+    return [(p, p.parent / "expected" / (p.stem + ".json")) for p in sorted(Path(folder).iterdir())
+            if p.is_file() and (p.parent / "expected" / (p.stem + ".json")).exists()]
+
+
 def evaluate(pairs: list[tuple[Path, Path]], settings: Settings, acc: Accuracy | None = None) -> Accuracy:
     """Parse every letter and compare it field by field with its expected JSON."""
     acc = acc or Accuracy()
@@ -79,7 +89,7 @@ def evaluate(pairs: list[tuple[Path, Path]], settings: Settings, acc: Accuracy |
 
 def compare(got: dict, want: dict, where: str, acc: Accuracy) -> None:
     """Count one letter's fields into `acc`."""
-    for name in LETTER_FIELDS:
+    for name in LETTER_FIELDS + ("layout", "summary", "synthetic"):
         if name in want:
             acc.count(name, norm(got.get(name)) == norm(want[name]), where, got.get(name), want[name])
     acc.count("item_count", len(got["items"]) == len(want["items"]), where,

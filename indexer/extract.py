@@ -174,10 +174,11 @@ def _pdfplumber_pages(path: Path, data: bytes, settings: Settings) -> list[str]:
 
     try:
         pdf = pdfplumber.open(io.BytesIO(data), password="")
-    except PDFPasswordIncorrect:
-        raise ExtractError(str(path), "password-protected PDF (needs a password); cannot read") from None
     except Exception as e:  # pdfminer raises many unrelated types for damaged files
-        raise ExtractError(str(path), _pdf_reason(f"{type(e).__name__}: {e}")) from None
+        inner = e.args[0] if e.args and isinstance(e.args[0], Exception) else e  # pdfplumber wraps them
+        if isinstance(inner, PDFPasswordIncorrect):
+            raise ExtractError(str(path), "password-protected PDF (needs a password); cannot read") from None
+        raise ExtractError(str(path), _pdf_reason(f"{type(inner).__name__}: {inner}")) from None
     try:
         _check_pages(path, len(pdf.pages), settings)
         out = []

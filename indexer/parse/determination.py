@@ -5,13 +5,13 @@ import re
 
 from indexer.parse.credentials import parse_credentials
 from indexer.parse.header import parse_header
-from indexer.parse.items import parse_items
+from indexer.parse.items import LABELS, parse_items
 from indexer.parse.text import join
 
 HOW_MADE = re.compile(r"^HOW THE IMR FINAL DETERMINATION WAS MADE", re.I)
 SUMMARY = re.compile(r"^CLINICAL CASE SUMMARY\b", re.I)
 ISSUES = re.compile(r"^IMR ISSUES,? DECISIONS,? AND RATIONALES\b", re.I)
-FORTH_BELOW = re.compile(r"set forth below\s*:\s*", re.I)
+FORTH_BELOW = re.compile(r"set\s+forth\s+below\s*:[ \t]*", re.I)
 _SUMMARY_INTRO = re.compile(
     r"^The expert reviewer developed the following clinical case summary based on a review of the "
     r"case file, including all medical records\s*:\s*", re.I)
@@ -30,7 +30,11 @@ def parse(lines: list[str]) -> dict:
     header = parse_header("\n".join(lines[:how]))
     states, specialties = parse_credentials(lines[how + 1:summary_at])
     summary = _INTRO_STRIP(join(lines[summary_at + 1:issues_at]))
-    items, warnings = parse_items(_item_lines(lines[issues_at + 1:]))
+    region = _item_lines(lines[issues_at + 1:])
+    items, warnings = parse_items(region)
+    rationales = sum(1 for ln in region if LABELS["rationale"].match(ln))
+    if rationales != len(items):
+        warnings.append(f"{len(items)} items but {rationales} decision rationales: check the item split")
     return {**header, "license_states": states, "specialties": specialties, "summary": summary,
             "items": items, "warnings": warnings,
             "layout": "header2016" if header["case_number"] else "prose2014"}
@@ -45,10 +49,11 @@ def _index(lines: list[str], rx: re.Pattern, start: int) -> int:
 
 
 def _item_lines(lines: list[str]) -> list[str]:
-    """The lines after 'set forth below:' (which may share a line with the first heading)."""
-    for i, ln in enumerate(lines):
-        m = FORTH_BELOW.search(ln)
-        if m:
-            rest = ln[m.end():].strip()
-            return ([rest] if rest else []) + lines[i + 1:]
-    return lines
+    """The lines after 'set forth below:', which may wrap or share a line with the first heading."""
+    head = "\n".join(lines[:6])
+    m = FORTH_BELOW.search(head)
+    if not m:
+        return lines
+    consumed = head[:m.end()].count("\n")
+    rest = head[m.end():].split("\n", 1)[0].strip()
+    return ([rest] if rest else []) + lines[consumed + 1:]

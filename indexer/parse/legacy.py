@@ -11,10 +11,11 @@ import re
 from indexer.parse.credentials import parse_credentials
 from indexer.parse.dates import DATE, parse_date
 from indexer.parse.header import parse_header
-from indexer.parse.items import split_sections
+from indexer.parse.items import LABELS, split_sections
 from indexer.parse.text import collapse, join
 
 _DECISION = {"upheld": "Upheld", "overturned": "Overturned"}
+_LABEL = re.compile("|".join(rx.pattern for rx in LABELS.values()) + r"|^Rationale for the Decision\s*:", re.I)
 
 
 def _between(lines: list[str], start: str, stops: tuple[str, ...]) -> list[str]:
@@ -74,7 +75,8 @@ class notice2013:
         body = _between(lines, r"^RATIONALE FOR THE DETERMINATION", ())
         items = []
         for m, block in _blocks(body, notice2013.REQUEST):
-            name, decision = decided.get(m[1], (m[2], None))
+            head, block = _wrapped_heading(m, block)
+            name, decision = decided.get(m[1], (head, None))
             sections = split_sections([re.sub(r"^Rationale for the Decision\s*:",
                                               "Decision rationale:", ln, flags=re.I) for ln in block])
             items.append({"item": collapse(name), "decision": decision, "eligible_portion": None,
@@ -92,6 +94,20 @@ class notice2013:
                 "priority": _priority(lines), "license_states": states, "specialties": specialties,
                 "summary": _summary(lines, (r"^RATIONALE FOR THE DETERMINATION",)),
                 "items": items, "warnings": _count_check(items, len(decided)), "layout": "notice2013"}
+
+
+def _wrapped_heading(m: re.Match, block: list[str]) -> tuple[str, list[str]]:
+    """A 'Request for X:' heading may wrap: take lines up to the one ending in ':'."""
+    if m[0].rstrip().endswith(":"):
+        return m[2], block
+    parts = [m[2]]
+    for i, ln in enumerate(block):
+        if _LABEL.match(ln):
+            return join(parts), block[i:]
+        parts.append(ln)
+        if ln.endswith(":"):
+            return join(parts).rstrip(":"), block[i + 1:]
+    return m[2], block
 
 
 def _numbered(lines: list[str]) -> list[list[str]]:
