@@ -42,3 +42,11 @@ class QueryError(ImrError):
         super().__init__(f"{param}: {message}")
         self.param = param
         self.message = message
+
+
+class LetterNotFound(ImrError, KeyError):
+    """No letter (or item) with this id in the current index."""
+
+    def __str__(self) -> str:
+        # KeyError would show the message in quotes; a domain error reads plainly.
+        return str(self.args[0]) if self.args else ""

@@ -22,7 +22,7 @@ from whoosh import index as windex
 from whoosh import query as wq
 
 from indexer import facetdata, highlight, snapshots
-from indexer.errors import ImrError
+from indexer.errors import LetterNotFound
 from indexer.facets import count_facets, facet_values, filter_masks, hits_mask
 from indexer.query import build_query
 from indexer.results import Hit, QueryInfo, SearchRequest, SearchResult
@@ -30,10 +30,6 @@ from indexer.settings import Settings
 from indexer.understand import understand
 
 SNIPPETS = 3
-
-
-class LetterNotFound(ImrError, KeyError):
-    """No letter with this id in the current index."""
 
 
 @dataclass

@@ -10,7 +10,8 @@ from indexer import snapshots
 from indexer.build import write_snapshot
 from indexer.record import empty_record, overall_outcome
 from indexer.results import SearchRequest
-from indexer.search import LetterNotFound, Searcher
+from indexer.errors import LetterNotFound
+from indexer.search import Searcher
 from indexer.settings import Settings
 
 PROJECT = Path(__file__).resolve().parents[1]

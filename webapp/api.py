@@ -5,7 +5,7 @@ from dataclasses import asdict
 
 from flask import Blueprint, Response, jsonify, request
 
-from indexer.errors import QueryError
+from indexer.errors import LetterNotFound, QueryError
 from webapp import searcher
 from webapp.letters import find_letter
 
@@ -45,7 +45,7 @@ def similar(doc_id: str) -> Response | tuple[Response, int]:
     same_category, limit = similar_params()
     try:
         hits = searcher().similar(doc_id, same_category=same_category, limit=limit)
-    except (KeyError, LookupError):
+    except LetterNotFound:
         hits = None
     if hits is None:
         return jsonify({"error": f"no item {doc_id!r} in the index"}), 404

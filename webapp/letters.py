@@ -13,6 +13,7 @@ from pathlib import Path
 
 from flask import Blueprint, Response, abort, render_template, request
 
+from indexer.errors import LetterNotFound
 from webapp import app_settings, searcher
 
 bp = Blueprint("letters", __name__)
@@ -28,7 +29,7 @@ def find_letter(letter_id: str) -> dict:
         abort(404, "No such letter.")
     try:
         record = searcher().letter(letter_id)
-    except (KeyError, LookupError):
+    except LetterNotFound:
         record = None
     if not record:
         abort(404, "No such letter.")
@@ -45,7 +46,7 @@ def letter_page(letter_id: str) -> str:
         doc_id = f"{record['id']}#{number}"
         try:
             similar[number] = searcher().similar(doc_id, same_category=not wide, limit=SIMILAR_LIMIT)
-        except (KeyError, LookupError):
+        except LetterNotFound:
             similar[number] = []
     return render_template("letter.html", letter=record, q=request.args.get("q", ""),
                            similar=similar, wide=wide)
