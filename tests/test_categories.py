@@ -2,11 +2,13 @@
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
 
-from indexer.categories import CATEGORIES, categorize, guideline_sources
+from indexer.categories import CATEGORIES, categorize, coverage, expected_coverage, guideline_sources
 
 PROJECT = Path(__file__).resolve().parents[1]
 LETTERS = Path(__file__).resolve().parents[2] / "shared" / "letters"
@@ -76,8 +78,32 @@ def test_coverage_of_real_items_is_above_90_percent() -> None:
     items = _real_items()
     assert items, "no expected items found"
     other = [i["item"] for i in items if categorize(i["item"]) == ["Other"]]
-    coverage = 1 - len(other) / len(items)
-    assert coverage > 0.90, f"{coverage:.1%} categorized; Other: {other[:20]}"
+    result = coverage(i["item"] for i in items)
+    assert result.items == len(items) and result.other == len(other)
+    assert result.rate > 0.90, f"{result.rate:.1%} categorized; Other: {other[:20]}"
+
+
+def test_expected_coverage_counts_a_letter_in_two_folders_once() -> None:
+    fixtures = PROJECT / "tests" / "fixtures" / "expected"
+    once = expected_coverage([fixtures])
+    twice = expected_coverage([fixtures, fixtures])
+    assert once.letters == twice.letters == len(list(fixtures.glob("*.json")))
+    assert once.items == twice.items > 0
+    assert once.per_category["Other"] == once.other
+    assert sum(once.per_category.values()) >= once.items
+
+
+def test_categories_script_prints_counts_and_coverage() -> None:
+    folders = [LETTERS / "expected", PROJECT / "tests" / "fixtures" / "expected"]
+    result = expected_coverage([f for f in folders if f.is_dir()])
+    run = subprocess.run([sys.executable, str(PROJECT / "scripts" / "categories.py")],
+                         capture_output=True, text=True, timeout=120, cwd=PROJECT)
+    assert run.returncode == 0, run.stderr
+    assert f"{result.items} items in {result.letters} letters" in run.stdout
+    assert f"({result.rate:.1%}) in a category other than 'Other'" in run.stdout
+    for name, count in result.per_category.items():
+        assert any(line.split()[-2:-1] == [str(count)] and line.startswith(name)
+                   for line in run.stdout.splitlines()), name
 
 
 @pytest.mark.parametrize("text, expected", [
