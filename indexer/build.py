@@ -7,6 +7,8 @@ whole record, summary included, per letter), facets.npz and schema_version.
 from __future__ import annotations
 
 import json
+import os
+import shutil
 import sqlite3
 from collections import Counter
 from pathlib import Path
@@ -80,7 +82,7 @@ def verify(snapshot: Path, records: list[Record], docs: list[Document]) -> None:
     ix = index.open_dir(str(snapshot))
     with ix.searcher() as searcher:
         reader = searcher.reader()
-        if reader.doc_count() != len(docs):
+        if reader.doc_count_all() != len(docs) or reader.doc_count() != len(docs):
             raise IndexDamaged(f"index holds {reader.doc_count()} documents, records make "
                                f"{len(docs)}: not published")
         per_letter: Counter[str] = Counter()
@@ -99,6 +101,64 @@ def write_snapshot(snapshot: Path, records: list[Record]) -> int:
     """Write and verify a complete snapshot in `snapshot`; returns its document count."""
     docs = [doc for record in records for doc in item_documents(record)]
     write_whoosh(snapshot, docs)
+    write_letter_store(snapshot, records)
+    write_facets(snapshot, docs)
+    (snapshot / SCHEMA_FILE).write_text(f"{SCHEMA_VERSION}\n")
+    verify(snapshot, records, docs)
+    return len(docs)
+
+
+def _link_whoosh_files(base: Path, snapshot: Path) -> None:
+    """Hard-link the base snapshot's Whoosh files (never modified in place) into `snapshot`.
+
+    Only the immutable segment and TOC files are linked: the letter store and
+    facet arrays are rewritten, and writing through a link would change the
+    published snapshot.
+    """
+    for path in base.iterdir():
+        if path.suffix in (".seg", ".toc"):
+            try:
+                os.link(path, snapshot / path.name)
+            except OSError:
+                shutil.copy2(path, snapshot / path.name)   # e.g. another filesystem
+
+
+def _docs_in_index_order(snapshot: Path, docs: list[Document]) -> list[Document]:
+    from whoosh import index
+
+    by_id = {d["doc_id"]: d for d in docs}
+    with index.open_dir(str(snapshot)).reader() as reader:
+        order = [stored["doc_id"] for _, stored in reader.iter_docs()]
+    if sorted(order) != sorted(by_id):
+        raise IndexDamaged(f"index holds {len(order)} documents, records make {len(docs)}: not published")
+    return [by_id[doc_id] for doc_id in order]
+
+
+def extend_snapshot(snapshot: Path, base: Path, records: list[Record], removed: set[str],
+                    new: list[Record]) -> int:
+    """Write `snapshot` as `base` minus letters `removed` plus `new` (final letters: `records`).
+
+    Only the new letters are analysed. With only additions the old segments are
+    kept as they are; a replacement or deletion merges everything into one segment
+    (Whoosh's merge costs about as much as indexing afresh).
+    """
+    from whoosh import index
+
+    _link_whoosh_files(base, snapshot)
+    writer = index.open_dir(str(snapshot)).writer(procs=1, limitmb=WRITER_LIMIT_MB)
+    try:
+        for letter_id in removed:
+            writer.delete_by_term("letter_id", letter_id)
+        for doc in (d for record in new for d in item_documents(record)):
+            writer.add_document(**doc)
+    except BaseException:
+        writer.cancel()
+        raise
+    # Deleted documents leave holes in docnums, which the facet arrays cannot
+    # have: merge everything then. Pure additions only merge small segments.
+    # Either way the docnum order is read back below.
+    writer.commit(optimize=bool(removed))
+    docs = _docs_in_index_order(snapshot, [d for r in records for d in item_documents(r)])
     write_letter_store(snapshot, records)
     write_facets(snapshot, docs)
     (snapshot / SCHEMA_FILE).write_text(f"{SCHEMA_VERSION}\n")

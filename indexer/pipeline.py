@@ -17,20 +17,10 @@ from indexer import build, cache, snapshots
 from indexer.errors import ExtractError, ImrError
 from indexer.record import Record
 from indexer.settings import Settings
-from indexer.sources import Source, describe_os_error, file_hash, list_sources
+from indexer.sources import (Outcome, Source, describe_os_error, file_hash, list_sources, merge_letters,
+                             select_letters)
 
 Progress = Callable[[int, int], None]   # (files done, files in all)
-FORMAT_RANK = {"pdf": 0, "html": 1, "txt": 2}
-
-
-@dataclass
-class Outcome:
-    """What became of one source file: a record, or the reason it was skipped."""
-
-    path: str
-    record: Record | None = None
-    reason: str | None = None
-    parsed: bool = False          # False: the answer came from the cache
 
 
 @dataclass
@@ -170,38 +160,12 @@ def extract_all(sources: list[Source], settings: Settings,
     return [outcomes[n] for n in range(total)]
 
 
-def _preference(record: Record) -> tuple:
-    # Keep the fullest copy of a letter: complete over partial, PDF over HTML over text.
-    return (bool(record.get("partial")), FORMAT_RANK.get(record.get("format"), 9), record.get("source") or "")
-
-
-def select_letters(outcomes: list[Outcome]) -> tuple[list[Record], list[tuple[str, str]], int]:
-    """Records with one copy per letter id, the skipped (path, reason) list, and the duplicate count."""
-    skipped = [(o.path, o.reason or "no record") for o in outcomes if o.record is None]
-    best: dict[str, Record] = {}
-    for o in outcomes:
-        if o.record is not None:
-            rec = o.record
-            if rec["id"] not in best or _preference(rec) < _preference(best[rec["id"]]):
-                best[rec["id"]] = rec
-    kept = {id(r) for r in best.values()}
-    records, duplicates = [], 0
-    for o in outcomes:
-        if o.record is None:
-            continue
-        if id(o.record) in kept:
-            records.append(o.record)
-        else:
-            duplicates += 1
-            skipped.append((o.path, f"duplicate of {best[o.record['id']]['source']}"))
-    return records, skipped, duplicates
-
-
-def _publish_new(settings: Settings, records: list[Record]) -> tuple[str, int]:
+def _publish_new(settings: Settings, records: list[Record],
+                 write: Callable[[Path], int] | None = None) -> tuple[str, int]:
     """Write, verify and publish a snapshot of `records`; the old one stays current on any failure."""
     building = snapshots.new_snapshot_dir(settings)
     try:
-        documents = build.write_snapshot(building, records)
+        documents = write(building) if write else build.write_snapshot(building, records)
         final = snapshots.finish(building)
     except OSError as exc:
         snapshots.discard(building)
@@ -241,61 +205,57 @@ def rebuild(sources: list[Path], settings: Settings, progress: Progress | None =
     return report
 
 
-def _replaces(new: Record, old: Record) -> bool:
-    """A changed file replaces its letter; another copy of it only if it is a better one."""
-    if new.get("source") == old.get("source"):
-        return True
-    return _preference(new)[:2] <= _preference(old)[:2]
-
-
-def _merge(base: list[Record], new: list[Record], skipped: list[tuple[str, str]]) -> tuple[dict, int]:
-    """Letters by id after adding `new` to `base`, and how many were replaced.
-
-    A letter is replaced when the same id comes back with other bytes, or when
-    its file now holds other content (hash-based ids change with the bytes).
-    """
-    merged = {r["id"]: r for r in base}
-    by_source = {r.get("source"): r["id"] for r in base}
-    replaced = 0
-    for rec in new:
-        old = merged.get(rec["id"])
-        if old is not None and not _replaces(rec, old):
-            skipped.append((rec["source"], f"duplicate of {old.get('source')}"))
-            continue
-        stale = by_source.get(rec["source"]) if old is None else None
-        if stale in merged:
-            del merged[stale]
-        replaced += old is not None or stale is not None
-        merged[rec["id"]] = rec
-    return merged, replaced
-
-
-def _current_records(settings: Settings) -> list[Record]:
+def _current(settings: Settings) -> tuple[Path | None, list[Record]]:
+    """The current snapshot (None when there is none or its schema is old) and its letters."""
     try:
-        return build.read_letter_store(snapshots.current(settings))
+        snapshot = snapshots.current(settings)
     except ImrError:
-        return []     # nothing published yet: `add` builds the first snapshot
+        return None, []    # nothing published yet: `add` builds the first snapshot
+    records = build.read_letter_store(snapshot)
+    try:
+        snapshots.check_schema(snapshot, settings)
+    except ImrError:
+        return None, records     # an older schema: rebuild from its records
+    return snapshot, records
 
 
-def add(sources: list[Path], settings: Settings, progress: Progress | None = None) -> BuildReport:
-    """Add new letters and replace changed ones in a new snapshot; unchanged files are not parsed."""
+def _incremental(base: Path | None, records: list[Record],
+                 before: list[Record]) -> Callable[[Path], int] | None:
+    """The writer of an `add`: extend the base snapshot when there is a usable one."""
+    if base is None:
+        return None
+    kept = {id(r) for r in records}
+    removed = {r["id"] for r in before if id(r) not in kept}
+    old = {id(r) for r in before}
+    new = [r for r in records if id(r) not in old]
+    return lambda building: build.extend_snapshot(building, base, records, removed, new)
+
+
+def add(sources: list[Path], settings: Settings, progress: Progress | None = None,
+        incremental: bool = True) -> BuildReport:
+    """Add new letters and replace changed ones in a new snapshot; unchanged files are not parsed.
+
+    incremental: extend the current index (only new letters are analysed);
+    False rebuilds the snapshot from all records (slower, same result).
+    """
     started = time.monotonic()
     with snapshots.rebuild_lock(settings):
         snapshots.clean_building(settings)
-        base = _current_records(settings)
-        known = {r.get("content_hash") for r in base}
+        base, before = _current(settings)
+        known = {r.get("content_hash") for r in before}
         listing = list_sources(sources, settings.max_file_bytes)
         fresh = [s for s in listing if s.error or s.content_hash not in known]
         outcomes = extract_all(fresh, settings, progress)
         new, skipped, duplicates = select_letters(outcomes)
-        merged, replaced = _merge(base, new, skipped)
+        merged, replaced = merge_letters(before, new, skipped)
         duplicates = sum(reason.startswith("duplicate of") for _, reason in skipped)
         records = list(merged.values())
         _require_letters(records, sources)
-        name, documents = _publish_new(settings, records)
+        write = _incremental(base, records, before) if incremental else None
+        name, documents = _publish_new(settings, records, write)
     report = _report(records, outcomes, started)
     report.skipped, report.duplicates, report.snapshot, report.documents = skipped, duplicates, name, documents
-    report.added = len(records) - len(base)
+    report.added = len(records) - len(before)
     report.replaced = replaced
     report.unchanged = len(listing) - len(fresh)
     return report

@@ -1,4 +1,4 @@
-"""Input files: walk the given files and folders, size and hash each letter file."""
+"""Input files: walk the given files and folders, size and hash each letter file; choose one file per letter."""
 from __future__ import annotations
 
 import hashlib
@@ -6,7 +6,10 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
+from indexer.record import Record
+
 SUFFIXES = {".pdf", ".txt", ".html", ".htm"}
+FORMAT_RANK = {"pdf": 0, "html": 1, "txt": 2}
 _CHUNK = 1 << 20
 
 
@@ -78,3 +81,69 @@ def list_sources(paths: list[Path], max_bytes: int | None = None) -> list[Source
                 seen.add(key)
                 found.append(_source(path, max_bytes))
     return found
+
+
+@dataclass
+class Outcome:
+    """What became of one source file: a record, or the reason it was skipped."""
+
+    path: str
+    record: Record | None = None
+    reason: str | None = None
+    parsed: bool = False          # False: the answer came from the cache
+
+
+def _preference(record: Record) -> tuple:
+    # Keep the fullest copy of a letter: complete over partial, PDF over HTML over text.
+    return (bool(record.get("partial")), FORMAT_RANK.get(record.get("format"), 9), record.get("source") or "")
+
+
+def select_letters(outcomes: list[Outcome]) -> tuple[list[Record], list[tuple[str, str]], int]:
+    """Records with one copy per letter id, the skipped (path, reason) list, and the duplicate count."""
+    skipped = [(o.path, o.reason or "no record") for o in outcomes if o.record is None]
+    best: dict[str, Record] = {}
+    for o in outcomes:
+        if o.record is not None:
+            rec = o.record
+            if rec["id"] not in best or _preference(rec) < _preference(best[rec["id"]]):
+                best[rec["id"]] = rec
+    kept = {id(r) for r in best.values()}
+    records, duplicates = [], 0
+    for o in outcomes:
+        if o.record is None:
+            continue
+        if id(o.record) in kept:
+            records.append(o.record)
+        else:
+            duplicates += 1
+            skipped.append((o.path, f"duplicate of {best[o.record['id']]['source']}"))
+    return records, skipped, duplicates
+
+
+def _replaces(new: Record, old: Record) -> bool:
+    """A changed file replaces its letter; another copy of it only if it is a better one."""
+    if new.get("source") == old.get("source"):
+        return True
+    return _preference(new)[:2] <= _preference(old)[:2]
+
+
+def merge_letters(base: list[Record], new: list[Record], skipped: list[tuple[str, str]]) -> tuple[dict, int]:
+    """Letters by id after adding `new` to `base`, and how many were replaced.
+
+    A letter is replaced when the same id comes back with other bytes, or when
+    its file now holds other content (hash-based ids change with the bytes).
+    """
+    merged = {r["id"]: r for r in base}
+    by_source = {r.get("source"): r["id"] for r in base}
+    replaced = 0
+    for rec in new:
+        old = merged.get(rec["id"])
+        if old is not None and not _replaces(rec, old):
+            skipped.append((rec["source"], f"duplicate of {old.get('source')}"))
+            continue
+        stale = by_source.get(rec["source"]) if old is None else None
+        if stale in merged:
+            del merged[stale]
+        replaced += old is not None or stale is not None
+        merged[rec["id"]] = rec
+    return merged, replaced

@@ -211,7 +211,7 @@ def test_dask_cluster_gives_the_same_records_as_local_processes(tmp_path):
     local = Settings(index_dir=tmp_path / "local", jobs=2)
     pipeline.rebuild(sources, local)
     with LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
-                      local_directory=str(tmp_path / "dask"), dashboard_address=None) as cluster:
+                      local_directory=str(tmp_path / "dask"), dashboard_address=":0") as cluster:
         remote = Settings(index_dir=tmp_path / "remote", scheduler=cluster.scheduler_address)
         report = pipeline.rebuild(sources, remote)
     assert report.parsed == report.letters + len(report.skipped)
