@@ -20,17 +20,16 @@ from indexer.results import FacetValue, SearchRequest
 from indexer.schema import make_schema
 from indexer.search import Searcher
 from indexer.settings import Settings
-from test_search import HOSTILE, hostile_record, publish_records, real_records
 
 ATOM = "{http://www.w3.org/2005/Atom}"
 
 
 @pytest.fixture(scope="module")
-def index_settings(tmp_path_factory) -> Settings:
+def index_settings(tmp_path_factory, expected_records, hostile_letter, publish) -> Settings:
     settings = Settings(index_dir=tmp_path_factory.mktemp("export_index"))
-    record = hostile_record()
+    record = hostile_letter()
     record["items"][0]["item"] = "=HYPERLINK(\"http://evil\") hoverboard"
-    publish_records(settings, real_records() + [record])
+    publish(settings, expected_records() + [record])
     return settings
 
 
@@ -94,10 +93,10 @@ def test_atom_feed_parses_newest_first_and_escapes(searcher):
 
 @given(st.text(max_size=200), st.sampled_from(["script", "img", "alert", "javascript", "the", "a"]))
 @settings(max_examples=200, deadline=None)
-def test_highlight_emits_only_mark_tags(text, word):
+def test_highlight_emits_only_mark_tags(hostile_text, text, word):
     terms = terms_of(build_query(word, make_schema()).query) or Terms(frozenset({word}))
-    for html_text in [mark(text + " " + HOSTILE, terms)] + [
-            s.html for s in snippets(HOSTILE + ". " + text, terms, "rationale")]:
+    for html_text in [mark(text + " " + hostile_text, terms)] + [
+            s.html for s in snippets(hostile_text + ". " + text, terms, "rationale")]:
         stripped = html_text.replace("<mark>", "").replace("</mark>", "")
         assert "<" not in stripped and ">" not in stripped
 

@@ -13,7 +13,6 @@ from indexer.facets import count_facets
 from indexer.results import SearchRequest
 from indexer.search import Searcher
 from indexer.settings import Settings
-from test_search import publish_records, real_records
 
 
 def doc_values(doc: dict, facet: str) -> list[str]:
@@ -42,14 +41,14 @@ def brute_force(docs: list[dict], filters: dict[str, list[str]], keep) -> dict[s
 
 
 @pytest.fixture(scope="module")
-def docs():
-    return [d for r in real_records() for d in item_documents(r)]
+def docs(expected_records):
+    return [d for r in expected_records() for d in item_documents(r)]
 
 
 @pytest.fixture(scope="module")
-def live(tmp_path_factory):
+def live(tmp_path_factory, expected_records, publish):
     settings = Settings(index_dir=tmp_path_factory.mktemp("facet_index"))
-    publish_records(settings, real_records())
+    publish(settings, expected_records())
     return Searcher(settings)
 
 

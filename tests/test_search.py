@@ -1,80 +1,23 @@
 """The search core end to end over a snapshot built from real letters' records."""
 from __future__ import annotations
 
-import json
-from pathlib import Path
-
 import pytest
 
-from indexer import snapshots
-from indexer.build import write_snapshot
-from indexer.record import empty_record, overall_outcome
-from indexer.results import SearchRequest
 from indexer.errors import LetterNotFound
+from indexer.results import SearchRequest
 from indexer.search import Searcher
 from indexer.settings import Settings
 
-PROJECT = Path(__file__).resolve().parents[1]
-LETTERS = Path(__file__).resolve().parents[2] / "shared" / "letters"
-HOSTILE = '<script>alert("x")</script> <img src=x onerror=alert(1)> javascript:alert(2) "quoted" & \'single\''
 
-
-def record_from_expected(path: Path) -> dict:
-    """A letter record from an expected-parse JSON (rationale = its known start and end)."""
-    data = json.loads(path.read_text())
-    rec = empty_record()
-    rec.update({k: data.get(k) for k in ("case_number", "date_assigned", "date_of_injury",
-                                          "decision_date", "ur_denial_date", "application_received",
-                                          "priority", "patient_age", "patient_gender", "pages")})
-    rec.update(license_states=data.get("license_states") or [], specialties=data.get("specialties") or [],
-               id=data.get("case_number") or "H" + path.stem.split("_")[-1][:16],
-               content_hash=path.stem, source=str(path), format="txt",
-               summary=f"Clinical summary of {path.stem}. The patient has chronic pain.")
-    rec["items"] = [{
-        "item": it["item"], "decision": it.get("decision"), "eligible_portion": None,
-        "claims_administrator_guideline": it.get("claims_administrator_guideline"),
-        "maximus_guideline": it.get("maximus_guideline"),
-        "rationale": f"{it.get('rationale_start', '')} ... {it.get('rationale_end', '')}".strip(),
-    } for it in data.get("items", [])]
-    rec["outcome"] = overall_outcome(rec["items"])
-    return rec
-
-
-def hostile_record() -> dict:
-    rec = empty_record()
-    rec.update(id="CM99-0000001", case_number="CM99-0000001", decision_date="2017-01-05",
-               license_states=["Texas"], specialties=["Pain Management"], content_hash="0" * 64,
-               summary=f"Summary with {HOSTILE}. The patient requested a hoverboard.")
-    rec["items"] = [{"item": f"Hoverboard {HOSTILE}", "decision": "Overturned", "eligible_portion": None,
-                     "claims_administrator_guideline": None, "maximus_guideline": None,
-                     "rationale": f"The hoverboard is needed. {HOSTILE}. Hoverboard again <b>bold</b>."}]
-    rec["outcome"] = "Overturned"
-    return rec
-
-
-def real_records() -> list[dict]:
-    """Records of every expected letter (shared corpus, else the project's seeds)."""
-    files = sorted((LETTERS / "expected").glob("*.json")) or sorted(
-        (PROJECT / "tests" / "fixtures" / "expected").glob("*.json"))
-    return [record_from_expected(f) for f in files]
-
-
-def publish_records(settings: Settings, records: list[dict]) -> str:
-    """Build and publish a snapshot of these records; returns its name."""
-    building = snapshots.new_snapshot_dir(settings)
-    write_snapshot(building, records)
-    return snapshots.publish(settings, snapshots.finish(building))
+@pytest.fixture(scope="module")
+def corpus(expected_records, hostile_letter) -> list[dict]:
+    return expected_records() + [hostile_letter()]
 
 
 @pytest.fixture(scope="module")
-def corpus() -> list[dict]:
-    return real_records() + [hostile_record()]
-
-
-@pytest.fixture(scope="module")
-def index_settings(tmp_path_factory, corpus) -> Settings:
+def index_settings(tmp_path_factory, corpus, publish) -> Settings:
     settings = Settings(index_dir=tmp_path_factory.mktemp("search_index"), keep_snapshots=5)
-    publish_records(settings, corpus)
+    publish(settings, corpus)
     return settings
 
 
@@ -189,12 +132,12 @@ def test_malformed_queries_never_raise(searcher):
     assert searcher.search(SearchRequest(q='"unclosed')).query.messages
 
 
-def test_reopens_when_current_changes(tmp_path, corpus):
+def test_reopens_when_current_changes(tmp_path, corpus, publish):
     settings = Settings(index_dir=tmp_path / "idx")
-    publish_records(settings, corpus[:3])
+    publish(settings, corpus[:3])
     live = Searcher(settings, recheck=0)
     before = live.search(SearchRequest()).total
     first_name = live.snapshot_name
-    publish_records(settings, corpus)
+    publish(settings, corpus)
     assert live.snapshot_name != first_name
     assert live.search(SearchRequest()).total > before
