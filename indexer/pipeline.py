@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import time
 from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from itertools import repeat
 from pathlib import Path
@@ -97,20 +98,34 @@ def _from_cache(source: Source, settings: Settings) -> Outcome | None:
     return Outcome(str(source.path), record=record)
 
 
+def _isolated(path: str, content_hash: str | None, settings: Settings) -> Outcome:
+    """parse_one in a process of its own, so a crash (e.g. in the PDF library) costs one file."""
+    try:
+        with ProcessPoolExecutor(max_workers=1) as pool:
+            return pool.submit(parse_one, path, content_hash, settings).result()
+    except BrokenProcessPool:
+        return Outcome(path, reason="extraction crashed the worker process (damaged file?)", parsed=True)
+
+
 def _run_local(todo: list[Source], settings: Settings, tick: Callable[[], None]) -> list[Outcome]:
     paths = [str(s.path) for s in todo]
     hashes = [s.content_hash for s in todo]
+    results: list[Outcome] = []
     if settings.jobs <= 1 or len(todo) <= 1:
-        results = []
         for path, digest in zip(paths, hashes):
             results.append(parse_one(path, digest, settings))
             tick()
         return results
     chunk = max(1, min(16, len(todo) // (settings.jobs * 4)))
-    results = []
-    with ProcessPoolExecutor(max_workers=settings.jobs) as pool:
-        for outcome in pool.map(parse_one, paths, hashes, repeat(settings), chunksize=chunk):
-            results.append(outcome)
+    try:
+        with ProcessPoolExecutor(max_workers=settings.jobs) as pool:
+            for outcome in pool.map(parse_one, paths, hashes, repeat(settings), chunksize=chunk):
+                results.append(outcome)
+                tick()
+    except BrokenProcessPool:
+        # A worker died: finish the files not yet answered one process each.
+        for path, digest in zip(paths[len(results):], hashes[len(results):]):
+            results.append(_isolated(path, digest, settings))
             tick()
     return results
 

@@ -218,3 +218,20 @@ def test_dask_cluster_gives_the_same_records_as_local_processes(tmp_path):
     local_records, remote_records = (build.read_letter_store(snapshots.current(s)) for s in (local, remote))
     assert len(local_records) == report.letters > 0
     assert local_records == remote_records
+
+
+def test_worker_crash_costs_only_that_file(settings, monkeypatch):
+    import indexer.parse
+
+    real = indexer.parse.parse_file
+
+    def crashing(path, settings=None):
+        if path.name.startswith("003"):
+            os.kill(os.getpid(), signal.SIGSEGV)     # what a C library bug does
+        return real(path, settings)
+
+    monkeypatch.setattr(indexer.parse, "parse_file", crashing)
+    report = pipeline.rebuild([SEEDS], settings.with_(jobs=2))
+    assert report.letters == 4
+    assert [(Path(p).name[:3], r) for p, r in report.skipped] == \
+        [("003", "extraction crashed the worker process (damaged file?)")]
