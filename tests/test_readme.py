@@ -1,0 +1,39 @@
+"""The README's examples work as written (paths swapped for temporary ones)."""
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+SEEDS = Path(__file__).parent / "fixtures" / "seeds"
+
+
+def _nightly_script() -> str:
+    readme = (ROOT / "README.md").read_text()
+    m = re.search(r"### A nightly rebuild.*?```python\n(.*?)```", readme, re.S)
+    assert m, "README lost its nightly rebuild script"
+    return m[1]
+
+
+def test_nightly_script_from_readme_runs(tmp_path):
+    letters = tmp_path / "letters"
+    shutil.copytree(SEEDS, letters)
+    script = _nightly_script().replace("/srv/imr/index", str(tmp_path / "index"))
+    script = script.replace("/srv/imr/letters", str(letters))
+    (tmp_path / "nightly.py").write_text(script)
+    first = subprocess.run([sys.executable, "nightly.py"], cwd=tmp_path, capture_output=True, text=True)
+    assert first.returncode == 0, first.stderr
+    assert first.stdout.startswith("5 letters, 6 items")   # seed 000 has two items
+    (letters / "junk.pdf").write_bytes(b"not a pdf at all")
+    second = subprocess.run([sys.executable, "nightly.py"], cwd=tmp_path, capture_output=True, text=True)
+    assert second.returncode == 3
+    assert "junk.pdf: not a PDF" in second.stderr
+
+
+def test_quick_start_has_exactly_two_commands():
+    readme = (ROOT / "README.md").read_text()
+    block = re.search(r"## Quick start\s+```sh\n(.*?)```", readme, re.S)[1]
+    assert [ln.split()[0:2] for ln in block.strip().splitlines()] == [["make", "run"], ["make", "test"]]
