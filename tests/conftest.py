@@ -1,14 +1,10 @@
-"""Shared fixtures: the real letters, a built index (session), and a parser stand-in.
+"""Shared fixtures: where the real letters are, and a built index (session).
 
 `built_index` builds an index once per session from tests/fixtures/seeds plus
 ../shared/letters/pdf when present, and returns its Settings.
 """
 from __future__ import annotations
 
-import hashlib
-import re
-import sys
-import types
 from pathlib import Path
 
 import pytest
@@ -19,55 +15,6 @@ ROOT = Path(__file__).resolve().parents[1]
 SEEDS = ROOT / "tests" / "fixtures" / "seeds"
 SHARED = Path(__file__).resolve().parents[2] / "shared" / "letters"
 SHARED_PDF = SHARED / "pdf"
-
-
-def real_parser_available() -> bool:
-    """True when indexer.parse.parse_file imports (it is being written alongside)."""
-    try:
-        from indexer.parse import parse_file  # noqa: F401
-    except ImportError:
-        return False
-    return not getattr(sys.modules.get("indexer.parse"), "STAND_IN", False)
-
-
-def _stand_in_parse_file(path, settings=None):
-    """A crude parser used only while indexer.parse is not importable yet."""
-    from indexer.errors import NotALetter
-    from indexer.extract import _read, extract
-    from indexer.record import empty_record, letter_id, overall_outcome
-
-    settings = settings or Settings()
-    path = Path(path)
-    data = _read(path, settings)
-    ex = extract(path, settings, data=data)
-    if not re.search(r"Independent Medical Review|\bIMR\b|MAXIMUS", ex.text):
-        raise NotALetter(str(path), "not an IMR determination letter (no IMR wording found)")
-    rec = empty_record()
-    case = re.search(r"\bCM\d{2}-\d{7}\b", ex.text)
-    rec.update(case_number=case[0] if case else None, content_hash=hashlib.sha256(data).hexdigest(),
-               source=str(path), format=ex.fmt, pages=ex.pages, summary=ex.text[:2000])
-    rec["items"] = [{"item": m[1].strip(), "decision": m[2], "eligible_portion": None,
-                     "claims_administrator_guideline": None, "maximus_guideline": None, "rationale": ""}
-                    for m in re.finditer(r"^(.{5,300}?):\s*(Upheld|Overturned)\s*$", ex.text, re.M)]
-    rec.update(outcome=overall_outcome(rec["items"]), partial=not rec["items"],
-               id=letter_id(rec["case_number"], rec["content_hash"]))
-    return rec
-
-
-def ensure_parser() -> None:
-    """Install the stand-in as indexer.parse when the real parser does not import yet."""
-    if real_parser_available():
-        return
-    module = types.ModuleType("indexer.parse")
-    module.parse_file, module.STAND_IN = _stand_in_parse_file, True
-    sys.modules["indexer.parse"] = module
-
-
-@pytest.fixture(scope="session", autouse=True)
-def parser_installed() -> bool:
-    """Make indexer.parse.parse_file importable (stand-in until the real one lands); True if real."""
-    ensure_parser()
-    return real_parser_available()
 
 
 def build_sources() -> list[Path]:

@@ -11,20 +11,17 @@ from pathlib import Path
 
 import pytest
 
-from conftest import SEEDS, SHARED_PDF, real_parser_available
+from conftest import SEEDS, SHARED_PDF
 from indexer import build, pipeline, snapshots
 from indexer.check import check_index
 from indexer.errors import ImrError
 from indexer.settings import Settings
 
-TESTS = Path(__file__).resolve().parent
 
 # Run in a child: pause (marker file, then sleep) at one stage of a rebuild so the test can SIGKILL it there.
 KILLABLE = r"""
 import sys, time
 from pathlib import Path
-sys.path.insert(0, sys.argv[1])
-import conftest; conftest.ensure_parser()
 import indexer.parse, whoosh.writing
 from indexer import pipeline, snapshots
 from indexer.settings import Settings
@@ -70,7 +67,7 @@ def settings(tmp_path) -> Settings:
 def test_sigkill_leaves_old_snapshot_current_and_next_rebuild_cleans_up(tmp_path, settings, stage):
     old = pipeline.rebuild([sorted(SEEDS.glob("*.txt"))[0]], settings)
     marker = tmp_path / "marker"
-    child = subprocess.Popen([sys.executable, "-c", KILLABLE, str(TESTS), stage, str(marker),
+    child = subprocess.Popen([sys.executable, "-c", KILLABLE, "", stage, str(marker),
                               str(settings.index_dir), str(SEEDS)])
     try:
         deadline = time.monotonic() + 120
@@ -203,7 +200,6 @@ def test_no_letters_at_all_publishes_nothing(tmp_path, settings):
 
 
 @pytest.mark.slow
-@pytest.mark.skipif(not real_parser_available(), reason="indexer.parse not importable yet (Dask workers need it)")
 def test_dask_cluster_gives_the_same_records_as_local_processes(tmp_path):
     from distributed import LocalCluster
 

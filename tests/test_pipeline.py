@@ -151,12 +151,25 @@ def test_parallel_jobs_give_the_same_records(tmp_path):
 
 
 @pytest.mark.skipif(not SHARED_PDF.is_dir(), reason="../shared/letters/pdf not present")
-def test_rebuild_real_pdfs_accounts_for_every_file(built_index):
-    records = _records(built_index)
-    n_files = len(list_sources(build_sources()))
-    stats_letters = len(records)
-    assert stats_letters >= 0.9 * n_files
-    assert len({r["content_hash"] for r in records}) == stats_letters
+def test_rebuild_real_pdfs_matches_expected_parses(built_index):
+    import json
+
+    records = {r["id"]: r for r in _records(built_index)}
+    assert len(records) == len(list_sources(build_sources()))
+    expected = sorted((SHARED_PDF.parent / "expected").glob("CM*.json"))
+    assert expected
+    for path in expected:
+        want = json.loads(path.read_text())
+        got = records[want["case_number"]]
+        assert [(i["item"], i["decision"]) for i in got["items"]] == \
+            [(i["item"], i["decision"]) for i in want["items"]], path.name
+    assert check_index_ok(built_index)
+
+
+def check_index_ok(settings: Settings) -> bool:
+    from indexer.check import check_index
+
+    return check_index(settings) == []
 
 
 def test_item_documents_shape():
