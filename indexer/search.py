@@ -27,7 +27,7 @@ from indexer.facets import count_facets, facet_values, filter_masks, hits_mask
 from indexer.query import build_query
 from indexer.results import Hit, QueryInfo, SearchRequest, SearchResult
 from indexer.settings import Settings
-from indexer.understand import understand
+from indexer.understand import FIELD_FACETS, match_value, understand
 
 SNIPPETS = 3
 
@@ -70,11 +70,7 @@ class Snapshot:
 
     def resolve(self, facet: str, typed: str) -> str | None:
         """A facet value as stored, from what a user typed (case-insensitive)."""
-        values = self.facets.values(facet) if facet in self.facets.columns else ()
-        low = typed.lower().strip()
-        exact = [v for v in values if v.lower() == low]
-        partial = [v for v in values if low and low in v.lower()]
-        return (exact or (partial if len(partial) == 1 else [None]))[0]
+        return match_value(typed, self.facets.values(facet) if facet in self.facets.columns else ())
 
 
 @dataclass
@@ -92,12 +88,18 @@ def _split(value: str | None) -> list[str]:
     return [v for v in (value or "").split(",") if v]
 
 
-def _date_mask(data: facetdata.FacetData, request: SearchRequest) -> np.ndarray:
+def _date_mask(data: facetdata.FacetData, request: SearchRequest,
+               ranges: list[tuple[int | None, int | None]]) -> np.ndarray:
+    """Docs decided inside the request's bounds and every range of the query (yyyymmdd)."""
+    def day(iso: str | None) -> int | None:
+        return int(iso.replace("-", "")) if iso else None
+
     mask = np.ones(data.n_docs, dtype=bool)
-    if request.decided_from:
-        mask &= data.decided >= int(request.decided_from.replace("-", ""))
-    if request.decided_to:
-        mask &= data.decided <= int(request.decided_to.replace("-", ""))
+    for lo, hi in [(day(request.decided_from), day(request.decided_to)), *ranges]:
+        if lo is not None:
+            mask &= data.decided >= lo
+        if hi is not None:
+            mask &= data.decided <= hi
     return mask
 
 
@@ -134,14 +136,14 @@ class Searcher:
         """Understand and run the query: the mask of matching documents."""
         snap = snap or self.current()
         data = snap.facets
-        known = {f: data.values(f) for f in ("decision", "specialty", "state", "year")}
+        known = {f: data.values(f) for f in FIELD_FACETS if f in data.columns}
         meaning = understand(request.q, known, literal=request.literal)
         filters = {f: list(v) for f, v in request.filters.items() if f in data.columns}
         for facet, values in meaning.filters().items():
             filters[facet] = list(dict.fromkeys(filters.get(facet, []) + values))
         searcher = snap.searcher()
         parsed = build_query(meaning.text, searcher.schema, searcher.reader(), snap.resolve)
-        base = _date_mask(data, request)
+        base = _date_mask(data, request, meaning.date_ranges())
         if not isinstance(parsed.query, wq.Every):
             found = np.zeros(data.n_docs, dtype=bool)
             found[np.fromiter(searcher.docs_for_query(parsed.query), dtype=np.int64)] = True
@@ -155,6 +157,8 @@ class Searcher:
         if request.sort == "relevance" and not isinstance(m.query, wq.Every):
             # Whoosh knows the text query only: dates and facets come in as a docnum set.
             docset = set(np.flatnonzero(m.mask).tolist())
+            if not docset:
+                return []   # Whoosh reads an empty filter as no filter at all
             results = snap.searcher().search(m.query, limit=limit, filter=docset)
             return [(hit.docnum, hit.score) for hit in results]
         docs = np.flatnonzero(m.mask)
@@ -201,7 +205,8 @@ class Searcher:
         return record
 
     def similar(self, doc_id: str, same_category: bool = True, limit: int = 10) -> list[Hit]:
-        """Items most like one item (key terms of its item and rationale)."""
+        """Other letters' items most like one item (key terms of its item and rationale),
+        by default only of its treatment category (its drug class, for a drug)."""
         snap = self.current()
         searcher = snap.searcher()
         docnum = searcher.document_number(doc_id=doc_id)
@@ -212,11 +217,9 @@ class Searcher:
                  for word, weight in searcher.key_terms_from_text(f, stored.get(f) or "", numterms=n)]
         if not terms:
             return []
-        allowed = np.ones(snap.facets.n_docs, dtype=bool)
-        if same_category and _split(stored.get("category")):
-            allowed &= snap.facets.columns["category"].mask(_split(stored.get("category")),
-                                                             snap.facets.n_docs)
-        allowed[docnum] = False
+        allowed = _similar_candidates(snap, stored, same_category)
+        if not allowed.any():
+            return []   # Whoosh reads an empty filter as no filter at all
         results = searcher.search(wq.Or(terms), limit=limit,
                                   filter=set(np.flatnonzero(allowed).tolist()))
         return [_light_hit(searcher.stored_fields(h.docnum), h.score) for h in results]
@@ -240,6 +243,24 @@ class Searcher:
              "doc_id": f"{lid}#{n}"}
             for n, it in enumerate(record.get("items") or [], 1) if n != hit.item_no]
         return hit
+
+
+def similar_categories(categories: list[str]) -> list[str]:
+    """The categories 'similar' stays within: a drug class rather than all pharmaceuticals."""
+    specific = {c.split(":")[0] for c in categories if ":" in c}
+    return [c for c in categories if c not in specific]
+
+
+def _similar_candidates(snap: Snapshot, stored: dict, same_category: bool) -> np.ndarray:
+    """Docs 'similar' may return: other letters' items, of the same category by default."""
+    data = snap.facets
+    allowed = np.ones(data.n_docs, dtype=bool)
+    categories = similar_categories(_split(stored.get("category")))
+    if same_category and categories:
+        allowed &= data.columns["category"].mask(categories, data.n_docs)
+    same_letter = snap.searcher().docs_for_query(wq.Term("letter_id", stored.get("letter_id", "")))
+    allowed[np.fromiter(same_letter, dtype=np.int64)] = False
+    return allowed
 
 
 def _light_hit(stored: dict, score: float | None) -> Hit:

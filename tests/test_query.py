@@ -167,3 +167,54 @@ def test_literal_disables_understanding_and_case_opens():
     assert understand("upheld", VALUES).text == ""
     assert understand(" cm16-0213037 ", VALUES).open_case == "CM16-0213037"
     assert understand("2019", VALUES).chips == []
+
+
+# --- field queries on facets become chips ---------------------------------------------
+
+FIELD_VALUES = {**VALUES, "category": ["Acupuncture", "Pharmaceuticals", "Pharmaceuticals: Opioids"]}
+
+
+@pytest.mark.parametrize("text, rest, chip", [
+    ('specialty:"pain management" opioid', "opioid", ("specialty", "Pain Management")),
+    ("STATE:texas knee", "knee", ("state", "Texas")),
+    ("decision:overturned", "", ("decision", "Overturned")),
+    ("category:opioids knee", "knee", ("category", "Pharmaceuticals: Opioids")),
+    ("category:PHARMACEUTICALS", "", ("category", "Pharmaceuticals")),
+    ("year:2016 mri", "mri", ("year", "2016")),
+    ("mri AND decision:upheld", "mri", ("decision", "Upheld")),
+    ("specialty:'orthopedic surgery' knee", "knee", ("specialty", "Orthopedic Surgery")),
+    ("decided:2016-12..2017-01 acupuncture", "acupuncture", ("decided", "2016-12..2017-01")),
+])
+def test_facet_field_query_becomes_a_chip(text, rest, chip):
+    out = understand(text, FIELD_VALUES)
+    assert out.text == rest
+    assert [(c.facet, c.value) for c in out.chips] == [chip]
+    assert out.chips[0].word in text        # what the chip's remove link takes out of the query
+
+
+def test_date_chip_is_a_range_not_a_facet_filter():
+    out = understand("decided:2016-12..2017-01 knee decided:2017", FIELD_VALUES)
+    assert out.filters() == {}
+    assert out.date_ranges() == [(20161201, 20170131), (20170101, 20171231)]
+    assert understand("decided:..2017-01 knee", FIELD_VALUES).date_ranges() == [(None, 20170131)]
+
+
+@pytest.mark.parametrize("text", [
+    '-specialty:"pain management" mri',           # a negation is not a filter
+    'NOT decision:upheld mri',
+    '(specialty:"pain management" OR state:texas) mri',   # a group keeps its meaning
+    'specialty:"pain management" OR mri',
+    '"a specialty:texas phrase"',
+    "specialty:dentist mri",                      # no such value: searched as a term, with a message
+    "category:pharm",                             # names two values: not a guess
+    "decided:2016-99 mri",                        # not a date: query.py says it is ignored
+])
+def test_field_queries_that_are_not_plain_filters_stay_in_the_query(text):
+    out = understand(text, FIELD_VALUES)
+    assert out.chips == [] and out.text == text
+
+
+def test_field_chips_apply_in_literal_mode_too():
+    out = understand("state:texas upheld", FIELD_VALUES, literal=True)
+    assert [(c.facet, c.value) for c in out.chips] == [("state", "Texas")]
+    assert out.text == "upheld"

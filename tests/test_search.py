@@ -112,8 +112,38 @@ def test_letter_and_missing_letter(searcher, corpus):
 def test_similar_items_share_a_category(searcher):
     hit = searcher.search(SearchRequest(q="MRI lumbar spine")).hits[0]
     similar = searcher.similar(hit.doc_id, same_category=True, limit=5)
-    assert similar and hit.doc_id not in [s.doc_id for s in similar]
+    assert similar and hit.letter_id not in [s.letter_id for s in similar]
     assert all(set(s.categories) & set(hit.categories) for s in similar)
+
+
+def test_similar_drugs_stay_in_their_drug_class(searcher):
+    hit = searcher.search(SearchRequest(q="category:opioids")).hits[0]
+    similar = searcher.similar(hit.doc_id, limit=10)
+    assert similar
+    assert all("Pharmaceuticals: Opioids" in s.categories for s in similar)
+
+
+def one_item_letter(case: str, item: str, rationale: str, date: str) -> dict:
+    from indexer.record import empty_record
+
+    rec = empty_record()
+    rec.update(id=case, case_number=case, decision_date=date, content_hash=case, outcome="Upheld",
+               summary="Chronic low back pain after a fall at work.")
+    rec["items"] = [{"item": item, "decision": "Upheld", "eligible_portion": None,
+                     "claims_administrator_guideline": None, "maximus_guideline": None,
+                     "rationale": rationale}]
+    return rec
+
+
+def test_similar_is_empty_rather_than_unrelated_when_no_item_shares_the_category(tmp_path, publish):
+    settings = Settings(index_dir=tmp_path / "idx")
+    reason = "Chronic low back pain; the guidelines do not support it for chronic low back pain."
+    publish(settings, [one_item_letter("CM17-0000001", "Acupuncture 6 sessions", reason, "2017-01-03"),
+                       one_item_letter("CM17-0000002", "MRI of the lumbar spine", reason, "2017-01-04")])
+    live = Searcher(settings)
+    assert live.similar("CM17-0000001#1") == []
+    wide = live.similar("CM17-0000001#1", same_category=False)
+    assert [h.doc_id for h in wide] == ["CM17-0000002#1"]
 
 
 def test_iter_hits_streams_every_hit_in_order(searcher):
@@ -141,3 +171,56 @@ def test_reopens_when_current_changes(tmp_path, corpus, publish):
     publish(settings, corpus)
     assert live.snapshot_name != first_name
     assert live.search(SearchRequest()).total > before
+
+
+def item_stems(record: dict, item: dict) -> set[str]:
+    """The index's stems of every text field of one item document."""
+    from whoosh.analysis import StemmingAnalyzer
+
+    text = " ".join(str(item.get(k) or "") for k in (
+        "item", "rationale", "claims_administrator_guideline", "maximus_guideline"))
+    return {t.text for t in StemmingAnalyzer()(text + " " + (record.get("summary") or ""))}
+
+
+def brute_force(corpus, stem: str, lo: str, hi: str) -> int:
+    """Items holding `stem` whose letter was decided in [lo, hi] (ISO dates)."""
+    return sum(1 for r, it in items_of(corpus)
+               if stem in item_stems(r, it) and lo <= (r["decision_date"] or "") <= hi)
+
+
+@pytest.mark.parametrize("spec, lo, hi", [
+    ("2016-12..2017-01", "2016-12-01", "2017-01-31"),
+    ("2017-01..2017-02", "2017-01-01", "2017-02-28"),
+    ("2017-02-10..", "2017-02-10", "9999-12-31"),
+])
+def test_decided_range_chip_counts_match_brute_force(searcher, corpus, spec, lo, hi):
+    result = searcher.search(SearchRequest(q=f"decided:{spec} acupuncture", per_page=100))
+    assert [(c.facet, c.value) for c in result.query.chips] == [("decided", spec)]
+    assert result.query.text == "acupuncture"
+    assert result.total == brute_force(corpus, "acupunctur", lo, hi) == len(result.hits)
+    assert all(lo <= h.decision_date <= hi for h in result.hits)
+
+
+def test_acupuncture_letters_are_all_decided_in_february_2017(searcher, corpus):
+    # Why `decided:2016-12..2017-01 acupuncture` finds nothing: no such letter exists.
+    assert brute_force(corpus, "acupunctur", "2016-12-01", "2017-01-31") == 0
+    assert searcher.search(SearchRequest(q="decided:2016-12..2017-01 acupuncture")).total == 0
+    assert searcher.search(SearchRequest(q="decided:2017-02 acupuncture")).total == \
+        brute_force(corpus, "acupunctur", "2017-02-01", "2017-02-28") > 0
+
+
+def test_specialty_field_query_is_the_same_as_the_filter(searcher):
+    typed = searcher.search(SearchRequest(q='specialty:"pain management" opioid', per_page=100))
+    assert [(c.facet, c.value) for c in typed.query.chips] == [("specialty", "Pain Management")]
+    chosen = searcher.search(SearchRequest(q="opioid", filters={"specialty": ["Pain Management"]},
+                                           per_page=100))
+    assert typed.total == chosen.total > 0
+    assert [h.doc_id for h in typed.hits] == [h.doc_id for h in chosen.hits]
+    facet = {v.value: v for v in typed.facets["specialty"]}
+    assert facet["Pain Management"].selected
+
+
+def test_date_chip_and_date_parameters_both_apply(searcher, corpus):
+    result = searcher.search(SearchRequest(q="decided:2017", decided_to="2017-01-31", per_page=100))
+    expected = [it for r, it in items_of(corpus) if "2017-01-01" <= (r["decision_date"] or "") <= "2017-01-31"]
+    assert result.total == len(expected) > 0

@@ -36,7 +36,7 @@ def test_empty_state_explains_syntax_with_clickable_examples(client):
     assert help_box is not None
     examples = [a.get_text() for a in help_box.select("ul.examples a")]
     assert examples == ["personal trainer upheld", 'specialty:"pain management" opioid',
-                        '"functional restoration" overturned', "decided:2016-12..2017-01 acupuncture"]
+                        '"functional restoration" overturned', "decided:2017-01..2017-02 acupuncture"]
     for a in help_box.select("ul.examples a"):
         assert query_of(a["href"])["q"] == [a.get_text()]
     assert page.select_one("label[for=q]") and page.select_one("input#q[name=q]")
@@ -168,3 +168,39 @@ def test_missing_index_is_a_503_saying_what_to_run(tmp_path):
     assert "imr index SOURCE --index DIR" in soup_of(response).select_one(".error-message").get_text()
     api = client.get("/api/search?q=trainer")
     assert api.status_code == 503 and "imr index" in api.get_json()["error"]
+
+
+def test_field_queries_become_removable_chips(client):
+    page = soup_of(client.get('/?q=specialty:"pain management" opioid'))
+    chips = {c.get_text(" ", strip=True).rstrip("×").strip(): c for c in page.select("li.chip-query")}
+    assert "Reviewer specialty: Pain Management" in chips
+    remove = chips["Reviewer specialty: Pain Management"].select_one("a.chip-remove")
+    assert query_of(remove["href"])["q"] == ["opioid"]
+    box = page.select_one("fieldset#facet-specialty input[value='Pain Management']")
+    assert box.has_attr("checked") and box.has_attr("disabled") and not box.has_attr("name")
+    # A typed filter is not a word: no 'search it as a word' link.
+    assert not page.select("p.literal")
+
+
+def test_decided_range_is_a_chip_and_matches_the_letters(client, built_index):
+    import json
+    import sqlite3
+
+    from indexer import snapshots
+
+    page = soup_of(client.get("/?q=decided:2017-01..2017-02+acupuncture"))
+    chip = page.select_one("li.chip-query")
+    assert chip.get_text(" ", strip=True).startswith("Decided: 2017-01..2017-02")
+    assert query_of(chip.select_one("a.chip-remove")["href"])["q"] == ["acupuncture"]
+    shown = int(re.search(r"(\d+) matching", page.select_one("#status").get_text())[1])
+    store = sqlite3.connect(snapshots.current(built_index) / "letters.sqlite")
+    records = [json.loads(row[0]) for row in store.execute("SELECT record FROM letters")]
+    expected = sum(1 for r in records for it in r["items"] or [{}]
+                   if "2017-01-01" <= (r.get("decision_date") or "") <= "2017-02-28"
+                   and "acupunct" in " ".join(str(it.get(k) or "") for k in (
+                       "item", "rationale", "claims_administrator_guideline", "maximus_guideline")
+                   ).lower() + (r.get("summary") or "").lower())
+    assert shown == expected
+    dates = [t["datetime"] for t in page.select("li.hit time")]
+    assert len(dates) == min(expected, 20)
+    assert all("2017-01-01" <= d <= "2017-02-28" for d in dates)

@@ -14,7 +14,7 @@ EXAMPLES = (
     "personal trainer upheld",
     'specialty:"pain management" opioid',
     '"functional restoration" overturned',
-    "decided:2016-12..2017-01 acupuncture",
+    "decided:2017-01..2017-02 acupuncture",
 )
 
 
