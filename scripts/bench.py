@@ -1,0 +1,326 @@
+#!/usr/bin/env python3
+"""Benchmark: build, PDF extraction, query latency and memory, ours vs peers, on one corpus.
+
+    python scripts/bench.py [--items N] [--queries Q] [--large] [--huge] [--work DIR]
+                            [--real-pdfs K] [--systems ours,whoosh,fts5,tantivy]
+
+Synthetic letters (`indexer.synth`, txt) are written in chunks of 100 under
+WORK/letters and parsed once through the pipeline into its record cache
+(WORK/cache), so later runs of any size reuse them. Then, on that corpus:
+a no-change `pipeline.rebuild` (must re-extract nothing); our build
+(`build.write_snapshot` from the cached records) vs a plain single-writer
+Whoosh build of the same documents; pdfplumber vs pypdfium2 CPU per page;
+50+ warm queries per class (common, rare, two-term AND, phrase, each also
+with two facet filters; full facet counts and top-10 highlighting) on ours,
+plain Whoosh groupedby, SQLite FTS5 and tantivy, each in a fresh process so
+its peak RSS is its own. CPU times are process CPU (time.process_time).
+
+Sizes and how long a run takes on the 2-core machine (first run / cached):
+    --items 10000 (default)  ~4.5k letters: ~2.5 min first run, ~1.5 min after
+    --large  (100k items)    ~45k letters: ~25 min first run, ~15 min after
+    --huge   (1M items)      ~450k letters: not run; extrapolated linearly from
+                             100k: ~4 h first run (synth+parse ~2.5 h), ~20 GB disk
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import multiprocessing as mp
+import os
+import random
+import re
+import resource
+import shutil
+import sys
+import tempfile
+import time
+from concurrent.futures import ProcessPoolExecutor
+from pathlib import Path
+
+import numpy as np
+
+from bench_peers import PEERS, query_text, tantivy_available
+from indexer import build, pipeline, snapshots
+from indexer.documents import item_documents
+from indexer.settings import Settings
+from indexer.sources import list_sources
+
+CHUNK = 100                  # letters per generated folder
+ITEMS_PER_LETTER = 2.2       # a slight underestimate of the synthetic mean, to overshoot N
+SHARED = Path(__file__).resolve().parents[2] / "shared" / "letters"
+CLASSES = ("common", "rare", "and", "phrase")
+SYSTEMS = ("ours", "whoosh", "fts5", "tantivy")
+
+
+def _write_chunk(root: Path, k: int) -> None:
+    from indexer.synth import LAYOUTS, write_letter
+
+    folder = root / f"c{k:05d}"
+    if (folder / ".done").exists():
+        return
+    (folder / "expected").mkdir(parents=True, exist_ok=True)
+    for j in range(k * CHUNK, (k + 1) * CHUNK):
+        # Global letter j: seed j // 100000 keeps case numbers unique up to 10M letters.
+        write_letter(j // 100_000, j % 100_000, LAYOUTS[j % len(LAYOUTS)], "txt", folder)
+    (folder / ".done").touch()
+
+
+def corpus(work: Path, items: int, settings: Settings) -> tuple[list[Path], dict]:
+    """Chunk folders holding at least `items` disputed items, all parsed into the cache."""
+    root, took = work / "letters", {"synth_s": 0.0, "parse_s": 0.0}
+    manifest_path = root / "manifest.json"
+    manifest = json.loads(manifest_path.read_text()) if manifest_path.exists() else {}
+    root.mkdir(parents=True, exist_ok=True)
+    k = 0
+    while True:
+        while f"c{k:05d}" in manifest and sum(manifest[f"c{c:05d}"] for c in range(k)) < items:
+            k += 1      # folders parsed by an earlier run
+        have = sum(manifest.get(f"c{c:05d}", 0) for c in range(k))
+        if have >= items:
+            return [root / f"c{c:05d}" for c in range(k)], took
+        need = max(1, -(-(items - have) // int(CHUNK * ITEMS_PER_LETTER)))
+        todo = list(range(k, k + need))
+        started = time.perf_counter()
+        with ProcessPoolExecutor(settings.jobs) as pool:
+            list(pool.map(_write_chunk, [root] * len(todo), todo))
+        took["synth_s"] += time.perf_counter() - started
+        started = time.perf_counter()
+        outcomes = pipeline.extract_all(list_sources([root / f"c{c:05d}" for c in todo]), settings)
+        took["parse_s"] += time.perf_counter() - started
+        for c in todo:
+            manifest[f"c{c:05d}"] = 0
+        for o in outcomes:
+            if o.record is not None:
+                manifest[Path(o.path).parent.name] += len(o.record["items"])
+        manifest_path.write_text(json.dumps(manifest))
+        k += need
+
+
+def cpu_timed(fn, *args):
+    """(result, CPU seconds, wall seconds) of one call in this process."""
+    cpu, wall = time.process_time(), time.perf_counter()
+    result = fn(*args)
+    return result, time.process_time() - cpu, time.perf_counter() - wall
+
+
+def bench_build(work: Path, records: list[dict], systems: list[str]) -> dict:
+    """CPU seconds of our snapshot build vs each peer building the same documents."""
+    out = {}
+    target = work / "build-ours"
+    shutil.rmtree(target, ignore_errors=True)
+    target.mkdir(parents=True)
+    n, out["ours"], _ = cpu_timed(build.write_snapshot, target, records)
+    shutil.rmtree(target, ignore_errors=True)
+    for name in [s for s in systems if s != "ours"]:
+        path = work / "peers" / name
+        shutil.rmtree(path, ignore_errors=True)
+        make = PEERS[name][0]
+        # Documents are made inside the timing, as write_snapshot makes them.
+        _, out[name], _ = cpu_timed(
+            lambda: make(path if name != "fts5" else path / "fts.sqlite",
+                         [d for r in records for d in item_documents(r)]))
+    out["docs"] = n
+    return out
+
+
+def bench_extract(work: Path, real: int) -> dict:
+    """CPU ms per page for each PDF engine, on synthetic PDFs and on the shared real ones."""
+    from indexer.extract import extract
+    from indexer.synth import LAYOUTS, write_letter
+
+    folder = work / "pdf"
+    (folder / "expected").mkdir(parents=True, exist_ok=True)
+    synth = [write_letter(99, i, LAYOUTS[i % len(LAYOUTS)], "pdf", folder) for i in range(6)]
+    sets = {"synthetic": synth, "real": sorted((SHARED / "pdf").glob("*.pdf"))[:real]}
+    out = {}
+    for label, paths in sets.items():
+        for engine in ("pdfplumber", "pdfium"):
+            settings = Settings(pdf_engine=engine)
+            pages, cpu = 0, time.process_time()
+            for path in paths:
+                pages += extract(path, settings).pages or 0
+            if pages:
+                out[(label, engine)] = ((time.process_time() - cpu) * 1000 / pages, len(paths), pages)
+    return out
+
+
+def make_queries(records: list[dict], per_class: int, seed: int = 7) -> dict[str, list[dict]]:
+    """Query specs per class, drawn from the corpus so every query can match."""
+    from whoosh.analysis import STOP_WORDS
+
+    rng = random.Random(seed)
+    docs = [d for r in records for d in item_documents(r)]
+    sample = rng.sample(docs, min(len(docs), 20_000))
+    words = [[w for w in re.findall(r"[a-z]{4,}", (d.get("rationale") or "").lower())
+              if w not in STOP_WORDS] for d in sample]
+    df: dict[str, int] = {}
+    seen: dict[str, int] = {}
+    for n, ws in enumerate(words):
+        for w in set(ws):
+            df[w] = df.get(w, 0) + 1
+            seen.setdefault(w, n)
+    ranked = sorted(df, key=lambda w: (-df[w], w))
+    common = [w for w in ranked if 0.05 <= df[w] / len(sample) <= 0.6][:per_class] or ranked[:per_class]
+    rare = [w for w in ranked if 2 <= df[w] <= max(3, len(sample) // 1000)] or ranked[-per_class:]
+    rare = rng.sample(rare, min(per_class, len(rare)))
+    usable = [n for n, ws in enumerate(words) if len(ws) >= 2]
+
+    def spec(ws: list[str], phrase: bool, doc: int) -> dict:
+        return {"words": ws, "phrase": phrase, "doc": doc, "filters": {}}
+
+    out = {"common": [spec([w], False, seen[w]) for w in common],
+           "rare": [spec([w], False, seen[w]) for w in rare], "and": [], "phrase": []}
+    for _ in range(per_class):
+        n = rng.choice(usable)
+        mid = [w for w in set(words[n]) if df[w] >= 0.01 * len(sample)] or words[n]
+        out["and"].append(spec(rng.sample(sorted(set(mid)), 2) if len(set(mid)) > 1 else mid, False, n))
+        text = re.findall(r"[A-Za-z]+", sample[n].get("rationale") or "")
+        pairs = [(a, b) for a, b in zip(text, text[1:]) if len(a) >= 4 and len(b) >= 4
+                 and a.lower() not in STOP_WORDS and b.lower() not in STOP_WORDS]
+        out["phrase"].append(spec(list(rng.choice(pairs)) if pairs else words[n][:2], True, n))
+    for cls in CLASSES:
+        out[cls] = [out[cls][i % len(out[cls])] for i in range(per_class)] if out[cls] else []
+        filtered = []
+        for q in out[cls]:
+            doc = sample[q["doc"]]
+            picks = [(f, str(doc[f]).split(",")[0]) for f in ("decision", "category", "specialty", "state")
+                     if doc.get(f)]
+            filtered.append(dict(q, filters=dict(picks[:2])))
+        out[cls + "+2f"] = filtered
+    return out
+
+
+class Ours:
+    """Our Searcher, asked the way the web app asks it (literal: no word becomes a filter)."""
+
+    def __init__(self, index_dir: Path):
+        from indexer.search import Searcher
+
+        self.searcher = Searcher(Settings(index_dir=index_dir), recheck=3600)
+
+    def query(self, spec: dict) -> tuple[int, dict, list[str]]:
+        from indexer.results import SearchRequest
+
+        request = SearchRequest(q=query_text(spec), per_page=10, literal=True,
+                                filters={f: [v] for f, v in spec["filters"].items()})
+        result = self.searcher.search(request)
+        return result.total, result.facets, [s.html for h in result.hits for s in h.snippets]
+
+
+def query_worker(system: str, path: Path, queries: dict) -> dict:
+    """Run in a fresh process: warm pass, then timed pass; per-class CPU/wall ms and peak RSS."""
+    base = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    engine = Ours(path) if system == "ours" else PEERS[system][1](path)
+    for specs in queries.values():
+        for spec in specs:
+            engine.query(spec)
+    out = {}
+    for cls, specs in queries.items():
+        times, totals = [], []
+        for spec in specs:
+            (total, _, _), cpu, wall = cpu_timed(engine.query, spec)
+            times.append((cpu * 1000, wall * 1000))
+            totals.append(total)
+        out[cls] = {"times": times, "hits": float(np.mean(totals)) if totals else 0.0}
+    out["rss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    out["rss_base_mb"] = base
+    return out
+
+
+def bench_queries(work: Path, index_dir: Path, queries: dict, systems: list[str]) -> dict:
+    """query_worker for each system, each in its own spawned process."""
+    paths = {"ours": index_dir, "whoosh": work / "peers" / "whoosh",
+             "fts5": work / "peers" / "fts5" / "fts.sqlite", "tantivy": work / "peers" / "tantivy"}
+    out = {}
+    for system in systems:
+        with ProcessPoolExecutor(1, mp_context=mp.get_context("spawn")) as pool:
+            out[system] = pool.submit(query_worker, system, paths[system], queries).result()
+    return out
+
+
+def verdict(ok: bool) -> str:
+    return "MET" if ok else "MISSED"
+
+
+def report(n_items: int, rebuild: dict, builds: dict, extraction: dict, queries: dict) -> None:
+    """Print every table with ratios and the targets beside the measurements."""
+    docs = builds["docs"]
+    print(f"\n== corpus: {rebuild['letters']} letters, {docs} item documents ==")
+    print(f"no-change rebuild: {rebuild['wall']:.1f} s wall ({rebuild['parsed']} re-extracted, "
+          f"{rebuild['cached']} from cache); per 100k letters: {rebuild['per100k']:.0f} s "
+          f"| target < 60 s per 100k letters: {verdict(rebuild['per100k'] < 60 and not rebuild['parsed'])}")
+    print("\n== build from cached records ==")
+    print(f"{'engine':<14}{'CPU s':>9}{'docs/s':>10}{'vs plain Whoosh':>17}")
+    plain = docs / builds["whoosh"] if builds.get("whoosh") else None
+    for name in [s for s in SYSTEMS if s in builds]:
+        rate = docs / builds[name]
+        print(f"build {name:<8}{builds[name]:>9.2f}{rate:>10.0f}"
+              f"{(f'{rate / plain:.2f}x' if plain else '-'):>17}")
+    if plain:
+        ratio = docs / builds["ours"] / plain
+        print(f"target: ours >= 2x plain Whoosh docs/s: {ratio:.2f}x {verdict(ratio >= 2)}")
+    print("\n== PDF extraction (CPU ms per page) ==")
+    for label in ("synthetic", "real"):
+        slow, fast = extraction.get((label, "pdfplumber")), extraction.get((label, "pdfium"))
+        if slow and fast:
+            print(f"extract {label:<10} pdfplumber {slow[0]:8.1f}  pdfium {fast[0]:6.1f}  "
+                  f"ratio {slow[0] / fast[0]:5.1f}x  ({fast[1]} PDFs, {fast[2]} pages)")
+        else:
+            print(f"extract {label:<10} skipped (no PDFs)")
+    limit = 500 if n_items >= 1_000_000 else 100
+    print(f"\n== queries (ms, warm; facets + top-10 highlighting) | target p95 CPU < {limit} ms "
+          f"at {'1M' if limit == 500 else '100k'} items; this run: {docs} ==")
+    print(f"{'class':<12}{'system':<9}{'n':>4}{'cpu p50':>9}{'cpu p95':>9}{'wall p50':>10}"
+          f"{'wall p95':>10}{'hits':>9}{'p95 vs ours':>13}  target")
+    for cls in queries.get("ours", next(iter(queries.values()), {})):
+        if cls.startswith("rss_"):
+            continue
+        ours_p95 = np.percentile([c for c, _ in queries["ours"][cls]["times"]], 95) if "ours" in queries else None
+        for system, res in queries.items():
+            cpu = [c for c, _ in res[cls]["times"]]
+            wall = [w for _, w in res[cls]["times"]]
+            p95 = np.percentile(cpu, 95)
+            ratio = f"{p95 / ours_p95:.2f}x" if ours_p95 else "-"
+            mark = verdict(p95 < limit) if system == "ours" else ""
+            print(f"{cls:<12}{system:<9}{len(cpu):>4}{np.median(cpu):>9.1f}{p95:>9.1f}"
+                  f"{np.median(wall):>10.1f}{np.percentile(wall, 95):>10.1f}"
+                  f"{res[cls]['hits']:>9.0f}{ratio:>13}  {mark}")
+    print("\n== peak memory of the query process (maxrss) ==")
+    for system, res in queries.items():
+        print(f"memory {system:<8}{res['rss_mb']:8.0f} MB peak "
+              f"({res['rss_base_mb']:.0f} MB before opening the index)")
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--items", type=int, default=10_000)
+    ap.add_argument("--large", action="store_true", help="100k items")
+    ap.add_argument("--huge", action="store_true", help="1M items")
+    ap.add_argument("--queries", type=int, default=50, help="queries per class")
+    ap.add_argument("--work", type=Path, default=Path(tempfile.gettempdir()) / "imr-bench")
+    ap.add_argument("--real-pdfs", type=int, default=20, help="shared real PDFs to extract")
+    ap.add_argument("--systems", default=",".join(SYSTEMS))
+    args = ap.parse_args()
+    items = 1_000_000 if args.huge else 100_000 if args.large else args.items
+    systems = [s for s in args.systems.split(",") if s in SYSTEMS]
+    if "tantivy" in systems and not tantivy_available():
+        print("note: tantivy not importable (pip install -e '.[bench]'): skipped")
+        systems.remove("tantivy")
+    work = args.work / f"items-{items}"
+    settings = Settings(index_dir=work / "index", cache_dir=args.work / "cache")
+    dirs, took = corpus(args.work, items, settings)
+    print(f"corpus: {len(dirs)} folders; synth {took['synth_s']:.1f} s, parse {took['parse_s']:.1f} s "
+          "(0 when cached)")
+    rep, cpu, wall = cpu_timed(pipeline.rebuild, dirs, settings)
+    rebuild = {"letters": rep.letters, "wall": wall, "parsed": rep.parsed, "cached": rep.cached,
+               "per100k": wall * 100_000 / max(1, rep.letters)}
+    records = build.read_letter_store(snapshots.current(settings))
+    builds = bench_build(work, records, systems)
+    extraction = bench_extract(work, args.real_pdfs)
+    queries = bench_queries(work, settings.index_dir, make_queries(records, args.queries), systems)
+    report(items, rebuild, builds, extraction, queries)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

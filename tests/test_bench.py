@@ -1,0 +1,73 @@
+"""scripts/bench.py in its tiny mode: every table and row is printed (no timing assertions)."""
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+SHARED = Path(__file__).resolve().parents[2] / "shared" / "letters"
+CLASSES = ("common", "rare", "and", "phrase")
+
+
+def _systems() -> list[str]:
+    try:
+        import tantivy  # noqa: F401
+    except ImportError:
+        return ["ours", "whoosh", "fts5"]
+    return ["ours", "whoosh", "fts5", "tantivy"]
+
+
+@pytest.fixture(scope="module")
+def output(tmp_path_factory) -> str:
+    work = tmp_path_factory.mktemp("bench")
+    run = subprocess.run(
+        [sys.executable, str(ROOT / "scripts" / "bench.py"), "--items", "300", "--queries", "5",
+         "--real-pdfs", "1", "--work", str(work)],
+        cwd=ROOT, capture_output=True, text=True, timeout=600)
+    assert run.returncode == 0, run.stderr[-3000:]
+    return run.stdout
+
+
+@pytest.mark.slow
+def test_corpus_and_no_change_rebuild(output):
+    m = re.search(r"== corpus: (\d+) letters, (\d+) item documents ==", output)
+    assert m and int(m.group(2)) >= 300
+    # The corpus was parsed into the cache first, so the rebuild re-extracts nothing.
+    assert re.search(r"no-change rebuild: [\d.]+ s wall \(0 re-extracted, \d+ from cache\)", output)
+    assert "target < 60 s per 100k letters:" in output
+
+
+@pytest.mark.slow
+def test_build_rows(output):
+    for system in _systems():
+        assert re.search(rf"^build {system}\s+[\d.]+\s+\d+\s+[\d.]+x$", output, re.M), system
+    assert re.search(r"^target: ours >= 2x plain Whoosh docs/s: [\d.]+x (MET|MISSED)$", output, re.M)
+
+
+@pytest.mark.slow
+def test_extraction_rows(output):
+    assert re.search(r"^extract synthetic\s+pdfplumber\s+[\d.]+\s+pdfium\s+[\d.]+\s+ratio", output, re.M)
+    if (SHARED / "pdf").is_dir():
+        assert re.search(r"^extract real\s+pdfplumber\s+[\d.]+\s+pdfium", output, re.M)
+
+
+@pytest.mark.slow
+def test_query_rows_for_every_class_and_system(output):
+    for cls in CLASSES:
+        for variant in (cls, cls + "+2f"):
+            for system in _systems():
+                row = re.search(rf"^{re.escape(variant)}\s+{system}\s+5\s+[\d.]+\s+[\d.]+\s+[\d.]+\s+"
+                                rf"[\d.]+\s+(\d+)\s+[\d.]+x", output, re.M)
+                assert row, (variant, system)
+                assert int(row.group(1)) > 0, f"{variant} {system}: queries matched nothing"
+            assert re.search(rf"^{re.escape(variant)}\s+ours\s.*(MET|MISSED)$", output, re.M)
+
+
+@pytest.mark.slow
+def test_memory_rows(output):
+    for system in _systems():
+        assert re.search(rf"^memory {system}\s+\d+ MB peak", output, re.M), system
