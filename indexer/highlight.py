@@ -64,6 +64,29 @@ def terms_of(q: wq.Query | None) -> Terms:
     return Terms(frozenset(words), tuple(sorted(prefixes)))
 
 
+# Syntax of a query that names no word of the letter: field terms on facets and
+# dates, negated words and phrases, and the operators.
+_NOT_WORDS = re.compile(
+    r"\b(?:specialty|decision|state|category|case|year|decided|injured|applied|case_number)"
+    r":(?:\"[^\"]*\"|'[^']*'|\S*)"
+    r"|(?:(?<![\w-])-|\bNOT\s+)(?:\"[^\"]*\"|\S+)"
+    r"|\b(?:AND|OR|NOT|ANDNOT|TO)\b|\b(?:item|rationale|summary|guideline):", re.IGNORECASE)
+
+
+@lru_cache(maxsize=64)
+def query_terms(q: str) -> Terms:
+    """The words of a typed query to mark: stemmed as the index stems them; 'word*' a prefix."""
+    text = _NOT_WORDS.sub(" ", q or "")
+    prefixes = {m[1].lower() for m in re.finditer(r"(?<![\w*])(\w{2,})\*", text)}
+    words = {t.text for t in _analyzer()(re.sub(r"\w+\*", " ", text))}
+    return Terms(frozenset(words), tuple(sorted(prefixes)))
+
+
+def mark_query(text: str, q: str) -> str:
+    """`text` HTML-escaped, with the words of query `q` (as the index stems them) in <mark>."""
+    return mark(text or "", query_terms(q))
+
+
 def _spans(text: str, terms: Terms) -> list[tuple[int, int]]:
     if not terms or not text:
         return []

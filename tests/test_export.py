@@ -2,8 +2,10 @@
 from __future__ import annotations
 
 import csv
+import html
 import io
 import json
+import re
 import xml.etree.ElementTree as ET
 
 import pytest
@@ -118,3 +120,31 @@ def test_cli_search_without_index_exits_2(tmp_path):
     out = CliRunner().invoke(cli, ["search", "mri", "--index", str(tmp_path / "none")])
     assert out.exit_code == 2
     assert "imr index" in out.output
+
+
+def test_mark_query_marks_exactly_the_words_the_index_would_match():
+    from whoosh.analysis import StemmingAnalyzer
+
+    from indexer.highlight import mark_query
+
+    text = ("Personal trainers helped; training was denied. The trainer's injections, "
+            "an injected knee and <script>trainer</script> & more.")
+    out = mark_query(text, 'personal trainer injection -knee specialty:"pain management" decided:2017')
+    marked = re.findall(r"<mark>(.*?)</mark>", out)
+    analyzer = StemmingAnalyzer()
+    wanted = {t.text for t in analyzer("personal trainer injection")}
+    expected = [text[t.startchar:t.endchar] for t in analyzer(text, chars=True) if t.text in wanted]
+    assert marked == expected and "trainers" in marked and "injections" in marked
+    assert "training" not in marked and "knee" not in marked
+    assert "&lt;script&gt;" in out and "<script>" not in out
+
+
+@given(st.text(max_size=200), st.text(max_size=40))
+@settings(max_examples=200, deadline=None)
+def test_mark_query_emits_only_mark_tags(hostile_text, text, q):
+    from indexer.highlight import mark_query
+
+    out = mark_query(text + " " + hostile_text, q + " script img")
+    stripped = out.replace("<mark>", "").replace("</mark>", "")
+    assert "<" not in stripped and ">" not in stripped
+    assert html.unescape(stripped) == text + " " + hostile_text

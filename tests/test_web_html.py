@@ -204,3 +204,19 @@ def test_decided_range_is_a_chip_and_matches_the_letters(client, built_index):
     dates = [t["datetime"] for t in page.select("li.hit time")]
     assert len(dates) == min(expected, 20)
     assert all("2017-01-01" <= d <= "2017-02-28" for d in dates)
+
+
+def test_letter_page_marks_words_as_the_index_stems_them(client):
+    from whoosh.analysis import StemmingAnalyzer
+
+    href = soup_of(client.get("/?q=personal+trainers")).select_one("li.hit h2 a")["href"]
+    letter = soup_of(client.get(href))
+    marks = [m.get_text() for m in letter.select("main mark")]
+    assert marks, "the letter names personal trainers"
+    analyzer = StemmingAnalyzer()
+    wanted = {t.text for t in analyzer("personal trainers")}
+    assert all({t.text for t in analyzer(m)} <= wanted for m in marks)
+    assert {m.lower() for m in marks} & {"trainer", "trainers"}
+    prose = letter.select_one("section.clinical .prose").get_text()
+    expected = [prose[t.startchar:t.endchar] for t in analyzer(prose, chars=True) if t.text in wanted]
+    assert [m.get_text() for m in letter.select("section.clinical .prose mark")] == expected
