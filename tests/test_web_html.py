@@ -220,3 +220,24 @@ def test_letter_page_marks_words_as_the_index_stems_them(client):
     prose = letter.select_one("section.clinical .prose").get_text()
     expected = [prose[t.startchar:t.endchar] for t in analyzer(prose, chars=True) if t.text in wanted]
     assert [m.get_text() for m in letter.select("section.clinical .prose mark")] == expected
+
+
+def test_similar_decisions_stay_in_the_category_with_a_link_to_widen(client):
+    from urllib.parse import quote
+
+    hit = client.get("/api/search?q=MRI+lumbar&per_page=1").get_json()["hits"][0]
+    letter = soup_of(client.get(f"/letters/{hit['letter_id']}"))
+    article = letter.select_one(f"article#item-{hit['item_no']}")
+    links = [a["href"] for a in article.select("section.similar li a")]
+    assert links, "other letters have lumbar MRIs"
+    same = client.get(f"/api/similar/{quote(hit['doc_id'])}?limit=5").get_json()["similar"]
+    assert links == [f"/letters/{s['letter_id']}#item-{s['item_no']}" for s in same]
+    assert all(set(s["categories"]) & set(hit["categories"]) and s["letter_id"] != hit["letter_id"]
+               for s in same)
+    widen = letter.select_one("section.items p.hint a")
+    assert widen.get_text() == "Widen to all categories" and query_of(widen["href"])["similar"] == ["all"]
+    wide = soup_of(client.get(widen["href"]))
+    assert wide.select_one("section.items p.hint a").get_text() == "Only the same category"
+    everything = client.get(f"/api/similar/{quote(hit['doc_id'])}?limit=5&same_category=0").get_json()
+    wide_links = [a["href"] for a in wide.select(f"article#item-{hit['item_no']} section.similar li a")]
+    assert wide_links == [f"/letters/{s['letter_id']}#item-{s['item_no']}" for s in everything["similar"]]
