@@ -120,3 +120,42 @@ def test_long_facet_has_show_more_and_a_filter_box(base_url, browser):
     assert visible and all(needle in t for t in visible)
     assert page.url.endswith("/"), "typing in the filter box does not submit"
     page.close()
+
+
+def test_phone_filters_fold_before_the_results_in_focus_order(base_url, browser):
+    page = browser.new_page(viewport={"width": 390, "height": 844})
+    page.goto(base_url + "/?q=physical+therapy&f.decision=Upheld")
+    page.wait_for_selector("li.hit")
+    summary = page.locator("#filters > summary")
+    assert page.evaluate("document.getElementById('filters').open") is False
+    assert not page.locator("fieldset#facet-decision").is_visible()
+    assert "(1 selected)" in summary.inner_text()
+    # On screen the toggle is above the first result, as it is in the page.
+    assert summary.bounding_box()["y"] < page.locator("li.hit").first.bounding_box()["y"]
+    # Tabbing from the search box reaches the toggle before any result.
+    page.focus("#q")
+    order = []
+    for _ in range(40):
+        page.keyboard.press("Tab")
+        order.append(page.evaluate(
+            "(e => e.closest('li.hit') ? 'hit' : e.closest('#filters') ? e.tagName : e.id)(document.activeElement)"))
+        if "hit" in order:
+            break
+    assert "SUMMARY" in order and order.index("SUMMARY") < order.index("hit")
+    summary.focus()
+    page.keyboard.press("Enter")
+    assert page.locator("fieldset#facet-decision").is_visible()
+    page.screenshot(path=str(SCREENSHOTS / "phone-filters.png"), full_page=False)
+    page.close()
+
+
+def test_wide_layout_shows_the_filters_beside_the_results(base_url, browser):
+    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    page.goto(base_url + "/?q=physical+therapy")
+    page.wait_for_selector("li.hit")
+    assert page.locator("fieldset#facet-decision").is_visible()
+    page.locator("#filters > summary").click()      # not a toggle on a wide screen
+    assert page.locator("fieldset#facet-decision").is_visible()
+    facets, hit = page.locator("aside.facets").bounding_box(), page.locator("li.hit").first.bounding_box()
+    assert facets["x"] + facets["width"] <= hit["x"]
+    page.close()

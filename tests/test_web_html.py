@@ -241,3 +241,13 @@ def test_similar_decisions_stay_in_the_category_with_a_link_to_widen(client):
     everything = client.get(f"/api/similar/{quote(hit['doc_id'])}?limit=5&same_category=0").get_json()
     wide_links = [a["href"] for a in wide.select(f"article#item-{hit['item_no']} section.similar li a")]
     assert wide_links == [f"/letters/{s['letter_id']}#item-{s['item_no']}" for s in everything["similar"]]
+
+
+def test_filters_come_before_the_results_in_the_page(client):
+    html_text = client.get("/?q=physical+therapy").get_data(as_text=True)
+    page = BeautifulSoup(html_text, "html.parser")
+    toggle = page.select_one("aside.facets details#filters > summary")
+    assert toggle and toggle.select_one("h2#facets-title").get_text() == "Filters"
+    assert html_text.index('id="filters"') < html_text.index('<main id="main"')
+    css = client.get("/static/style.css").get_data(as_text=True)
+    assert not re.search(r"\border\s*:", css), "no CSS reordering: DOM order is the visual order"

@@ -18,6 +18,21 @@
     });
 
     if (!form) { return; }
+    // Filters: always shown on wide screens; folded on phones (they come before the results).
+    var filters = document.getElementById("filters");
+    if (filters) {
+      var narrow = window.matchMedia("(max-width: 760px)");
+      var summary = filters.querySelector("summary");
+      var fit = function () {
+        filters.open = !narrow.matches;
+        summary.tabIndex = narrow.matches ? 0 : -1;
+      };
+      fit();
+      if (narrow.addEventListener) { narrow.addEventListener("change", fit); }
+      summary.addEventListener("click", function (event) {
+        if (!narrow.matches) { event.preventDefault(); }
+      });
+    }
     // Facet checkboxes and the sort select apply at once; page resets.
     form.addEventListener("change", function (event) {
       var t = event.target;
