@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Callable, Iterable, Iterator
 
 from indexer import build, cache, snapshots
+from indexer.documents import document_count
 from indexer.errors import ExtractError, ImrError
 from indexer.record import Record
 from indexer.settings import Settings
@@ -266,8 +267,12 @@ def add(sources: list[Path], settings: Settings, progress: Progress | None = Non
         duplicates = sum(reason.startswith("duplicate of") for _, reason in skipped)
         records = list(merged.values())
         _require_letters(records, sources)
-        write = _incremental(base, records, before) if incremental else None
-        name, documents = _publish_new(settings, records, write)
+        if base is not None and replaced == 0 and len(records) == len(before):
+            # Nothing new: keep serving the current snapshot rather than copy it.
+            name, documents = base.name, sum(document_count(r) for r in records)
+        else:
+            write = _incremental(base, records, before) if incremental else None
+            name, documents = _publish_new(settings, records, write)
     report = _report(records, outcomes, started)
     report.skipped, report.duplicates, report.snapshot, report.documents = skipped, duplicates, name, documents
     report.added = len(records) - len(before)

@@ -133,6 +133,16 @@ def test_add_skips_known_replaces_changed_never_duplicates(tmp_path, seeds_copy,
     assert "Addendum" in by_source[str(changed)]["summary"] or by_source[str(changed)]["content_hash"]
 
 
+def test_add_with_nothing_new_keeps_the_current_snapshot(tmp_path, parse_calls):
+    settings = _settings(tmp_path)
+    first = pipeline.rebuild([SEEDS], settings)
+    parse_calls.clear()
+    again = pipeline.add([SEEDS], settings)
+    assert (again.snapshot, again.unchanged, again.added, again.documents) == \
+        (first.snapshot, 5, 0, first.documents)
+    assert parse_calls == [] and snapshots.published(settings) == [first.snapshot]
+
+
 def test_add_to_empty_index_builds_first_snapshot(tmp_path):
     settings = _settings(tmp_path)
     report = pipeline.add([SEEDS], settings)
