@@ -181,7 +181,7 @@ def _publish_new(settings: Settings, records: list[Record],
     """Write, verify and publish a snapshot of `records`; the old one stays current on any failure."""
     building = snapshots.new_snapshot_dir(settings)
     try:
-        documents = write(building) if write else build.write_snapshot(building, records)
+        documents = write(building) if write else build.write_snapshot(building, records, settings.jobs)
         final = snapshots.finish(building)
     except OSError as exc:
         snapshots.discard(building)
