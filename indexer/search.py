@@ -22,7 +22,7 @@ from whoosh import index as windex
 from whoosh import query as wq
 
 from indexer import facetdata, highlight, snapshots
-from indexer.errors import LetterNotFound
+from indexer.errors import IndexDamaged, LetterNotFound
 from indexer.facets import count_facets, facet_values, filter_masks, hits_mask
 from indexer.query import build_query
 from indexer.results import Hit, QueryInfo, SearchRequest, SearchResult
@@ -43,8 +43,19 @@ class Snapshot:
 
     @classmethod
     def open(cls, path: Path) -> "Snapshot":
-        """Open a snapshot directory."""
-        return cls(path, windex.open_dir(str(path)), facetdata.load(path))
+        """Open a snapshot directory; IndexDamaged when its files cannot be read."""
+        try:
+            index = windex.open_dir(str(path))
+            # Whoosh reads the segment files only when a reader opens: open one now,
+            # so a truncated or missing segment is a 503 from the first request on.
+            with index.searcher() as probe:
+                probe.doc_count()
+        except (OSError, EOFError, ValueError, windex.IndexError) as exc:
+            raise IndexDamaged(f"{path}: Whoosh index unreadable ({exc}): run `imr check`, "
+                               "then rebuild with `imr index`") from exc
+        if not (path / "letters.sqlite").is_file():
+            raise IndexDamaged(f"{path}: letters.sqlite is missing: rebuild with `imr index`")
+        return cls(path, index, facetdata.load(path))
 
     @property
     def name(self) -> str:

@@ -224,3 +224,19 @@ def test_date_chip_and_date_parameters_both_apply(searcher, corpus):
     result = searcher.search(SearchRequest(q="decided:2017", decided_to="2017-01-31", per_page=100))
     expected = [it for r, it in items_of(corpus) if "2017-01-01" <= (r["decision_date"] or "") <= "2017-01-31"]
     assert result.total == len(expected) > 0
+
+
+@pytest.mark.parametrize("how", ["truncated", "deleted"])
+def test_unreadable_segment_is_index_damaged(tmp_path, corpus, publish, how):
+    from indexer import snapshots
+    from indexer.errors import IndexDamaged
+
+    settings = Settings(index_dir=tmp_path / "idx")
+    publish(settings, corpus[:3])
+    (segment,) = snapshots.current(settings).glob("*.seg")
+    if how == "truncated":
+        segment.write_bytes(segment.read_bytes()[: segment.stat().st_size // 2])
+    else:
+        segment.unlink()
+    with pytest.raises(IndexDamaged, match="imr check"):
+        Searcher(settings).search(SearchRequest(q="mri"))
