@@ -55,7 +55,7 @@ class Level:
     rss_kb: int = 0
     hwm_kb: int = 0
     latencies: list[float] = field(default_factory=list)
-    kinds: dict[str, int] = field(default_factory=dict)
+    by_kind: dict[str, list[float]] = field(default_factory=dict)
     probes: list[tuple[str, str, int]] = field(default_factory=list)   # (query, snapshot, total)
     error_samples: list[str] = field(default_factory=list)
 
@@ -63,16 +63,16 @@ class Level:
         """Count one request."""
         self.requests += 1
         self.latencies.append(elapsed)
-        self.kinds[kind] = self.kinds.get(kind, 0) + 1
+        self.by_kind.setdefault(kind, []).append(elapsed)
         if problem:
             self.errors += 1
             self.error_samples.append(f"{path[:120]} -> {problem}")
         elif answer:
             self.probes.append(answer)
 
-    def pct(self, p: float) -> float:
-        """The p-th percentile latency in ms (nearest rank)."""
-        ordered = sorted(self.latencies)
+    def pct(self, p: float, kind: str | None = None) -> float:
+        """The p-th percentile latency in ms (nearest rank), of all requests or of one kind."""
+        ordered = sorted(self.by_kind.get(kind, []) if kind else self.latencies)
         return ordered[min(len(ordered) - 1, int(p / 100 * len(ordered)))] * 1000 if ordered else 0.0
 
     def row(self) -> dict:
@@ -81,7 +81,9 @@ class Level:
                 "errors": self.errors, "rps": round(self.requests / self.seconds, 1) if self.seconds else 0,
                 **{f"p{p}_ms": round(self.pct(p), 1) for p in (50, 95, 99)},
                 "rss_mb": round(self.rss_kb / 1024, 1), "hwm_mb": round(self.hwm_kb / 1024, 1),
-                "kinds": self.kinds, "error_samples": self.error_samples[:5]}
+                "kinds": {k: {"n": len(v), "p50_ms": round(self.pct(50, k), 1), "p95_ms": round(self.pct(95, k), 1)}
+                          for k, v in sorted(self.by_kind.items())},
+                "error_samples": self.error_samples[:5]}
 
 
 def build_corpus(work: Path, items: int, seed: int) -> tuple[Path, Path, int]:
@@ -266,7 +268,7 @@ def swap_level(base: str, cat: Catalog, sources: list[Path], index_dir: Path, ar
     swapper = threading.Thread(target=publish)
     swapper.start()
     try:
-        run_level(base, cat, level, args.requests, args.seconds + 600, busy)
+        run_level(base, cat, level, args.requests, args.seconds + 1200, busy)
     finally:
         busy.clear()
         swapper.join()
@@ -306,7 +308,7 @@ def arguments(argv: list[str] | None) -> argparse.Namespace:
     add("--work", type=Path, default=Path("index/load"), help="cache of corpus and index")
     add("--levels", default="1,2,4,8,16,32", help="concurrency levels, comma-separated")
     add("--requests", type=int, default=400, help="at most this many requests per level")
-    add("--seconds", type=float, default=30, help="at most this long per level (+600 s for the swap)")
+    add("--seconds", type=float, default=30, help="at most this long per level (+1200 s for the swap)")
     add("--swap-concurrency", type=int, default=4, help="concurrency of the level with the swap")
     add("--swap-mode", choices=("index", "add"), default="index", help="full rebuild or incremental add")
     add("--server-threads", type=int, default=4, help="waitress threads of imr serve")
@@ -333,6 +335,9 @@ def report(args, levels: list[Level], old: tuple, new: tuple, facts: dict, probl
           f"all whole from one of the two snapshots: {'NO' if problems else 'yes'}")
     for problem in problems[:20]:
         print(f"PROBLEM: {problem}")
+    kinds = levels[0].row()["kinds"]
+    print(f"at concurrency {levels[0].concurrency}, p50/p95 ms by kind: "
+          + ", ".join(f"{k} {v['p50_ms']:.0f}/{v['p95_ms']:.0f}" for k, v in kinds.items()))
     print(f"highest concurrency with p95 < 500 ms and no errors: {best}")
     if args.json:
         seen = sorted({p[1] for p in swapped.probes})
