@@ -9,7 +9,7 @@ from indexer.build import LETTER_STORE, read_letter_store
 from indexer.documents import document_count
 from indexer.errors import ImrError
 from indexer.settings import Settings
-from indexer.snapshots import check_schema, current
+from indexer.snapshots import check_schema, current, damaged_files
 
 FACETS_FILE = "facets.npz"
 
@@ -78,7 +78,14 @@ def check_index(settings: Settings) -> list[str]:
         check_schema(snapshot, settings)
     except ImrError as exc:
         return [str(exc)]
-    problems, per_letter = _whoosh_problems(snapshot)
+    damaged = damaged_files(snapshot)
+    problems = [f"{snapshot}: {p}" for p in damaged]
+    # A truncated segment must not be opened: Whoosh mmaps it and reading past
+    # its end kills the process (SIGBUS). Report it from the sizes alone.
+    if not any(".seg " in p or ".toc " in p for p in damaged):
+        found, per_letter = _whoosh_problems(snapshot)
+        problems += found or (_store_problems(snapshot, per_letter)
+                              + _facet_problems(snapshot, sum(per_letter.values())))
     if problems:
-        return problems
-    return _store_problems(snapshot, per_letter) + _facet_problems(snapshot, sum(per_letter.values()))
+        problems.append("fix: `imr rollback` to the previous snapshot, or `imr index --force SOURCE`")
+    return problems

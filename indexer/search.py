@@ -44,6 +44,10 @@ class Snapshot:
     @classmethod
     def open(cls, path: Path) -> "Snapshot":
         """Open a snapshot directory; IndexDamaged when its files cannot be read."""
+        damaged = snapshots.damaged_files(path)
+        if damaged:   # checked before mmap-ing: a truncated mapped file would crash the process
+            raise IndexDamaged(f"{path}: {'; '.join(damaged[:3])}: run `imr check`, then rebuild "
+                               "with `imr index --force` or `imr rollback`")
         try:
             index = windex.open_dir(str(path))
             # Whoosh reads the segment files only when a reader opens: open one now,

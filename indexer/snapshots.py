@@ -13,6 +13,8 @@ always sees either the old or the new index.
 """
 from __future__ import annotations
 
+import json
+
 import contextlib
 import fcntl
 import os
@@ -29,6 +31,7 @@ from indexer.settings import Settings
 
 BUILDING = ".building"
 SCHEMA_FILE = "schema_version"
+MANIFEST = "build.json"     # in each snapshot: what it was built from, its report, its files
 
 
 def snapshots_dir(settings: Settings) -> Path:
@@ -183,3 +186,24 @@ def rebuild_lock(settings: Settings) -> Iterator[None]:
         # The kernel drops the flock when the fd closes, even on SIGKILL.
         os.close(fd)
 
+
+def read_manifest(snapshot: Path) -> dict:
+    """The snapshot's build.json (what it was built from, its report, its files' sizes), or {}."""
+    try:
+        return json.loads((Path(snapshot) / MANIFEST).read_text())
+    except (OSError, ValueError):
+        return {}
+
+
+def damaged_files(snapshot: Path) -> list[str]:
+    """Files the snapshot was published with that are now missing or of another size."""
+    problems = []
+    for name, size in read_manifest(snapshot).get("files", {}).items():
+        try:
+            actual = (Path(snapshot) / name).stat().st_size
+        except OSError:
+            problems.append(f"{name} is missing")
+            continue
+        if actual != size:
+            problems.append(f"{name} has {actual} bytes, was published with {size}")
+    return problems

@@ -77,7 +77,9 @@ def test_no_change_rebuild_reextracts_nothing(tmp_path, parse_calls):
     second = pipeline.rebuild([SEEDS], settings)
     assert parse_calls == []
     assert (second.parsed, second.cached, second.letters) == (0, 5, 5)
-    assert second.snapshot != first.snapshot
+    assert second.kept and second.snapshot == first.snapshot
+    forced = pipeline.rebuild([SEEDS], settings, force=True)
+    assert parse_calls == [] and forced.snapshot != first.snapshot and forced.cached == 5
 
 
 def test_parser_version_or_engine_change_reparses(tmp_path, parse_calls, monkeypatch):
@@ -273,3 +275,19 @@ def test_parallel_segment_build_keeps_every_document_in_order(tmp_path, monkeypa
         assert list(r1.iter_docs()) == list(r2.iter_docs())
         assert list(r1.all_terms()) == list(r2.all_terms())
     assert not list(two.glob("part-*"))
+
+
+def test_no_change_rebuild_keeps_the_snapshot_and_its_report(tmp_path, parse_calls):
+    settings = Settings(index_dir=tmp_path / "index", jobs=1)
+    letters = tmp_path / "letters"
+    shutil.copytree(SEEDS, letters)
+    (letters / "junk.pdf").write_bytes(b"junk")
+    first = pipeline.rebuild([letters], settings)
+    calls = len(parse_calls)
+    again = pipeline.rebuild([letters], settings)
+    assert again.kept and again.snapshot == first.snapshot and len(parse_calls) == calls
+    assert (again.letters, again.items, again.skipped, again.exit_code) == \
+        (first.letters, first.items, first.skipped, 3)
+    (letters / "junk.pdf").unlink()                # any change builds a new snapshot
+    third = pipeline.rebuild([letters], settings)
+    assert not third.kept and third.snapshot != first.snapshot and third.skipped == []

@@ -17,10 +17,6 @@ from indexer.settings import Settings
 
 pytest.importorskip("indexer.search", reason="the search core (indexer/search.py) is not there yet")
 
-# Until indexer/search.py turns Whoosh's errors on opening a damaged snapshot into IndexDamaged,
-# these answer 500 instead of 503 (see the load/reliability report).
-DAMAGE_BUG = pytest.mark.xfail(reason="Searcher lets Whoosh's EOFError/FileNotFoundError through: 500, not 503",
-                               strict=False)
 ENDPOINTS = ("/", "/api/search", "/export.csv", "/export.json", "/facets/decision.csv", "/feed.atom")
 
 
@@ -47,7 +43,6 @@ def damage(settings: Settings, how: str) -> Path:
     return segment
 
 
-@DAMAGE_BUG
 @pytest.mark.parametrize("how", ["truncated", "deleted"])
 def test_damaged_index_is_a_503_saying_what_to_run(settings, how):
     from webapp import create_app
@@ -71,11 +66,12 @@ def test_check_command_names_the_damage_and_exits_nonzero(settings, how):
     damage(settings, how)
     result = invoke("check", "--index", settings.index_dir)
     assert result.exit_code == EXIT_FATAL
-    assert "Whoosh index unreadable" in result.stderr and snapshots.current_name(settings) in result.stderr
+    damage_words = {"truncated": "was published with", "deleted": "is missing"}[how]
+    assert damage_words in result.stderr and snapshots.current_name(settings) in result.stderr
+    assert "imr rollback" in result.stderr
     assert "index OK" not in result.stdout
 
 
-@DAMAGE_BUG
 def test_running_server_reports_a_damaged_new_snapshot_and_recovers_on_rollback(settings):
     """CURRENT moving to a damaged snapshot gives 503s (not stale answers), and rollback heals it."""
     from webapp import create_app
@@ -85,7 +81,7 @@ def test_running_server_reports_a_damaged_new_snapshot_and_recovers_on_rollback(
     app.extensions["imr"].get().recheck = 0
     client = app.test_client()
     assert client.get("/api/search?q=trainer").status_code == 200
-    pipeline.rebuild([SEEDS], settings)
+    pipeline.rebuild([SEEDS], settings, force=True)
     damage(settings, "truncated")
     assert client.get("/api/search?q=trainer").status_code == 503
     snapshots.rollback(settings)

@@ -31,7 +31,7 @@ def test_current_without_index_says_how_to_build(settings):
 
 def test_publish_replaces_pointer_and_rollback_goes_back(settings):
     first = pipeline.rebuild([SEEDS], settings).snapshot
-    second = pipeline.rebuild([SEEDS], settings).snapshot
+    second = pipeline.rebuild([SEEDS], settings, force=True).snapshot
     assert first < second and snapshots.current(settings).name == second
     assert snapshots.rollback(settings) == first
     assert snapshots.current(settings).name == first
@@ -40,7 +40,7 @@ def test_publish_replaces_pointer_and_rollback_goes_back(settings):
 
 
 def test_keeps_current_plus_two_and_cleans_building_dirs(settings):
-    names = [pipeline.rebuild([SEEDS], settings).snapshot for _ in range(4)]
+    names = [pipeline.rebuild([SEEDS], settings, force=True).snapshot for _ in range(4)]
     assert snapshots.published(settings) == names[1:]
     leftover = snapshots.snapshots_dir(settings) / "20000101T000000000000Z-dead00.building"
     leftover.mkdir()
@@ -87,15 +87,17 @@ def test_check_index_reports_truncated_segment(settings):
     seg = _segment(snapshots.current(settings))
     with open(seg, "r+b") as fh:
         fh.truncate(seg.stat().st_size // 2)
-    (problem,) = check_index(settings)
-    assert "Whoosh index unreadable" in problem
+    problem, fix = check_index(settings)
+    assert f"{seg.name} has {seg.stat().st_size} bytes, was published with" in problem
+    assert "imr rollback" in fix
 
 
 def test_check_index_reports_deleted_segment(settings):
     pipeline.rebuild([SEEDS], settings)
-    _segment(snapshots.current(settings)).unlink()
-    (problem,) = check_index(settings)
-    assert "Whoosh index unreadable" in problem
+    seg = _segment(snapshots.current(settings))
+    seg.unlink()
+    problem, fix = check_index(settings)
+    assert f"{seg.name} is missing" in problem
 
 
 def test_check_index_reports_store_and_facet_damage(settings):

@@ -54,6 +54,8 @@ class _Bar:
 
 def _summary(report, verb: str) -> None:
     extra = ""
+    if getattr(report, "kept", False):
+        verb, extra = "nothing changed: kept", f" (snapshot {report.snapshot} still current)"
     if verb == "added":
         extra = f" ({report.added} new, {report.replaced} replaced, {report.unchanged} unchanged files)"
     click.echo(f"{verb} {report.letters} letters, {report.items} items{extra}; "
@@ -114,13 +116,18 @@ def _build_options(command: Callable) -> Callable:
 @cli.command("index")
 @SOURCES
 @_build_options
+@click.option("--force", is_flag=True, help="Build a new snapshot even when nothing changed.")
 @fatal_errors
-def index_command(sources, index_dir: Path, jobs, scheduler, pdf_engine) -> None:
-    """Rebuild the index from SOURCES (files or folders) and publish it."""
+def index_command(sources, index_dir: Path, jobs, scheduler, pdf_engine, force: bool) -> None:
+    """Rebuild the index from SOURCES (files or folders) and publish it.
+
+    When the files, the parser and the engine are the same as for the current
+    snapshot (and its files are intact), it is kept: nothing is re-extracted.
+    """
     from indexer.pipeline import rebuild
 
     settings = Settings(index_dir=index_dir).with_(jobs=jobs, scheduler=scheduler, pdf_engine=pdf_engine)
-    _ingest(rebuild, "indexed", sources, settings)
+    _ingest(functools.partial(rebuild, force=force), "indexed", sources, settings)
 
 
 @cli.command("add")
