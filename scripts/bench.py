@@ -15,7 +15,7 @@ with two facet filters; full facet counts and top-10 highlighting) on ours,
 plain Whoosh groupedby, SQLite FTS5 and tantivy, each in a fresh process so
 its peak RSS is its own. CPU times are process CPU (time.process_time).
 
-Sizes and how long a run takes on the 2-core machine (first run / cached):
+Sizes and run times on the 2-core machine (first run / cached corpus):
     --items 10000 (default)  ~4.5k letters: ~2.5 min first run, ~1.5 min after
     --large  (100k items)    ~45k letters: ~25 min first run, ~15 min after
     --huge   (1M items)      ~450k letters: not run; extrapolated linearly from
@@ -39,7 +39,7 @@ from pathlib import Path
 
 import numpy as np
 
-from bench_peers import PEERS, query_text, tantivy_available
+from bench_peers import PEERS, Ours, tantivy_available
 from indexer import build, pipeline, snapshots
 from indexer.documents import item_documents
 from indexer.settings import Settings
@@ -87,8 +87,7 @@ def corpus(work: Path, items: int, settings: Settings) -> tuple[list[Path], dict
         started = time.perf_counter()
         outcomes = pipeline.extract_all(list_sources([root / f"c{c:05d}" for c in todo]), settings)
         took["parse_s"] += time.perf_counter() - started
-        for c in todo:
-            manifest[f"c{c:05d}"] = 0
+        manifest.update({f"c{c:05d}": 0 for c in todo})
         for o in outcomes:
             if o.record is not None:
                 manifest[Path(o.path).parent.name] += len(o.record["items"])
@@ -105,12 +104,10 @@ def cpu_timed(fn, *args):
 
 def bench_build(work: Path, records: list[dict], systems: list[str]) -> dict:
     """CPU seconds of our snapshot build vs each peer building the same documents."""
-    out = {}
-    target = work / "build-ours"
+    target, out = work / "build-ours", {}
     shutil.rmtree(target, ignore_errors=True)
     target.mkdir(parents=True)
     n, out["ours"], _ = cpu_timed(build.write_snapshot, target, records)
-    shutil.rmtree(target, ignore_errors=True)
     for name in [s for s in systems if s != "ours"]:
         path = work / "peers" / name
         shutil.rmtree(path, ignore_errors=True)
@@ -153,8 +150,7 @@ def make_queries(records: list[dict], per_class: int, seed: int = 7) -> dict[str
     sample = rng.sample(docs, min(len(docs), 20_000))
     words = [[w for w in re.findall(r"[a-z]{4,}", (d.get("rationale") or "").lower())
               if w not in STOP_WORDS] for d in sample]
-    df: dict[str, int] = {}
-    seen: dict[str, int] = {}
+    df, seen = {}, {}   # word -> documents having it / first document having it
     for n, ws in enumerate(words):
         for w in set(ws):
             df[w] = df.get(w, 0) + 1
@@ -167,7 +163,6 @@ def make_queries(records: list[dict], per_class: int, seed: int = 7) -> dict[str
 
     def spec(ws: list[str], phrase: bool, doc: int) -> dict:
         return {"words": ws, "phrase": phrase, "doc": doc, "filters": {}}
-
     out = {"common": [spec([w], False, seen[w]) for w in common],
            "rare": [spec([w], False, seen[w]) for w in rare], "and": [], "phrase": []}
     for _ in range(per_class):
@@ -190,32 +185,17 @@ def make_queries(records: list[dict], per_class: int, seed: int = 7) -> dict[str
     return out
 
 
-class Ours:
-    """Our Searcher, asked the way the web app asks it (literal: no word becomes a filter)."""
-
-    def __init__(self, index_dir: Path):
-        from indexer.search import Searcher
-
-        self.searcher = Searcher(Settings(index_dir=index_dir), recheck=3600)
-
-    def query(self, spec: dict) -> tuple[int, dict, list[str]]:
-        from indexer.results import SearchRequest
-
-        request = SearchRequest(q=query_text(spec), per_page=10, literal=True,
-                                filters={f: [v] for f, v in spec["filters"].items()})
-        result = self.searcher.search(request)
-        return result.total, result.facets, [s.html for h in result.hits for s in h.snippets]
-
-
 def query_worker(system: str, path: Path, queries: dict) -> dict:
-    """Run in a fresh process: warm pass, then timed pass; per-class CPU/wall ms and peak RSS."""
+    """Run in a fresh process: warm on even queries, time odd ones; per-class CPU/wall ms, peak RSS."""
     base = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     engine = Ours(path) if system == "ours" else PEERS[system][1](path)
+    # Warm up on other queries than the timed ones: a cache of answers must not look like speed.
     for specs in queries.values():
-        for spec in specs:
+        for spec in specs[::2]:
             engine.query(spec)
     out = {}
     for cls, specs in queries.items():
+        specs = specs[1::2]
         times, totals = [], []
         for spec in specs:
             (total, _, _), cpu, wall = cpu_timed(engine.query, spec)
@@ -238,12 +218,11 @@ def bench_queries(work: Path, index_dir: Path, queries: dict, systems: list[str]
     return out
 
 
-def verdict(ok: bool) -> str:
-    return "MET" if ok else "MISSED"
-
-
 def report(n_items: int, rebuild: dict, builds: dict, extraction: dict, queries: dict) -> None:
     """Print every table with ratios and the targets beside the measurements."""
+    def verdict(ok: bool) -> str:
+        return "MET" if ok else "MISSED"
+
     docs = builds["docs"]
     print(f"\n== corpus: {rebuild['letters']} letters, {docs} item documents ==")
     print(f"no-change rebuild: {rebuild['wall']:.1f} s wall ({rebuild['parsed']} re-extracted, "
@@ -281,7 +260,9 @@ def report(n_items: int, rebuild: dict, builds: dict, extraction: dict, queries:
             wall = [w for _, w in res[cls]["times"]]
             p95 = np.percentile(cpu, 95)
             ratio = f"{p95 / ours_p95:.2f}x" if ours_p95 else "-"
-            mark = verdict(p95 < limit) if system == "ours" else ""
+            # Below 100k items a pass/fail would flatter us: say only under/over the limit.
+            mark = "" if system != "ours" else verdict(p95 < limit) if docs >= 90_000 else (
+                "under" if p95 < limit else "over")
             print(f"{cls:<12}{system:<9}{len(cpu):>4}{np.median(cpu):>9.1f}{p95:>9.1f}"
                   f"{np.median(wall):>10.1f}{np.percentile(wall, 95):>10.1f}"
                   f"{res[cls]['hits']:>9.0f}{ratio:>13}  {mark}")
@@ -317,7 +298,7 @@ def main() -> int:
     records = build.read_letter_store(snapshots.current(settings))
     builds = bench_build(work, records, systems)
     extraction = bench_extract(work, args.real_pdfs)
-    queries = bench_queries(work, settings.index_dir, make_queries(records, args.queries), systems)
+    queries = bench_queries(work, settings.index_dir, make_queries(records, 2 * args.queries), systems)
     report(items, rebuild, builds, extraction, queries)
     return 0
 

@@ -39,6 +39,27 @@ def facet_values(doc: dict, facet: str) -> list[str]:
     return [str(raw)]
 
 
+# --- ours ---------------------------------------------------------------------
+
+class Ours:
+    """Our Searcher, asked the way the web app asks it (literal: no word becomes a filter)."""
+
+    def __init__(self, index_dir: Path):
+        from indexer.search import Searcher
+        from indexer.settings import Settings
+
+        self.searcher = Searcher(Settings(index_dir=index_dir), recheck=3600)
+
+    def query(self, spec: dict) -> tuple[int, dict, list[str]]:
+        """(total, facets, highlighted snippets of the top 10)."""
+        from indexer.results import SearchRequest
+
+        request = SearchRequest(q=query_text(spec), per_page=10, literal=True,
+                                filters={f: [v] for f, v in spec["filters"].items()})
+        result = self.searcher.search(request)
+        return result.total, result.facets, [s.html for h in result.hits for s in h.snippets]
+
+
 # --- plain Whoosh -----------------------------------------------------------
 
 def whoosh_build(path: Path, docs: Iterable[dict]) -> None:
