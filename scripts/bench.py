@@ -15,11 +15,13 @@ with two facet filters; full facet counts and top-10 highlighting) on ours,
 plain Whoosh groupedby, SQLite FTS5 and tantivy, each in a fresh process so
 its peak RSS is its own. CPU times are process CPU (time.process_time).
 
-Sizes and run times on the 2-core machine (first run / cached corpus):
-    --items 10000 (default)  ~4.5k letters: ~2.5 min first run, ~1.5 min after
-    --large  (100k items)    ~45k letters: ~25 min first run, ~15 min after
-    --huge   (1M items)      ~450k letters: not run; extrapolated linearly from
-                             100k: ~4 h first run (synth+parse ~2.5 h), ~20 GB disk
+Sizes and run times on the 2-core machine (measured while other test runs shared it):
+    --items 10000 (default)  ~4.6k letters; corpus: synth 17 s + parse 24 s, once.
+        The whole run took over 30 min: build ~1 min per engine, and our Searcher and
+        plain Whoosh groupedby cost 0.2-1 s CPU per query at this size (x800 queries).
+    --items 300 --queries 5  ~1 min (the test's tiny mode).
+    --large / --huge         not run; extrapolated linearly: corpus ~7 / ~70 min, build
+        ~10 / ~100 min per Whoosh engine, queries ~10x / ~100x slower: hours.
 """
 from __future__ import annotations
 
