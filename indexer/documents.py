@@ -61,6 +61,7 @@ def _letter_fields(record: Record) -> Document:
         "applied": date_int(record.get("application_received")),
         "decision_date": record.get("decision_date"),
         "synthetic": bool(record.get("synthetic")),
+        "origin": "Synthetic" if record.get("synthetic") else "Real",
     }
 
 

@@ -10,7 +10,7 @@ from whoosh.analysis import StemmingAnalyzer
 from whoosh.fields import BOOLEAN, ID, KEYWORD, NUMERIC, STORED, TEXT, Schema
 
 # Bump on any change below; old snapshots are then refused until rebuilt.
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 
 # Facet fields: name in the index -> what the user sees. Multi-valued ones are
 # KEYWORD fields with comma-separated values.
@@ -25,6 +25,8 @@ FACETS = {
     "priority": "Priority",
     "gender": "Patient gender",
     "age_band": "Age band",
+    # Synthetic letters (imr synth) are never mixed silently with real ones.
+    "origin": "Letter origin",
 }
 MULTI_VALUED = {"specialty", "state", "guideline_source", "ca_guideline_source", "category"}
 
@@ -64,4 +66,6 @@ def make_schema() -> Schema:
         applied=NUMERIC(int, stored=True),
         decision_date=STORED(),                              # ISO string for display
         synthetic=BOOLEAN(stored=True),
+        origin=ID(stored=True),                              # 'Real' / 'Synthetic'
+
     )
