@@ -108,6 +108,7 @@ def build_corpus(work: Path, items: int, seed: int) -> tuple[Path, Path, int]:
 def base_index(work: Path, corpus: Path, items: int):
     """Settings of an index of the corpus alone, reused when the last run left it behind."""
     from indexer import pipeline, snapshots
+    from indexer.errors import ImrError
     from indexer.settings import Settings
 
     settings = Settings(index_dir=work / f"index-{items}", jobs=2)
@@ -115,6 +116,10 @@ def base_index(work: Path, corpus: Path, items: int):
     base = marker.read_text().strip() if marker.is_file() else None
     if base and snapshots.current_name(settings) != base and base in snapshots.published(settings):
         snapshots.rollback(settings)     # the last run's swap left corpus + 1 letter current
+    try:
+        snapshots.check_schema(snapshots.current(settings), settings)
+    except ImrError:
+        base = None                      # missing, or written by another schema version: build anew
     if not base or snapshots.current_name(settings) != base:
         built = pipeline.rebuild([corpus], settings)
         marker.write_text(built.snapshot)
@@ -241,9 +246,10 @@ def run_level(base: str, cat: Catalog, level: Level, max_requests: int, seconds:
 
 def totals(base: str) -> tuple[str, dict[str, int]]:
     """(snapshot, {probe query: total}) as the server answers now."""
-    answers = [httpx.get(base + "/api/search", params={"q": q, "per_page": 1}, timeout=30).json() for q in PROBES]
-    if len({a["snapshot"] for a in answers}) != 1:
-        raise RuntimeError("the probe answers came from different snapshots")
+    responses = [httpx.get(base + "/api/search", params={"q": q, "per_page": 1}, timeout=30) for q in PROBES]
+    answers = [r.json() for r in responses]
+    if any(r.status_code != 200 for r in responses) or len({a["snapshot"] for a in answers}) != 1:
+        raise RuntimeError(f"the probe queries answered {[(r.status_code, r.text[:200]) for r in responses]}")
     return answers[0]["snapshot"], {q: a["total"] for q, a in zip(PROBES, answers)}
 
 
