@@ -1,8 +1,9 @@
 """The search core: query + filters over the CURRENT snapshot -> SearchResult.
 
-Matching documents are collected once into a numpy mask; facet counts come
-from facetdata bincounts (no Whoosh groupedby) and stored fields are read only
-for the page of hits shown. A Searcher follows the CURRENT pointer: it looks
+Matching documents are collected once into a numpy mask and ranked with
+numpy BM25F (indexer.ranking over the snapshot's PostingCache); facet counts
+come from facetdata bincounts (no Whoosh groupedby) and stored fields are read
+only for the page of hits shown. A Searcher follows the CURRENT pointer: it looks
 at it at most every `recheck` seconds and opens the new snapshot when it
 changed; searches already running finish on the snapshot they started with.
 """
@@ -21,9 +22,10 @@ import numpy as np
 from whoosh import index as windex
 from whoosh import query as wq
 
-from indexer import facetdata, highlight, snapshots
+from indexer import facetdata, highlight, ranking, snapshots
 from indexer.errors import IndexDamaged, LetterNotFound
 from indexer.facets import count_facets, facet_values, filter_masks, hits_mask
+from indexer.postings import PostingCache
 from indexer.query import build_query
 from indexer.results import Hit, QueryInfo, SearchRequest, SearchResult
 from indexer.settings import Settings
@@ -34,12 +36,13 @@ SNIPPETS = 3
 
 @dataclass
 class Snapshot:
-    """One opened snapshot: Whoosh index, facet arrays, per-thread searcher and store."""
+    """One opened snapshot: Whoosh index, facet arrays, postings cache, per-thread searcher and store."""
 
     path: Path
     index: windex.Index
     facets: facetdata.FacetData
     local: threading.local = field(default_factory=threading.local)
+    postings: PostingCache = field(default_factory=PostingCache)
 
     @classmethod
     def open(cls, path: Path) -> "Snapshot":
@@ -97,6 +100,7 @@ class Match:
     base: np.ndarray                  # docs matching text and dates only
     filters: dict[str, list[str]]
     info: QueryInfo
+    evaluation: ranking.Evaluation | None = None   # None for an Every query
 
 
 def _split(value: str | None) -> list[str]:
@@ -159,23 +163,20 @@ class Searcher:
         searcher = snap.searcher()
         parsed = build_query(meaning.text, searcher.schema, searcher.reader(), snap.resolve)
         base = _date_mask(data, request, meaning.date_ranges())
+        evaluation = None
         if not isinstance(parsed.query, wq.Every):
-            found = np.zeros(data.n_docs, dtype=bool)
-            found[np.fromiter(searcher.docs_for_query(parsed.query), dtype=np.int64)] = True
-            base &= found
+            evaluation = ranking.evaluate(parsed.query, searcher, snap.postings, data.decided)
+            base &= evaluation.mask
         info = QueryInfo(parsed.text, parsed.parsed, meaning.chips, parsed.messages, meaning.open_case)
-        return Match(parsed.query, hits_mask(base, filter_masks(data, filters)), base, filters, info)
+        return Match(parsed.query, hits_mask(base, filter_masks(data, filters)), base, filters, info,
+                     evaluation)
 
     def _ordered(self, snap: Snapshot, request: SearchRequest, m: Match,
                  limit: int | None) -> list[tuple[int, float | None]]:
         """(docnum, score) of the hits in display order, the first `limit` of them."""
-        if request.sort == "relevance" and not isinstance(m.query, wq.Every):
-            # Whoosh knows the text query only: dates and facets come in as a docnum set.
-            docset = set(np.flatnonzero(m.mask).tolist())
-            if not docset:
-                return []   # Whoosh reads an empty filter as no filter at all
-            results = snap.searcher().search(m.query, limit=limit, filter=docset)
-            return [(hit.docnum, hit.score) for hit in results]
+        if request.sort == "relevance" and m.evaluation is not None:
+            # BM25F over the matching docs only; equals Whoosh's exhaustive ranking.
+            return ranking.rank(m.evaluation, snap.searcher(), snap.postings, m.mask, limit)
         docs = np.flatnonzero(m.mask)
         keys = snap.facets.decided[docs]
         # Undated documents come last in either order.

@@ -1,0 +1,188 @@
+"""A snapshot's postings and field lengths as numpy arrays, for indexer.ranking.
+
+One PostingCache per opened snapshot (segments never change once published).
+A term's postings are read once, block by block from every leaf reader, into
+(docnums int32, weights float32) and kept in an LRU bounded by total array
+bytes; exact-phrase checks also need a term's positions, cached the same way.
+Field lengths (BM25's dl) are decoded once per field from Whoosh's one-byte
+length column.
+"""
+from __future__ import annotations
+
+import threading
+from collections import OrderedDict
+from typing import Any, Callable
+
+import numpy as np
+
+DEFAULT_MAX_BYTES = 256 * 1024 * 1024
+EMPTY_DOCS = np.zeros(0, dtype=np.int32)
+EMPTY_WEIGHTS = np.zeros(0, dtype=np.float32)
+
+
+def _read_blocks(matcher) -> tuple[list, list, list] | None:
+    """(ids, weights, values) blocks straight from a whoosh3 W3LeafMatcher; None if not one.
+
+    whoosh3==3.54.0 is pinned exactly, so reading its block data is safe; any
+    other matcher (e.g. one filtering deleted documents) takes the public loop.
+    """
+    if not all(hasattr(matcher, a) for a in ("_read_data", "_next_block", "_byteids")) \
+            or matcher._byteids:
+        return None
+    ids, weights, values = [], [], []
+    while matcher.is_active():
+        matcher._read_data()
+        deltas, wts, vals = matcher._data
+        block = np.cumsum(np.asarray(deltas, dtype=np.int64))
+        ids.append(block)
+        n = len(block)
+        if wts is None:
+            weights.append(np.ones(n, dtype=np.float32))
+        elif isinstance(wts, float):
+            weights.append(np.full(n, wts, dtype=np.float32))
+        else:
+            weights.append(np.asarray(wts, dtype=np.float32))
+        values.append(vals)
+        matcher._next_block()
+    return ids, weights, values
+
+
+def _read_public(matcher, with_values: bool) -> tuple[list, list, list]:
+    """The same three lists through the public Matcher API (slow, always correct)."""
+    ids, weights, values = [], [], []
+    while matcher.is_active():
+        ids.append(matcher.id())
+        weights.append(matcher.weight())
+        if with_values:
+            values.append(matcher.value())
+        matcher.next()
+    return ([np.asarray(ids, dtype=np.int64)], [np.asarray(weights, dtype=np.float32)],
+            [values] if with_values else [])
+
+
+def read_postings(reader, field: str, tbytes: bytes,
+                  with_values: bool = False) -> tuple[np.ndarray, np.ndarray, list]:
+    """(docnums, weights, per-posting value bytes or []) of one term over every leaf reader."""
+    docs, weights, values = [], [], []
+    for leaf, offset in reader.leaf_readers():
+        if (field, tbytes) not in leaf:
+            continue
+        matcher = leaf.postings(field, tbytes)
+        blocks = _read_blocks(matcher)
+        if blocks is None:
+            blocks = _read_public(leaf.postings(field, tbytes), with_values)
+        ids, wts, vals = blocks
+        docs += [block + offset for block in ids]
+        weights += wts
+        if with_values:
+            for block in vals:
+                values += _block_values(block, matcher)
+    if not docs:
+        return EMPTY_DOCS, EMPTY_WEIGHTS, []
+    return (np.concatenate(docs).astype(np.int32), np.concatenate(weights), values)
+
+
+def _block_values(block: Any, matcher) -> list:
+    """A block's values as one bytes object per posting (fixed-size values come joined)."""
+    size = matcher.format.fixed_value_size()
+    if isinstance(block, bytes) and size:
+        return [block[i:i + size] for i in range(0, len(block), size)]
+    return list(block)
+
+
+def _lengths_fast(leaf, field: str) -> np.ndarray | None:
+    """Length bytes of a segment's docs from its length column; None if unavailable."""
+    try:
+        from whoosh.codec.whoosh3 import LENGTHS_COLUMN, _lenfield
+
+        column = leaf._perdoc._cached_reader(_lenfield(field), LENGTHS_COLUMN)
+        if column is None:
+            return np.zeros(leaf.doc_count_all(), dtype=np.uint8)
+        raw = np.frombuffer(column._dbfile.get(column._basepos, column._count), dtype=np.uint8)
+    except (AttributeError, ImportError, TypeError):
+        return None
+    out = np.zeros(leaf.doc_count_all(), dtype=np.uint8)
+    out[:len(raw)] = raw[:len(out)]
+    return out
+
+
+def field_lengths(reader, field: str) -> np.ndarray:
+    """Per-doc length of `field` as Whoosh's scorer sees it (one-byte approximation)."""
+    from whoosh.util.numeric import _length_byte_cache
+
+    table = np.asarray(_length_byte_cache, dtype=np.float64)
+    parts = []
+    for leaf, _ in reader.leaf_readers():
+        codes = _lengths_fast(leaf, field)
+        if codes is not None:
+            parts.append(table[codes])
+        else:
+            parts.append(np.array([leaf.doc_field_length(d, field, 0) or 0
+                                   for d in range(leaf.doc_count_all())], dtype=np.float64))
+    return np.concatenate(parts) if parts else np.zeros(0)
+
+
+def _decode_positions(fmt, values: list) -> tuple[np.ndarray, np.ndarray]:
+    """(posting index per position, position) for each posting's encoded positions."""
+    counts = np.zeros(len(values), dtype=np.int64)
+    flat: list[int] = []
+    for i, value in enumerate(values):
+        found = fmt.decode_positions(value)
+        counts[i] = len(found)
+        flat += found
+    return np.repeat(np.arange(len(values)), counts), np.asarray(flat, dtype=np.int64)
+
+
+class PostingCache:
+    """LRU of per-term arrays for one snapshot, bounded by their total bytes."""
+
+    def __init__(self, max_bytes: int = DEFAULT_MAX_BYTES):
+        self.max_bytes = max_bytes
+        self.bytes = 0
+        self._items: OrderedDict[tuple, tuple] = OrderedDict()
+        self._lengths: dict[str, np.ndarray] = {}
+        self._lock = threading.Lock()
+
+    def __len__(self) -> int:
+        return len(self._items)
+
+    def _get(self, key: tuple, load: Callable[[], tuple]) -> tuple:
+        with self._lock:
+            if key in self._items:
+                self._items.move_to_end(key)
+                return self._items[key]
+        value = load()   # read outside the lock: another thread may read the same term
+        size = sum(a.nbytes for a in value)
+        with self._lock:
+            if key not in self._items and size <= self.max_bytes:
+                self._items[key] = value
+                self.bytes += size
+                while self.bytes > self.max_bytes:
+                    _, old = self._items.popitem(last=False)
+                    self.bytes -= sum(a.nbytes for a in old)
+        return value
+
+    def term(self, reader, field: str, tbytes: bytes) -> tuple[np.ndarray, np.ndarray]:
+        """(docnums int32 ascending, weights float32) of one term."""
+        def load() -> tuple:
+            docs, weights, _ = read_postings(reader, field, tbytes)
+            return docs, weights
+        return self._get(("t", field, tbytes), load)
+
+    def positions(self, reader, field: str, tbytes: bytes) -> tuple[np.ndarray, np.ndarray]:
+        """(docnum, position) pairs of every occurrence of one term, in docnum order."""
+        def load() -> tuple:
+            docs, _, values = read_postings(reader, field, tbytes, with_values=True)
+            index, pos = _decode_positions(reader.schema[field].format, values)
+            return docs[index] if len(docs) else EMPTY_DOCS, pos
+        return self._get(("p", field, tbytes), load)
+
+    def lengths(self, reader, field: str) -> np.ndarray:
+        """Per-doc field lengths (float64), computed once per snapshot and field."""
+        with self._lock:
+            found = self._lengths.get(field)
+        if found is None:
+            found = field_lengths(reader, field)
+            with self._lock:
+                self._lengths[field] = found
+        return found
