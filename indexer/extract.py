@@ -36,7 +36,7 @@ def extract(path: Path, settings: Settings, data: bytes | None = None) -> Extrac
     """Read a letter file into text; raises ExtractError with a one-line reason."""
     path = Path(path)
     if data is None:
-        data = _read(path, settings)
+        data = read_bytes(path, settings)
     if not data.strip():
         raise ExtractError(str(path), "empty file")
     suffix = path.suffix.lower()
@@ -49,7 +49,8 @@ def extract(path: Path, settings: Settings, data: bytes | None = None) -> Extrac
     return Extracted(normalise_text(decode_text(path, data)), "txt")
 
 
-def _read(path: Path, settings: Settings) -> bytes:
+def read_bytes(path: Path, settings: Settings) -> bytes:
+    """The file's bytes; ExtractError when it is too large, gone or unreadable."""
     try:
         size = path.stat().st_size
         if size > settings.max_file_bytes:

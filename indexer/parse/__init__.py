@@ -6,7 +6,7 @@ import re
 from pathlib import Path
 
 from indexer.errors import NotALetter
-from indexer.extract import extract
+from indexer.extract import extract, read_bytes
 from indexer.parse import determination, legacy
 from indexer.parse.patient import injury_date, parse_patient
 from indexer.parse.text import prepare_lines, strip_running_headers
@@ -22,13 +22,10 @@ def parse_file(path: Path, settings: Settings | None = None) -> Record:
     """Extract and parse one letter file; raises ExtractError / NotALetter with the reason."""
     settings = settings or Settings()
     path = Path(path)
-    from indexer.extract import _read  # one read: the same bytes are hashed and parsed
-
-    data = _read(path, settings)
+    data = read_bytes(path, settings)   # one read: the same bytes are hashed and parsed
     extracted = extract(path, settings, data=data)
-    record = parse_text(extracted.text, source=str(path), fmt=extracted.fmt, pages=extracted.pages,
-                        content_hash=hashlib.sha256(data).hexdigest())
-    return record
+    return parse_text(extracted.text, source=str(path), fmt=extracted.fmt, pages=extracted.pages,
+                      content_hash=hashlib.sha256(data).hexdigest())
 
 
 def parse_text(text: str, source: str | None = None, fmt: str = "txt", pages: int | None = None,

@@ -29,7 +29,7 @@ def parse(lines: list[str]) -> dict:
     issues_at = _index(lines, ISSUES, summary_at)
     header = parse_header("\n".join(lines[:how]))
     states, specialties = parse_credentials(lines[how + 1:summary_at])
-    summary = _INTRO_STRIP(join(lines[summary_at + 1:issues_at]))
+    summary = _SUMMARY_INTRO.sub("", join(lines[summary_at + 1:issues_at]))
     region = _item_lines(lines[issues_at + 1:])
     items, warnings = parse_items(region)
     rationales = sum(1 for ln in region if LABELS["rationale"].match(ln))
@@ -38,10 +38,6 @@ def parse(lines: list[str]) -> dict:
     return {**header, "license_states": states, "specialties": specialties, "summary": summary,
             "items": items, "warnings": warnings,
             "layout": "header2016" if header["case_number"] else "prose2014"}
-
-
-def _INTRO_STRIP(summary: str) -> str:
-    return _SUMMARY_INTRO.sub("", summary)
 
 
 def _index(lines: list[str], rx: re.Pattern, start: int) -> int:
