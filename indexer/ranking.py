@@ -212,10 +212,11 @@ def _phrase_docs(ctx: _Context, fieldname: str, words: list[bytes], slop: int,
             before = np.searchsorted(reached, keys - 1, side="right") - 1
             gap = keys - reached[np.maximum(before, 0)]
             keys = keys[(before >= 0) & (gap >= 1) & (gap <= slop)]
-        reached = np.unique(keys)
+        reached = keys   # already sorted and unique: postings and positions both ascend
         if not len(reached):
             break
-    return np.unique(reached >> POSITION_BITS)
+    docs = reached >> POSITION_BITS
+    return docs[np.r_[True, docs[1:] != docs[:-1]]] if len(docs) else docs
 
 
 _HANDLERS = [(wq.Term, _term), (wq.And, _and), (wq.Or, _or), (wq.Not, _not),

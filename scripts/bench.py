@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Benchmark: build, PDF extraction, query latency and memory, ours vs peers, on one corpus.
 
-    python scripts/bench.py [--items N] [--queries Q] [--large] [--huge] [--work DIR]
+    python scripts/bench.py [--items N] [--queries Q] [--large] [--huge] [--work DIR] [--queries-only]
                             [--real-pdfs K] [--systems ours,whoosh,fts5,tantivy]
 
 Synthetic letters (`indexer.synth`, txt) are written in chunks of 100 under
@@ -43,7 +43,7 @@ import numpy as np
 
 from bench_peers import PEERS, Ours, tantivy_available
 from indexer import build, pipeline, snapshots
-from indexer.documents import item_documents
+from indexer.documents import document_count, item_documents
 from indexer.settings import Settings
 from indexer.sources import list_sources
 
@@ -209,69 +209,97 @@ def query_worker(system: str, path: Path, queries: dict) -> dict:
     return out
 
 
-def bench_queries(work: Path, index_dir: Path, queries: dict, systems: list[str]) -> dict:
-    """query_worker for each system, each in its own spawned process."""
+def bench_queries(work: Path, index_dir: Path, queries: dict, systems: list[str],
+                  n_items: int, docs: int) -> dict:
+    """query_worker for each system, each in its own spawned process; rows printed as each ends."""
     paths = {"ours": index_dir, "whoosh": work / "peers" / "whoosh",
              "fts5": work / "peers" / "fts5" / "fts.sqlite", "tantivy": work / "peers" / "tantivy"}
     out = {}
+    report_queries_header(n_items, docs)
     for system in systems:
         with ProcessPoolExecutor(1, mp_context=mp.get_context("spawn")) as pool:
             out[system] = pool.submit(query_worker, system, paths[system], queries).result()
+        report_system(n_items, docs, system, out[system], out.get("ours"))
     return out
 
 
-def report(n_items: int, rebuild: dict, builds: dict, extraction: dict, queries: dict) -> None:
-    """Print every table with ratios and the targets beside the measurements."""
-    def verdict(ok: bool) -> str:
-        return "MET" if ok else "MISSED"
+def verdict(ok: bool) -> str:
+    return "MET" if ok else "MISSED"
 
+
+def show(*lines: str) -> None:
+    """Print at once: a long run stopped midway still leaves every finished table."""
+    print("\n".join(lines), flush=True)
+
+
+def report_rebuild(rebuild: dict, docs: int) -> None:
+    """The corpus and the no-change rebuild."""
+    show(f"\n== corpus: {rebuild['letters']} letters, {docs} item documents ==",
+         f"no-change rebuild: {rebuild['wall']:.1f} s wall ({rebuild['parsed']} re-extracted, "
+         f"{rebuild['cached']} from cache); per 100k letters: {rebuild['per100k']:.0f} s "
+         f"| target < 60 s per 100k letters: {verdict(rebuild['per100k'] < 60 and not rebuild['parsed'])}")
+
+
+def report_build(builds: dict) -> None:
+    """Build CPU of ours vs each peer."""
     docs = builds["docs"]
-    print(f"\n== corpus: {rebuild['letters']} letters, {docs} item documents ==")
-    print(f"no-change rebuild: {rebuild['wall']:.1f} s wall ({rebuild['parsed']} re-extracted, "
-          f"{rebuild['cached']} from cache); per 100k letters: {rebuild['per100k']:.0f} s "
-          f"| target < 60 s per 100k letters: {verdict(rebuild['per100k'] < 60 and not rebuild['parsed'])}")
-    print("\n== build from cached records ==")
-    print(f"{'engine':<14}{'CPU s':>9}{'docs/s':>10}{'vs plain Whoosh':>17}")
+    lines = ["\n== build from cached records ==", f"{'engine':<14}{'CPU s':>9}{'docs/s':>10}{'vs plain Whoosh':>17}"]
     plain = docs / builds["whoosh"] if builds.get("whoosh") else None
     for name in [s for s in SYSTEMS if s in builds]:
         rate = docs / builds[name]
-        print(f"build {name:<8}{builds[name]:>9.2f}{rate:>10.0f}"
-              f"{(f'{rate / plain:.2f}x' if plain else '-'):>17}")
+        lines.append(f"build {name:<8}{builds[name]:>9.2f}{rate:>10.0f}"
+                     f"{(f'{rate / plain:.2f}x' if plain else '-'):>17}")
     if plain:
         ratio = docs / builds["ours"] / plain
-        print(f"target: ours >= 2x plain Whoosh docs/s: {ratio:.2f}x {verdict(ratio >= 2)}")
-    print("\n== PDF extraction (CPU ms per page) ==")
+        lines.append(f"target: ours >= 2x plain Whoosh docs/s: {ratio:.2f}x {verdict(ratio >= 2)}")
+    show(*lines)
+
+
+def report_extraction(extraction: dict) -> None:
+    """CPU ms per page of each PDF engine."""
+    lines = ["\n== PDF extraction (CPU ms per page) =="]
     for label in ("synthetic", "real"):
         slow, fast = extraction.get((label, "pdfplumber")), extraction.get((label, "pdfium"))
         if slow and fast:
-            print(f"extract {label:<10} pdfplumber {slow[0]:8.1f}  pdfium {fast[0]:6.1f}  "
-                  f"ratio {slow[0] / fast[0]:5.1f}x  ({fast[1]} PDFs, {fast[2]} pages)")
+            lines.append(f"extract {label:<10} pdfplumber {slow[0]:8.1f}  pdfium {fast[0]:6.1f}  "
+                         f"ratio {slow[0] / fast[0]:5.1f}x  ({fast[1]} PDFs, {fast[2]} pages)")
         else:
-            print(f"extract {label:<10} skipped (no PDFs)")
-    limit = 500 if n_items >= 1_000_000 else 100
-    print(f"\n== queries (ms, warm; facets + top-10 highlighting) | target p95 CPU < {limit} ms "
-          f"at {'1M' if limit == 500 else '100k'} items; this run: {docs} ==")
-    print(f"{'class':<12}{'system':<9}{'n':>4}{'cpu p50':>9}{'cpu p95':>9}{'wall p50':>10}"
-          f"{'wall p95':>10}{'hits':>9}{'p95 vs ours':>13}  target")
-    for cls in queries.get("ours", next(iter(queries.values()), {})):
-        if cls.startswith("rss_"):
-            continue
-        ours_p95 = np.percentile([c for c, _ in queries["ours"][cls]["times"]], 95) if "ours" in queries else None
-        for system, res in queries.items():
-            cpu = [c for c, _ in res[cls]["times"]]
-            wall = [w for _, w in res[cls]["times"]]
-            p95 = np.percentile(cpu, 95)
-            ratio = f"{p95 / ours_p95:.2f}x" if ours_p95 else "-"
-            # Below 100k items a pass/fail would flatter us: say only under/over the limit.
-            mark = "" if system != "ours" else verdict(p95 < limit) if docs >= 90_000 else (
-                "under" if p95 < limit else "over")
-            print(f"{cls:<12}{system:<9}{len(cpu):>4}{np.median(cpu):>9.1f}{p95:>9.1f}"
-                  f"{np.median(wall):>10.1f}{np.percentile(wall, 95):>10.1f}"
-                  f"{res[cls]['hits']:>9.0f}{ratio:>13}  {mark}")
-    print("\n== peak memory of the query process (maxrss) ==")
-    for system, res in queries.items():
-        print(f"memory {system:<8}{res['rss_mb']:8.0f} MB peak "
-              f"({res['rss_base_mb']:.0f} MB before opening the index)")
+            lines.append(f"extract {label:<10} skipped (no PDFs)")
+    show(*lines)
+
+
+def query_limit(n_items: int) -> int:
+    """The p95 CPU target (ms) for a corpus size."""
+    return 500 if n_items >= 1_000_000 else 100
+
+
+def report_queries_header(n_items: int, docs: int) -> None:
+    """The query table's title and column names."""
+    limit = query_limit(n_items)
+    show(f"\n== queries (ms, warm; facets + top-10 highlighting) | target p95 CPU < {limit} ms "
+         f"at {'1M' if limit == 500 else '100k'} items; this run: {docs} ==",
+         f"{'class':<12}{'system':<9}{'n':>4}{'cpu p50':>9}{'cpu p95':>9}{'wall p50':>10}"
+         f"{'wall p95':>10}{'hits':>9}{'p95 vs ours':>13}  target")
+
+
+def report_system(n_items: int, docs: int, system: str, res: dict, ours: dict | None) -> None:
+    """One system's query rows (ratio against ours, measured first) and its peak memory."""
+    limit, lines = query_limit(n_items), []
+    for cls in [c for c in res if not c.startswith("rss_")]:
+        cpu = [c for c, _ in res[cls]["times"]]
+        wall = [w for _, w in res[cls]["times"]]
+        p95 = np.percentile(cpu, 95)
+        ours_p95 = np.percentile([c for c, _ in ours[cls]["times"]], 95) if ours else None
+        ratio = f"{p95 / ours_p95:.2f}x" if ours_p95 else "-"
+        # Below 100k items a pass/fail would flatter us: say only under/over the limit.
+        mark = "" if system != "ours" else verdict(p95 < limit) if docs >= 90_000 else (
+            "under" if p95 < limit else "over")
+        lines.append(f"{cls:<12}{system:<9}{len(cpu):>4}{np.median(cpu):>9.1f}{p95:>9.1f}"
+                     f"{np.median(wall):>10.1f}{np.percentile(wall, 95):>10.1f}"
+                     f"{res[cls]['hits']:>9.0f}{ratio:>13}  {mark}")
+    lines.append(f"memory {system:<8}{res['rss_mb']:8.0f} MB peak "
+                 f"({res['rss_base_mb']:.0f} MB before opening the index)")
+    show(*lines)
 
 
 def main() -> int:
@@ -283,6 +311,8 @@ def main() -> int:
     ap.add_argument("--work", type=Path, default=Path(tempfile.gettempdir()) / "imr-bench")
     ap.add_argument("--real-pdfs", type=int, default=20, help="shared real PDFs to extract")
     ap.add_argument("--systems", default=",".join(SYSTEMS))
+    ap.add_argument("--queries-only", action="store_true",
+                    help="skip the build and extraction tables; reuse the peers built under --work")
     args = ap.parse_args()
     items = 1_000_000 if args.huge else 100_000 if args.large else args.items
     systems = [s for s in args.systems.split(",") if s in SYSTEMS]
@@ -298,10 +328,13 @@ def main() -> int:
     rebuild = {"letters": rep.letters, "wall": wall, "parsed": rep.parsed, "cached": rep.cached,
                "per100k": wall * 100_000 / max(1, rep.letters)}
     records = build.read_letter_store(snapshots.current(settings))
-    builds = bench_build(work, records, systems)
-    extraction = bench_extract(work, args.real_pdfs)
-    queries = bench_queries(work, settings.index_dir, make_queries(records, 2 * args.queries), systems)
-    report(items, rebuild, builds, extraction, queries)
+    docs = sum(document_count(r) for r in records)
+    report_rebuild(rebuild, docs)
+    if not args.queries_only:
+        report_build(bench_build(work, records, systems))
+        report_extraction(bench_extract(work, args.real_pdfs))
+    bench_queries(work, settings.index_dir, make_queries(records, 2 * args.queries), systems, items,
+                  docs)
     return 0
 
 
