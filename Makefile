@@ -16,7 +16,8 @@ $(BIN)/activate:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install -q --upgrade pip
 
-$(VENV)/.installed: $(BIN)/activate pyproject.toml
+# Re-install when the packaging or the package layout changes (new top-level packages).
+$(VENV)/.installed: $(BIN)/activate pyproject.toml $(wildcard */__init__.py)
 	$(BIN)/pip install -q -e .
 	touch $@
 

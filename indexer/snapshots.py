@@ -89,6 +89,11 @@ def check_schema(snapshot: Path, settings: Settings | None = None) -> None:
         written = "?"
     if written != str(SCHEMA_VERSION):
         where = settings.index_dir if settings else snapshot.parent.parent
+        if written.isdigit() and int(written) > SCHEMA_VERSION:
+            # a newer imr published it: this (older) program is the one to replace
+            raise SchemaMismatch(f"index written by schema v{written}, newer than this program's "
+                                 f"v{SCHEMA_VERSION}: upgrade imr and restart the server "
+                                 f"(or `imr rollback --index {where}`)")
         raise SchemaMismatch(f"index written by schema v{written}, this program reads "
                              f"v{SCHEMA_VERSION}: rebuild with imr index SOURCE --index {where}")
 

@@ -120,3 +120,10 @@ def test_check_index_reports_store_and_facet_damage(settings):
 def test_check_index_without_index(settings):
     (problem,) = check_index(settings)
     assert "run: imr index" in problem
+
+
+def test_index_from_a_newer_program_says_to_upgrade_and_restart(settings):
+    pipeline.rebuild([SEEDS], settings)
+    (snapshots.current(settings) / snapshots.SCHEMA_FILE).write_text("999\n")
+    with pytest.raises(SchemaMismatch, match=r"newer than this program's v\d+: upgrade imr and restart"):
+        snapshots.open_index(settings)
