@@ -233,12 +233,10 @@ class Searcher:
                  for word, weight in searcher.key_terms_from_text(f, stored.get(f) or "", numterms=n)]
         if not terms:
             return []
-        allowed = _similar_candidates(snap, stored, same_category)
-        if not allowed.any():
-            return []   # Whoosh reads an empty filter as no filter at all
-        results = searcher.search(wq.Or(terms), limit=limit,
-                                  filter=set(np.flatnonzero(allowed).tolist()))
-        return [_light_hit(searcher.stored_fields(h.docnum), h.score) for h in results]
+        ev = ranking.evaluate(wq.Or(terms), searcher, snap.postings, snap.facets.decided)
+        mask = ev.mask & _similar_candidates(snap, stored, same_category)
+        best = ranking.rank(ev, searcher, snap.postings, mask, limit)
+        return [_light_hit(searcher.stored_fields(doc), score) for doc, score in best]
 
     def _hit(self, snap: Snapshot, doc: int, score: float | None,
              terms: highlight.Terms, records: dict) -> Hit:
