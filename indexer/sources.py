@@ -43,17 +43,21 @@ def _walk(root: Path) -> list[Path]:
     found = []
     for folder, dirs, files in os.walk(root, onerror=None):
         dirs.sort()
-        found.extend(Path(folder) / f for f in sorted(files)
-                     if Path(f).suffix.lower() in SUFFIXES and not f.startswith("."))
+        found.extend(Path(folder, f) for f in sorted(files)
+                     if os.path.splitext(f)[1].lower() in SUFFIXES and not f.startswith("."))
     return found
 
 
-def _source(path: Path, max_bytes: int | None) -> Source:
+def _source(path: Path, max_bytes: int | None, seen: set) -> Source | None:
+    """The file sized and hashed; None when the same file (by inode) was listed already."""
     try:
-        size = path.stat().st_size
-        if max_bytes is not None and size > max_bytes:
-            return Source(path, size, None, f"too large ({size} bytes > {max_bytes})")
-        return Source(path, size, file_hash(path))
+        st = path.stat()
+        if (st.st_dev, st.st_ino) in seen:
+            return None
+        seen.add((st.st_dev, st.st_ino))
+        if max_bytes is not None and st.st_size > max_bytes:
+            return Source(path, st.st_size, None, f"too large ({st.st_size} bytes > {max_bytes})")
+        return Source(path, st.st_size, file_hash(path))
     except OSError as exc:
         return Source(path, 0, None, describe_os_error(exc))
 
@@ -66,7 +70,7 @@ def list_sources(paths: list[Path], max_bytes: int | None = None) -> list[Source
     with `error` set rather than raising.
     """
     found: list[Source] = []
-    seen: set[Path] = set()
+    seen: set[tuple[int, int]] = set()    # (device, inode): a file reached twice is listed once
     for given in map(Path, paths):
         if given.is_dir():
             candidates = _walk(given)
@@ -76,10 +80,9 @@ def list_sources(paths: list[Path], max_bytes: int | None = None) -> list[Source
             found.append(Source(given, 0, None, "no such file or directory"))
             continue
         for path in candidates:
-            key = path.resolve()
-            if key not in seen:
-                seen.add(key)
-                found.append(_source(path, max_bytes))
+            source = _source(path, max_bytes, seen)
+            if source is not None:
+                found.append(source)
     return found
 
 
