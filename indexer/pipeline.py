@@ -6,8 +6,6 @@ under the index lock and publishes only a verified snapshot.
 """
 from __future__ import annotations
 
-import hashlib
-import json
 import time
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
@@ -16,7 +14,7 @@ from itertools import repeat
 from pathlib import Path
 from typing import Callable, Iterable, Iterator
 
-from indexer import build, cache, snapshots
+from indexer import build, cache, manifest, snapshots
 from indexer.documents import document_count
 from indexer.errors import ExtractError, ImrError
 from indexer.record import Record
@@ -182,13 +180,12 @@ def extract_all(sources: list[Source], settings: Settings,
 
 def _publish_new(settings: Settings, records: list[Record],
                  write: Callable[[Path], int] | None = None,
-                 manifest: dict | None = None) -> tuple[str, int]:
+                 report: dict | None = None) -> tuple[str, int]:
     """Write, verify and publish a snapshot of `records`; the old one stays current on any failure."""
     building = snapshots.new_snapshot_dir(settings)
     try:
         documents = write(building) if write else build.write_snapshot(building, records, settings.jobs)
-        files = {p.name: p.stat().st_size for p in building.iterdir() if p.is_file()}
-        (building / snapshots.MANIFEST).write_text(json.dumps({**(manifest or {}), "files": files}))
+        manifest.write(building, report)
         final = snapshots.finish(building)
     except OSError as exc:
         snapshots.discard(building)
@@ -213,40 +210,16 @@ def _require_letters(records: list[Record], sources: list[Path]) -> None:
                        "give folders or files of .pdf/.txt/.html letters")
 
 
-def _fingerprint(listing: list[Source], settings: Settings) -> str:
-    """What a rebuild's result depends on: every file's path and bytes, parser, engine, schema."""
-    from indexer.schema import SCHEMA_VERSION
-
-    # the cache's parser version: the same key that decides re-parsing
-    h = hashlib.sha256(f"{cache.PARSER_VERSION}|{SCHEMA_VERSION}|{settings.pdf_engine}".encode())
-    for s in sorted(listing, key=lambda s: str(s.path)):
-        h.update(f"\n{s.path}\t{s.content_hash}\t{s.error}".encode())
-    return h.hexdigest()
-
-
-def _unchanged(settings: Settings, fingerprint: str, listing: list[Source], started: float) -> BuildReport | None:
+def _kept(settings: Settings, print_: str, listing: list[Source], started: float) -> BuildReport | None:
     """The current snapshot's report when it was built from exactly these files, else None."""
-    try:
-        snapshot = snapshots.current(settings)
-        snapshots.check_schema(snapshot, settings)
-    except ImrError:
+    found = manifest.unchanged(settings, print_)
+    if found is None:
         return None
-    manifest = snapshots.read_manifest(snapshot)
-    if not manifest.get("fingerprint") or manifest["fingerprint"] != fingerprint \
-            or snapshots.damaged_files(snapshot):
-        return None
-    return BuildReport(letters=manifest["letters"], items=manifest["items"], documents=manifest["documents"],
-                       skipped=[tuple(s) for s in manifest["skipped"]], duplicates=manifest["duplicates"],
+    snapshot, m = found
+    return BuildReport(letters=m["letters"], items=m["items"], documents=m["documents"],
+                       skipped=[tuple(s) for s in m["skipped"]], duplicates=m["duplicates"],
                        parsed=0, cached=len(listing), seconds=time.monotonic() - started,
                        snapshot=snapshot.name, kept=True)
-
-
-def _repeatable(listing: list[Source], skipped: list[tuple[str, str]], settings: Settings) -> bool:
-    """True when the same files would give the same result: every skip reason is a cached one."""
-    hashes = {str(s.path): s.content_hash for s in listing if not s.error}
-    return all(reason.startswith("duplicate of") or
-               (path in hashes and cache.lookup(settings, hashes[path]) is not None)
-               for path, reason in skipped)
 
 
 def rebuild(sources: list[Path], settings: Settings, progress: Progress | None = None,
@@ -261,19 +234,19 @@ def rebuild(sources: list[Path], settings: Settings, progress: Progress | None =
     with snapshots.rebuild_lock(settings):
         snapshots.clean_building(settings)
         listing = list_sources(sources, settings.max_file_bytes)
-        fingerprint = _fingerprint(listing, settings)
-        kept = None if force else _unchanged(settings, fingerprint, listing, started)
+        fingerprint = manifest.fingerprint(listing, settings)
+        kept = None if force else _kept(settings, fingerprint, listing, started)
         if kept:
             return kept
         outcomes = extract_all(listing, settings, progress)
         records, skipped, duplicates = select_letters(outcomes)
         _require_letters(records, sources)
-        if not _repeatable(listing, skipped, settings):
+        if not manifest.repeatable(listing, skipped, settings):
             fingerprint = None    # a transient failure (vanished, unreadable): build afresh next time
-        manifest = {"fingerprint": fingerprint, "letters": len(records), "skipped": skipped,
-                    "duplicates": duplicates, "items": sum(len(r.get("items") or []) for r in records),
-                    "documents": sum(document_count(r) for r in records)}
-        name, documents = _publish_new(settings, records, manifest=manifest)
+        built = {"fingerprint": fingerprint, "letters": len(records), "skipped": skipped,
+                 "duplicates": duplicates, "items": sum(len(r.get("items") or []) for r in records),
+                 "documents": sum(document_count(r) for r in records)}
+        name, documents = _publish_new(settings, records, report=built)
     report = _report(records, outcomes, started)
     report.skipped, report.duplicates, report.snapshot, report.documents = skipped, duplicates, name, documents
     return report
