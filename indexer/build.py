@@ -1,7 +1,8 @@
 """Write one snapshot directory from letter records, then verify it before anyone may publish it.
 
 Files in a snapshot: the Whoosh index (segments in insertion order, so
-docnum == insertion order, which facets.npz relies on), letters.sqlite (the letter store: the
+docnum == insertion order, which facets.npz relies on), one termstore `.hot`
+file per segment (its frequent terms' postings as flat arrays), letters.sqlite (the letter store: the
 whole record, summary included, per letter), facets.npz and schema_version.
 """
 from __future__ import annotations
@@ -13,6 +14,7 @@ import sqlite3
 from collections import Counter
 from pathlib import Path
 
+from indexer import termstore
 from indexer.documents import Document, document_count, item_documents
 from indexer.errors import IndexDamaged
 from indexer.record import Record
@@ -41,6 +43,7 @@ def _write_segment(folder: str, docs: list[Document]) -> None:
         writer.cancel()
         raise
     writer.commit(optimize=True)
+    termstore.write_all(Path(folder))
 
 
 def _chunks(docs: list[Document], n: int) -> list[list[Document]]:
@@ -73,7 +76,7 @@ def write_whoosh(snapshot: Path, docs: list[Document], jobs: int = 1) -> None:
     for part in parts:
         segments += TOC.read(FileStorage(str(part)), "MAIN").segments
         for path in part.iterdir():
-            if path.suffix == ".seg":     # segment files have unique random names
+            if path.suffix in (".seg", termstore.SUFFIX):   # segment files have unique random names
                 os.replace(path, snapshot / path.name)
         shutil.rmtree(part)
     TOC(make_schema(), segments, 0).write(FileStorage(str(snapshot)), "MAIN")
@@ -155,7 +158,7 @@ def _link_whoosh_files(base: Path, snapshot: Path) -> None:
     published snapshot.
     """
     for path in base.iterdir():
-        if path.suffix in (".seg", ".toc"):
+        if path.suffix in (".seg", ".toc", termstore.SUFFIX):
             try:
                 os.link(path, snapshot / path.name)
             except OSError:
@@ -197,6 +200,7 @@ def extend_snapshot(snapshot: Path, base: Path, records: list[Record], removed: 
     # have: merge everything then. Pure additions only merge small segments.
     # Either way the docnum order is read back below.
     writer.commit(optimize=bool(removed))
+    termstore.write_all(snapshot)     # only the new or merged segments lack one
     docs = _docs_in_index_order(snapshot, [d for r in records for d in item_documents(r)])
     write_letter_store(snapshot, records)
     write_facets(snapshot, docs)

@@ -83,10 +83,17 @@ class Column:
     codes: np.ndarray | None = None     # single-valued
     docs: np.ndarray | None = None      # multi-valued pairs
     pcodes: np.ndarray | None = None
+    keys: np.ndarray | None = None      # (code + 1) * 2 + overturned, per doc or per pair
 
     @property
     def multi(self) -> bool:
         return self.codes is None
+
+    def with_keys(self, overturned: np.ndarray) -> "Column":
+        """This column with `keys` set, so counts() is one bincount over the selected docs."""
+        codes, over = (self.pcodes, overturned[self.docs]) if self.multi else (self.codes, overturned)
+        keys = (codes.astype(np.int32) + 1) * 2 + over.astype(np.int32)
+        return Column(self.name, self.values, self.codes, self.docs, self.pcodes, keys)
 
     def code(self, value: str) -> int:
         """Index of a value, -1 when the snapshot has no such value."""
@@ -106,14 +113,12 @@ class Column:
 
     def counts(self, mask: np.ndarray, overturned: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """(count, overturned count) per value over the docs in `mask`."""
+        column = self if self.keys is not None else self.with_keys(overturned)
         n = len(self.values)
-        if self.multi:
-            sel = mask[self.docs]
-            codes, over = self.pcodes[sel], overturned[self.docs][sel]
-        else:
-            sel = mask & (self.codes >= 0)
-            codes, over = self.codes[sel], overturned[sel]
-        return np.bincount(codes, minlength=n), np.bincount(codes[over], minlength=n)
+        selected = column.keys[mask[self.docs]] if self.multi else column.keys[mask]
+        # Bin 2c+2 counts upheld-or-other docs of value c, 2c+3 overturned ones; bins 0-1: no value.
+        both = np.bincount(selected, minlength=2 * (n + 1)).reshape(n + 1, 2)[1:]
+        return both.sum(axis=1), both[:, 1]
 
 
 @dataclass(frozen=True)
@@ -147,6 +152,7 @@ def from_arrays(arrays: Mapping[str, np.ndarray]) -> FacetData:
                                     pcodes=arrays[f"{facet}.pcodes"])
         else:
             columns[facet] = Column(facet, values, codes=arrays[f"{facet}.codes"])
+        columns[facet] = columns[facet].with_keys(arrays["overturned"])
     return FacetData(int(arrays["n_docs"][0]), arrays["overturned"], arrays["decided"], columns)
 
 

@@ -60,26 +60,62 @@ def _read_public(matcher, with_values: bool) -> tuple[list, list, list]:
             [values] if with_values else [])
 
 
-def read_postings(reader, field: str, tbytes: bytes,
+def leaf_postings(leaf, field: str, tbytes: bytes,
                   with_values: bool = False) -> tuple[np.ndarray, np.ndarray, list]:
-    """(docnums, weights, per-posting value bytes or []) of one term over every leaf reader."""
-    docs, weights, values = [], [], []
+    """(segment-local docnums int64, weights, per-posting value bytes or []) of one term in one leaf."""
+    if (field, tbytes) not in leaf:
+        return np.zeros(0, dtype=np.int64), EMPTY_WEIGHTS, []
+    matcher = leaf.postings(field, tbytes)
+    blocks = _read_blocks(matcher)
+    if blocks is None:
+        blocks = _read_public(leaf.postings(field, tbytes), with_values)
+    ids, weights, vals = blocks
+    values: list = []
+    if with_values:
+        for block in vals:
+            values += _block_values(block, matcher)
+    return np.concatenate(ids), np.concatenate(weights), values
+
+
+def _concat(parts: list[tuple[np.ndarray, np.ndarray]]) -> tuple[np.ndarray, np.ndarray]:
+    if not parts:
+        return EMPTY_DOCS, EMPTY_WEIGHTS
+    return (np.concatenate([d for d, _ in parts]).astype(np.int32),
+            np.concatenate([w for _, w in parts]))
+
+
+def read_postings(reader, field: str, tbytes: bytes, stores=None) -> tuple[np.ndarray, np.ndarray]:
+    """(docnums int32 ascending, weights float32) of one term over every leaf reader.
+
+    stores: a termstore.Stores; a segment's stored arrays are used when it has the term.
+    """
+    parts = []
     for leaf, offset in reader.leaf_readers():
-        if (field, tbytes) not in leaf:
-            continue
-        matcher = leaf.postings(field, tbytes)
-        blocks = _read_blocks(matcher)
-        if blocks is None:
-            blocks = _read_public(leaf.postings(field, tbytes), with_values)
-        ids, wts, vals = blocks
-        docs += [block + offset for block in ids]
-        weights += wts
-        if with_values:
-            for block in vals:
-                values += _block_values(block, matcher)
-    if not docs:
-        return EMPTY_DOCS, EMPTY_WEIGHTS, []
-    return (np.concatenate(docs).astype(np.int32), np.concatenate(weights), values)
+        found = stores.get(leaf) if stores is not None else None
+        found = found.postings(field, tbytes) if found is not None else None
+        if found is None:
+            docs, weights, _ = leaf_postings(leaf, field, tbytes)
+            found = docs, weights
+        if len(found[0]):
+            parts.append((found[0] + offset, found[1]))
+    return _concat(parts)
+
+
+def read_positions(reader, field: str, tbytes: bytes, stores=None) -> tuple[np.ndarray, np.ndarray]:
+    """(docnum, position) of every occurrence of one term, in docnum order."""
+    parts = []
+    fmt = reader.schema[field].format
+    for leaf, offset in reader.leaf_readers():
+        found = stores.get(leaf) if stores is not None else None
+        found = found.positions(field, tbytes) if found is not None else None
+        if found is None:
+            docs, _, values = leaf_postings(leaf, field, tbytes, with_values=True)
+            index, pos = decode_positions(fmt, values)
+            found = docs[index] if len(docs) else docs, pos
+        if len(found[0]):
+            parts.append((found[0] + offset, found[1].astype(np.int64)))
+    docs, pos = _concat(parts)
+    return docs, pos if len(pos) else np.zeros(0, dtype=np.int64)
 
 
 def _block_values(block: Any, matcher) -> list:
@@ -122,7 +158,7 @@ def field_lengths(reader, field: str) -> np.ndarray:
     return np.concatenate(parts) if parts else np.zeros(0)
 
 
-def _decode_positions(fmt, values: list) -> tuple[np.ndarray, np.ndarray]:
+def decode_positions(fmt, values: list) -> tuple[np.ndarray, np.ndarray]:
     """(posting index per position, position) for each posting's encoded positions."""
     counts = np.zeros(len(values), dtype=np.int64)
     flat: list[int] = []
@@ -136,8 +172,9 @@ def _decode_positions(fmt, values: list) -> tuple[np.ndarray, np.ndarray]:
 class PostingCache:
     """LRU of per-term arrays for one snapshot, bounded by their total bytes."""
 
-    def __init__(self, max_bytes: int = DEFAULT_MAX_BYTES):
+    def __init__(self, max_bytes: int = DEFAULT_MAX_BYTES, stores=None):
         self.max_bytes = max_bytes
+        self.stores = stores        # termstore.Stores of the snapshot, or None
         self.bytes = 0
         self._items: OrderedDict[tuple, tuple] = OrderedDict()
         self._lengths: dict[str, np.ndarray] = {}
@@ -164,18 +201,11 @@ class PostingCache:
 
     def term(self, reader, field: str, tbytes: bytes) -> tuple[np.ndarray, np.ndarray]:
         """(docnums int32 ascending, weights float32) of one term."""
-        def load() -> tuple:
-            docs, weights, _ = read_postings(reader, field, tbytes)
-            return docs, weights
-        return self._get(("t", field, tbytes), load)
+        return self._get(("t", field, tbytes), lambda: read_postings(reader, field, tbytes, self.stores))
 
     def positions(self, reader, field: str, tbytes: bytes) -> tuple[np.ndarray, np.ndarray]:
         """(docnum, position) pairs of every occurrence of one term, in docnum order."""
-        def load() -> tuple:
-            docs, _, values = read_postings(reader, field, tbytes, with_values=True)
-            index, pos = _decode_positions(reader.schema[field].format, values)
-            return docs[index] if len(docs) else EMPTY_DOCS, pos
-        return self._get(("p", field, tbytes), load)
+        return self._get(("p", field, tbytes), lambda: read_positions(reader, field, tbytes, self.stores))
 
     def lengths(self, reader, field: str) -> np.ndarray:
         """Per-doc field lengths (float64), computed once per snapshot and field."""

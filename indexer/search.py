@@ -22,7 +22,7 @@ import numpy as np
 from whoosh import index as windex
 from whoosh import query as wq
 
-from indexer import facetdata, highlight, ranking, snapshots
+from indexer import facetdata, highlight, ranking, snapshots, termstore
 from indexer.errors import IndexDamaged, LetterNotFound
 from indexer.facets import count_facets, facet_values, filter_masks, hits_mask
 from indexer.postings import PostingCache
@@ -42,7 +42,11 @@ class Snapshot:
     index: windex.Index
     facets: facetdata.FacetData
     local: threading.local = field(default_factory=threading.local)
-    postings: PostingCache = field(default_factory=PostingCache)
+    postings: PostingCache | None = None
+
+    def __post_init__(self) -> None:
+        if self.postings is None:
+            self.postings = PostingCache(stores=termstore.Stores(self.path))
 
     @classmethod
     def open(cls, path: Path) -> "Snapshot":
