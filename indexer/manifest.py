@@ -9,7 +9,7 @@ import hashlib
 import json
 from pathlib import Path
 
-from indexer import cache, snapshots
+from indexer import cache, snapshots, termstore
 from indexer.errors import ImrError
 from indexer.schema import SCHEMA_VERSION
 from indexer.settings import Settings
@@ -17,9 +17,10 @@ from indexer.sources import Source
 
 
 def fingerprint(listing: list[Source], settings: Settings) -> str:
-    """What a rebuild's result depends on: every file's path and bytes, parser, engine, schema."""
+    """What a rebuild's result depends on: every file's path and bytes, parser, engine, schema, term store format."""
     # the cache's parser version: the same key that decides re-parsing
-    h = hashlib.sha256(f"{cache.PARSER_VERSION}|{SCHEMA_VERSION}|{settings.pdf_engine}".encode())
+    h = hashlib.sha256(f"{cache.PARSER_VERSION}|{SCHEMA_VERSION}|{settings.pdf_engine}|"
+                       f"{termstore.MAGIC!r}".encode())
     for s in sorted(listing, key=lambda s: str(s.path)):
         h.update(f"\n{s.path}\t{s.content_hash}\t{s.error}".encode())
     return h.hexdigest()

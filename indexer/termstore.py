@@ -50,9 +50,39 @@ def _hot_terms(leaf, field: str, min_df: int) -> list[bytes]:
     return [t for t, info in leaf.iter_field(field, b"") if info.doc_frequency() >= min_df]
 
 
-def _collect(leaf, schema, min_df: int) -> tuple[dict, dict[str, list[np.ndarray]]]:
+class _Spool:
+    """One array of the file, appended term by term to a temporary file (memory stays flat)."""
+
+    def __init__(self, path: Path, dtype: str):
+        self.path, self.dtype, self.length, self.top = path, dtype, 0, 0
+        self.file = open(path, "wb")
+
+    def add(self, array: np.ndarray) -> None:
+        self.file.write(np.asarray(array, dtype=self.dtype).tobytes())
+        self.length += len(array)
+        if len(array) and self.dtype != "<f4":
+            self.top = max(self.top, int(array.max()))
+
+    def narrow(self, name: str) -> str:
+        """The dtype to publish: 2 bytes for counts and positions when they fit."""
+        return "<u2" if name in ("counts", "positions") and self.top < 2 ** 16 else self.dtype
+
+    def copy_to(self, out, dtype: str, chunk: int = 1 << 22) -> int:
+        """Append the array as `dtype`, padded to ALIGN; bytes written."""
+        self.file.close()
+        data = np.memmap(self.path, dtype=self.dtype, mode="r") if self.length else np.zeros(0)
+        for i in range(0, self.length, chunk):
+            out.write(data[i:i + chunk].astype(dtype).tobytes())
+        size = self.length * np.dtype(dtype).itemsize
+        out.write(b"\0" * (-size % ALIGN))
+        del data
+        self.path.unlink()
+        return size + (-size % ALIGN)
+
+
+def _collect(leaf, schema, min_df: int, spools: dict[str, _Spool]) -> dict:
+    """Spool every hot term's arrays; the header's term table."""
     terms: dict[str, dict[str, list[int]]] = {}
-    parts: dict[str, list[np.ndarray]] = {"docs": [], "weights": [], "counts": [], "positions": []}
     n_post = n_pos = 0
     for field in _indexed_text_fields(leaf, schema):
         fmt = schema[field].format
@@ -65,17 +95,10 @@ def _collect(leaf, schema, min_df: int) -> tuple[dict, dict[str, list[np.ndarray
                 index, positions = decode_positions(fmt, values)
                 counts = np.bincount(index, minlength=len(docs))
             terms.setdefault(field, {})[tbytes.hex()] = [n_post, len(docs), n_pos, len(positions)]
-            for name, array in zip(parts, (docs, weights, counts, positions)):
-                parts[name].append(array)
+            for name, array in zip(spools, (docs, weights, counts, positions)):
+                spools[name].add(array)
             n_post, n_pos = n_post + len(docs), n_pos + len(positions)
-    return terms, parts
-
-
-def _dtype(name: str, arrays: list[np.ndarray]) -> str:
-    if name == "weights":
-        return "<f4"
-    top = max((int(a.max()) for a in arrays if len(a)), default=0)
-    return "<u2" if name in ("counts", "positions") and top < 2 ** 16 else "<i4"
+    return terms
 
 
 def write(folder: Path, leaf, schema, min_df: int = HOT_MIN_DF) -> Path | None:
@@ -83,24 +106,30 @@ def write(folder: Path, leaf, schema, min_df: int = HOT_MIN_DF) -> Path | None:
     segid = segment_id(leaf)
     if segid is None:
         return None
-    terms, parts = _collect(leaf, schema, min_df)
-    header = {"segment": segid, "doc_count": leaf.doc_count_all(), "arrays": {}, "terms": terms}
-    blobs, offset = [], 0
-    for name, arrays in parts.items():
-        dtype = _dtype(name, arrays)
-        data = (np.concatenate(arrays) if arrays else np.zeros(0)).astype(dtype).tobytes()
-        header["arrays"][name] = [offset, dtype, len(data) // np.dtype(dtype).itemsize]
-        blobs.append(data + b"\0" * (-len(data) % ALIGN))
-        offset += len(blobs[-1])
-    head = json.dumps(header).encode()
-    head += b" " * (-(len(MAGIC) + 8 + len(head)) % ALIGN)
     path = Path(folder) / f"{segid}{SUFFIX}"
-    tmp = path.with_name(path.name + ".tmp")
-    with open(tmp, "wb") as out:
-        out.write(MAGIC + struct.pack("<Q", len(head)) + head)
-        for blob in blobs:
-            out.write(blob)
-    os.replace(tmp, path)
+    spools = {name: _Spool(path.with_name(f"{path.name}.{name}.tmp"), dtype) for name, dtype in
+              (("docs", "<i4"), ("weights", "<f4"), ("counts", "<i4"), ("positions", "<i4"))}
+    try:
+        terms = _collect(leaf, schema, min_df, spools)
+        header = {"segment": segid, "doc_count": leaf.doc_count_all(), "arrays": {}, "terms": terms}
+        offset = 0
+        for name, spool in spools.items():
+            dtype = spool.narrow(name)
+            header["arrays"][name] = [offset, dtype, spool.length]
+            size = spool.length * np.dtype(dtype).itemsize
+            offset += size + (-size % ALIGN)
+        head = json.dumps(header).encode()
+        head += b" " * (-(len(MAGIC) + 8 + len(head)) % ALIGN)
+        tmp = path.with_name(path.name + ".tmp")
+        with open(tmp, "wb") as out:
+            out.write(MAGIC + struct.pack("<Q", len(head)) + head)
+            for name, spool in spools.items():
+                spool.copy_to(out, header["arrays"][name][1])
+        os.replace(tmp, path)
+    finally:
+        for spool in spools.values():
+            spool.file.close()
+            spool.path.unlink(missing_ok=True)
     return path
 
 

@@ -244,6 +244,17 @@ def test_add_incremental_and_full_rewrite_agree(tmp_path, seeds_copy, incrementa
     more = pipeline.add([extra], settings, incremental=incremental)   # additions only
     assert (more.added, more.replaced, more.letters) == (2, 0, 7) and check_index(settings) == []
     _assert_facets_follow_docnums(settings)
+    _assert_one_term_store_per_segment(settings)
+
+
+def _assert_one_term_store_per_segment(settings: Settings) -> None:
+    """Every segment has its .hot term store; none is left from a merged-away segment."""
+    from indexer import termstore
+
+    snapshot = snapshots.current(settings)
+    with snapshots.open_index(settings).reader() as reader:
+        segments = {termstore.segment_id(leaf) for leaf, _ in reader.leaf_readers()}
+    assert {p.stem for p in snapshot.glob("*.hot")} == segments
 
 
 def _assert_facets_follow_docnums(settings: Settings) -> None:
@@ -264,6 +275,8 @@ def test_parallel_segment_build_keeps_every_document_in_order(tmp_path, monkeypa
     """jobs>1 writes one segment per process; docnums must still follow the records."""
     from whoosh import index
 
+    from indexer import termstore
+
     records = [r for r in (pipeline.parse_one(str(p), None, Settings()).record
                            for p in sorted(SEEDS.glob("*.txt"))) if r]
     monkeypatch.setattr(build, "PARALLEL_MIN_DOCS", 1)
@@ -274,7 +287,9 @@ def test_parallel_segment_build_keeps_every_document_in_order(tmp_path, monkeypa
         assert len(r2.leaf_readers()) == 2          # really two segments
         assert list(r1.iter_docs()) == list(r2.iter_docs())
         assert list(r1.all_terms()) == list(r2.all_terms())
-    assert not list(two.glob("part-*"))
+        segments = {termstore.segment_id(leaf) for leaf, _ in r2.leaf_readers()}
+    assert {p.stem for p in two.glob("*.hot")} == segments    # each process wrote its own
+    assert not list(two.glob("part-*")) and not list(two.glob("*.tmp"))
 
 
 def test_no_change_rebuild_keeps_the_snapshot_and_its_report(tmp_path, parse_calls):
