@@ -1,11 +1,12 @@
 """A snapshot's postings and field lengths as numpy arrays, for indexer.ranking.
 
 One PostingCache per opened snapshot (segments never change once published).
-A term's postings are read once, block by block from every leaf reader, into
-(docnums int32, weights float32) and kept in an LRU bounded by total array
-bytes; exact-phrase checks also need a term's positions, cached the same way.
-Field lengths (BM25's dl) are decoded once per field from Whoosh's one-byte
-length column.
+A term's postings come from each segment's term store (indexer.termstore,
+mapped, for frequent terms) or else are decoded block by block from Whoosh,
+into (docnums int32, weights float32), and are kept in an LRU bounded by total
+array bytes; exact-phrase checks also need a term's positions, cached the same
+way. Field lengths (BM25's dl) are decoded once per field from Whoosh's
+one-byte length column.
 """
 from __future__ import annotations
 
