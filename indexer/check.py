@@ -71,6 +71,19 @@ def _facet_problems(snapshot: Path, n_docs: int) -> list[str]:
     return []
 
 
+def _term_store_problems(snapshot: Path) -> list[str]:
+    """Each segment's .hot term store present and readable (else queries fall back, slower)."""
+    from whoosh import index
+
+    from indexer import termstore
+
+    stores = termstore.Stores(snapshot)
+    with index.open_dir(str(snapshot)).reader() as reader:
+        return [f"{snapshot}: term store {termstore.segment_id(leaf)}{termstore.SUFFIX} missing or "
+                "unreadable (searches still work, slower on frequent terms)"
+                for leaf, _ in reader.leaf_readers() if stores.get(leaf) is None]
+
+
 def check_index(settings: Settings) -> list[str]:
     """Problems with the published index, one line each; an empty list means healthy."""
     try:
@@ -85,7 +98,8 @@ def check_index(settings: Settings) -> list[str]:
     if not any(".seg " in p or ".toc " in p for p in damaged):
         found, per_letter = _whoosh_problems(snapshot)
         problems += found or (_store_problems(snapshot, per_letter)
-                              + _facet_problems(snapshot, sum(per_letter.values())))
+                              + _facet_problems(snapshot, sum(per_letter.values()))
+                              + _term_store_problems(snapshot))
     if problems:
         problems.append("fix: `imr rollback` to the previous snapshot, or `imr index --force SOURCE`")
     return problems

@@ -89,9 +89,11 @@ def test_sigkill_leaves_old_snapshot_current_and_next_rebuild_cleans_up(tmp_path
     assert not list(snapshots.snapshots_dir(settings).glob("*.building"))
 
 
-@pytest.mark.parametrize("where", ["whoosh", "letter store"])
+@pytest.mark.parametrize("where", ["whoosh", "letter store", "term store"])
 def test_disk_full_fails_cleanly_and_old_index_serves(settings, monkeypatch, where):
     import whoosh.writing
+
+    from indexer import termstore
 
     old = pipeline.rebuild([sorted(SEEDS.glob("*.txt"))[0]], settings)
 
@@ -100,6 +102,8 @@ def test_disk_full_fails_cleanly_and_old_index_serves(settings, monkeypatch, whe
 
     if where == "whoosh":
         monkeypatch.setattr(whoosh.writing.SegmentWriter, "add_document", full)
+    elif where == "term store":
+        monkeypatch.setattr(termstore, "write", full)
     else:
         monkeypatch.setattr(build, "write_letter_store", full)
     with pytest.raises(ImrError, match="No space left on device.*current index is unchanged"):

@@ -95,6 +95,19 @@ def test_a_store_changed_after_publishing_is_reported(every_term, tmp_path):
     assert any(victim.name in problem for problem in snapshots.damaged_files(folder))
 
 
+def test_check_reports_an_unreadable_store(built_index, tmp_path):
+    from indexer.check import check_index
+
+    settings = Settings(index_dir=tmp_path / "ix")
+    shutil.copytree(built_index.index_dir, settings.index_dir, symlinks=True)
+    assert check_index(settings) == []
+    snapshot = snapshots.current(settings)
+    victim = sorted(snapshot.glob("*.hot"))[0]
+    victim.write_bytes(b"\0" * victim.stat().st_size)     # same size: only reading finds it
+    problems = check_index(settings)
+    assert any(victim.name in p and "unreadable" in p for p in problems)
+
+
 @pytest.mark.parametrize("damage", ["truncate", "garbage", "empty", "other_segment_count"])
 def test_unreadable_store_only_costs_speed(every_term, tmp_path, damage):
     """A store written wrong (the manifest agrees with it) is ignored; Whoosh answers."""
