@@ -1,8 +1,9 @@
 #!/usr/bin/env python3
 """Benchmark: build, PDF extraction, query latency and memory, ours vs peers, on one corpus.
 
-    python scripts/bench.py [--items N] [--queries Q] [--large] [--huge] [--work DIR] [--queries-only]
-                            [--real-pdfs K] [--systems ours,whoosh,fts5,tantivy]
+    python scripts/bench.py [--items N] [--queries Q] [--large] [--huge] [--work DIR]
+                            [--queries-only | --no-queries] [--real-pdfs K]
+                            [--systems ours,whoosh,fts5,tantivy]
 
 Synthetic letters (`indexer.synth`, txt) are written in chunks of 100 under
 WORK/letters and parsed once through the pipeline into its record cache
@@ -112,11 +113,13 @@ def cpu_timed(fn, *args):
 
 def bench_build(work: Path, records: list[dict], systems: list[str]) -> dict:
     """CPU seconds of our snapshot build vs each peer building the same documents."""
-    target, out = work / "build-ours", {}
-    shutil.rmtree(target, ignore_errors=True)
-    target.mkdir(parents=True)
-    # ours as `imr index` builds: one segment per core
-    n, out["ours"], out["wall:ours"] = cpu_timed(build.write_snapshot, target, records, os.cpu_count() or 1)
+    target, out = work / "build-ours", {"docs": sum(document_count(r) for r in records)}
+    if "ours" in systems:
+        shutil.rmtree(target, ignore_errors=True)
+        target.mkdir(parents=True)
+        # ours as `imr index` builds: one segment per core
+        _, out["ours"], out["wall:ours"] = cpu_timed(build.write_snapshot, target, records,
+                                                     os.cpu_count() or 1)
     for name in [s for s in systems if s != "ours"]:
         path = work / "peers" / name
         shutil.rmtree(path, ignore_errors=True)
@@ -125,7 +128,6 @@ def bench_build(work: Path, records: list[dict], systems: list[str]) -> dict:
         _, out[name], out[f"wall:{name}"] = cpu_timed(
             lambda: make(path if name != "fts5" else path / "fts.sqlite",
                          [d for r in records for d in item_documents(r)]))
-    out["docs"] = n
     return out
 
 
@@ -194,9 +196,21 @@ def make_queries(records: list[dict], per_class: int, seed: int = 7) -> dict[str
     return out
 
 
+def peak_mb() -> float:
+    """This process's peak resident memory (VmHWM: ru_maxrss would include the parent's
+    peak, which a spawned child inherits across fork and exec)."""
+    try:
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
 def query_worker(system: str, path: Path, queries: dict) -> dict:
     """Run in a fresh process: warm on even queries, time odd ones; per-class CPU/wall ms, peak RSS."""
-    base = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    base = peak_mb()
     engine = Ours(path) if system == "ours" else PEERS[system][1](path)
     # Warm up on other queries than the timed ones: a cache of answers must not look like speed.
     for specs in queries.values():
@@ -211,7 +225,7 @@ def query_worker(system: str, path: Path, queries: dict) -> dict:
             times.append((cpu * 1000, wall * 1000))
             totals.append(total)
         out[cls] = {"times": times, "hits": float(np.mean(totals)) if totals else 0.0}
-    out["rss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    out["rss_mb"] = peak_mb()
     out["rss_base_mb"] = base
     return out
 
@@ -258,7 +272,7 @@ def report_build(builds: dict) -> None:
         cpu_ratio = f"{builds[name] / builds['whoosh']:.2f}x" if plain else "-"
         lines.append(f"build {name:<8}{builds[name]:>9.2f}{builds[f'wall:{name}']:>9.2f}{rate:>10.0f}"
                      f"{(f'{rate / plain:.2f}x' if plain else '-'):>17}{cpu_ratio:>18}")
-    if plain:
+    if plain and "wall:ours" in builds:
         ratio = docs / builds["wall:ours"] / plain
         lines.append(f"target: ours >= 2x plain Whoosh docs/s (wall): {ratio:.2f}x {verdict(ratio >= 2)}"
                      f" (wall clock, on {os.cpu_count()} cores)")
@@ -323,6 +337,7 @@ def main() -> int:
     ap.add_argument("--systems", default=",".join(SYSTEMS))
     ap.add_argument("--queries-only", action="store_true",
                     help="skip the build and extraction tables; reuse the peers built under --work")
+    ap.add_argument("--no-queries", action="store_true", help="only the rebuild, build and extraction tables")
     args = ap.parse_args()
     items = 1_000_000 if args.huge else 100_000 if args.large else args.items
     systems = [s for s in args.systems.split(",") if s in SYSTEMS]
@@ -343,8 +358,9 @@ def main() -> int:
     if not args.queries_only:
         report_build(bench_build(work, records, systems))
         report_extraction(bench_extract(work, args.real_pdfs))
-    bench_queries(work, settings.index_dir, make_queries(records, 2 * args.queries), systems, items,
-                  docs)
+    if not args.no_queries:
+        bench_queries(work, settings.index_dir, make_queries(records, 2 * args.queries), systems,
+                      items, docs)
     return 0
 
 
