@@ -16,13 +16,15 @@ with two facet filters; full facet counts and top-10 highlighting) on ours,
 plain Whoosh groupedby, SQLite FTS5 and tantivy, each in a fresh process so
 its peak RSS is its own. CPU times are process CPU (time.process_time).
 
-Sizes and run times on the 2-core machine (measured while other test runs shared it):
-    --items 10000 (default)  ~4.6k letters; corpus: synth 17 s + parse 24 s, once.
-        The whole run took over 30 min: build ~1 min per engine, and our Searcher and
-        plain Whoosh groupedby cost 0.2-1 s CPU per query at this size (x800 queries).
+Sizes and run times on the 2-core machine (measured while other runs shared it):
+    --items 10000 (default)  ~4.4k letters; corpus: synth 17 s + parse 24 s, once.
+        Builds ~1 min (ours) + ~2 min (plain Whoosh); queries: ours ~1 min, FTS5 ~4 min,
+        tantivy < 1 min, plain Whoosh ~50 min (its groupedby costs 1-10 s CPU a query).
+    --large                  100k items, ~44k letters: corpus ~7 min once; our build ~23 min;
+        FTS5 and tantivy builds ~1.5 min each; queries: ours ~2 min, FTS5 ~20 min,
+        tantivy ~1 min. Plain Whoosh: hours (leave it out with --systems).
+    --huge                   1M items: not run (corpus ~45 min, build ~2 h by extrapolation).
     --items 300 --queries 5  ~1 min (the test's tiny mode).
-    --large / --huge         not run; extrapolated linearly: corpus ~7 / ~70 min, build
-        ~10 / ~100 min per Whoosh engine, queries ~10x / ~100x slower: hours.
 """
 from __future__ import annotations
 
