@@ -29,7 +29,7 @@ from indexer.postings import decode_positions, leaf_postings
 
 MAGIC = b"IMRHOT1\n"
 SUFFIX = ".hot"
-HOT_MIN_DF = 256      # below this a term decodes from Whoosh in well under a millisecond
+HOT_MIN_DF = 256      # below this a term decodes from Whoosh in about a millisecond or less
 ALIGN = 64
 
 
