@@ -9,18 +9,16 @@ from indexer.build import LETTER_STORE, read_letter_store
 from indexer.documents import document_count
 from indexer.errors import ImrError
 from indexer.settings import Settings
-from indexer.snapshots import check_schema, current, damaged_files
+from indexer.snapshots import check_schema, current, damaged_files, open_whoosh
 
 FACETS_FILE = "facets.npz"
 
 
 def _whoosh_problems(snapshot: Path) -> tuple[list[str], dict[str, int]]:
     """Open the index and read every stored field and posting list; returns problems and docs per letter."""
-    from whoosh import index
-
     per_letter: dict[str, int] = {}
     try:
-        ix = index.open_dir(str(snapshot))
+        ix = open_whoosh(snapshot)
         with ix.reader() as reader:
             for _, stored in reader.iter_docs():
                 per_letter[stored["letter_id"]] = per_letter.get(stored["letter_id"], 0) + 1
@@ -73,12 +71,10 @@ def _facet_problems(snapshot: Path, n_docs: int) -> list[str]:
 
 def _term_store_problems(snapshot: Path) -> list[str]:
     """Each segment's .hot term store present and readable (else queries fall back, slower)."""
-    from whoosh import index
-
     from indexer import termstore
 
     stores = termstore.Stores(snapshot)
-    with index.open_dir(str(snapshot)).reader() as reader:
+    with open_whoosh(snapshot).reader() as reader:
         return [f"{snapshot}: term store {termstore.segment_id(leaf)}{termstore.SUFFIX} missing or "
                 "unreadable (searches still work, slower on frequent terms)"
                 for leaf, _ in reader.leaf_readers() if stores.get(leaf) is None]

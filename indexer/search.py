@@ -56,7 +56,7 @@ class Snapshot:
             raise IndexDamaged(f"{path}: {'; '.join(damaged[:3])}: run `imr check`, then rebuild "
                                "with `imr index --force` or `imr rollback`")
         try:
-            index = windex.open_dir(str(path))
+            index = snapshots.open_whoosh(path)
             # Whoosh reads the segment files only when a reader opens: open one now,
             # so a truncated or missing segment is a 503 from the first request on.
             with index.searcher() as probe:
