@@ -135,10 +135,11 @@ def write(folder: Path, leaf, schema, min_df: int = HOT_MIN_DF) -> Path | None:
 
 def write_all(folder: Path, min_df: int = HOT_MIN_DF) -> int:
     """A .hot file for every segment of the Whoosh index in `folder` that lacks one; how many written."""
-    from whoosh import index
+    from whoosh.filedb.filestore import FileStorage
 
     folder, written, live = Path(folder), 0, set()
-    with index.open_dir(str(folder)).reader() as reader:
+    # Without mmap: whoosh3 would copy each segment's whole postings into memory.
+    with FileStorage(str(folder), supports_mmap=False).open_index().reader() as reader:
         for leaf, _ in reader.leaf_readers():
             segid = segment_id(leaf)
             live.add(f"{segid}{SUFFIX}")
