@@ -89,12 +89,6 @@ class Column:
     def multi(self) -> bool:
         return self.codes is None
 
-    def with_keys(self, overturned: np.ndarray) -> "Column":
-        """This column with `keys` set, so counts() is one bincount over the selected docs."""
-        codes, over = (self.pcodes, overturned[self.docs]) if self.multi else (self.codes, overturned)
-        keys = (codes.astype(np.int32) + 1) * 2 + over.astype(np.int32)
-        return Column(self.name, self.values, self.codes, self.docs, self.pcodes, keys)
-
     def code(self, value: str) -> int:
         """Index of a value, -1 when the snapshot has no such value."""
         try:
@@ -111,11 +105,10 @@ class Column:
             return out
         return np.isin(self.codes, wanted)
 
-    def counts(self, mask: np.ndarray, overturned: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    def counts(self, mask: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """(count, overturned count) per value over the docs in `mask`."""
-        column = self if self.keys is not None else self.with_keys(overturned)
         n = len(self.values)
-        selected = column.keys[mask[self.docs]] if self.multi else column.keys[mask]
+        selected = self.keys[mask[self.docs]] if self.multi else self.keys[mask]
         # Bin 2c+2 counts upheld-or-other docs of value c, 2c+3 overturned ones; bins 0-1: no value.
         both = np.bincount(selected, minlength=2 * (n + 1)).reshape(n + 1, 2)[1:]
         return both.sum(axis=1), both[:, 1]
@@ -145,14 +138,17 @@ class FacetData:
 def from_arrays(arrays: Mapping[str, np.ndarray]) -> FacetData:
     """FacetData from the arrays `arrays_for` makes."""
     columns = {}
+    overturned = arrays["overturned"].astype(np.int32)
     for facet in FACETS:
         values = tuple(str(v) for v in arrays[f"{facet}.values"])
         if facet in MULTI_VALUED:
-            columns[facet] = Column(facet, values, docs=arrays[f"{facet}.docs"],
-                                    pcodes=arrays[f"{facet}.pcodes"])
+            docs, pcodes = arrays[f"{facet}.docs"], arrays[f"{facet}.pcodes"]
+            keys = (pcodes.astype(np.int32) + 1) * 2 + overturned[docs]
+            columns[facet] = Column(facet, values, docs=docs, pcodes=pcodes, keys=keys)
         else:
-            columns[facet] = Column(facet, values, codes=arrays[f"{facet}.codes"])
-        columns[facet] = columns[facet].with_keys(arrays["overturned"])
+            codes = arrays[f"{facet}.codes"]
+            keys = (codes.astype(np.int32) + 1) * 2 + overturned
+            columns[facet] = Column(facet, values, codes=codes, keys=keys)
     return FacetData(int(arrays["n_docs"][0]), arrays["overturned"], arrays["decided"], columns)
 
 

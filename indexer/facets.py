@@ -32,7 +32,7 @@ def facet_values(data: FacetData, facet: str, mask: np.ndarray,
                  selected: list[str] | None = None) -> list[FacetValue]:
     """Counts of one facet over the docs in `mask`; selected values always listed."""
     column = data.columns[facet]
-    counts, over = column.counts(mask, data.overturned)
+    counts, over = column.counts(mask)
     chosen = set(selected or ())
     out = [FacetValue(v, int(counts[i]), int(over[i]), v in chosen)
            for i, v in enumerate(column.values) if counts[i] or v in chosen]

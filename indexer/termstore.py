@@ -67,8 +67,8 @@ class _Spool:
         """The dtype to publish: 2 bytes for counts and positions when they fit."""
         return "<u2" if name in ("counts", "positions") and self.top < 2 ** 16 else self.dtype
 
-    def copy_to(self, out, dtype: str, chunk: int = 1 << 22) -> int:
-        """Append the array as `dtype`, padded to ALIGN; bytes written."""
+    def copy_to(self, out, dtype: str, chunk: int = 1 << 22) -> None:
+        """Append the array as `dtype`, padded to ALIGN."""
         self.file.close()
         data = np.memmap(self.path, dtype=self.dtype, mode="r") if self.length else np.zeros(0)
         for i in range(0, self.length, chunk):
@@ -77,7 +77,6 @@ class _Spool:
         out.write(b"\0" * (-size % ALIGN))
         del data
         self.path.unlink()
-        return size + (-size % ALIGN)
 
 
 def _collect(leaf, schema, min_df: int, spools: dict[str, _Spool]) -> dict:
@@ -217,6 +216,6 @@ class Stores:
         path = self.folder / f"{segid}{SUFFIX}"
         try:
             store = TermStore(path)
-        except (OSError, ValueError, KeyError, struct.error):
+        except (OSError, ValueError, KeyError, TypeError, struct.error):
             return None     # postings.PostingCache decodes from Whoosh instead
         return store if store.doc_count == doc_count else None
