@@ -7,14 +7,16 @@ whole record, summary included, per letter), facets.npz and schema_version.
 """
 from __future__ import annotations
 
+import gc
 import json
+import multiprocessing as mp
 import os
 import shutil
 import sqlite3
 from collections import Counter
 from pathlib import Path
 
-from indexer import termstore
+from indexer import termstore, writing
 from indexer.documents import Document, document_count, item_documents
 from indexer.errors import IndexDamaged
 from indexer.record import Record
@@ -22,7 +24,6 @@ from indexer.schema import SCHEMA_VERSION, make_schema
 from indexer.snapshots import SCHEMA_FILE
 
 LETTER_STORE = "letters.sqlite"
-WRITER_LIMIT_MB = 256
 # Below this many documents process start-up costs more than a second core saves.
 PARALLEL_MIN_DOCS = 2000
 
@@ -31,14 +32,9 @@ def _write_segment(folder: str, docs: list[Document]) -> None:
     """One Whoosh index holding `docs` through ONE writer, committed as a single segment."""
     from whoosh import index
 
-    ix = index.create_in(folder, make_schema())
-    # Whoosh's own procs>1 writer can drop documents silently (it waits 1 s for
-    # each sub-writer's result, then goes on without it); we never use it, and
-    # `verify` checks the count either way.
-    writer = ix.writer(procs=1, limitmb=WRITER_LIMIT_MB)
+    writer = writing.open_writer(index.create_in(folder, make_schema()))
     try:
-        for doc in docs:
-            writer.add_document(**doc)
+        writing.add_documents(writer, docs)
     except BaseException:
         writer.cancel()
         raise
@@ -51,6 +47,54 @@ def _chunks(docs: list[Document], n: int) -> list[list[Document]]:
     return [docs[i:i + size] for i in range(0, len(docs), size)]
 
 
+def _segment_child(conn, folder: str, docs: list[Document]) -> None:
+    try:
+        _write_segment(folder, docs)
+        conn.send(None)
+    except BaseException as exc:   # reported to the parent, which raises it
+        try:
+            conn.send(exc)
+        except Exception:          # an exception that does not pickle
+            conn.send(RuntimeError(repr(exc)))
+    finally:
+        conn.close()
+
+
+def _write_forked(parts: list[Path], chunks: list[list[Document]]) -> None:
+    """_write_segment(part, chunk) for each pair, each in a forked child process.
+
+    Forked children read the parent's documents in place (copy-on-write) rather
+    than receiving them pickled: at a million documents a pickled chunk alone
+    is gigabytes, held in both processes.
+    """
+    ctx = mp.get_context("fork")
+    gc.freeze()   # keep the children's garbage collector from touching (copying) every parent page
+    running = []
+    try:
+        for part, chunk in zip(parts, chunks):
+            receive, send = ctx.Pipe(duplex=False)
+            child = ctx.Process(target=_segment_child, args=(send, str(part), chunk), daemon=True)
+            child.start()
+            send.close()
+            running.append((child, receive))
+    finally:
+        gc.unfreeze()
+    errors: list[BaseException] = []
+    for child, receive in running:
+        try:
+            error = receive.recv()
+        except EOFError:          # it died before reporting: killed, e.g. by the out-of-memory killer
+            child.join()
+            error = IndexDamaged(f"an index writer process died (exit code {child.exitcode}): "
+                                 "not published; if memory ran out, rebuild with fewer --jobs")
+        child.join()
+        receive.close()
+        if error is not None:
+            errors.append(error)
+    if errors:
+        raise errors[0]
+
+
 def write_whoosh(snapshot: Path, docs: list[Document], jobs: int = 1) -> None:
     """Index `docs` in order: one segment, or with jobs>1 one segment per process.
 
@@ -61,8 +105,6 @@ def write_whoosh(snapshot: Path, docs: list[Document], jobs: int = 1) -> None:
     if jobs <= 1 or len(docs) < PARALLEL_MIN_DOCS:
         _write_segment(str(snapshot), docs)
         return
-    from concurrent.futures import ProcessPoolExecutor
-
     from whoosh.filedb.filestore import FileStorage
     from whoosh.index import TOC
 
@@ -70,8 +112,7 @@ def write_whoosh(snapshot: Path, docs: list[Document], jobs: int = 1) -> None:
     parts = [snapshot / f"part-{k}.tmp" for k in range(len(chunks))]
     for part in parts:
         part.mkdir()
-    with ProcessPoolExecutor(len(chunks)) as pool:
-        list(pool.map(_write_segment, map(str, parts), chunks))
+    _write_forked(parts, chunks)
     segments = []
     for part in parts:
         segments += TOC.read(FileStorage(str(part)), "MAIN").segments
@@ -187,12 +228,11 @@ def extend_snapshot(snapshot: Path, base: Path, records: list[Record], removed: 
     from whoosh import index
 
     _link_whoosh_files(base, snapshot)
-    writer = index.open_dir(str(snapshot)).writer(procs=1, limitmb=WRITER_LIMIT_MB)
+    writer = writing.open_writer(index.open_dir(str(snapshot)))
     try:
         for letter_id in removed:
             writer.delete_by_term("letter_id", letter_id)
-        for doc in (d for record in new for d in item_documents(record)):
-            writer.add_document(**doc)
+        writing.add_documents(writer, (d for record in new for d in item_documents(record)))
     except BaseException:
         writer.cancel()
         raise

@@ -1,0 +1,131 @@
+"""indexer.analysis and indexer.writing: the fast write path gives exactly the index Whoosh writes."""
+from __future__ import annotations
+
+import multiprocessing
+import os
+import pickle
+import signal
+
+import pytest
+from whoosh import index
+from whoosh.analysis import StemmingAnalyzer
+
+from indexer import analysis, build, pipeline, writing
+from indexer.documents import item_documents
+from indexer.errors import IndexDamaged
+from indexer.schema import make_schema
+from indexer.settings import Settings
+from indexer.synth import LAYOUTS, write_letter
+from tests.conftest import SEEDS, SHARED
+
+EDGE = ("Ça va? NAÏVE café e.g. U.S.A. 3.5mg x*y foo_bar I a an it's 2nd -- MTUS/ACOEM "
+        "Norco 10/325mg #60; CM16-0213037 ... re-evaluation   \n\n (NSAIDs) and/or")
+TEXT_FIELDS = ("item", "rationale", "guideline", "summary")
+
+
+def _texts(tmp_path) -> list[str]:
+    texts = [EDGE, "", "   ", "the", "The knee and the knee", "a " * 40 + "knee"]
+    texts += [p.read_text(errors="replace") for p in sorted(SEEDS.glob("*.txt"))]
+    (tmp_path / "expected").mkdir()
+    texts += [write_letter(3, i, LAYOUTS[i % len(LAYOUTS)], "txt", tmp_path).read_text()
+              for i in range(10)]
+    texts += [p.read_text(errors="replace") for p in sorted((SHARED / "seeds").glob("*.txt"))]
+    return texts
+
+
+def test_tokens_equal_the_schema_analyzer(tmp_path):
+    analyzer = StemmingAnalyzer()
+    total = 0
+    for text in _texts(tmp_path):
+        want = [(t.startchar, t.endchar, t.text) for t in analyzer(text, chars=True)]
+        assert list(analysis.tokens(text)) == want
+        total += len(want)
+    assert total > 5000
+
+
+def test_postings_equal_whoosh_field_index(tmp_path):
+    """Same terms, frequencies, weights (field boosts included) and position bytes, in order."""
+    schema, texts = make_schema(), _texts(tmp_path)
+    for name in TEXT_FIELDS:
+        field = schema[name]
+        for text in texts:
+            assert analysis.postings(text, field.format.field_boost) == list(field.index(text)), name
+
+
+def test_positions_keep_whooshs_renumbering_quirk():
+    # The first kept word keeps its raw position (stop words before it count); later ones follow it.
+    assert analysis.positions("the a knee and the knee pain") == {"knee": [2, 3], "pain": [4]}
+
+
+def test_fast_path_is_scoped_and_never_pickled():
+    schema = make_schema()
+    with writing.fast_text_index(schema) as patched:
+        assert patched == len(TEXT_FIELDS)
+        assert "index" in vars(schema["rationale"])
+    assert all("index" not in vars(f) for _, f in schema.items())
+    assert b"indexer.analysis" not in pickle.dumps(schema)
+
+
+def _records(tmp_path) -> list[dict]:
+    folder = tmp_path / "letters"
+    (folder / "expected").mkdir(parents=True)
+    paths = sorted(SEEDS.glob("*.txt")) + [write_letter(5, i, LAYOUTS[i % len(LAYOUTS)], "txt", folder)
+                                            for i in range(30)]
+    return [r for r in (pipeline.parse_one(str(p), None, Settings()).record for p in paths) if r]
+
+
+def _whoosh_segment(folder, docs) -> None:
+    """The reference: Whoosh's own analysis, one writer."""
+    ix = index.create_in(str(folder), make_schema())
+    with ix.writer(procs=1) as writer:
+        for doc in docs:
+            writer.add_document(**doc)
+
+
+def _everything(folder) -> tuple:
+    """Every term's postings (docnums, weights, positions), stored fields and field lengths."""
+    with index.open_dir(str(folder)).reader() as reader:
+        postings = {}
+        for field, term in reader.all_terms():
+            postings[field, term] = list(_walk(reader.postings(field, term)))
+        lengths = [[reader.doc_field_length(d, f) for f in TEXT_FIELDS] for d in reader.all_doc_ids()]
+        return postings, list(reader.iter_docs()), lengths, reader.doc_count()
+
+
+def _walk(matcher):
+    while matcher.is_active():
+        yield matcher.id(), matcher.weight(), matcher.value()
+        matcher.next()
+
+
+def test_index_built_fast_equals_index_built_by_whoosh(tmp_path):
+    records = _records(tmp_path)
+    docs = [d for r in records for d in item_documents(r)]
+    assert len(docs) > len(records) >= 30     # letters with several items: the summary is reused
+    fast, slow = tmp_path / "fast", tmp_path / "slow"
+    fast.mkdir(), slow.mkdir()
+    build._write_segment(str(fast), docs)
+    _whoosh_segment(slow, docs)
+    got, want = _everything(fast), _everything(slow)
+    assert len(got[0]) > 1000
+    assert got == want
+
+
+def test_forked_writer_failure_is_raised_and_nothing_is_left_running(tmp_path, monkeypatch):
+    docs = [d for r in _records(tmp_path) for d in item_documents(r)]
+    monkeypatch.setattr(build, "PARALLEL_MIN_DOCS", 1)
+
+    def disk_full(folder, chunk):
+        raise OSError(28, "No space left on device")
+    monkeypatch.setattr(build, "_write_segment", disk_full)
+    (tmp_path / "a").mkdir()
+    with pytest.raises(OSError, match="No space left"):
+        build.write_whoosh(tmp_path / "a", docs, jobs=2)
+
+    def killed(folder, chunk):
+        os.kill(os.getpid(), signal.SIGKILL)     # what the out-of-memory killer does
+    monkeypatch.setattr(build, "_write_segment", killed)
+    (tmp_path / "b").mkdir()
+    with pytest.raises(IndexDamaged, match="exit code -9.*fewer --jobs"):
+        build.write_whoosh(tmp_path / "b", docs, jobs=2)
+    assert not multiprocessing.active_children()
