@@ -16,8 +16,8 @@ import sqlite3
 from collections import Counter
 from pathlib import Path
 
-from indexer import termstore, writing
-from indexer.documents import Document, document_count, item_documents
+from indexer import facetdata, termstore, writing
+from indexer.documents import doc_ids, document_count, item_documents
 from indexer.errors import IndexDamaged
 from indexer.record import Record
 from indexer.schema import SCHEMA_VERSION, make_schema
@@ -28,13 +28,13 @@ LETTER_STORE = "letters.sqlite"
 PARALLEL_MIN_DOCS = 2000
 
 
-def _write_segment(folder: str, docs: list[Document]) -> None:
-    """One Whoosh index holding `docs` through ONE writer, committed as a single segment."""
+def _write_segment(folder: str, records: list[Record]) -> None:
+    """One Whoosh index holding the records' documents through ONE writer, as a single segment."""
     from whoosh import index
 
     writer = writing.open_writer(index.create_in(folder, make_schema()))
     try:
-        writing.add_documents(writer, docs)
+        writing.add_documents(writer, (d for record in records for d in item_documents(record)))
     except BaseException:
         writer.cancel()
         raise
@@ -42,14 +42,22 @@ def _write_segment(folder: str, docs: list[Document]) -> None:
     termstore.write_all(Path(folder))
 
 
-def _chunks(docs: list[Document], n: int) -> list[list[Document]]:
-    size = -(-len(docs) // n)
-    return [docs[i:i + size] for i in range(0, len(docs), size)]
+def _chunks(records: list[Record], n: int) -> list[list[Record]]:
+    """`records` cut in order into at most n runs of about equal document counts."""
+    size = -(-sum(document_count(r) for r in records) // n)
+    chunks, start, docs = [], 0, 0
+    for i, record in enumerate(records):
+        docs += document_count(record)
+        if docs >= size * (len(chunks) + 1) and len(chunks) < n - 1:
+            chunks.append(records[start:i + 1])
+            start = i + 1
+    chunks.append(records[start:])
+    return [c for c in chunks if c]
 
 
-def _segment_child(conn, folder: str, docs: list[Document]) -> None:
+def _segment_child(conn, folder: str, records: list[Record]) -> None:
     try:
-        _write_segment(folder, docs)
+        _write_segment(folder, records)
         conn.send(None)
     except BaseException as exc:   # reported to the parent, which raises it
         try:
@@ -60,12 +68,13 @@ def _segment_child(conn, folder: str, docs: list[Document]) -> None:
         conn.close()
 
 
-def _write_forked(parts: list[Path], chunks: list[list[Document]]) -> None:
+def _write_forked(parts: list[Path], chunks: list[list[Record]]) -> None:
     """_write_segment(part, chunk) for each pair, each in a forked child process.
 
-    Forked children read the parent's documents in place (copy-on-write) rather
-    than receiving them pickled: at a million documents a pickled chunk alone
-    is gigabytes, held in both processes.
+    Forked children read the parent's records in place (copy-on-write) rather
+    than receiving them pickled (at a million documents a pickled chunk alone
+    is gigabytes, held in both processes), and make their documents
+    themselves, in parallel.
     """
     ctx = mp.get_context("fork")
     gc.freeze()   # keep the children's garbage collector from touching (copying) every parent page
@@ -95,20 +104,20 @@ def _write_forked(parts: list[Path], chunks: list[list[Document]]) -> None:
         raise errors[0]
 
 
-def write_whoosh(snapshot: Path, docs: list[Document], jobs: int = 1) -> None:
-    """Index `docs` in order: one segment, or with jobs>1 one segment per process.
+def write_whoosh(snapshot: Path, records: list[Record], jobs: int = 1) -> None:
+    """Index the records' documents in order: one segment, or with jobs>1 one per process.
 
-    Segments are listed in chunk order, so docnum == position in `docs` either
+    Segments are listed in chunk order, so docnums follow the records either
     way (facets.npz relies on it). Analysis is pure Python, so two processes
     on two cores index about twice as fast as one writer.
     """
-    if jobs <= 1 or len(docs) < PARALLEL_MIN_DOCS:
-        _write_segment(str(snapshot), docs)
+    if jobs <= 1 or sum(document_count(r) for r in records) < PARALLEL_MIN_DOCS:
+        _write_segment(str(snapshot), records)
         return
     from whoosh.filedb.filestore import FileStorage
     from whoosh.index import TOC
 
-    chunks = _chunks(docs, jobs)
+    chunks = _chunks(records, jobs)
     parts = [snapshot / f"part-{k}.tmp" for k in range(len(chunks))]
     for part in parts:
         part.mkdir()
@@ -148,47 +157,41 @@ def read_letter_store(snapshot: Path) -> list[Record]:
         con.close()
 
 
-def write_facets(snapshot: Path, docs: list[Document]) -> bool:
-    """facets.npz via indexer.facetdata (owned elsewhere); False when that module is absent."""
-    try:
-        from indexer.facetdata import write_arrays
-    except ImportError:
-        return False
-    write_arrays(snapshot, docs)
-    return True
-
-
-def verify(snapshot: Path, records: list[Record], docs: list[Document]) -> None:
-    """Raise IndexDamaged unless the index holds exactly the documents the records make, in order."""
+def verify(snapshot: Path, records: list[Record], ordered: bool = True) -> list[dict]:
+    """Raise IndexDamaged unless the index holds exactly the records' documents, in record
+    order when `ordered`; returns each document's facet fields (stored), in docnum order."""
     from whoosh import index
 
-    ix = index.open_dir(str(snapshot))
-    with ix.searcher() as searcher:
+    want = [doc_id for record in records for doc_id in doc_ids(record)]
+    got, rows = [], []
+    with index.open_dir(str(snapshot)).searcher() as searcher:
         reader = searcher.reader()
-        if reader.doc_count_all() != len(docs) or reader.doc_count() != len(docs):
+        if reader.doc_count_all() != len(want) or reader.doc_count() != len(want):
             raise IndexDamaged(f"index holds {reader.doc_count()} documents, records make "
-                               f"{len(docs)}: not published")
-        per_letter: Counter[str] = Counter()
-        for docnum, stored in reader.iter_docs():
-            if stored.get("doc_id") != docs[docnum]["doc_id"]:
-                raise IndexDamaged(f"document {docnum} is {stored.get('doc_id')}, expected "
-                                   f"{docs[docnum]['doc_id']}: not published")
-            per_letter[stored["letter_id"]] += 1
-    for record in records:
-        if per_letter[record["id"]] != document_count(record):
-            raise IndexDamaged(f"letter {record['id']} has {per_letter[record['id']]} documents, "
-                               f"expected {document_count(record)}: not published")
+                               f"{len(want)}: not published")
+        for _, stored in reader.iter_docs():
+            got.append(stored.get("doc_id"))
+            rows.append({f: stored.get(f) for f in facetdata.FIELDS})
+    if ordered:
+        for docnum, (doc_id, expected) in enumerate(zip(got, want)):
+            if doc_id != expected:
+                raise IndexDamaged(f"document {docnum} is {doc_id}, expected {expected}: not published")
+    elif Counter(got) != Counter(want):
+        missing = sorted(set(want) - set(got))[:3]
+        raise IndexDamaged(f"index documents differ from the records' (missing e.g. {missing}): "
+                           "not published")
+    return rows
 
 
 def write_snapshot(snapshot: Path, records: list[Record], jobs: int = 1) -> int:
     """Write and verify a complete snapshot in `snapshot`; returns its document count."""
-    docs = [doc for record in records for doc in item_documents(record)]
-    write_whoosh(snapshot, docs, jobs)
+    write_whoosh(snapshot, records, jobs)
     write_letter_store(snapshot, records)
-    write_facets(snapshot, docs)
+    # Facets come from the stored fields read back by verify: the parent never
+    # holds the documents (the writers make them) and `add` never remakes old ones.
+    facetdata.write_arrays(snapshot, verify(snapshot, records))
     (snapshot / SCHEMA_FILE).write_text(f"{SCHEMA_VERSION}\n")
-    verify(snapshot, records, docs)
-    return len(docs)
+    return sum(document_count(r) for r in records)
 
 
 def _link_whoosh_files(base: Path, snapshot: Path) -> None:
@@ -204,17 +207,6 @@ def _link_whoosh_files(base: Path, snapshot: Path) -> None:
                 os.link(path, snapshot / path.name)
             except OSError:
                 shutil.copy2(path, snapshot / path.name)   # e.g. another filesystem
-
-
-def _docs_in_index_order(snapshot: Path, docs: list[Document]) -> list[Document]:
-    from whoosh import index
-
-    by_id = {d["doc_id"]: d for d in docs}
-    with index.open_dir(str(snapshot)).reader() as reader:
-        order = [stored["doc_id"] for _, stored in reader.iter_docs()]
-    if sorted(order) != sorted(by_id):
-        raise IndexDamaged(f"index holds {len(order)} documents, records make {len(docs)}: not published")
-    return [by_id[doc_id] for doc_id in order]
 
 
 def extend_snapshot(snapshot: Path, base: Path, records: list[Record], removed: set[str],
@@ -241,9 +233,7 @@ def extend_snapshot(snapshot: Path, base: Path, records: list[Record], removed: 
     # Either way the docnum order is read back below.
     writer.commit(optimize=bool(removed))
     termstore.write_all(snapshot)     # only the new or merged segments lack one
-    docs = _docs_in_index_order(snapshot, [d for r in records for d in item_documents(r)])
     write_letter_store(snapshot, records)
-    write_facets(snapshot, docs)
+    facetdata.write_arrays(snapshot, verify(snapshot, records, ordered=False))
     (snapshot / SCHEMA_FILE).write_text(f"{SCHEMA_VERSION}\n")
-    verify(snapshot, records, docs)
-    return len(docs)
+    return sum(document_count(r) for r in records)

@@ -95,11 +95,17 @@ def item_documents(record: Record) -> list[Document]:
         # A partial record is still findable by summary and case number.
         parts = [{"item_no": 0, "item": "", "rationale": "", "guideline": "", "decision": None}]
     docs = []
-    for part in parts:
-        doc = {"doc_id": f"{record['id']}#{part['item_no']}", **shared, **part}
+    for part, doc_id in zip(parts, doc_ids(record)):
+        doc = {"doc_id": doc_id, **shared, **part}
         # Empty ID/keyword values would index an empty term; the item heading stays for display.
         docs.append({k: v for k, v in doc.items() if v is not None and (v != "" or k == "item")})
     return docs
+
+
+def doc_ids(record: Record) -> list[str]:
+    """The doc_id of each document `item_documents(record)` makes: '<letter id>#<item number>'."""
+    n = len(record.get("items") or [])
+    return [f"{record['id']}#{k}" for k in (range(1, n + 1) if n else (0,))]
 
 
 def document_count(record: Record) -> int:

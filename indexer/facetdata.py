@@ -24,6 +24,8 @@ from indexer.errors import IndexDamaged
 from indexer.schema import FACETS, MULTI_VALUED
 
 FILE = "facets.npz"
+# The document fields facets.npz is made of (all stored, so build reads them back).
+FIELDS = ("decision", "decided", *FACETS)
 
 
 def _values_of(doc: Mapping, facet: str) -> list[str]:

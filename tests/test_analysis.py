@@ -104,7 +104,7 @@ def test_index_built_fast_equals_index_built_by_whoosh(tmp_path):
     assert len(docs) > len(records) >= 30     # letters with several items: the summary is reused
     fast, slow = tmp_path / "fast", tmp_path / "slow"
     fast.mkdir(), slow.mkdir()
-    build._write_segment(str(fast), docs)
+    build._write_segment(str(fast), records)
     _whoosh_segment(slow, docs)
     got, want = _everything(fast), _everything(slow)
     assert len(got[0]) > 1000
@@ -112,7 +112,7 @@ def test_index_built_fast_equals_index_built_by_whoosh(tmp_path):
 
 
 def test_forked_writer_failure_is_raised_and_nothing_is_left_running(tmp_path, monkeypatch):
-    docs = [d for r in _records(tmp_path) for d in item_documents(r)]
+    records = _records(tmp_path)
     monkeypatch.setattr(build, "PARALLEL_MIN_DOCS", 1)
 
     def disk_full(folder, chunk):
@@ -120,12 +120,12 @@ def test_forked_writer_failure_is_raised_and_nothing_is_left_running(tmp_path, m
     monkeypatch.setattr(build, "_write_segment", disk_full)
     (tmp_path / "a").mkdir()
     with pytest.raises(OSError, match="No space left"):
-        build.write_whoosh(tmp_path / "a", docs, jobs=2)
+        build.write_whoosh(tmp_path / "a", records, jobs=2)
 
     def killed(folder, chunk):
         os.kill(os.getpid(), signal.SIGKILL)     # what the out-of-memory killer does
     monkeypatch.setattr(build, "_write_segment", killed)
     (tmp_path / "b").mkdir()
     with pytest.raises(IndexDamaged, match="exit code -9.*fewer --jobs"):
-        build.write_whoosh(tmp_path / "b", docs, jobs=2)
+        build.write_whoosh(tmp_path / "b", records, jobs=2)
     assert not multiprocessing.active_children()
