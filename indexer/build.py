@@ -177,9 +177,10 @@ def verify(snapshot: Path, records: list[Record], ordered: bool = True) -> list[
             if doc_id != expected:
                 raise IndexDamaged(f"document {docnum} is {doc_id}, expected {expected}: not published")
     elif Counter(got) != Counter(want):
-        missing = sorted(set(want) - set(got))[:3]
-        raise IndexDamaged(f"index documents differ from the records' (missing e.g. {missing}): "
-                           "not published")
+        missing, extra = Counter(want) - Counter(got), Counter(got) - Counter(want)
+        raise IndexDamaged(f"index documents differ from the records' ({sum(missing.values())} "
+                           f"missing, e.g. {sorted(missing)[:2]}; {sum(extra.values())} unexpected, "
+                           f"e.g. {sorted(extra)[:2]}): not published")
     return rows
 
 

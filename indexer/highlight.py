@@ -9,7 +9,6 @@ import html
 import re
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Iterator
 
 from whoosh import query as wq
 from whoosh.analysis import StemmingAnalyzer
