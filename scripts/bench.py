@@ -159,8 +159,14 @@ def make_queries(records: list[dict], per_class: int, seed: int = 7) -> dict[str
     from whoosh.analysis import STOP_WORDS
 
     rng = random.Random(seed)
-    docs = [d for r in records for d in item_documents(r)]
-    sample = rng.sample(docs, min(len(docs), 20_000))
+    # The same draw as rng.sample(all documents, k) (it depends only on the count),
+    # without making a million documents to keep 20,000.
+    starts = np.cumsum([0] + [document_count(r) for r in records])
+    total = int(starts[-1])
+    sample = []
+    for j in rng.sample(range(total), min(total, 20_000)):
+        r = int(np.searchsorted(starts, j, side="right")) - 1
+        sample.append(item_documents(records[r])[j - int(starts[r])])
     words = [[w for w in re.findall(r"[a-z]{4,}", (d.get("rationale") or "").lower())
               if w not in STOP_WORDS] for d in sample]
     df, seen = {}, {}   # word -> documents having it / first document having it
