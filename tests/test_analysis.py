@@ -98,7 +98,12 @@ def _walk(matcher):
         matcher.next()
 
 
-def test_index_built_fast_equals_index_built_by_whoosh(tmp_path):
+@pytest.mark.parametrize("pool_mb", [1024, 0.2])   # all in memory; spilled to run files
+def test_index_built_fast_equals_index_built_by_whoosh(tmp_path, monkeypatch, pool_mb):
+    monkeypatch.setattr(writing, "POOL_LIMIT_MB", pool_mb)
+    spills = []
+    spill = writing.TermPool._spill
+    monkeypatch.setattr(writing.TermPool, "_spill", lambda pool: spills.append(1) or spill(pool))
     records = _records(tmp_path)
     docs = [d for r in records for d in item_documents(r)]
     assert len(docs) > len(records) >= 30     # letters with several items: the summary is reused
@@ -109,6 +114,7 @@ def test_index_built_fast_equals_index_built_by_whoosh(tmp_path):
     got, want = _everything(fast), _everything(slow)
     assert len(got[0]) > 1000
     assert got == want
+    assert (len(spills) >= 3) == (pool_mb < 1)
 
 
 def test_forked_writer_failure_is_raised_and_nothing_is_left_running(tmp_path, monkeypatch):
@@ -129,3 +135,23 @@ def test_forked_writer_failure_is_raised_and_nothing_is_left_running(tmp_path, m
     with pytest.raises(IndexDamaged, match="exit code -9.*fewer --jobs"):
         build.write_whoosh(tmp_path / "b", records, jobs=2)
     assert not multiprocessing.active_children()
+
+
+def test_pool_refuses_postings_out_of_docnum_order(tmp_path):
+    pool = writing.TermPool(tmp_path, limit_mb=1)
+    pool.add(("item", b"knee", 3, 1.0, b"x"))
+    pool.add(("item", b"hip", 1, 1.0, b"x"))       # another term may start lower
+    with pytest.raises(ValueError, match="docnum order"):
+        pool.add(("item", b"knee", 2, 1.0, b"x"))
+
+
+def test_pool_spills_and_merges_back_in_order(tmp_path, monkeypatch):
+    monkeypatch.setattr(writing, "MAX_RUNS", 4)
+    pool = writing.TermPool(tmp_path, limit_mb=0)        # spills after every posting
+    postings = [("f", t, d, float(d), bytes([d])) for d in range(5) for t in (b"b", b"a", b"c")]
+    for p in postings:
+        pool.add(p)
+    assert 1 <= len(list(tmp_path.glob("pool-*.terms"))) < 4     # runs merged as they pile up
+    assert list(pool.iter_postings()) == sorted(postings)
+    pool.cleanup()
+    assert not list(tmp_path.glob("pool-*"))
