@@ -18,12 +18,14 @@ its peak RSS is its own. CPU times are process CPU (time.process_time).
 
 Sizes and run times on the 2-core machine (measured while other runs shared it):
     --items 10000 (default)  ~4.4k letters; corpus: synth 17 s + parse 24 s, once.
-        Builds ~1 min (ours) + ~2 min (plain Whoosh); queries: ours ~1 min, FTS5 ~4 min,
+        Builds ~40 s (ours) + ~2 min (plain Whoosh); queries: ours ~1 min, FTS5 ~4 min,
         tantivy < 1 min, plain Whoosh ~50 min (its groupedby costs 1-10 s CPU a query).
-    --large                  100k items, ~44k letters: corpus ~7 min once; our build ~23 min;
-        FTS5 and tantivy builds ~1.5 min each; queries: ours ~2 min, FTS5 ~20 min,
-        tantivy ~1 min. Plain Whoosh: hours (leave it out with --systems).
-    --huge                   1M items: not run (corpus ~45 min, build ~2 h by extrapolation).
+    --large                  100k items, ~44k letters: corpus ~7 min once; our build ~23 min
+        before the writer changes of session 3 (Whoosh's pool spilled); FTS5 and tantivy
+        builds ~1.5 min each; queries: ours ~2 min, FTS5 ~20 min, tantivy ~1 min.
+        Plain Whoosh: hours (leave it out with --systems).
+    --huge                   1M items, ~445k letters: corpus 24 min once (10 GB of txt, 3 GB of
+        cache); loading the records ~5 min (~5 GB); our build ~45-60 min; ~35 GB free disk.
     --items 300 --queries 5  ~1 min (the test's tiny mode).
 """
 from __future__ import annotations
