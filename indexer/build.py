@@ -15,6 +15,7 @@ import shutil
 import sqlite3
 from collections import Counter
 from pathlib import Path
+from typing import Iterable
 
 from indexer import facetdata, termstore, writing
 from indexer.documents import doc_ids, document_count, item_documents
@@ -132,6 +133,14 @@ def write_whoosh(snapshot: Path, records: list[Record], jobs: int = 1) -> None:
     TOC(make_schema(), segments, 0).write(FileStorage(str(snapshot)), "MAIN")
 
 
+def insert_letters(con: sqlite3.Connection, records: Iterable[Record]) -> None:
+    """Add rows for the records to an open letter store."""
+    con.executemany(
+        "INSERT INTO letters VALUES (?, ?, ?, ?, ?)",
+        ((r["id"], r.get("case_number"), r.get("content_hash"), r.get("source"),
+          json.dumps(r, ensure_ascii=False)) for r in records))
+
+
 def write_letter_store(snapshot: Path, records: list[Record]) -> None:
     """letters.sqlite: one row per letter with its whole record as JSON."""
     con = sqlite3.connect(snapshot / LETTER_STORE)
@@ -140,10 +149,7 @@ def write_letter_store(snapshot: Path, records: list[Record]) -> None:
             con.execute("CREATE TABLE letters (id TEXT PRIMARY KEY, case_number TEXT,"
                         " content_hash TEXT, source TEXT, record JSON)")
             con.execute("CREATE INDEX letters_case ON letters(case_number)")
-            con.executemany(
-                "INSERT INTO letters VALUES (?, ?, ?, ?, ?)",
-                ((r["id"], r.get("case_number"), r.get("content_hash"), r.get("source"),
-                  json.dumps(r, ensure_ascii=False)) for r in records))
+            insert_letters(con, records)
     finally:
         con.close()
 
@@ -153,6 +159,29 @@ def read_letter_store(snapshot: Path) -> list[Record]:
     con = sqlite3.connect(f"file:{snapshot / LETTER_STORE}?mode=ro", uri=True)
     try:
         return [json.loads(row[0]) for row in con.execute("SELECT record FROM letters ORDER BY rowid")]
+    finally:
+        con.close()
+
+
+def read_letter_refs(snapshot: Path) -> list[Record]:
+    """Every letter of a snapshot's store, in insertion order, as a reference: id, case number,
+    content hash, source, partial, format and item_count (not its text, summary or items).
+
+    What `add` needs of the letters already indexed, at a fraction of the memory and
+    time of the whole records (SQLite reads the JSON, once per row).
+    """
+    con = sqlite3.connect(f"file:{snapshot / LETTER_STORE}?mode=ro", uri=True)
+    query = ("SELECT id, case_number, content_hash, source,"
+             " json_array(json_extract(record, '$.partial'), json_extract(record, '$.format'),"
+             " json_array_length(record, '$.items')) FROM letters ORDER BY rowid")
+    try:
+        refs = []
+        for letter_id, case_number, content_hash, source, extra in con.execute(query):
+            partial, form, items = json.loads(extra)
+            refs.append({"id": letter_id, "case_number": case_number, "content_hash": content_hash,
+                         "source": source, "partial": partial, "format": form,
+                         "item_count": items or 0})
+        return refs
     finally:
         con.close()
 
@@ -191,50 +220,5 @@ def write_snapshot(snapshot: Path, records: list[Record], jobs: int = 1) -> int:
     # Facets come from the stored fields read back by verify: the parent never
     # holds the documents (the writers make them) and `add` never remakes old ones.
     facetdata.write_arrays(snapshot, verify(snapshot, records))
-    (snapshot / SCHEMA_FILE).write_text(f"{SCHEMA_VERSION}\n")
-    return sum(document_count(r) for r in records)
-
-
-def _link_whoosh_files(base: Path, snapshot: Path) -> None:
-    """Hard-link the base snapshot's Whoosh files (never modified in place) into `snapshot`.
-
-    Only the immutable segment and TOC files are linked: the letter store and
-    facet arrays are rewritten, and writing through a link would change the
-    published snapshot.
-    """
-    for path in base.iterdir():
-        if path.suffix in (".seg", ".toc", termstore.SUFFIX):
-            try:
-                os.link(path, snapshot / path.name)
-            except OSError:
-                shutil.copy2(path, snapshot / path.name)   # e.g. another filesystem
-
-
-def extend_snapshot(snapshot: Path, base: Path, records: list[Record], removed: set[str],
-                    new: list[Record]) -> int:
-    """Write `snapshot` as `base` minus letters `removed` plus `new` (final letters: `records`).
-
-    Only the new letters are analysed. With only additions the old segments are
-    kept as they are; a replacement or deletion merges everything into one segment
-    (Whoosh's merge costs about as much as indexing afresh).
-    """
-    from whoosh import index
-
-    _link_whoosh_files(base, snapshot)
-    writer = writing.open_writer(index.open_dir(str(snapshot)))
-    try:
-        for letter_id in removed:
-            writer.delete_by_term("letter_id", letter_id)
-        writing.add_documents(writer, (d for record in new for d in item_documents(record)))
-    except BaseException:
-        writer.cancel()
-        raise
-    # Deleted documents leave holes in docnums, which the facet arrays cannot
-    # have: merge everything then. Pure additions only merge small segments.
-    # Either way the docnum order is read back below.
-    writer.commit(optimize=bool(removed))
-    termstore.write_all(snapshot)     # only the new or merged segments lack one
-    write_letter_store(snapshot, records)
-    facetdata.write_arrays(snapshot, verify(snapshot, records, ordered=False))
     (snapshot / SCHEMA_FILE).write_text(f"{SCHEMA_VERSION}\n")
     return sum(document_count(r) for r in records)

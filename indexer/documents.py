@@ -102,12 +102,20 @@ def item_documents(record: Record) -> list[Document]:
     return docs
 
 
+def item_count(record: Record) -> int:
+    """How many disputed items a letter has; a letter reference (`build.read_letter_refs`)
+    carries the count in place of the items."""
+    if "item_count" in record:
+        return record["item_count"]
+    return len(record.get("items") or [])
+
+
 def doc_ids(record: Record) -> list[str]:
     """The doc_id of each document `item_documents(record)` makes: '<letter id>#<item number>'."""
-    n = len(record.get("items") or [])
+    n = item_count(record)
     return [f"{record['id']}#{k}" for k in (range(1, n + 1) if n else (0,))]
 
 
 def document_count(record: Record) -> int:
     """How many index documents `item_documents(record)` makes."""
-    return max(1, len(record.get("items") or []))
+    return max(1, item_count(record))

@@ -68,12 +68,67 @@ def arrays_for(docs: Iterable[Mapping]) -> dict[str, np.ndarray]:
     return arrays
 
 
-def write_arrays(snapshot_dir: Path | str, docs: Iterable[Mapping]) -> Path:
-    """Write facets.npz for the documents (in docnum order) of a snapshot being built."""
+def write_arrays(snapshot_dir: Path | str, docs: Iterable[Mapping] | None = None,
+                 arrays: Mapping[str, np.ndarray] | None = None) -> Path:
+    """Write facets.npz of a snapshot being built, from its documents (in docnum order) or arrays."""
     path = Path(snapshot_dir) / FILE
     with open(path, "wb") as fh:
-        np.savez(fh, **arrays_for(docs))
+        np.savez(fh, **(arrays if arrays is not None else arrays_for(docs or [])))
     return path
+
+
+def read_arrays(snapshot_dir: Path | str) -> dict[str, np.ndarray]:
+    """The arrays of a snapshot's facets.npz."""
+    path = Path(snapshot_dir) / FILE
+    try:
+        with np.load(path, allow_pickle=False) as npz:
+            return {k: npz[k] for k in npz.files}
+    except (OSError, ValueError) as exc:
+        raise IndexDamaged(f"{path}: unreadable facet arrays ({exc}): rebuild the index") from exc
+
+
+def slice_arrays(arrays: Mapping[str, np.ndarray], lo: int, hi: int) -> dict[str, np.ndarray]:
+    """The arrays of docs lo..hi-1 alone (renumbered from 0)."""
+    out = {"n_docs": np.array([hi - lo], dtype=np.int64),
+           "overturned": arrays["overturned"][lo:hi], "decided": arrays["decided"][lo:hi]}
+    for facet in FACETS:
+        out[f"{facet}.values"] = arrays[f"{facet}.values"]
+        if facet in MULTI_VALUED:
+            docs = arrays[f"{facet}.docs"]
+            inside = (docs >= lo) & (docs < hi)
+            out[f"{facet}.docs"] = (docs[inside] - lo).astype(np.int32)
+            out[f"{facet}.pcodes"] = arrays[f"{facet}.pcodes"][inside]
+        else:
+            out[f"{facet}.codes"] = arrays[f"{facet}.codes"][lo:hi]
+    return out
+
+
+def _recode(codes: np.ndarray, old_values: np.ndarray, values: np.ndarray) -> np.ndarray:
+    new_code = np.searchsorted(values, old_values).astype(np.int32)
+    return np.where(codes >= 0, new_code[np.maximum(codes, 0)] if len(new_code) else -1,
+                    -1).astype(np.int32)
+
+
+def concat_arrays(parts: list[Mapping[str, np.ndarray]]) -> dict[str, np.ndarray]:
+    """One set of arrays for the docs of `parts` one after another: equal to `arrays_for`
+    of all their documents (values re-sorted, codes renumbered)."""
+    starts = np.cumsum([0] + [int(p["n_docs"][0]) for p in parts])
+    out = {"n_docs": np.array([starts[-1]], dtype=np.int64),
+           "overturned": np.concatenate([p["overturned"] for p in parts]).astype(bool),
+           "decided": np.concatenate([p["decided"] for p in parts]).astype(np.int64)}
+    for facet in FACETS:
+        key = f"{facet}.values"
+        values = np.unique(np.concatenate([p[key].astype(str) for p in parts]))
+        out[key] = values.astype(str)
+        if facet in MULTI_VALUED:
+            out[f"{facet}.docs"] = np.concatenate(
+                [p[f"{facet}.docs"] + start for p, start in zip(parts, starts)]).astype(np.int32)
+            out[f"{facet}.pcodes"] = np.concatenate(
+                [_recode(p[f"{facet}.pcodes"], p[key], values) for p in parts]).astype(np.int32)
+        else:
+            out[f"{facet}.codes"] = np.concatenate(
+                [_recode(p[f"{facet}.codes"], p[key], values) for p in parts]).astype(np.int32)
+    return out
 
 
 @dataclass(frozen=True)

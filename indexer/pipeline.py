@@ -14,8 +14,8 @@ from itertools import repeat
 from pathlib import Path
 from typing import Callable, Iterable, Iterator
 
-from indexer import build, cache, manifest, snapshots
-from indexer.documents import document_count
+from indexer import build, cache, extend, manifest, snapshots
+from indexer.documents import document_count, item_count
 from indexer.errors import ExtractError, ImrError
 from indexer.record import Record
 from indexer.settings import Settings
@@ -199,7 +199,7 @@ def _publish_new(settings: Settings, records: list[Record],
 
 def _report(records: list[Record], outcomes: list[Outcome], started: float) -> BuildReport:
     parsed = sum(o.parsed for o in outcomes)
-    return BuildReport(letters=len(records), items=sum(len(r.get("items") or []) for r in records),
+    return BuildReport(letters=len(records), items=sum(map(item_count, records)),
                        parsed=parsed, cached=len(outcomes) - parsed, seconds=time.monotonic() - started)
 
 
@@ -244,7 +244,7 @@ def rebuild(sources: list[Path], settings: Settings, progress: Progress | None =
         if not manifest.repeatable(listing, skipped, settings):
             fingerprint = None    # a transient failure (vanished, unreadable): build afresh next time
         built = {"fingerprint": fingerprint, "letters": len(records), "skipped": skipped,
-                 "duplicates": duplicates, "items": sum(len(r.get("items") or []) for r in records),
+                 "duplicates": duplicates, "items": sum(map(item_count, records)),
                  "documents": sum(document_count(r) for r in records)}
         name, documents = _publish_new(settings, records, report=built)
     report = _report(records, outcomes, started)
@@ -252,18 +252,18 @@ def rebuild(sources: list[Path], settings: Settings, progress: Progress | None =
     return report
 
 
-def _current(settings: Settings) -> tuple[Path | None, list[Record]]:
-    """The current snapshot (None when there is none or its schema is old) and its letters."""
+def _current(settings: Settings, refs: bool) -> tuple[Path | None, list[Record]]:
+    """The current snapshot (None when there is none or its schema is old) and its letters:
+    with `refs`, only references to them when the snapshot can be extended."""
     try:
         snapshot = snapshots.current(settings)
     except ImrError:
         return None, []    # nothing published yet: `add` builds the first snapshot
-    records = build.read_letter_store(snapshot)
     try:
         snapshots.check_schema(snapshot, settings)
     except ImrError:
-        return None, records     # an older schema: rebuild from its records
-    return snapshot, records
+        return None, build.read_letter_store(snapshot)     # an older schema: rebuild from its records
+    return snapshot, build.read_letter_refs(snapshot) if refs else build.read_letter_store(snapshot)
 
 
 def _incremental(base: Path | None, records: list[Record],
@@ -275,7 +275,7 @@ def _incremental(base: Path | None, records: list[Record],
     removed = {r["id"] for r in before if id(r) not in kept}
     old = {id(r) for r in before}
     new = [r for r in records if id(r) not in old]
-    return lambda building: build.extend_snapshot(building, base, records, removed, new)
+    return lambda building: extend.extend_snapshot(building, base, records, removed, new)
 
 
 def add(sources: list[Path], settings: Settings, progress: Progress | None = None,
@@ -288,7 +288,7 @@ def add(sources: list[Path], settings: Settings, progress: Progress | None = Non
     started = time.monotonic()
     with snapshots.rebuild_lock(settings):
         snapshots.clean_building(settings)
-        base, before = _current(settings)
+        base, before = _current(settings, refs=incremental)
         known = {r.get("content_hash") for r in before}
         listing = list_sources(sources, settings.max_file_bytes)
         fresh = [s for s in listing if s.error or s.content_hash not in known]

@@ -1,0 +1,144 @@
+"""indexer.extend: `add` reads back only what changed, and ends where a rebuild would."""
+from __future__ import annotations
+
+import random
+import shutil
+
+import numpy as np
+import pytest
+
+from indexer import build, extend, facetdata, pipeline, snapshots
+from indexer.check import check_index
+from indexer.errors import IndexDamaged
+from indexer.schema import FACETS, MULTI_VALUED
+from indexer.settings import Settings
+from indexer.synth import LAYOUTS, write_letter
+from tests.conftest import SEEDS
+
+
+def _stored_rows(snapshot) -> list[dict]:
+    from whoosh import index
+
+    with index.open_dir(str(snapshot)).reader() as reader:
+        return [stored for _, stored in reader.iter_docs()]
+
+
+def _assert_arrays_equal(got: dict, want: dict) -> None:
+    assert sorted(got) == sorted(want)
+    for name in want:
+        assert np.array_equal(got[name], want[name]), name
+
+
+def _random_docs(rng: random.Random, n: int) -> list[dict]:
+    docs = []
+    for _ in range(n):
+        doc = {"decision": rng.choice(["Upheld", "Overturned", None]),
+               "decided": rng.choice([0, 20160101, 20171231])}
+        for facet in FACETS:
+            pool = [f"{facet}-{k}" for k in range(rng.randint(0, 6))]
+            if facet in MULTI_VALUED:
+                doc[facet] = ",".join(rng.sample(pool, rng.randint(0, len(pool))))
+            elif pool and rng.random() < 0.8:
+                doc[facet] = rng.choice(pool)
+        docs.append(doc)
+    return docs
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_sliced_and_concatenated_facet_arrays_equal_arrays_made_at_once(seed):
+    rng = random.Random(seed)
+    docs = _random_docs(rng, rng.randint(1, 60))
+    cuts = sorted(rng.sample(range(1, len(docs) + 1), min(3, len(docs)))) if len(docs) > 1 else [1]
+    whole = facetdata.arrays_for(docs)
+    bounds = list(zip([0] + cuts, cuts + [len(docs)]))
+    parts = [facetdata.slice_arrays(whole, lo, hi) if k % 2 else facetdata.arrays_for(docs[lo:hi])
+             for k, (lo, hi) in enumerate(bounds) if hi > lo]
+    _assert_arrays_equal(facetdata.concat_arrays(parts), whole)
+
+
+def _letters(folder, first: int, n: int) -> list:
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "expected").mkdir(exist_ok=True)
+    return [write_letter(7, i, LAYOUTS[i % len(LAYOUTS)], "txt", folder) for i in range(first, first + n)]
+
+
+def test_successive_adds_keep_facets_and_letters_as_a_rebuild_makes_them(tmp_path):
+    """Seven adds of a few letters: Whoosh merges the small segments on the way, and every
+    snapshot's facet arrays still equal those made from its stored documents."""
+    settings = Settings(index_dir=tmp_path / "index", jobs=1)
+    pipeline.rebuild([SEEDS], settings)
+    folders = []
+    for k in range(7):
+        folders.append(tmp_path / f"week{k}")
+        _letters(folders[-1], 3 * k, 3)
+        report = pipeline.add([folders[-1]], settings)
+        assert (report.added, report.replaced, report.letters) == (3, 0, 5 + 3 * (k + 1))
+        snapshot = snapshots.current(settings)
+        _assert_arrays_equal(facetdata.read_arrays(snapshot),
+                             facetdata.arrays_for(_stored_rows(snapshot)))
+        assert check_index(settings) == []
+    from whoosh import index
+    with index.open_dir(str(snapshot)).reader() as reader:
+        assert len(reader.leaf_readers()) < 8               # some segments were merged
+    fresh = Settings(index_dir=tmp_path / "fresh", jobs=1)
+    pipeline.rebuild([SEEDS, *folders], fresh)
+    strip = lambda rs: sorted((r for r in rs), key=lambda r: r["id"])  # noqa: E731
+    assert strip(build.read_letter_store(snapshots.current(settings))) == \
+        strip(build.read_letter_store(snapshots.current(fresh)))
+    assert sorted(d["doc_id"] for d in _stored_rows(snapshot)) == \
+        sorted(d["doc_id"] for d in _stored_rows(snapshots.current(fresh)))
+
+
+def test_an_addition_reads_back_only_the_new_documents(tmp_path, monkeypatch):
+    settings = Settings(index_dir=tmp_path / "index", jobs=1)
+    first = pipeline.rebuild([SEEDS], settings)
+    read, real = [], extend._stored
+
+    def counting(leaf):
+        rows = real(leaf)
+        read.extend(rows)
+        return rows
+
+    monkeypatch.setattr(extend, "_stored", counting)
+    monkeypatch.setattr(build, "read_letter_store", None)    # nor every letter's record
+    monkeypatch.setattr(build, "verify", None)               # nor every stored document
+    report = pipeline.add([_letters(tmp_path / "new", 0, 3)[0].parent], settings)
+    assert report.documents - first.documents == len(read) > 0
+    assert report.documents == len(_stored_rows(snapshots.current(settings)))
+
+
+def test_letter_refs_carry_what_add_needs(tmp_path):
+    settings = Settings(index_dir=tmp_path / "index", jobs=1)
+    pipeline.rebuild([SEEDS], settings)
+    snapshot = snapshots.current(settings)
+    records = build.read_letter_store(snapshot)
+    refs = build.read_letter_refs(snapshot)
+    assert [r["id"] for r in refs] == [r["id"] for r in records]
+    for ref, record in zip(refs, records):
+        for key in ("case_number", "content_hash", "source", "format"):
+            assert ref[key] == record.get(key), key
+        assert bool(ref["partial"]) == bool(record.get("partial"))
+        assert ref["item_count"] == len(record.get("items") or [])
+
+
+def test_an_added_segment_missing_a_document_is_not_published(tmp_path, monkeypatch):
+    settings = Settings(index_dir=tmp_path / "index", jobs=1)
+    first = pipeline.rebuild([SEEDS], settings)
+    real = extend.writing.add_documents
+    monkeypatch.setattr(extend.writing, "add_documents",
+                        lambda writer, docs: real(writer, list(docs)[1:]))
+    with pytest.raises(IndexDamaged, match=r"added segments differ .*\(1 missing"):
+        pipeline.add([_letters(tmp_path / "new", 0, 2)[0].parent], settings)
+    assert snapshots.current(settings).name == first.snapshot
+    assert not list(snapshots.snapshots_dir(settings).glob("*.building*"))
+
+
+def test_add_leaves_the_published_letter_store_untouched(tmp_path):
+    settings = Settings(index_dir=tmp_path / "index", jobs=1)
+    pipeline.rebuild([SEEDS], settings)
+    base = snapshots.current(settings)
+    before = (base / build.LETTER_STORE).read_bytes()
+    shutil.copytree(SEEDS, tmp_path / "copy")
+    pipeline.add([_letters(tmp_path / "new", 0, 2)[0].parent], settings)
+    assert (base / build.LETTER_STORE).read_bytes() == before
+    assert len(build.read_letter_store(snapshots.current(settings))) == 7
