@@ -47,6 +47,8 @@ from pathlib import Path
 import numpy as np
 
 from bench_peers import PEERS, Ours, tantivy_available
+from bench_report import (SYSTEMS, report_build, report_extraction, report_queries_header,
+                          report_rebuild, report_system)
 from indexer import build, pipeline, snapshots
 from indexer.documents import document_count, item_documents
 from indexer.settings import Settings
@@ -56,7 +58,6 @@ CHUNK = 100                  # letters per generated folder
 ITEMS_PER_LETTER = 2.2       # a slight underestimate of the synthetic mean, to overshoot N
 SHARED = Path(__file__).resolve().parents[2] / "shared" / "letters"
 CLASSES = ("common", "rare", "and", "phrase")
-SYSTEMS = ("ours", "whoosh", "fts5", "tantivy")
 
 
 def _write_chunk(root: Path, k: int) -> None:
@@ -252,88 +253,6 @@ def bench_queries(work: Path, index_dir: Path, queries: dict, systems: list[str]
             out[system] = pool.submit(query_worker, system, paths[system], queries).result()
         report_system(n_items, docs, system, out[system], out.get("ours"))
     return out
-
-
-def verdict(ok: bool) -> str:
-    return "MET" if ok else "MISSED"
-
-
-def show(*lines: str) -> None:
-    """Print at once: a long run stopped midway still leaves every finished table."""
-    print("\n".join(lines), flush=True)
-
-
-def report_rebuild(rebuild: dict, docs: int) -> None:
-    """The corpus and the no-change rebuild."""
-    show(f"\n== corpus: {rebuild['letters']} letters, {docs} item documents ==",
-         f"no-change rebuild: {rebuild['wall']:.1f} s wall ({rebuild['parsed']} re-extracted, "
-         f"{rebuild['cached']} from cache); per 100k letters: {rebuild['per100k']:.0f} s "
-         f"| target < 60 s per 100k letters: {verdict(rebuild['per100k'] < 60 and not rebuild['parsed'])}")
-
-
-def report_build(builds: dict) -> None:
-    """Build CPU of ours vs each peer."""
-    docs = builds["docs"]
-    lines = ["\n== build from cached records (ours: one segment per core) ==",
-             f"{'engine':<14}{'CPU s':>9}{'wall s':>9}{'docs/s':>10}{'vs plain Whoosh':>17}{'CPU/doc vs plain':>18}"]
-    plain = docs / builds["wall:whoosh"] if builds.get("whoosh") else None
-    for name in [s for s in SYSTEMS if s in builds]:
-        rate = docs / builds[f"wall:{name}"]
-        cpu_ratio = f"{builds[name] / builds['whoosh']:.2f}x" if plain else "-"
-        lines.append(f"build {name:<8}{builds[name]:>9.2f}{builds[f'wall:{name}']:>9.2f}{rate:>10.0f}"
-                     f"{(f'{rate / plain:.2f}x' if plain else '-'):>17}{cpu_ratio:>18}")
-    if plain and "wall:ours" in builds:
-        ratio = docs / builds["wall:ours"] / plain
-        lines.append(f"target: ours >= 2x plain Whoosh docs/s (wall): {ratio:.2f}x {verdict(ratio >= 2)}"
-                     f" (wall clock, on {os.cpu_count()} cores)")
-    show(*lines)
-
-
-def report_extraction(extraction: dict) -> None:
-    """CPU ms per page of each PDF engine."""
-    lines = ["\n== PDF extraction (CPU ms per page) =="]
-    for label in ("synthetic", "real"):
-        slow, fast = extraction.get((label, "pdfplumber")), extraction.get((label, "pdfium"))
-        if slow and fast:
-            lines.append(f"extract {label:<10} pdfplumber {slow[0]:8.1f}  pdfium {fast[0]:6.1f}  "
-                         f"ratio {slow[0] / fast[0]:5.1f}x  ({fast[1]} PDFs, {fast[2]} pages)")
-        else:
-            lines.append(f"extract {label:<10} skipped (no PDFs)")
-    show(*lines)
-
-
-def query_limit(n_items: int) -> int:
-    """The p95 CPU target (ms) for a corpus size."""
-    return 500 if n_items >= 1_000_000 else 100
-
-
-def report_queries_header(n_items: int, docs: int) -> None:
-    """The query table's title and column names."""
-    limit = query_limit(n_items)
-    show(f"\n== queries (ms, warm; facets + top-10 highlighting) | target p95 CPU < {limit} ms "
-         f"at {'1M' if limit == 500 else '100k'} items; this run: {docs} ==",
-         f"{'class':<12}{'system':<9}{'n':>4}{'cpu p50':>9}{'cpu p95':>9}{'wall p50':>10}"
-         f"{'wall p95':>10}{'hits':>9}{'p95 vs ours':>13}  target")
-
-
-def report_system(n_items: int, docs: int, system: str, res: dict, ours: dict | None) -> None:
-    """One system's query rows (ratio against ours, measured first) and its peak memory."""
-    limit, lines = query_limit(n_items), []
-    for cls in [c for c in res if not c.startswith("rss_")]:
-        cpu = [c for c, _ in res[cls]["times"]]
-        wall = [w for _, w in res[cls]["times"]]
-        p95 = np.percentile(cpu, 95)
-        ours_p95 = np.percentile([c for c, _ in ours[cls]["times"]], 95) if ours else None
-        ratio = f"{p95 / ours_p95:.2f}x" if ours_p95 else "-"
-        # Below 100k items a pass/fail would flatter us: say only under/over the limit.
-        mark = "" if system != "ours" else verdict(p95 < limit) if docs >= 90_000 else (
-            "under" if p95 < limit else "over")
-        lines.append(f"{cls:<12}{system:<9}{len(cpu):>4}{np.median(cpu):>9.1f}{p95:>9.1f}"
-                     f"{np.median(wall):>10.1f}{np.percentile(wall, 95):>10.1f}"
-                     f"{res[cls]['hits']:>9.0f}{ratio:>13}  {mark}")
-    lines.append(f"memory {system:<8}{res['rss_mb']:8.0f} MB peak "
-                 f"({res['rss_base_mb']:.0f} MB before opening the index)")
-    show(*lines)
 
 
 def main() -> int:

@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
+from click.testing import CliRunner, Result
 
 from conftest import SEEDS
 from indexer import pipeline, snapshots
@@ -20,7 +20,7 @@ pytest.importorskip("indexer.search", reason="the search core (indexer/search.py
 ENDPOINTS = ("/", "/api/search", "/export.csv", "/export.json", "/facets/decision.csv", "/feed.atom")
 
 
-def invoke(*args) -> "click.testing.Result":
+def invoke(*args) -> Result:
     """Run an `imr` command in-process; stdout and stderr kept apart."""
     import indexer.cli.ingest  # noqa: F401  (registers the commands)
 
