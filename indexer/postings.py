@@ -5,7 +5,7 @@ A term's postings come from each segment's term store (indexer.termstore,
 mapped, for frequent terms) or else are decoded block by block from Whoosh,
 into (docnums int32, weights float32), and are kept in an LRU bounded by total
 array bytes; exact-phrase checks also need a term's positions, cached the same
-way. Field lengths (BM25's dl) are decoded once per field from Whoosh's
+way as sorted int64 keys (docnum << 32 | position). Field lengths (BM25's dl) are decoded once per field from Whoosh's
 one-byte length column.
 """
 from __future__ import annotations
@@ -17,6 +17,7 @@ from typing import Any, Callable
 import numpy as np
 
 DEFAULT_MAX_BYTES = 256 * 1024 * 1024
+POSITION_BITS = 32        # position keys: docnum << 32 | position
 EMPTY_DOCS = np.zeros(0, dtype=np.int32)
 EMPTY_WEIGHTS = np.zeros(0, dtype=np.float32)
 
@@ -207,6 +208,30 @@ class PostingCache:
     def positions(self, reader, field: str, tbytes: bytes) -> tuple[np.ndarray, np.ndarray]:
         """(docnum, position) pairs of every occurrence of one term, in docnum order."""
         return self._get(("p", field, tbytes), lambda: read_positions(reader, field, tbytes, self.stores))
+
+    def position_keys(self, reader, field: str, tbytes: bytes, firsts: bool = False) -> np.ndarray:
+        """docnum << 32 | position of every occurrence of one term, ascending (phrase arithmetic);
+        firsts: only in the first document of each letter (`letter_starts`)."""
+        def load() -> tuple[np.ndarray]:
+            docs, pos = read_positions(reader, field, tbytes, self.stores)
+            if firsts:
+                keep = self.letter_starts(reader)[docs] == docs
+                docs, pos = docs[keep], pos[keep]
+            return ((docs.astype(np.int64) << POSITION_BITS) | pos,)
+        return self._get(("k", field, tbytes, firsts), load)[0]
+
+    def letter_starts(self, reader) -> np.ndarray:
+        """Per docnum, the docnum of its letter's first document (items are indexed in a row,
+        numbered from 1; a letter without items has one document, numbered 0)."""
+        def load() -> tuple[np.ndarray]:
+            field = reader.schema["item_no"]
+            first = np.zeros(reader.doc_count_all(), dtype=bool)
+            for number in (0, 1):
+                first[self.term(reader, "item_no", field.to_bytes(number))[0]] = True
+            first[:1] = True
+            docnums = np.arange(len(first), dtype=np.int64)
+            return (np.maximum.accumulate(np.where(first, docnums, 0)),)
+        return self._get(("letter_starts",), load)[0]
 
     def lengths(self, reader, field: str) -> np.ndarray:
         """Per-doc field lengths (float64), computed once per snapshot and field."""

@@ -15,11 +15,11 @@ from itertools import islice
 import numpy as np
 from whoosh import query as wq
 
-from indexer.postings import PostingCache
+from indexer.postings import POSITION_BITS, PostingCache
 from indexer.query import MAX_EXPANSION
+from indexer.schema import LETTER_FIELDS
 
 K1, B = 1.2, 0.75        # Whoosh's BM25F defaults, used when the searcher weighs otherwise
-POSITION_BITS = 32        # key = docnum << 32 | position for phrase arithmetic
 
 
 @dataclass
@@ -202,12 +202,22 @@ def _phrase_docs(ctx: _Context, fieldname: str, words: list[bytes], slop: int,
                  candidates: np.ndarray) -> np.ndarray:
     """Whoosh's ordered SpanNear2 (mindist 1) in numpy: a chain p0 < p1 < ... with
     1 <= p(i+1) - p(i) <= slop exists in the doc. Keys are doc << 32 | position,
-    so a difference within `slop` can only come from the same doc."""
+    so a difference within `slop` can only come from the same doc.
+
+    A field of LETTER_FIELDS is the same in every document of a letter, so it is
+    matched in each letter's first document only and the answer spread to the rest.
+    """
+    per_letter = fieldname in LETTER_FIELDS
+    if per_letter:
+        starts = ctx.cache.letter_starts(ctx.reader)
+        candidates = candidates & (starts == np.arange(len(starts)))
     reached = None
     for word in words:
-        docs, pos = ctx.cache.positions(ctx.reader, fieldname, word)
-        keep = candidates[docs]
-        keys = (docs[keep].astype(np.int64) << POSITION_BITS) + pos[keep]
+        keys = ctx.cache.position_keys(ctx.reader, fieldname, word, firsts=per_letter)
+        if len(keys) and candidates[keys[:: max(1, len(keys) // 512)] >> POSITION_BITS].mean() < 0.7:
+            # Dropping the keys of non-candidates first costs three passes over them,
+            # and pays when (judging by a sample) it spares the search many of them.
+            keys = keys[candidates[keys >> POSITION_BITS]]
         if reached is not None:
             before = np.searchsorted(reached, keys - 1, side="right") - 1
             gap = keys - reached[np.maximum(before, 0)]
@@ -216,7 +226,10 @@ def _phrase_docs(ctx: _Context, fieldname: str, words: list[bytes], slop: int,
         if not len(reached):
             break
     docs = reached >> POSITION_BITS
-    return docs[np.r_[True, docs[1:] != docs[:-1]]] if len(docs) else docs
+    docs = docs[np.r_[True, docs[1:] != docs[:-1]]] if len(docs) else docs
+    if per_letter:
+        docs = np.flatnonzero(ctx.of(docs)[starts])
+    return docs
 
 
 _HANDLERS = [(wq.Term, _term), (wq.And, _and), (wq.Or, _or), (wq.Not, _not),

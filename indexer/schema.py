@@ -28,6 +28,9 @@ FACETS = {
     # Synthetic letters (imr synth) are never mixed silently with real ones.
     "origin": "Letter origin",
 }
+# Text fields identical in every document of a letter (documents.item_documents):
+# phrase matching runs once per letter on them (indexer.ranking).
+LETTER_FIELDS = ("summary",)
 MULTI_VALUED = {"specialty", "state", "guideline_source", "ca_guideline_source", "category"}
 
 

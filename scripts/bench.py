@@ -79,11 +79,11 @@ def corpus(work: Path, items: int, settings: Settings) -> tuple[list[Path], dict
     manifest_path = root / "manifest.json"
     manifest = json.loads(manifest_path.read_text()) if manifest_path.exists() else {}
     root.mkdir(parents=True, exist_ok=True)
-    k = 0
     while True:
-        while f"c{k:05d}" in manifest and sum(manifest[f"c{c:05d}"] for c in range(k)) < items:
-            k += 1      # folders parsed by an earlier run
-        have = sum(manifest.get(f"c{c:05d}", 0) for c in range(k))
+        k, have = 0, 0       # the shortest run of folders (parsed by any run) that is enough
+        while f"c{k:05d}" in manifest and have < items:
+            have += manifest[f"c{k:05d}"]
+            k += 1
         if have >= items:
             return [root / f"c{c:05d}" for c in range(k)], took
         need = max(1, -(-(items - have) // int(CHUNK * ITEMS_PER_LETTER)))
@@ -100,7 +100,6 @@ def corpus(work: Path, items: int, settings: Settings) -> tuple[list[Path], dict
             if o.record is not None:
                 manifest[Path(o.path).parent.name] += len(o.record["items"])
         manifest_path.write_text(json.dumps(manifest))
-        k += need
 
 
 def _cpu() -> float:
@@ -279,8 +278,12 @@ def main() -> int:
     print(f"corpus: {len(dirs)} folders; synth {took['synth_s']:.1f} s, parse {took['parse_s']:.1f} s "
           "(0 when cached)")
     rep, cpu, wall = cpu_timed(pipeline.rebuild, dirs, settings)
+    built = None
+    if not rep.kept:    # no index of these sources yet: that was a whole rebuild; now the no-change one
+        built = wall
+        rep, cpu, wall = cpu_timed(pipeline.rebuild, dirs, settings)
     rebuild = {"letters": rep.letters, "wall": wall, "parsed": rep.parsed, "cached": rep.cached,
-               "per100k": wall * 100_000 / max(1, rep.letters)}
+               "per100k": wall * 100_000 / max(1, rep.letters), "kept": rep.kept, "built": built}
     records = build.read_letter_store(snapshots.current(settings))
     docs = sum(document_count(r) for r in records)
     report_rebuild(rebuild, docs)

@@ -80,6 +80,7 @@ def test_successive_adds_keep_facets_and_letters_as_a_rebuild_makes_them(tmp_pat
     from whoosh import index
     with index.open_dir(str(snapshot)).reader() as reader:
         assert len(reader.leaf_readers()) < 8               # some segments were merged
+    _assert_summary_phrases_match_whoosh(settings)
     fresh = Settings(index_dir=tmp_path / "fresh", jobs=1)
     pipeline.rebuild([SEEDS, *folders], fresh)
     strip = lambda rs: sorted((r for r in rs), key=lambda r: r["id"])  # noqa: E731
@@ -87,6 +88,23 @@ def test_successive_adds_keep_facets_and_letters_as_a_rebuild_makes_them(tmp_pat
         strip(build.read_letter_store(snapshots.current(fresh)))
     assert sorted(d["doc_id"] for d in _stored_rows(snapshot)) == \
         sorted(d["doc_id"] for d in _stored_rows(snapshots.current(fresh)))
+
+
+def _assert_summary_phrases_match_whoosh(settings: Settings) -> None:
+    """The summary is phrase-matched once per letter (its first document): still exact
+    across segments written by successive adds and merged."""
+    from indexer import postings, ranking
+    from indexer.query import build_query
+    from indexer.search import Searcher
+
+    searcher = Searcher(settings).current().searcher()
+    matched = 0
+    for text in ('summary:"injured worker"', 'summary:"date of injury"~2', '"the patient"'):
+        q = build_query(text, searcher.schema, searcher.reader()).query
+        got = np.flatnonzero(ranking.evaluate(q, searcher, postings.PostingCache()).mask)
+        assert set(got.tolist()) == set(searcher.docs_for_query(q)), text
+        matched += len(got)
+    assert matched > 20
 
 
 def test_an_addition_reads_back_only_the_new_documents(tmp_path, monkeypatch):

@@ -23,6 +23,9 @@ QUERIES = [
     "case:CM13-0000001", "knee^3 pain", "(knee OR shoulder) AND (surgery OR injection)",
     "((knee", '"unbalanced', "a*b?", "OR OR", "NOT", "zzzznotaword", "pain zzzznotaword",
     "kne~", "x" * 300,
+    # phrases in the summary, which is matched once per letter (schema.LETTER_FIELDS)
+    '"injured worker"', 'summary:"injured worker"', 'summary:"date of injury"~2',
+    'summary:"physical therapy" item:mri', '"worker injured"~3',
 ]
 
 
