@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import threading
 from collections import OrderedDict
-from typing import Any, Callable
+from typing import Any, Callable, Iterator
 
 import numpy as np
 
@@ -103,9 +103,8 @@ def read_postings(reader, field: str, tbytes: bytes, stores=None) -> tuple[np.nd
     return _concat(parts)
 
 
-def read_positions(reader, field: str, tbytes: bytes, stores=None) -> tuple[np.ndarray, np.ndarray]:
-    """(docnum, position) of every occurrence of one term, in docnum order."""
-    parts = []
+def _leaf_positions(reader, field: str, tbytes: bytes, stores=None) -> Iterator[tuple[np.ndarray, np.ndarray]]:
+    """(docnums, positions) of one term's occurrences in each leaf with any, docnums global."""
     fmt = reader.schema[field].format
     for leaf, offset in reader.leaf_readers():
         found = stores.get(leaf) if stores is not None else None
@@ -115,9 +114,29 @@ def read_positions(reader, field: str, tbytes: bytes, stores=None) -> tuple[np.n
             index, pos = decode_positions(fmt, values)
             found = docs[index] if len(docs) else docs, pos
         if len(found[0]):
-            parts.append((found[0] + offset, found[1].astype(np.int64)))
+            yield found[0] + offset, found[1]
+
+
+def read_positions(reader, field: str, tbytes: bytes, stores=None) -> tuple[np.ndarray, np.ndarray]:
+    """(docnum, position) of every occurrence of one term, in docnum order."""
+    parts = [(docs, pos.astype(np.int64)) for docs, pos in _leaf_positions(reader, field, tbytes, stores)]
     docs, pos = _concat(parts)
     return docs, pos if len(pos) else np.zeros(0, dtype=np.int64)
+
+
+def read_position_keys(reader, field: str, tbytes: bytes, stores=None,
+                       within: np.ndarray | None = None) -> np.ndarray:
+    """docnum << 32 | position of every occurrence of one term (in docs of `within`), ascending."""
+    parts = []
+    for docs, pos in _leaf_positions(reader, field, tbytes, stores):
+        if within is not None:
+            keep = within[docs]
+            docs, pos = docs[keep], pos[keep]
+        keys = docs.astype(np.int64)
+        keys <<= POSITION_BITS
+        keys |= pos
+        parts.append(keys)
+    return np.concatenate(parts) if parts else np.zeros(0, dtype=np.int64)
 
 
 def _block_values(block: Any, matcher) -> list:
@@ -212,26 +231,29 @@ class PostingCache:
     def position_keys(self, reader, field: str, tbytes: bytes, firsts: bool = False) -> np.ndarray:
         """docnum << 32 | position of every occurrence of one term, ascending (phrase arithmetic);
         firsts: only in the first document of each letter (`letter_starts`)."""
-        def load() -> tuple[np.ndarray]:
-            docs, pos = read_positions(reader, field, tbytes, self.stores)
-            if firsts:
-                keep = self.letter_starts(reader)[docs] == docs
-                docs, pos = docs[keep], pos[keep]
-            return ((docs.astype(np.int64) << POSITION_BITS) | pos,)
-        return self._get(("k", field, tbytes, firsts), load)[0]
+        within = self.letter_firsts(reader) if firsts else None
+        return self._get(("k", field, tbytes, firsts),
+                         lambda: (read_position_keys(reader, field, tbytes, self.stores, within),))[0]
 
     def letter_starts(self, reader) -> np.ndarray:
         """Per docnum, the docnum of its letter's first document (items are indexed in a row,
         numbered from 1; a letter without items has one document, numbered 0)."""
+        def load() -> tuple[np.ndarray]:
+            firsts = self.letter_firsts(reader)
+            docnums = np.arange(len(firsts), dtype=np.int64)
+            return (np.maximum.accumulate(np.where(firsts, docnums, 0)),)
+        return self._get(("letter_starts",), load)[0]
+
+    def letter_firsts(self, reader) -> np.ndarray:
+        """Per docnum, whether it is the first document of its letter."""
         def load() -> tuple[np.ndarray]:
             field = reader.schema["item_no"]
             first = np.zeros(reader.doc_count_all(), dtype=bool)
             for number in (0, 1):
                 first[self.term(reader, "item_no", field.to_bytes(number))[0]] = True
             first[:1] = True
-            docnums = np.arange(len(first), dtype=np.int64)
-            return (np.maximum.accumulate(np.where(first, docnums, 0)),)
-        return self._get(("letter_starts",), load)[0]
+            return (first,)
+        return self._get(("letter_firsts",), load)[0]
 
     def lengths(self, reader, field: str) -> np.ndarray:
         """Per-doc field lengths (float64), computed once per snapshot and field."""

@@ -210,7 +210,7 @@ def _phrase_docs(ctx: _Context, fieldname: str, words: list[bytes], slop: int,
     per_letter = fieldname in LETTER_FIELDS
     if per_letter:
         starts = ctx.cache.letter_starts(ctx.reader)
-        candidates = candidates & (starts == np.arange(len(starts)))
+        candidates = candidates & ctx.cache.letter_firsts(ctx.reader)
     reached = None
     for word in words:
         keys = ctx.cache.position_keys(ctx.reader, fieldname, word, firsts=per_letter)
