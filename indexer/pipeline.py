@@ -14,7 +14,7 @@ from itertools import repeat
 from pathlib import Path
 from typing import Callable, Iterable, Iterator
 
-from indexer import build, cache, extend, manifest, snapshots
+from indexer import build, cache, extend, hashcache, manifest, snapshots
 from indexer.documents import document_count, item_count
 from indexer.errors import ExtractError, ImrError
 from indexer.record import Record
@@ -233,7 +233,7 @@ def rebuild(sources: list[Path], settings: Settings, progress: Progress | None =
     started = time.monotonic()
     with snapshots.rebuild_lock(settings):
         snapshots.clean_building(settings)
-        listing = list_sources(sources, settings.max_file_bytes)
+        listing = _listing(sources, settings)
         fingerprint = manifest.fingerprint(listing, settings)
         kept = None if force else _kept(settings, fingerprint, listing, started)
         if kept:
@@ -250,6 +250,14 @@ def rebuild(sources: list[Path], settings: Settings, progress: Progress | None =
     report = _report(records, outcomes, started)
     report.skipped, report.duplicates, report.snapshot, report.documents = skipped, duplicates, name, documents
     return report
+
+
+def _listing(sources: list[Path], settings: Settings) -> list[Source]:
+    """list_sources, with file hashes remembered beside the record cache (read anew on settings.rehash)."""
+    hashes = hashcache.HashCache(settings.record_cache / hashcache.FILE, trust=not settings.rehash)
+    listing = list_sources(sources, settings.max_file_bytes, hashes)
+    hashes.save()
+    return listing
 
 
 def _current(settings: Settings, refs: bool) -> tuple[Path | None, list[Record]]:
@@ -290,7 +298,7 @@ def add(sources: list[Path], settings: Settings, progress: Progress | None = Non
         snapshots.clean_building(settings)
         base, before = _current(settings, refs=incremental)
         known = {r.get("content_hash") for r in before}
-        listing = list_sources(sources, settings.max_file_bytes)
+        listing = _listing(sources, settings)
         fresh = [s for s in listing if s.error or s.content_hash not in known]
         outcomes = extract_all(fresh, settings, progress)
         new, skipped, duplicates = select_letters(outcomes)

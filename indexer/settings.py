@@ -21,6 +21,9 @@ class Settings:
     max_file_bytes files larger than this are skipped as too large (a letter is ~100 KB).
     max_pages      PDFs with more pages are skipped (letters have 1-20 pages).
     keep_snapshots how many published snapshots to keep (current + rollback targets).
+    cache_dir      the record cache and remembered file hashes (default: INDEX_DIR/cache).
+    rehash         read and hash every source file, not trusting remembered hashes of
+                   files whose size, times and inode are unchanged (indexer.hashcache).
     """
 
     index_dir: Path = Path("index")
@@ -31,6 +34,7 @@ class Settings:
     max_pages: int = 200
     keep_snapshots: int = 3
     cache_dir: Path | None = None
+    rehash: bool = False
 
     @property
     def record_cache(self) -> Path:

@@ -6,6 +6,7 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
+from indexer.hashcache import HashCache
 from indexer.record import Record
 
 SUFFIXES = {".pdf", ".txt", ".html", ".htm"}
@@ -48,7 +49,7 @@ def _walk(root: Path) -> list[Path]:
     return found
 
 
-def _source(path: Path, max_bytes: int | None, seen: set) -> Source | None:
+def _source(path: Path, max_bytes: int | None, seen: set, hashes: HashCache | None) -> Source | None:
     """The file sized and hashed; None when the same file (by inode) was listed already."""
     try:
         st = path.stat()
@@ -57,17 +58,24 @@ def _source(path: Path, max_bytes: int | None, seen: set) -> Source | None:
         seen.add((st.st_dev, st.st_ino))
         if max_bytes is not None and st.st_size > max_bytes:
             return Source(path, st.st_size, None, f"too large ({st.st_size} bytes > {max_bytes})")
-        return Source(path, st.st_size, file_hash(path))
+        digest = hashes.get(path, st) if hashes is not None else None
+        if digest is None:
+            digest = file_hash(path)
+            if hashes is not None:
+                hashes.put(path, st, digest)
+        return Source(path, st.st_size, digest)
     except OSError as exc:
         return Source(path, 0, None, describe_os_error(exc))
 
 
-def list_sources(paths: list[Path], max_bytes: int | None = None) -> list[Source]:
+def list_sources(paths: list[Path], max_bytes: int | None = None,
+                 hashes: HashCache | None = None) -> list[Source]:
     """Every letter file under `paths` (files or folders, recursive), sized and hashed.
 
     Files named explicitly are taken whatever their suffix; in folders only
     .pdf .txt .html .htm (any case) are. Missing or unreadable files come back
-    with `error` set rather than raising.
+    with `error` set rather than raising. With `hashes`, an unchanged file's
+    remembered hash is used instead of reading it (see indexer.hashcache).
     """
     found: list[Source] = []
     seen: set[tuple[int, int]] = set()    # (device, inode): a file reached twice is listed once
@@ -80,7 +88,7 @@ def list_sources(paths: list[Path], max_bytes: int | None = None) -> list[Source
             found.append(Source(given, 0, None, "no such file or directory"))
             continue
         for path in candidates:
-            source = _source(path, max_bytes, seen)
+            source = _source(path, max_bytes, seen, hashes)
             if source is not None:
                 found.append(source)
     return found

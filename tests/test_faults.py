@@ -167,8 +167,8 @@ def test_file_vanishing_after_listing_is_skipped_not_cached(tmp_path, settings, 
     doomed = folder / seeds[1].name
     real_list = pipeline.list_sources
 
-    def list_then_delete(paths, max_bytes=None):
-        found = real_list(paths, max_bytes)
+    def list_then_delete(paths, max_bytes=None, hashes=None):
+        found = real_list(paths, max_bytes, hashes)
         doomed.unlink()
         return found
 

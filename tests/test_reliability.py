@@ -121,8 +121,8 @@ def test_files_vanishing_before_extraction_are_reported_not_fatal(settings, seed
     doomed = sorted(seeds_copy.glob("*.txt"))[:2]
     real_list = pipeline.list_sources
 
-    def list_then_delete(paths, max_bytes=None):
-        found = real_list(paths, max_bytes)
+    def list_then_delete(paths, max_bytes=None, hashes=None):
+        found = real_list(paths, max_bytes, hashes)
         for path in doomed:
             path.unlink()
         return found

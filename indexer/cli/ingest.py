@@ -108,6 +108,8 @@ def _build_options(command: Callable) -> Callable:
         click.option("--scheduler", default=None, metavar="tcp://HOST:PORT",
                      help="Parse on this Dask scheduler instead (workers need the package and shared storage)."),
         ENGINE_OPTION,
+        click.option("--rehash", is_flag=True, default=None,
+                     help="Read and hash every file, even those unchanged since they were last hashed."),
     ]):
         command = option(command)
     return command
@@ -118,7 +120,7 @@ def _build_options(command: Callable) -> Callable:
 @_build_options
 @click.option("--force", is_flag=True, help="Build a new snapshot even when nothing changed.")
 @fatal_errors
-def index_command(sources, index_dir: Path, jobs, scheduler, pdf_engine, force: bool) -> None:
+def index_command(sources, index_dir: Path, jobs, scheduler, pdf_engine, rehash, force: bool) -> None:
     """Rebuild the index from SOURCES (files or folders) and publish it.
 
     When the files, the parser and the engine are the same as for the current
@@ -126,7 +128,8 @@ def index_command(sources, index_dir: Path, jobs, scheduler, pdf_engine, force: 
     """
     from indexer.pipeline import rebuild
 
-    settings = Settings(index_dir=index_dir).with_(jobs=jobs, scheduler=scheduler, pdf_engine=pdf_engine)
+    settings = Settings(index_dir=index_dir).with_(jobs=jobs, scheduler=scheduler, pdf_engine=pdf_engine,
+                                                   rehash=rehash)
     _ingest(functools.partial(rebuild, force=force), "indexed", sources, settings)
 
 
@@ -134,11 +137,12 @@ def index_command(sources, index_dir: Path, jobs, scheduler, pdf_engine, force: 
 @SOURCES
 @_build_options
 @fatal_errors
-def add_command(sources, index_dir: Path, jobs, scheduler, pdf_engine) -> None:
+def add_command(sources, index_dir: Path, jobs, scheduler, pdf_engine, rehash) -> None:
     """Add new or changed letters from SOURCES to the index (unchanged files are not parsed)."""
     from indexer.pipeline import add
 
-    settings = Settings(index_dir=index_dir).with_(jobs=jobs, scheduler=scheduler, pdf_engine=pdf_engine)
+    settings = Settings(index_dir=index_dir).with_(jobs=jobs, scheduler=scheduler, pdf_engine=pdf_engine,
+                                                   rehash=rehash)
     _ingest(add, "added", sources, settings)
 
 
