@@ -22,7 +22,7 @@ from indexer.documents import doc_ids, document_count, item_documents
 from indexer.errors import IndexDamaged
 from indexer.record import Record
 from indexer.schema import SCHEMA_VERSION, make_schema
-from indexer.snapshots import SCHEMA_FILE
+from indexer.snapshots import SCHEMA_FILE, open_whoosh
 
 LETTER_STORE = "letters.sqlite"
 # Below this many documents process start-up costs more than a second core saves.
@@ -189,11 +189,10 @@ def read_letter_refs(snapshot: Path) -> list[Record]:
 def verify(snapshot: Path, records: list[Record], ordered: bool = True) -> list[dict]:
     """Raise IndexDamaged unless the index holds exactly the records' documents, in record
     order when `ordered`; returns each document's facet fields (stored), in docnum order."""
-    from whoosh import index
 
     want = [doc_id for record in records for doc_id in doc_ids(record)]
     got, rows = [], []
-    with index.open_dir(str(snapshot)).searcher() as searcher:
+    with open_whoosh(snapshot).searcher() as searcher:
         reader = searcher.reader()
         if reader.doc_count_all() != len(want) or reader.doc_count() != len(want):
             raise IndexDamaged(f"index holds {reader.doc_count()} documents, records make "

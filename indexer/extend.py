@@ -21,7 +21,7 @@ from indexer.documents import doc_ids, document_count, item_documents
 from indexer.errors import IndexDamaged
 from indexer.record import Record
 from indexer.schema import SCHEMA_VERSION
-from indexer.snapshots import SCHEMA_FILE
+from indexer.snapshots import SCHEMA_FILE, open_whoosh
 
 
 def _link_whoosh_files(base: Path, snapshot: Path) -> None:
@@ -61,9 +61,7 @@ def _added_facets(snapshot: Path, base: Path, new: list[Record]) -> dict:
     Raises IndexDamaged unless the new and merged segments hold exactly the new
     letters' documents plus those of the base segments merged into them.
     """
-    from whoosh import index
-
-    with index.open_dir(str(base)).reader() as old, index.open_dir(str(snapshot)).reader() as now:
+    with open_whoosh(base).reader() as old, open_whoosh(snapshot).reader() as now:
         before = {termstore.segment_id(leaf): (leaf, offset) for leaf, offset in old.leaf_readers()}
         base_arrays = facetdata.read_arrays(base)
         kept, parts, got = set(), [], []
@@ -92,10 +90,8 @@ def extend_snapshot(snapshot: Path, base: Path, records: list[Record], removed: 
                     new: list[Record]) -> int:
     """Write `snapshot` as `base` minus letters `removed` plus `new` (final letters: `records`,
     whole or as references); returns its document count."""
-    from whoosh import index
-
     _link_whoosh_files(base, snapshot)
-    writer = writing.open_writer(index.open_dir(str(snapshot)))
+    writer = writing.open_writer(open_whoosh(snapshot))
     try:
         for letter_id in removed:
             writer.delete_by_term("letter_id", letter_id)
