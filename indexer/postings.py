@@ -5,8 +5,8 @@ A term's postings come from each segment's term store (indexer.termstore,
 mapped, for frequent terms) or else are decoded block by block from Whoosh,
 into (docnums int32, weights float32), and are kept in an LRU bounded by total
 array bytes; exact-phrase checks also need a term's positions, cached the same
-way as sorted int64 keys (docnum << 32 | position). Field lengths (BM25's dl) are decoded once per field from Whoosh's
-one-byte length column.
+way as sorted int64 keys (docnum << 32 | position). Field lengths (BM25's dl)
+are decoded once per field from Whoosh's one-byte length column.
 """
 from __future__ import annotations
 
@@ -223,10 +223,6 @@ class PostingCache:
     def term(self, reader, field: str, tbytes: bytes) -> tuple[np.ndarray, np.ndarray]:
         """(docnums int32 ascending, weights float32) of one term."""
         return self._get(("t", field, tbytes), lambda: read_postings(reader, field, tbytes, self.stores))
-
-    def positions(self, reader, field: str, tbytes: bytes) -> tuple[np.ndarray, np.ndarray]:
-        """(docnum, position) pairs of every occurrence of one term, in docnum order."""
-        return self._get(("p", field, tbytes), lambda: read_positions(reader, field, tbytes, self.stores))
 
     def position_keys(self, reader, field: str, tbytes: bytes, firsts: bool = False) -> np.ndarray:
         """docnum << 32 | position of every occurrence of one term, ascending (phrase arithmetic);
