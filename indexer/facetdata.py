@@ -210,14 +210,15 @@ def from_arrays(arrays: Mapping[str, np.ndarray]) -> FacetData:
 
 
 @lru_cache(maxsize=4)
-def _load(path: str) -> FacetData:
+def _load(snapshot_dir: str) -> FacetData:
+    arrays = read_arrays(snapshot_dir)
     try:
-        with np.load(path, allow_pickle=False) as npz:
-            return from_arrays({k: npz[k] for k in npz.files})
-    except (OSError, KeyError, ValueError) as exc:
-        raise IndexDamaged(f"{path}: unreadable facet arrays ({exc}): rebuild the index") from exc
+        return from_arrays(arrays)
+    except KeyError as exc:
+        raise IndexDamaged(f"{Path(snapshot_dir) / FILE}: unreadable facet arrays (no {exc}): "
+                           "rebuild the index") from exc
 
 
 def load(snapshot_dir: Path | str) -> FacetData:
     """The snapshot's FacetData, read once per snapshot directory."""
-    return _load(str(Path(snapshot_dir).resolve() / FILE))
+    return _load(str(Path(snapshot_dir).resolve()))

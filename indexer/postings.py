@@ -117,13 +117,6 @@ def _leaf_positions(reader, field: str, tbytes: bytes, stores=None) -> Iterator[
             yield found[0] + offset, found[1]
 
 
-def read_positions(reader, field: str, tbytes: bytes, stores=None) -> tuple[np.ndarray, np.ndarray]:
-    """(docnum, position) of every occurrence of one term, in docnum order."""
-    parts = [(docs, pos.astype(np.int64)) for docs, pos in _leaf_positions(reader, field, tbytes, stores)]
-    docs, pos = _concat(parts)
-    return docs, pos if len(pos) else np.zeros(0, dtype=np.int64)
-
-
 def read_position_keys(reader, field: str, tbytes: bytes, stores=None,
                        within: np.ndarray | None = None) -> np.ndarray:
     """docnum << 32 | position of every occurrence of one term (in docs of `within`), ascending."""
