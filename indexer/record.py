@@ -24,7 +24,7 @@ served by the API as they are). Keys:
     pages                 page count (PDF) or None
     source                the input path
     format                'pdf' / 'html' / 'txt'
-    layout                which layout was recognised (see indexer.parse.layouts)
+    layout                which layout was recognised (see indexer.ingest.parse.layouts)
     partial               True when the layout was unknown and only some fields were found
     synthetic             True for letters made by `imr synth`
     content_hash          sha256 hex of the source file's bytes

@@ -23,7 +23,7 @@ class Settings:
     keep_snapshots how many published snapshots to keep (current + rollback targets).
     cache_dir      the record cache and remembered file hashes (default: INDEX_DIR/cache).
     rehash         read and hash every source file, not trusting remembered hashes of
-                   files whose size, times and inode are unchanged (indexer.hashcache).
+                   files whose size, times and inode are unchanged (indexer.ingest.hashcache).
     """
 
     index_dir: Path = Path("index")

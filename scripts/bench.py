@@ -51,10 +51,11 @@ import numpy as np
 from bench_peers import PEERS, Ours, tantivy_available
 from bench_report import (SYSTEMS, report_build, report_extraction, report_queries_header,
                           report_rebuild, report_system)
-from indexer import build, pipeline, snapshots
-from indexer.documents import document_count, item_documents
+from indexer.index import build, snapshots
+from indexer.ingest import pipeline
+from indexer.index.documents import document_count, item_documents
 from indexer.settings import Settings
-from indexer.sources import list_sources
+from indexer.ingest.sources import list_sources
 
 CHUNK = 100                  # letters per generated folder
 ITEMS_PER_LETTER = 2.2       # a slight underestimate of the synthetic mean, to overshoot N
@@ -139,7 +140,7 @@ def bench_build(work: Path, records: list[dict], systems: list[str]) -> dict:
 
 def bench_extract(work: Path, real: int) -> dict:
     """CPU ms per page for each PDF engine, on synthetic PDFs and on the shared real ones."""
-    from indexer.extract import extract
+    from indexer.ingest.extract import extract
     from indexer.synth import LAYOUTS, write_letter
 
     folder = work / "pdf"

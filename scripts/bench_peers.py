@@ -17,7 +17,7 @@ import sqlite3
 from pathlib import Path
 from typing import Iterable
 
-from indexer.schema import FACETS, MULTI_VALUED, make_schema
+from indexer.index.schema import FACETS, MULTI_VALUED, make_schema
 
 TEXT_FIELDS = ("item", "rationale", "guideline", "summary")
 BOOSTS = {"item": 3.0, "rationale": 1.5, "guideline": 1.0, "summary": 0.5}
@@ -45,7 +45,7 @@ class Ours:
     """Our Searcher, asked the way the web app asks it (literal: no word becomes a filter)."""
 
     def __init__(self, index_dir: Path):
-        from indexer.search import Searcher
+        from indexer.search.searcher import Searcher
         from indexer.settings import Settings
 
         self.searcher = Searcher(Settings(index_dir=index_dir), recheck=3600)

@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Coverage of indexer.categories.categorize() over every real item with an expected parse.
+"""Coverage of indexer.index.categories.categorize() over every real item with an expected parse.
 
     python scripts/categories.py [FOLDER ...]
 
@@ -12,7 +12,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from indexer.categories import expected_coverage
+from indexer.index.categories import expected_coverage
 
 PROJECT = Path(__file__).resolve().parents[1]
 DEFAULTS = [PROJECT.parent / "shared" / "letters" / "expected", PROJECT / "tests" / "fixtures" / "expected"]

@@ -9,7 +9,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from indexer.evaluation import BAR, Accuracy, evaluate, letter_pairs
+from indexer.ingest.evaluation import BAR, Accuracy, evaluate, letter_pairs
 from indexer.settings import Settings
 
 DEFAULT = Path(__file__).resolve().parents[2] / "shared" / "letters"

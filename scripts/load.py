@@ -65,7 +65,8 @@ def build_corpus(work: Path, items: int, seed: int) -> tuple[Path, Path, int]:
 
 def base_index(work: Path, corpus: Path, items: int):
     """Settings of an index of the corpus alone, reused when the last run left it behind."""
-    from indexer import pipeline, snapshots
+    from indexer.ingest import pipeline
+    from indexer.index import snapshots
     from indexer.errors import ImrError
     from indexer.settings import Settings
 

@@ -25,7 +25,7 @@ def build_sources() -> list[Path]:
 @pytest.fixture(scope="session")
 def built_index(tmp_path_factory) -> Settings:
     """Settings of an index built once from the seeds (+ shared PDFs when present)."""
-    from indexer.pipeline import rebuild
+    from indexer.ingest.pipeline import rebuild
 
     settings = Settings(index_dir=tmp_path_factory.mktemp("built_index"), jobs=2)
     rebuild(build_sources(), settings)
@@ -96,8 +96,8 @@ def real_records() -> list[dict]:
 
 def publish_records(settings: Settings, records: list[dict]) -> str:
     """Build and publish a snapshot of these records; returns its name."""
-    from indexer import snapshots
-    from indexer.build import write_snapshot
+    from indexer.index import snapshots
+    from indexer.index.build import write_snapshot
 
     building = snapshots.new_snapshot_dir(settings)
     write_snapshot(building, records)

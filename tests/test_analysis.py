@@ -1,4 +1,4 @@
-"""indexer.analysis and indexer.writing: the fast write path gives exactly the index Whoosh writes."""
+"""indexer.index.analysis and indexer.index.writing: the fast write path gives exactly the index Whoosh writes."""
 from __future__ import annotations
 
 import multiprocessing
@@ -10,10 +10,11 @@ import pytest
 from whoosh import index
 from whoosh.analysis import StemmingAnalyzer
 
-from indexer import analysis, build, pipeline, writing
-from indexer.documents import item_documents
+from indexer.index import analysis, build, writing
+from indexer.ingest import pipeline
+from indexer.index.documents import item_documents
 from indexer.errors import IndexDamaged
-from indexer.schema import make_schema
+from indexer.index.schema import make_schema
 from indexer.settings import Settings
 from indexer.synth import LAYOUTS, write_letter
 from tests.conftest import SEEDS, SHARED
@@ -63,7 +64,7 @@ def test_fast_path_is_scoped_and_never_pickled():
         assert patched == len(TEXT_FIELDS)
         assert "index" in vars(schema["rationale"])
     assert all("index" not in vars(f) for _, f in schema.items())
-    assert b"indexer.analysis" not in pickle.dumps(schema)
+    assert b"indexer.index.analysis" not in pickle.dumps(schema)
 
 
 def _records(tmp_path) -> list[dict]:

@@ -1,11 +1,12 @@
-"""indexer.build: segments split by document count, verification, facets from stored fields."""
+"""indexer.index.build: segments split by document count, verification, facets from stored fields."""
 from __future__ import annotations
 
 import numpy as np
 import pytest
 
-from indexer import build, facetdata, pipeline
-from indexer.documents import document_count, item_documents
+from indexer.index import build, facetdata
+from indexer.ingest import pipeline
+from indexer.index.documents import document_count, item_documents
 from indexer.errors import IndexDamaged
 from indexer.settings import Settings
 from indexer.synth import LAYOUTS, write_letter

@@ -8,7 +8,7 @@ import pytest
 from click.testing import CliRunner
 
 from conftest import SEEDS
-from indexer import snapshots
+from indexer.index import snapshots
 from indexer.cli import EXIT_FATAL, EXIT_OK, EXIT_SKIPPED, cli
 from indexer.settings import Settings
 

@@ -14,13 +14,13 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from indexer.cli import _register, cli
-from indexer.export import facet_csv, safe_cell, stream_csv, stream_json
-from indexer.feed import atom_feed
-from indexer.highlight import Terms, mark, snippets, terms_of
-from indexer.query import build_query
+from indexer.search.export import facet_csv, safe_cell, stream_csv, stream_json
+from indexer.search.feed import atom_feed
+from indexer.search.highlight import Terms, mark, snippets, terms_of
+from indexer.search.query import build_query
 from indexer.results import FacetValue, SearchRequest
-from indexer.schema import make_schema
-from indexer.search import Searcher
+from indexer.index.schema import make_schema
+from indexer.search.searcher import Searcher
 from indexer.settings import Settings
 
 ATOM = "{http://www.w3.org/2005/Atom}"
@@ -125,7 +125,7 @@ def test_cli_search_without_index_exits_2(tmp_path):
 def test_mark_query_marks_exactly_the_words_the_index_would_match():
     from whoosh.analysis import StemmingAnalyzer
 
-    from indexer.highlight import mark_query
+    from indexer.search.highlight import mark_query
 
     text = ("Personal trainers helped; training was denied. The trainer's injections, "
             "an injected knee and <script>trainer</script> & more.")
@@ -142,7 +142,7 @@ def test_mark_query_marks_exactly_the_words_the_index_would_match():
 @given(st.text(max_size=200), st.text(max_size=40))
 @settings(max_examples=200, deadline=None)
 def test_mark_query_emits_only_mark_tags(hostile_text, text, q):
-    from indexer.highlight import mark_query
+    from indexer.search.highlight import mark_query
 
     out = mark_query(text + " " + hostile_text, q + " script img")
     stripped = out.replace("<mark>", "").replace("</mark>", "")

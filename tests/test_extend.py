@@ -1,4 +1,4 @@
-"""indexer.extend: `add` reads back only what changed, and ends where a rebuild would."""
+"""indexer.index.extend: `add` reads back only what changed, and ends where a rebuild would."""
 from __future__ import annotations
 
 import random
@@ -7,10 +7,11 @@ import shutil
 import numpy as np
 import pytest
 
-from indexer import build, extend, facetdata, pipeline, snapshots
-from indexer.check import check_index
+from indexer.index import build, extend, facetdata, snapshots
+from indexer.ingest import pipeline
+from indexer.index.check import check_index
 from indexer.errors import IndexDamaged
-from indexer.schema import FACETS, MULTI_VALUED
+from indexer.index.schema import FACETS, MULTI_VALUED
 from indexer.settings import Settings
 from indexer.synth import LAYOUTS, write_letter
 from tests.conftest import SEEDS
@@ -93,9 +94,10 @@ def test_successive_adds_keep_facets_and_letters_as_a_rebuild_makes_them(tmp_pat
 def _assert_summary_phrases_match_whoosh(settings: Settings) -> None:
     """The summary is phrase-matched once per letter (its first document): still exact
     across segments written by successive adds and merged."""
-    from indexer import postings, ranking
-    from indexer.query import build_query
-    from indexer.search import Searcher
+    from indexer.index import postings
+    from indexer.search import ranking
+    from indexer.search.query import build_query
+    from indexer.search.searcher import Searcher
 
     searcher = Searcher(settings).current().searcher()
     matched = 0

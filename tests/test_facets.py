@@ -7,11 +7,11 @@ from collections import Counter
 import numpy as np
 import pytest
 
-from indexer import facetdata
-from indexer.documents import item_documents
-from indexer.facets import count_facets
+from indexer.index import facetdata
+from indexer.index.documents import item_documents
+from indexer.search.facets import count_facets
 from indexer.results import SearchRequest
-from indexer.search import Searcher
+from indexer.search.searcher import Searcher
 from indexer.settings import Settings
 
 

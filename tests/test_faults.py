@@ -12,8 +12,9 @@ from pathlib import Path
 import pytest
 
 from conftest import SEEDS, SHARED_PDF
-from indexer import build, pipeline, snapshots
-from indexer.check import check_index
+from indexer.index import build, snapshots
+from indexer.ingest import pipeline
+from indexer.index.check import check_index
 from indexer.errors import ImrError
 from indexer.settings import Settings
 
@@ -22,8 +23,9 @@ from indexer.settings import Settings
 KILLABLE = r"""
 import sys, time
 from pathlib import Path
-import indexer.parse, whoosh.writing
-from indexer import pipeline, snapshots
+import indexer.ingest.parse, whoosh.writing
+from indexer.ingest import pipeline
+from indexer.index import snapshots
 from indexer.settings import Settings
 stage, marker, index = sys.argv[2], Path(sys.argv[3]), Path(sys.argv[4])
 
@@ -41,7 +43,7 @@ def after(calls, fn, n):
     return wrapped
 
 if stage == "extract":
-    indexer.parse.parse_file = after([], indexer.parse.parse_file, 2)
+    indexer.ingest.parse.parse_file = after([], indexer.ingest.parse.parse_file, 2)
 elif stage == "write":
     whoosh.writing.SegmentWriter.add_document = after([], whoosh.writing.SegmentWriter.add_document, 3)
 elif stage == "publish":
@@ -93,7 +95,7 @@ def test_sigkill_leaves_old_snapshot_current_and_next_rebuild_cleans_up(tmp_path
 def test_disk_full_fails_cleanly_and_old_index_serves(settings, monkeypatch, where):
     import whoosh.writing
 
-    from indexer import termstore
+    from indexer.index import termstore
 
     old = pipeline.rebuild([sorted(SEEDS.glob("*.txt"))[0]], settings)
 
@@ -181,16 +183,16 @@ def test_file_vanishing_after_listing_is_skipped_not_cached(tmp_path, settings, 
 
 
 def test_parser_crash_is_a_skip_not_a_failed_rebuild(settings, monkeypatch):
-    import indexer.parse
+    import indexer.ingest.parse
 
-    real = indexer.parse.parse_file
+    real = indexer.ingest.parse.parse_file
 
     def flaky(path, settings=None):
         if path.name.startswith("002"):
             raise RuntimeError("boom")
         return real(path, settings)
 
-    monkeypatch.setattr(indexer.parse, "parse_file", flaky)
+    monkeypatch.setattr(indexer.ingest.parse, "parse_file", flaky)
     report = pipeline.rebuild([SEEDS], settings)
     assert report.letters == 4
     assert [r for _, r in report.skipped] == ["parser failed: RuntimeError: boom"]
@@ -221,16 +223,16 @@ def test_dask_cluster_gives_the_same_records_as_local_processes(tmp_path):
 
 
 def test_worker_crash_costs_only_that_file(settings, monkeypatch):
-    import indexer.parse
+    import indexer.ingest.parse
 
-    real = indexer.parse.parse_file
+    real = indexer.ingest.parse.parse_file
 
     def crashing(path, settings=None):
         if path.name.startswith("003"):
             os.kill(os.getpid(), signal.SIGSEGV)     # what a C library bug does
         return real(path, settings)
 
-    monkeypatch.setattr(indexer.parse, "parse_file", crashing)
+    monkeypatch.setattr(indexer.ingest.parse, "parse_file", crashing)
     report = pipeline.rebuild([SEEDS], settings.with_(jobs=2))
     assert report.letters == 4
     assert [(Path(p).name[:3], r) for p, r in report.skipped] == \

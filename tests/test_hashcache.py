@@ -1,4 +1,4 @@
-"""indexer.hashcache: a no-change rebuild reads no file, yet a changed file is always seen."""
+"""indexer.ingest.hashcache: a no-change rebuild reads no file, yet a changed file is always seen."""
 from __future__ import annotations
 
 import os
@@ -7,7 +7,7 @@ import time
 
 import pytest
 
-from indexer import hashcache, pipeline, sources
+from indexer.ingest import hashcache, pipeline, sources
 from indexer.settings import Settings
 from tests.conftest import SEEDS
 

@@ -1,9 +1,9 @@
-"""indexer.highlight: marks exactly the words the index stems, and nothing else is markup."""
+"""indexer.search.highlight: marks exactly the words the index stems, and nothing else is markup."""
 from __future__ import annotations
 
 import pytest
 
-from indexer import highlight
+from indexer.search import highlight
 
 
 @pytest.mark.parametrize("query,marked", [

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 pytest.importorskip("httpx", reason="the load script drives the server with httpx (pip install -e '.[test]')")
-pytest.importorskip("indexer.search", reason="the search core (indexer/search.py) is not there yet")
+pytest.importorskip("indexer.search.searcher", reason="the search core (indexer/search/searcher.py) is not there yet")
 
 ROOT = Path(__file__).resolve().parents[1]
 

@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 
 from indexer.errors import ExtractError, NotALetter
-from indexer.evaluation import Accuracy, compare, evaluate, letter_pairs, synthetic_pairs
-from indexer.parse import parse_file, parse_text
+from indexer.ingest.evaluation import Accuracy, compare, evaluate, letter_pairs, synthetic_pairs
+from indexer.ingest.parse import parse_file, parse_text
 from indexer.settings import Settings
 
 FIXTURES = Path(__file__).parent / "fixtures"

@@ -7,10 +7,11 @@ from pathlib import Path
 import pytest
 
 from conftest import SEEDS, SHARED_PDF, build_sources
-from indexer import build, cache, pipeline, snapshots
-from indexer.documents import age_band, date_int, document_count, item_documents
+from indexer.index import build, snapshots
+from indexer.ingest import cache, pipeline
+from indexer.index.documents import age_band, date_int, document_count, item_documents
 from indexer.settings import Settings
-from indexer.sources import list_sources
+from indexer.ingest.sources import list_sources
 
 
 def _settings(tmp_path: Path, **kw) -> Settings:
@@ -29,16 +30,16 @@ def _doc_ids(settings: Settings) -> list[str]:
 @pytest.fixture
 def parse_calls(monkeypatch) -> list[str]:
     """Count real extract+parse calls (in-process runs, jobs=1)."""
-    import indexer.parse
+    import indexer.ingest.parse
 
     calls: list[str] = []
-    real = indexer.parse.parse_file
+    real = indexer.ingest.parse.parse_file
 
     def counting(path, settings=None):
         calls.append(str(path))
         return real(path, settings)
 
-    monkeypatch.setattr(indexer.parse, "parse_file", counting)
+    monkeypatch.setattr(indexer.ingest.parse, "parse_file", counting)
     return calls
 
 
@@ -179,7 +180,7 @@ def test_rebuild_real_pdfs_matches_expected_parses(built_index):
 
 
 def check_index_ok(settings: Settings) -> bool:
-    from indexer.check import check_index
+    from indexer.index.check import check_index
 
     return check_index(settings) == []
 
@@ -219,7 +220,7 @@ def test_list_sources_recurses_and_filters(tmp_path):
 
 @pytest.mark.parametrize("incremental", [True, False])
 def test_add_incremental_and_full_rewrite_agree(tmp_path, seeds_copy, incremental):
-    from indexer.check import check_index
+    from indexer.index.check import check_index
 
     settings = _settings(tmp_path)
     files = sorted(seeds_copy.glob("*.txt"))
@@ -249,7 +250,7 @@ def test_add_incremental_and_full_rewrite_agree(tmp_path, seeds_copy, incrementa
 
 def _assert_one_term_store_per_segment(settings: Settings) -> None:
     """Every segment has its .hot term store; none is left from a merged-away segment."""
-    from indexer import termstore
+    from indexer.index import termstore
 
     snapshot = snapshots.current(settings)
     with snapshots.open_index(settings).reader() as reader:
@@ -262,7 +263,7 @@ def _assert_facets_follow_docnums(settings: Settings) -> None:
     np = pytest.importorskip("numpy")
     snapshot = snapshots.current(settings)
     if not (snapshot / "facets.npz").exists():
-        pytest.skip("indexer.facetdata not present")
+        pytest.skip("indexer.index.facetdata not present")
     with np.load(snapshot / "facets.npz") as arrays:
         overturned, decided = list(arrays["overturned"]), list(arrays["decided"])
     with snapshots.open_index(settings).searcher() as searcher:
@@ -275,7 +276,7 @@ def test_parallel_segment_build_keeps_every_document_in_order(tmp_path, monkeypa
     """jobs>1 writes one segment per process; docnums must still follow the records."""
     from whoosh import index
 
-    from indexer import termstore
+    from indexer.index import termstore
 
     records = [r for r in (pipeline.parse_one(str(p), None, Settings()).record
                            for p in sorted(SEEDS.glob("*.txt"))) if r]

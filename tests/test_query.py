@@ -7,9 +7,9 @@ from hypothesis import strategies as st
 from whoosh import query as wq
 
 from indexer.errors import QueryError
-from indexer.query import MAX_EXPANSION, build_query, date_bounds, parse_request
-from indexer.schema import make_schema
-from indexer.understand import understand
+from indexer.search.query import MAX_EXPANSION, build_query, date_bounds, parse_request
+from indexer.index.schema import make_schema
+from indexer.search.understand import understand
 
 SCHEMA = make_schema()
 

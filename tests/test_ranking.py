@@ -1,4 +1,4 @@
-"""indexer.ranking + indexer.postings: the numpy mask equals Whoosh's matching, the
+"""indexer.search.ranking + indexer.index.postings: the numpy mask equals Whoosh's matching, the
 numpy BM25F ranking equals Whoosh's exhaustive ranking, on the real-letter index."""
 from __future__ import annotations
 
@@ -6,10 +6,11 @@ import numpy as np
 import pytest
 from whoosh import query as wq
 
-from indexer import postings, ranking
-from indexer.query import build_query
+from indexer.index import postings
+from indexer.search import ranking
+from indexer.search.query import build_query
 from indexer.results import SearchRequest
-from indexer.search import Searcher
+from indexer.search.searcher import Searcher
 from indexer.settings import Settings
 
 QUERIES = [

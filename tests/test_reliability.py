@@ -11,11 +11,12 @@ import pytest
 from click.testing import CliRunner, Result
 
 from conftest import SEEDS
-from indexer import pipeline, snapshots
+from indexer.ingest import pipeline
+from indexer.index import snapshots
 from indexer.cli import EXIT_FATAL, EXIT_SKIPPED, cli
 from indexer.settings import Settings
 
-pytest.importorskip("indexer.search", reason="the search core (indexer/search.py) is not there yet")
+pytest.importorskip("indexer.search.searcher", reason="the search core (indexer/search/searcher.py) is not there yet")
 
 ENDPOINTS = ("/", "/api/search", "/export.csv", "/export.json", "/facets/decision.csv", "/feed.atom")
 
@@ -91,7 +92,7 @@ def test_running_server_reports_a_damaged_new_snapshot_and_recovers_on_rollback(
 HOLDER = r"""
 import sys
 from pathlib import Path
-from indexer import snapshots
+from indexer.index import snapshots
 from indexer.settings import Settings
 with snapshots.rebuild_lock(Settings(index_dir=Path(sys.argv[1]))):
     print("held", flush=True)

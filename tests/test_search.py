@@ -5,7 +5,7 @@ import pytest
 
 from indexer.errors import LetterNotFound
 from indexer.results import SearchRequest
-from indexer.search import Searcher
+from indexer.search.searcher import Searcher
 from indexer.settings import Settings
 
 
@@ -228,7 +228,7 @@ def test_date_chip_and_date_parameters_both_apply(searcher, corpus):
 
 @pytest.mark.parametrize("how", ["truncated", "deleted"])
 def test_unreadable_segment_is_index_damaged(tmp_path, corpus, publish, how):
-    from indexer import snapshots
+    from indexer.index import snapshots
     from indexer.errors import IndexDamaged
 
     settings = Settings(index_dir=tmp_path / "idx")

@@ -7,9 +7,10 @@ import socket
 import pytest
 
 from conftest import SEEDS
-from indexer import pipeline, snapshots
-from indexer.build import LETTER_STORE
-from indexer.check import check_index
+from indexer.ingest import pipeline
+from indexer.index import snapshots
+from indexer.index.build import LETTER_STORE
+from indexer.index.check import check_index
 from indexer.errors import IndexMissing, LockHeld, SchemaMismatch
 from indexer.settings import Settings
 

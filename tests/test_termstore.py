@@ -1,4 +1,4 @@
-"""indexer.termstore: the per-segment store of frequent terms' postings gives exactly
+"""indexer.index.termstore: the per-segment store of frequent terms' postings gives exactly
 what decoding Whoosh's postings gives, is written by every build, and a damaged one
 only costs speed."""
 from __future__ import annotations
@@ -9,11 +9,13 @@ import numpy as np
 import pytest
 from whoosh import index
 
-from indexer import manifest, postings, ranking, snapshots, termstore
-from indexer.query import build_query
+from indexer.ingest import manifest
+from indexer.index import postings, snapshots, termstore
+from indexer.search import ranking
+from indexer.search.query import build_query
 from indexer.results import SearchRequest
-from indexer.schema import make_schema
-from indexer.search import Searcher, Snapshot
+from indexer.index.schema import make_schema
+from indexer.search.searcher import Searcher, Snapshot
 from indexer.settings import Settings
 
 QUERIES = ["treatment", "knee pain", '"physical therapy"', '"knee pain"~3', "lumbar OR cervical",
@@ -96,7 +98,7 @@ def test_a_store_changed_after_publishing_is_reported(every_term, tmp_path):
 
 
 def test_check_reports_an_unreadable_store(built_index, tmp_path):
-    from indexer.check import check_index
+    from indexer.index.check import check_index
 
     settings = Settings(index_dir=tmp_path / "ix")
     shutil.copytree(built_index.index_dir, settings.index_dir, symlinks=True)

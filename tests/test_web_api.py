@@ -9,7 +9,7 @@ from urllib.parse import quote
 
 import pytest
 
-pytest.importorskip("indexer.search", reason="the search core (indexer/search.py) is not there yet")
+pytest.importorskip("indexer.search.searcher", reason="the search core (indexer/search/searcher.py) is not there yet")
 
 
 @pytest.fixture(scope="module")

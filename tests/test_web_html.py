@@ -7,9 +7,9 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 from bs4 import BeautifulSoup
 
-from indexer.schema import FACETS
+from indexer.index.schema import FACETS
 
-pytest.importorskip("indexer.search", reason="the search core (indexer/search.py) is not there yet")
+pytest.importorskip("indexer.search.searcher", reason="the search core (indexer/search/searcher.py) is not there yet")
 
 
 @pytest.fixture(scope="module")
@@ -186,7 +186,7 @@ def test_decided_range_is_a_chip_and_matches_the_letters(client, built_index):
     import json
     import sqlite3
 
-    from indexer import snapshots
+    from indexer.index import snapshots
 
     page = soup_of(client.get("/?q=decided:2017-01..2017-02+acupuncture"))
     chip = page.select_one("li.chip-query")

@@ -14,7 +14,7 @@ import pytest
 from bs4 import BeautifulSoup
 from hypothesis import HealthCheck, given, settings as hsettings, strategies as st
 
-pytest.importorskip("indexer.search", reason="the search core (indexer/search.py) is not there yet")
+pytest.importorskip("indexer.search.searcher", reason="the search core (indexer/search/searcher.py) is not there yet")
 
 SEED = Path(__file__).resolve().parent / "fixtures" / "seeds" / "001_3c5fa3563d311aff.txt"
 SCRIPT = "<script>alert('xss')</script>"
@@ -45,7 +45,7 @@ def hostile_letter(number: int) -> str:
 @pytest.fixture(scope="module")
 def hostile(tmp_path_factory):
     """(client, letters folder, settings) of an index built from hand-made hostile letters."""
-    from indexer.pipeline import rebuild
+    from indexer.ingest.pipeline import rebuild
     from indexer.settings import Settings
     from webapp import create_app
 

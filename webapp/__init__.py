@@ -1,6 +1,6 @@
 """The Flask web app: a thin layer of pages and a JSON API over `indexer`.
 
-`create_app` builds an app holding one lazily created `indexer.search.Searcher`
+`create_app` builds an app holding one lazily created `indexer.search.searcher.Searcher`
 in its extension slot; every request borrows it through `searcher()`.
 """
 from __future__ import annotations
@@ -30,7 +30,7 @@ class SearcherSlot:
             with self._lock:
                 if self._searcher is None:
                     # Imported here: the search core is only needed once a request comes.
-                    from indexer.search import Searcher
+                    from indexer.search.searcher import Searcher
                     self._searcher = Searcher(self.settings)
         return self._searcher
 

@@ -17,7 +17,7 @@ MAX_SIMILAR = 50
 @bp.get("/search")
 def search() -> Response:
     """SearchResult.to_dict() for the query in the URL."""
-    from indexer.query import parse_request
+    from indexer.search.query import parse_request
 
     return jsonify(searcher().search(parse_request(request.args)).to_dict())
 

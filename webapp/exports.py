@@ -7,7 +7,7 @@ from typing import Iterable, Iterator
 
 from flask import Blueprint, Response, abort, request, stream_with_context, url_for
 
-from indexer.schema import FACETS
+from indexer.index.schema import FACETS
 from webapp import searcher
 
 bp = Blueprint("exports", __name__)
@@ -31,7 +31,7 @@ def attachment(body: Iterable | str | bytes, mimetype: str, filename: str) -> Re
 
 def parsed_request():
     """The validated SearchRequest of this URL (QueryError becomes a 400)."""
-    from indexer.query import parse_request
+    from indexer.search.query import parse_request
 
     return parse_request(request.args)
 
@@ -39,7 +39,7 @@ def parsed_request():
 @bp.get("/export.csv")
 def export_csv() -> Response:
     """Every hit of the search as CSV, streamed."""
-    from indexer.export import stream_csv
+    from indexer.search.export import stream_csv
 
     hits = started(searcher().iter_hits(parsed_request()))
     return attachment(stream_with_context(stream_csv(hits)), "text/csv; charset=utf-8", "imr-search.csv")
@@ -48,7 +48,7 @@ def export_csv() -> Response:
 @bp.get("/export.json")
 def export_json() -> Response:
     """Every hit of the search as a JSON array, streamed."""
-    from indexer.export import stream_json
+    from indexer.search.export import stream_json
 
     hits = started(searcher().iter_hits(parsed_request()))
     return attachment(stream_with_context(stream_json(hits)), "application/json", "imr-search.json")
@@ -57,7 +57,7 @@ def export_json() -> Response:
 @bp.get("/facets/<facet>.csv")
 def facet_table(facet: str) -> Response:
     """One facet's values for the search with counts and overturn rates, as CSV."""
-    from indexer.export import facet_csv
+    from indexer.search.export import facet_csv
 
     if facet not in FACETS:
         abort(404, "No such facet.")
@@ -68,7 +68,7 @@ def facet_table(facet: str) -> Response:
 @bp.get("/feed.atom")
 def feed() -> Response:
     """The newest decisions matching the search, as an Atom feed."""
-    from indexer.feed import atom_feed
+    from indexer.search.feed import atom_feed
 
     newest = replace(parsed_request(), sort="newest", page=1, per_page=FEED_SIZE)
     result = searcher().search(newest)

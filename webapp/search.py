@@ -21,7 +21,7 @@ EXAMPLES = (
 @bp.get("/")
 def search_page() -> Response | str | tuple[str, int]:
     """Results for the query in the URL, the syntax help when there is none."""
-    from indexer.query import parse_request
+    from indexer.search.query import parse_request
 
     try:
         search_request = parse_request(request.args)

@@ -5,7 +5,7 @@ import re
 
 from markupsafe import Markup
 
-from indexer.highlight import mark_query
+from indexer.search.highlight import mark_query
 
 # C0/C1 controls (but tab and newline) and bidi embeddings/overrides/isolates:
 # they could hide or reorder text around them, so they are dropped for display.
@@ -39,5 +39,5 @@ def marked(html: str | None) -> Markup:
 
 
 def highlight(text: object, q: str) -> Markup:
-    """Escaped `text` with the query's words marked as the index stems them (indexer.highlight)."""
+    """Escaped `text` with the query's words marked as the index stems them (indexer.search.highlight)."""
     return marked(mark_query(clean(text), q or ""))

@@ -83,7 +83,7 @@ def _ingest(function: Callable, verb: str, sources, settings: Settings) -> None:
 @fatal_errors
 def parse_command(files, as_json: bool, pdf_engine: str | None) -> None:
     """Parse letter FILES (or folders) and print their records; nothing is indexed."""
-    from indexer.pipeline import parse_paths
+    from indexer.ingest.pipeline import parse_paths
 
     failed = False
     for outcome in parse_paths(files, Settings().with_(pdf_engine=pdf_engine)):
@@ -126,7 +126,7 @@ def index_command(sources, index_dir: Path, jobs, scheduler, pdf_engine, rehash,
     When the files, the parser and the engine are the same as for the current
     snapshot (and its files are intact), it is kept: nothing is re-extracted.
     """
-    from indexer.pipeline import rebuild
+    from indexer.ingest.pipeline import rebuild
 
     settings = Settings(index_dir=index_dir).with_(jobs=jobs, scheduler=scheduler, pdf_engine=pdf_engine,
                                                    rehash=rehash)
@@ -139,7 +139,7 @@ def index_command(sources, index_dir: Path, jobs, scheduler, pdf_engine, rehash,
 @fatal_errors
 def add_command(sources, index_dir: Path, jobs, scheduler, pdf_engine, rehash) -> None:
     """Add new or changed letters from SOURCES to the index (unchanged files are not parsed)."""
-    from indexer.pipeline import add
+    from indexer.ingest.pipeline import add
 
     settings = Settings(index_dir=index_dir).with_(jobs=jobs, scheduler=scheduler, pdf_engine=pdf_engine,
                                                    rehash=rehash)
@@ -152,7 +152,7 @@ def add_command(sources, index_dir: Path, jobs, scheduler, pdf_engine, rehash) -
 @fatal_errors
 def stats_command(index_dir: Path, as_json: bool) -> None:
     """Counts of letters and items by decision, specialty and year."""
-    from indexer.stats import index_stats
+    from indexer.index.stats import index_stats
 
     stats = index_stats(Settings(index_dir=index_dir))
     if as_json:
@@ -172,7 +172,7 @@ def stats_command(index_dir: Path, as_json: bool) -> None:
 @fatal_errors
 def rollback_command(index_dir: Path) -> None:
     """Serve the snapshot published before the current one."""
-    from indexer.snapshots import rollback
+    from indexer.index.snapshots import rollback
 
     click.echo(f"current snapshot is now {rollback(Settings(index_dir=index_dir))}")
 
@@ -182,7 +182,7 @@ def rollback_command(index_dir: Path) -> None:
 @fatal_errors
 def check_command(index_dir: Path) -> None:
     """Check the published index for missing or damaged files; exit 2 if any."""
-    from indexer.check import check_index
+    from indexer.index.check import check_index
 
     problems = check_index(Settings(index_dir=index_dir))
     for problem in problems:

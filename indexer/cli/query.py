@@ -35,7 +35,7 @@ def _plain(result) -> str:
 def search(query: str, index_dir: Path, as_json: bool, limit: int) -> None:
     """Search the index for QUERY (same syntax as the web search box)."""
     from indexer.results import SearchRequest
-    from indexer.search import search_index
+    from indexer.search.searcher import search_index
 
     try:
         result = search_index(Settings(index_dir=index_dir), SearchRequest(q=query, per_page=limit))

@@ -1,0 +1,116 @@
+"""Write a snapshot as a published one plus new letters (`imr add`), analysing only the new ones.
+
+With additions only, the cost follows the new letters, not the corpus: the base
+snapshot's segment files are hard-linked, its letter store copied and given the
+new rows, and its facet arrays kept for its segments that Whoosh left alone;
+only the documents in new or merged segments are read back and checked. A
+replacement or removal merges everything into one segment (deleted documents
+would leave holes in the docnums the facet arrays follow), so it is as dear as
+a rebuild, and is checked as one.
+"""
+from __future__ import annotations
+
+import os
+import shutil
+import sqlite3
+from collections import Counter
+from pathlib import Path
+
+from indexer.index import build, facetdata, termstore, writing
+from indexer.index.documents import doc_ids, document_count, item_documents
+from indexer.errors import IndexDamaged
+from indexer.record import Record
+from indexer.index.schema import SCHEMA_VERSION
+from indexer.index.snapshots import SCHEMA_FILE, open_whoosh
+
+
+def _link_whoosh_files(base: Path, snapshot: Path) -> None:
+    """Hard-link the base snapshot's Whoosh files (never modified in place) into `snapshot`.
+
+    Only the immutable segment and TOC files are linked: the letter store and
+    facet arrays are rewritten, and writing through a link would change the
+    published snapshot.
+    """
+    for path in base.iterdir():
+        if path.suffix in (".seg", ".toc", termstore.SUFFIX):
+            try:
+                os.link(path, snapshot / path.name)
+            except OSError:
+                shutil.copy2(path, snapshot / path.name)   # e.g. another filesystem
+
+
+def _update_letter_store(base: Path, snapshot: Path, removed: set[str], new: list[Record]) -> None:
+    """The base's letter store, copied, less the `removed` letters, plus the `new` ones."""
+    shutil.copyfile(base / build.LETTER_STORE, snapshot / build.LETTER_STORE)
+    con = sqlite3.connect(snapshot / build.LETTER_STORE)
+    try:
+        with con:
+            con.executemany("DELETE FROM letters WHERE id = ?", ((i,) for i in sorted(removed)))
+            build.insert_letters(con, new)
+    finally:
+        con.close()
+
+
+def _stored(leaf) -> list[dict]:
+    return [stored for _, stored in leaf.iter_docs()]
+
+
+def _added_facets(snapshot: Path, base: Path, new: list[Record]) -> dict:
+    """Facet arrays of `snapshot` (base + `new`, additions only), reading only what changed.
+
+    Raises IndexDamaged unless the new and merged segments hold exactly the new
+    letters' documents plus those of the base segments merged into them.
+    """
+    with open_whoosh(base).reader() as old, open_whoosh(snapshot).reader() as now:
+        before = {termstore.segment_id(leaf): (leaf, offset) for leaf, offset in old.leaf_readers()}
+        base_arrays = facetdata.read_arrays(base)
+        kept, parts, got = set(), [], []
+        for leaf, _ in now.leaf_readers():
+            segid = termstore.segment_id(leaf)
+            if segid in before and not leaf.has_deletions():
+                offset = before[segid][1]
+                parts.append(facetdata.slice_arrays(base_arrays, offset, offset + leaf.doc_count_all()))
+                kept.add(segid)
+            else:
+                rows = _stored(leaf)
+                got += [row.get("doc_id") for row in rows]
+                parts.append(facetdata.arrays_for(rows))
+        want = [row.get("doc_id") for segid, (leaf, _) in before.items() if segid not in kept
+                for row in _stored(leaf)]
+    want += [doc_id for record in new for doc_id in doc_ids(record)]
+    if Counter(got) != Counter(want):
+        missing, extra = Counter(want) - Counter(got), Counter(got) - Counter(want)
+        raise IndexDamaged(f"the added segments differ from the letters' documents "
+                           f"({sum(missing.values())} missing, e.g. {sorted(missing)[:2]}; "
+                           f"{sum(extra.values())} unexpected, e.g. {sorted(extra)[:2]}): not published")
+    return facetdata.concat_arrays(parts)
+
+
+def extend_snapshot(snapshot: Path, base: Path, records: list[Record], removed: set[str],
+                    new: list[Record]) -> int:
+    """Write `snapshot` as `base` minus letters `removed` plus `new` (final letters: `records`,
+    whole or as references); returns its document count."""
+    _link_whoosh_files(base, snapshot)
+    writer = writing.open_writer(open_whoosh(snapshot))
+    try:
+        for letter_id in removed:
+            writer.delete_by_term("letter_id", letter_id)
+        writing.add_documents(writer, (d for record in new for d in item_documents(record)))
+    except BaseException:
+        writer.cancel()
+        raise
+    # Pure additions keep the big segments (Whoosh merges only small ones).
+    writer.commit(optimize=bool(removed))
+    termstore.write_all(snapshot)     # only the new or merged segments lack one
+    _update_letter_store(base, snapshot, removed, new)
+    documents = sum(document_count(r) for r in records)
+    if removed:
+        arrays = facetdata.arrays_for(build.verify(snapshot, records, ordered=False))
+    else:
+        arrays = _added_facets(snapshot, base, new)
+    if int(arrays["n_docs"][0]) != documents:
+        raise IndexDamaged(f"index holds {int(arrays['n_docs'][0])} documents, records make "
+                           f"{documents}: not published")
+    facetdata.write_arrays(snapshot, arrays=arrays)
+    (snapshot / SCHEMA_FILE).write_text(f"{SCHEMA_VERSION}\n")
+    return documents

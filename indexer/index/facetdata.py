@@ -1,0 +1,224 @@
+"""Facet columns of a snapshot as numpy arrays (facets.npz), for counting by bincount.
+
+Written once by the builder from the documents in docnum order; loaded once per
+snapshot. For each facet in schema.FACETS:
+
+    <facet>.values   the distinct values (str), sorted
+    <facet>.codes    single-valued facets: per-doc index into values, -1 when absent
+    <facet>.docs / <facet>.pcodes
+                     multi-valued facets: (doc, code) pairs, one per value of a doc
+
+plus `overturned` (bool per doc, decision == 'Overturned') and `decided`
+(yyyymmdd int per doc, 0 when unknown).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Iterable, Mapping
+
+import numpy as np
+
+from indexer.errors import IndexDamaged
+from indexer.index.schema import FACETS, MULTI_VALUED
+
+FILE = "facets.npz"
+# The document fields facets.npz is made of (all stored, so build reads them back).
+FIELDS = ("decision", "decided", *FACETS)
+
+
+def _values_of(doc: Mapping, facet: str) -> list[str]:
+    raw = doc.get(facet)
+    if raw is None or raw == "":
+        return []
+    if facet in MULTI_VALUED:
+        return [v.strip() for v in str(raw).split(",") if v.strip()]
+    return [str(raw)]
+
+
+def _single(per_doc: list[list[str]]) -> dict[str, np.ndarray]:
+    values = sorted({v[0] for v in per_doc if v})
+    index = {v: i for i, v in enumerate(values)}
+    codes = np.array([index[v[0]] if v else -1 for v in per_doc], dtype=np.int32)
+    return {"values": np.array(values, dtype=str), "codes": codes}
+
+
+def _multi(per_doc: list[list[str]]) -> dict[str, np.ndarray]:
+    values = sorted({v for vals in per_doc for v in vals})
+    index = {v: i for i, v in enumerate(values)}
+    pairs = [(d, index[v]) for d, vals in enumerate(per_doc) for v in dict.fromkeys(vals)]
+    docs = np.array([p[0] for p in pairs], dtype=np.int32)
+    pcodes = np.array([p[1] for p in pairs], dtype=np.int32)
+    return {"values": np.array(values, dtype=str), "docs": docs, "pcodes": pcodes}
+
+
+def arrays_for(docs: Iterable[Mapping]) -> dict[str, np.ndarray]:
+    """The arrays of facets.npz for documents given in docnum order."""
+    docs = list(docs)
+    arrays: dict[str, np.ndarray] = {
+        "n_docs": np.array([len(docs)], dtype=np.int64),
+        "overturned": np.array([d.get("decision") == "Overturned" for d in docs], dtype=bool),
+        "decided": np.array([int(d.get("decided") or 0) for d in docs], dtype=np.int64),
+    }
+    for facet in FACETS:
+        per_doc = [_values_of(d, facet) for d in docs]
+        parts = _multi(per_doc) if facet in MULTI_VALUED else _single(per_doc)
+        arrays.update({f"{facet}.{k}": v for k, v in parts.items()})
+    return arrays
+
+
+def write_arrays(snapshot_dir: Path | str, docs: Iterable[Mapping] | None = None,
+                 arrays: Mapping[str, np.ndarray] | None = None) -> Path:
+    """Write facets.npz of a snapshot being built, from its documents (in docnum order) or arrays."""
+    path = Path(snapshot_dir) / FILE
+    with open(path, "wb") as fh:
+        np.savez(fh, **(arrays if arrays is not None else arrays_for(docs or [])))
+    return path
+
+
+def read_arrays(snapshot_dir: Path | str) -> dict[str, np.ndarray]:
+    """The arrays of a snapshot's facets.npz."""
+    path = Path(snapshot_dir) / FILE
+    try:
+        with np.load(path, allow_pickle=False) as npz:
+            return {k: npz[k] for k in npz.files}
+    except (OSError, ValueError) as exc:
+        raise IndexDamaged(f"{path}: unreadable facet arrays ({exc}): rebuild the index") from exc
+
+
+def slice_arrays(arrays: Mapping[str, np.ndarray], lo: int, hi: int) -> dict[str, np.ndarray]:
+    """The arrays of docs lo..hi-1 alone (renumbered from 0)."""
+    out = {"n_docs": np.array([hi - lo], dtype=np.int64),
+           "overturned": arrays["overturned"][lo:hi], "decided": arrays["decided"][lo:hi]}
+    for facet in FACETS:
+        out[f"{facet}.values"] = arrays[f"{facet}.values"]
+        if facet in MULTI_VALUED:
+            docs = arrays[f"{facet}.docs"]
+            inside = (docs >= lo) & (docs < hi)
+            out[f"{facet}.docs"] = (docs[inside] - lo).astype(np.int32)
+            out[f"{facet}.pcodes"] = arrays[f"{facet}.pcodes"][inside]
+        else:
+            out[f"{facet}.codes"] = arrays[f"{facet}.codes"][lo:hi]
+    return out
+
+
+def _recode(codes: np.ndarray, old_values: np.ndarray, values: np.ndarray) -> np.ndarray:
+    new_code = np.searchsorted(values, old_values).astype(np.int32)
+    return np.where(codes >= 0, new_code[np.maximum(codes, 0)] if len(new_code) else -1,
+                    -1).astype(np.int32)
+
+
+def concat_arrays(parts: list[Mapping[str, np.ndarray]]) -> dict[str, np.ndarray]:
+    """One set of arrays for the docs of `parts` one after another: equal to `arrays_for`
+    of all their documents (values re-sorted, codes renumbered)."""
+    starts = np.cumsum([0] + [int(p["n_docs"][0]) for p in parts])
+    out = {"n_docs": np.array([starts[-1]], dtype=np.int64),
+           "overturned": np.concatenate([p["overturned"] for p in parts]).astype(bool),
+           "decided": np.concatenate([p["decided"] for p in parts]).astype(np.int64)}
+    for facet in FACETS:
+        key = f"{facet}.values"
+        values = np.unique(np.concatenate([p[key].astype(str) for p in parts]))
+        out[key] = values.astype(str)
+        if facet in MULTI_VALUED:
+            out[f"{facet}.docs"] = np.concatenate(
+                [p[f"{facet}.docs"] + start for p, start in zip(parts, starts)]).astype(np.int32)
+            out[f"{facet}.pcodes"] = np.concatenate(
+                [_recode(p[f"{facet}.pcodes"], p[key], values) for p in parts]).astype(np.int32)
+        else:
+            out[f"{facet}.codes"] = np.concatenate(
+                [_recode(p[f"{facet}.codes"], p[key], values) for p in parts]).astype(np.int32)
+    return out
+
+
+@dataclass(frozen=True)
+class Column:
+    """One facet's values and its doc -> value mapping."""
+
+    name: str
+    values: tuple[str, ...]
+    codes: np.ndarray | None = None     # single-valued
+    docs: np.ndarray | None = None      # multi-valued pairs
+    pcodes: np.ndarray | None = None
+    keys: np.ndarray | None = None      # (code + 1) * 2 + overturned, per doc or per pair
+
+    @property
+    def multi(self) -> bool:
+        return self.codes is None
+
+    def code(self, value: str) -> int:
+        """Index of a value, -1 when the snapshot has no such value."""
+        try:
+            return self.values.index(value)
+        except ValueError:
+            return -1
+
+    def mask(self, values: Iterable[str], n_docs: int) -> np.ndarray:
+        """Docs having any of `values` (OR within one facet)."""
+        wanted = np.array([c for c in (self.code(v) for v in values) if c >= 0], dtype=np.int32)
+        if self.multi:
+            out = np.zeros(n_docs, dtype=bool)
+            out[self.docs[np.isin(self.pcodes, wanted)]] = True
+            return out
+        return np.isin(self.codes, wanted)
+
+    def counts(self, mask: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """(count, overturned count) per value over the docs in `mask`."""
+        n = len(self.values)
+        selected = self.keys[mask[self.docs]] if self.multi else self.keys[mask]
+        # Bin 2c+2 counts upheld-or-other docs of value c, 2c+3 overturned ones; bins 0-1: no value.
+        both = np.bincount(selected, minlength=2 * (n + 1)).reshape(n + 1, 2)[1:]
+        return both.sum(axis=1), both[:, 1]
+
+
+@dataclass(frozen=True)
+class FacetData:
+    """All facet columns of one snapshot."""
+
+    n_docs: int
+    overturned: np.ndarray
+    decided: np.ndarray
+    columns: dict[str, Column]
+
+    def values(self, facet: str) -> tuple[str, ...]:
+        """The distinct values of a facet in this snapshot."""
+        return self.columns[facet].values
+
+    def mask(self, filters: Mapping[str, Iterable[str]]) -> np.ndarray:
+        """Docs passing all filters: OR within a facet, AND across facets."""
+        out = np.ones(self.n_docs, dtype=bool)
+        for facet, values in filters.items():
+            out &= self.columns[facet].mask(values, self.n_docs)
+        return out
+
+
+def from_arrays(arrays: Mapping[str, np.ndarray]) -> FacetData:
+    """FacetData from the arrays `arrays_for` makes."""
+    columns = {}
+    overturned = arrays["overturned"].astype(np.int32)
+    for facet in FACETS:
+        values = tuple(str(v) for v in arrays[f"{facet}.values"])
+        if facet in MULTI_VALUED:
+            docs, pcodes = arrays[f"{facet}.docs"], arrays[f"{facet}.pcodes"]
+            keys = (pcodes.astype(np.int32) + 1) * 2 + overturned[docs]
+            columns[facet] = Column(facet, values, docs=docs, pcodes=pcodes, keys=keys)
+        else:
+            codes = arrays[f"{facet}.codes"]
+            keys = (codes.astype(np.int32) + 1) * 2 + overturned
+            columns[facet] = Column(facet, values, codes=codes, keys=keys)
+    return FacetData(int(arrays["n_docs"][0]), arrays["overturned"], arrays["decided"], columns)
+
+
+@lru_cache(maxsize=4)
+def _load(snapshot_dir: str) -> FacetData:
+    arrays = read_arrays(snapshot_dir)
+    try:
+        return from_arrays(arrays)
+    except KeyError as exc:
+        raise IndexDamaged(f"{Path(snapshot_dir) / FILE}: unreadable facet arrays (no {exc}): "
+                           "rebuild the index") from exc
+
+
+def load(snapshot_dir: Path | str) -> FacetData:
+    """The snapshot's FacetData, read once per snapshot directory."""
+    return _load(str(Path(snapshot_dir).resolve()))

@@ -1,0 +1,33 @@
+"""Counts over the published index, for `imr stats` and the web app's about page."""
+from __future__ import annotations
+
+from collections import Counter
+
+from indexer.index.build import read_letter_store
+from indexer.settings import Settings
+from indexer.index.snapshots import check_schema, current
+
+
+def _ranked(counter: Counter) -> dict[str, int]:
+    return dict(sorted(counter.items(), key=lambda kv: (-kv[1], str(kv[0]))))
+
+
+def index_stats(settings: Settings) -> dict:
+    """Letters, items and counts by decision, outcome, specialty, year and format (raises IndexMissing)."""
+    snapshot = current(settings)
+    check_schema(snapshot, settings)
+    records = read_letter_store(snapshot)
+    items = [item for r in records for item in r.get("items") or []]
+    years = Counter((r.get("decision_date") or "")[:4] or "unknown" for r in records)
+    return {
+        "snapshot": snapshot.name,
+        "letters": len(records),
+        "items": len(items),
+        "partial_letters": sum(bool(r.get("partial")) for r in records),
+        "synthetic_letters": sum(bool(r.get("synthetic")) for r in records),
+        "by_decision": _ranked(Counter(i.get("decision") or "unknown" for i in items)),
+        "by_outcome": _ranked(Counter(r.get("outcome") or "unknown" for r in records)),
+        "by_specialty": _ranked(Counter(s for r in records for s in r.get("specialties") or [])),
+        "by_year": dict(sorted(years.items())),
+        "by_format": _ranked(Counter(r.get("format") or "unknown" for r in records)),
+    }

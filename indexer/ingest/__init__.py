@@ -1,0 +1,1 @@
+"""Ingest: file -> text -> letter record (sources, extraction, parsing, record cache, pipeline)."""

@@ -1,0 +1,321 @@
+"""The ingest pipeline: list sources, extract+parse them in parallel (cached), build, verify, publish.
+
+`rebuild` makes a whole new snapshot from the given sources; `add` makes one
+from the current snapshot's letters plus new or changed ones. Either runs
+under the index lock and publishes only a verified snapshot.
+"""
+from __future__ import annotations
+
+import time
+from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
+from dataclasses import dataclass, field
+from itertools import repeat
+from pathlib import Path
+from typing import Callable, Iterable, Iterator
+
+from indexer.index import build, extend, snapshots
+from indexer.ingest import cache, hashcache, manifest
+from indexer.index.documents import document_count, item_count
+from indexer.errors import ExtractError, ImrError
+from indexer.record import Record
+from indexer.settings import Settings
+from indexer.ingest.sources import (Outcome, Source, describe_os_error, file_hash, list_sources, merge_letters,
+                             select_letters)
+
+
+Progress = Callable[[int, int], None]   # (files done, files in all)
+
+
+@dataclass
+class BuildReport:
+    """The result of a rebuild or add, as the CLI summarises it."""
+
+    letters: int = 0
+    items: int = 0
+    documents: int = 0
+    skipped: list[tuple[str, str]] = field(default_factory=list)   # (path, reason)
+    duplicates: int = 0           # also listed in `skipped` as 'duplicate of X'
+    parsed: int = 0               # files extracted+parsed this time (cache misses)
+    cached: int = 0               # files answered from the record cache
+    added: int = 0                # `add` only: new letters
+    replaced: int = 0             # `add` only: letters whose file changed
+    unchanged: int = 0            # `add` only: letters already indexed with the same bytes
+    seconds: float = 0.0
+    snapshot: str = ""
+    kept: bool = False            # `rebuild` only: nothing changed, the current snapshot was kept
+
+    @property
+    def letters_per_second(self) -> float:
+        return self.letters / self.seconds if self.seconds else 0.0
+
+    @property
+    def exit_code(self) -> int:
+        """0 when every file became a letter, 3 when the index was built but some were skipped."""
+        return 3 if self.skipped else 0   # the codes of indexer.cli (EXIT_SKIPPED, EXIT_OK)
+
+
+def _same_bytes(path: str, content_hash: str) -> bool:
+    try:
+        return file_hash(Path(path)) == content_hash
+    except OSError:
+        return False
+
+
+def parse_one(path: str, content_hash: str | None, settings: Settings) -> Outcome:
+    """Extract and parse one file (runs in workers); with a content hash, cache the answer."""
+    from indexer.ingest.parse import parse_file
+
+    try:
+        record = parse_file(Path(path), settings)
+    except ExtractError as exc:
+        # Only a verdict on the very bytes we hashed may be cached: not 'vanished'
+        # or 'unreadable', which say nothing about the content.
+        if content_hash and _same_bytes(path, content_hash):
+            cache.store(settings, content_hash, skipped=exc.reason)
+        return Outcome(path, reason=exc.reason, parsed=True)
+    except OSError as exc:
+        return Outcome(path, reason=describe_os_error(exc), parsed=True)
+    except Exception as exc:      # a parser bug must not stop the rebuild
+        return Outcome(path, reason=f"parser failed: {type(exc).__name__}: {exc}", parsed=True)
+    if content_hash:
+        cache.store(settings, record.get("content_hash") or content_hash, record=record)
+    return Outcome(path, record=record, parsed=True)
+
+
+def parse_paths(paths: Iterable[Path], settings: Settings) -> Iterator[Outcome]:
+    """Parse files (or folders of them) one by one, bypassing the cache, for `imr parse`."""
+    for source in list_sources(list(paths), settings.max_file_bytes):
+        if source.error:
+            yield Outcome(str(source.path), reason=source.error)
+        else:
+            yield parse_one(str(source.path), None, settings)
+
+
+def _from_cache(source: Source, settings: Settings) -> Outcome | None:
+    entry = cache.lookup(settings, source.content_hash)
+    if entry is None:
+        return None
+    if "skipped" in entry:
+        return Outcome(str(source.path), reason=entry["skipped"])
+    record = dict(entry["record"], source=str(source.path))
+    return Outcome(str(source.path), record=record)
+
+
+def _isolated(path: str, content_hash: str | None, settings: Settings) -> Outcome:
+    """parse_one in a process of its own, so a crash (e.g. in the PDF library) costs one file."""
+    try:
+        with ProcessPoolExecutor(max_workers=1) as pool:
+            return pool.submit(parse_one, path, content_hash, settings).result()
+    except BrokenProcessPool:
+        return Outcome(path, reason="extraction crashed the worker process (damaged file?)", parsed=True)
+
+
+def _run_local(todo: list[Source], settings: Settings, tick: Callable[[], None]) -> list[Outcome]:
+    paths = [str(s.path) for s in todo]
+    hashes = [s.content_hash for s in todo]
+    results: list[Outcome] = []
+    if settings.jobs <= 1 or len(todo) <= 1:
+        for path, digest in zip(paths, hashes):
+            results.append(parse_one(path, digest, settings))
+            tick()
+        return results
+    chunk = max(1, min(16, len(todo) // (settings.jobs * 4)))
+    try:
+        with ProcessPoolExecutor(max_workers=settings.jobs) as pool:
+            for outcome in pool.map(parse_one, paths, hashes, repeat(settings), chunksize=chunk):
+                results.append(outcome)
+                tick()
+    except BrokenProcessPool:
+        # A worker died: finish the files not yet answered one process each.
+        for path, digest in zip(paths[len(results):], hashes[len(results):]):
+            results.append(_isolated(path, digest, settings))
+            tick()
+    return results
+
+
+def _run_dask(todo: list[Source], settings: Settings, tick: Callable[[], None]) -> list[Outcome]:
+    from distributed import Client, as_completed
+
+    # Workers see the same paths only through shared storage, so send absolute ones.
+    shared = settings.with_(index_dir=Path(settings.index_dir).resolve(),
+                            cache_dir=settings.record_cache.resolve())
+    paths = [str(s.path.resolve()) for s in todo]
+    with Client(settings.scheduler, timeout="30s") as client:
+        futures = client.map(parse_one, paths, [s.content_hash for s in todo],
+                             settings=shared, pure=False)
+        for _ in as_completed(futures):
+            tick()
+        results = client.gather(futures)
+    # Report the paths the user gave, not the resolved ones.
+    return [Outcome(str(s.path), o.record and dict(o.record, source=str(s.path)), o.reason, o.parsed)
+            for s, o in zip(todo, results)]
+
+
+def extract_all(sources: list[Source], settings: Settings,
+                progress: Progress | None = None) -> list[Outcome]:
+    """An Outcome per source, in order: cache hits here, misses on local processes or Dask."""
+    total, done = len(sources), 0
+
+    def tick() -> None:
+        nonlocal done
+        done += 1
+        if progress:
+            progress(done, total)
+
+    outcomes: dict[int, Outcome] = {}
+    todo: list[tuple[int, Source]] = []
+    for n, source in enumerate(sources):
+        hit = Outcome(str(source.path), reason=source.error) if source.error else _from_cache(source, settings)
+        if hit is None:
+            todo.append((n, source))
+        else:
+            outcomes[n] = hit
+            tick()
+    if todo:
+        run = _run_dask if settings.scheduler else _run_local
+        for (n, _), outcome in zip(todo, run([s for _, s in todo], settings, tick)):
+            outcomes[n] = outcome
+    return [outcomes[n] for n in range(total)]
+
+
+def _publish_new(settings: Settings, records: list[Record],
+                 write: Callable[[Path], int] | None = None,
+                 report: dict | None = None) -> tuple[str, int]:
+    """Write, verify and publish a snapshot of `records`; the old one stays current on any failure."""
+    building = snapshots.new_snapshot_dir(settings)
+    try:
+        documents = write(building) if write else build.write_snapshot(building, records, settings.jobs)
+        manifest.write(building, report)
+        final = snapshots.finish(building)
+    except OSError as exc:
+        snapshots.discard(building)
+        raise ImrError(f"could not write the index in {building.parent}: {exc.strerror or exc}; "
+                       "the current index is unchanged") from exc
+    except BaseException:
+        snapshots.discard(building)
+        raise
+    return snapshots.publish(settings, final), documents
+
+
+def _report(records: list[Record], outcomes: list[Outcome], started: float) -> BuildReport:
+    parsed = sum(o.parsed for o in outcomes)
+    return BuildReport(letters=len(records), items=sum(map(item_count, records)),
+                       parsed=parsed, cached=len(outcomes) - parsed, seconds=time.monotonic() - started)
+
+
+def _require_letters(records: list[Record], sources: list[Path]) -> None:
+    if not records:
+        names = " ".join(map(str, sources)) or "(none given)"
+        raise ImrError(f"no letters found in {names}: nothing published; "
+                       "give folders or files of .pdf/.txt/.html letters")
+
+
+def _kept(settings: Settings, print_: str, listing: list[Source], started: float) -> BuildReport | None:
+    """The current snapshot's report when it was built from exactly these files, else None."""
+    found = manifest.unchanged(settings, print_)
+    if found is None:
+        return None
+    snapshot, m = found
+    return BuildReport(letters=m["letters"], items=m["items"], documents=m["documents"],
+                       skipped=[tuple(s) for s in m["skipped"]], duplicates=m["duplicates"],
+                       parsed=0, cached=len(listing), seconds=time.monotonic() - started,
+                       snapshot=snapshot.name, kept=True)
+
+
+def rebuild(sources: list[Path], settings: Settings, progress: Progress | None = None,
+            force: bool = False) -> BuildReport:
+    """Rebuild the whole index from `sources` and publish it (raises LockHeld, ImrError).
+
+    When nothing changed since the current snapshot was built (same files, same
+    bytes, same parser, engine and schema, and the snapshot's files intact) it is
+    kept as it is: no re-extraction and no re-indexing. force=True builds anyway.
+    """
+    started = time.monotonic()
+    with snapshots.rebuild_lock(settings):
+        snapshots.clean_building(settings)
+        listing = _listing(sources, settings)
+        fingerprint = manifest.fingerprint(listing, settings)
+        kept = None if force else _kept(settings, fingerprint, listing, started)
+        if kept:
+            return kept
+        outcomes = extract_all(listing, settings, progress)
+        records, skipped, duplicates = select_letters(outcomes)
+        _require_letters(records, sources)
+        if not manifest.repeatable(listing, skipped, settings):
+            fingerprint = None    # a transient failure (vanished, unreadable): build afresh next time
+        built = {"fingerprint": fingerprint, "letters": len(records), "skipped": skipped,
+                 "duplicates": duplicates, "items": sum(map(item_count, records)),
+                 "documents": sum(document_count(r) for r in records)}
+        name, documents = _publish_new(settings, records, report=built)
+    report = _report(records, outcomes, started)
+    report.skipped, report.duplicates, report.snapshot, report.documents = skipped, duplicates, name, documents
+    return report
+
+
+def _listing(sources: list[Path], settings: Settings) -> list[Source]:
+    """list_sources, with file hashes remembered beside the record cache (read anew on settings.rehash)."""
+    hashes = hashcache.HashCache(settings.record_cache / hashcache.FILE, trust=not settings.rehash)
+    listing = list_sources(sources, settings.max_file_bytes, hashes)
+    hashes.save()
+    return listing
+
+
+def _current(settings: Settings, refs: bool) -> tuple[Path | None, list[Record]]:
+    """The current snapshot (None when there is none or its schema is old) and its letters:
+    with `refs`, only references to them when the snapshot can be extended."""
+    try:
+        snapshot = snapshots.current(settings)
+    except ImrError:
+        return None, []    # nothing published yet: `add` builds the first snapshot
+    try:
+        snapshots.check_schema(snapshot, settings)
+    except ImrError:
+        return None, build.read_letter_store(snapshot)     # an older schema: rebuild from its records
+    return snapshot, build.read_letter_refs(snapshot) if refs else build.read_letter_store(snapshot)
+
+
+def _incremental(base: Path | None, records: list[Record],
+                 before: list[Record]) -> Callable[[Path], int] | None:
+    """The writer of an `add`: extend the base snapshot when there is a usable one."""
+    if base is None:
+        return None
+    kept = {id(r) for r in records}
+    removed = {r["id"] for r in before if id(r) not in kept}
+    old = {id(r) for r in before}
+    new = [r for r in records if id(r) not in old]
+    return lambda building: extend.extend_snapshot(building, base, records, removed, new)
+
+
+def add(sources: list[Path], settings: Settings, progress: Progress | None = None,
+        incremental: bool = True) -> BuildReport:
+    """Add new letters and replace changed ones in a new snapshot; unchanged files are not parsed.
+
+    incremental: extend the current index (only new letters are analysed);
+    False rebuilds the snapshot from all records (slower, same result).
+    """
+    started = time.monotonic()
+    with snapshots.rebuild_lock(settings):
+        snapshots.clean_building(settings)
+        base, before = _current(settings, refs=incremental)
+        known = {r.get("content_hash") for r in before}
+        listing = _listing(sources, settings)
+        fresh = [s for s in listing if s.error or s.content_hash not in known]
+        outcomes = extract_all(fresh, settings, progress)
+        new, skipped, duplicates = select_letters(outcomes)
+        merged, replaced = merge_letters(before, new, skipped)
+        duplicates = sum(reason.startswith("duplicate of") for _, reason in skipped)
+        records = list(merged.values())
+        _require_letters(records, sources)
+        if base is not None and replaced == 0 and len(records) == len(before):
+            # Nothing new: keep serving the current snapshot rather than copy it.
+            name, documents = base.name, sum(document_count(r) for r in records)
+        else:
+            write = _incremental(base, records, before) if incremental else None
+            name, documents = _publish_new(settings, records, write)
+    report = _report(records, outcomes, started)
+    report.skipped, report.duplicates, report.snapshot, report.documents = skipped, duplicates, name, documents
+    report.added = len(records) - len(before)
+    report.replaced = replaced
+    report.unchanged = len(listing) - len(fresh)
+    return report

@@ -1,0 +1,160 @@
+"""Input files: walk the given files and folders, size and hash each letter file; choose one file per letter."""
+from __future__ import annotations
+
+import hashlib
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+from indexer.ingest.hashcache import HashCache
+from indexer.record import Record
+
+SUFFIXES = {".pdf", ".txt", ".html", ".htm"}
+FORMAT_RANK = {"pdf": 0, "html": 1, "txt": 2}
+_CHUNK = 1 << 20
+
+
+@dataclass(frozen=True)
+class Source:
+    """One input file; `error` is a one-line reason when it could not be read."""
+
+    path: Path
+    size: int = 0
+    content_hash: str | None = None
+    error: str | None = None
+
+
+def file_hash(path: Path) -> str:
+    """sha256 hex of a file's bytes."""
+    digest = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for block in iter(lambda: fh.read(_CHUNK), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def describe_os_error(exc: OSError) -> str:
+    """A one-line reason for an OSError, e.g. 'unreadable: Permission denied'."""
+    if isinstance(exc, FileNotFoundError):
+        return "vanished before it could be read"
+    return f"unreadable: {exc.strerror or exc}"
+
+
+def _walk(root: Path) -> list[Path]:
+    found = []
+    for folder, dirs, files in os.walk(root, onerror=None):
+        dirs.sort()
+        found.extend(Path(folder, f) for f in sorted(files)
+                     if os.path.splitext(f)[1].lower() in SUFFIXES and not f.startswith("."))
+    return found
+
+
+def _source(path: Path, max_bytes: int | None, seen: set, hashes: HashCache | None) -> Source | None:
+    """The file sized and hashed; None when the same file (by inode) was listed already."""
+    try:
+        st = path.stat()
+        if (st.st_dev, st.st_ino) in seen:
+            return None
+        seen.add((st.st_dev, st.st_ino))
+        if max_bytes is not None and st.st_size > max_bytes:
+            return Source(path, st.st_size, None, f"too large ({st.st_size} bytes > {max_bytes})")
+        digest = hashes.get(path, st) if hashes is not None else None
+        if digest is None:
+            digest = file_hash(path)
+            if hashes is not None:
+                hashes.put(path, st, digest)
+        return Source(path, st.st_size, digest)
+    except OSError as exc:
+        return Source(path, 0, None, describe_os_error(exc))
+
+
+def list_sources(paths: list[Path], max_bytes: int | None = None,
+                 hashes: HashCache | None = None) -> list[Source]:
+    """Every letter file under `paths` (files or folders, recursive), sized and hashed.
+
+    Files named explicitly are taken whatever their suffix; in folders only
+    .pdf .txt .html .htm (any case) are. Missing or unreadable files come back
+    with `error` set rather than raising. With `hashes`, an unchanged file's
+    remembered hash is used instead of reading it (see indexer.ingest.hashcache).
+    """
+    found: list[Source] = []
+    seen: set[tuple[int, int]] = set()    # (device, inode): a file reached twice is listed once
+    for given in map(Path, paths):
+        if given.is_dir():
+            candidates = _walk(given)
+        elif given.exists():
+            candidates = [given]
+        else:
+            found.append(Source(given, 0, None, "no such file or directory"))
+            continue
+        for path in candidates:
+            source = _source(path, max_bytes, seen, hashes)
+            if source is not None:
+                found.append(source)
+    return found
+
+
+@dataclass
+class Outcome:
+    """What became of one source file: a record, or the reason it was skipped."""
+
+    path: str
+    record: Record | None = None
+    reason: str | None = None
+    parsed: bool = False          # False: the answer came from the cache
+
+
+def _preference(record: Record) -> tuple:
+    # Keep the fullest copy of a letter: complete over partial, PDF over HTML over text.
+    return (bool(record.get("partial")), FORMAT_RANK.get(record.get("format"), 9), record.get("source") or "")
+
+
+def select_letters(outcomes: list[Outcome]) -> tuple[list[Record], list[tuple[str, str]], int]:
+    """Records with one copy per letter id, the skipped (path, reason) list, and the duplicate count."""
+    skipped = [(o.path, o.reason or "no record") for o in outcomes if o.record is None]
+    best: dict[str, Record] = {}
+    for o in outcomes:
+        if o.record is not None:
+            rec = o.record
+            if rec["id"] not in best or _preference(rec) < _preference(best[rec["id"]]):
+                best[rec["id"]] = rec
+    kept = {id(r) for r in best.values()}
+    records, duplicates = [], 0
+    for o in outcomes:
+        if o.record is None:
+            continue
+        if id(o.record) in kept:
+            records.append(o.record)
+        else:
+            duplicates += 1
+            skipped.append((o.path, f"duplicate of {best[o.record['id']]['source']}"))
+    return records, skipped, duplicates
+
+
+def _replaces(new: Record, old: Record) -> bool:
+    """A changed file replaces its letter; another copy of it only if it is a better one."""
+    if new.get("source") == old.get("source"):
+        return True
+    return _preference(new)[:2] <= _preference(old)[:2]
+
+
+def merge_letters(base: list[Record], new: list[Record], skipped: list[tuple[str, str]]) -> tuple[dict, int]:
+    """Letters by id after adding `new` to `base`, and how many were replaced.
+
+    A letter is replaced when the same id comes back with other bytes, or when
+    its file now holds other content (hash-based ids change with the bytes).
+    """
+    merged = {r["id"]: r for r in base}
+    by_source = {r.get("source"): r["id"] for r in base}
+    replaced = 0
+    for rec in new:
+        old = merged.get(rec["id"])
+        if old is not None and not _replaces(rec, old):
+            skipped.append((rec["source"], f"duplicate of {old.get('source')}"))
+            continue
+        stale = by_source.get(rec["source"]) if old is None else None
+        if stale in merged:
+            del merged[stale]
+        replaced += old is not None or stale is not None
+        merged[rec["id"]] = rec
+    return merged, replaced

@@ -1,0 +1,1 @@
+"""Search: a request -> a result over the current snapshot (query parsing, understanding, ranking, facets, highlighting, exports)."""

@@ -1,0 +1,157 @@
+"""Highlighting: escape first, then wrap query terms in <mark>; nothing else is markup.
+
+Letter text is untrusted: every character of it goes through html.escape and
+the only tags ever emitted are <mark> and </mark>.
+"""
+from __future__ import annotations
+
+import html
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+from whoosh import query as wq
+from whoosh.analysis import StemmingAnalyzer
+
+from indexer.index.analysis import tokens
+from indexer.results import Snippet
+
+TEXT_FIELDS = {"item", "rationale", "guideline", "summary"}
+SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[\"'(\[]?[A-Z0-9])|\n\s*\n")
+
+
+@dataclass(frozen=True)
+class Terms:
+    """Stemmed words and prefixes to mark."""
+
+    words: frozenset[str] = frozenset()
+    prefixes: tuple[str, ...] = ()
+
+    def __bool__(self) -> bool:
+        return bool(self.words or self.prefixes)
+
+    def matches(self, stem: str) -> bool:
+        return stem in self.words or any(stem.startswith(p) for p in self.prefixes)
+
+
+@lru_cache(maxsize=1)
+def _analyzer() -> StemmingAnalyzer:
+    # The schema's text analyzer, so marked words are exactly the searched ones.
+    return StemmingAnalyzer()
+
+
+def terms_of(q: wq.Query | None) -> Terms:
+    """The positive (not negated) text terms of a parsed query."""
+    words: set[str] = set()
+    prefixes: set[str] = set()
+
+    def walk(node: wq.Query, negated: bool) -> None:
+        if isinstance(node, wq.Not):
+            return
+        if isinstance(node, wq.AndNot):
+            walk(node.a, negated)
+            return
+        if isinstance(node, wq.Prefix) and node.fieldname in TEXT_FIELDS:
+            prefixes.add(node.text)
+        elif isinstance(node, wq.Term) and node.fieldname in TEXT_FIELDS:
+            words.add(str(node.text))
+        elif isinstance(node, wq.Phrase) and node.fieldname in TEXT_FIELDS:
+            words.update(str(w) for w in node.words)
+        for child in node.children():
+            walk(child, negated)
+
+    if q is not None:
+        walk(q, False)
+    return Terms(frozenset(words), tuple(sorted(prefixes)))
+
+
+# Syntax of a query that names no word of the letter: field terms on facets and
+# dates, negated words and phrases, and the operators.
+_NOT_WORDS = re.compile(
+    r"\b(?:specialty|decision|state|category|case|year|decided|injured|applied|case_number)"
+    r":(?:\"[^\"]*\"|'[^']*'|\S*)"
+    r"|(?:(?<![\w-])-|\bNOT\s+)(?:\"[^\"]*\"|\S+)"
+    r"|\b(?:AND|OR|NOT|ANDNOT|TO)\b|\b(?:item|rationale|summary|guideline):", re.IGNORECASE)
+
+
+@lru_cache(maxsize=64)
+def query_terms(q: str) -> Terms:
+    """The words of a typed query to mark: stemmed as the index stems them; 'word*' a prefix."""
+    text = _NOT_WORDS.sub(" ", q or "")
+    prefixes = {m[1].lower() for m in re.finditer(r"(?<![\w*])(\w{2,})\*", text)}
+    words = {t.text for t in _analyzer()(re.sub(r"\w+\*", " ", text))}
+    return Terms(frozenset(words), tuple(sorted(prefixes)))
+
+
+def mark_query(text: str, q: str) -> str:
+    """`text` HTML-escaped, with the words of query `q` (as the index stems them) in <mark>."""
+    return mark(text or "", query_terms(q))
+
+
+def _spans(text: str, terms: Terms) -> list[tuple[int, int]]:
+    if not terms or not text:
+        return []
+    return [(a, b) for a, b, word in tokens(text) if terms.matches(word)]
+
+
+def mark(text: str, terms: Terms) -> str:
+    """The whole text, HTML-escaped, with matching words in <mark>."""
+    out, last = [], 0
+    for start, end in _spans(text, terms):
+        out += [html.escape(text[last:start]), "<mark>", html.escape(text[start:end]), "</mark>"]
+        last = end
+    out.append(html.escape(text[last:]))
+    return "".join(out)
+
+
+def sentences(text: str) -> list[tuple[int, int]]:
+    """(start, end) of each sentence of a text."""
+    spans, start = [], 0
+    for m in SENTENCE_END.finditer(text):
+        spans.append((start, m.start()))
+        start = m.end()
+    spans.append((start, len(text)))
+    return [(a, b) for a, b in spans if text[a:b].strip()]
+
+
+def _trim(text: str, first_hit: int, max_chars: int) -> str:
+    """A long sentence cut at word boundaries around its first match."""
+    if len(text) <= max_chars:
+        return text
+    lo = max(0, min(first_hit - max_chars // 3, len(text) - max_chars))
+    hi = lo + max_chars
+    if lo:
+        lo = text.find(" ", lo) + 1 or lo
+    if hi < len(text):
+        hi = text.rfind(" ", lo, hi) if text.rfind(" ", lo, hi) > lo else hi
+    return ("… " if lo else "") + text[lo:hi].strip() + (" …" if hi < len(text) else "")
+
+
+def snippets(text: str, terms: Terms, field: str, limit: int = 3,
+             max_chars: int = 320) -> list[Snippet]:
+    """Up to `limit` sentences with the most query terms, in text order, terms marked."""
+    if not text or not terms or limit <= 0:
+        return []
+    hits = _spans(text, terms)
+    scored = []
+    for i, (a, b) in enumerate(sentences(text)):
+        inside = [(s, e) for s, e in hits if a <= s < b]
+        if inside:
+            distinct = {text[s:e].lower() for s, e in inside}
+            scored.append((len(distinct), len(inside), -i, a, b, inside[0][0]))
+    best = sorted(sorted(scored, reverse=True)[:limit], key=lambda t: t[3])
+    out = []
+    for *_, a, b, first in best:
+        plain = _trim(" ".join(text[a:b].split()), first - a, max_chars)
+        out.append(Snippet(field, mark(plain, terms), plain))
+    return out
+
+
+def lead(text: str, field: str, max_chars: int = 320) -> list[Snippet]:
+    """The first sentence, unmarked: a snippet when no query term matched."""
+    spans = sentences(text or "")
+    if not spans:
+        return []
+    a, b = spans[0]
+    plain = _trim(" ".join(text[a:b].split()), 0, max_chars)
+    return [Snippet(field, html.escape(plain), plain)]

@@ -1,0 +1,287 @@
+"""The user's query and URL parameters -> a bounded Whoosh query and a SearchRequest.
+
+Query syntax (whoosh.qparser): words are ANDed; "phrases", "words"~N proximity,
+OR, NOT and -word, parentheses, trailing * prefixes (2+ letters, at most
+MAX_EXPANSION terms); field aliases item: rationale: summary: guideline:
+specialty: decision: state: case: category: and date ranges
+decided:2016-01..2016-06 (also injured:, applied:; year, month or day
+precision). A query is never refused: what cannot be understood is dropped or
+searched as plain words, with a message saying so.
+"""
+from __future__ import annotations
+
+import calendar
+import re
+from dataclasses import dataclass, field
+from datetime import date
+from itertools import islice
+from typing import Any, Callable, Mapping
+
+from whoosh import query as wq
+from whoosh.qparser import AndGroup, MultifieldParser, PlusMinusPlugin
+
+from indexer.errors import QueryError
+from indexer.results import SearchRequest
+from indexer.index.schema import FACETS
+
+TEXT_FIELDS = ("item", "rationale", "guideline", "summary")
+ALIASES = {"specialty": "specialty", "decision": "decision", "state": "state",
+           "category": "category", "case": "case_number"}
+DATE_FIELDS = ("decided", "injured", "applied")
+MAX_CHARS = 1000
+MAX_TERMS = 50
+MAX_DEPTH = 8
+MAX_EXPANSION = 512
+MAX_PAGE = 500
+SORTS = ("relevance", "newest", "oldest")
+CASE_RE = re.compile(r"\bCM\d{2}-\d{7}\b", re.IGNORECASE)
+
+Resolver = Callable[[str, str], str | None]   # (facet, typed value) -> stored value
+
+
+@dataclass
+class ParsedQuery:
+    """A bounded Whoosh query plus what was done to get it."""
+
+    query: wq.Query
+    text: str                      # the query text actually parsed
+    messages: list[str] = field(default_factory=list)
+
+    @property
+    def parsed(self) -> str:
+        return str(self.query)
+
+
+def _parser(schema) -> MultifieldParser:
+    parser = MultifieldParser(list(TEXT_FIELDS), schema, group=AndGroup)
+    parser.add_plugin(PlusMinusPlugin())
+    return parser
+
+
+def date_bounds(spec: str) -> tuple[int | None, int | None]:
+    """'2016-01..2016-06' -> (20160101, 20160630); either end may be empty; ValueError if bad."""
+    lo, sep, hi = spec.partition("..")
+    if not sep:
+        hi = lo
+    return (_date_int(lo, first=True) if lo else None), (_date_int(hi, first=False) if hi else None)
+
+
+def _date_int(text: str, first: bool) -> int:
+    m = re.fullmatch(r"(\d{4})(?:-(\d{1,2}))?(?:-(\d{1,2}))?", text.strip())
+    if not m:
+        raise ValueError(text)
+    year, month, day = int(m[1]), m[2], m[3]
+    month_n = int(month) if month else (1 if first else 12)
+    if day:
+        day_n = int(day)
+    else:
+        day_n = 1 if first else calendar.monthrange(year, month_n)[1]
+    return int(date(year, month_n, day_n).strftime("%Y%m%d"))
+
+
+def _quote(value: str) -> str:
+    # Single quotes make one literal term; a quote inside cannot be expressed.
+    return "'" + value.replace("'", " ") + "'"
+
+
+def _rewrite_fields(text: str, resolve: Resolver | None, messages: list[str]) -> str:
+    """Field aliases and date ranges -> the parser's own syntax."""
+    def dates(m: re.Match) -> str:
+        try:
+            lo, hi = date_bounds(m[2])
+        except ValueError:
+            messages.append(f"{m[1]}:{m[2]} is not a date range (use {m[1]}:2016-01..2016-06); ignored")
+            return " "
+        low, high = (f"{lo} " if lo else ""), (f" {hi}" if hi else "")
+        return f" {m[1]}:[{low}TO{high}] "
+
+    def alias(m: re.Match) -> str:
+        facet, typed = m[1].lower(), m[2].strip("\"'")
+        if facet == "case":
+            return " case_number:" + _quote(typed.upper()) + " "
+        stored = resolve(facet, typed) if resolve else None
+        if stored is None:
+            messages.append(f"no {facet} named '{typed}' in the index")
+            stored = typed
+        return f" {ALIASES[facet]}:{_quote(stored)} "
+
+    text = re.sub(r"\b(decided|injured|applied):(\S*)", dates, text, flags=re.I)
+    text = re.sub(r"\b(specialty|decision|state|category|case):(\"[^\"]*\"|'[^']*'|[^\s()]+)",
+                  alias, text, flags=re.I)
+    empty = re.compile(r"\b(\w+):(?=\s|$|\))")
+    if empty.search(text):
+        messages.append("a field name with nothing after it was ignored")
+        text = empty.sub(" ", text)
+    bare_case = re.compile(r"(?<![:'\w-])" + CASE_RE.pattern, re.IGNORECASE)
+    return bare_case.sub(lambda m: "case_number:" + _quote(m[0].upper()), text)
+
+
+def _refuse_wildcards(text: str, messages: list[str]) -> str:
+    """Only trailing * after 2+ letters is allowed: other wildcards are dropped."""
+    def check(m: re.Match) -> str:
+        token = m[0]
+        if re.fullmatch(r"[\w\"'(]*\w{2}\*\)*", token) and token.count("*") == 1:
+            return token
+        messages.append(f"wildcard '{token}' refused: use * only at the end of 2 or more letters")
+        return " "
+    return re.sub(r"\S*[*?]\S*", check, text)
+
+
+def _balance(text: str, messages: list[str]) -> str:
+    """Drop an unmatched quote and unbalanced or too deeply nested parentheses."""
+    if text.count('"') % 2:
+        i = text.rfind('"')
+        text = text[:i] + " " + text[i + 1:]
+        messages.append("unbalanced quote ignored")
+    depth = deepest = 0
+    balanced = True
+    for ch in text:
+        depth += (ch == "(") - (ch == ")")
+        deepest = max(deepest, depth)
+        balanced &= depth >= 0
+    if depth or not balanced or deepest > MAX_DEPTH:
+        messages.append("parentheses ignored (unbalanced or nested too deeply)")
+        text = text.replace("(", " ").replace(")", " ")
+    return text
+
+
+def plain_words(text: str) -> str:
+    """The words of a query without any syntax."""
+    words = re.findall(r"[\w][\w'./-]*", text)
+    return " ".join(w for w in words if w not in ("AND", "OR", "NOT", "ANDNOT", "TO"))
+
+
+def _bound_size(text: str, messages: list[str]) -> str:
+    if len(text) > MAX_CHARS:
+        text = text[:MAX_CHARS]
+        messages.append(f"query cut to its first {MAX_CHARS} characters")
+    words = text.split()
+    if len(words) > MAX_TERMS:
+        text = " ".join(words[:MAX_TERMS])
+        messages.append(f"only the first {MAX_TERMS} words were searched")
+    return text
+
+
+def _bound_prefixes(q: wq.Query, reader, messages: list[str]) -> wq.Query:
+    """Expand each prefix to at most MAX_EXPANSION terms of the index."""
+    if reader is None:
+        return q
+    noted = set()
+
+    def expand(node: wq.Query) -> wq.Query:
+        if not isinstance(node, wq.Prefix):
+            return node
+        terms = list(islice(reader.expand_prefix(node.fieldname, node.text), MAX_EXPANSION + 1))
+        if len(terms) <= MAX_EXPANSION:
+            return node
+        if node.text not in noted:
+            noted.add(node.text)
+            messages.append(f"'{node.text}*' matches too many words: only the first "
+                            f"{MAX_EXPANSION} were searched")
+        words = [t.decode("utf-8") if isinstance(t, bytes) else t for t in terms[:MAX_EXPANSION]]
+        return wq.Or([wq.Term(node.fieldname, w) for w in words])
+
+    return q.accept(expand)
+
+
+def build_query(text: str, schema, reader=None, resolve: Resolver | None = None) -> ParsedQuery:
+    """Parse the user's query; never raises: falls back to plain words with a message."""
+    messages: list[str] = []
+    typed = bool((text or "").strip())
+    text = re.sub(r"[\x00-\x08\x0b-\x1f\x7f]", " ", text or "")
+    text = _bound_size(text, messages)
+    if not text.strip():
+        return ParsedQuery(wq.Every(), "", messages)
+    text = _refuse_wildcards(text, messages)
+    text = _balance(text, messages)
+    text = _rewrite_fields(text, resolve, messages)
+    parser = _parser(schema)
+    try:
+        q = parser.parse(text)
+    except Exception:   # noqa: BLE001 - any parser failure falls back to plain words
+        q = wq.NullQuery
+    if q is wq.NullQuery or q is None:
+        words = plain_words(text)
+        q = parser.parse(words) if words else wq.NullQuery
+        if q is not wq.NullQuery and words != text.strip():
+            messages.append(f"query syntax not understood: searched the words '{words}'")
+        text = words
+    if q is wq.NullQuery or q is None:
+        if typed:
+            messages.append("nothing searchable in the query (only syntax, very common or "
+                            "one-letter words): all letters shown")
+        return ParsedQuery(wq.Every(), "", messages)
+    return ParsedQuery(_bound_prefixes(q, reader, messages), text.strip(), messages)
+
+
+# --- URL parameters -----------------------------------------------------------
+
+def _get_list(args: Mapping[str, Any], key: str) -> list[str]:
+    if hasattr(args, "getlist"):
+        values = args.getlist(key)
+    else:
+        raw = args.get(key)
+        values = raw if isinstance(raw, (list, tuple)) else ([] if raw is None else [raw])
+    return [str(v) for v in values]
+
+
+def _get(args: Mapping[str, Any], key: str, default: str = "") -> str:
+    values = _get_list(args, key)
+    return values[0] if values else default
+
+
+def _int(args: Mapping[str, Any], key: str, default: int, lo: int, hi: int) -> int:
+    raw = _get(args, key).strip()
+    if not raw:
+        return default
+    if not re.fullmatch(r"\d{1,9}", raw) or not lo <= int(raw) <= hi:
+        raise QueryError(key, f"must be a whole number from {lo} to {hi}")
+    return int(raw)
+
+
+def _iso_date(args: Mapping[str, Any], key: str) -> str | None:
+    raw = _get(args, key).strip()
+    if not raw:
+        return None
+    try:
+        return date.fromisoformat(raw).isoformat()
+    except ValueError:
+        raise QueryError(key, "must be a date like 2016-12-31") from None
+
+
+def _filters(args: Mapping[str, Any]) -> dict[str, list[str]]:
+    filters: dict[str, list[str]] = {}
+    for key in list(args.keys()):
+        name = key[2:] if key.startswith("f.") else key
+        if key.startswith("f.") and name not in FACETS:
+            raise QueryError(key, f"unknown facet; known: {', '.join(FACETS)}")
+        if name not in FACETS:
+            continue
+        values = [v.strip() for v in _get_list(args, key) if v.strip()]
+        if name == "year" and any(not re.fullmatch(r"\d{4}", v) for v in values):
+            raise QueryError(key, "years are four digits, like 2016")
+        if any(len(v) > 200 for v in values):
+            raise QueryError(key, "value too long")
+        filters.setdefault(name, [])
+        filters[name] += [v for v in values if v not in filters[name]]
+    return {k: v for k, v in filters.items() if v}
+
+
+def parse_request(args: Mapping[str, Any]) -> SearchRequest:
+    """Validate URL parameters into a SearchRequest; raises QueryError(param, message)."""
+    sort = _get(args, "sort", "relevance").strip() or "relevance"
+    if sort not in SORTS:
+        raise QueryError("sort", f"must be one of {', '.join(SORTS)}")
+    lo, hi = _iso_date(args, "decided_from"), _iso_date(args, "decided_to")
+    if lo and hi and lo > hi:
+        raise QueryError("decided_from", "is after decided_to")
+    return SearchRequest(
+        q=_get(args, "q")[: MAX_CHARS * 4],
+        filters=_filters(args),
+        sort=sort,
+        page=_int(args, "page", 1, 1, MAX_PAGE),
+        per_page=_int(args, "per_page", 20, 1, 100),
+        literal=_get(args, "literal").strip().lower() in ("1", "true", "yes", "on"),
+        decided_from=lo,
+        decided_to=hi,
+    )

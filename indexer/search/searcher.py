@@ -1,0 +1,301 @@
+"""The search core: query + filters over the CURRENT snapshot -> SearchResult.
+
+Matching documents are collected once into a numpy mask and ranked with
+numpy BM25F (indexer.search.ranking over the snapshot's PostingCache); facet counts
+come from facetdata bincounts (no Whoosh groupedby) and stored fields are read
+only for the page of hits shown. A Searcher follows the CURRENT pointer: it looks
+at it at most every `recheck` seconds and opens the new snapshot when it
+changed; searches already running finish on the snapshot they started with.
+"""
+from __future__ import annotations
+
+import html
+import json
+import sqlite3
+import threading
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Iterator
+
+import numpy as np
+from whoosh import index as windex
+from whoosh import query as wq
+
+from indexer.index import facetdata, snapshots, termstore
+from indexer.search import highlight, ranking
+from indexer.errors import IndexDamaged, LetterNotFound
+from indexer.search.facets import count_facets, facet_values, filter_masks, hits_mask
+from indexer.index.postings import PostingCache
+from indexer.search.query import build_query
+from indexer.results import Hit, QueryInfo, SearchRequest, SearchResult
+from indexer.settings import Settings
+from indexer.search.understand import FIELD_FACETS, match_value, understand
+
+SNIPPETS = 3
+
+
+@dataclass
+class Snapshot:
+    """One opened snapshot: Whoosh index, facet arrays, postings cache, per-thread searcher and store."""
+
+    path: Path
+    index: windex.Index
+    facets: facetdata.FacetData
+    local: threading.local = field(default_factory=threading.local)
+    postings: PostingCache | None = None
+
+    def __post_init__(self) -> None:
+        if self.postings is None:
+            self.postings = PostingCache(stores=termstore.Stores(self.path))
+
+    @classmethod
+    def open(cls, path: Path) -> "Snapshot":
+        """Open a snapshot directory; IndexDamaged when its files cannot be read."""
+        damaged = snapshots.damaged_files(path)
+        if damaged:   # checked before mmap-ing: a truncated mapped file would crash the process
+            raise IndexDamaged(f"{path}: {'; '.join(damaged[:3])}: run `imr check`, then rebuild "
+                               "with `imr index --force` or `imr rollback`")
+        try:
+            index = snapshots.open_whoosh(path)
+            # Whoosh reads the segment files only when a reader opens: open one now,
+            # so a truncated or missing segment is a 503 from the first request on.
+            with index.searcher() as probe:
+                probe.doc_count()
+        except (OSError, EOFError, ValueError, windex.IndexError) as exc:
+            raise IndexDamaged(f"{path}: Whoosh index unreadable ({exc}): run `imr check`, "
+                               "then rebuild with `imr index`") from exc
+        if not (path / "letters.sqlite").is_file():
+            raise IndexDamaged(f"{path}: letters.sqlite is missing: rebuild with `imr index`")
+        return cls(path, index, facetdata.load(path))
+
+    @property
+    def name(self) -> str:
+        return self.path.name
+
+    def searcher(self):
+        """This thread's Whoosh searcher."""
+        if getattr(self.local, "searcher", None) is None:
+            self.local.searcher = self.index.searcher()
+        return self.local.searcher
+
+    def store(self) -> sqlite3.Connection:
+        """This thread's read-only connection to letters.sqlite."""
+        if getattr(self.local, "store", None) is None:
+            uri = f"file:{self.path / 'letters.sqlite'}?mode=ro"
+            self.local.store = sqlite3.connect(uri, uri=True, check_same_thread=False)
+        return self.local.store
+
+    def record(self, letter_id: str) -> dict | None:
+        """A letter record from the store, or None."""
+        row = self.store().execute("SELECT record FROM letters WHERE id = ?", (letter_id,)).fetchone()
+        return json.loads(row[0]) if row else None
+
+    def resolve(self, facet: str, typed: str) -> str | None:
+        """A facet value as stored, from what a user typed (case-insensitive)."""
+        return match_value(typed, self.facets.values(facet) if facet in self.facets.columns else ())
+
+
+@dataclass
+class Match:
+    """Which documents a request matches, and how it was understood."""
+
+    query: wq.Query
+    mask: np.ndarray                  # docs matching text, dates and every filter
+    base: np.ndarray                  # docs matching text and dates only
+    filters: dict[str, list[str]]
+    info: QueryInfo
+    evaluation: ranking.Evaluation | None = None   # None for an Every query
+
+
+def _split(value: str | None) -> list[str]:
+    return [v for v in (value or "").split(",") if v]
+
+
+def _date_mask(data: facetdata.FacetData, request: SearchRequest,
+               ranges: list[tuple[int | None, int | None]]) -> np.ndarray:
+    """Docs decided inside the request's bounds and every range of the query (yyyymmdd)."""
+    def day(iso: str | None) -> int | None:
+        return int(iso.replace("-", "")) if iso else None
+
+    mask = np.ones(data.n_docs, dtype=bool)
+    for lo, hi in [(day(request.decided_from), day(request.decided_to)), *ranges]:
+        if lo is not None:
+            mask &= data.decided >= lo
+        if hi is not None:
+            mask &= data.decided <= hi
+    return mask
+
+
+class Searcher:
+    """Searches the published snapshot of an index directory."""
+
+    def __init__(self, settings: Settings, recheck: float = 0.5):
+        self.settings = settings
+        self.recheck = recheck
+        self._lock = threading.Lock()
+        self._snapshot: Snapshot | None = None
+        self._checked = 0.0
+
+    def current(self) -> Snapshot:
+        """The snapshot to answer with, reopened when CURRENT names another one."""
+        snap = self._snapshot
+        if snap is not None and time.monotonic() - self._checked < self.recheck:
+            return snap
+        with self._lock:
+            self._checked = time.monotonic()
+            name = snapshots.current_name(self.settings)
+            if self._snapshot is None or name != self._snapshot.name:
+                path = snapshots.current(self.settings)
+                snapshots.check_schema(path, self.settings)
+                self._snapshot = Snapshot.open(path)
+            return self._snapshot
+
+    @property
+    def snapshot_name(self) -> str:
+        """Name of the snapshot answering now."""
+        return self.current().name
+
+    def match(self, request: SearchRequest, snap: Snapshot | None = None) -> Match:
+        """Understand and run the query: the mask of matching documents."""
+        snap = snap or self.current()
+        data = snap.facets
+        known = {f: data.values(f) for f in FIELD_FACETS if f in data.columns}
+        meaning = understand(request.q, known, literal=request.literal)
+        filters = {f: list(v) for f, v in request.filters.items() if f in data.columns}
+        for facet, values in meaning.filters().items():
+            filters[facet] = list(dict.fromkeys(filters.get(facet, []) + values))
+        searcher = snap.searcher()
+        parsed = build_query(meaning.text, searcher.schema, searcher.reader(), snap.resolve)
+        base = _date_mask(data, request, meaning.date_ranges())
+        evaluation = None
+        if not isinstance(parsed.query, wq.Every):
+            evaluation = ranking.evaluate(parsed.query, searcher, snap.postings, data.decided)
+            base &= evaluation.mask
+        info = QueryInfo(parsed.text, parsed.parsed, meaning.chips, parsed.messages, meaning.open_case)
+        return Match(parsed.query, hits_mask(base, filter_masks(data, filters)), base, filters, info,
+                     evaluation)
+
+    def _ordered(self, snap: Snapshot, request: SearchRequest, m: Match,
+                 limit: int | None) -> list[tuple[int, float | None]]:
+        """(docnum, score) of the hits in display order, the first `limit` of them."""
+        if request.sort == "relevance" and m.evaluation is not None:
+            # BM25F over the matching docs only; equals Whoosh's exhaustive ranking.
+            return ranking.rank(m.evaluation, snap.searcher(), snap.postings, m.mask, limit)
+        docs = np.flatnonzero(m.mask)
+        keys = snap.facets.decided[docs]
+        # Undated documents come last in either order.
+        keys = np.where(keys > 0, keys, 99999999) if request.sort == "oldest" else keys
+        order = np.lexsort((docs, keys)) if request.sort == "oldest" else np.lexsort((docs, -keys))
+        return [(int(d), None) for d in docs[order][:limit]]
+
+    def search(self, request: SearchRequest) -> SearchResult:
+        """One page of hits, exact total and facet counts for a request."""
+        snap = self.current()
+        m = self.match(request, snap)
+        start = (request.page - 1) * request.per_page
+        page = self._ordered(snap, request, m, start + request.per_page)[start:]
+        terms = highlight.terms_of(m.query)
+        records: dict[str, dict | None] = {}
+        hits = [self._hit(snap, doc, score, terms, records) for doc, score in page]
+        facets = count_facets(snap.facets, m.base, m.filters)
+        return SearchResult(request, int(m.mask.sum()), hits, facets, m.info, snap.name)
+
+    def facet_table(self, request: SearchRequest, facet: str) -> list:
+        """Every value of one facet with counts (other facets' selections applied)."""
+        snap = self.current()
+        m = self.match(request, snap)
+        others = {f: v for f, v in m.filters.items() if f != facet}
+        mask = hits_mask(m.base, filter_masks(snap.facets, others))
+        return facet_values(snap.facets, facet, mask, m.filters.get(facet, []))
+
+    def iter_hits(self, request: SearchRequest) -> Iterator[Hit]:
+        """Every hit of a request in display order, read one at a time (no snippets)."""
+        snap = self.current()
+        m = self.match(request, snap)
+        order = self._ordered(snap, request, m, None)
+        with snap.index.searcher() as searcher:
+            for doc, score in order:
+                yield _light_hit(searcher.stored_fields(doc), score)
+
+    def letter(self, letter_id: str) -> dict:
+        """The whole record of a letter; raises LetterNotFound."""
+        record = self.current().record(letter_id)
+        if record is None:
+            raise LetterNotFound(f"no letter {letter_id!r} in the index")
+        return record
+
+    def similar(self, doc_id: str, same_category: bool = True, limit: int = 10) -> list[Hit]:
+        """Other letters' items most like one item (key terms of its item and rationale),
+        by default only of its treatment category (its drug class, for a drug)."""
+        snap = self.current()
+        searcher = snap.searcher()
+        docnum = searcher.document_number(doc_id=doc_id)
+        if docnum is None:
+            raise LetterNotFound(f"no item {doc_id!r} in the index")
+        stored = searcher.stored_fields(docnum)
+        terms = [wq.Term(f, word, boost=weight) for f, n in (("item", 6), ("rationale", 10))
+                 for word, weight in searcher.key_terms_from_text(f, stored.get(f) or "", numterms=n)]
+        if not terms:
+            return []
+        ev = ranking.evaluate(wq.Or(terms), searcher, snap.postings, snap.facets.decided)
+        mask = ev.mask & _similar_candidates(snap, stored, same_category)
+        best = ranking.rank(ev, searcher, snap.postings, mask, limit)
+        return [_light_hit(searcher.stored_fields(doc), score) for doc, score in best]
+
+    def _hit(self, snap: Snapshot, doc: int, score: float | None,
+             terms: highlight.Terms, records: dict) -> Hit:
+        stored = snap.searcher().stored_fields(doc)
+        hit = _light_hit(stored, score)
+        lid = hit.letter_id
+        if lid not in records:
+            records[lid] = snap.record(lid)
+        record = records[lid] or {}
+        hit.item_html = highlight.mark(hit.item, terms)
+        found = highlight.snippets(stored.get("rationale") or "", terms, "rationale", SNIPPETS)
+        found += highlight.snippets(record.get("summary") or "", terms, "summary",
+                                    SNIPPETS - len(found))
+        hit.snippets = found or highlight.lead(stored.get("rationale") or record.get("summary") or "",
+                                               "rationale")
+        hit.other_items = [
+            {"item_no": n, "item": it.get("item"), "decision": it.get("decision"),
+             "doc_id": f"{lid}#{n}"}
+            for n, it in enumerate(record.get("items") or [], 1) if n != hit.item_no]
+        return hit
+
+
+def similar_categories(categories: list[str]) -> list[str]:
+    """The categories 'similar' stays within: a drug class rather than all pharmaceuticals."""
+    specific = {c.split(":")[0] for c in categories if ":" in c}
+    return [c for c in categories if c not in specific]
+
+
+def _similar_candidates(snap: Snapshot, stored: dict, same_category: bool) -> np.ndarray:
+    """Docs 'similar' may return: other letters' items, of the same category by default."""
+    data = snap.facets
+    allowed = np.ones(data.n_docs, dtype=bool)
+    categories = similar_categories(_split(stored.get("category")))
+    if same_category and categories:
+        allowed &= data.columns["category"].mask(categories, data.n_docs)
+    same_letter = snap.searcher().docs_for_query(wq.Term("letter_id", stored.get("letter_id", "")))
+    allowed[np.fromiter(same_letter, dtype=np.int64)] = False
+    return allowed
+
+
+def _light_hit(stored: dict, score: float | None) -> Hit:
+    """A hit from stored fields alone: no snippets, no other items."""
+    item = stored.get("item") or ""
+    return Hit(
+        doc_id=stored.get("doc_id", ""), letter_id=stored.get("letter_id", ""),
+        item_no=int(stored.get("item_no") or 0), case_number=stored.get("case_number"),
+        item=item, item_html=html.escape(item), decision=stored.get("decision"),
+        decision_date=stored.get("decision_date"), specialties=_split(stored.get("specialty")),
+        states=_split(stored.get("state")), categories=_split(stored.get("category")),
+        synthetic=bool(stored.get("synthetic")), other_items=[], snippets=[],
+        score=float(score) if score is not None else None,
+    )
+
+
+def search_index(settings: Settings, request: SearchRequest) -> SearchResult:
+    """One search of the index at settings.index_dir (for one-shot callers like the CLI)."""
+    return Searcher(settings).search(request)

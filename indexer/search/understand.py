@@ -1,0 +1,162 @@
+"""Query understanding: words of a query that name a filter become chips.
+
+In `personal trainer upheld` the word 'upheld' is the Decision filter, not
+text to search. Recognised (case-insensitive, whole words, outside quotes,
+field:value terms and negations): decisions, reviewer specialties and licence
+states present in the snapshot (multi-word, longest first), four-digit years
+present in the snapshot, and a query that is just a case number
+(QueryInfo.open_case).
+
+Field queries on facets are filters too: `specialty:"pain management"`,
+decision:, state:, category: and year: become chips when the value names one
+facet value of the snapshot (case-insensitive; a unique part of a value will
+do), and `decided:2016-12..2017-01` becomes a 'Decided' date-range chip. They
+stay Whoosh terms when negated, inside parentheses or next to OR, where a
+filter would change the query's meaning.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Iterable, Mapping
+
+from indexer.search.query import CASE_RE, date_bounds, plain_words
+from indexer.results import Chip
+
+UNDERSTOOD = ("decision", "specialty", "state", "year")
+FIELD_FACETS = ("decision", "specialty", "state", "category", "year")
+DATE_CHIP = "decided"
+# One scan finds field terms, quoted phrases and parentheses in text order, so
+# a field term inside a phrase or a group is seen as such.
+SCAN = re.compile(
+    r"(?P<field>(?<![\w.])\+?(?P<name>%s|%s):(?P<value>\"[^\"]*\"|'[^']*'|[^\s()\"']+))"
+    r"|(?P<quoted>\"[^\"]*\")|(?P<open>\()|(?P<close>\))"
+    % ("|".join(FIELD_FACETS), DATE_CHIP), re.IGNORECASE)
+DECISIONS = ("Upheld", "Overturned")
+# Quoted phrases and field:value terms are the user's own syntax: left alone.
+PROTECTED = re.compile(r"\"[^\"]*\"|'[^']*'|\S+:\S*")
+
+
+@dataclass
+class Understanding:
+    """What the query means: the text left to search, chips, a case to open."""
+
+    text: str
+    chips: list[Chip] = field(default_factory=list)
+    open_case: str | None = None
+
+    def filters(self) -> dict[str, list[str]]:
+        """The chips as facet filters (date-range chips are in `date_ranges`)."""
+        out: dict[str, list[str]] = {}
+        for chip in self.chips:
+            if chip.facet == DATE_CHIP:
+                continue
+            out.setdefault(chip.facet, [])
+            if chip.value not in out[chip.facet]:
+                out[chip.facet].append(chip.value)
+        return out
+
+
+    def date_ranges(self) -> list[tuple[int | None, int | None]]:
+        """(from, to) yyyymmdd bounds of each date-range chip; all of them apply."""
+        return [date_bounds(c.value) for c in self.chips if c.facet == DATE_CHIP]
+
+
+def match_value(typed: str, known: Iterable[str]) -> str | None:
+    """The facet value a typed one names: equal ignoring case, else the one value containing it."""
+    low = " ".join(typed.lower().split())
+    values = list(known)
+    exact = [v for v in values if v.lower() == low]
+    partial = [v for v in values if low and low in v.lower()]
+    return exact[0] if exact else (partial[0] if len(partial) == 1 else None)
+
+
+def _standalone(text: str, start: int, end: int, depth: int) -> bool:
+    """A term that filters on its own: top level, not negated, not an OR operand."""
+    before, after = text[:start], text[end:]
+    return (depth == 0 and not before.endswith("-")
+            and not re.search(r"(?:\bNOT|\bOR)\s*$", before)
+            and not re.match(r"\s*OR\b", after))
+
+
+def _field_chip(m: re.Match, values: Mapping[str, Iterable[str]]) -> Chip | None:
+    name, typed = m["name"].lower(), m["value"].strip("\"'").strip()
+    if name == DATE_CHIP:
+        try:
+            lo, hi = date_bounds(typed)
+        except ValueError:
+            return None     # left to the query parser, which says why it is ignored
+        return Chip(DATE_CHIP, typed, m["field"]) if lo or hi else None
+    value = match_value(typed, values.get(name, ()))
+    return Chip(name, value, m["field"]) if value else None
+
+
+def field_chips(text: str, values: Mapping[str, Iterable[str]]) -> tuple[str, list[Chip]]:
+    """Facet field terms of a query taken out as chips; returns (the rest, chips)."""
+    chips: list[Chip] = []
+    parts, last, depth = [], 0, 0
+    for m in SCAN.finditer(text):
+        depth += (m["open"] is not None) - (m["close"] is not None)
+        if not m["field"] or not _standalone(text, m.start(), m.end(), depth):
+            continue
+        chip = _field_chip(m, values)
+        if chip:
+            chips.append(chip)
+            parts.append(text[last:m.start()] + " ")
+            last = m.end()
+    parts.append(text[last:])
+    return re.sub(r"\s+", " ", "".join(parts)).strip(), chips
+
+
+def _vocabulary(values: Mapping[str, Iterable[str]]) -> dict[str, tuple[str, str]]:
+    """lowercase phrase -> (facet, stored value)."""
+    vocab: dict[str, tuple[str, str]] = {}
+    for facet in UNDERSTOOD:
+        known = list(values.get(facet, ()))
+        if facet == "decision":
+            known = list(dict.fromkeys([*known, *DECISIONS]))
+        for value in known:
+            if facet == "year" and not re.fullmatch(r"(19|20)\d\d", value):
+                continue
+            if len(value) >= 4:
+                vocab.setdefault(value.lower(), (facet, value))
+    return vocab
+
+
+def _pattern(vocab: Mapping[str, tuple[str, str]]) -> re.Pattern | None:
+    if not vocab:
+        return None
+    phrases = sorted(vocab, key=len, reverse=True)
+    alternatives = "|".join(r"\s+".join(map(re.escape, p.split())) for p in phrases)
+    return re.compile(r"(?<![\w\-:*/.])(?<!NOT )(" + alternatives + r")(?![\w\-:*/])",
+                      re.IGNORECASE)
+
+
+def understand(query: str, values: Mapping[str, Iterable[str]], literal: bool = False) -> Understanding:
+    """Split a query into filter chips and the text left to search."""
+    text = (query or "").strip()
+    if CASE_RE.fullmatch(text):
+        return Understanding(text, [], text.upper())
+    text, chips = field_chips(text, values)
+    pattern = None if literal or not text else _pattern(vocab := _vocabulary(values))
+    if pattern is None:
+        return Understanding(_tidy(text) if chips else text, chips)
+
+    def take(m: re.Match) -> str:
+        facet, value = vocab[re.sub(r"\s+", " ", m[1].lower())]
+        chips.append(Chip(facet, value, m[1]))
+        return " "
+
+    parts, last = [], 0
+    for m in PROTECTED.finditer(text):
+        parts += [pattern.sub(take, text[last:m.start()]), m[0]]
+        last = m.end()
+    parts.append(pattern.sub(take, text[last:]))
+    rest = re.sub(r"\s+", " ", "".join(parts)).strip()
+    return Understanding(_tidy(rest) if chips else rest, chips)
+
+
+def _tidy(rest: str) -> str:
+    """The text left once chips were taken out, without dangling operators."""
+    rest = re.sub(r"(?:\s*-\s*$)|(?:^\s*(?:AND|OR)\s+)|(?:\s+(?:AND|OR|NOT)\s*$)", "", rest)
+    return rest if plain_words(rest) else ""
