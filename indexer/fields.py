@@ -1,0 +1,88 @@
+"""Every facet and text field of the index, declared once (no Whoosh here).
+
+The schema, the documents, the query parser, query understanding, highlighting,
+the facet arrays, the exports and the pages all read these declarations. To add
+a facet: declare it in FACET_LIST and give `indexer.index.documents.FACET_VALUES`
+the function that computes its value, then bump `SCHEMA_VERSION`
+(README, "Development").
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+# Bump on any change to the fields below or to what goes in them: snapshots
+# written by another version are refused until rebuilt (`imr index --force`).
+SCHEMA_VERSION = 2
+
+# A case number as the DWC prints it: CM + two-digit year + dash + seven digits.
+CASE_NUMBER = r"CM\d{2}-\d{7}"
+CASE_RE = re.compile(rf"\b{CASE_NUMBER}\b", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class Facet:
+    """A field users filter and count by.
+
+    name      the index field and the URL parameter `f.<name>`
+    label     what pages show
+    multi     several values per document (a comma-separated KEYWORD field)
+    numeric   stored as an integer (years)
+    alias     `name:value` in a query is a filter on it
+    """
+
+    name: str
+    label: str
+    multi: bool = False
+    numeric: bool = False
+    alias: bool = False
+
+
+@dataclass(frozen=True)
+class TextField:
+    """A searched text field.
+
+    boost       index-time field boost (BM25F weight, indexer.search.ranking)
+    stored      kept in each item document (the summary lives once per letter
+                in the letter store instead)
+    per_letter  identical in every item document of a letter: phrase matching
+                runs once per letter on it
+    """
+
+    name: str
+    boost: float
+    stored: bool
+    per_letter: bool = False
+
+
+FACET_LIST: tuple[Facet, ...] = (
+    Facet("decision", "Decision", alias=True),
+    Facet("specialty", "Reviewer specialty", multi=True, alias=True),
+    Facet("state", "Licence state", multi=True, alias=True),
+    Facet("year", "Decision year", numeric=True, alias=True),
+    Facet("category", "Treatment category", multi=True, alias=True),
+    Facet("guideline_source", "Reviewer's guideline", multi=True),
+    Facet("ca_guideline_source", "Claims administrator's guideline", multi=True),
+    Facet("priority", "Priority"),
+    Facet("gender", "Patient gender"),
+    Facet("age_band", "Age band"),
+    # Synthetic letters (imr synth) are never mixed silently with real ones.
+    Facet("origin", "Letter origin"),
+)
+
+TEXT_FIELD_LIST: tuple[TextField, ...] = (
+    TextField("item", boost=3.0, stored=True),
+    TextField("rationale", boost=1.5, stored=True),
+    TextField("guideline", boost=1.0, stored=False),   # both guideline texts
+    TextField("summary", boost=0.5, stored=False, per_letter=True),
+)
+
+FACETS: dict[str, str] = {f.name: f.label for f in FACET_LIST}           # name -> label
+MULTI_VALUED: frozenset[str] = frozenset(f.name for f in FACET_LIST if f.multi)
+FIELD_FACETS: tuple[str, ...] = tuple(f.name for f in FACET_LIST if f.alias)
+TEXT_FIELDS: tuple[str, ...] = tuple(f.name for f in TEXT_FIELD_LIST)
+LETTER_FIELDS: tuple[str, ...] = tuple(f.name for f in TEXT_FIELD_LIST if f.per_letter)
+BOOSTS: dict[str, float] = {f.name: f.boost for f in TEXT_FIELD_LIST}
+# Query syntax `name:value` -> the index field searched or filtered.
+ALIASES: dict[str, str] = {**{name: name for name in FIELD_FACETS}, "case": "case_number"}
+DATE_FIELDS: tuple[str, ...] = ("decided", "injured", "applied")   # `decided:2016-01..2016-06`
