@@ -83,6 +83,8 @@ FIELD_FACETS: tuple[str, ...] = tuple(f.name for f in FACET_LIST if f.alias)
 TEXT_FIELDS: tuple[str, ...] = tuple(f.name for f in TEXT_FIELD_LIST)
 LETTER_FIELDS: tuple[str, ...] = tuple(f.name for f in TEXT_FIELD_LIST if f.per_letter)
 BOOSTS: dict[str, float] = {f.name: f.boost for f in TEXT_FIELD_LIST}
-# Query syntax `name:value` -> the index field searched or filtered.
-ALIASES: dict[str, str] = {**{name: name for name in FIELD_FACETS}, "case": "case_number"}
+# Query syntax `name:value` on a text-valued field -> the index field it filters
+# (`year:` goes to the numeric field as it is).
+ALIASES: dict[str, str] = {**{f.name: f.name for f in FACET_LIST if f.alias and not f.numeric},
+                           "case": "case_number"}
 DATE_FIELDS: tuple[str, ...] = ("decided", "injured", "applied")   # `decided:2016-01..2016-06`

@@ -24,7 +24,7 @@ served by the API as they are). Keys:
     pages                 page count (PDF) or None
     source                the input path
     format                'pdf' / 'html' / 'txt'
-    layout                which layout was recognised (see indexer.ingest.parse.layouts)
+    layout                which layout was recognised (see indexer.ingest.parse)
     partial               True when the layout was unknown and only some fields were found
     synthetic             True for letters made by `imr synth`
     content_hash          sha256 hex of the source file's bytes
@@ -43,10 +43,6 @@ Record = dict[str, Any]
 HEADER_FIELDS = (
     "case_number", "date_assigned", "date_of_injury", "decision_date",
     "ur_denial_date", "application_received", "priority",
-)
-ITEM_FIELDS = (
-    "item", "decision", "eligible_portion", "claims_administrator_guideline",
-    "maximus_guideline", "rationale",
 )
 
 

@@ -51,7 +51,7 @@ import numpy as np
 from bench_peers import PEERS, Ours, tantivy_available
 from bench_report import (SYSTEMS, report_build, report_extraction, report_queries_header,
                           report_rebuild, report_system)
-from indexer.index import build, snapshots
+from indexer.index import build, letterstore, snapshots
 from indexer.ingest import pipeline
 from indexer.index.documents import document_count, item_documents
 from indexer.settings import Settings
@@ -287,7 +287,7 @@ def main() -> int:
         rep, cpu, wall = cpu_timed(pipeline.rebuild, dirs, settings)
     rebuild = {"letters": rep.letters, "wall": wall, "parsed": rep.parsed, "cached": rep.cached,
                "per100k": wall * 100_000 / max(1, rep.letters), "kept": rep.kept, "built": built}
-    records = build.read_letter_store(snapshots.current(settings))
+    records = letterstore.read_all(snapshots.current(settings))
     docs = sum(document_count(r) for r in records)
     report_rebuild(rebuild, docs)
     if not args.queries_only:

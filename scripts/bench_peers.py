@@ -17,10 +17,9 @@ import sqlite3
 from pathlib import Path
 from typing import Iterable
 
-from indexer.index.schema import FACETS, MULTI_VALUED, make_schema
+from indexer.fields import BOOSTS, FACETS, MULTI_VALUED, TEXT_FIELDS
+from indexer.index.schema import make_schema
 
-TEXT_FIELDS = ("item", "rationale", "guideline", "summary")
-BOOSTS = {"item": 3.0, "rationale": 1.5, "guideline": 1.0, "summary": 0.5}
 
 
 def query_text(spec: dict) -> str:

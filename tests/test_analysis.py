@@ -14,6 +14,7 @@ from indexer.index import analysis, build, writing
 from indexer.ingest import pipeline
 from indexer.index.documents import item_documents
 from indexer.errors import IndexDamaged
+from indexer.fields import TEXT_FIELDS
 from indexer.index.schema import make_schema
 from indexer.settings import Settings
 from indexer.synth import LAYOUTS, write_letter
@@ -21,8 +22,6 @@ from tests.conftest import SEEDS, SHARED
 
 EDGE = ("Ça va? NAÏVE café e.g. U.S.A. 3.5mg x*y foo_bar I a an it's 2nd -- MTUS/ACOEM "
         "Norco 10/325mg #60; CM16-0213037 ... re-evaluation   \n\n (NSAIDs) and/or")
-TEXT_FIELDS = ("item", "rationale", "guideline", "summary")
-
 
 def _texts(tmp_path) -> list[str]:
     texts = [EDGE, "", "   ", "the", "The knee and the knee", "a " * 40 + "knee"]

@@ -7,11 +7,11 @@ import shutil
 import numpy as np
 import pytest
 
-from indexer.index import build, extend, facetdata, snapshots
+from indexer.index import build, extend, facetdata, files, letterstore, snapshots
 from indexer.ingest import pipeline
 from indexer.index.check import check_index
 from indexer.errors import IndexDamaged
-from indexer.index.schema import FACETS, MULTI_VALUED
+from indexer.fields import FACETS, MULTI_VALUED
 from indexer.settings import Settings
 from indexer.synth import LAYOUTS, write_letter
 from tests.conftest import SEEDS
@@ -85,8 +85,8 @@ def test_successive_adds_keep_facets_and_letters_as_a_rebuild_makes_them(tmp_pat
     fresh = Settings(index_dir=tmp_path / "fresh", jobs=1)
     pipeline.rebuild([SEEDS, *folders], fresh)
     strip = lambda rs: sorted((r for r in rs), key=lambda r: r["id"])  # noqa: E731
-    assert strip(build.read_letter_store(snapshots.current(settings))) == \
-        strip(build.read_letter_store(snapshots.current(fresh)))
+    assert strip(letterstore.read_all(snapshots.current(settings))) == \
+        strip(letterstore.read_all(snapshots.current(fresh)))
     assert sorted(d["doc_id"] for d in _stored_rows(snapshot)) == \
         sorted(d["doc_id"] for d in _stored_rows(snapshots.current(fresh)))
 
@@ -120,7 +120,7 @@ def test_an_addition_reads_back_only_the_new_documents(tmp_path, monkeypatch):
         return rows
 
     monkeypatch.setattr(extend, "_stored", counting)
-    monkeypatch.setattr(build, "read_letter_store", None)    # nor every letter's record
+    monkeypatch.setattr(letterstore, "read_all", None)    # nor every letter's record
     monkeypatch.setattr(build, "verify", None)               # nor every stored document
     report = pipeline.add([_letters(tmp_path / "new", 0, 3)[0].parent], settings)
     assert report.documents - first.documents == len(read) > 0
@@ -131,8 +131,8 @@ def test_letter_refs_carry_what_add_needs(tmp_path):
     settings = Settings(index_dir=tmp_path / "index", jobs=1)
     pipeline.rebuild([SEEDS], settings)
     snapshot = snapshots.current(settings)
-    records = build.read_letter_store(snapshot)
-    refs = build.read_letter_refs(snapshot)
+    records = letterstore.read_all(snapshot)
+    refs = letterstore.read_refs(snapshot)
     assert [r["id"] for r in refs] == [r["id"] for r in records]
     for ref, record in zip(refs, records):
         for key in ("case_number", "content_hash", "source", "format"):
@@ -157,8 +157,8 @@ def test_add_leaves_the_published_letter_store_untouched(tmp_path):
     settings = Settings(index_dir=tmp_path / "index", jobs=1)
     pipeline.rebuild([SEEDS], settings)
     base = snapshots.current(settings)
-    before = (base / build.LETTER_STORE).read_bytes()
+    before = (base / files.LETTER_STORE).read_bytes()
     shutil.copytree(SEEDS, tmp_path / "copy")
     pipeline.add([_letters(tmp_path / "new", 0, 2)[0].parent], settings)
-    assert (base / build.LETTER_STORE).read_bytes() == before
-    assert len(build.read_letter_store(snapshots.current(settings))) == 7
+    assert (base / files.LETTER_STORE).read_bytes() == before
+    assert len(letterstore.read_all(snapshots.current(settings))) == 7

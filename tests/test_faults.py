@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from conftest import SEEDS, SHARED_PDF
-from indexer.index import build, snapshots
+from indexer.index import letterstore, snapshots
 from indexer.ingest import pipeline
 from indexer.index.check import check_index
 from indexer.errors import ImrError
@@ -107,7 +107,7 @@ def test_disk_full_fails_cleanly_and_old_index_serves(settings, monkeypatch, whe
     elif where == "term store":
         monkeypatch.setattr(termstore, "write", full)
     else:
-        monkeypatch.setattr(build, "write_letter_store", full)
+        monkeypatch.setattr(letterstore, "write", full)
     with pytest.raises(ImrError, match="No space left on device.*current index is unchanged"):
         pipeline.rebuild([SEEDS], settings)
     assert snapshots.current_name(settings) == old.snapshot
@@ -217,7 +217,7 @@ def test_dask_cluster_gives_the_same_records_as_local_processes(tmp_path):
         remote = Settings(index_dir=tmp_path / "remote", scheduler=cluster.scheduler_address)
         report = pipeline.rebuild(sources, remote)
     assert report.parsed == report.letters + len(report.skipped)
-    local_records, remote_records = (build.read_letter_store(snapshots.current(s)) for s in (local, remote))
+    local_records, remote_records = (letterstore.read_all(snapshots.current(s)) for s in (local, remote))
     assert len(local_records) == report.letters > 0
     assert local_records == remote_records
 

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from conftest import SEEDS, SHARED_PDF, build_sources
-from indexer.index import build, snapshots
+from indexer.index import build, letterstore, snapshots
 from indexer.ingest import cache, pipeline
 from indexer.index.documents import age_band, date_int, document_count, item_documents
 from indexer.settings import Settings
@@ -19,7 +19,7 @@ def _settings(tmp_path: Path, **kw) -> Settings:
 
 
 def _records(settings: Settings) -> list[dict]:
-    return build.read_letter_store(snapshots.current(settings))
+    return letterstore.read_all(snapshots.current(settings))
 
 
 def _doc_ids(settings: Settings) -> list[str]:

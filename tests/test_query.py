@@ -7,7 +7,8 @@ from hypothesis import strategies as st
 from whoosh import query as wq
 
 from indexer.errors import QueryError
-from indexer.search.query import MAX_EXPANSION, build_query, date_bounds, parse_request
+from indexer.search.query import MAX_EXPANSION, build_query, date_bounds
+from indexer.search.request import parse_request
 from indexer.index.schema import make_schema
 from indexer.search.understand import understand
 

@@ -79,7 +79,7 @@ def test_running_server_reports_a_damaged_new_snapshot_and_recovers_on_rollback(
 
     pipeline.rebuild([SEEDS], settings)
     app = create_app(settings)
-    app.extensions["imr"].get().recheck = 0
+    app.extensions["imr"].searcher().recheck = 0
     client = app.test_client()
     assert client.get("/api/search?q=trainer").status_code == 200
     pipeline.rebuild([SEEDS], settings, force=True)

@@ -9,7 +9,7 @@ import pytest
 from conftest import SEEDS
 from indexer.ingest import pipeline
 from indexer.index import snapshots
-from indexer.index.build import LETTER_STORE
+from indexer.index.files import LETTER_STORE
 from indexer.index.check import check_index
 from indexer.errors import IndexMissing, LockHeld, SchemaMismatch
 from indexer.settings import Settings

@@ -7,7 +7,7 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 from bs4 import BeautifulSoup
 
-from indexer.index.schema import FACETS
+from indexer.fields import FACETS
 
 pytest.importorskip("indexer.search.searcher", reason="the search core (indexer/search/searcher.py) is not there yet")
 

@@ -6,7 +6,8 @@ from dataclasses import asdict
 from flask import Blueprint, Response, jsonify, request
 
 from indexer.errors import LetterNotFound, QueryError
-from webapp import searcher
+from indexer.search.request import parse_request
+from webapp.state import searcher
 from webapp.letters import find_letter
 
 bp = Blueprint("api", __name__, url_prefix="/api")
@@ -17,8 +18,6 @@ MAX_SIMILAR = 50
 @bp.get("/search")
 def search() -> Response:
     """SearchResult.to_dict() for the query in the URL."""
-    from indexer.search.query import parse_request
-
     return jsonify(searcher().search(parse_request(request.args)).to_dict())
 
 

@@ -4,7 +4,7 @@ Never a traceback: anything unexpected is logged and answered with a plain 500.
 """
 from __future__ import annotations
 
-from flask import Flask, Response, jsonify, render_template, request
+from flask import Flask, Response, current_app, jsonify, render_template, request
 from werkzeug.exceptions import HTTPException
 
 from indexer.errors import ImrError, IndexDamaged, IndexMissing, QueryError, SchemaMismatch
@@ -55,7 +55,6 @@ def http_error(error: HTTPException) -> Response:
 
 def unexpected(error: Exception) -> Response:
     """Anything else: logged, answered without details."""
-    from flask import current_app
     current_app.logger.exception("unexpected error on %s", request.path)
     return plain(500, "Something went wrong", "The server could not answer this request. It has been logged.")
 

@@ -7,8 +7,11 @@ from typing import Iterable, Iterator
 
 from flask import Blueprint, Response, abort, request, stream_with_context, url_for
 
-from indexer.index.schema import FACETS
-from webapp import searcher
+from indexer.fields import FACETS
+from indexer.search.export import facet_csv, stream_csv, stream_json
+from indexer.search.feed import atom_feed
+from indexer.search.request import parse_request
+from webapp.state import searcher
 
 bp = Blueprint("exports", __name__)
 
@@ -31,16 +34,12 @@ def attachment(body: Iterable | str | bytes, mimetype: str, filename: str) -> Re
 
 def parsed_request():
     """The validated SearchRequest of this URL (QueryError becomes a 400)."""
-    from indexer.search.query import parse_request
-
     return parse_request(request.args)
 
 
 @bp.get("/export.csv")
 def export_csv() -> Response:
     """Every hit of the search as CSV, streamed."""
-    from indexer.search.export import stream_csv
-
     hits = started(searcher().iter_hits(parsed_request()))
     return attachment(stream_with_context(stream_csv(hits)), "text/csv; charset=utf-8", "imr-search.csv")
 
@@ -48,8 +47,6 @@ def export_csv() -> Response:
 @bp.get("/export.json")
 def export_json() -> Response:
     """Every hit of the search as a JSON array, streamed."""
-    from indexer.search.export import stream_json
-
     hits = started(searcher().iter_hits(parsed_request()))
     return attachment(stream_with_context(stream_json(hits)), "application/json", "imr-search.json")
 
@@ -57,8 +54,6 @@ def export_json() -> Response:
 @bp.get("/facets/<facet>.csv")
 def facet_table(facet: str) -> Response:
     """One facet's values for the search with counts and overturn rates, as CSV."""
-    from indexer.search.export import facet_csv
-
     if facet not in FACETS:
         abort(404, "No such facet.")
     table = searcher().facet_table(parsed_request(), facet)
@@ -68,8 +63,6 @@ def facet_table(facet: str) -> Response:
 @bp.get("/feed.atom")
 def feed() -> Response:
     """The newest decisions matching the search, as an Atom feed."""
-    from indexer.search.feed import atom_feed
-
     newest = replace(parsed_request(), sort="newest", page=1, per_page=FEED_SIZE)
     result = searcher().search(newest)
     body = atom_feed(result, self_url=request.url, site_url=url_for("search.search_page", _external=True))

@@ -14,7 +14,7 @@ from pathlib import Path
 from flask import Blueprint, Response, abort, render_template, request
 
 from indexer.errors import LetterNotFound
-from webapp import app_settings, searcher
+from webapp.state import app_settings, searcher
 
 bp = Blueprint("letters", __name__)
 

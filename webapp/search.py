@@ -5,7 +5,8 @@ from flask import Blueprint, Response, redirect, render_template, request, url_f
 
 from indexer.errors import QueryError
 from indexer.results import FacetValue, SearchResult
-from webapp import searcher
+from indexer.search.request import parse_request
+from webapp.state import searcher
 
 bp = Blueprint("search", __name__)
 
@@ -21,8 +22,6 @@ EXAMPLES = (
 @bp.get("/")
 def search_page() -> Response | str | tuple[str, int]:
     """Results for the query in the URL, the syntax help when there is none."""
-    from indexer.search.query import parse_request
-
     try:
         search_request = parse_request(request.args)
     except QueryError as error:

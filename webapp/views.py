@@ -7,7 +7,7 @@ from urllib.parse import urlencode
 from flask import Flask, request
 from werkzeug.datastructures import MultiDict
 
-from indexer.index.schema import FACETS
+from indexer.fields import FACETS
 from webapp import text
 
 # Parameters that carry the search state (everything else in the URL is dropped).

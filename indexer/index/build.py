@@ -8,23 +8,19 @@ whole record, summary included, per letter), facets.npz and schema_version.
 from __future__ import annotations
 
 import gc
-import json
 import multiprocessing as mp
 import os
 import shutil
-import sqlite3
 from collections import Counter
 from pathlib import Path
-from typing import Iterable
 
-from indexer.index import facetdata, termstore, writing
+from indexer.index import facetdata, files, letterstore, termstore, writing
 from indexer.index.documents import doc_ids, document_count, item_documents
 from indexer.errors import IndexDamaged
 from indexer.record import Record
-from indexer.index.schema import SCHEMA_VERSION, make_schema
-from indexer.index.snapshots import SCHEMA_FILE, open_whoosh
+from indexer.index.schema import make_schema
+from indexer.index.snapshots import open_whoosh
 
-LETTER_STORE = "letters.sqlite"
 # Below this many documents process start-up costs more than a second core saves.
 PARALLEL_MIN_DOCS = 2000
 
@@ -127,63 +123,10 @@ def write_whoosh(snapshot: Path, records: list[Record], jobs: int = 1) -> None:
     for part in parts:
         segments += TOC.read(FileStorage(str(part)), "MAIN").segments
         for path in part.iterdir():
-            if path.suffix in (".seg", termstore.SUFFIX):   # segment files have unique random names
+            if path.suffix in (".seg", files.TERM_STORE_SUFFIX):   # segment files have unique random names
                 os.replace(path, snapshot / path.name)
         shutil.rmtree(part)
     TOC(make_schema(), segments, 0).write(FileStorage(str(snapshot)), "MAIN")
-
-
-def insert_letters(con: sqlite3.Connection, records: Iterable[Record]) -> None:
-    """Add rows for the records to an open letter store."""
-    con.executemany(
-        "INSERT INTO letters VALUES (?, ?, ?, ?, ?)",
-        ((r["id"], r.get("case_number"), r.get("content_hash"), r.get("source"),
-          json.dumps(r, ensure_ascii=False)) for r in records))
-
-
-def write_letter_store(snapshot: Path, records: list[Record]) -> None:
-    """letters.sqlite: one row per letter with its whole record as JSON."""
-    con = sqlite3.connect(snapshot / LETTER_STORE)
-    try:
-        with con:
-            con.execute("CREATE TABLE letters (id TEXT PRIMARY KEY, case_number TEXT,"
-                        " content_hash TEXT, source TEXT, record JSON)")
-            con.execute("CREATE INDEX letters_case ON letters(case_number)")
-            insert_letters(con, records)
-    finally:
-        con.close()
-
-
-def read_letter_store(snapshot: Path) -> list[Record]:
-    """Every record in a snapshot's letter store, in insertion order."""
-    con = sqlite3.connect(f"file:{snapshot / LETTER_STORE}?mode=ro", uri=True)
-    try:
-        return [json.loads(row[0]) for row in con.execute("SELECT record FROM letters ORDER BY rowid")]
-    finally:
-        con.close()
-
-
-def read_letter_refs(snapshot: Path) -> list[Record]:
-    """Every letter of a snapshot's store, in insertion order, as a reference: id, case number,
-    content hash, source, partial, format and item_count (not its text, summary or items).
-
-    What `add` needs of the letters already indexed, at a fraction of the memory and
-    time of the whole records (SQLite reads the JSON, once per row).
-    """
-    con = sqlite3.connect(f"file:{snapshot / LETTER_STORE}?mode=ro", uri=True)
-    query = ("SELECT id, case_number, content_hash, source,"
-             " json_array(json_extract(record, '$.partial'), json_extract(record, '$.format'),"
-             " json_array_length(record, '$.items')) FROM letters ORDER BY rowid")
-    try:
-        refs = []
-        for letter_id, case_number, content_hash, source, extra in con.execute(query):
-            partial, form, items = json.loads(extra)
-            refs.append({"id": letter_id, "case_number": case_number, "content_hash": content_hash,
-                         "source": source, "partial": partial, "format": form,
-                         "item_count": items or 0})
-        return refs
-    finally:
-        con.close()
 
 
 def verify(snapshot: Path, records: list[Record], ordered: bool = True) -> list[dict]:
@@ -215,9 +158,9 @@ def verify(snapshot: Path, records: list[Record], ordered: bool = True) -> list[
 def write_snapshot(snapshot: Path, records: list[Record], jobs: int = 1) -> int:
     """Write and verify a complete snapshot in `snapshot`; returns its document count."""
     write_whoosh(snapshot, records, jobs)
-    write_letter_store(snapshot, records)
+    letterstore.write(snapshot, records)
     # Facets come from the stored fields read back by verify: the parent never
     # holds the documents (the writers make them) and `add` never remakes old ones.
     facetdata.write_arrays(snapshot, verify(snapshot, records))
-    (snapshot / SCHEMA_FILE).write_text(f"{SCHEMA_VERSION}\n")
+    files.stamp_schema(snapshot)
     return sum(document_count(r) for r in records)

@@ -5,13 +5,12 @@ import sqlite3
 import zipfile
 from pathlib import Path
 
-from indexer.index.build import LETTER_STORE, read_letter_store
+from indexer.errors import ImrError, IndexDamaged
+from indexer.index import facetdata, letterstore, termstore
 from indexer.index.documents import document_count
-from indexer.errors import ImrError
-from indexer.settings import Settings
+from indexer.index.files import FACET_ARRAYS, TERM_STORE_SUFFIX
 from indexer.index.snapshots import check_schema, current, damaged_files, open_whoosh
-
-FACETS_FILE = "facets.npz"
+from indexer.settings import Settings
 
 
 def _whoosh_problems(snapshot: Path) -> tuple[list[str], dict[str, int]]:
@@ -32,11 +31,11 @@ def _whoosh_problems(snapshot: Path) -> tuple[list[str], dict[str, int]]:
 
 
 def _store_problems(snapshot: Path, per_letter: dict[str, int]) -> list[str]:
-    path = snapshot / LETTER_STORE
+    path = letterstore.path_of(snapshot)
     if not path.is_file():
         return [f"{path}: letter store missing"]
     try:
-        records = read_letter_store(snapshot)
+        records = letterstore.read_all(snapshot)
     except (sqlite3.Error, ValueError) as exc:
         return [f"{path}: letter store unreadable ({exc})"]
     problems = []
@@ -52,15 +51,12 @@ def _store_problems(snapshot: Path, per_letter: dict[str, int]) -> list[str]:
 
 
 def _facet_problems(snapshot: Path, n_docs: int) -> list[str]:
-    import numpy as np
-
-    path = snapshot / FACETS_FILE
+    path = snapshot / FACET_ARRAYS
     if not path.is_file():
         return [f"{path}: facet arrays missing"]
     try:
-        with np.load(path) as arrays:
-            loaded = {name: arrays[name] for name in arrays.files}
-    except (OSError, ValueError, zipfile.BadZipFile, EOFError) as exc:
+        loaded = facetdata.read_arrays(snapshot)
+    except (OSError, ValueError, zipfile.BadZipFile, EOFError, IndexDamaged) as exc:
         return [f"{path}: facet arrays unreadable ({exc})"]
     sizes = {int(loaded["n_docs"][0]) if "n_docs" in loaded else None,
              len(loaded["overturned"]) if "overturned" in loaded else None} - {None}
@@ -71,11 +67,9 @@ def _facet_problems(snapshot: Path, n_docs: int) -> list[str]:
 
 def _term_store_problems(snapshot: Path) -> list[str]:
     """Each segment's .hot term store present and readable (else queries fall back, slower)."""
-    from indexer.index import termstore
-
     stores = termstore.Stores(snapshot)
     with open_whoosh(snapshot).reader() as reader:
-        return [f"{snapshot}: term store {termstore.segment_id(leaf)}{termstore.SUFFIX} missing or "
+        return [f"{snapshot}: term store {termstore.segment_id(leaf)}{TERM_STORE_SUFFIX} missing or "
                 "unreadable (searches still work, slower on frequent terms)"
                 for leaf, _ in reader.leaf_readers() if stores.get(leaf) is None]
 

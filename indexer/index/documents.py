@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from typing import Any, Callable
 
+from indexer.index.categories import categorize, guideline_sources
 from indexer.record import Record
 
 Document = dict[str, Any]
@@ -33,51 +34,56 @@ def keyword_value(values: list[str]) -> str:
     return ",".join(v.replace(",", " ").strip() for v in values if v and v.strip())
 
 
-def _helpers() -> tuple[Callable[[str], list[str]], Callable[[str], list[str]]]:
-    # The categories module is owned elsewhere and may not exist yet.
-    try:
-        from indexer.index.categories import categorize, guideline_sources
-    except ImportError:
-        return (lambda _text: []), (lambda _text: [])
-    return categorize, guideline_sources
+def _year(record: Record) -> int | None:
+    decided = date_int(record.get("decision_date"))
+    return decided // 10000 if decided else None
+
+
+# The value of each facet of `indexer.fields`: LETTER_VALUES from the letter
+# record (the same in all its item documents), ITEM_VALUES from one item.
+LETTER_VALUES: dict[str, Callable[[Record], Any]] = {
+    "specialty": lambda r: keyword_value(r.get("specialties") or []),
+    "state": lambda r: keyword_value(r.get("license_states") or []),
+    "year": _year,
+    "priority": lambda r: r.get("priority"),
+    "gender": lambda r: r.get("patient_gender"),
+    "age_band": lambda r: age_band(r.get("patient_age")),
+    "origin": lambda r: "Synthetic" if r.get("synthetic") else "Real",
+}
+ITEM_VALUES: dict[str, Callable[[dict], Any]] = {
+    "decision": lambda it: it.get("decision"),
+    "category": lambda it: keyword_value(categorize(it["item"]) if it.get("item") else []),
+    "guideline_source": lambda it: keyword_value(guideline_sources(it.get("maximus_guideline") or "")),
+    "ca_guideline_source": lambda it: keyword_value(
+        guideline_sources(it.get("claims_administrator_guideline") or "")),
+}
 
 
 def _letter_fields(record: Record) -> Document:
     """Fields every item document of a letter shares."""
-    decided = date_int(record.get("decision_date"))
     return {
         "letter_id": record["id"],
         "case_number": record.get("case_number"),
         "summary": record.get("summary") or "",
         "outcome": record.get("outcome"),
-        "specialty": keyword_value(record.get("specialties") or []),
-        "state": keyword_value(record.get("license_states") or []),
-        "priority": record.get("priority"),
-        "gender": record.get("patient_gender"),
-        "age_band": age_band(record.get("patient_age")),
-        "year": decided // 10000 if decided else None,
-        "decided": decided,
+        "decided": date_int(record.get("decision_date")),
         "injured": date_int(record.get("date_of_injury")),
         "applied": date_int(record.get("application_received")),
         "decision_date": record.get("decision_date"),
         "synthetic": bool(record.get("synthetic")),
-        "origin": "Synthetic" if record.get("synthetic") else "Real",
+        **{name: value(record) for name, value in LETTER_VALUES.items()},
     }
 
 
-def _item_fields(item: dict, item_no: int, categorize, sources) -> Document:
+def _item_fields(item: dict, item_no: int) -> Document:
     ca_text = item.get("claims_administrator_guideline") or ""
     mx_text = item.get("maximus_guideline") or ""
-    heading = item.get("item") or ""
     return {
         "item_no": item_no,
-        "item": heading,
+        "item": item.get("item") or "",
         "rationale": item.get("rationale") or "",
         "guideline": "\n".join(t for t in (ca_text, mx_text) if t),
-        "decision": item.get("decision"),
-        "category": keyword_value(categorize(heading) if heading else []),
-        "guideline_source": keyword_value(sources(mx_text) if mx_text else []),
-        "ca_guideline_source": keyword_value(sources(ca_text) if ca_text else []),
+        **{name: value(item) for name, value in ITEM_VALUES.items()},
     }
 
 
@@ -86,11 +92,10 @@ def item_documents(record: Record) -> list[Document]:
 
     None values are left out (Whoosh indexes nothing for an absent field).
     """
-    categorize, sources = _helpers()
     shared = _letter_fields(record)
     items = record.get("items") or []
     if items:
-        parts = [_item_fields(it, n, categorize, sources) for n, it in enumerate(items, 1)]
+        parts = [_item_fields(it, n) for n, it in enumerate(items, 1)]
     else:
         # A partial record is still findable by summary and case number.
         parts = [{"item_no": 0, "item": "", "rationale": "", "guideline": "", "decision": None}]
@@ -103,7 +108,7 @@ def item_documents(record: Record) -> list[Document]:
 
 
 def item_count(record: Record) -> int:
-    """How many disputed items a letter has; a letter reference (`build.read_letter_refs`)
+    """How many disputed items a letter has; a letter reference (`letterstore.read_refs`)
     carries the count in place of the items."""
     if "item_count" in record:
         return record["item_count"]

@@ -12,16 +12,14 @@ from __future__ import annotations
 
 import os
 import shutil
-import sqlite3
 from collections import Counter
 from pathlib import Path
 
-from indexer.index import build, facetdata, termstore, writing
+from indexer.index import build, facetdata, files, letterstore, termstore, writing
 from indexer.index.documents import doc_ids, document_count, item_documents
 from indexer.errors import IndexDamaged
 from indexer.record import Record
-from indexer.index.schema import SCHEMA_VERSION
-from indexer.index.snapshots import SCHEMA_FILE, open_whoosh
+from indexer.index.snapshots import open_whoosh
 
 
 def _link_whoosh_files(base: Path, snapshot: Path) -> None:
@@ -32,23 +30,11 @@ def _link_whoosh_files(base: Path, snapshot: Path) -> None:
     published snapshot.
     """
     for path in base.iterdir():
-        if path.suffix in (".seg", ".toc", termstore.SUFFIX):
+        if path.suffix in (*files.SEGMENT_SUFFIXES, files.TERM_STORE_SUFFIX):
             try:
                 os.link(path, snapshot / path.name)
             except OSError:
                 shutil.copy2(path, snapshot / path.name)   # e.g. another filesystem
-
-
-def _update_letter_store(base: Path, snapshot: Path, removed: set[str], new: list[Record]) -> None:
-    """The base's letter store, copied, less the `removed` letters, plus the `new` ones."""
-    shutil.copyfile(base / build.LETTER_STORE, snapshot / build.LETTER_STORE)
-    con = sqlite3.connect(snapshot / build.LETTER_STORE)
-    try:
-        with con:
-            con.executemany("DELETE FROM letters WHERE id = ?", ((i,) for i in sorted(removed)))
-            build.insert_letters(con, new)
-    finally:
-        con.close()
 
 
 def _stored(leaf) -> list[dict]:
@@ -102,7 +88,7 @@ def extend_snapshot(snapshot: Path, base: Path, records: list[Record], removed: 
     # Pure additions keep the big segments (Whoosh merges only small ones).
     writer.commit(optimize=bool(removed))
     termstore.write_all(snapshot)     # only the new or merged segments lack one
-    _update_letter_store(base, snapshot, removed, new)
+    letterstore.write_changed(base, snapshot, removed, new)
     documents = sum(document_count(r) for r in records)
     if removed:
         arrays = facetdata.arrays_for(build.verify(snapshot, records, ordered=False))
@@ -112,5 +98,5 @@ def extend_snapshot(snapshot: Path, base: Path, records: list[Record], removed: 
         raise IndexDamaged(f"index holds {int(arrays['n_docs'][0])} documents, records make "
                            f"{documents}: not published")
     facetdata.write_arrays(snapshot, arrays=arrays)
-    (snapshot / SCHEMA_FILE).write_text(f"{SCHEMA_VERSION}\n")
+    files.stamp_schema(snapshot)
     return documents

@@ -1,7 +1,7 @@
 """Facet columns of a snapshot as numpy arrays (facets.npz), for counting by bincount.
 
 Written once by the builder from the documents in docnum order; loaded once per
-snapshot. For each facet in schema.FACETS:
+snapshot. For each facet in indexer.fields.FACETS:
 
     <facet>.values   the distinct values (str), sorted
     <facet>.codes    single-valued facets: per-doc index into values, -1 when absent
@@ -13,6 +13,7 @@ plus `overturned` (bool per doc, decision == 'Overturned') and `decided`
 """
 from __future__ import annotations
 
+import zipfile
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -21,9 +22,9 @@ from typing import Iterable, Mapping
 import numpy as np
 
 from indexer.errors import IndexDamaged
-from indexer.index.schema import FACETS, MULTI_VALUED
+from indexer.fields import FACETS, MULTI_VALUED
+from indexer.index.files import FACET_ARRAYS as FILE
 
-FILE = "facets.npz"
 # The document fields facets.npz is made of (all stored, so build reads them back).
 FIELDS = ("decision", "decided", *FACETS)
 
@@ -83,7 +84,7 @@ def read_arrays(snapshot_dir: Path | str) -> dict[str, np.ndarray]:
     try:
         with np.load(path, allow_pickle=False) as npz:
             return {k: npz[k] for k in npz.files}
-    except (OSError, ValueError) as exc:
+    except (OSError, ValueError, EOFError, zipfile.BadZipFile) as exc:
         raise IndexDamaged(f"{path}: unreadable facet arrays ({exc}): rebuild the index") from exc
 
 
@@ -183,13 +184,6 @@ class FacetData:
     def values(self, facet: str) -> tuple[str, ...]:
         """The distinct values of a facet in this snapshot."""
         return self.columns[facet].values
-
-    def mask(self, filters: Mapping[str, Iterable[str]]) -> np.ndarray:
-        """Docs passing all filters: OR within a facet, AND across facets."""
-        out = np.ones(self.n_docs, dtype=bool)
-        for facet, values in filters.items():
-            out &= self.columns[facet].mask(values, self.n_docs)
-        return out
 
 
 def from_arrays(arrays: Mapping[str, np.ndarray]) -> FacetData:

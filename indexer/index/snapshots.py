@@ -26,12 +26,11 @@ from pathlib import Path
 from typing import Iterator
 
 from indexer.errors import IndexMissing, LockHeld, SchemaMismatch
-from indexer.index.schema import SCHEMA_VERSION
+from indexer.fields import SCHEMA_VERSION
+from indexer.index.files import MANIFEST, SCHEMA_FILE
 from indexer.settings import Settings
 
 BUILDING = ".building"
-SCHEMA_FILE = "schema_version"
-MANIFEST = "build.json"     # in each snapshot: what it was built from, its report, its files
 
 
 def snapshots_dir(settings: Settings) -> Path:

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from collections import Counter
 
-from indexer.index.build import read_letter_store
+from indexer.index import letterstore
 from indexer.settings import Settings
 from indexer.index.snapshots import check_schema, current
 
@@ -16,7 +16,7 @@ def index_stats(settings: Settings) -> dict:
     """Letters, items and counts by decision, outcome, specialty, year and format (raises IndexMissing)."""
     snapshot = current(settings)
     check_schema(snapshot, settings)
-    records = read_letter_store(snapshot)
+    records = letterstore.read_all(snapshot)
     items = [item for r in records for item in r.get("items") or []]
     years = Counter((r.get("decision_date") or "")[:4] or "unknown" for r in records)
     return {

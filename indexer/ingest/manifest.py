@@ -12,7 +12,7 @@ from pathlib import Path
 from indexer.ingest import cache
 from indexer.index import snapshots, termstore
 from indexer.errors import ImrError
-from indexer.index.schema import SCHEMA_VERSION
+from indexer.fields import SCHEMA_VERSION
 from indexer.settings import Settings
 from indexer.ingest.sources import Source
 

@@ -14,7 +14,7 @@ from itertools import repeat
 from pathlib import Path
 from typing import Callable, Iterable, Iterator
 
-from indexer.index import build, extend, snapshots
+from indexer.index import build, extend, letterstore, snapshots
 from indexer.ingest import cache, hashcache, manifest
 from indexer.index.documents import document_count, item_count
 from indexer.errors import ExtractError, ImrError
@@ -271,8 +271,8 @@ def _current(settings: Settings, refs: bool) -> tuple[Path | None, list[Record]]
     try:
         snapshots.check_schema(snapshot, settings)
     except ImrError:
-        return None, build.read_letter_store(snapshot)     # an older schema: rebuild from its records
-    return snapshot, build.read_letter_refs(snapshot) if refs else build.read_letter_store(snapshot)
+        return None, letterstore.read_all(snapshot)     # an older schema: rebuild from its records
+    return snapshot, letterstore.read_refs(snapshot) if refs else letterstore.read_all(snapshot)
 
 
 def _incremental(base: Path | None, records: list[Record],

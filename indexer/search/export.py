@@ -8,7 +8,6 @@ from __future__ import annotations
 import csv
 import io
 import json
-from dataclasses import asdict
 from typing import Iterable, Iterator
 
 from indexer.results import FacetValue, Hit, SearchRequest, SearchResult
@@ -69,8 +68,3 @@ def facet_csv(table: SearchResult | list[FacetValue], facet: str | None = None) 
     lines = [_line(("value", "count", "overturned", "overturn_rate"))]
     lines += [_line((v.value, v.count, v.overturned, f"{v.overturn_rate:.4f}")) for v in table]
     return "".join(lines)
-
-
-def result_rows(result: SearchResult) -> list[dict]:
-    """The page of hits of a result as plain dicts (for tests and small exports)."""
-    return [asdict(h) for h in result.hits]

@@ -9,7 +9,7 @@ import numpy as np
 
 from indexer.index.facetdata import FacetData
 from indexer.results import FacetValue
-from indexer.index.schema import FACETS
+from indexer.fields import FACETS
 
 # Facets whose values read best in their natural order rather than by count.
 ORDERED_BY_VALUE = {"year", "age_band"}

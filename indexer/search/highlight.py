@@ -13,10 +13,10 @@ from functools import lru_cache
 from whoosh import query as wq
 from whoosh.analysis import StemmingAnalyzer
 
+from indexer.fields import ALIASES, DATE_FIELDS, FACETS, TEXT_FIELDS
 from indexer.index.analysis import tokens
 from indexer.results import Snippet
 
-TEXT_FIELDS = {"item", "rationale", "guideline", "summary"}
 SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[\"'(\[]?[A-Z0-9])|\n\s*\n")
 
 
@@ -67,11 +67,11 @@ def terms_of(q: wq.Query | None) -> Terms:
 
 # Syntax of a query that names no word of the letter: field terms on facets and
 # dates, negated words and phrases, and the operators.
+_FILTER_FIELDS = "|".join(sorted({*FACETS, *ALIASES, *ALIASES.values(), *DATE_FIELDS}, key=len, reverse=True))
 _NOT_WORDS = re.compile(
-    r"\b(?:specialty|decision|state|category|case|year|decided|injured|applied|case_number)"
-    r":(?:\"[^\"]*\"|'[^']*'|\S*)"
+    rf"\b(?:{_FILTER_FIELDS}):(?:\"[^\"]*\"|'[^']*'|\S*)"
     r"|(?:(?<![\w-])-|\bNOT\s+)(?:\"[^\"]*\"|\S+)"
-    r"|\b(?:AND|OR|NOT|ANDNOT|TO)\b|\b(?:item|rationale|summary|guideline):", re.IGNORECASE)
+    rf"|\b(?:AND|OR|NOT|ANDNOT|TO)\b|\b(?:{'|'.join(TEXT_FIELDS)}):", re.IGNORECASE)
 
 
 @lru_cache(maxsize=64)

@@ -1,4 +1,4 @@
-"""The user's query and URL parameters -> a bounded Whoosh query and a SearchRequest.
+"""The user's query text -> a bounded Whoosh query (URL parameters: indexer.search.request).
 
 Query syntax (whoosh.qparser): words are ANDed; "phrases", "words"~N proximity,
 OR, NOT and -word, parentheses, trailing * prefixes (2+ letters, at most
@@ -15,26 +15,17 @@ import re
 from dataclasses import dataclass, field
 from datetime import date
 from itertools import islice
-from typing import Any, Callable, Mapping
+from typing import Callable
 
 from whoosh import query as wq
 from whoosh.qparser import AndGroup, MultifieldParser, PlusMinusPlugin
 
-from indexer.errors import QueryError
-from indexer.results import SearchRequest
-from indexer.index.schema import FACETS
+from indexer.fields import ALIASES, CASE_RE, DATE_FIELDS, TEXT_FIELDS
+from indexer.search.request import MAX_CHARS
 
-TEXT_FIELDS = ("item", "rationale", "guideline", "summary")
-ALIASES = {"specialty": "specialty", "decision": "decision", "state": "state",
-           "category": "category", "case": "case_number"}
-DATE_FIELDS = ("decided", "injured", "applied")
-MAX_CHARS = 1000
 MAX_TERMS = 50
 MAX_DEPTH = 8
 MAX_EXPANSION = 512
-MAX_PAGE = 500
-SORTS = ("relevance", "newest", "oldest")
-CASE_RE = re.compile(r"\bCM\d{2}-\d{7}\b", re.IGNORECASE)
 
 Resolver = Callable[[str, str], str | None]   # (facet, typed value) -> stored value
 
@@ -105,9 +96,8 @@ def _rewrite_fields(text: str, resolve: Resolver | None, messages: list[str]) ->
             stored = typed
         return f" {ALIASES[facet]}:{_quote(stored)} "
 
-    text = re.sub(r"\b(decided|injured|applied):(\S*)", dates, text, flags=re.I)
-    text = re.sub(r"\b(specialty|decision|state|category|case):(\"[^\"]*\"|'[^']*'|[^\s()]+)",
-                  alias, text, flags=re.I)
+    text = re.sub(rf"\b({'|'.join(DATE_FIELDS)}):(\S*)", dates, text, flags=re.I)
+    text = re.sub(rf"\b({'|'.join(ALIASES)}):(\"[^\"]*\"|'[^']*'|[^\s()]+)", alias, text, flags=re.I)
     empty = re.compile(r"\b(\w+):(?=\s|$|\))")
     if empty.search(text):
         messages.append("a field name with nothing after it was ignored")
@@ -212,76 +202,3 @@ def build_query(text: str, schema, reader=None, resolve: Resolver | None = None)
                             "one-letter words): all letters shown")
         return ParsedQuery(wq.Every(), "", messages)
     return ParsedQuery(_bound_prefixes(q, reader, messages), text.strip(), messages)
-
-
-# --- URL parameters -----------------------------------------------------------
-
-def _get_list(args: Mapping[str, Any], key: str) -> list[str]:
-    if hasattr(args, "getlist"):
-        values = args.getlist(key)
-    else:
-        raw = args.get(key)
-        values = raw if isinstance(raw, (list, tuple)) else ([] if raw is None else [raw])
-    return [str(v) for v in values]
-
-
-def _get(args: Mapping[str, Any], key: str, default: str = "") -> str:
-    values = _get_list(args, key)
-    return values[0] if values else default
-
-
-def _int(args: Mapping[str, Any], key: str, default: int, lo: int, hi: int) -> int:
-    raw = _get(args, key).strip()
-    if not raw:
-        return default
-    if not re.fullmatch(r"\d{1,9}", raw) or not lo <= int(raw) <= hi:
-        raise QueryError(key, f"must be a whole number from {lo} to {hi}")
-    return int(raw)
-
-
-def _iso_date(args: Mapping[str, Any], key: str) -> str | None:
-    raw = _get(args, key).strip()
-    if not raw:
-        return None
-    try:
-        return date.fromisoformat(raw).isoformat()
-    except ValueError:
-        raise QueryError(key, "must be a date like 2016-12-31") from None
-
-
-def _filters(args: Mapping[str, Any]) -> dict[str, list[str]]:
-    filters: dict[str, list[str]] = {}
-    for key in list(args.keys()):
-        name = key[2:] if key.startswith("f.") else key
-        if key.startswith("f.") and name not in FACETS:
-            raise QueryError(key, f"unknown facet; known: {', '.join(FACETS)}")
-        if name not in FACETS:
-            continue
-        values = [v.strip() for v in _get_list(args, key) if v.strip()]
-        if name == "year" and any(not re.fullmatch(r"\d{4}", v) for v in values):
-            raise QueryError(key, "years are four digits, like 2016")
-        if any(len(v) > 200 for v in values):
-            raise QueryError(key, "value too long")
-        filters.setdefault(name, [])
-        filters[name] += [v for v in values if v not in filters[name]]
-    return {k: v for k, v in filters.items() if v}
-
-
-def parse_request(args: Mapping[str, Any]) -> SearchRequest:
-    """Validate URL parameters into a SearchRequest; raises QueryError(param, message)."""
-    sort = _get(args, "sort", "relevance").strip() or "relevance"
-    if sort not in SORTS:
-        raise QueryError("sort", f"must be one of {', '.join(SORTS)}")
-    lo, hi = _iso_date(args, "decided_from"), _iso_date(args, "decided_to")
-    if lo and hi and lo > hi:
-        raise QueryError("decided_from", "is after decided_to")
-    return SearchRequest(
-        q=_get(args, "q")[: MAX_CHARS * 4],
-        filters=_filters(args),
-        sort=sort,
-        page=_int(args, "page", 1, 1, MAX_PAGE),
-        per_page=_int(args, "per_page", 20, 1, 100),
-        literal=_get(args, "literal").strip().lower() in ("1", "true", "yes", "on"),
-        decided_from=lo,
-        decided_to=hi,
-    )

@@ -17,9 +17,18 @@ from whoosh import query as wq
 
 from indexer.index.postings import POSITION_BITS, PostingCache
 from indexer.search.query import MAX_EXPANSION
-from indexer.index.schema import LETTER_FIELDS
+from indexer.fields import LETTER_FIELDS
 
-K1, B = 1.2, 0.75        # Whoosh's BM25F defaults, used when the searcher weighs otherwise
+# Every weight of the ranking, in one place:
+# - per-field boosts are applied at index time (`indexer.fields.TEXT_FIELD_LIST`:
+#   item 3.0, rationale 1.5, guideline 1.0, summary 0.5): a posting's weight is
+#   its term frequency times the boost, as Whoosh stores it;
+# - BM25F's k1 and b, below (Whoosh's defaults, used unless the searcher's
+#   weighting says otherwise);
+# - "similar items" take the key terms of an item's heading and rationale
+#   (SIMILAR_TERMS: how many of each field).
+K1, B = 1.2, 0.75
+SIMILAR_TERMS = (("item", 6), ("rationale", 10))
 
 
 @dataclass
@@ -246,6 +255,12 @@ def _bm25_params(searcher, fieldname: str) -> tuple[float, float]:
     return k1, b
 
 
+def bm25(tf: np.ndarray, idf: float, dl: np.ndarray, avg: float, k1: float = K1,
+         b: float = B) -> np.ndarray:
+    """BM25 of boosted term frequencies `tf` in documents of lengths `dl` (Whoosh's formula)."""
+    return idf * ((tf * (k1 + 1)) / (tf + k1 * ((1 - b) + b * dl / avg)))
+
+
 def scores(ev: Evaluation, searcher, cache: PostingCache, mask: np.ndarray) -> np.ndarray:
     """BM25F score per doc (0 outside `mask`): the sum over matching positive leaves.
 
@@ -264,7 +279,7 @@ def scores(ev: Evaluation, searcher, cache: PostingCache, mask: np.ndarray) -> n
             idf = searcher.idf(leaf.field, leaf.tbytes)
             avg = searcher.avg_field_length(leaf.field) or 1
             dl = cache.lengths(reader, leaf.field)[docs]
-            tf = idf * ((tf * (k1 + 1)) / (tf + k1 * ((1 - b) + b * dl / avg)))
+            tf = bm25(tf, idf, dl, avg, k1, b)
         out[docs] += tf * leaf.boost
     for where, boost in ev.constants:
         out[where & mask] += boost

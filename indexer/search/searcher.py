@@ -10,7 +10,6 @@ changed; searches already running finish on the snapshot they started with.
 from __future__ import annotations
 
 import html
-import json
 import sqlite3
 import threading
 import time
@@ -22,7 +21,7 @@ import numpy as np
 from whoosh import index as windex
 from whoosh import query as wq
 
-from indexer.index import facetdata, snapshots, termstore
+from indexer.index import facetdata, letterstore, snapshots, termstore
 from indexer.search import highlight, ranking
 from indexer.errors import IndexDamaged, LetterNotFound
 from indexer.search.facets import count_facets, facet_values, filter_masks, hits_mask
@@ -30,7 +29,8 @@ from indexer.index.postings import PostingCache
 from indexer.search.query import build_query
 from indexer.results import Hit, QueryInfo, SearchRequest, SearchResult
 from indexer.settings import Settings
-from indexer.search.understand import FIELD_FACETS, match_value, understand
+from indexer.fields import FIELD_FACETS
+from indexer.search.understand import match_value, understand
 
 SNIPPETS = 3
 
@@ -65,8 +65,8 @@ class Snapshot:
         except (OSError, EOFError, ValueError, windex.IndexError) as exc:
             raise IndexDamaged(f"{path}: Whoosh index unreadable ({exc}): run `imr check`, "
                                "then rebuild with `imr index`") from exc
-        if not (path / "letters.sqlite").is_file():
-            raise IndexDamaged(f"{path}: letters.sqlite is missing: rebuild with `imr index`")
+        if not letterstore.path_of(path).is_file():
+            raise IndexDamaged(f"{letterstore.path_of(path)} is missing: rebuild with `imr index`")
         return cls(path, index, facetdata.load(path))
 
     @property
@@ -80,16 +80,14 @@ class Snapshot:
         return self.local.searcher
 
     def store(self) -> sqlite3.Connection:
-        """This thread's read-only connection to letters.sqlite."""
+        """This thread's read-only connection to the letter store."""
         if getattr(self.local, "store", None) is None:
-            uri = f"file:{self.path / 'letters.sqlite'}?mode=ro"
-            self.local.store = sqlite3.connect(uri, uri=True, check_same_thread=False)
+            self.local.store = letterstore.connect_readonly(self.path, check_same_thread=False)
         return self.local.store
 
     def record(self, letter_id: str) -> dict | None:
         """A letter record from the store, or None."""
-        row = self.store().execute("SELECT record FROM letters WHERE id = ?", (letter_id,)).fetchone()
-        return json.loads(row[0]) if row else None
+        return letterstore.read_one(self.store(), letter_id)
 
     def resolve(self, facet: str, typed: str) -> str | None:
         """A facet value as stored, from what a user typed (case-insensitive)."""
@@ -234,7 +232,7 @@ class Searcher:
         if docnum is None:
             raise LetterNotFound(f"no item {doc_id!r} in the index")
         stored = searcher.stored_fields(docnum)
-        terms = [wq.Term(f, word, boost=weight) for f, n in (("item", 6), ("rationale", 10))
+        terms = [wq.Term(f, word, boost=weight) for f, n in ranking.SIMILAR_TERMS
                  for word, weight in searcher.key_terms_from_text(f, stored.get(f) or "", numterms=n)]
         if not terms:
             return []

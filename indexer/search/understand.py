@@ -20,11 +20,11 @@ import re
 from dataclasses import dataclass, field
 from typing import Iterable, Mapping
 
-from indexer.search.query import CASE_RE, date_bounds, plain_words
+from indexer.fields import CASE_RE, FIELD_FACETS
 from indexer.results import Chip
+from indexer.search.query import date_bounds, plain_words
 
 UNDERSTOOD = ("decision", "specialty", "state", "year")
-FIELD_FACETS = ("decision", "specialty", "state", "category", "year")
 DATE_CHIP = "decided"
 # One scan finds field terms, quoted phrases and parentheses in text order, so
 # a field term inside a phrase or a group is seen as such.

@@ -1,0 +1,107 @@
+"""The letter store (letters.sqlite): one row per letter with its whole record as JSON.
+
+The summary and every item live here once per letter; the Whoosh documents
+hold only what search needs per item. Written by a build, copied and changed
+by `imr add`, read by the searcher (a letter page, a hit's other items) and by
+`imr check` and `imr stats`.
+"""
+from __future__ import annotations
+
+import json
+import shutil
+import sqlite3
+from pathlib import Path
+from typing import Iterable
+
+from indexer.index.files import LETTER_STORE
+from indexer.record import Record
+
+
+def path_of(snapshot: Path) -> Path:
+    """Where a snapshot's letter store is."""
+    return Path(snapshot) / LETTER_STORE
+
+
+def connect_readonly(snapshot: Path, check_same_thread: bool = True) -> sqlite3.Connection:
+    """A read-only connection to a snapshot's letter store."""
+    return sqlite3.connect(f"file:{path_of(snapshot)}?mode=ro", uri=True,
+                           check_same_thread=check_same_thread)
+
+
+def _insert(con: sqlite3.Connection, records: Iterable[Record]) -> None:
+    con.executemany(
+        "INSERT INTO letters VALUES (?, ?, ?, ?, ?)",
+        ((r["id"], r.get("case_number"), r.get("content_hash"), r.get("source"),
+          json.dumps(r, ensure_ascii=False)) for r in records))
+
+
+def write(snapshot: Path, records: Iterable[Record]) -> None:
+    """Create the letter store of a snapshot being built."""
+    con = sqlite3.connect(path_of(snapshot))
+    try:
+        with con:
+            con.execute("CREATE TABLE letters (id TEXT PRIMARY KEY, case_number TEXT,"
+                        " content_hash TEXT, source TEXT, record JSON)")
+            con.execute("CREATE INDEX letters_case ON letters(case_number)")
+            _insert(con, records)
+    finally:
+        con.close()
+
+
+def write_changed(base: Path, snapshot: Path, removed: set[str], new: list[Record]) -> None:
+    """The base's letter store, copied into `snapshot`, less the `removed` letters, plus `new`."""
+    shutil.copyfile(path_of(base), path_of(snapshot))
+    con = sqlite3.connect(path_of(snapshot))
+    try:
+        with con:
+            con.executemany("DELETE FROM letters WHERE id = ?", ((i,) for i in sorted(removed)))
+            _insert(con, new)
+    finally:
+        con.close()
+
+
+def read_all(snapshot: Path) -> list[Record]:
+    """Every record in a snapshot's letter store, in insertion order."""
+    con = connect_readonly(snapshot)
+    try:
+        return [json.loads(row[0]) for row in con.execute("SELECT record FROM letters ORDER BY rowid")]
+    finally:
+        con.close()
+
+
+def read_refs(snapshot: Path) -> list[Record]:
+    """Every letter of a snapshot's store, in insertion order, as a reference: id, case number,
+    content hash, source, partial, format and item_count (not its text, summary or items).
+
+    What `add` needs of the letters already indexed, at a fraction of the memory and
+    time of the whole records (SQLite reads the JSON, once per row).
+    """
+    con = connect_readonly(snapshot)
+    query = ("SELECT id, case_number, content_hash, source,"
+             " json_array(json_extract(record, '$.partial'), json_extract(record, '$.format'),"
+             " json_array_length(record, '$.items')) FROM letters ORDER BY rowid")
+    try:
+        refs = []
+        for letter_id, case_number, content_hash, source, extra in con.execute(query):
+            partial, form, items = json.loads(extra)
+            refs.append({"id": letter_id, "case_number": case_number, "content_hash": content_hash,
+                         "source": source, "partial": partial, "format": form,
+                         "item_count": items or 0})
+        return refs
+    finally:
+        con.close()
+
+
+def read_one(con: sqlite3.Connection, letter_id: str) -> Record | None:
+    """One letter's record from an open letter store, or None."""
+    row = con.execute("SELECT record FROM letters WHERE id = ?", (letter_id,)).fetchone()
+    return json.loads(row[0]) if row else None
+
+
+def count(snapshot: Path) -> int:
+    """How many letters a snapshot's store holds."""
+    con = connect_readonly(snapshot)
+    try:
+        return con.execute("SELECT count(*) FROM letters").fetchone()[0]
+    finally:
+        con.close()

@@ -1,0 +1,89 @@
+"""URL parameters -> a validated SearchRequest (no Whoosh: the web layer and any client can use it).
+
+Every parameter is checked here and a bad one raises QueryError naming it,
+which the API answers with a 400 and the pages with a plain message.
+"""
+from __future__ import annotations
+
+import re
+from datetime import date
+from typing import Any, Mapping
+
+from indexer.errors import QueryError
+from indexer.fields import FACETS
+from indexer.results import SearchRequest
+
+MAX_CHARS = 1000          # of query text searched (indexer.search.query cuts it there, saying so)
+MAX_PAGE = 500
+SORTS = ("relevance", "newest", "oldest")
+
+
+def _get_list(args: Mapping[str, Any], key: str) -> list[str]:
+    if hasattr(args, "getlist"):
+        values = args.getlist(key)
+    else:
+        raw = args.get(key)
+        values = raw if isinstance(raw, (list, tuple)) else ([] if raw is None else [raw])
+    return [str(v) for v in values]
+
+
+def _get(args: Mapping[str, Any], key: str, default: str = "") -> str:
+    values = _get_list(args, key)
+    return values[0] if values else default
+
+
+def _int(args: Mapping[str, Any], key: str, default: int, lo: int, hi: int) -> int:
+    raw = _get(args, key).strip()
+    if not raw:
+        return default
+    if not re.fullmatch(r"\d{1,9}", raw) or not lo <= int(raw) <= hi:
+        raise QueryError(key, f"must be a whole number from {lo} to {hi}")
+    return int(raw)
+
+
+def _iso_date(args: Mapping[str, Any], key: str) -> str | None:
+    raw = _get(args, key).strip()
+    if not raw:
+        return None
+    try:
+        return date.fromisoformat(raw).isoformat()
+    except ValueError:
+        raise QueryError(key, "must be a date like 2016-12-31") from None
+
+
+def _filters(args: Mapping[str, Any]) -> dict[str, list[str]]:
+    filters: dict[str, list[str]] = {}
+    for key in list(args.keys()):
+        name = key[2:] if key.startswith("f.") else key
+        if key.startswith("f.") and name not in FACETS:
+            raise QueryError(key, f"unknown facet; known: {', '.join(FACETS)}")
+        if name not in FACETS:
+            continue
+        values = [v.strip() for v in _get_list(args, key) if v.strip()]
+        if name == "year" and any(not re.fullmatch(r"\d{4}", v) for v in values):
+            raise QueryError(key, "years are four digits, like 2016")
+        if any(len(v) > 200 for v in values):
+            raise QueryError(key, "value too long")
+        filters.setdefault(name, [])
+        filters[name] += [v for v in values if v not in filters[name]]
+    return {k: v for k, v in filters.items() if v}
+
+
+def parse_request(args: Mapping[str, Any]) -> SearchRequest:
+    """Validate URL parameters into a SearchRequest; raises QueryError(param, message)."""
+    sort = _get(args, "sort", "relevance").strip() or "relevance"
+    if sort not in SORTS:
+        raise QueryError("sort", f"must be one of {', '.join(SORTS)}")
+    lo, hi = _iso_date(args, "decided_from"), _iso_date(args, "decided_to")
+    if lo and hi and lo > hi:
+        raise QueryError("decided_from", "is after decided_to")
+    return SearchRequest(
+        q=_get(args, "q")[: MAX_CHARS * 4],
+        filters=_filters(args),
+        sort=sort,
+        page=_int(args, "page", 1, 1, MAX_PAGE),
+        per_page=_int(args, "per_page", 20, 1, 100),
+        literal=_get(args, "literal").strip().lower() in ("1", "true", "yes", "on"),
+        decided_from=lo,
+        decided_to=hi,
+    )
