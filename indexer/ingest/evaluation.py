@@ -12,7 +12,7 @@ from indexer.ingest.parse import parse_file
 from indexer.record import HEADER_FIELDS
 from indexer.settings import Settings
 
-LETTER_FIELDS = HEADER_FIELDS + ("license_states", "specialties", "patient_age", "patient_gender", "pages")
+LABELLED_FIELDS = HEADER_FIELDS + ("license_states", "specialties", "patient_age", "patient_gender", "pages")
 ITEM_CHECKS = ("item", "decision", "claims_administrator_guideline", "maximus_guideline",
                "rationale_start", "rationale_end", "rationale", "eligible_portion")
 # The accuracy bar: these must be right on every letter.
@@ -89,7 +89,7 @@ def evaluate(pairs: list[tuple[Path, Path]], settings: Settings, acc: Accuracy |
 
 def compare(got: dict, want: dict, where: str, acc: Accuracy) -> None:
     """Count one letter's fields into `acc`."""
-    for name in LETTER_FIELDS + ("layout", "summary", "synthetic"):
+    for name in LABELLED_FIELDS + ("layout", "summary", "synthetic"):
         if name in want:
             acc.count(name, norm(got.get(name)) == norm(want[name]), where, got.get(name), want[name])
     acc.count("item_count", len(got["items"]) == len(want["items"]), where,

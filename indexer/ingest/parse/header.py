@@ -3,9 +3,9 @@ from __future__ import annotations
 
 import re
 
+from indexer.fields import CASE_NUMBER
 from indexer.ingest.parse.dates import DATE, parse_date
 
-CASE_RE = re.compile(r"\bCM\d{2}-\d{7}\b")
 _LABELS = {
     "date_assigned": r"Date\s+Assigned",
     "date_of_injury": r"Date\s+of\s+Injury",
@@ -19,7 +19,7 @@ def parse_header(text: str) -> dict:
     """Header fields found in `text` (the part before the body), ISO dates."""
     flat = re.sub(r"\s+", " ", text)
     out: dict = {}
-    m = re.search(r"Case\s+(?:Number|No\.?)\s*:?\s*(CM\d{2}-\d{7})", flat, re.IGNORECASE)
+    m = re.search(rf"Case\s+(?:Number|No\.?)\s*:?\s*({CASE_NUMBER})", flat, re.IGNORECASE)
     out["case_number"] = m[1].upper() if m else None
     for key, label in _LABELS.items():
         out[key] = _labelled_date(flat, label)

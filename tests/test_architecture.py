@@ -1,0 +1,122 @@
+"""The house rules of the layout, checked: one direction of flow, Whoosh in two wings, each fact once."""
+from __future__ import annotations
+
+import ast
+import re
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+SHARED_MODULES = {"indexer", "indexer.errors", "indexer.settings", "indexer.record", "indexer.results",
+                  "indexer.fields"}
+
+
+def _modules(folder: str) -> list[Path]:
+    return sorted((ROOT / folder).rglob("*.py"))
+
+
+def _imports(path: Path) -> set[str]:
+    """Every module a file imports (absolute names), at any depth of the file."""
+    found = set()
+    for node in ast.walk(ast.parse(path.read_text())):
+        if isinstance(node, ast.Import):
+            found.update(alias.name for alias in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            found.add(node.module)
+            found.update(f"{node.module}.{alias.name}" for alias in node.names)
+    return found
+
+
+def _within(name: str, package: str) -> bool:
+    return name == package or name.startswith(package + ".")
+
+
+def test_webapp_imports_only_search_and_shared_modules():
+    for path in _modules("webapp"):
+        for name in _imports(path):
+            if _within(name, "indexer"):
+                ok = _within(name, "indexer.search") or name in SHARED_MODULES \
+                    or any(name.startswith(m + ".") for m in SHARED_MODULES - {"indexer"})
+                assert ok, f"{path.relative_to(ROOT)} imports {name}"
+
+
+def test_webapp_modules_do_not_import_the_package_init():
+    for path in _modules("webapp"):
+        if path.name != "__init__.py":
+            tree = ast.parse(path.read_text())
+            bad = [n for n in ast.walk(tree) if isinstance(n, ast.ImportFrom) and n.module == "webapp"
+                   and any(a.name not in {"api", "errors", "exports", "letters", "search", "security",
+                                          "views", "state", "text"} for a in n.names)]
+            assert not bad, f"{path.relative_to(ROOT)} imports from webapp/__init__"
+
+
+@pytest.mark.parametrize("wing, other", [("ingest", "search"), ("search", "ingest"),
+                                         ("index", "ingest"), ("index", "search")])
+def test_wings_import_only_downstream(wing, other):
+    for path in _modules(f"indexer/{wing}"):
+        bad = [n for n in _imports(path) if _within(n, f"indexer.{other}")]
+        assert not bad, f"{path.relative_to(ROOT)} imports {bad}"
+
+
+def test_only_index_and_search_import_whoosh():
+    for folder in ("indexer", "webapp"):
+        for path in _modules(folder):
+            rel = path.relative_to(ROOT).as_posix()
+            if rel.startswith(("indexer/index/", "indexer/search/")):
+                continue
+            bad = [n for n in _imports(path) if _within(n, "whoosh")]
+            assert not bad, f"{rel} imports {bad}"
+
+
+def test_shared_modules_import_no_wing():
+    for name in SHARED_MODULES - {"indexer"}:
+        path = ROOT / (name.replace(".", "/") + ".py")
+        bad = [n for n in _imports(path) if any(_within(n, f"indexer.{w}") for w in ("ingest", "index", "search"))]
+        assert not bad, f"{name} imports {bad}"
+
+
+FACTS = ("FACETS", "MULTI_VALUED", "TEXT_FIELDS", "LETTER_FIELDS", "FIELD_FACETS", "ALIASES", "BOOSTS",
+         "DATE_FIELDS", "SCHEMA_VERSION", "CASE_RE", "CASE_NUMBER", "LETTER_STORE", "FACET_ARRAYS",
+         "SCHEMA_FILE", "MANIFEST")
+
+
+def test_each_fact_is_assigned_in_one_module():
+    where: dict[str, list[str]] = {}
+    for folder in ("indexer", "webapp", "scripts"):
+        for path in _modules(folder):
+            for node in ast.parse(path.read_text()).body:
+                targets = node.targets if isinstance(node, ast.Assign) else \
+                    [node.target] if isinstance(node, ast.AnnAssign) else []
+                for t in targets:
+                    if isinstance(t, ast.Name) and t.id in FACTS:
+                        where.setdefault(t.id, []).append(path.relative_to(ROOT).as_posix())
+    assert {k: v for k, v in where.items() if len(v) > 1} == {}
+
+
+def test_snapshot_file_names_are_written_only_in_files_module():
+    names = ("letters.sqlite", "facets.npz", "schema_version", "build.json")
+    for folder in ("indexer", "webapp"):
+        for path in _modules(folder):
+            rel = path.relative_to(ROOT).as_posix()
+            if rel == "indexer/index/files.py":
+                continue
+            code = re.sub(r'"""[\s\S]*?"""|#.*', "", path.read_text())   # prose may name them
+            for name in names:
+                assert f'"{name}"' not in code and f"'{name}'" not in code, f"{rel} spells {name}"
+
+
+def test_every_facet_has_one_value_function():
+    from indexer.fields import FACETS
+    from indexer.index.documents import ITEM_VALUES, LETTER_VALUES
+
+    assert not set(ITEM_VALUES) & set(LETTER_VALUES)
+    assert set(ITEM_VALUES) | set(LETTER_VALUES) == set(FACETS)
+
+
+def test_schema_has_a_field_for_every_declared_field():
+    from indexer.fields import FACETS, TEXT_FIELDS
+    from indexer.index.schema import make_schema
+
+    names = set(make_schema().names())
+    assert set(FACETS) <= names and set(TEXT_FIELDS) <= names
