@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 # Bump on any change to the fields below or to what goes in them: snapshots
 # written by another version are refused until rebuilt (`imr index --force`).
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 
 # A case number as the DWC prints it: CM + two-digit year + dash + seven digits.
 CASE_NUMBER = r"CM\d{2}-\d{7}"
@@ -88,3 +88,10 @@ BOOSTS: dict[str, float] = {f.name: f.boost for f in TEXT_FIELD_LIST}
 ALIASES: dict[str, str] = {**{f.name: f.name for f in FACET_LIST if f.alias and not f.numeric},
                            "case": "case_number"}
 DATE_FIELDS: tuple[str, ...] = ("decided", "injured", "applied")   # `decided:2016-01..2016-06`
+# What a search counts (`scope=`): the request itself, the request and its
+# decision's rationale and guidelines, or the whole letter (its summary too).
+SCOPE_FIELDS: dict[str, tuple[str, ...]] = {
+    "item": ("item",),
+    "decision": ("item", "rationale", "guideline"),
+    "letter": TEXT_FIELDS,
+}

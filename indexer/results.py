@@ -15,6 +15,8 @@ class SearchRequest:
     page: int = 1
     per_page: int = 20
     literal: bool = False            # True: do not turn words like 'upheld' into filters
+    synonyms: bool = True            # False: search the words typed only (no Norco for hydrocodone)
+    scope: str | None = None         # 'item' | 'decision' | 'letter'; None: 'item', widened when empty
     decided_from: str | None = None  # ISO date bounds, inclusive
     decided_to: str | None = None
 
@@ -37,6 +39,28 @@ class QueryInfo:
     chips: list[Chip] = field(default_factory=list)
     messages: list[str] = field(default_factory=list)   # e.g. 'unbalanced quote ignored'
     open_case: str | None = None     # a case number typed as the whole query
+    suggestions: list["Suggestion"] = field(default_factory=list)   # filters offered, with counts
+    expansions: list["Expansion"] = field(default_factory=list)     # synonyms searched too
+    scope: str = "item"              # the scope counted: 'item' | 'decision' | 'letter'
+    did_you_mean: str | None = None  # the query with misspelt words corrected, when it has no hits
+
+
+@dataclass
+class Suggestion:
+    """A filter offered for a word of the query, with how many hits it would keep."""
+
+    facet: str
+    value: str
+    word: str
+    count: int
+
+
+@dataclass
+class Expansion:
+    """A word of the query and the synonyms searched with it."""
+
+    word: str
+    also: list[str]
 
 
 @dataclass

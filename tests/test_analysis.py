@@ -4,6 +4,7 @@ from __future__ import annotations
 import multiprocessing
 import os
 import pickle
+import re
 import signal
 
 import pytest
@@ -33,14 +34,42 @@ def _texts(tmp_path) -> list[str]:
     return texts
 
 
-def test_tokens_equal_the_schema_analyzer(tmp_path):
+def test_plain_words_are_whooshs_stemming_analysis(tmp_path):
+    """Without hyphens or slashes, the words are exactly StemmingAnalyzer's (regex, stops, stems)."""
     analyzer = StemmingAnalyzer()
     total = 0
     for text in _texts(tmp_path):
-        want = [(t.startchar, t.endchar, t.text) for t in analyzer(text, chars=True)]
-        assert list(analysis.tokens(text)) == want
+        plain = re.sub(r"[-/]", " ", text)
+        want = [(t.startchar, t.endchar, t.text) for t in analyzer(plain, chars=True)]
+        assert list(analysis.tokens(plain)) == want
         total += len(want)
     assert total > 5000
+
+
+@pytest.mark.parametrize("text, index, query", [
+    ("X-ray of the knee", ["rai", "xrai", "knee"], ["xrai", "knee"]),
+    ("L5-S1 fusion", ["l5", "s1", "l5s1", "fusion"], ["l5", "s1", "fusion"]),
+    ("EMG/NCV", ["emg", "ncv", "emgncv"], ["emg", "ncv"]),
+    ("Norco 10/325mg", ["norco", "10", "325mg", "10325mg"], ["norco", "10", "325mg"]),
+    ("Post-op", ["post", "op", "postop"], ["post", "op"]),
+    ("and/or", ["andor"], ["andor"]),
+])
+def test_compounds_are_indexed_whole_and_by_parts(text, index, query):
+    assert [w for _, _, w in analysis.tokens(text)] == index
+    assert [w for _, _, w, _ in analysis.words(text, "query")] == query
+
+
+def test_compound_positions_let_phrases_run_on():
+    pos = analysis.positions("lumbar L5-S1 fusion; x-ray of the knee")
+    assert pos["lumbar"] == [0] and pos["l5"] == [1] and pos["s1"] == pos["l5s1"] == [2]
+    assert pos["fusion"] == [3] and pos["rai"] == pos["xrai"] == [4] and pos["knee"] == [5]
+
+
+def test_whoosh_analyzer_gives_the_same_words(tmp_path):
+    analyzer = analysis.DomainAnalyzer()
+    for text in _texts(tmp_path)[:12]:
+        got = [(t.startchar, t.endchar, t.text, t.pos) for t in analyzer(text, chars=True, positions=True)]
+        assert got == list(analysis.words(text))
 
 
 def test_postings_equal_whoosh_field_index(tmp_path):
@@ -52,9 +81,8 @@ def test_postings_equal_whoosh_field_index(tmp_path):
             assert analysis.postings(text, field.format.field_boost) == list(field.index(text)), name
 
 
-def test_positions_keep_whooshs_renumbering_quirk():
-    # The first kept word keeps its raw position (stop words before it count); later ones follow it.
-    assert analysis.positions("the a knee and the knee pain") == {"knee": [2, 3], "pain": [4]}
+def test_stop_words_do_not_count_as_positions():
+    assert analysis.positions("the a knee and the knee pain") == {"knee": [0, 1], "pain": [2]}
 
 
 def test_fast_path_is_scoped_and_never_pickled():
@@ -63,7 +91,7 @@ def test_fast_path_is_scoped_and_never_pickled():
         assert patched == len(TEXT_FIELDS)
         assert "index" in vars(schema["rationale"])
     assert all("index" not in vars(f) for _, f in schema.items())
-    assert b"indexer.index.analysis" not in pickle.dumps(schema)
+    assert b"_fast_index" not in pickle.dumps(schema)
 
 
 def _records(tmp_path) -> list[dict]:

@@ -123,7 +123,7 @@ def test_cli_search_without_index_exits_2(tmp_path):
 
 
 def test_mark_query_marks_exactly_the_words_the_index_would_match():
-    from whoosh.analysis import StemmingAnalyzer
+    from indexer.index.analysis import DomainAnalyzer
 
     from indexer.search.highlight import mark_query
 
@@ -131,7 +131,7 @@ def test_mark_query_marks_exactly_the_words_the_index_would_match():
             "an injected knee and <script>trainer</script> & more.")
     out = mark_query(text, 'personal trainer injection -knee specialty:"pain management" decided:2017')
     marked = re.findall(r"<mark>(.*?)</mark>", out)
-    analyzer = StemmingAnalyzer()
+    analyzer = DomainAnalyzer()
     wanted = {t.text for t in analyzer("personal trainer injection")}
     expected = [text[t.startchar:t.endchar] for t in analyzer(text, chars=True) if t.text in wanted]
     assert marked == expected and "trainers" in marked and "injections" in marked

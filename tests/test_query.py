@@ -65,7 +65,7 @@ def test_malformed_queries_fall_back_with_a_message(text):
 
 
 def test_unclosed_quote_still_searches_the_words():
-    out = build_query('physical "therapy', SCHEMA)
+    out = build_query('physical "therapy', SCHEMA, synonyms=False)
     assert "item:therapi" in out.parsed and "unbalanced quote ignored" in out.messages
 
 
@@ -151,11 +151,29 @@ def test_decision_word_is_a_chip():
     assert [(c.facet, c.value, c.word) for c in out.chips] == [("decision", "Upheld", "upheld")]
 
 
-def test_multiword_specialty_state_and_year():
+def test_states_and_years_filter_a_specialty_is_offered_and_stays_text():
     out = understand("Orthopedic surgery knee california 2016", VALUES)
-    assert out.text == "knee"
-    assert out.filters() == {"specialty": ["Orthopedic Surgery"], "state": ["California"],
-                             "year": ["2016"]}
+    assert out.text == "Orthopedic surgery knee"
+    assert out.filters() == {"state": ["California"], "year": ["2016"]}
+    assert [(c.facet, c.value) for c in out.suggestions] == [("specialty", "Orthopedic Surgery")]
+
+
+@pytest.mark.parametrize("text", ["knee surgery", "chiropractor", "pain management consultation",
+                                  "neurology consultation", "psychology"])
+def test_specialty_words_never_become_filters(text):
+    out = understand(text, {**VALUES, "specialty": ["Surgery", "Chiropractor", "Pain Management",
+                                                    "Neurology", "Psychology"]})
+    assert out.chips == [] and out.text == text and out.suggestions
+
+
+@pytest.mark.parametrize("typed", ["CM16 0213037", "cm160213037", "CM16-0213037", " CM16_0213037 "])
+def test_case_numbers_typed_loosely_open_the_letter(typed):
+    assert understand(typed, VALUES).open_case == "CM16-0213037"
+
+
+def test_partially_overturned_is_the_outcome_not_a_decision():
+    out = understand("partially overturned knee", {**VALUES, "outcome": ["Partially overturned", "Upheld"]})
+    assert out.filters() == {"outcome": ["Partially overturned"]} and out.text == "knee"
 
 
 def test_quoted_negated_and_field_words_are_left_alone():

@@ -129,7 +129,7 @@ def test_item_match_ranks_above_summary_only_match(tmp_path, expected_records, p
     records[1]["summary"] += " zyxqvort"
     settings = Settings(index_dir=tmp_path / "ix")
     publish(settings, records)
-    result = Searcher(settings).search(SearchRequest(q="zyxqvort", literal=True))
+    result = Searcher(settings).search(SearchRequest(q="zyxqvort", literal=True, scope="letter"))
     assert result.total == 1 + len(records[1]["items"])
     assert result.hits[0].letter_id == records[0]["id"]
     assert result.hits[0].score > max(h.score for h in result.hits[1:])

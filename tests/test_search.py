@@ -175,11 +175,11 @@ def test_reopens_when_current_changes(tmp_path, corpus, publish):
 
 def item_stems(record: dict, item: dict) -> set[str]:
     """The index's stems of every text field of one item document."""
-    from whoosh.analysis import StemmingAnalyzer
+    from indexer.index.analysis import DomainAnalyzer
 
     text = " ".join(str(item.get(k) or "") for k in (
         "item", "rationale", "claims_administrator_guideline", "maximus_guideline"))
-    return {t.text for t in StemmingAnalyzer()(text + " " + (record.get("summary") or ""))}
+    return {t.text for t in DomainAnalyzer()(text + " " + (record.get("summary") or ""))}
 
 
 def brute_force(corpus, stem: str, lo: str, hi: str) -> int:

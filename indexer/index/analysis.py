@@ -1,25 +1,45 @@
-"""Text analysis without Whoosh's per-token objects: the same terms, positions and posting bytes.
+"""Text analysis that keeps this field's words: one implementation for index, query and highlight time.
 
-The schema's text fields use Whoosh's StemmingAnalyzer (regex tokenizer,
-lowercase, stop words and one-letter words dropped, Porter stem). Run through
-Whoosh, every word of every document becomes a Token object passed along a
-chain of generators: about 40% of a build's CPU. `tokens` and `postings` here
-give exactly what that chain gives (tests compare them on real and synthetic
-letters and build one index each way), at a fraction of the cost.
-`indexer.index.writing` plugs them into Whoosh's writer.
+Words are found by a regex, lowercased, stop words and one-letter words
+dropped, Porter-stemmed (as Whoosh's StemmingAnalyzer does), with one rule
+of this field's own: a word joined by hyphens or slashes (`x-ray`, `L5-S1`,
+`EMG/NCV`, `10/325mg`, `Post-op`, `H-wave`) is a *compound*, indexed both
+whole and by its parts:
+
+    L5-S1   ->  l5 (position p), s1 (p+1) and the joined l5s1 (p+1)
+    x-ray   ->  ray (p) and xrai (p)       ('x' is one letter: not a part)
+    EMG/NCV ->  emg, ncv, emgncv
+
+so `L5-S1`, `L5S1` and `"L5 S1"` find the same letters, and `EMG` finds
+`EMG/NCV`. In a phrase of a query (mode 'query') a compound stands for its
+parts (`"L5-S1 fusion"` = `"L5 S1 fusion"`), or for its joined form when a
+part is a single letter (`"x-ray of the knee"`); the positions make either
+run on into the next word. A compound typed as a plain word is rewritten by
+the query parser (indexer.search.query) into `(joined OR "parts")`.
+
+`tokens` and `positions` are the one implementation; `DomainAnalyzer` wraps
+them for Whoosh (the schema's analyzer, used by the query parser and for
+key terms), and `postings` gives exactly what Whoosh's writer would make of
+them, without its per-token objects (indexer.index.writing).
 """
 from __future__ import annotations
 
 import pickle
+import re
 from functools import lru_cache
-from typing import Iterator
+from typing import Any, Iterator
 
-from whoosh.analysis import STOP_WORDS
-from whoosh.analysis.tokenizers import default_pattern
+from whoosh.analysis import STOP_WORDS, Composable, Token
 from whoosh.lang.porter import stem
 from whoosh.system import pack_uint
 
 Posting = tuple[bytes, int, float, bytes]   # (term, frequency, weight, encoded positions)
+
+# Whoosh's word pattern ([\w*]+(\.?[\w*]+)*), with hyphen- and slash-joined runs kept together.
+WORD = re.compile(r"[\w*]+(?:\.?[\w*]+)*(?:[-/][\w*]+(?:\.?[\w*]+)*)*", re.UNICODE)
+SEPARATOR = re.compile(r"[-/]")
+# (start, end, stem, position) of one indexed word
+Word = tuple[int, int, str, int]
 
 
 @lru_cache(maxsize=100_000)
@@ -27,28 +47,68 @@ def _stem(word: str) -> str:
     return stem(word)
 
 
-def tokens(text: str) -> Iterator[tuple[int, int, str]]:
-    """(start, end, stem) of each indexed word, as StemmingAnalyzer finds them."""
-    for m in default_pattern.finditer(text):
+def _kept(word: str) -> bool:
+    return len(word) >= 2 and word not in STOP_WORDS
+
+
+def is_compound(word: str) -> bool:
+    """A word joined by hyphens or slashes (as WORD finds it)."""
+    return bool(SEPARATOR.search(word))
+
+
+def compound_parts(word: str) -> tuple[str, list[str]]:
+    """(joined, kept parts) of a compound, lowercased: 'L5-S1' -> ('l5s1', ['l5', 's1'])."""
+    low = word.lower()
+    return SEPARATOR.sub("", low), [p for p in SEPARATOR.split(low) if _kept(p)]
+
+
+def words(text: str, mode: str = "index") -> Iterator[Word]:
+    """Every indexed word of a text with its character span and position.
+
+    mode 'index' (and highlighting): a compound gives its parts and its joined
+    form; mode 'query' (a phrase typed in a query): its parts when every part
+    is a word of two letters or more, else its joined form.
+    """
+    pos = -1
+    for m in WORD.finditer(text):
         word = m.group().lower()
-        if len(word) >= 2 and word not in STOP_WORDS:
-            yield m.start(), m.end(), _stem(word)
+        if not is_compound(word):
+            if _kept(word):
+                pos += 1
+                yield m.start(), m.end(), _stem(word), pos
+            continue
+        pieces = list(re.finditer(r"[^-/]+", word))
+        whole = all(_kept(piece.group()) for piece in pieces)
+        joined = SEPARATOR.sub("", word)
+        if mode == "query" and not whole:
+            # 'x-ray', 'T-spine': the parts alone lose a letter; the joined form is exact.
+            if _kept(joined):
+                pos += 1
+                yield m.start(), m.end(), _stem(joined), pos
+            continue
+        kept_part = False
+        for piece in pieces:
+            if _kept(piece.group()):
+                pos += 1
+                kept_part = True
+                yield m.start() + piece.start(), m.start() + piece.end(), _stem(piece.group()), pos
+        if mode != "query" and _kept(joined):
+            # The joined form shares the last part's position, so a phrase runs on after it.
+            pos += 0 if kept_part else 1
+            yield m.start(), m.end(), _stem(joined), pos
+
+
+def tokens(text: str) -> Iterator[tuple[int, int, str]]:
+    """(start, end, stem) of each indexed word, in text order (compound parts before the whole)."""
+    for start, end, word, _ in words(text):
+        yield start, end, word
 
 
 def positions(text: str) -> dict[str, list[int]]:
-    """Each stem's positions, numbered as Whoosh's StopFilter renumbers them.
-
-    Quirk kept on purpose: the first kept word keeps its raw position (stop
-    words before it count), every later kept word is the previous one + 1.
-    """
+    """Each stem's positions, in the order the stems first occur."""
     out: dict[str, list[int]] = {}
-    pos = -1
-    for raw, m in enumerate(default_pattern.finditer(text)):
-        word = m.group().lower()
-        if len(word) < 2 or word in STOP_WORDS:
-            continue
-        pos = raw if pos < 0 else pos + 1
-        out.setdefault(_stem(word), []).append(pos)
+    for _, _, word, pos in words(text):
+        out.setdefault(word, []).append(pos)
     return out
 
 
@@ -62,6 +122,39 @@ def _encode(poslist: list[int]) -> bytes:
 
 
 def postings(text: str, field_boost: float = 1.0) -> list[Posting]:
-    """What `TEXT(analyzer=StemmingAnalyzer()).index(text)` yields, in the same order."""
+    """What `TEXT(analyzer=DomainAnalyzer()).index(text)` yields, in the same order."""
     return [(word.encode("utf-8"), len(poslist), float(len(poslist)) * field_boost, _encode(poslist))
             for word, poslist in positions(text).items()]
+
+
+class DomainAnalyzer(Composable):
+    """The schema's text analyzer: `words` as Whoosh Token objects."""
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, DomainAnalyzer)
+
+    def __hash__(self) -> int:
+        return hash(DomainAnalyzer)
+
+    def __call__(self, value: str, positions: bool = False, chars: bool = False,
+                 keeporiginal: bool = False, removestops: bool = True, start_pos: int = 0,
+                 start_char: int = 0, tokenize: bool = True, mode: str = "",
+                 **kwargs: Any) -> Iterator[Token]:
+        token = Token(positions, chars, removestops=removestops, mode=mode, **kwargs)
+        if not tokenize:
+            # Whoosh asks for the whole value as one token (e.g. a single-quoted term).
+            token.original = token.text = value.lower()
+            token.boost, token.stopped = 1.0, False
+            token.pos, token.startchar, token.endchar = start_pos, start_char, start_char + len(value)
+            yield token
+            return
+        for start, end, word, pos in words(value, "query" if mode == "query" else "index"):
+            token.text = word
+            token.boost, token.stopped = 1.0, False
+            if keeporiginal:
+                token.original = value[start:end]
+            if positions:
+                token.pos = start_pos + pos
+            if chars:
+                token.startchar, token.endchar = start_char + start, start_char + end
+            yield token

@@ -8,10 +8,10 @@ to rebuild.
 """
 from __future__ import annotations
 
-from whoosh.analysis import StemmingAnalyzer
 from whoosh.fields import BOOLEAN, ID, KEYWORD, NUMERIC, STORED, TEXT, FieldType, Schema
 
 from indexer.fields import FACET_LIST, TEXT_FIELD_LIST, Facet
+from indexer.index.analysis import DomainAnalyzer
 
 
 def _facet_field(facet: Facet) -> FieldType:
@@ -24,7 +24,7 @@ def _facet_field(facet: Facet) -> FieldType:
 
 def make_schema() -> Schema:
     """A fresh schema object (never shared between indexes)."""
-    words = StemmingAnalyzer()
+    words = DomainAnalyzer()
     text = {f.name: TEXT(analyzer=words, stored=f.stored, field_boost=f.boost) for f in TEXT_FIELD_LIST}
     facets = {f.name: _facet_field(f) for f in FACET_LIST}
     return Schema(

@@ -22,13 +22,12 @@ from operator import itemgetter
 from pathlib import Path
 from typing import Iterable, Iterator
 
-from whoosh.analysis import StemmingAnalyzer
 from whoosh.fields import Schema
 from whoosh.formats import Positions
 from whoosh.index import Index
 from whoosh.writing import SegmentWriter
 
-from indexer.index.analysis import Posting, postings
+from indexer.index.analysis import DomainAnalyzer, Posting, postings
 from indexer.index.documents import Document
 
 POOL_LIMIT_MB = 1024      # the pool spills to disk past this estimate (one pool per writer process)
@@ -47,13 +46,13 @@ def _fast_index(field_boost: float, last: list, value, **kwargs) -> list[Posting
 
 
 def _is_stemming_text(field) -> bool:
-    return type(field.format) is Positions and field.analyzer == StemmingAnalyzer() \
+    return type(field.format) is Positions and isinstance(field.analyzer, DomainAnalyzer) \
         and not field.vector and not field.separate_spelling()
 
 
 @contextmanager
 def fast_text_index(schema: Schema) -> Iterator[int]:
-    """Within the block, the schema's StemmingAnalyzer text fields index through `analysis.postings`.
+    """Within the block, the schema's text fields index through `analysis.postings`.
 
     The override is an attribute on the field objects, removed on exit, so it
     is never pickled into an index's table of contents: commit after the block.

@@ -11,10 +11,9 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from whoosh import query as wq
-from whoosh.analysis import StemmingAnalyzer
 
 from indexer.fields import ALIASES, DATE_FIELDS, FACETS, TEXT_FIELDS
-from indexer.index.analysis import tokens
+from indexer.index.analysis import DomainAnalyzer, tokens
 from indexer.results import Snippet
 
 SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[\"'(\[]?[A-Z0-9])|\n\s*\n")
@@ -35,9 +34,9 @@ class Terms:
 
 
 @lru_cache(maxsize=1)
-def _analyzer() -> StemmingAnalyzer:
+def _analyzer() -> DomainAnalyzer:
     # The schema's text analyzer, so marked words are exactly the searched ones.
-    return StemmingAnalyzer()
+    return DomainAnalyzer()
 
 
 def terms_of(q: wq.Query | None) -> Terms:
@@ -89,9 +88,16 @@ def mark_query(text: str, q: str) -> str:
 
 
 def _spans(text: str, terms: Terms) -> list[tuple[int, int]]:
+    """Character spans of matching words, in order; a compound's whole and parts merged."""
     if not terms or not text:
         return []
-    return [(a, b) for a, b, word in tokens(text) if terms.matches(word)]
+    merged: list[tuple[int, int]] = []
+    for a, b in sorted((a, b) for a, b, word in tokens(text) if terms.matches(word)):
+        if merged and a < merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(b, merged[-1][1]))
+        else:
+            merged.append((a, b))
+    return merged
 
 
 def mark(text: str, terms: Terms) -> str:

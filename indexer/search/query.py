@@ -21,6 +21,9 @@ from whoosh import query as wq
 from whoosh.qparser import AndGroup, MultifieldParser, PlusMinusPlugin
 
 from indexer.fields import ALIASES, CASE_RE, DATE_FIELDS, TEXT_FIELDS
+from indexer.index.analysis import WORD, compound_parts, is_compound
+from indexer.results import Expansion
+from indexer.search.synonyms import expand
 from indexer.search.request import MAX_CHARS
 
 MAX_TERMS = 50
@@ -37,14 +40,15 @@ class ParsedQuery:
     query: wq.Query
     text: str                      # the query text actually parsed
     messages: list[str] = field(default_factory=list)
+    expansions: list[Expansion] = field(default_factory=list)   # synonyms searched too
 
     @property
     def parsed(self) -> str:
         return str(self.query)
 
 
-def _parser(schema) -> MultifieldParser:
-    parser = MultifieldParser(list(TEXT_FIELDS), schema, group=AndGroup)
+def _parser(schema, fields: tuple[str, ...]) -> MultifieldParser:
+    parser = MultifieldParser(list(fields), schema, group=AndGroup)
     parser.add_plugin(PlusMinusPlugin())
     return parser
 
@@ -104,6 +108,41 @@ def _rewrite_fields(text: str, resolve: Resolver | None, messages: list[str]) ->
         text = empty.sub(" ", text)
     bare_case = re.compile(r"(?<![:'\w-])" + CASE_RE.pattern, re.IGNORECASE)
     return bare_case.sub(lambda m: "case_number:" + _quote(m[0].upper()), text)
+
+
+# Quoted text and field terms on facets are left as typed; a text-field prefix is kept.
+_PROTECTED = re.compile(r"\"[^\"]*\"|'[^']*'|\b\w+:'[^']*'")
+_COMPOUND = re.compile(
+    rf"(?:(?<=[\s(])|^)(?P<sign>[-+]?)(?P<field>(?:{'|'.join(TEXT_FIELDS)}):)?"
+    rf"(?P<quote>\"?)(?P<word>{WORD.pattern})(?P=quote)(?=[\s)]|$)", re.IGNORECASE)
+
+
+def _compound_query(word: str) -> str:
+    """'L5-S1' -> '(l5s1 OR "l5 s1")'; 'x-ray' -> 'xray' (a one-letter part is no word)."""
+    joined, parts = compound_parts(word)
+    if len(parts) == len(re.split(r"[-/]", word)):
+        return f'({joined} OR "{" ".join(parts)}")'
+    return f"({joined})"
+
+
+def _rewrite_compounds(text: str) -> str:
+    """Hyphen- and slash-joined words as the index holds them: whole or by their parts, never a NOT.
+
+    Only '-' at the start of a word (after a space, a parenthesis or the start)
+    negates; inside a word it joins.
+    """
+    def rewrite(m: re.Match) -> str:
+        if not is_compound(m["word"]):
+            return m[0]
+        return m["sign"] + (m["field"] or "") + _compound_query(m["word"])
+
+    parts, last = [], 0
+    for m in _PROTECTED.finditer(text):
+        if not m[0].startswith('"') or not _COMPOUND.fullmatch(m[0]):
+            parts += [_COMPOUND.sub(rewrite, text[last:m.start()]), m[0]]
+            last = m.end()
+    parts.append(_COMPOUND.sub(rewrite, text[last:]))
+    return "".join(parts)
 
 
 def _refuse_wildcards(text: str, messages: list[str]) -> str:
@@ -174,8 +213,10 @@ def _bound_prefixes(q: wq.Query, reader, messages: list[str]) -> wq.Query:
     return q.accept(expand)
 
 
-def build_query(text: str, schema, reader=None, resolve: Resolver | None = None) -> ParsedQuery:
-    """Parse the user's query; never raises: falls back to plain words with a message."""
+def build_query(text: str, schema, reader=None, resolve: Resolver | None = None,
+                fields: tuple[str, ...] = TEXT_FIELDS, synonyms: bool = True) -> ParsedQuery:
+    """Parse the user's query over `fields`, synonyms expanded; never raises: falls back to
+    plain words with a message."""
     messages: list[str] = []
     typed = bool((text or "").strip())
     text = re.sub(r"[\x00-\x08\x0b-\x1f\x7f]", " ", text or "")
@@ -185,7 +226,11 @@ def build_query(text: str, schema, reader=None, resolve: Resolver | None = None)
     text = _refuse_wildcards(text, messages)
     text = _balance(text, messages)
     text = _rewrite_fields(text, resolve, messages)
-    parser = _parser(schema)
+    shown, expansions = text, []
+    if synonyms:
+        text, expansions = expand(text)
+    text = _rewrite_compounds(text)
+    parser = _parser(schema, fields)
     try:
         q = parser.parse(text)
     except Exception:   # noqa: BLE001 - any parser failure falls back to plain words
@@ -195,10 +240,10 @@ def build_query(text: str, schema, reader=None, resolve: Resolver | None = None)
         q = parser.parse(words) if words else wq.NullQuery
         if q is not wq.NullQuery and words != text.strip():
             messages.append(f"query syntax not understood: searched the words '{words}'")
-        text = words
+        text = shown = words
     if q is wq.NullQuery or q is None:
         if typed:
             messages.append("nothing searchable in the query (only syntax, very common or "
                             "one-letter words): all letters shown")
         return ParsedQuery(wq.Every(), "", messages)
-    return ParsedQuery(_bound_prefixes(q, reader, messages), text.strip(), messages)
+    return ParsedQuery(_bound_prefixes(q, reader, messages), shown.strip(), messages, expansions)

@@ -27,8 +27,12 @@ from indexer.fields import LETTER_FIELDS
 #   weighting says otherwise);
 # - "similar items" take the key terms of an item's heading and rationale
 #   (SIMILAR_TERMS: how many of each field).
+# - tiers: a document whose request (item) matches ranks above one whose
+#   rationale or guidelines match, above one matched by its letter's summary
+#   only (FIELD_TIERS); BM25F orders documents within a tier.
 K1, B = 1.2, 0.75
 SIMILAR_TERMS = (("item", 6), ("rationale", 10))
+FIELD_TIERS = {"item": 2, "rationale": 1, "guideline": 1, "summary": 0}
 
 
 @dataclass
@@ -298,10 +302,30 @@ def top(docs: np.ndarray, doc_scores: np.ndarray, limit: int | None) -> np.ndarr
     return np.lexsort((docs, -doc_scores))
 
 
+def tiers(ev: Evaluation, searcher, cache: PostingCache, mask: np.ndarray) -> np.ndarray:
+    """Per doc, the highest FIELD_TIERS of a field whose positive terms match it."""
+    reader = searcher.reader()
+    out = np.zeros(len(mask), dtype=np.int8)
+    for leaf in ev.leaves:
+        tier = FIELD_TIERS.get(leaf.field, 0)
+        if tier:
+            docs, _ = cache.term(reader, leaf.field, leaf.tbytes)
+            if leaf.within is not None:
+                docs = docs[leaf.within[docs]]
+            out[docs] = np.maximum(out[docs], tier)
+    return out
+
+
 def rank(ev: Evaluation, searcher, cache: PostingCache, mask: np.ndarray,
-         limit: int | None) -> list[tuple[int, float]]:
-    """(docnum, score) of the docs in `mask`, best first, the first `limit` of them."""
+         limit: int | None, tiered: bool = False) -> list[tuple[int, float]]:
+    """(docnum, score) of the docs in `mask`, best first, the first `limit` of them.
+
+    With `tiered`, the score is tier * (best BM25F + 1) + BM25F, so request
+    matches come first; without it, plain BM25F (as Whoosh ranks).
+    """
     docs = np.flatnonzero(mask)
     doc_scores = scores(ev, searcher, cache, mask)[docs]
+    if tiered and len(docs):
+        doc_scores = tiers(ev, searcher, cache, mask)[docs] * (doc_scores.max() + 1.0) + doc_scores
     order = top(docs, doc_scores, limit)
     return list(zip(docs[order].tolist(), doc_scores[order].tolist()))

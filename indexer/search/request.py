@@ -16,6 +16,7 @@ from indexer.results import SearchRequest
 MAX_CHARS = 1000          # of query text searched (indexer.search.query cuts it there, saying so)
 MAX_PAGE = 500
 SORTS = ("relevance", "newest", "oldest")
+SCOPES = ("item", "decision", "letter")   # indexer.fields.SCOPE_FIELDS: the text fields each searches
 
 
 def _get_list(args: Mapping[str, Any], key: str) -> list[str]:
@@ -51,6 +52,22 @@ def _iso_date(args: Mapping[str, Any], key: str) -> str | None:
         raise QueryError(key, "must be a date like 2016-12-31") from None
 
 
+def _flag(args: Mapping[str, Any], key: str, default: bool) -> bool:
+    raw = _get(args, key).strip().lower()
+    if not raw:
+        return default
+    if raw not in ("1", "true", "yes", "on", "0", "false", "no", "off"):
+        raise QueryError(key, "must be 1 or 0")
+    return raw in ("1", "true", "yes", "on")
+
+
+def _scope(args: Mapping[str, Any]) -> str | None:
+    raw = _get(args, "scope").strip().lower()
+    if raw and raw not in SCOPES:
+        raise QueryError("scope", f"must be one of {', '.join(SCOPES)}")
+    return raw or None
+
+
 def _filters(args: Mapping[str, Any]) -> dict[str, list[str]]:
     filters: dict[str, list[str]] = {}
     for key in list(args.keys()):
@@ -83,7 +100,9 @@ def parse_request(args: Mapping[str, Any]) -> SearchRequest:
         sort=sort,
         page=_int(args, "page", 1, 1, MAX_PAGE),
         per_page=_int(args, "per_page", 20, 1, 100),
-        literal=_get(args, "literal").strip().lower() in ("1", "true", "yes", "on"),
+        literal=_flag(args, "literal", False),
+        synonyms=_flag(args, "synonyms", True),
+        scope=_scope(args),
         decided_from=lo,
         decided_to=hi,
     )

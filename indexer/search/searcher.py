@@ -27,9 +27,9 @@ from indexer.errors import IndexDamaged, LetterNotFound
 from indexer.search.facets import count_facets, facet_values, filter_masks, hits_mask
 from indexer.index.postings import PostingCache
 from indexer.search.query import build_query
-from indexer.results import Hit, QueryInfo, SearchRequest, SearchResult
+from indexer.results import Hit, QueryInfo, SearchRequest, SearchResult, Suggestion
 from indexer.settings import Settings
-from indexer.fields import FIELD_FACETS
+from indexer.fields import FIELD_FACETS, SCOPE_FIELDS
 from indexer.search.understand import match_value, understand
 
 SNIPPETS = 3
@@ -106,6 +106,22 @@ class Match:
     evaluation: ranking.Evaluation | None = None   # None for an Every query
 
 
+SCOPE_NAMES = {"item": "requests", "decision": "decisions (request, rationale or guidelines)",
+               "letter": "letters (the clinical summary too)"}
+
+
+def _suggestions(data: facetdata.FacetData, mask: np.ndarray, offered: list,
+                 filters: dict[str, list[str]]) -> list[Suggestion]:
+    """Offered filters with how many of the hits each would keep (those that keep some)."""
+    out = []
+    for chip in offered:
+        if chip.facet in data.columns and chip.value not in filters.get(chip.facet, []):
+            count = int((mask & data.columns[chip.facet].mask([chip.value], data.n_docs)).sum())
+            if count:
+                out.append(Suggestion(chip.facet, chip.value, chip.word, count))
+    return out
+
+
 def _split(value: str | None) -> list[str]:
     return [v for v in (value or "").split(",") if v]
 
@@ -155,31 +171,64 @@ class Searcher:
         return self.current().name
 
     def match(self, request: SearchRequest, snap: Snapshot | None = None) -> Match:
-        """Understand and run the query: the mask of matching documents."""
+        """Understand and run the query: the mask of matching documents.
+
+        The scope (which text fields count) is the request's, else the request
+        itself ('item'), widened to the decision and then the whole letter when
+        the words match nothing there (facet filters never widen it). When words understood as filters leave nothing
+        while the words searched as text would find something, the literal
+        reading answers, and says so. Every reading is in `info`.
+        """
         snap = snap or self.current()
         data = snap.facets
-        known = {f: data.values(f) for f in FIELD_FACETS if f in data.columns}
+        known = {f: data.values(f) for f in (*FIELD_FACETS, "outcome") if f in data.columns}
         meaning = understand(request.q, known, literal=request.literal)
+        found = self._run(snap, request, meaning)
+        if not found.mask.any() and meaning.from_words and not request.literal:
+            literal = self._run(snap, request, understand(request.q, known, literal=True))
+            if literal.mask.any():
+                words = ", ".join(f"'{c.word}'" for c in meaning.chips if ":" not in c.word)
+                literal.info.messages.insert(0, f"No decisions match with {words} as a filter: "
+                                                "showing the words searched as text instead")
+                found = literal
+        found.info.suggestions = _suggestions(data, found.mask, meaning.suggestions, found.filters)
+        return found
+
+    def _run(self, snap: Snapshot, request: SearchRequest, meaning) -> Match:
+        """One reading of the request, in its scope or the widening scopes."""
+        data = snap.facets
         filters = {f: list(v) for f, v in request.filters.items() if f in data.columns}
         for facet, values in meaning.filters().items():
             filters[facet] = list(dict.fromkeys(filters.get(facet, []) + values))
+        masks = filter_masks(data, filters)
         searcher = snap.searcher()
-        parsed = build_query(meaning.text, searcher.schema, searcher.reader(), snap.resolve)
-        base = _date_mask(data, request, meaning.date_ranges())
-        evaluation = None
-        if not isinstance(parsed.query, wq.Every):
-            evaluation = ranking.evaluate(parsed.query, searcher, snap.postings, data.decided)
-            base &= evaluation.mask
-        info = QueryInfo(parsed.text, parsed.parsed, meaning.chips, parsed.messages, meaning.open_case)
-        return Match(parsed.query, hits_mask(base, filter_masks(data, filters)), base, filters, info,
-                     evaluation)
+        scopes = [request.scope] if request.scope else list(SCOPE_FIELDS)
+        for n, scope in enumerate(scopes):
+            parsed = build_query(meaning.text, searcher.schema, searcher.reader(), snap.resolve,
+                                 fields=SCOPE_FIELDS[scope], synonyms=request.synonyms)
+            base = _date_mask(data, request, meaning.date_ranges())
+            evaluation = None
+            if not isinstance(parsed.query, wq.Every):
+                evaluation = ranking.evaluate(parsed.query, searcher, snap.postings, data.decided)
+                base &= evaluation.mask
+            # Widened when the words find nothing in this scope; filters never widen it.
+            if base.any() or n == len(scopes) - 1 or evaluation is None:
+                break
+        mask = hits_mask(base, masks)
+        messages = list(parsed.messages)
+        if scope != scopes[0]:
+            messages.insert(0, f"No request names {meaning.text!r}: counting {SCOPE_NAMES[scope]} "
+                               "that mention it")
+        info = QueryInfo(parsed.text, parsed.parsed, meaning.chips, messages, meaning.open_case,
+                         expansions=parsed.expansions, scope=scope)
+        return Match(parsed.query, mask, base, filters, info, evaluation)
 
     def _ordered(self, snap: Snapshot, request: SearchRequest, m: Match,
                  limit: int | None) -> list[tuple[int, float | None]]:
         """(docnum, score) of the hits in display order, the first `limit` of them."""
         if request.sort == "relevance" and m.evaluation is not None:
-            # BM25F over the matching docs only; equals Whoosh's exhaustive ranking.
-            return ranking.rank(m.evaluation, snap.searcher(), snap.postings, m.mask, limit)
+            # BM25F over the matching docs only (within a tier, Whoosh's exhaustive ranking).
+            return ranking.rank(m.evaluation, snap.searcher(), snap.postings, m.mask, limit, tiered=True)
         docs = np.flatnonzero(m.mask)
         keys = snap.facets.decided[docs]
         # Undated documents come last in either order.

@@ -1,11 +1,15 @@
-"""Query understanding: words of a query that name a filter become chips.
+"""Query understanding: words of a query that name a filter become chips, or suggestions.
 
 In `personal trainer upheld` the word 'upheld' is the Decision filter, not
-text to search. Recognised (case-insensitive, whole words, outside quotes,
-field:value terms and negations): decisions, reviewer specialties and licence
-states present in the snapshot (multi-word, longest first), four-digit years
-present in the snapshot, and a query that is just a case number
-(QueryInfo.open_case).
+text to search. A word becomes a filter only where that reading is
+unambiguous: the decision words, a letter outcome (`partially overturned`),
+licence states and four-digit years present in the snapshot, and a query
+that is just a case number (QueryInfo.open_case; typed with a space or
+without the dash too). A reviewer specialty named in a query is also a
+treatment word (`surgery`, `chiropractic`, `pain management`, `neurology`):
+it stays text, and the filter is offered as a suggestion with its count.
+The searcher shows the literal reading when the understood one finds
+nothing (indexer.search.searcher).
 
 Field queries on facets are filters too: `specialty:"pain management"`,
 decision:, state:, category: and year: become chips when the value names one
@@ -20,11 +24,14 @@ import re
 from dataclasses import dataclass, field
 from typing import Iterable, Mapping
 
-from indexer.fields import CASE_RE, FIELD_FACETS
+from indexer.fields import FIELD_FACETS
 from indexer.results import Chip
 from indexer.search.query import date_bounds, plain_words
 
-UNDERSTOOD = ("decision", "specialty", "state", "year")
+UNDERSTOOD = ("decision", "outcome", "state", "year")     # words that become filters
+SUGGESTED = ("specialty",)                                 # words that stay text, filter offered
+# A case number typed loosely: 'CM16 0213037', 'cm160213037'.
+LOOSE_CASE = re.compile(r"\s*(CM\d{2})[\s_-]*(\d{7})\s*", re.IGNORECASE)
 DATE_CHIP = "decided"
 # One scan finds field terms, quoted phrases and parentheses in text order, so
 # a field term inside a phrase or a group is seen as such.
@@ -44,6 +51,12 @@ class Understanding:
     text: str
     chips: list[Chip] = field(default_factory=list)
     open_case: str | None = None
+    suggestions: list[Chip] = field(default_factory=list)   # filters offered, not applied
+
+    @property
+    def from_words(self) -> bool:
+        """Whether a chip came from a plain word (not from `field:` syntax)."""
+        return any(":" not in c.word for c in self.chips)
 
     def filters(self) -> dict[str, list[str]]:
         """The chips as facet filters (date-range chips are in `date_ranges`)."""
@@ -108,10 +121,11 @@ def field_chips(text: str, values: Mapping[str, Iterable[str]]) -> tuple[str, li
     return re.sub(r"\s+", " ", "".join(parts)).strip(), chips
 
 
-def _vocabulary(values: Mapping[str, Iterable[str]]) -> dict[str, tuple[str, str]]:
+def _vocabulary(values: Mapping[str, Iterable[str]],
+                facets: tuple[str, ...] = UNDERSTOOD) -> dict[str, tuple[str, str]]:
     """lowercase phrase -> (facet, stored value)."""
     vocab: dict[str, tuple[str, str]] = {}
-    for facet in UNDERSTOOD:
+    for facet in facets:
         known = list(values.get(facet, ()))
         if facet == "decision":
             known = list(dict.fromkeys([*known, *DECISIONS]))
@@ -132,15 +146,30 @@ def _pattern(vocab: Mapping[str, tuple[str, str]]) -> re.Pattern | None:
                       re.IGNORECASE)
 
 
+def _suggestions(text: str, values: Mapping[str, Iterable[str]]) -> list[Chip]:
+    """Specialty (and other SUGGESTED) values the text names, as offered filters."""
+    pattern = _pattern(vocab := _vocabulary(values, SUGGESTED))
+    if pattern is None:
+        return []
+    seen = {}
+    for m in pattern.finditer(PROTECTED.sub(" ", text)):
+        facet, value = vocab[re.sub(r"\s+", " ", m[1].lower())]
+        seen.setdefault((facet, value), Chip(facet, value, m[1]))
+    return list(seen.values())
+
+
 def understand(query: str, values: Mapping[str, Iterable[str]], literal: bool = False) -> Understanding:
-    """Split a query into filter chips and the text left to search."""
+    """Split a query into filter chips, offered filters and the text left to search."""
     text = (query or "").strip()
-    if CASE_RE.fullmatch(text):
-        return Understanding(text, [], text.upper())
+    loose = LOOSE_CASE.fullmatch(text)
+    if loose:
+        case = f"{loose[1]}-{loose[2]}".upper()
+        return Understanding(case, [], case)
     text, chips = field_chips(text, values)
     pattern = None if literal or not text else _pattern(vocab := _vocabulary(values))
+    suggestions = [] if literal else _suggestions(text, values)
     if pattern is None:
-        return Understanding(_tidy(text) if chips else text, chips)
+        return Understanding(_tidy(text) if chips else text, chips, suggestions=suggestions)
 
     def take(m: re.Match) -> str:
         facet, value = vocab[re.sub(r"\s+", " ", m[1].lower())]
@@ -153,7 +182,7 @@ def understand(query: str, values: Mapping[str, Iterable[str]], literal: bool = 
         last = m.end()
     parts.append(pattern.sub(take, text[last:]))
     rest = re.sub(r"\s+", " ", "".join(parts)).strip()
-    return Understanding(_tidy(rest) if chips else rest, chips)
+    return Understanding(_tidy(rest) if chips else rest, chips, suggestions=suggestions)
 
 
 def _tidy(rest: str) -> str:
