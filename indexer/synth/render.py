@@ -2,7 +2,8 @@
 
 Besides the blocks of indexer.synth.layouts: ("columns", [[(label, value), ...], ...])
 is a header block of rows with label/value pairs side by side (the 2013 notice),
-and a "line" may hold '\n' (a heading printed over two lines).
+a "line" may hold '\n' (a heading printed over two lines), and ("page", None) starts a
+new PDF page (tests put page breaks where they want them).
 """
 from __future__ import annotations
 
@@ -71,12 +72,15 @@ def write_pdf(blocks: list[tuple], path: Path, footer: bool = False, header: str
     page, as real letters repeat it."""
     from reportlab.lib.pagesizes import letter
     from reportlab.lib.styles import getSampleStyleSheet
-    from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table
+    from reportlab.platypus import PageBreak, Paragraph, SimpleDocTemplate, Spacer, Table
 
     styles = getSampleStyleSheet()
     body, bold = styles["BodyText"], styles["Heading4"]
     story = []
     for kind, value in blocks:
+        if kind == "page":
+            story.append(PageBreak())
+            continue
         if kind in ("table", "columns"):
             rows = [[x for pair in row for x in pair]
                     for row in (_table_rows(value) if kind == "table" else value)]

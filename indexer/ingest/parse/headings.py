@@ -30,15 +30,15 @@ def find(lines: list[str], rx: re.Pattern, start: int = 0, stop: int | None = No
     for i in range(start, stop):
         if not lines[i]:
             continue
-        for span in range(1, MAX_WRAP + 1):
-            part = lines[i:i + span]
-            if len(part) < span or (span > 1 and not part[-1]):
-                break
+        # the heading's lines: this one and the next non-blank ones (HTML puts blank lines between)
+        at = [i] + [j for j in range(i + 1, min(i + 2 * MAX_WRAP, len(lines))) if lines[j]][:MAX_WRAP - 1]
+        for span in range(1, len(at) + 1):
+            part = [lines[j] for j in at[:span]]
             text = " ".join(part)
             m = rx.match(text)
             # a wrapped match must reach into its last line, or it is a one-line match
             if m and (span == 1 or m.end() > len(" ".join(part[:-1]))):
-                return i, i + span, text[m.end():].strip()
+                return i, at[span - 1] + 1, text[m.end():].strip()
     return None
 
 
