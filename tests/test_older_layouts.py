@@ -186,3 +186,27 @@ def test_index_summary_names_letters_whose_decisions_were_not_read(tmp_path):
     assert "indexed 2 letters, 2 items" in result.stdout
     assert result.stderr.splitlines() == [
         f"no items read from {unread}: it states decisions; please report this file"]
+
+
+def test_first_two_pages_of_a_notice_still_give_its_decisions_and_dates():
+    # as the fragment found in public material: the letter cut after the prose dates
+    text = (OLDER / "notice2013_glued.txt").read_text(encoding="utf-8")
+    fragment = text[:text.index("Medical Qualifications")]
+    rec = parse_text(fragment)
+    assert rec["layout"] == "notice2013" and rec["items_read"] == "layout"
+    assert [(i["item"], i["decision"]) for i in rec["items"]] == [(n, d) for n, d, *_ in NOTICE_ITEMS]
+    assert (rec["case_number"], rec["decision_date"], rec["date_assigned"], rec["ur_denial_date"],
+            rec["application_received"]) == ("CM13-0023456", "2013-09-26", "2013-09-23", "2013-08-30",
+                                             "2013-09-06")
+
+
+def test_running_header_across_a_page_break_of_a_2016_letter():
+    seed = Path(__file__).parent / "fixtures" / "seeds" / "001_3c5fa3563d311aff.txt"
+    want = parse_file(seed)["items"][0]["rationale"]
+    text = seed.read_text(encoding="utf-8").replace(
+        "state that exercise is recommended. They go on",
+        "state that exercise is recommended.\n\fCM14-0046246\nThey go on").replace(
+        "Plus, treatment needs", "\n\fCM14-0046246 Plus, treatment needs")
+    rec = parse_text(text)
+    assert rec["case_number"] == "CM14-0046246"
+    assert rec["items"][0]["rationale"] == want
