@@ -24,7 +24,10 @@ served by the API as they are). Keys:
     pages                 page count (PDF) or None
     source                the input path
     format                'pdf' / 'html' / 'txt'
-    layout                which layout was recognised (see indexer.ingest.parse)
+    layout                which layout was recognised (indexer.ingest.parse.LAYOUT_NAMES) or 'unknown'
+    items_read            how the items were read: 'layout' (that layout's rules) or 'general'
+                          (the general pass over decision sentences); None without items
+    decisions_unread      True when no item was read although the text states decisions
     partial               True when the layout was unknown and only some fields were found
     synthetic             True for letters made by `imr synth`
     content_hash          sha256 hex of the source file's bytes
@@ -36,7 +39,7 @@ from __future__ import annotations
 from typing import Any
 
 # Bump when parsing changes: cached records of an older version are re-parsed.
-PARSER_VERSION = "1"
+PARSER_VERSION = "2"
 
 Record = dict[str, Any]
 
@@ -70,6 +73,6 @@ def empty_record() -> Record:
         "license_states": [], "specialties": [], "patient_age": None,
         "patient_gender": None, "summary": "", "items": [], "outcome": None,
         "pages": None, "source": None, "format": None, "layout": None,
-        "partial": False, "synthetic": False, "content_hash": None,
+        "items_read": None, "decisions_unread": False, "partial": False, "synthetic": False, "content_hash": None,
         "parser_version": PARSER_VERSION, "warnings": [],
     }

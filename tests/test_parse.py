@@ -9,7 +9,7 @@ import pytest
 
 from indexer.errors import ExtractError, NotALetter
 from indexer.ingest.evaluation import Accuracy, compare, evaluate, letter_pairs, synthetic_pairs
-from indexer.ingest.parse import parse_file, parse_text
+from indexer.ingest.parse import LAYOUT_NAMES, parse_file, parse_text
 from indexer.settings import Settings
 
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -77,7 +77,7 @@ def test_record_has_derived_fields():
     assert no_header["layout"] == "prose2014"
 
 
-@pytest.mark.parametrize("layout", ["header2016", "prose2014", "notice2013", "maximus_fs", "mpr2013"])
+@pytest.mark.parametrize("layout", LAYOUT_NAMES)
 @pytest.mark.parametrize("fmt", ["txt", "html", "pdf"])
 def test_every_layout_and_format_parses_exactly(tmp_path, layout, fmt):
     from indexer.synth import generate

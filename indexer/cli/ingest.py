@@ -64,6 +64,8 @@ def _summary(report, verb: str) -> None:
                f"snapshot {report.snapshot}")
     for path, reason in report.skipped:
         click.echo(f"skipped {path}: {reason}", err=True)
+    for path in report.unread:
+        click.echo(f"no items read from {path}: it states decisions; please report this file", err=True)
 
 
 def _ingest(function: Callable, verb: str, sources, settings: Settings) -> None:

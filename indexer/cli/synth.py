@@ -8,6 +8,7 @@ import click
 
 from indexer.cli import EXIT_FATAL, cli
 from indexer.errors import ImrError
+from indexer.ingest.parse import LAYOUT_NAMES
 
 
 def _split(value: str | None) -> tuple[str, ...] | None:
@@ -24,8 +25,7 @@ def _split(value: str | None) -> tuple[str, ...] | None:
 @click.option("--seed", type=int, default=0, show_default=True,
               help="Same seed and --letters give byte-identical output.")
 @click.option("--layouts", default=None,
-              help="Comma-separated layouts among header2016,prose2014,notice2013,maximus_fs,"
-                   "mpr2013 (default: all).")
+              help=f"Comma-separated layouts among {','.join(LAYOUT_NAMES)} (default: all).")
 def synth(n_letters: int, out_dir: Path, formats: str, seed: int, layouts: str | None) -> None:
     """Write N synthetic IMR letters (marked SYNTHETIC, case numbers CM99-...) into OUT."""
     from indexer.synth import generate

@@ -44,6 +44,7 @@ class BuildReport:
     seconds: float = 0.0
     snapshot: str = ""
     kept: bool = False            # `rebuild` only: nothing changed, the current snapshot was kept
+    unread: list[str] = field(default_factory=list)   # letters with 0 items that state decisions (a parser bug)
 
     @property
     def letters_per_second(self) -> float:
@@ -201,7 +202,8 @@ def _publish_new(settings: Settings, records: list[Record],
 def _report(records: list[Record], outcomes: list[Outcome], started: float) -> BuildReport:
     parsed = sum(o.parsed for o in outcomes)
     return BuildReport(letters=len(records), items=sum(map(item_count, records)),
-                       parsed=parsed, cached=len(outcomes) - parsed, seconds=time.monotonic() - started)
+                       parsed=parsed, cached=len(outcomes) - parsed, seconds=time.monotonic() - started,
+                       unread=[r["source"] for r in records if r.get("decisions_unread")])
 
 
 def _require_letters(records: list[Record], sources: list[Path]) -> None:
@@ -220,7 +222,7 @@ def _kept(settings: Settings, print_: str, listing: list[Source], started: float
     return BuildReport(letters=m["letters"], items=m["items"], documents=m["documents"],
                        skipped=[tuple(s) for s in m["skipped"]], duplicates=m["duplicates"],
                        parsed=0, cached=len(listing), seconds=time.monotonic() - started,
-                       snapshot=snapshot.name, kept=True)
+                       snapshot=snapshot.name, kept=True, unread=m.get("unread", []))
 
 
 def rebuild(sources: list[Path], settings: Settings, progress: Progress | None = None,
@@ -246,7 +248,8 @@ def rebuild(sources: list[Path], settings: Settings, progress: Progress | None =
             fingerprint = None    # a transient failure (vanished, unreadable): build afresh next time
         built = {"fingerprint": fingerprint, "letters": len(records), "skipped": skipped,
                  "duplicates": duplicates, "items": sum(map(item_count, records)),
-                 "documents": sum(document_count(r) for r in records)}
+                 "documents": sum(document_count(r) for r in records),
+                 "unread": [r["source"] for r in records if r.get("decisions_unread")]}
         name, documents = _publish_new(settings, records, report=built)
     report = _report(records, outcomes, started)
     report.skipped, report.duplicates, report.snapshot, report.documents = skipped, duplicates, name, documents

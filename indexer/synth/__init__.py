@@ -55,7 +55,10 @@ def write_letter(seed: int, i: int, layout: str, fmt: str, out_dir: Path) -> Pat
     rng = random.Random(f"imr-synth:{seed}:{i}")  # per letter, so letters are independent
     number = (seed % 100) * 100_000 + i % 100_000
     record = make_case(rng, layout, number)
-    blocks = _layouts.render(record, layout)
+    # The variant (older layouts' quirks, a PDF running header) has its own generator,
+    # so adding a variant leaves every other letter's text as it was.
+    variant = random.Random(f"imr-synth-variant:{seed}:{i}")
+    blocks = _layouts.render(record, layout, variant)
     name = f"CM99-{number:07d}"
     path = out_dir / f"{name}.{fmt}"
     style = rng.choice(STYLES)
@@ -64,7 +67,8 @@ def write_letter(seed: int, i: int, layout: str, fmt: str, out_dir: Path) -> Pat
     elif fmt == "html":
         path.write_text(to_html(blocks, style), encoding="utf-8")
     else:
-        record["pages"] = write_pdf(blocks, path, footer=rng.random() < 0.5)
+        running = record["case_number"] if variant.random() < 0.5 else None
+        record["pages"] = write_pdf(blocks, path, footer=rng.random() < 0.5, header=running)
     expected = {k: v for k, v in record.items() if not k.startswith("_")}
     expected["format"] = fmt
     expected["notes"] = f"Synthetic letter: imr synth seed {seed}, letter {i}, layout {layout}."

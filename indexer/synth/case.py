@@ -18,7 +18,9 @@ DECISION_SPAN = {
     "mpr2013": (date(2013, 3, 1), date(2014, 6, 30)),
 }
 # Layouts that name exactly one specialty and one state (credentials in prose).
-PROSE_CREDENTIALS = {"prose2014", "notice2013"}
+PROSE_CREDENTIALS = {"prose2014", "notice2013", "mpr2013"}
+# Layouts whose injury date may be read from the summary only (no header block).
+SUMMARY_INJURY = {"prose2014", "notice2013", "mpr2013"}
 RATIONALE_FILLER = (
     "The submitted medical records were reviewed in their entirety.",
     "Guidelines are intended to be applied to the individual clinical circumstances of each case.",
@@ -191,7 +193,7 @@ def _spoken_date(rng: random.Random, iso: str, slashes_only: bool = False) -> st
 def _summary(rng: random.Random, region: str, age: int, gender: str | None, dates: dict,
              items: list[dict], layout: str) -> str:
     worker = rng.choice(v.WORKER)
-    doi = _spoken_date(rng, dates["date_of_injury"], slashes_only=layout == "prose2014")
+    doi = _spoken_date(rng, dates["date_of_injury"], slashes_only=layout in SUMMARY_INJURY)
     ages = f"{age} year old" if rng.random() < 0.6 else f"{age}-year-old"
     who = f"{ages} {gender}" if gender else ages
     seen = date.fromisoformat(dates["ur_denial_date"]) - timedelta(days=rng.randint(5, 40))

@@ -59,96 +59,54 @@ prose2014  2014-2015 letters without a header table (like seeds 002-004)
     summary's first sentence ('... injury on MM/DD/YYYY' or '... injury on
     <Month> <D>, <YYYY>'); priority is None.
 
-notice2013  the 2013 'Notice of Independent Medical Review Determination'
-    marker
-    Notice of Independent Medical Review Determination
-    Dated: <decision date>
-    IMR Case Number: CM99-<7 digits>
-    Date of Injury: <date>
-    Date of UR Decision: <ur denial date>
-    Application Received: <date>
-    Priority: Standard|Expedited
-    (the seven lines above are 'line' blocks, not a table; no Date Assigned)
-    DETERMINATION SUMMARY
-    MAXIMUS Federal Services, Inc. has completed the Independent Medical Review of the disputed items listed below.
-    * <n>. MAXIMUS Federal Services, Inc. has determined the request for <item> is medically necessary and appropriate.
-      or
-      <n>. MAXIMUS Federal Services, Inc. has determined the request for <item> is not medically necessary and appropriate.
-      ('is not medically necessary' = Upheld, 'is medically necessary' = Overturned)
-    This determination is final and binding. (one paragraph of appeal boilerplate)
-    HOW THE IMR FINAL DETERMINATION WAS MADE
-    <boilerplate containing 'The physician reviewer is Board Certified in <specialty>
-     and is licensed to practice in <state>.'> (one specialty, one state)
-    CLINICAL CASE SUMMARY / 'The expert reviewer developed ...' / <summary>
-    RATIONALE FOR THE DETERMINATION
-    * <n>. Request for <item>:
-      Claims Administrator guideline: <text>
-      MAXIMUS guideline: <text>
-      Rationale for the Decision: <rationale>
-    (the decision of item <n> is given only by the numbered line above)
-
-maximus_fs  'MAXIMUS FEDERAL SERVICES, INC.' review report
-    marker
-    MAXIMUS FEDERAL SERVICES, INC.
-    Independent Medical Review
-    Case Number: CM99-<7 digits>
-    Decision Date: <date>
-    Date of Injury: <date>
-    Priority: Standard|Expedited
-    Reviewer Specialty: <specialty>[, <specialty>]
-    Reviewer Licensure: <state>[, <state>]
-    (eight 'line' blocks; no Date Assigned)
-    CLINICAL CASE SUMMARY
-    <summary>
-    DOCUMENTS REVIEWED
-    * '- <document>' lines, always including
-      '- Application for Independent Medical Review dated <application received>'
-      '- Utilization Review Determination dated <ur denial date>'
-      plus 2-4 other documents (progress reports, imaging reports) with dates
-    IMR DECISION(S) AND RATIONALE(S)
-    * Item <n>: <item>
-      Decision: Upheld|Overturned
-      Claims Administrator guideline: <text>
-      MAXIMUS guideline: <text>
-      Decision rationale: <rationale>
-
-mpr2013  'MEDICAL PROFESSIONAL REVIEW' report
-    marker
-    MEDICAL PROFESSIONAL REVIEW
-    Case Number: CM99-<7 digits>
-    Date of Injury: <date>
-    UR Denial Date: <date>
-    Application Received: <date>
-    Review Date: <decision date>
-    Priority: Standard|Expedited
-    Reviewer Specialty: <specialty>[, <specialty>]
-    Reviewer Licensure: <state>[, <state>]
-    (nine 'line' blocks; no Date Assigned)
-    CASE SUMMARY
-    <summary>
-    * ISSUE AT DISPUTE: <item>
-      DETERMINATION: Upheld|Overturned
-      GUIDELINE RELIED UPON BY THE CLAIMS ADMINISTRATOR: <text>
-      GUIDELINE RELIED UPON BY THE REVIEWER: <text>
-      RATIONALE: <rationale>
+notice2013, maximus_fs, mpr2013  the 2013-2015 layouts, rendered as the real
+    letters are laid out, with their text-layer quirks as variants: see
+    indexer.synth.older (and the parsers indexer.ingest.parse.notice2013,
+    maximus_fs, mpr2013, whose docstrings give the shapes). In short:
+    notice2013  letterhead, 'Notice of Independent Medical Review Determination',
+                'Dated:'; a two-column header block (or none: no case number);
+                the numbered decision sentences '<n>) MAXIMUS Federal Services, Inc.
+                has determined the request for <item> is (not) medically necessary
+                and appropriate.' printed twice around the prose dates (filed on /
+                Utilization Review Denial dated / Notice of Assignment ... on);
+                'Medical Qualifications of the Expert Reviewer:' (Board Certified
+                sentence), 'Case Summary:' with its Disclaimer line and the summary
+                in quotes, 'Documents Reviewed for Determination:', then per item
+                '<n>) Regarding the request for <item>:', the reviewer's guideline,
+                'Rationale for the Decision:'. No priority, no claims administrator
+                guideline.
+    maximus_fs  MAXIMUS FEDERAL SERVICES, INC. / Independent Medical Review, the
+                header table, HOW THE IMR FINAL DETERMINATION WAS MADE (credentials
+                lines), DOCUMENTS REVIEWED, CLINICAL CASE SUMMARY, IMR DECISION(S) AND
+                RATIONALE(S) with items as in header2016.
+    mpr2013     MEDICAL PROFESSIONAL REVIEW, ISSUE AT DISPUTE: (the item, or numbered
+                items), CASE SUMMARY:, DOCUMENTS REVIEWED FOR DETERMINATION:, one
+                guideline section and one rationale section (a paragraph per item
+                ending with its decision sentence), MEDICAL REVIEWER QUALIFICATIONS:.
+                No case number, no header dates (the injury date is the summary's).
 
 Fields not shown by a layout are None in its expected JSON.
 """
 from __future__ import annotations
 
+import random
 from datetime import date
+
+from indexer.ingest.parse import LAYOUT_NAMES
+from indexer.synth import older
 
 Block = tuple
 
 MARKER = "SYNTHETIC LETTER - generated by imr synth for testing; not a real determination"
-LAYOUTS = ("header2016", "prose2014", "notice2013", "maximus_fs", "mpr2013")
+LAYOUTS = LAYOUT_NAMES   # every layout the parser knows is rendered
 
 # Which record fields each layout shows; the rest are None in the ground truth.
 _NO_ASSIGNED = ("case_number", "date_of_injury", "decision_date", "ur_denial_date",
                 "application_received", "priority")
 SHOWN_FIELDS = {
     "header2016": ("date_assigned", *_NO_ASSIGNED), "prose2014": ("date_of_injury",),
-    "notice2013": _NO_ASSIGNED, "maximus_fs": _NO_ASSIGNED, "mpr2013": _NO_ASSIGNED,
+    "notice2013": ("date_assigned", *_NO_ASSIGNED[:-1]), "maximus_fs": ("date_assigned", *_NO_ASSIGNED),
+    "mpr2013": ("date_of_injury",),
 }
 
 HOW_MADE = "HOW THE IMR FINAL DETERMINATION WAS MADE"
@@ -157,8 +115,6 @@ SUMMARY_INTRO = ("The expert reviewer developed the following clinical case summ
 ISSUES = "IMR ISSUES, DECISIONS AND RATIONALES"
 FINAL_BASIS = ("The Final Determination was based on decisions for the disputed "
                "items/services set forth below:")
-MAXIMUS_INC = "MAXIMUS Federal Services, Inc."
-
 _NO_AFFILIATION = (
     "MAXIMUS Federal Services sent the complete case file to an expert reviewer. He/she has no "
     "affiliation with the employer, employee, providers or the claims administrator.")
@@ -177,9 +133,14 @@ def us_date(iso: str | None) -> str:
     return f"{d.month:02d}/{d.day:02d}/{d.year}"
 
 
-def render(record: dict, layout: str) -> list[Block]:
-    """The blocks of one letter in the given layout (see the module docstring)."""
-    return _RENDERERS[layout](record)
+def render(record: dict, layout: str, rng: random.Random) -> list[Block]:
+    """The blocks of one letter in the given layout (see the module docstring).
+
+    `rng` picks the letter's variant; the older layouts' variants may change
+    `record` (see indexer.synth.older)."""
+    if layout in _RENDERERS:
+        return _RENDERERS[layout](record)
+    return [("line", MARKER), *getattr(older, layout)(record, rng)]
 
 
 def _credentials_prose(record: dict, who: str) -> str:
@@ -221,81 +182,4 @@ def _prose2014(r: dict) -> list[Block]:
             *_summary(r), *_items_maximus(r)]
 
 
-_VERDICT = {"Upheld": "is not medically necessary and appropriate",
-            "Overturned": "is medically necessary and appropriate"}
-
-
-def _notice2013(r: dict) -> list[Block]:
-    out: list[Block] = [
-        ("line", MARKER), ("line", "Notice of Independent Medical Review Determination"),
-        ("line", f"Dated: {us_date(r['decision_date'])}"),
-        ("line", f"IMR Case Number: {r['case_number']}"),
-        ("line", f"Date of Injury: {us_date(r['date_of_injury'])}"),
-        ("line", f"Date of UR Decision: {us_date(r['ur_denial_date'])}"),
-        ("line", f"Application Received: {us_date(r['application_received'])}"),
-        ("line", f"Priority: {r['priority']}"),
-        ("line", "DETERMINATION SUMMARY"),
-        ("para", f"{MAXIMUS_INC} has completed the Independent Medical Review of the "
-                 "disputed items listed below.")]
-    for n, it in enumerate(r["items"], 1):
-        out.append(("para", f"{n}. {MAXIMUS_INC} has determined the request for {it['item']} "
-                            f"{_VERDICT[it['decision']]}."))
-    out += [("para", "This determination is final and binding. It may be appealed only on the "
-                     "grounds set out in Labor Code section 4610.6(h), by filing a petition "
-                     "with the Workers' Compensation Appeals Board within 30 days."),
-            ("line", HOW_MADE), ("para", _credentials_prose(r, "The physician reviewer")),
-            *_summary(r), ("line", "RATIONALE FOR THE DETERMINATION")]
-    for n, it in enumerate(r["items"], 1):
-        out += [("line", f"{n}. Request for {it['item']}:"),
-                ("para", f"Claims Administrator guideline: {it['claims_administrator_guideline']}"),
-                ("para", f"MAXIMUS guideline: {it['maximus_guideline']}"),
-                ("para", f"Rationale for the Decision: {it['rationale']}")]
-    return out
-
-
-def _maximus_fs(r: dict) -> list[Block]:
-    out: list[Block] = [
-        ("line", MARKER), ("line", "MAXIMUS FEDERAL SERVICES, INC."),
-        ("line", "Independent Medical Review"),
-        ("line", f"Case Number: {r['case_number']}"),
-        ("line", f"Decision Date: {us_date(r['decision_date'])}"),
-        ("line", f"Date of Injury: {us_date(r['date_of_injury'])}"),
-        ("line", f"Priority: {r['priority']}"),
-        ("line", "Reviewer Specialty: " + ", ".join(r["specialties"])),
-        ("line", "Reviewer Licensure: " + ", ".join(r["license_states"])),
-        ("line", "CLINICAL CASE SUMMARY"), ("para", r["summary"]),
-        ("line", "DOCUMENTS REVIEWED")]
-    out += [("line", f"- {doc}") for doc in r["_documents"]]
-    out.append(("line", "IMR DECISION(S) AND RATIONALE(S)"))
-    for n, it in enumerate(r["items"], 1):
-        out += [("line", f"Item {n}: {it['item']}"), ("line", f"Decision: {it['decision']}"),
-                ("para", f"Claims Administrator guideline: {it['claims_administrator_guideline']}"),
-                ("para", f"MAXIMUS guideline: {it['maximus_guideline']}"),
-                ("para", f"Decision rationale: {it['rationale']}")]
-    return out
-
-
-def _mpr2013(r: dict) -> list[Block]:
-    out: list[Block] = [
-        ("line", MARKER), ("line", "MEDICAL PROFESSIONAL REVIEW"),
-        ("line", f"Case Number: {r['case_number']}"),
-        ("line", f"Date of Injury: {us_date(r['date_of_injury'])}"),
-        ("line", f"UR Denial Date: {us_date(r['ur_denial_date'])}"),
-        ("line", f"Application Received: {us_date(r['application_received'])}"),
-        ("line", f"Review Date: {us_date(r['decision_date'])}"),
-        ("line", f"Priority: {r['priority']}"),
-        ("line", "Reviewer Specialty: " + ", ".join(r["specialties"])),
-        ("line", "Reviewer Licensure: " + ", ".join(r["license_states"])),
-        ("line", "CASE SUMMARY"), ("para", r["summary"])]
-    for it in r["items"]:
-        out += [("line", f"ISSUE AT DISPUTE: {it['item']}"),
-                ("line", f"DETERMINATION: {it['decision']}"),
-                ("para", "GUIDELINE RELIED UPON BY THE CLAIMS ADMINISTRATOR: "
-                         + it["claims_administrator_guideline"]),
-                ("para", f"GUIDELINE RELIED UPON BY THE REVIEWER: {it['maximus_guideline']}"),
-                ("para", f"RATIONALE: {it['rationale']}")]
-    return out
-
-
-_RENDERERS = {"header2016": _header2016, "prose2014": _prose2014, "notice2013": _notice2013,
-              "maximus_fs": _maximus_fs, "mpr2013": _mpr2013}
+_RENDERERS = {"header2016": _header2016, "prose2014": _prose2014}

@@ -5,14 +5,17 @@ import re
 
 from indexer.ingest.parse.credentials import parse_credentials
 from indexer.ingest.parse.header import parse_header
+from indexer.ingest.parse.headings import heading
 from indexer.ingest.parse.items import LABELS, parse_items
 from indexer.ingest.parse.text import join
 
-HOW_MADE = re.compile(r"^HOW THE IMR FINAL DETERMINATION WAS MADE", re.I)
-SUMMARY = re.compile(r"^CLINICAL CASE SUMMARY\b", re.I)
-ISSUES = re.compile(r"^IMR ISSUES,? DECISIONS,? AND RATIONALES\b", re.I)
+NAMES = ("header2016", "prose2014")
+
+HOW_MADE = heading("HOW THE IMR FINAL DETERMINATION WAS MADE")
+SUMMARY = heading("CLINICAL CASE SUMMARY")
+ISSUES = re.compile(r"^IMR\s*ISSUES,?\s*DECISIONS,?\s*AND\s*RATIONALES\b", re.I)
 FORTH_BELOW = re.compile(r"set\s+forth\s+below\s*:[ \t]*", re.I)
-_SUMMARY_INTRO = re.compile(
+SUMMARY_INTRO = re.compile(
     r"^The expert reviewer developed the following clinical case summary based on a review of the "
     r"case file, including all medical records\s*:\s*", re.I)
 
@@ -29,8 +32,8 @@ def parse(lines: list[str]) -> dict:
     issues_at = _index(lines, ISSUES, summary_at)
     header = parse_header("\n".join(lines[:how]))
     states, specialties = parse_credentials(lines[how + 1:summary_at])
-    summary = _SUMMARY_INTRO.sub("", join(lines[summary_at + 1:issues_at]))
-    region = _item_lines(lines[issues_at + 1:])
+    summary = SUMMARY_INTRO.sub("", join(lines[summary_at + 1:issues_at]))
+    region = item_lines(lines[issues_at + 1:])
     items, warnings = parse_items(region)
     rationales = sum(1 for ln in region if LABELS["rationale"].match(ln))
     if rationales != len(items):
@@ -44,7 +47,7 @@ def _index(lines: list[str], rx: re.Pattern, start: int) -> int:
     return next((i for i in range(start, len(lines)) if rx.match(lines[i])), len(lines))
 
 
-def _item_lines(lines: list[str]) -> list[str]:
+def item_lines(lines: list[str]) -> list[str]:
     """The lines after 'set forth below:', which may wrap or share a line with the first heading."""
     head = "\n".join(lines[:6])
     m = FORTH_BELOW.search(head)

@@ -10,7 +10,7 @@ _LABELS = {
     "date_assigned": r"Date\s+Assigned",
     "date_of_injury": r"Date\s+of\s+Injury",
     "decision_date": r"Decision\s+Date",
-    "ur_denial_date": r"UR\s+Denial\s+Date",
+    "ur_denial_date": r"(?:UR\s+Denial\s+Date|Date\s+of\s+UR\s+Decision)",
     "application_received": r"Application\s+Received",
 }
 

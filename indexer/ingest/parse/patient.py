@@ -13,11 +13,19 @@ _INJURY = re.compile(
     re.IGNORECASE)
 
 
+_WHO = re.compile(r"\b(?:is|was)\s+an?\s+(?:[\w-]+\s+){0,2}?(male|female|man|woman|gentleman|lady)\b",
+                  re.IGNORECASE)
+
+
 def parse_patient(summary: str) -> tuple[int | None, str | None]:
-    """(age, 'male'|'female'|None) from the sentence that first gives the age."""
+    """(age, 'male'|'female'|None) from the sentence that first gives the age.
+
+    Without an age, the gender of 'The injured worker is a female who ...' still counts.
+    """
     m = _AGE.search(summary)
     if not m:
-        return None, None
+        who = _WHO.search(summary[:600])
+        return None, (("female" if _FEMALE.match(who[1]) else "male") if who else None)
     age = int(m[1])
     start = max(summary.rfind(". ", 0, m.start()) + 1, 0)
     end = summary.find(". ", m.end())

@@ -3,10 +3,13 @@ from __future__ import annotations
 
 import re
 
+from indexer.fields import CASE_NUMBER
+
 # Whole lines only: the prose itself says 'page 82 of the MTUS'.
 _PAGE_LINE = re.compile(r"^\s*(?:-\s*)?page\s+\d+\s*(?:of\s+\d+)?\s*(?:-\s*)?$", re.IGNORECASE)
 _RUNNING_HEADER = re.compile(
-    r"^\s*(?:(?:IMR\s+)?Case\s+(?:Number|No\.?):?\s*CM\d{2}-\d{7}\s*(?:page\s+\d+.*)?"
+    rf"^\s*(?:(?:IMR\s+)?Case\s+(?:Number|No\.?):?\s*{CASE_NUMBER}\s*(?:page\s+\d+.*)?"
+    rf"|{CASE_NUMBER}"
     r"|Independent Medical Review\s+Final Determination Letter\s*)$", re.IGNORECASE)
 
 
@@ -19,15 +22,26 @@ def prepare_lines(text: str) -> list[str]:
 
 
 def strip_running_headers(lines: list[str], case_number: str | None) -> list[str]:
-    """Drop repeated 'Case Number: CM..' page headers after the first header table."""
+    """Drop the case number repeated at the top of each page after its first appearance.
+
+    A page header is a line 'Case Number: CM..' (the first one is the header
+    table's) or the case number alone; a text layer may also glue it to the
+    page's first line ('CM16-0201554 The MTUS ...'), which would leak it into a
+    rationale across the page break. The case number itself is read elsewhere.
+    """
     if not case_number:
         return lines
-    out, seen = [], 0
+    out, labelled = [], False
     for ln in lines:
-        if _RUNNING_HEADER.match(ln) and case_number in ln:
-            seen += 1
-            if seen > 1:
+        upper = ln.upper()
+        if upper == case_number:
+            continue
+        if _RUNNING_HEADER.match(ln) and case_number in upper:
+            if labelled:
                 continue
+            labelled = True
+        elif upper.startswith(case_number + " "):
+            ln = ln[len(case_number):].lstrip()
         out.append(ln)
     return out
 
