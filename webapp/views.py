@@ -11,7 +11,7 @@ from indexer.fields import FACETS
 from webapp import text
 
 # Parameters that carry the search state (everything else in the URL is dropped).
-STATE_PARAMS = ("q", "sort", "literal", "page", "per_page", "decided_from", "decided_to")
+STATE_PARAMS = ("q", "sort", "literal", "synonyms", "scope", "page", "per_page", "decided_from", "decided_to")
 PREFIX = "f."
 
 

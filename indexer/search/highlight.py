@@ -12,8 +12,9 @@ from functools import lru_cache
 
 from whoosh import query as wq
 
-from indexer.fields import ALIASES, DATE_FIELDS, FACETS, TEXT_FIELDS
-from indexer.index.analysis import DomainAnalyzer, tokens
+from indexer.fields import TEXT_FIELDS
+from indexer.index.analysis import words
+from indexer.search.query import build_query
 from indexer.results import Snippet
 
 SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[\"'(\[]?[A-Z0-9])|\n\s*\n")
@@ -21,65 +22,56 @@ SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[\"'(\[]?[A-Z0-9])|\n\s*\n")
 
 @dataclass(frozen=True)
 class Terms:
-    """Stemmed words and prefixes to mark."""
+    """Stemmed words, prefixes and phrases (runs of stems) to mark."""
 
     words: frozenset[str] = frozenset()
     prefixes: tuple[str, ...] = ()
+    phrases: tuple[tuple[str, ...], ...] = ()
 
     def __bool__(self) -> bool:
-        return bool(self.words or self.prefixes)
+        return bool(self.words or self.prefixes or self.phrases)
 
     def matches(self, stem: str) -> bool:
         return stem in self.words or any(stem.startswith(p) for p in self.prefixes)
 
 
-@lru_cache(maxsize=1)
-def _analyzer() -> DomainAnalyzer:
-    # The schema's text analyzer, so marked words are exactly the searched ones.
-    return DomainAnalyzer()
-
-
 def terms_of(q: wq.Query | None) -> Terms:
-    """The positive (not negated) text terms of a parsed query."""
+    """The positive (not negated) text terms of a parsed query; a phrase's words only as the phrase."""
     words: set[str] = set()
     prefixes: set[str] = set()
+    phrases: set[tuple[str, ...]] = set()
 
-    def walk(node: wq.Query, negated: bool) -> None:
+    def walk(node: wq.Query) -> None:
         if isinstance(node, wq.Not):
             return
         if isinstance(node, wq.AndNot):
-            walk(node.a, negated)
+            walk(node.a)
             return
         if isinstance(node, wq.Prefix) and node.fieldname in TEXT_FIELDS:
             prefixes.add(node.text)
         elif isinstance(node, wq.Term) and node.fieldname in TEXT_FIELDS:
             words.add(str(node.text))
         elif isinstance(node, wq.Phrase) and node.fieldname in TEXT_FIELDS:
-            words.update(str(w) for w in node.words)
+            phrases.add(tuple(str(w) for w in node.words))
         for child in node.children():
-            walk(child, negated)
+            walk(child)
 
     if q is not None:
-        walk(q, False)
-    return Terms(frozenset(words), tuple(sorted(prefixes)))
+        walk(q)
+    return Terms(frozenset(words), tuple(sorted(prefixes)), tuple(sorted(phrases)))
 
 
-# Syntax of a query that names no word of the letter: field terms on facets and
-# dates, negated words and phrases, and the operators.
-_FILTER_FIELDS = "|".join(sorted({*FACETS, *ALIASES, *ALIASES.values(), *DATE_FIELDS}, key=len, reverse=True))
-_NOT_WORDS = re.compile(
-    rf"\b(?:{_FILTER_FIELDS}):(?:\"[^\"]*\"|'[^']*'|\S*)"
-    r"|(?:(?<![\w-])-|\bNOT\s+)(?:\"[^\"]*\"|\S+)"
-    rf"|\b(?:AND|OR|NOT|ANDNOT|TO)\b|\b(?:{'|'.join(TEXT_FIELDS)}):", re.IGNORECASE)
+@lru_cache(maxsize=1)
+def _schema():
+    from indexer.index.schema import make_schema
+    return make_schema()
 
 
 @lru_cache(maxsize=64)
 def query_terms(q: str) -> Terms:
-    """The words of a typed query to mark: stemmed as the index stems them; 'word*' a prefix."""
-    text = _NOT_WORDS.sub(" ", q or "")
-    prefixes = {m[1].lower() for m in re.finditer(r"(?<![\w*])(\w{2,})\*", text)}
-    words = {t.text for t in _analyzer()(re.sub(r"\w+\*", " ", text))}
-    return Terms(frozenset(words), tuple(sorted(prefixes)))
+    """The words of a typed query to mark, as the search reads them: stems, synonyms,
+    compounds and phrases; negated words and filters on facets and dates are not words."""
+    return terms_of(build_query(q or "", _schema()).query)
 
 
 def mark_query(text: str, q: str) -> str:
@@ -87,12 +79,40 @@ def mark_query(text: str, q: str) -> str:
     return mark(text or "", query_terms(q))
 
 
+def _phrase_spans(found: list, phrases: tuple[tuple[str, ...], ...]) -> list[tuple[int, int]]:
+    """Spans of each run of words at consecutive positions that spells a phrase."""
+    at: dict[int, list[tuple[int, int, str]]] = {}
+    for a, b, stem, pos in found:
+        at.setdefault(pos, []).append((a, b, stem))
+    spans = []
+    for phrase in phrases:
+        for pos, first in at.items():
+            starts = [a for a, _, stem in first if stem == phrase[0]]
+            if not starts:
+                continue
+            end, ok = None, True
+            for k, word in enumerate(phrase[1:], 1):
+                ends = [b for _, b, stem in at.get(pos + k, ()) if stem == word]
+                if not ends:
+                    ok = False
+                    break
+                end = max(ends)
+            if ok:
+                spans.append((min(starts), end if end is not None else max(b for a, b, s in first
+                                                                            if s == phrase[0])))
+    return spans
+
+
 def _spans(text: str, terms: Terms) -> list[tuple[int, int]]:
-    """Character spans of matching words, in order; a compound's whole and parts merged."""
+    """Character spans of matching words and phrases, in order, overlaps merged."""
     if not terms or not text:
         return []
+    found = list(words(text))
+    spans = [(a, b) for a, b, stem, _ in found if terms.matches(stem)]
+    if terms.phrases:
+        spans += _phrase_spans(found, terms.phrases)
     merged: list[tuple[int, int]] = []
-    for a, b in sorted((a, b) for a, b, word in tokens(text) if terms.matches(word)):
+    for a, b in sorted(spans):
         if merged and a < merged[-1][1]:
             merged[-1] = (merged[-1][0], max(b, merged[-1][1]))
         else:

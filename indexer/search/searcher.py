@@ -22,7 +22,7 @@ from whoosh import index as windex
 from whoosh import query as wq
 
 from indexer.index import facetdata, letterstore, snapshots, termstore
-from indexer.search import highlight, ranking
+from indexer.search import highlight, ranking, spelling
 from indexer.errors import IndexDamaged, LetterNotFound
 from indexer.search.facets import count_facets, facet_values, filter_masks, hits_mask
 from indexer.index.postings import PostingCache
@@ -216,7 +216,7 @@ class Searcher:
                 break
         mask = hits_mask(base, masks)
         messages = list(parsed.messages)
-        if scope != scopes[0]:
+        if scope != scopes[0] and base.any():
             messages.insert(0, f"No request names {meaning.text!r}: counting {SCOPE_NAMES[scope]} "
                                "that mention it")
         info = QueryInfo(parsed.text, parsed.parsed, meaning.chips, messages, meaning.open_case,
@@ -246,6 +246,8 @@ class Searcher:
         records: dict[str, dict | None] = {}
         hits = [self._hit(snap, doc, score, terms, records) for doc, score in page]
         facets = count_facets(snap.facets, m.base, m.filters)
+        if not m.mask.any() and m.info.text:
+            m.info.did_you_mean = spelling.did_you_mean(m.info.text, snap.searcher().reader())
         return SearchResult(request, int(m.mask.sum()), hits, facets, m.info, snap.name)
 
     def facet_table(self, request: SearchRequest, facet: str) -> list:
@@ -299,9 +301,14 @@ class Searcher:
             records[lid] = snap.record(lid)
         record = records[lid] or {}
         hit.item_html = highlight.mark(hit.item, terms)
+        items = record.get("items") or []
+        item = items[hit.item_no - 1] if 0 < hit.item_no <= len(items) else {}
+        guideline = "\n".join(t for t in (item.get("claims_administrator_guideline"),
+                                          item.get("maximus_guideline")) if t)
+        # Passages from whichever field matched: the rationale, the guidelines, the summary.
         found = highlight.snippets(stored.get("rationale") or "", terms, "rationale", SNIPPETS)
-        found += highlight.snippets(record.get("summary") or "", terms, "summary",
-                                    SNIPPETS - len(found))
+        for name, text in (("guideline", guideline), ("summary", record.get("summary") or "")):
+            found += highlight.snippets(text, terms, name, SNIPPETS - len(found))
         hit.snippets = found or highlight.lead(stored.get("rationale") or record.get("summary") or "",
                                                "rationale")
         hit.other_items = [

@@ -33,10 +33,10 @@
         if (!narrow.matches) { event.preventDefault(); }
       });
     }
-    // Facet checkboxes and the sort select apply at once; page resets.
+    // Facet checkboxes and the sort and scope selects apply at once; page resets.
     form.addEventListener("change", function (event) {
       var t = event.target;
-      if ((t.type === "checkbox" && t.name.indexOf("f.") === 0) || t.id === "sort") {
+      if ((t.type === "checkbox" && t.name.indexOf("f.") === 0) || t.id === "sort" || t.id === "scope") {
         form.submit();
       }
     });
