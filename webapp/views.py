@@ -7,7 +7,7 @@ from urllib.parse import urlencode
 from flask import Flask, request
 from werkzeug.datastructures import MultiDict
 
-from indexer.fields import FACETS
+from indexer.fields import FACETS, FIELD_FACETS
 from webapp import text
 
 # Parameters that carry the search state (everything else in the URL is dropped).
@@ -94,6 +94,6 @@ def register(app: Flask) -> None:
                                  highlight=text.highlight, percent=percent)
     app.jinja_env.globals.update(with_state=with_state, toggle_filter=toggle_filter,
                                  without_word=without_word, export_query=export_query,
-                                 FACETS=FACETS, PREFIX=PREFIX)
+                                 FACETS=FACETS, ALIAS_FACETS=FIELD_FACETS, PREFIX=PREFIX)
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True
