@@ -119,7 +119,7 @@ def test_counts_are_scoped_to_requests_and_widen_only_when_empty(searcher):
     assert found == ["Acupuncture 6 sessions"] and result.query.scope == "item"
     found, result = items(searcher, "acupuncture", scope="letter")
     assert len(found) == 3 and found[0] == "Acupuncture 6 sessions"   # the request ranks first
-    found, result = items(searcher, "electrodiagnostic")
+    found, result = items(searcher, "supported")
     assert found == ["EMG/NCV of the bilateral upper extremities"] and result.query.scope == "decision"
     assert "No request names" in result.query.messages[0]
     found, result = items(searcher, "numbness")
