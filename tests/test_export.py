@@ -129,7 +129,8 @@ def test_mark_query_marks_exactly_the_words_the_index_would_match():
 
     text = ("Personal trainers helped; training was denied. The trainer's injections, "
             "an injected knee and <script>trainer</script> & more.")
-    out = mark_query(text, 'personal trainer injection -knee specialty:"pain management" decided:2017')
+    # 'trainer personal', not 'personal trainer': that is a synonym phrase, marked as a phrase
+    out = mark_query(text, 'trainer personal injection -knee specialty:"pain management" decided:2017')
     marked = re.findall(r"<mark>(.*?)</mark>", out)
     analyzer = DomainAnalyzer()
     wanted = {t.text for t in analyzer("personal trainer injection")}
@@ -137,6 +138,8 @@ def test_mark_query_marks_exactly_the_words_the_index_would_match():
     assert marked == expected and "trainers" in marked and "injections" in marked
     assert "training" not in marked and "knee" not in marked
     assert "&lt;script&gt;" in out and "<script>" not in out
+    phrase = mark_query(text, "personal trainer")
+    assert re.findall(r"<mark>(.*?)</mark>", phrase) == ["Personal trainers"]
 
 
 @given(st.text(max_size=200), st.text(max_size=40))
