@@ -186,6 +186,7 @@ class Coverage:
     other: int = 0                                   # items categorized only as 'Other'
     per_category: Counter = field(default_factory=Counter)
     letters: int = 0
+    others: list[str] = field(default_factory=list)  # the item headings left 'Other'
 
     @property
     def rate(self) -> float:
@@ -199,7 +200,9 @@ def coverage(item_texts: Iterable[str]) -> Coverage:
     for text in item_texts:
         found = categorize(text)
         out.items += 1
-        out.other += found == ["Other"]
+        if found == ["Other"]:
+            out.other += 1
+            out.others.append(text)
         out.per_category.update(found)
     return out
 

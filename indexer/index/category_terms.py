@@ -145,7 +145,7 @@ CATEGORY_PATTERNS: dict[str, str] = {
         r"|\bsling\b|ultrasling|\bsupport\b|\bcollar\b|\bpads?\b|wraps?\b|\bkit\b|exercise\s+equipment"
         r"|equipment|\bDME\b|hearing\s+aids?|workstation|\bchair\b|\bdesk\b|scooter|lift\b|reacher"
         r"|glucometer|nebulizer|\bCPAP\b|insoles?|shoes?|footwear|heating\s+pad|hot/cold|h-wave"
-        r"|stimulator(?!\s+trial)|bone\s+growth|\b(?:C|T|CT)?LSO\b|\bK?AFO\b"
+        r"|stimulator(?!\s+trial)|bone\s+growth|\b(?:cold|hot|ice|gel)\s+(?:gel\s+)?packs?\b|\b(?:C|T|CT)?LSO\b|\bK?AFO\b"
     ),
     "Programs": (
         r"functional\s+restoration|\bFRP\b|work\s+(?:hardening|conditioning)|\bHELP\b"
