@@ -144,6 +144,9 @@ def test_letter_page_keeps_the_printed_specialty(client):
     assert "Sports Medicinea" in page
     assert client.get("/api/letters/CM17-0000003").get_json()["specialties"] == \
         ["Physical Medicine and Rehabilitation"]
+    # A hit (and so the exports) carries the facet's spelling.
+    hits = client.get("/api/search?f.specialty=Sports+Medicine").get_json()["hits"]
+    assert {h["case_number"]: h["specialties"] for h in hits}["CM17-0000001"] == ["Sports Medicine"]
 
 
 def test_documents_carry_the_outcome_and_canonical_values():
