@@ -57,6 +57,8 @@ class TextField:
 
 FACET_LIST: tuple[Facet, ...] = (
     Facet("decision", "Decision", alias=True),
+    # The letter's: Upheld / Overturned / Partially overturned (record.overall_outcome).
+    Facet("outcome", "Letter outcome", alias=True),
     Facet("specialty", "Reviewer specialty", multi=True, alias=True),
     Facet("state", "Licence state", multi=True, alias=True),
     Facet("year", "Decision year", numeric=True, alias=True),

@@ -197,7 +197,9 @@ def test_item_documents_shape():
     assert doc["doc_id"] == "CM16-0000001#1" and doc["item_no"] == 1
     assert (doc["decided"], doc["year"], doc["injured"]) == (20161209, 2016, 20150102)
     assert "applied" not in doc
-    assert doc["age_band"] == "60+" and doc["specialty"] == "Orthopedic Surgery,Pain  Medicine"
+    # A comma inside a printed value never splits it; the facet has its canonical spelling.
+    assert doc["age_band"] == "60+" and doc["specialty"] == "Orthopedic Surgery,Pain Medicine"
+    assert item_documents(dict(record, specialties=["Foo, Bar"]))[0]["specialty"] == "Foo  Bar"
     assert doc["guideline"] == "MTUS\nODG Low Back"
     partial = item_documents(dict(record, items=[]))
     assert [(d["doc_id"], d["item_no"], d["item"], "decision" in d) for d in partial] == \

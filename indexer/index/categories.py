@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import Iterable
 
 from indexer.index.category_terms import (
-    CATEGORY_PATTERNS, DOSE, DRUG_CLASSES, SURGEON_WORDS, TOPICAL, VISIT,
+    CATEGORY_PATTERNS, DOSE, DRUG_CLASSES, SURGEON_WORDS, TOPICAL, TOPICAL_PRODUCTS, VISIT,
 )
 
 PHARMA = "Pharmaceuticals"
@@ -46,6 +46,7 @@ def _compile() -> dict[str, re.Pattern]:
     pats["_visit"] = re.compile(VISIT, _flags)
     pats["_surgeon"] = re.compile(SURGEON_WORDS, _flags)
     pats["_topical"] = re.compile(TOPICAL, _flags)
+    pats["_topical_product"] = re.compile(TOPICAL_PRODUCTS, _flags)
     pats["_dose"] = re.compile(DOSE, _flags)
     for cls, names in DRUG_CLASSES.items():
         pats["drug:" + cls] = re.compile(_words(names), _flags)
@@ -63,10 +64,9 @@ def drug_classes(text: str) -> list[str]:
     pats = _patterns()
     specific = [c for c in DRUG_CLASSES if c != "Other drugs" and pats["drug:" + c].search(text)]
     topical = bool(pats["_topical"].search(text))
-    if topical and (specific or pats["_dose"].search(text) or "%" in text
-                    or pats["drug:Other drugs"].search(text)
-                    or re.search(r"lidoderm|terocin|menthoderm|flector|salonpas|anecream|"
-                                 r"pennsaid|compound", text, _flags)):
+    # A vehicle word alone ('gel', 'patch') needs a drug beside it; a named product does not.
+    if pats["_topical_product"].search(text) or topical and (
+            specific or pats["_dose"].search(text) or "%" in text or pats["drug:Other drugs"].search(text)):
         return ["Topical analgesics/compounds"]
     if specific:
         return specific
@@ -186,6 +186,7 @@ class Coverage:
     other: int = 0                                   # items categorized only as 'Other'
     per_category: Counter = field(default_factory=Counter)
     letters: int = 0
+    others: list[str] = field(default_factory=list)  # the item headings left 'Other'
 
     @property
     def rate(self) -> float:
@@ -199,7 +200,9 @@ def coverage(item_texts: Iterable[str]) -> Coverage:
     for text in item_texts:
         found = categorize(text)
         out.items += 1
-        out.other += found == ["Other"]
+        if found == ["Other"]:
+            out.other += 1
+            out.others.append(text)
         out.per_category.update(found)
     return out
 

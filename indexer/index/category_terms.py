@@ -50,7 +50,7 @@ DRUG_CLASSES: dict[str, tuple[str, ...]] = {
     ),
     "Sleep aids": (
         "zolpidem", "ambien", "eszopiclone", "lunesta", "zaleplon", "sonata", "belsomra",
-        "suvorexant", "melatonin", "ramelteon", "rozerem", "restoril", "temazepam",
+        "suvorexant", "melatonin", "somnicin", "diphenhydramine", "benadryl", "ramelteon", "rozerem", "restoril", "temazepam",
         "sleep aids?",
     ),
     "Benzodiazepines": (
@@ -67,20 +67,31 @@ DRUG_CLASSES: dict[str, tuple[str, ...]] = {
         "ritalin", "seroquel", "quetiapine", "abilify", "risperdal", "hydroxyzine",
         "buspirone", "clonidine", "propranolol", "naloxone", "narcan", "vitamin \\w+",
         "theramine", "sentra", "trepadone", "gabadone", "medical food", "glucosamine",
-        "chondroitin", "keflex", "cephalexin", "antibiotics?", "xarelto", "lovenox",
+        "chondroitin", "genicin", "keflex", "cephalexin", "antibiotics?", "xarelto", "lovenox",
         "eliquis", "coumadin", "warfarin", "testosterone", "androgel", "botox",
         "medications?", "prescriptions?", "drugs?", "tablets?", "capsules?", "pills?",
     ),
 }
 
 # Topical products are one class whatever their ingredients (a compounded cream
-# with gabapentin is a topical, not an anticonvulsant).
+# with gabapentin is a topical, not an anticonvulsant). Vehicle and ingredient
+# words: a topical when a drug or dose is named beside them.
 TOPICAL = (
+    r"creams?|gels?|ointments?|lotions?|patch(?:es)?|menthol|camphor|flurbiprofen|dextromethorphan"
+    r"|\d+\s*grams?\b"
+)
+# Products that are a topical or a compounded kit by their name alone: no dose
+# needed ('Lidocaine patch', 'Synapryn', 'Medrox patch'). Synapryn (tramadol),
+# Tabradol (cyclobenzaprine), Deprizine (ranitidine), Dicopanol (diphenhydramine)
+# and Fanatrex (gabapentin) are compounded oral suspension kits: compounds.
+TOPICAL_PRODUCTS = (
     r"lidoderm|lidocaine\s+(?:\d+(?:\.\d+)?\s*%\s*)?(?:patch|patches|pad|pads|cream|gel|ointment)"
-    r"|terocin|menthoderm|flector|pennsaid|salonpas|bengay|biofreeze|icy\s*hot|capsaicin"
-    r"|anecream|lipocream|synapryn|tabradol|deprizine|dicopanol|fanatrex|ketoprofen\s+cream"
-    r"|compound\w*|creams?|gels?|ointments?|lotions?|topicals?|patch(?:es)?|transdermal"
-    r"|\bmethyl\s+salicylate|menthol|camphor|flurbiprofen|dextromethorphan|\d+\s*grams?\b"
+    r"|terocin|menthoderm|mentherm|medrox|xolido|kera-?tek|flurflex|theraflex|flector|pennsaid"
+    r"|salonpas|bengay|biofreeze|icy\s*hot|capsaicin|anecream|lipocream|synapryn|tabradol"
+    r"|deprizine|dicopanol|fanatrex|ketoprofen\s+cream|compound\w*|\bmethyl\s+salicylate"
+    r"|transdermal|topicals?"
+    # Abbreviated ingredients of a compounded cream: 'Cyclo/Keto/Lido cream'.
+    r"|\b(?:lido|keto|cyclo|flurbi|caps|gaba|baclo|tram|amitrip)\b(?=.*\b(?:creams?|gels?|ointments?|lotions?))"
 )
 
 # Doses and counts mark an item as a drug even when its name is unknown.
@@ -96,10 +107,12 @@ CATEGORY_PATTERNS: dict[str, str] = {
         r"|(?:pulsed|therapeutic)\s+ultrasound|ultrasound\s+therap\w*"
         r"|(?:ice|heat|hot|cold)(?:/(?:ice|heat|hot|cold))?\s+(?:pads?\s+)?therap\w*"
         r"|rehabilitation\s+therap\w*|extracorporeal\s+shock\s*wave|\bESWT\b|shockwave|laser\s+therap\w*"
-        r"|home\s+exercise\s+program|kinesio"
+        r"|home\s+exercise\s+program|kinesio|\bphysio\b|hydrotherap\w*"
+        # 'E-stim' sessions; an 'E-stim unit' is equipment.
+        r"|\be-?stim(?:ulation)?\b(?!\s+units?)"
     ),
-    "Chiropractic": r"chiropract\w*|spinal\s+manipulation|joint\s+manipulation|manipulation\s+therap\w*|\bCMT\b",
-    "Acupuncture": r"acupunct\w*|electroacupuncture|cupping",
+    "Chiropractic": r"chiropract\w*|\bchiro\b|chirophysio\w*|spinal\s+manipulation|joint\s+manipulation|manipulation\s+therap\w*|\bCMT\b",
+    "Acupuncture": r"acupunct\w*|electroacupuncture|acupressure|cupping",
     "Diagnostic imaging": (
         r"\bMRI\b|\bMRA\b|\bMR\s+arthrogra\w*|magnetic\s+resonance|arthrogra\w*|\bCT\b|CAT\s+scan"
         r"|computed\s+tomography|x-?rays?|radiograph\w*|bone\s+scan|(?<!pulsed\s)(?<!therapeutic\s)\bultrasound\b(?!\s+therap)|sonogra\w*"
@@ -114,7 +127,7 @@ CATEGORY_PATTERNS: dict[str, str] = {
         r"inject\w*|epidural|\bESI\b|facet\s+(?:joint\s+)?(?:block|injection|rhizotomy)|trigger\s+point"
         r"|\bPRP\b|platelet[- ]rich|medial\s+branch|radiofrequency|\bRFA\b|rhizotomy|nerve\s+block"
         r"|\bblocks?\b|viscosupplement\w*|synvisc|orthovisc|euflexxa|supartz|hyaluron\w*"
-        r"|cortisone\s+shot|steroid\s+shot|neurolytic|botox|prolotherapy|stellate"
+        r"|hyalgan|gelsyn|monovisc|durolane|genvisc|hymovis|gel-one|cortisone\s+shot|steroid\s+shot|neurolytic|botox|prolotherapy|stellate"
     ),
     "Surgery": (
         r"surger\w*|surgical|arthroscop\w*|\w+ectomy\b|\w+otomy\b|\w+plasty\b|\w+desis\b|fusion"
@@ -132,7 +145,7 @@ CATEGORY_PATTERNS: dict[str, str] = {
         r"|\bsling\b|ultrasling|\bsupport\b|\bcollar\b|\bpads?\b|wraps?\b|\bkit\b|exercise\s+equipment"
         r"|equipment|\bDME\b|hearing\s+aids?|workstation|\bchair\b|\bdesk\b|scooter|lift\b|reacher"
         r"|glucometer|nebulizer|\bCPAP\b|insoles?|shoes?|footwear|heating\s+pad|hot/cold|h-wave"
-        r"|stimulator(?!\s+trial)|bone\s+growth"
+        r"|stimulator(?!\s+trial)|bone\s+growth|\b(?:cold|hot|ice|gel)\s+(?:gel\s+)?packs?\b|\b(?:C|T|CT)?LSO\b|\bK?AFO\b"
     ),
     "Programs": (
         r"functional\s+restoration|\bFRP\b|work\s+(?:hardening|conditioning)|\bHELP\b"
@@ -143,7 +156,7 @@ CATEGORY_PATTERNS: dict[str, str] = {
         r"|aquatic\s+program|exercise\s+program|residential"
     ),
     "Behavioral health": (
-        r"psycho\w*|\bCBT\b|cognitive\s+behavio\w*|psychiatr\w*|biofeedback|counsel\w*"
+        r"psycho\w*|\bpsych\b|\bCBT\b|cognitive\s+behavio\w*|psychiatr\w*|biofeedback|counsel\w*"
         r"|mental\s+health|behavio\w+\s+(?:health|medicine|therap\w*)|hypnotherap\w*"
         r"|neuropsych\w*|relaxation\s+training|stress\s+management|group\s+therap\w*"
     ),
@@ -152,11 +165,11 @@ CATEGORY_PATTERNS: dict[str, str] = {
         r"|housekeep\w*|homemaker|in-?home|assisted\s+living|wound\s+care"
     ),
     "Laboratory/testing": (
-        r"urine\s+drug|drug\s+screen\w*|drug\s+test\w*|\bUDS\b|\bUDT\b|toxicolog\w*|\blabs?\b"
+        r"urine\s+drug|urine\s+(?:test\w*|screen\w*)|drug\s+screen\w*|drug\s+test\w*|\bUDS\b|\bUDT\b|toxicolog\w*|\blabs?\b"
         r"|laborator\w*|blood\s+(?:work|test\w*|panel)|\bCBC\b|chem\w*\s+panel|metabolic\s+panel"
         r"|\bCMP\b|\bBMP\b|PT/PTT|\bINR\b|\bUA\b|urinalysis|hepatic|liver\s+function|\bLFTs?\b"
         r"|electrocardiogra\w*|\bEKG\b|\bECG\b|genetic\s+test\w*|cytokine|\bDNA\b|sleep\s+stud\w*"
-        r"|polysomnogra\w*|functional\s+capacity\s+evaluation|\bFCE\b|cardio-?respiratory"
+        r"|polysomnogra\w*|functional\s+capacity(?:\s+evaluation)?|\bFCE\b|cardio-?respiratory"
         r"|stress\s+test|echocardiogra\w*|pulmonary\s+function|\bPFT\b|allergy\s+test\w*"
         r"|audiogra\w*|hearing\s+test|vestibular\s+test|videonystagmography|\bVNG\b|thermography"
     ),

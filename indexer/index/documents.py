@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from typing import Any, Callable
 
+from indexer.index import credentials
 from indexer.index.categories import categorize, guideline_sources
 from indexer.record import Record
 
@@ -42,8 +43,10 @@ def _year(record: Record) -> int | None:
 # The value of each facet of `indexer.fields`: LETTER_VALUES from the letter
 # record (the same in all its item documents), ITEM_VALUES from one item.
 LETTER_VALUES: dict[str, Callable[[Record], Any]] = {
-    "specialty": lambda r: keyword_value(r.get("specialties") or []),
-    "state": lambda r: keyword_value(r.get("license_states") or []),
+    # One spelling per specialty and state; the record keeps the printed ones.
+    "specialty": lambda r: keyword_value(credentials.specialties(r.get("specialties") or [])),
+    "state": lambda r: keyword_value(credentials.states(r.get("license_states") or [])),
+    "outcome": lambda r: r.get("outcome"),
     "year": _year,
     "priority": lambda r: r.get("priority"),
     "gender": lambda r: r.get("patient_gender"),
@@ -65,7 +68,6 @@ def _letter_fields(record: Record) -> Document:
         "letter_id": record["id"],
         "case_number": record.get("case_number"),
         "summary": record.get("summary") or "",
-        "outcome": record.get("outcome"),
         "decided": date_int(record.get("decision_date")),
         "injured": date_int(record.get("date_of_injury")),
         "applied": date_int(record.get("application_received")),

@@ -32,7 +32,6 @@ def make_schema() -> Schema:
         letter_id=ID(stored=True),
         item_no=NUMERIC(int, stored=True),            # 1-based position in the letter
         case_number=ID(stored=True),
-        outcome=ID(stored=True),                      # the letter's: Upheld / Overturned / Partially overturned
         decided=NUMERIC(int, stored=True, sortable=True),   # yyyymmdd
         injured=NUMERIC(int, stored=True),
         applied=NUMERIC(int, stored=True),

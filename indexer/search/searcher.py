@@ -134,6 +134,9 @@ def _date_mask(data: facetdata.FacetData, request: SearchRequest,
 
     mask = np.ones(data.n_docs, dtype=bool)
     for lo, hi in [(day(request.decided_from), day(request.decided_to)), *ranges]:
+        if lo is not None or hi is not None:
+            # An undated document (decided 0) is inside no range, open-ended or not.
+            mask &= data.decided > 0
         if lo is not None:
             mask &= data.decided >= lo
         if hi is not None:
