@@ -193,3 +193,8 @@ def test_api_query_object_says_how_it_was_read(web):
     assert query["suggestions"][0]["facet"] == "specialty"
     assert web.get("/api/search?q=x&scope=everything").status_code == 400
     assert web.get("/api/search?q=x&synonyms=maybe").status_code == 400
+
+
+def test_filter_values_are_read_in_the_facets_spelling(searcher):
+    plain = searcher.search(parse_request({"f.specialty": "Pain Management"})).total
+    assert plain and searcher.search(parse_request({"f.specialty": "pain  management"})).total == plain

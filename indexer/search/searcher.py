@@ -21,7 +21,7 @@ import numpy as np
 from whoosh import index as windex
 from whoosh import query as wq
 
-from indexer.index import facetdata, letterstore, snapshots, termstore
+from indexer.index import credentials, facetdata, letterstore, snapshots, termstore
 from indexer.search import highlight, ranking, spelling
 from indexer.errors import IndexDamaged, LetterNotFound
 from indexer.search.facets import count_facets, facet_values, filter_masks, hits_mask
@@ -108,6 +108,12 @@ class Match:
 
 SCOPE_NAMES = {"item": "requests", "decision": "decisions (request, rationale or guidelines)",
                "letter": "letters (the clinical summary too)"}
+
+
+def _canonical(facet: str, values: list[str]) -> list[str]:
+    """Filter values as the facet spells them (an old link's 'Physical Medicine and Rehabilitation')."""
+    spell = {"specialty": credentials.specialty, "state": credentials.state}.get(facet)
+    return list(dict.fromkeys((spell(v) or v) if spell else v for v in values))
 
 
 def _suggestions(data: facetdata.FacetData, mask: np.ndarray, offered: list,
@@ -200,7 +206,7 @@ class Searcher:
     def _run(self, snap: Snapshot, request: SearchRequest, meaning) -> Match:
         """One reading of the request, in its scope or the widening scopes."""
         data = snap.facets
-        filters = {f: list(v) for f, v in request.filters.items() if f in data.columns}
+        filters = {f: _canonical(f, v) for f, v in request.filters.items() if f in data.columns}
         for facet, values in meaning.filters().items():
             filters[facet] = list(dict.fromkeys(filters.get(facet, []) + values))
         masks = filter_masks(data, filters)
