@@ -5,18 +5,11 @@ import re
 
 from markupsafe import Markup
 
+from indexer.search.display import clean
 from indexer.search.highlight import mark_query
 
-# C0/C1 controls (but tab and newline) and bidi embeddings/overrides/isolates:
-# they could hide or reorder text around them, so they are dropped for display.
-_INVISIBLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\u200e\u200f\ufeff]")
 _MARK_TAG = re.compile(r"(</?mark>)")
 _BARE_AMP = re.compile(r"&(?!(?:[a-zA-Z][a-zA-Z0-9]{1,31}|#[0-9]{1,7}|#x[0-9a-fA-F]{1,6});)")
-
-
-def clean(text: object) -> str:
-    """Text without control and bidi-override characters ('' for None)."""
-    return _INVISIBLE.sub("", "" if text is None else str(text))
 
 
 def marked(html: str | None) -> Markup:

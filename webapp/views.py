@@ -4,10 +4,11 @@ from __future__ import annotations
 import re
 from urllib.parse import urlencode
 
-from flask import Flask, request
+from flask import Flask, g, request
 from werkzeug.datastructures import MultiDict
 
 from indexer.fields import FACETS, FIELD_FACETS
+from indexer.search import caps
 from webapp import text
 
 # Parameters that carry the search state (everything else in the URL is dropped).
@@ -15,16 +16,30 @@ STATE_PARAMS = ("q", "sort", "literal", "synonyms", "scope", "page", "per_page",
 PREFIX = "f."
 
 
+def check_caps() -> None:
+    """Refuse (QueryError, a 400) a request over the URL caps of indexer.search.caps, before any work."""
+    caps.check_url(len(request.query_string))
+    caps.check_params(request.args, FACETS)
+
+
+def _pairs() -> list[tuple[str, str]]:
+    """The state's (key, value) pairs, worked out once per request (every link of a page starts from them)."""
+    if "imr_state" not in g:
+        kept, seen = [], set()
+        for key, value in request.args.items(multi=True):
+            if key in FACETS:          # a bare facet name is accepted too: spell it one way
+                key = PREFIX + key
+            if key in STATE_PARAMS or (key.startswith(PREFIX) and key[len(PREFIX):] in FACETS):
+                if value != "" and (key, value) not in seen:   # a set: linear in the number of values
+                    seen.add((key, value))
+                    kept.append((key, value))
+        g.imr_state = kept
+    return g.imr_state
+
+
 def state() -> MultiDict:
     """The current request's search state as a MultiDict (unknown parameters dropped)."""
-    kept = MultiDict()
-    for key, value in request.args.items(multi=True):
-        if key in FACETS:          # a bare facet name is accepted too: spell it one way
-            key = PREFIX + key
-        if key in STATE_PARAMS or (key.startswith(PREFIX) and key[len(PREFIX):] in FACETS):
-            if value != "" and value not in kept.getlist(key):
-                kept.add(key, value)
-    return kept
+    return MultiDict(_pairs())
 
 
 def query_string(args: MultiDict) -> str:
@@ -95,5 +110,6 @@ def register(app: Flask) -> None:
     app.jinja_env.globals.update(with_state=with_state, toggle_filter=toggle_filter,
                                  without_word=without_word, export_query=export_query,
                                  FACETS=FACETS, ALIAS_FACETS=FIELD_FACETS, PREFIX=PREFIX)
+    app.before_request(check_caps)
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True

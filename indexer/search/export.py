@@ -1,7 +1,8 @@
 """Exports of a search: every hit as streamed CSV or JSON, and a facet's table as CSV.
 
-Letter text goes into spreadsheets, so every CSV cell that a spreadsheet could
-run as a formula (starting with = + - @, tab or CR) gets a leading apostrophe.
+Letter text goes into spreadsheets, so CSV cells lose control and bidi characters
+(as on the pages) and every cell that a spreadsheet could run as a formula
+(starting with = + - @, their fullwidth forms, tab or CR) gets a leading apostrophe.
 """
 from __future__ import annotations
 
@@ -11,15 +12,17 @@ import json
 from typing import Iterable, Iterator
 
 from indexer.results import FacetValue, Hit, SearchRequest, SearchResult
+from indexer.search.display import clean
 
 COLUMNS = ("case_number", "letter_id", "item_no", "item", "decision", "decision_date",
            "specialties", "states", "categories", "synthetic", "doc_id")
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\uff1d", "\uff0b", "\uff0d", "\uff20")
 
 
 def safe_cell(value: object) -> str:
     """A CSV cell that no spreadsheet will evaluate as a formula."""
     text = "" if value is None else ("; ".join(map(str, value)) if isinstance(value, list) else str(value))
+    text = clean(text)
     return "'" + text if text.startswith(FORMULA_START) else text
 
 

@@ -6,6 +6,7 @@ from datetime import datetime, timezone
 from urllib.parse import quote
 
 from indexer.results import Hit, SearchResult
+from indexer.search.display import clean
 
 ATOM = "http://www.w3.org/2005/Atom"
 
@@ -23,8 +24,9 @@ def _sub(parent: ET.Element, tag: str, text: str | None = None, **attrs: str) ->
 
 
 def _xml_safe(text: str) -> str:
-    # XML 1.0 cannot carry most control characters, even escaped.
-    return "".join(c for c in text if c in "\t\n\r" or ord(c) >= 0x20)
+    # The pages' stripping (controls, bidi): XML 1.0 cannot carry most controls even escaped,
+    # and a feed reader would show bidi overrides as they are.
+    return clean(text)
 
 
 def _entry(feed: ET.Element, hit: Hit, site_url: str) -> None:

@@ -12,6 +12,7 @@ from typing import Any, Mapping
 from indexer.errors import QueryError
 from indexer.fields import FACETS
 from indexer.results import SearchRequest
+from indexer.search import caps
 
 MAX_CHARS = 1000          # of query text searched (indexer.search.query cuts it there, saying so)
 MAX_PAGE = 500
@@ -79,15 +80,15 @@ def _filters(args: Mapping[str, Any]) -> dict[str, list[str]]:
         values = [v.strip() for v in _get_list(args, key) if v.strip()]
         if name == "year" and any(not re.fullmatch(r"\d{4}", v) for v in values):
             raise QueryError(key, "years are four digits, like 2016")
-        if any(len(v) > 200 for v in values):
-            raise QueryError(key, "value too long")
-        filters.setdefault(name, [])
-        filters[name] += [v for v in values if v not in filters[name]]
+        if any(len(v) > caps.MAX_VALUE_CHARS for v in values):
+            raise QueryError(key, f"value too long (at most {caps.MAX_VALUE_CHARS} characters)")
+        filters[name] = list(dict.fromkeys(filters.get(name, []) + values))   # de-duplicated, in order
     return {k: v for k, v in filters.items() if v}
 
 
 def parse_request(args: Mapping[str, Any]) -> SearchRequest:
     """Validate URL parameters into a SearchRequest; raises QueryError(param, message)."""
+    caps.check_params(args, FACETS)
     sort = _get(args, "sort", "relevance").strip() or "relevance"
     if sort not in SORTS:
         raise QueryError("sort", f"must be one of {', '.join(SORTS)}")
