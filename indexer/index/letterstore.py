@@ -8,6 +8,7 @@ by `imr add`, read by the searcher (a letter page, a hit's other items) and by
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import sqlite3
 from pathlib import Path
@@ -28,11 +29,30 @@ def connect_readonly(snapshot: Path, check_same_thread: bool = True) -> sqlite3.
                            check_same_thread=check_same_thread)
 
 
+def _utf8(text: str) -> bool:
+    try:
+        text.encode("utf-8")
+        return True
+    except UnicodeEncodeError:     # lone surrogates: a file name that is not UTF-8
+        return False
+
+
+def _path_column(source: str | None) -> str | bytes | None:
+    """A source path for SQLite: its bytes when it is not UTF-8, so it stays exact."""
+    return source if source is None or _utf8(source) else os.fsencode(source)
+
+
+def _record_json(record: Record) -> str:
+    """The record as JSON text SQLite accepts: with ASCII escapes when a path is not UTF-8."""
+    text = json.dumps(record, ensure_ascii=False)
+    return text if _utf8(text) else json.dumps(record)
+
+
 def _insert(con: sqlite3.Connection, records: Iterable[Record]) -> None:
     con.executemany(
         "INSERT INTO letters VALUES (?, ?, ?, ?, ?)",
-        ((r["id"], r.get("case_number"), r.get("content_hash"), r.get("source"),
-          json.dumps(r, ensure_ascii=False)) for r in records))
+        ((r["id"], r.get("case_number"), r.get("content_hash"), _path_column(r.get("source")),
+          _record_json(r)) for r in records))
 
 
 def write(snapshot: Path, records: Iterable[Record]) -> None:
@@ -85,7 +105,8 @@ def read_refs(snapshot: Path) -> list[Record]:
         for letter_id, case_number, content_hash, source, extra in con.execute(query):
             partial, form, items = json.loads(extra)
             refs.append({"id": letter_id, "case_number": case_number, "content_hash": content_hash,
-                         "source": source, "partial": partial, "format": form,
+                         "source": os.fsdecode(source) if isinstance(source, bytes) else source,
+                         "partial": partial, "format": form,
                          "item_count": items or 0})
         return refs
     finally:

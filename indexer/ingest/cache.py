@@ -36,7 +36,7 @@ def _write_atomic(path: Path, data: dict) -> None:
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-", suffix=".json")
     try:
         with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            json.dump(data, fh, ensure_ascii=False)
+            json.dump(data, fh)   # ASCII escapes: a non-UTF-8 file name (surrogateescape) stays exact
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)

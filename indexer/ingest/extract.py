@@ -6,6 +6,7 @@ whichever engine ran.
 """
 from __future__ import annotations
 
+import os
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -50,12 +51,20 @@ def extract(path: Path, settings: Settings, data: bytes | None = None) -> Extrac
 
 
 def read_bytes(path: Path, settings: Settings) -> bytes:
-    """The file's bytes; ExtractError when it is too large, gone or unreadable."""
+    """The file's bytes; ExtractError when it is too large, gone, unreadable or not a regular file."""
+    from indexer.ingest.sources import NotRegularFile, open_regular
+
     try:
-        size = path.stat().st_size
-        if size > settings.max_file_bytes:
-            raise ExtractError(str(path), f"too large ({size:,} bytes > limit {settings.max_file_bytes:,})")
-        return path.read_bytes()
+        with open_regular(path) as fh:
+            size = os.fstat(fh.fileno()).st_size
+            if size > settings.max_file_bytes:
+                raise ExtractError(str(path), f"too large ({size:,} bytes > limit {settings.max_file_bytes:,})")
+            data = fh.read(settings.max_file_bytes + 1)    # bounded even if the file grows meanwhile
+        if len(data) > settings.max_file_bytes:
+            raise ExtractError(str(path), f"too large (> limit {settings.max_file_bytes:,} bytes)")
+        return data
+    except NotRegularFile as e:
+        raise ExtractError(str(path), e.strerror) from None
     except FileNotFoundError:
         raise ExtractError(str(path), "file vanished before it could be read") from None
     except PermissionError:

@@ -10,7 +10,8 @@ remembered while the file is younger than RACY_NS (a rewrite within the same
 clock tick could keep every stamp); `Settings.rehash` (`--rehash`) reads every
 file anyway.
 
-The table lives beside the record cache (`hashes.sqlite`), keyed by absolute path.
+The table lives beside the record cache (`hashes.sqlite`), keyed by absolute path
+stored as its bytes (`os.fsencode`), so a file name that is not UTF-8 is kept exactly.
 """
 from __future__ import annotations
 
@@ -46,7 +47,8 @@ class HashCache:
                 con = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
                 try:
                     for name, size, mtime, ctime, ino, dev, digest in con.execute("SELECT * FROM hashes"):
-                        self._known[name] = ((size, mtime, ctime, ino, dev), digest)
+                        key = os.fsdecode(name) if isinstance(name, bytes) else name   # text: older tables
+                        self._known[key] = ((size, mtime, ctime, ino, dev), digest)
                 finally:
                     con.close()
             except sqlite3.Error:     # unreadable: every file is hashed again and the table rewritten
@@ -77,7 +79,8 @@ class HashCache:
                     con.execute("CREATE TABLE IF NOT EXISTS hashes (path TEXT PRIMARY KEY, size INTEGER,"
                                 " mtime_ns INTEGER, ctime_ns INTEGER, ino INTEGER, dev INTEGER, sha256 TEXT)")
                     con.executemany("INSERT OR REPLACE INTO hashes VALUES (?, ?, ?, ?, ?, ?, ?)",
-                                    ((name, *st, digest) for name, (st, digest) in self._new.items()))
+                                    ((os.fsencode(name), *st, digest)
+                                     for name, (st, digest) in self._new.items()))
             finally:
                 con.close()
         except sqlite3.Error:

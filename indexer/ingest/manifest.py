@@ -23,7 +23,8 @@ def fingerprint(listing: list[Source], settings: Settings) -> str:
     h = hashlib.sha256(f"{cache.PARSER_VERSION}|{SCHEMA_VERSION}|{settings.pdf_engine}|"
                        f"{termstore.MAGIC!r}".encode())
     for s in sorted(listing, key=lambda s: str(s.path)):
-        h.update(f"\n{s.path}\t{s.content_hash}\t{s.error}".encode())
+        # surrogateescape: a file name that is not UTF-8 goes in as its very bytes
+        h.update(f"\n{s.path}\t{s.content_hash}\t{s.error}".encode("utf-8", "surrogateescape"))
     return h.hexdigest()
 
 

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import stat
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -24,10 +25,48 @@ class Source:
     error: str | None = None
 
 
+class NotRegularFile(OSError):
+    """A FIFO, socket, device or folder where a letter file was expected."""
+
+
+KINDS = ((stat.S_ISFIFO, "a FIFO"), (stat.S_ISSOCK, "a socket"), (stat.S_ISCHR, "a character device"),
+         (stat.S_ISBLK, "a block device"), (stat.S_ISDIR, "a folder"))
+
+
+def not_regular(mode: int) -> str | None:
+    """Why a file of this mode is not read ('not a regular file (a FIFO)'), None for a regular file."""
+    if stat.S_ISREG(mode):
+        return None
+    kind = next((name for test, name in KINDS if test(mode)), "a special file")
+    return f"not a regular file ({kind}): skipped"
+
+
+def open_regular(path: Path):
+    """The file opened for reading in binary, refusing anything but a regular file.
+
+    Opened non-blocking and checked on the open descriptor, so a FIFO put in a
+    letter's place after listing cannot block the open or the read.
+    """
+    fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
+    try:
+        reason = not_regular(os.fstat(fd).st_mode)
+        if reason:
+            raise NotRegularFile(0, reason, str(path))
+        return os.fdopen(fd, "rb")
+    except BaseException:
+        os.close(fd)
+        raise
+
+
+def shown(path: object) -> str:
+    """A path as text that any terminal or file can take: bytes that are not UTF-8 as \\xNN escapes."""
+    return os.fsencode(str(path)).decode("utf-8", "backslashreplace")
+
+
 def file_hash(path: Path) -> str:
-    """sha256 hex of a file's bytes."""
+    """sha256 hex of a (regular) file's bytes."""
     digest = hashlib.sha256()
-    with open(path, "rb") as fh:
+    with open_regular(path) as fh:
         for block in iter(lambda: fh.read(_CHUNK), b""):
             digest.update(block)
     return digest.hexdigest()
@@ -35,18 +74,26 @@ def file_hash(path: Path) -> str:
 
 def describe_os_error(exc: OSError) -> str:
     """A one-line reason for an OSError, e.g. 'unreadable: Permission denied'."""
+    if isinstance(exc, NotRegularFile):
+        return exc.strerror
     if isinstance(exc, FileNotFoundError):
         return "vanished before it could be read"
     return f"unreadable: {exc.strerror or exc}"
 
 
-def _walk(root: Path) -> list[Path]:
-    found = []
-    for folder, dirs, files in os.walk(root, onerror=None):
+def _walk(root: Path) -> tuple[list[Path], list[Source]]:
+    """Letter files under `root`, and a Source with `error` for each folder that could not be listed."""
+    found, unreadable = [], []
+
+    def folder_error(exc: OSError) -> None:
+        unreadable.append(Source(Path(exc.filename or root), 0, None,
+                                 f"unreadable folder, its letters are not indexed: {exc.strerror or exc}"))
+
+    for folder, dirs, files in os.walk(root, onerror=folder_error):
         dirs.sort()
         found.extend(Path(folder, f) for f in sorted(files)
                      if os.path.splitext(f)[1].lower() in SUFFIXES and not f.startswith("."))
-    return found
+    return found, unreadable
 
 
 def _source(path: Path, max_bytes: int | None, seen: set, hashes: HashCache | None) -> Source | None:
@@ -56,6 +103,8 @@ def _source(path: Path, max_bytes: int | None, seen: set, hashes: HashCache | No
         if (st.st_dev, st.st_ino) in seen:
             return None
         seen.add((st.st_dev, st.st_ino))
+        if not_regular(st.st_mode):
+            return Source(path, 0, None, not_regular(st.st_mode))
         if max_bytes is not None and st.st_size > max_bytes:
             return Source(path, st.st_size, None, f"too large ({st.st_size} bytes > {max_bytes})")
         digest = hashes.get(path, st) if hashes is not None else None
@@ -73,15 +122,17 @@ def list_sources(paths: list[Path], max_bytes: int | None = None,
     """Every letter file under `paths` (files or folders, recursive), sized and hashed.
 
     Files named explicitly are taken whatever their suffix; in folders only
-    .pdf .txt .html .htm (any case) are. Missing or unreadable files come back
-    with `error` set rather than raising. With `hashes`, an unchanged file's
+    .pdf .txt .html .htm (any case) are. Missing or unreadable files, folders
+    that cannot be listed and anything not a regular file (FIFO, socket, device)
+    come back with `error` set rather than raising. With `hashes`, an unchanged file's
     remembered hash is used instead of reading it (see indexer.ingest.hashcache).
     """
     found: list[Source] = []
     seen: set[tuple[int, int]] = set()    # (device, inode): a file reached twice is listed once
     for given in map(Path, paths):
         if given.is_dir():
-            candidates = _walk(given)
+            candidates, unreadable = _walk(given)
+            found.extend(unreadable)
         elif given.exists():
             candidates = [given]
         else:
