@@ -122,3 +122,41 @@ def test_an_unreadable_subfolder_is_named_and_counted(tmp_path, monkeypatch):
         assert [p for p, _ in report.skipped] == [str(locked)]
     finally:
         locked.chmod(0o755)
+
+
+def _html_letter() -> str:
+    import html
+    body = "".join(f"<p>{html.escape(line)}</p>" for line in SEEDS[1].read_text().splitlines())
+    return f"<html><body>{body}</body></html>"
+
+
+def _cpu(function, *args) -> float:
+    import time
+    started = time.process_time()
+    function(*args)
+    return time.process_time() - started
+
+
+@pytest.mark.parametrize("block", ["<p>x</p>", "<div>"])
+def test_html_to_text_is_linear_in_paragraphs_and_nesting(block):
+    """10x the blocks costs about 10x (editing the tree per block made it 100x: 38 CPU-s at 20,000)."""
+    from indexer.ingest.extract import html_to_text
+
+    letter = _html_letter()
+
+    def cost(n: int) -> float:
+        return min(_cpu(html_to_text, letter.replace("</body>", block * n + "</body>")) for _ in range(2))
+
+    small, large = cost(2000), cost(20000)
+    assert large < 25 * small, (small, large)
+    assert "x" in html_to_text(letter.replace("</body>", block * 100 + "x</body>"))
+
+
+def test_html_text_keeps_rows_breaks_and_blocks():
+    from indexer.ingest.extract import html_to_text
+
+    html = ("<html><head><title>no</title><style>p{}</style></head><body><!-- no --><h1>Title</h1>"
+            "<p>one<br>two</p><table><tr><td>a <b>b</b></td><th>c</th></tr>"
+            "<tr><td><table><tr><td>in</td></tr></table>out</td></tr></table><script>no()</script>x&amp;y</body></html>")
+    # a nested table's text is in its cell once (it used to come again as extra cells)
+    assert html_to_text(html) == "Title\n\none\ntwo\n\na b\tc\n\nin out\n\nx&y\n"
