@@ -20,6 +20,10 @@ class Settings:
     scheduler      'tcp://host:port' of a Dask scheduler to parse on a cluster instead.
     max_file_bytes files larger than this are skipped as too large (a letter is ~100 KB).
     max_pages      PDFs with more pages are skipped (letters have 1-20 pages).
+    max_extract_seconds  CPU seconds one file may take to extract and parse (a letter takes
+                   ~0.01-0.5 s); a file over it is skipped, saying so (indexer.ingest.limits). 0: none.
+    max_extract_memory   bytes of memory one file's extraction may add (a letter needs a few
+                   MB); a file over it is skipped, saying so. 0: none.
     keep_snapshots how many published snapshots to keep (current + rollback targets).
     cache_dir      the record cache and remembered file hashes (default: INDEX_DIR/cache).
     rehash         read and hash every source file, not trusting remembered hashes of
@@ -32,6 +36,8 @@ class Settings:
     scheduler: str | None = None
     max_file_bytes: int = 25 * 1024 * 1024
     max_pages: int = 200
+    max_extract_seconds: int = 60
+    max_extract_memory: int = 1024 * 1024 * 1024
     keep_snapshots: int = 3
     cache_dir: Path | None = None
     rehash: bool = False

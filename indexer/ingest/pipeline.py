@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Callable, Iterable, Iterator
 
 from indexer.index import build, extend, letterstore, snapshots
-from indexer.ingest import cache, hashcache, manifest
+from indexer.ingest import cache, hashcache, limits, manifest
 from indexer.index.documents import document_count, item_count
 from indexer.errors import ExtractError, ImrError
 from indexer.record import Record
@@ -68,7 +68,12 @@ def parse_one(path: str, content_hash: str | None, settings: Settings) -> Outcom
     from indexer.ingest.parse import parse_file
 
     try:
-        record = parse_file(Path(path), settings)
+        with limits.extraction_limits(settings):
+            record = parse_file(Path(path), settings)
+    except limits.CpuLimitExceeded:     # not cached: a larger limit may read it
+        return Outcome(path, reason=limits.cpu_reason(settings), parsed=True)
+    except MemoryError:
+        return Outcome(path, reason=limits.memory_reason(settings), parsed=True)
     except ExtractError as exc:
         # Only a verdict on the very bytes we hashed may be cached: not 'vanished'
         # or 'unreadable', which say nothing about the content.
