@@ -6,92 +6,34 @@ come from facetdata bincounts (no Whoosh groupedby) and stored fields are read
 only for the page of hits shown. A Searcher follows the CURRENT pointer: it looks
 at it at most every `recheck` seconds and opens the new snapshot when it
 changed; searches already running finish on the snapshot they started with.
+A read error inside the snapshot's files while answering (a segment damaged
+under the running server) is IndexDamaged, a 503: the snapshot is dropped with
+its open files and opened afresh by the next request.
 """
 from __future__ import annotations
 
 import html
-import sqlite3
 import threading
 import time
-from dataclasses import dataclass, field
-from pathlib import Path
+from contextlib import contextmanager
+from dataclasses import dataclass
 from typing import Iterator
 
 import numpy as np
-from whoosh import index as windex
 from whoosh import query as wq
 
-from indexer.index import credentials, facetdata, letterstore, snapshots, termstore
+from indexer.index import credentials, facetdata, snapshots
 from indexer.search import highlight, ranking, spelling
-from indexer.errors import IndexDamaged, LetterNotFound
+from indexer.errors import ImrError, IndexDamaged, LetterNotFound
 from indexer.search.facets import count_facets, facet_values, filter_masks, hits_mask
-from indexer.index.postings import PostingCache
+from indexer.search.opened import READ_ERRORS, Snapshot
 from indexer.search.query import build_query
 from indexer.results import Hit, QueryInfo, SearchRequest, SearchResult, Suggestion
 from indexer.settings import Settings
 from indexer.fields import FIELD_FACETS, SCOPE_FIELDS
-from indexer.search.understand import match_value, understand
+from indexer.search.understand import understand
 
 SNIPPETS = 3
-
-
-@dataclass
-class Snapshot:
-    """One opened snapshot: Whoosh index, facet arrays, postings cache, per-thread searcher and store."""
-
-    path: Path
-    index: windex.Index
-    facets: facetdata.FacetData
-    local: threading.local = field(default_factory=threading.local)
-    postings: PostingCache | None = None
-
-    def __post_init__(self) -> None:
-        if self.postings is None:
-            self.postings = PostingCache(stores=termstore.Stores(self.path))
-
-    @classmethod
-    def open(cls, path: Path) -> "Snapshot":
-        """Open a snapshot directory; IndexDamaged when its files cannot be read."""
-        damaged = snapshots.damaged_files(path)
-        if damaged:   # checked before mmap-ing: a truncated mapped file would crash the process
-            raise IndexDamaged(f"{path}: {'; '.join(damaged[:3])}: run `imr check`, then rebuild "
-                               "with `imr index --force` or `imr rollback`")
-        try:
-            index = snapshots.open_whoosh(path)
-            # Whoosh reads the segment files only when a reader opens: open one now,
-            # so a truncated or missing segment is a 503 from the first request on.
-            with index.searcher() as probe:
-                probe.doc_count()
-        except (OSError, EOFError, ValueError, windex.IndexError) as exc:
-            raise IndexDamaged(f"{path}: Whoosh index unreadable ({exc}): run `imr check`, "
-                               "then rebuild with `imr index`") from exc
-        if not letterstore.path_of(path).is_file():
-            raise IndexDamaged(f"{letterstore.path_of(path)} is missing: rebuild with `imr index`")
-        return cls(path, index, facetdata.load(path))
-
-    @property
-    def name(self) -> str:
-        return self.path.name
-
-    def searcher(self):
-        """This thread's Whoosh searcher."""
-        if getattr(self.local, "searcher", None) is None:
-            self.local.searcher = self.index.searcher()
-        return self.local.searcher
-
-    def store(self) -> sqlite3.Connection:
-        """This thread's read-only connection to the letter store."""
-        if getattr(self.local, "store", None) is None:
-            self.local.store = letterstore.connect_readonly(self.path, check_same_thread=False)
-        return self.local.store
-
-    def record(self, letter_id: str) -> dict | None:
-        """A letter record from the store, or None."""
-        return letterstore.read_one(self.store(), letter_id)
-
-    def resolve(self, facet: str, typed: str) -> str | None:
-        """A facet value as stored, from what a user typed (case-insensitive)."""
-        return match_value(typed, self.facets.values(facet) if facet in self.facets.columns else ())
 
 
 @dataclass
@@ -174,6 +116,23 @@ class Searcher:
                 self._snapshot = Snapshot.open(path)
             return self._snapshot
 
+    @contextmanager
+    def _reading(self, snap: Snapshot) -> Iterator[None]:
+        """Turn a read error in `snap`'s files into IndexDamaged (a 503), dropping the snapshot."""
+        try:
+            yield
+        except ImrError:
+            raise
+        except Exception as exc:
+            if not (snap.broken or isinstance(exc, READ_ERRORS)):
+                raise
+            with self._lock:
+                if self._snapshot is snap:
+                    self._snapshot = None     # the next request opens the snapshot afresh
+            snap.close()
+            raise IndexDamaged(f"{snap.path}: reading the index failed ({type(exc).__name__}: {exc}): "
+                               "run `imr check`, then `imr rollback` or `imr index --force`") from exc
+
     @property
     def snapshot_name(self) -> str:
         """Name of the snapshot answering now."""
@@ -248,37 +207,42 @@ class Searcher:
     def search(self, request: SearchRequest) -> SearchResult:
         """One page of hits, exact total and facet counts for a request."""
         snap = self.current()
-        m = self.match(request, snap)
-        start = (request.page - 1) * request.per_page
-        page = self._ordered(snap, request, m, start + request.per_page)[start:]
-        terms = highlight.terms_of(m.query)
-        records: dict[str, dict | None] = {}
-        hits = [self._hit(snap, doc, score, terms, records) for doc, score in page]
-        facets = count_facets(snap.facets, m.base, m.filters)
-        if not m.mask.any() and m.info.text:
-            m.info.did_you_mean = spelling.did_you_mean(m.info.text, snap.searcher().reader())
+        with self._reading(snap):
+            m = self.match(request, snap)
+            start = (request.page - 1) * request.per_page
+            page = self._ordered(snap, request, m, start + request.per_page)[start:]
+            terms = highlight.terms_of(m.query)
+            records: dict[str, dict | None] = {}
+            hits = [self._hit(snap, doc, score, terms, records) for doc, score in page]
+            facets = count_facets(snap.facets, m.base, m.filters)
+            if not m.mask.any() and m.info.text:
+                m.info.did_you_mean = spelling.did_you_mean(m.info.text, snap.searcher().reader())
         return SearchResult(request, int(m.mask.sum()), hits, facets, m.info, snap.name)
 
     def facet_table(self, request: SearchRequest, facet: str) -> list:
         """Every value of one facet with counts (other facets' selections applied)."""
         snap = self.current()
-        m = self.match(request, snap)
-        others = {f: v for f, v in m.filters.items() if f != facet}
-        mask = hits_mask(m.base, filter_masks(snap.facets, others))
-        return facet_values(snap.facets, facet, mask, m.filters.get(facet, []))
+        with self._reading(snap):
+            m = self.match(request, snap)
+            others = {f: v for f, v in m.filters.items() if f != facet}
+            mask = hits_mask(m.base, filter_masks(snap.facets, others))
+            return facet_values(snap.facets, facet, mask, m.filters.get(facet, []))
 
     def iter_hits(self, request: SearchRequest) -> Iterator[Hit]:
         """Every hit of a request in display order, read one at a time (no snippets)."""
         snap = self.current()
-        m = self.match(request, snap)
-        order = self._ordered(snap, request, m, None)
-        with snap.index.searcher() as searcher:
-            for doc, score in order:
-                yield _light_hit(searcher.stored_fields(doc), score)
+        with self._reading(snap):
+            m = self.match(request, snap)
+            order = self._ordered(snap, request, m, None)
+            with snap.index.searcher() as searcher:
+                for doc, score in order:
+                    yield _light_hit(searcher.stored_fields(doc), score)
 
     def letter(self, letter_id: str) -> dict:
         """The whole record of a letter; raises LetterNotFound."""
-        record = self.current().record(letter_id)
+        snap = self.current()
+        with self._reading(snap):
+            record = snap.record(letter_id)
         if record is None:
             raise LetterNotFound(f"no letter {letter_id!r} in the index")
         return record
@@ -287,6 +251,10 @@ class Searcher:
         """Other letters' items most like one item (key terms of its item and rationale),
         by default only of its treatment category (its drug class, for a drug)."""
         snap = self.current()
+        with self._reading(snap):
+            return self._similar(snap, doc_id, same_category, limit)
+
+    def _similar(self, snap: Snapshot, doc_id: str, same_category: bool, limit: int) -> list[Hit]:
         searcher = snap.searcher()
         docnum = searcher.document_number(doc_id=doc_id)
         if docnum is None:
@@ -347,6 +315,8 @@ def _similar_candidates(snap: Snapshot, stored: dict, same_category: bool) -> np
 
 def _light_hit(stored: dict, score: float | None) -> Hit:
     """A hit from stored fields alone: no snippets, no other items."""
+    if not stored.get("doc_id"):     # every document stores one: a truncated segment reads as {}
+        raise EOFError("a document's stored fields are empty")
     item = stored.get("item") or ""
     return Hit(
         doc_id=stored.get("doc_id", ""), letter_id=stored.get("letter_id", ""),
