@@ -26,6 +26,11 @@ class Settings:
                    MB); a file over it is skipped, saying so. 0: none.
     keep_snapshots how many published snapshots to keep (current + rollback targets).
     cache_dir      the record cache and remembered file hashes (default: INDEX_DIR/cache).
+    connection_limit     `imr serve`: open connections at most (waitress stops accepting beyond).
+    client_connections   `imr serve`: connections one client address may hold; more are closed
+                   at once (0: no cap; behind a reverse proxy every client has its address).
+    request_timeout      `imr serve`: seconds a connection has to send a whole request (of
+                   connecting, or of its previous answer) before it is closed.
     rehash         read and hash every source file, not trusting remembered hashes of
                    files whose size, times and inode are unchanged (indexer.ingest.hashcache).
     """
@@ -41,6 +46,9 @@ class Settings:
     keep_snapshots: int = 3
     cache_dir: Path | None = None
     rehash: bool = False
+    connection_limit: int = 500
+    client_connections: int = 50
+    request_timeout: float = 10.0
 
     @property
     def record_cache(self) -> Path:

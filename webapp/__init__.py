@@ -35,8 +35,14 @@ def create_app(settings: Settings | None = None, **overrides: Any) -> Flask:
 
 
 def serve(settings: Settings, host: str = "127.0.0.1", port: int = 5000, threads: int = 4) -> None:
-    """Serve the app with waitress (production WSGI server, debug off) until interrupted."""
-    import waitress
+    """Serve the app with waitress (production WSGI server, debug off, webapp.serving's limits)
+    until interrupted."""
+    from webapp.serving import make_server
 
-    app = create_app(settings)
-    waitress.serve(app, host=host, port=port, threads=threads, ident="imr-search")
+    server = make_server(create_app(settings), settings, host=host, port=port, threads=threads)
+    try:
+        server.run()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        server.close()

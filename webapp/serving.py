@@ -1,0 +1,55 @@
+"""The production server: waitress, with limits that keep slow or greedy clients from locking others out.
+
+waitress alone closes a connection only after `channel_timeout` seconds with no
+activity at all and stops accepting at `connection_limit`, so 150 clients sending
+one header line every 3 s held every slot. Here each connection must send a whole
+request within `Settings.request_timeout` seconds (of connecting, or of its previous
+answer), one client address may hold at most `Settings.client_connections`
+connections (more are closed at once), and waitress polls (no select() limit of
+1,024 sockets) up to `Settings.connection_limit` connections.
+"""
+from __future__ import annotations
+
+import time
+
+from waitress.channel import HTTPChannel
+from waitress.server import BaseWSGIServer, create_server
+
+from indexer.settings import Settings
+
+
+class GuardedChannel(HTTPChannel):
+    """A waitress connection with a deadline for each request and a cap per client address."""
+
+    def __init__(self, server, sock, addr, adj, map=None):
+        super().__init__(server, sock, addr, adj, map=map)
+        self.client = addr[0] if isinstance(addr, tuple) else addr
+        self.waiting_since: float | None = time.monotonic()
+        limit = server.imr_settings.client_connections
+        same = sum(getattr(ch, "client", None) == self.client for ch in list(server.active_channels.values()))
+        if limit and same > limit:
+            self.will_close = True        # closed on the next loop pass, nothing read
+
+    def readable(self) -> bool:
+        # Called on every pass of waitress's loop (at least once a second).
+        if self.requests or self.total_outbufs_len:
+            self.waiting_since = None     # the app is answering: not the client's time
+        elif self.waiting_since is None:
+            self.waiting_since = time.monotonic()
+        elif time.monotonic() - self.waiting_since > self.server.imr_settings.request_timeout:
+            self.will_close = True        # a request trickling in (or an idle keep-alive): closed
+            return False
+        return super().readable()
+
+
+def make_server(app, settings: Settings, host: str = "127.0.0.1", port: int = 5000, threads: int = 4):
+    """A waitress server for `app` with the limits above (not yet running: call .run())."""
+    server = create_server(app, host=host, port=port, threads=threads, ident="imr-search",
+                           connection_limit=settings.connection_limit, asyncore_use_poll=True,
+                           channel_timeout=max(1, int(settings.request_timeout)) * 6)
+    listeners = [server] if isinstance(server, BaseWSGIServer) else \
+        [s for s in server.map.values() if isinstance(s, BaseWSGIServer)]
+    for listener in listeners:
+        listener.channel_class = GuardedChannel
+        listener.imr_settings = settings
+    return server
