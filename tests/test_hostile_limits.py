@@ -70,3 +70,29 @@ def test_a_file_over_a_limit_is_skipped_and_the_rebuild_goes_on(tmp_path, hostil
     assert report.letters == 2
     assert reasons["slow.txt"].startswith("over the CPU time limit (1 s per file")
     assert reasons["big.txt"].startswith("over the memory limit (256 MB per file")
+
+
+def test_native_code_past_the_limit_is_stopped_by_the_watchdog(tmp_path, monkeypatch):
+    """A call that never comes back to Python (here: SIGXCPU ignored, as in a stuck native
+    library) is killed GRACE s past the limit; the file is reported over the CPU limit."""
+    import signal
+
+    import indexer.ingest.parse as parse
+    from indexer.ingest.pipeline import rebuild
+
+    real = parse.parse_file
+
+    def parse_file(path, settings):
+        if "stuck" in path.name:
+            signal.signal(signal.SIGXCPU, signal.SIG_IGN)   # the Python handler can never run
+            spin(30)
+        return real(path, settings)
+    monkeypatch.setattr(parse, "parse_file", parse_file)
+    monkeypatch.setattr(limits, "GRACE", 1.0)
+    src = tmp_path / "letters"
+    src.mkdir()
+    for name, seed in zip(["a.txt", "stuck.txt", "b.txt"], SEEDS):
+        (src / name).write_bytes(seed.read_bytes())
+    report = rebuild([src], Settings(index_dir=tmp_path / "index", jobs=2, max_extract_seconds=1))
+    assert report.letters == 2
+    assert dict((Path(p).name, r) for p, r in report.skipped)["stuck.txt"].startswith("over the CPU time limit")

@@ -110,10 +110,13 @@ def _from_cache(source: Source, settings: Settings) -> Outcome | None:
 
 def _isolated(path: str, content_hash: str | None, settings: Settings) -> Outcome:
     """parse_one in a process of its own, so a crash (e.g. in the PDF library) costs one file."""
+    before = limits.children_cpu()
     try:
         with ProcessPoolExecutor(max_workers=1) as pool:
             return pool.submit(parse_one, path, content_hash, settings).result()
     except BrokenProcessPool:
+        if settings.max_extract_seconds and limits.children_cpu() - before >= settings.max_extract_seconds:
+            return Outcome(path, reason=limits.cpu_reason(settings), parsed=True)   # the watchdog's kill
         return Outcome(path, reason="extraction crashed the worker process (damaged file?)", parsed=True)
 
 
