@@ -45,7 +45,7 @@ def test_a_segment_damaged_under_the_server_is_a_503_then_recovers(served, damag
     else:
         segment.write_bytes(original[: len(original) // 2])
     with app.app_context():
-        from webapp import searcher
+        from webapp.state import searcher
         before = searcher().current()
     damaged = answers(client)
     # what needs the damaged file is a 503 saying what to run; what was read before may still answer
