@@ -14,7 +14,7 @@ from indexer.fields import FACETS
 MAX_URL_BYTES = 65536         # the query string, as sent (a long query text is cut to 1,000 characters, not refused)
 MAX_PARAMS = 100              # key=value pairs in all, repeated keys counted each time
 MAX_VALUES_PER_FACET = 50     # values of one facet (f.specialty=A&f.specialty=B...)
-MAX_FACETS = len(FACETS)      # facets filtered at once: every facet there is (11)
+MAX_FACETS = len(FACETS)      # facets filtered at once: every facet there is
 MAX_VALUE_CHARS = 200         # one facet value
 
 
