@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from indexer.index.categories import CATEGORIES, categorize, coverage, expected_coverage, guideline_sources
+from indexer.index.categories import CATEGORIES, categorize, expected_coverage, guideline_sources
 
 PROJECT = Path(__file__).resolve().parents[1]
 LETTERS = Path(__file__).resolve().parents[2] / "shared" / "letters"
