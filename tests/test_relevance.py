@@ -18,10 +18,10 @@ import pytest
 from conftest import ROOT, SEEDS, SHARED_PDF
 
 FIXTURES = ROOT / "tests" / "fixtures" / "relevance"
-# Measured on main 10ccc10 (0.810 / 0.807; seeds 0.90 / 0.90); before issue 12's search work,
-# on 9ea00d2, the full set measured 0.716 / 0.621 and the seeds 0.867 / 0.800.
-SHARED_BARS = {"mean_recall": 0.81, "mean_r_precision": 0.80}
-SEEDS_BARS = {"mean_recall": 0.90, "mean_r_precision": 0.90}
+# Measured on main 9638798: 0.972 / 0.947, seeds 1.0 / 1.0. Earlier: 10ccc10 0.810 / 0.807
+# (seeds 0.90 / 0.90); before issue 12's search work, 9ea00d2, 0.716 / 0.621 (seeds 0.867 / 0.800).
+SHARED_BARS = {"mean_recall": 0.97, "mean_r_precision": 0.94}
+SEEDS_BARS = {"mean_recall": 1.0, "mean_r_precision": 1.0}
 needs_shared = pytest.mark.skipif(not SHARED_PDF.is_dir(), reason=f"no real letters at {SHARED_PDF}")
 
 
