@@ -66,6 +66,8 @@ def items(searcher, q, **params):
     ("NCV", ["EMG/NCV of the bilateral upper extremities"]),
     ("post-op", ["Post-op physical therapy 12 sessions"]),
     ("item:x-ray", ["X-ray of the cervical spine"]),
+    ("L5S1 fusion", ["Lumbar L5-S1 fusion"]),
+    ('"L5-S1 fusion"', ["Lumbar L5-S1 fusion"]),
 ])
 def test_hyphenated_and_slashed_words_are_found_whole_and_by_parts(searcher, q, want):
     found, result = items(searcher, q)

@@ -9,6 +9,7 @@ whole and by its parts:
     L5-S1   ->  l5 (position p), s1 (p+1) and the joined l5s1 (p+1)
     x-ray   ->  ray (p) and xrai (p)       ('x' is one letter: not a part)
     EMG/NCV ->  emg, ncv, emgncv
+    L4-5    ->  l4 and l4l5 (a spinal level pair is joined in full: L4-5 = L4-L5)
 
 so `L5-S1`, `L5S1` and `"L5 S1"` find the same letters, and `EMG` finds
 `EMG/NCV`. In a phrase of a query (mode 'query') a compound stands for its
@@ -56,10 +57,24 @@ def is_compound(word: str) -> bool:
     return bool(SEPARATOR.search(word))
 
 
+# A spinal level pair, written 'L4-5', 'L4-L5', 'C5-6', 'L5-S1': one joined form for every spelling.
+_LEVELS = re.compile(r"([ctls])(\d{1,2})-([ctls]?)(\d{1,2})")
+
+
+def joined_form(word: str) -> str:
+    """A compound without its separators, lowercased; a spinal level pair spelt in full
+    ('L4-5' and 'L4-L5' -> 'l4l5')."""
+    low = word.lower()
+    level = _LEVELS.fullmatch(low)
+    if level:
+        return f"{level[1]}{level[2]}{level[3] or level[1]}{level[4]}"
+    return SEPARATOR.sub("", low)
+
+
 def compound_parts(word: str) -> tuple[str, list[str]]:
     """(joined, kept parts) of a compound, lowercased: 'L5-S1' -> ('l5s1', ['l5', 's1'])."""
     low = word.lower()
-    return SEPARATOR.sub("", low), [p for p in SEPARATOR.split(low) if _kept(p)]
+    return joined_form(low), [p for p in SEPARATOR.split(low) if _kept(p)]
 
 
 def words(text: str, mode: str = "index") -> Iterator[Word]:
@@ -79,9 +94,10 @@ def words(text: str, mode: str = "index") -> Iterator[Word]:
             continue
         pieces = list(re.finditer(r"[^-/]+", word))
         whole = all(_kept(piece.group()) for piece in pieces)
-        joined = SEPARATOR.sub("", word)
-        if mode == "query" and not whole:
-            # 'x-ray', 'T-spine': the parts alone lose a letter; the joined form is exact.
+        joined = joined_form(word)
+        if mode == "query" and (not whole or _LEVELS.fullmatch(word)):
+            # 'x-ray', 'T-spine': the parts alone lose a letter; the joined form is exact
+            # (and a level pair's joined form is the same however it is spelt).
             if _kept(joined):
                 pos += 1
                 yield m.start(), m.end(), _stem(joined), pos
