@@ -10,7 +10,7 @@ SYNTH_LETTERS ?= 400
 # corpus beside the project when it is there.
 SOURCES ?= tests/fixtures/seeds $(INDEX)/synthetic $(wildcard ../shared/letters/pdf)
 
-.PHONY: run test install install-test browser index synth bench evaluate clean
+.PHONY: run test lint install install-test browser index synth bench evaluate clean
 
 $(BIN)/activate:
 	$(PYTHON) -m venv $(VENV)
@@ -47,6 +47,7 @@ run: index
 	$(BIN)/imr serve --index $(INDEX) --host $(HOST) --port $(PORT)
 
 test: install-test
+	$(BIN)/ruff check --quiet .
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 evaluate: install

@@ -1,10 +1,19 @@
-"""Shared fixtures: where the real letters are, and a built index (session).
+"""Shared fixtures: the project's own letters, the real corpus when it is there, a built index, app and CLI.
 
-`built_index` builds an index once per session from tests/fixtures/seeds plus
-../shared/letters/pdf when present, and returns its Settings.
+The session index (`built_index`) and the search tests' records (`expected_records`) come from the project
+alone: the five real seed letters in tests/fixtures plus a deterministic synthetic set. They are the same on a
+fresh clone and on a machine with ../shared beside the project. Tests of the real corpus ask for
+`shared_letters`, `real_index` or `real_records`, which skip with a reason when it is absent; they are marked
+`real_corpus` (so `.ci/run` can run just them with the corpus in place).
+
+IMR_SHARED_LETTERS=PATH points at another copy of the shared letters; IMR_SHARED_LETTERS=none hides them.
 """
 from __future__ import annotations
 
+import json
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -13,23 +22,117 @@ from indexer.settings import Settings
 
 ROOT = Path(__file__).resolve().parents[1]
 SEEDS = ROOT / "tests" / "fixtures" / "seeds"
-SHARED = Path(__file__).resolve().parents[2] / "shared" / "letters"
-SHARED_PDF = SHARED / "pdf"
+EXPECTED_FIXTURES = ROOT / "tests" / "fixtures" / "expected"
+SYNTH_LETTERS, SYNTH_SEED = 100, 13     # the synthetic part of the session index (case numbers CM99-13000xx)
+REAL_CORPUS_FIXTURES = {"shared_letters", "real_index", "real_records"}
 
 
-def build_sources() -> list[Path]:
-    """The seeds plus the shared PDFs when they are there."""
-    return [SEEDS] + ([SHARED_PDF] if SHARED_PDF.is_dir() else [])
+def _shared_location() -> tuple[Path | None, str]:
+    """The shared letters' folder (or None) and, when None, why."""
+    env = os.environ.get("IMR_SHARED_LETTERS", "").strip()
+    if env.lower() == "none":
+        return None, "IMR_SHARED_LETTERS=none hides the shared corpus"
+    path = Path(env) if env else ROOT.parent / "shared" / "letters"
+    if not (path / "pdf").is_dir():
+        return None, f"the shared letters are not at {path} (as on a user's machine; see IMR_SHARED_LETTERS)"
+    return path, ""
+
+
+def pytest_collection_modifyitems(items) -> None:
+    """Mark every test that uses the real corpus `real_corpus`."""
+    for item in items:
+        if REAL_CORPUS_FIXTURES & set(getattr(item, "fixturenames", ())):
+            item.add_marker(pytest.mark.real_corpus)
 
 
 @pytest.fixture(scope="session")
-def built_index(tmp_path_factory) -> Settings:
-    """Settings of an index built once from the seeds (+ shared PDFs when present)."""
+def seeds() -> Path:
+    """The five real seed letters bundled with the project (read-only: copy before changing)."""
+    return SEEDS
+
+
+@pytest.fixture(scope="session")
+def shared_letters() -> Path:
+    """The shared labelled corpus (pdf/, seeds/, expected/); skips when it is absent or hidden."""
+    path, why = _shared_location()
+    if path is None:
+        pytest.skip(why)
+    return path
+
+
+@pytest.fixture(scope="session")
+def synthetic_letters(tmp_path_factory) -> Path:
+    """A deterministic synthetic set in every layout and format, ground truth in expected/."""
+    from indexer.synth import generate
+
+    folder = tmp_path_factory.mktemp("synthetic")
+    generate(SYNTH_LETTERS, folder, formats=("txt", "html", "pdf"), seed=SYNTH_SEED)
+    return folder
+
+
+@pytest.fixture(scope="session")
+def built_index(tmp_path_factory, synthetic_letters) -> Settings:
+    """Settings of an index built once from the seeds and the synthetic set (the same on every machine)."""
     from indexer.ingest.pipeline import rebuild
 
     settings = Settings(index_dir=tmp_path_factory.mktemp("built_index"), jobs=2)
-    rebuild(build_sources(), settings)
+    rebuild([SEEDS, synthetic_letters], settings)
     return settings
+
+
+@pytest.fixture(scope="session")
+def real_index(tmp_path_factory, shared_letters) -> Settings:
+    """Settings of an index of the seeds and the shared real PDFs (skips without them)."""
+    from indexer.ingest.pipeline import rebuild
+
+    settings = Settings(index_dir=tmp_path_factory.mktemp("real_index"), jobs=2)
+    rebuild([SEEDS, shared_letters / "pdf"], settings)
+    return settings
+
+
+@pytest.fixture(scope="session")
+def app(built_index):
+    """The web app over the session index (testing mode)."""
+    from webapp import create_app
+
+    application = create_app(built_index)
+    application.testing = True
+    return application
+
+
+@pytest.fixture
+def client(app):
+    """A Flask test client of `app` (a module may override `app` to serve another index)."""
+    return app.test_client()
+
+
+@pytest.fixture(scope="session")
+def runner():
+    """runner(*args) runs `imr ARGS` in-process (click's CliRunner); stdout and stderr apart."""
+    from click.testing import CliRunner
+
+    from indexer.cli import _register, cli
+
+    _register()
+
+    def invoke(*args, env: dict | None = None, input: str | None = None):
+        return CliRunner(mix_stderr=False).invoke(cli, [str(a) for a in args], env=env, input=input,
+                                                  catch_exceptions=False)
+    return invoke
+
+
+@pytest.fixture(scope="session")
+def imr():
+    """imr(*args, cwd=, env=, timeout=) runs the real console script in a subprocess (text output)."""
+    script = Path(sys.executable).with_name("imr")
+    command = [str(script)] if script.exists() else [sys.executable, "-m", "indexer.cli"]
+
+    def run(*args, cwd=None, env: dict | None = None, timeout: float = 120, **kwargs):
+        environ = {k: v for k, v in os.environ.items() if k != "IMR_INDEX"}
+        environ.update(env or {})
+        return subprocess.run(command + [str(a) for a in args], cwd=cwd, env=environ, capture_output=True,
+                              text=True, timeout=timeout, **kwargs)
+    return run
 
 
 @pytest.fixture
@@ -44,14 +147,11 @@ def seeds_copy(tmp_path) -> Path:
 
 # --- Letter records for search tests (shared by test_search, test_facets, test_export) ---
 
-EXPECTED_FIXTURES = ROOT / "tests" / "fixtures" / "expected"
 HOSTILE = '<script>alert("x")</script> <img src=x onerror=alert(1)> javascript:alert(2) "quoted" & \'single\''
 
 
 def record_from_expected(path: Path) -> dict:
     """A letter record from an expected-parse JSON (rationale = its known start and end)."""
-    import json
-
     from indexer.record import empty_record, overall_outcome
 
     data = json.loads(path.read_text())
@@ -62,12 +162,14 @@ def record_from_expected(path: Path) -> dict:
     rec.update(license_states=data.get("license_states") or [], specialties=data.get("specialties") or [],
                id=data.get("case_number") or "H" + path.stem.split("_")[-1][:16],
                content_hash=path.stem, source=str(path), format="txt",
-               summary=f"Clinical summary of {path.stem}. The patient has chronic pain.")
+               summary=data.get("summary") or f"Clinical summary of {path.stem}. The patient has chronic pain.",
+               synthetic=bool(data.get("synthetic")))
     rec["items"] = [{
         "item": it["item"], "decision": it.get("decision"), "eligible_portion": None,
         "claims_administrator_guideline": it.get("claims_administrator_guideline"),
         "maximus_guideline": it.get("maximus_guideline"),
-        "rationale": f"{it.get('rationale_start', '')} ... {it.get('rationale_end', '')}".strip(),
+        "rationale": it.get("rationale")
+        or f"{it.get('rationale_start', '')} ... {it.get('rationale_end', '')}".strip(),
     } for it in data.get("items", [])]
     rec["outcome"] = overall_outcome(rec["items"])
     return rec
@@ -88,10 +190,9 @@ def hostile_record() -> dict:
     return rec
 
 
-def real_records() -> list[dict]:
-    """Records of every expected letter (shared corpus, else the project's own fixtures)."""
-    files = sorted((SHARED / "expected").glob("*.json")) or sorted(EXPECTED_FIXTURES.glob("*.json"))
-    return [record_from_expected(f) for f in files]
+def records_of(folders: list[Path]) -> list[dict]:
+    """Records of every expected-parse JSON in these folders."""
+    return [record_from_expected(f) for folder in folders for f in sorted(folder.glob("*.json"))]
 
 
 def publish_records(settings: Settings, records: list[dict]) -> str:
@@ -117,9 +218,15 @@ def hostile_letter():
 
 
 @pytest.fixture(scope="session")
-def expected_records():
-    """real_records() -> fresh records of every expected letter (shared corpus, else fixtures)."""
-    return real_records
+def expected_records(synthetic_letters):
+    """expected_records() -> fresh records of the seeds' and the synthetic set's expected parses."""
+    return lambda: records_of([EXPECTED_FIXTURES, synthetic_letters / "expected"])
+
+
+@pytest.fixture(scope="session")
+def real_records(shared_letters):
+    """real_records() -> fresh records of every hand-labelled letter of the shared corpus (skips without it)."""
+    return lambda: records_of([shared_letters / "expected"])
 
 
 @pytest.fixture(scope="session")

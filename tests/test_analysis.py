@@ -1,6 +1,7 @@
 """indexer.index.analysis and indexer.index.writing: the fast write path gives exactly the index Whoosh writes."""
 from __future__ import annotations
 
+from pathlib import Path
 import multiprocessing
 import os
 import pickle
@@ -19,7 +20,8 @@ from indexer.fields import TEXT_FIELDS
 from indexer.index.schema import make_schema
 from indexer.settings import Settings
 from indexer.synth import LAYOUTS, write_letter
-from tests.conftest import SEEDS, SHARED
+
+SEEDS = Path(__file__).resolve().parent / "fixtures" / "seeds"
 
 EDGE = ("Ça va? NAÏVE café e.g. U.S.A. 3.5mg x*y foo_bar I a an it's 2nd -- MTUS/ACOEM "
         "Norco 10/325mg #60; CM16-0213037 ... re-evaluation   \n\n (NSAIDs) and/or")
@@ -30,7 +32,6 @@ def _texts(tmp_path) -> list[str]:
     (tmp_path / "expected").mkdir()
     texts += [write_letter(3, i, LAYOUTS[i % len(LAYOUTS)], "txt", tmp_path).read_text()
               for i in range(10)]
-    texts += [p.read_text(errors="replace") for p in sorted((SHARED / "seeds").glob("*.txt"))]
     return texts
 
 

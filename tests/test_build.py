@@ -1,6 +1,7 @@
 """indexer.index.build: segments split by document count, verification, facets from stored fields."""
 from __future__ import annotations
 
+from pathlib import Path
 import numpy as np
 import pytest
 
@@ -10,7 +11,8 @@ from indexer.index.documents import document_count, item_documents
 from indexer.errors import IndexDamaged
 from indexer.settings import Settings
 from indexer.synth import LAYOUTS, write_letter
-from tests.conftest import SEEDS
+
+SEEDS = Path(__file__).resolve().parent / "fixtures" / "seeds"
 
 
 @pytest.fixture(scope="module")

@@ -11,13 +11,14 @@ import pytest
 from indexer.index.categories import CATEGORIES, categorize, expected_coverage, guideline_sources
 
 PROJECT = Path(__file__).resolve().parents[1]
-LETTERS = Path(__file__).resolve().parents[2] / "shared" / "letters"
+FIXTURES = PROJECT / "tests" / "fixtures" / "expected"
 
 
-def _real_items() -> list[dict]:
-    files = sorted((LETTERS / "expected").glob("*.json")) or sorted(
-        (PROJECT / "tests" / "fixtures" / "expected").glob("*.json"))
-    return [item for f in files for item in json.loads(f.read_text())["items"]]
+@pytest.fixture(params=["fixtures", pytest.param("shared", marks=pytest.mark.real_corpus)])
+def real_items(request) -> list[dict]:
+    """Items of the hand-labelled real letters: the project's five, then the shared corpus (skips without it)."""
+    folder = FIXTURES if request.param == "fixtures" else request.getfixturevalue("shared_letters") / "expected"
+    return [item for f in sorted(folder.glob("*.json")) for item in json.loads(f.read_text())["items"]]
 
 
 @pytest.mark.parametrize("item, expected", [
@@ -68,17 +69,15 @@ def test_modified_request_is_categorized_by_the_requested_service() -> None:
     assert categorize(item) == ["Pharmaceuticals", "Pharmaceuticals: Opioids"]
 
 
-def test_every_category_is_a_known_one() -> None:
-    for item in _real_items():
+def test_every_category_is_a_known_one(real_items) -> None:
+    for item in real_items:
         for cat in categorize(item["item"]):
             assert cat.split(":")[0] in CATEGORIES
 
 
-def test_coverage_of_every_labelled_real_item_is_at_least_99_percent() -> None:
+def test_coverage_of_every_labelled_real_item_is_at_least_99_percent(shared_letters) -> None:
     # The issue-12 bar: at most 1 in 100 labelled real items left as 'Other'.
-    if not (LETTERS / "expected").is_dir():
-        pytest.skip(f"shared corpus absent: {LETTERS / 'expected'}")
-    folders = [LETTERS / "expected", PROJECT / "tests" / "fixtures" / "expected"]
+    folders = [shared_letters / "expected", PROJECT / "tests" / "fixtures" / "expected"]
     result = expected_coverage(folders)
     files = {p.name: p for f in folders for p in sorted(f.glob("*.json"))}
     items = [it["item"] for p in files.values() for it in json.loads(p.read_text())["items"]]
@@ -130,9 +129,8 @@ def test_expected_coverage_counts_a_letter_in_two_folders_once() -> None:
 
 
 def test_categories_script_prints_counts_and_coverage() -> None:
-    folders = [LETTERS / "expected", PROJECT / "tests" / "fixtures" / "expected"]
-    result = expected_coverage([f for f in folders if f.is_dir()])
-    run = subprocess.run([sys.executable, str(PROJECT / "scripts" / "categories.py")],
+    result = expected_coverage([FIXTURES])
+    run = subprocess.run([sys.executable, str(PROJECT / "scripts" / "categories.py"), str(FIXTURES)],
                          capture_output=True, text=True, timeout=120, cwd=PROJECT)
     assert run.returncode == 0, run.stderr
     assert f"{result.items} items in {result.letters} letters" in run.stdout
@@ -175,9 +173,9 @@ def test_guideline_sources(text: str | None, expected: list[str]) -> None:
     assert guideline_sources(text) == expected
 
 
-def test_guideline_sources_of_real_items_are_known_values() -> None:
+def test_guideline_sources_of_real_items_are_known_values(real_items) -> None:
     seen = set()
-    for item in _real_items():
+    for item in real_items:
         for key in ("maximus_guideline", "claims_administrator_guideline"):
             sources = guideline_sources(item.get(key))
             assert set(sources) <= {"MTUS", "ODG", "ACOEM", "Other"}

@@ -3,25 +3,20 @@ from __future__ import annotations
 
 import json
 import shutil
+from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
 
-from conftest import SEEDS
 from indexer.index import snapshots
-from indexer.cli import EXIT_FATAL, EXIT_OK, EXIT_SKIPPED, cli
+from indexer.cli import EXIT_FATAL, EXIT_OK, EXIT_SKIPPED
 from indexer.settings import Settings
+
+SEEDS = Path(__file__).resolve().parent / "fixtures" / "seeds"
 
 
 @pytest.fixture
-def run():
-    import indexer.cli.ingest  # noqa: F401  (registers the commands)
-
-    runner = CliRunner(mix_stderr=False)
-
-    def invoke(*args: str):
-        return runner.invoke(cli, [str(a) for a in args], catch_exceptions=False)
-    return invoke
+def run(runner):
+    return runner
 
 
 def test_index_summary_and_exit_0(run, tmp_path):

@@ -1,6 +1,7 @@
 """indexer.index.extend: `add` reads back only what changed, and ends where a rebuild would."""
 from __future__ import annotations
 
+from pathlib import Path
 import random
 import shutil
 
@@ -14,7 +15,8 @@ from indexer.errors import IndexDamaged
 from indexer.fields import FACETS, MULTI_VALUED
 from indexer.settings import Settings
 from indexer.synth import LAYOUTS, write_letter
-from tests.conftest import SEEDS
+
+SEEDS = Path(__file__).resolve().parent / "fixtures" / "seeds"
 
 
 def _stored_rows(snapshot) -> list[dict]:

@@ -11,12 +11,13 @@ from pathlib import Path
 
 import pytest
 
-from conftest import SEEDS, SHARED_PDF
 from indexer.index import letterstore, snapshots
 from indexer.ingest import pipeline
 from indexer.index.check import check_index
 from indexer.errors import ImrError
 from indexer.settings import Settings
+
+SEEDS = Path(__file__).resolve().parent / "fixtures" / "seeds"
 
 
 # Run in a child: pause (marker file, then sleep) at one stage of a rebuild so the test can SIGKILL it there.
@@ -27,6 +28,8 @@ import indexer.ingest.parse, whoosh.writing
 from indexer.ingest import pipeline
 from indexer.index import snapshots
 from indexer.settings import Settings
+
+SEEDS = Path(__file__).resolve().parent / "fixtures" / "seeds"
 stage, marker, index = sys.argv[2], Path(sys.argv[3]), Path(sys.argv[4])
 
 def pause():
@@ -142,8 +145,7 @@ def test_bad_inputs_each_get_one_line_and_never_stop_the_rebuild(tmp_path, setti
     folder.mkdir()
     (folder / "good.txt").write_bytes(sorted(SEEDS.glob("*.txt"))[0].read_bytes())
     (folder / "empty.pdf").write_bytes(b"")
-    whole = (sorted(SHARED_PDF.glob("*.pdf"))[0].read_bytes() if SHARED_PDF.is_dir()
-             else _plain_pdf(tmp_path / "whole.pdf"))
+    whole = _plain_pdf(tmp_path / "whole.pdf")
     (folder / "truncated.pdf").write_bytes(whole[: len(whole) // 3])
     (folder / "not-really.pdf").write_bytes(b"Hello, this is a plain text file.\n" * 50)
     (folder / "binary.txt").write_bytes(bytes(range(256)) * 64)
@@ -206,10 +208,10 @@ def test_no_letters_at_all_publishes_nothing(tmp_path, settings):
 
 
 @pytest.mark.slow
-def test_dask_cluster_gives_the_same_records_as_local_processes(tmp_path):
+def test_dask_cluster_gives_the_same_records_as_local_processes(tmp_path, synthetic_letters):
     from distributed import LocalCluster
 
-    sources = [SEEDS] + ([SHARED_PDF] if SHARED_PDF.is_dir() else [])
+    sources = [SEEDS, synthetic_letters]
     local = Settings(index_dir=tmp_path / "local", jobs=2)
     pipeline.rebuild(sources, local)
     with LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
@@ -229,6 +231,8 @@ def test_worker_crash_costs_only_that_file(settings, monkeypatch):
 
     def crashing(path, settings=None):
         if path.name.startswith("003"):
+            import faulthandler
+            faulthandler.disable()       # pytest's handler would print a "Fatal Python error" dump
             os.kill(os.getpid(), signal.SIGSEGV)     # what a C library bug does
         return real(path, settings)
 

@@ -1,6 +1,7 @@
 """indexer.ingest.hashcache: a no-change rebuild reads no file, yet a changed file is always seen."""
 from __future__ import annotations
 
+from pathlib import Path
 import os
 import shutil
 import time
@@ -9,7 +10,8 @@ import pytest
 
 from indexer.ingest import hashcache, pipeline, sources
 from indexer.settings import Settings
-from tests.conftest import SEEDS
+
+SEEDS = Path(__file__).resolve().parent / "fixtures" / "seeds"
 
 
 @pytest.fixture

@@ -13,9 +13,6 @@ from indexer.ingest.parse import LAYOUT_NAMES, parse_file, parse_text
 from indexer.settings import Settings
 
 FIXTURES = Path(__file__).parent / "fixtures"
-SHARED = Path(__file__).resolve().parents[2] / "shared" / "letters"
-needs_shared = pytest.mark.skipif(not (SHARED / "pdf").is_dir(),
-                                  reason="../shared/letters is not beside the project (as on a user's machine)")
 
 
 @pytest.mark.parametrize("seed", sorted((FIXTURES / "seeds").glob("*.txt")), ids=lambda p: p.stem)
@@ -27,18 +24,17 @@ def test_seed_letters_match_expected_json(seed):
 
 
 @functools.lru_cache(maxsize=None)
-def _real_records(engine: str) -> dict[str, dict]:
+def _real_records(shared: Path, engine: str) -> dict[str, dict]:
     """Every shared letter parsed once per engine (pdfplumber takes ~0.5 s a letter)."""
-    return {src.name: parse_file(src, Settings(pdf_engine=engine)) for src, _ in letter_pairs(SHARED)}
+    return {src.name: parse_file(src, Settings(pdf_engine=engine)) for src, _ in letter_pairs(shared)}
 
 
-@needs_shared
 @pytest.mark.parametrize("engine", ["pdfium", "pdfplumber"])
-def test_accuracy_bar_on_all_real_letters(engine):
-    pairs = letter_pairs(SHARED)
+def test_accuracy_bar_on_all_real_letters(shared_letters, engine):
+    pairs = letter_pairs(shared_letters)
     assert len(pairs) >= 103
     acc = Accuracy()
-    records = _real_records(engine)
+    records = _real_records(shared_letters, engine)
     for src, exp in pairs:
         compare(records[src.name], json.loads(exp.read_text()), src.name, acc)
     assert acc.bar_met(), acc.mismatches[:10]
@@ -46,17 +42,15 @@ def test_accuracy_bar_on_all_real_letters(engine):
     assert acc.mismatches == []
 
 
-@needs_shared
-def test_both_pdf_engines_give_the_same_record_on_every_letter():
-    a, b = _real_records("pdfium"), _real_records("pdfplumber")
+def test_both_pdf_engines_give_the_same_record_on_every_letter(shared_letters):
+    a, b = _real_records(shared_letters, "pdfium"), _real_records(shared_letters, "pdfplumber")
     assert len(a) == len(b) >= 103
     for name in a:
         assert a[name] == b[name], name
 
 
-@needs_shared
-def test_modified_request_keeps_heading_and_eligible_portion():
-    rec = parse_file(SHARED / "pdf" / "CM17-0007300.pdf")
+def test_modified_request_keeps_heading_and_eligible_portion(shared_letters):
+    rec = parse_file(shared_letters / "pdf" / "CM17-0007300.pdf")
     item = rec["items"][1]
     assert item["item"].startswith("One month supply of Trezix capsule 320.5/30/16mg was the original request.")
     assert item["item"].endswith("30.5/30/16mg is")

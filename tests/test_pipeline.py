@@ -6,12 +6,13 @@ from pathlib import Path
 
 import pytest
 
-from conftest import SEEDS, SHARED_PDF, build_sources
 from indexer.index import build, letterstore, snapshots
 from indexer.ingest import cache, pipeline
 from indexer.index.documents import age_band, date_int, document_count, item_documents
 from indexer.settings import Settings
 from indexer.ingest.sources import list_sources
+
+SEEDS = Path(__file__).resolve().parent / "fixtures" / "seeds"
 
 
 def _settings(tmp_path: Path, **kw) -> Settings:
@@ -153,30 +154,29 @@ def test_add_to_empty_index_builds_first_snapshot(tmp_path):
     assert snapshots.current(settings).name == report.snapshot
 
 
-def test_parallel_jobs_give_the_same_records(tmp_path):
+def test_parallel_jobs_give_the_same_records(tmp_path, synthetic_letters):
     one = _settings(tmp_path / "one")
     two = _settings(tmp_path / "two", jobs=2)
-    sources = build_sources()
+    sources = [SEEDS, synthetic_letters]
     pipeline.rebuild(sources, one)
     pipeline.rebuild(sources, two)
     strip = lambda rs: sorted((dict(r, source=None) for r in rs), key=lambda r: r["id"])  # noqa: E731
     assert strip(_records(one)) == strip(_records(two))
 
 
-@pytest.mark.skipif(not SHARED_PDF.is_dir(), reason="../shared/letters/pdf not present")
-def test_rebuild_real_pdfs_matches_expected_parses(built_index):
+def test_rebuild_real_pdfs_matches_expected_parses(real_index, shared_letters):
     import json
 
-    records = {r["id"]: r for r in _records(built_index)}
-    assert len(records) == len(list_sources(build_sources()))
-    expected = sorted((SHARED_PDF.parent / "expected").glob("CM*.json"))
+    records = {r["id"]: r for r in _records(real_index)}
+    assert len(records) == len(list_sources([SEEDS, shared_letters / "pdf"]))
+    expected = sorted((shared_letters / "expected").glob("CM*.json"))
     assert expected
     for path in expected:
         want = json.loads(path.read_text())
         got = records[want["case_number"]]
         assert [(i["item"], i["decision"]) for i in got["items"]] == \
             [(i["item"], i["decision"]) for i in want["items"]], path.name
-    assert check_index_ok(built_index)
+    assert check_index_ok(real_index)
 
 
 def check_index_ok(settings: Settings) -> bool:

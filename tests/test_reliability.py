@@ -8,23 +8,24 @@ import sys
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner, Result
+from click.testing import Result
 
-from conftest import SEEDS
 from indexer.ingest import pipeline
 from indexer.index import snapshots
-from indexer.cli import EXIT_FATAL, EXIT_SKIPPED, cli
+from indexer.cli import EXIT_FATAL, EXIT_SKIPPED, _register, cli
 from indexer.settings import Settings
 
 pytest.importorskip("indexer.search.searcher", reason="the search core (indexer/search/searcher.py) is not there yet")
 
+SEEDS = Path(__file__).resolve().parent / "fixtures" / "seeds"
 ENDPOINTS = ("/", "/api/search", "/export.csv", "/export.json", "/facets/decision.csv", "/feed.atom")
 
 
 def invoke(*args) -> Result:
     """Run an `imr` command in-process; stdout and stderr kept apart."""
-    import indexer.cli.ingest  # noqa: F401  (registers the commands)
+    from click.testing import CliRunner
 
+    _register()
     return CliRunner(mix_stderr=False).invoke(cli, [str(a) for a in args], catch_exceptions=False)
 
 

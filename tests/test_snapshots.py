@@ -3,16 +3,18 @@ from __future__ import annotations
 
 import os
 import socket
+from pathlib import Path
 
 import pytest
 
-from conftest import SEEDS
 from indexer.ingest import pipeline
 from indexer.index import snapshots
 from indexer.index.files import LETTER_STORE
 from indexer.index.check import check_index
 from indexer.errors import IndexMissing, LockHeld, SchemaMismatch
 from indexer.settings import Settings
+
+SEEDS = Path(__file__).resolve().parent / "fixtures" / "seeds"
 
 
 @pytest.fixture

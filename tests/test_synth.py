@@ -17,7 +17,6 @@ from indexer.synth import layouts as lay
 from indexer.synth.older import short_date
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "seeds"
-SHARED = Path(__file__).resolve().parents[2] / "shared" / "letters"
 
 
 def _flat(text: str) -> str:
@@ -202,10 +201,8 @@ def test_fixed_phrases_are_those_of_the_real_letters():
         assert phrase in real, phrase
 
 
-def test_vocabulary_comes_from_the_real_letters(corpus):
-    if not (SHARED / "expected").is_dir():
-        pytest.skip(f"real letters not found at {SHARED}")
-    real = [json.loads(p.read_text()) for p in (SHARED / "expected").glob("*.json")]
+def test_vocabulary_comes_from_the_real_letters(corpus, shared_letters):
+    real = [json.loads(p.read_text()) for p in (shared_letters / "expected").glob("*.json")]
     specialties = {s for r in real for s in r["specialties"]}
     states = {s for r in real for s in r["license_states"]}
     for r in map(_expected, corpus):

@@ -12,13 +12,6 @@ import pytest
 pytest.importorskip("indexer.search.searcher", reason="the search core (indexer/search/searcher.py) is not there yet")
 
 
-@pytest.fixture(scope="module")
-def client(built_index):
-    from webapp import create_app
-
-    return create_app(built_index).test_client()
-
-
 def test_search_returns_the_result_dict(client):
     response = client.get("/api/search?q=personal+trainer+upheld")
     assert response.status_code == 200 and response.mimetype == "application/json"

@@ -12,15 +12,6 @@ from indexer.fields import FACETS
 pytest.importorskip("indexer.search.searcher", reason="the search core (indexer/search/searcher.py) is not there yet")
 
 
-@pytest.fixture(scope="module")
-def client(built_index):
-    from webapp import create_app
-
-    app = create_app(built_index)
-    app.testing = True
-    return app.test_client()
-
-
 def soup_of(response) -> BeautifulSoup:
     assert response.headers["Content-Type"].startswith("text/html")
     return BeautifulSoup(response.get_data(as_text=True), "html.parser")
