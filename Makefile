@@ -10,7 +10,7 @@ SYNTH_LETTERS ?= 400
 # corpus beside the project when it is there.
 SOURCES ?= tests/fixtures/seeds $(INDEX)/synthetic $(wildcard ../shared/letters/pdf)
 
-.PHONY: run test lint install install-test browser index synth bench evaluate clean
+.PHONY: run test install install-test browser index synth bench evaluate clean
 
 $(BIN)/activate:
 	$(PYTHON) -m venv $(VENV)

@@ -25,12 +25,14 @@ def wants_json() -> bool:
 def plain(status: int, title: str, message: str, parameter: str | None = None) -> Response:
     """An error answer in the request's kind: JSON for the API, a plain page otherwise."""
     if wants_json():
-        body = {"error": message}
+        body = {"error": message.replace("`", "")}
         if parameter is not None:
             body["parameter"] = parameter
         response = jsonify(body)
     else:
-        response = Response(render_template("error.html", title=title, message=message), mimetype="text/html")
+        # `command` spans in a message are shown as code, not as literal backticks.
+        parts = message.split("`") if message.count("`") % 2 == 0 else [message.replace("`", "")]
+        response = Response(render_template("error.html", title=title, parts=parts), mimetype="text/html")
     response.status_code = status
     return response
 

@@ -41,7 +41,7 @@ def parsed_request():
 def export_csv() -> Response:
     """Every hit of the search as CSV, streamed."""
     hits = started(searcher().iter_hits(parsed_request()))
-    return attachment(stream_with_context(stream_csv(hits)), "text/csv; charset=utf-8", "imr-search.csv")
+    return attachment(stream_with_context(stream_csv(hits)), "text/csv", "imr-search.csv")
 
 
 @bp.get("/export.json")
@@ -57,7 +57,7 @@ def facet_table(facet: str) -> Response:
     if facet not in FACETS:
         abort(404, "No such facet.")
     table = searcher().facet_table(parsed_request(), facet)
-    return attachment(facet_csv(table), "text/csv; charset=utf-8", f"imr-{facet}.csv")
+    return attachment(facet_csv(table), "text/csv", f"imr-{facet}.csv")
 
 
 @bp.get("/feed.atom")

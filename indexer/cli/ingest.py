@@ -1,36 +1,50 @@
-"""Ingest commands: parse, index, add, stats, rollback, check (each calls one library function)."""
+"""Ingest commands: parse, index, add, stats (each calls one library function)."""
 from __future__ import annotations
 
 import functools
 import json
+import socket
 import sys
 from pathlib import Path
 from typing import Callable
+from urllib.parse import urlsplit
 
 import click
 
-from indexer.cli import EXIT_FATAL, EXIT_OK, EXIT_SKIPPED, cli
-from indexer.errors import ImrError
+from indexer.cli import EXIT_OK, EXIT_SKIPPED, INDEX_OPTION, cli, fail, fatal_errors
 from indexer.settings import Settings
 
-INDEX_OPTION = click.option("--index", "index_dir", type=click.Path(file_okay=False, path_type=Path),
-                            default=Path("index"), show_default=True, envvar="IMR_INDEX",
-                            help="Index directory (env IMR_INDEX).")
 ENGINE_OPTION = click.option("--pdf-engine", type=click.Choice(["pdfium", "pdfplumber"]),
                              default=None, help="PDF text engine (default pdfium).")
-SOURCES = click.argument("sources", nargs=-1, required=True, type=click.Path(path_type=Path))
+SOURCES = click.argument("sources", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
+SCHEDULER_EXAMPLE = "tcp://127.0.0.1:8786"
 
 
-def fatal_errors(command: Callable) -> Callable:
-    """Turn domain errors into 'error: <message>' on stderr and exit status 2."""
-    @functools.wraps(command)
-    def wrapper(*args, **kwargs):
-        try:
-            return command(*args, **kwargs)
-        except ImrError as exc:
-            click.echo(f"error: {exc}", err=True)
-            sys.exit(EXIT_FATAL)
-    return wrapper
+def _scheduler(ctx, param, value: str | None) -> str | None:
+    """A Dask scheduler address with a host and a port (tcp://HOST:PORT or HOST:PORT)."""
+    if value is None:
+        return None
+    parts = urlsplit(value if "://" in value else f"tcp://{value}")
+    try:
+        port = parts.port
+    except ValueError:
+        port = None
+    if not parts.hostname or port is None:
+        raise click.BadParameter(f"{value!r} has no port: give tcp://HOST:PORT, e.g. {SCHEDULER_EXAMPLE}")
+    return value
+
+
+def _reachable(address: str, timeout: float = 5.0) -> None:
+    """Fail fast, before taking the lock, when a tcp:// scheduler does not answer."""
+    parts = urlsplit(address if "://" in address else f"tcp://{address}")
+    if parts.scheme != "tcp":
+        return
+    try:
+        socket.create_connection((parts.hostname, parts.port), timeout=timeout).close()
+    except OSError as exc:
+        reason = exc.strerror or type(exc).__name__.replace("Error", " error").lower()
+        fail(f"cannot reach the Dask scheduler at {address} ({reason}): start it (dask scheduler) "
+             "or leave out --scheduler to parse on this machine")
 
 
 class _Bar:
@@ -53,15 +67,20 @@ class _Bar:
 
 
 def _summary(report, verb: str) -> None:
-    extra = ""
-    if getattr(report, "kept", False):
-        verb, extra = "nothing changed: kept", f" (snapshot {report.snapshot} still current)"
-    if verb == "added":
-        extra = f" ({report.added} new, {report.replaced} replaced, {report.unchanged} unchanged files)"
-    click.echo(f"{verb} {report.letters} letters, {report.items} items{extra}; "
-               f"{len(report.skipped)} files skipped; {report.parsed} parsed, {report.cached} from cache; "
-               f"{report.seconds:.1f} s, {report.letters_per_second:.1f} letters/s; "
-               f"snapshot {report.snapshot}")
+    """The closing lines: what this run did, then the index's totals; skipped files on stderr."""
+    if report.kept:
+        done = (f"nothing new: kept {report.letters} letters" if verb == "added"
+                else f"nothing changed: kept {report.letters} letters")
+        done += f", {report.items} items (snapshot {report.snapshot} still current)"
+    elif verb == "added":
+        kept = report.letters - report.added - report.replaced
+        done = (f"added {report.added} letters, replaced {report.replaced}, kept {kept}; "
+                f"the index now holds {report.letters} letters, {report.items} items")
+    else:
+        done = f"indexed {report.letters} letters, {report.items} items"
+    click.echo(f"{done}; {len(report.skipped)} files skipped; {report.parsed} parsed, "
+               f"{report.cached} from cache; {report.seconds:.1f} s"
+               + ("" if report.kept else f", {report.letters_per_second:.1f} letters/s; snapshot {report.snapshot}"))
     for path, reason in report.skipped:
         click.echo(f"skipped {path}: {reason}", err=True)
     for path in report.unread:
@@ -69,6 +88,8 @@ def _summary(report, verb: str) -> None:
 
 
 def _ingest(function: Callable, verb: str, sources, settings: Settings) -> None:
+    if settings.scheduler:
+        _reachable(settings.scheduler)
     bar = _Bar(verb)
     try:
         report = function(list(sources), settings, progress=bar)
@@ -79,7 +100,7 @@ def _ingest(function: Callable, verb: str, sources, settings: Settings) -> None:
 
 
 @cli.command("parse")
-@click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.argument("files", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
 @click.option("--json", "as_json", is_flag=True, help="Whole records as JSON lines.")
 @ENGINE_OPTION
 @fatal_errors
@@ -107,7 +128,7 @@ def _build_options(command: Callable) -> Callable:
         INDEX_OPTION,
         click.option("--jobs", "-j", type=click.IntRange(min=1), default=None,
                      help="Local worker processes (default: number of cores)."),
-        click.option("--scheduler", default=None, metavar="tcp://HOST:PORT",
+        click.option("--scheduler", default=None, metavar="tcp://HOST:PORT", callback=_scheduler,
                      help="Parse on this Dask scheduler instead (workers need the package and shared storage)."),
         ENGINE_OPTION,
         click.option("--rehash", is_flag=True, default=None,
@@ -167,28 +188,3 @@ def stats_command(index_dir: Path, as_json: bool) -> None:
                 click.echo(f"  {count:6d}  {name}")
         else:
             click.echo(f"{key}: {value}")
-
-
-@cli.command("rollback")
-@INDEX_OPTION
-@fatal_errors
-def rollback_command(index_dir: Path) -> None:
-    """Serve the snapshot published before the current one."""
-    from indexer.index.snapshots import rollback
-
-    click.echo(f"current snapshot is now {rollback(Settings(index_dir=index_dir))}")
-
-
-@cli.command("check")
-@INDEX_OPTION
-@fatal_errors
-def check_command(index_dir: Path) -> None:
-    """Check the published index for missing or damaged files; exit 2 if any."""
-    from indexer.index.check import check_index
-
-    problems = check_index(Settings(index_dir=index_dir))
-    for problem in problems:
-        click.echo(problem, err=True)
-    if problems:
-        sys.exit(EXIT_FATAL)
-    click.echo("index OK")

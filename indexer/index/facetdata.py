@@ -82,7 +82,7 @@ def read_arrays(snapshot_dir: Path | str) -> dict[str, np.ndarray]:
     """The arrays of a snapshot's facets.npz."""
     path = Path(snapshot_dir) / FILE
     try:
-        with np.load(path, allow_pickle=False) as npz:
+        with open(path, "rb") as fh, np.load(fh, allow_pickle=False) as npz:   # closed even if np.load fails
             return {k: npz[k] for k in npz.files}
     except (OSError, ValueError, EOFError, zipfile.BadZipFile) as exc:
         raise IndexDamaged(f"{path}: unreadable facet arrays ({exc}): rebuild the index") from exc

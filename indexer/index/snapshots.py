@@ -13,10 +13,9 @@ always sees either the old or the new index.
 """
 from __future__ import annotations
 
-import json
-
 import contextlib
 import fcntl
+import json
 import os
 import secrets
 import shutil
@@ -25,9 +24,9 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Iterator
 
-from indexer.errors import IndexMissing, LockHeld, SchemaMismatch
+from indexer.errors import ImrError, IndexMissing, LockHeld, SchemaMismatch
 from indexer.fields import SCHEMA_VERSION
-from indexer.index.files import MANIFEST, SCHEMA_FILE
+from indexer.index.files import LETTER_STORE, MANIFEST, SCHEMA_FILE
 from indexer.settings import Settings
 
 BUILDING = ".building"
@@ -78,6 +77,30 @@ def current(settings: Settings) -> Path:
     if path is None or not path.is_dir():
         raise _index_missing(settings)
     return path
+
+
+def is_complete(snapshot: Path) -> bool:
+    """True when a snapshot has its schema version, letter store and every file it was published with."""
+    return ((snapshot / SCHEMA_FILE).is_file() and (snapshot / LETTER_STORE).is_file()
+            and not damaged_files(snapshot))
+
+
+def current_or_newest(settings: Settings) -> tuple[Path, str]:
+    """The current snapshot, or when CURRENT is missing or names no snapshot, the newest complete one.
+
+    Returns the snapshot and a note saying which was taken and why ('' for the current one).
+    """
+    try:
+        return current(settings), ""
+    except IndexMissing:
+        pass
+    name = current_name(settings)
+    for candidate in reversed(published(settings)):
+        path = snapshots_dir(settings) / candidate
+        if is_complete(path):
+            why = f"CURRENT names {name}, which is not there" if name else "CURRENT is missing"
+            return path, f"{why}; took the newest complete snapshot, {candidate}"
+    raise _index_missing(settings)
 
 
 def check_schema(snapshot: Path, settings: Settings | None = None) -> None:
@@ -163,16 +186,35 @@ def publish(settings: Settings, snapshot: Path) -> str:
     return snapshot.name
 
 
+def rollback_target(settings: Settings) -> str | None:
+    """The snapshot `rollback` would make current: the newest complete one older than the current one.
+
+    When CURRENT is missing (or names no snapshot) it is the newest complete snapshot.
+    """
+    now = current_name(settings)
+    names = published(settings)
+    if now not in names:
+        now = None
+    older = [n for n in names if now is None or n < now]
+    return next((n for n in reversed(older) if is_complete(snapshots_dir(settings) / n)), None)
+
+
 def rollback(settings: Settings) -> str:
-    """Point CURRENT at the snapshot published before the current one; returns its name."""
+    """Point CURRENT at the snapshot published before the current one; returns its name.
+
+    When CURRENT is missing, or names a snapshot that is gone, it points CURRENT at the
+    newest complete snapshot instead (the caller can tell by `current_name` before).
+    """
     with rebuild_lock(settings):
-        now = current(settings).name
-        older = [n for n in published(settings) if n < now]
-        if not older:
-            raise IndexMissing(f"no snapshot older than {now} in {snapshots_dir(settings)} "
-                               "to roll back to")
-        _write_pointer(settings, older[-1])
-        return older[-1]
+        target = rollback_target(settings)
+        if target is None:
+            now = current_name(settings)
+            if now is None and not published(settings):
+                raise _index_missing(settings)
+            raise IndexMissing(f"no snapshot older than {now or 'the current one'} (and complete) in "
+                               f"{snapshots_dir(settings)} to roll back to (see: imr snapshots)")
+        _write_pointer(settings, target)
+        return target
 
 
 def _holder(lock_path: Path) -> str:
@@ -182,24 +224,51 @@ def _holder(lock_path: Path) -> str:
         return "unknown process"
 
 
-@contextlib.contextmanager
-def rebuild_lock(settings: Settings) -> Iterator[None]:
-    """Hold INDEX_DIR/lock for a rebuild; raises LockHeld naming the holder."""
-    lock_path = Path(settings.index_dir) / "lock"
-    lock_path.parent.mkdir(parents=True, exist_ok=True)
-    fd = os.open(lock_path, os.O_RDWR | os.O_CREAT, 0o644)
-    try:
+def _unwritable(path: Path, exc: OSError) -> ImrError:
+    return ImrError(f"cannot write the index folder {path.parent}: {exc.strerror or exc}; "
+                    "choose a writable --index folder (or fix its permissions, or free disk space)")
+
+
+def _acquire(lock_path: Path) -> int:
+    """An fd holding the flock on lock_path; raises LockHeld naming the holder."""
+    while True:
+        fd = os.open(lock_path, os.O_RDWR | os.O_CREAT, 0o644)
         try:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
+            os.close(fd)
             raise LockHeld(f"another rebuild holds {lock_path}: {_holder(lock_path)} "
                            "(wait for it to finish)") from None
+        # The holder before us removes the file as it releases: if it did between our open
+        # and our flock, we hold a lock on a file nobody else sees. Then take the new one.
+        try:
+            same = os.stat(lock_path).st_ino == os.fstat(fd).st_ino
+        except FileNotFoundError:
+            same = False
+        if same:
+            return fd
+        os.close(fd)
+
+
+@contextlib.contextmanager
+def rebuild_lock(settings: Settings) -> Iterator[None]:
+    """Hold INDEX_DIR/lock for a rebuild (removed when released); raises LockHeld naming the holder."""
+    lock_path = Path(settings.index_dir) / "lock"
+    try:
+        lock_path.parent.mkdir(parents=True, exist_ok=True)
+        fd = _acquire(lock_path)
         started = datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
         os.ftruncate(fd, 0)
         os.pwrite(fd, f"pid {os.getpid()} on {socket.gethostname()} since {started}\n".encode(), 0)
+    except OSError as exc:
+        raise _unwritable(lock_path, exc) from exc
+    try:
         yield
     finally:
-        # The kernel drops the flock when the fd closes, even on SIGKILL.
+        # Removed while still held, so no one else can be holding it. A killed holder leaves
+        # the file, but the kernel drops its flock when the fd closes, even on SIGKILL.
+        with contextlib.suppress(OSError):
+            os.unlink(lock_path)
         os.close(fd)
 
 
@@ -223,3 +292,38 @@ def damaged_files(snapshot: Path) -> list[str]:
         if actual != size:
             problems.append(f"{name} has {actual} bytes, was published with {size}")
     return problems
+
+
+def _letter_counts(snapshot: Path) -> tuple[int, int]:
+    """(letters, items) of a snapshot's letter store, counted by SQLite; (0, 0) when unreadable."""
+    import sqlite3
+
+    from indexer.index import letterstore
+
+    try:
+        con = letterstore.connect_readonly(snapshot)
+        try:
+            letters, items = con.execute("SELECT COUNT(*), COALESCE(SUM(json_array_length(record, '$.items')), 0) "
+                                         "FROM letters").fetchone()
+        finally:
+            con.close()
+    except sqlite3.Error:
+        return 0, 0
+    return int(letters), int(items)
+
+
+def list_snapshots(settings: Settings) -> list[dict]:
+    """Every snapshot, newest first: name, current, rollback (what `rollback` would restore),
+    complete, letters, items, schema."""
+    now, target = current_name(settings), rollback_target(settings)
+    out = []
+    for name in reversed(published(settings)):
+        path = snapshots_dir(settings) / name
+        try:
+            schema = int((path / SCHEMA_FILE).read_text().strip())
+        except (OSError, ValueError):
+            schema = None
+        letters, items = _letter_counts(path)
+        out.append({"name": name, "current": name == now, "rollback": name == target,
+                    "complete": is_complete(path), "letters": letters, "items": items, "schema": schema})
+    return out

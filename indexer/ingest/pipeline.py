@@ -43,7 +43,7 @@ class BuildReport:
     unchanged: int = 0            # `add` only: letters already indexed with the same bytes
     seconds: float = 0.0
     snapshot: str = ""
-    kept: bool = False            # `rebuild` only: nothing changed, the current snapshot was kept
+    kept: bool = False            # nothing changed: the current snapshot was kept
     unread: list[str] = field(default_factory=list)   # letters with 0 items that state decisions (a parser bug)
 
     @property
@@ -150,7 +150,12 @@ def _run_dask(todo: list[Source], settings: Settings, tick: Callable[[], None]) 
     shared = settings.with_(index_dir=Path(settings.index_dir).resolve(),
                             cache_dir=settings.record_cache.resolve())
     paths = [str(s.path.resolve()) for s in todo]
-    with Client(settings.scheduler, timeout="30s") as client:
+    try:
+        client = Client(settings.scheduler, timeout="10s")
+    except (OSError, TimeoutError) as exc:
+        raise ImrError(f"cannot reach the Dask scheduler at {settings.scheduler} ({exc}): start it "
+                       "(dask scheduler) or leave out --scheduler to parse on this machine") from None
+    with client:
         futures = client.map(parse_one, paths, [s.content_hash for s in todo],
                              settings=shared, pure=False)
         for _ in as_completed(futures):
@@ -200,22 +205,29 @@ def _publish_new(settings: Settings, records: list[Record],
     except OSError as exc:
         snapshots.discard(building)
         raise ImrError(f"could not write the index in {building.parent}: {exc.strerror or exc}; "
-                       "the current index is unchanged") from exc
+                       "the current index is unchanged: free some disk space (or choose a writable "
+                       "--index) and run again") from exc
     except BaseException:
         snapshots.discard(building)
         raise
     return snapshots.publish(settings, final), documents
 
 
-def _report(records: list[Record], outcomes: list[Outcome], started: float) -> BuildReport:
+def _report(records: list[Record], outcomes: list[Outcome], started: float, listed: list[Source]) -> BuildReport:
     parsed = sum(o.parsed for o in outcomes)
-    return BuildReport(letters=len(records), items=sum(map(item_count, records)),
-                       parsed=parsed, cached=len(outcomes) - parsed, seconds=time.monotonic() - started,
+    # Files refused while listing (unreadable, too large ...) were neither parsed nor cached.
+    refused = sum(1 for s in listed if s.error)
+    return BuildReport(letters=len(records), items=sum(map(item_count, records)), parsed=parsed,
+                       cached=len(outcomes) - parsed - refused, seconds=time.monotonic() - started,
                        unread=[r["source"] for r in records if r.get("decisions_unread")])
 
 
 def _require_letters(records: list[Record], sources: list[Path]) -> None:
     if not records:
+        missing = [str(p) for p in sources if not Path(p).exists()]
+        if missing:
+            raise ImrError(f"{', '.join(missing)}: does not exist; no letters found, nothing published: "
+                           "check the path")
         names = " ".join(map(str, sources)) or "(none given)"
         raise ImrError(f"no letters found in {names}: nothing published; "
                        "give folders or files of .pdf/.txt/.html letters")
@@ -259,7 +271,7 @@ def rebuild(sources: list[Path], settings: Settings, progress: Progress | None =
                  "documents": sum(document_count(r) for r in records),
                  "unread": [r["source"] for r in records if r.get("decisions_unread")]}
         name, documents = _publish_new(settings, records, report=built)
-    report = _report(records, outcomes, started)
+    report = _report(records, outcomes, started, listing)
     report.skipped, report.duplicates, report.snapshot, report.documents = skipped, duplicates, name, documents
     return report
 
@@ -318,14 +330,16 @@ def add(sources: list[Path], settings: Settings, progress: Progress | None = Non
         duplicates = sum(reason.startswith("duplicate of") for _, reason in skipped)
         records = list(merged.values())
         _require_letters(records, sources)
-        if base is not None and replaced == 0 and len(records) == len(before):
+        kept = base is not None and replaced == 0 and len(records) == len(before)
+        if kept:
             # Nothing new: keep serving the current snapshot rather than copy it.
             name, documents = base.name, sum(document_count(r) for r in records)
         else:
             write = _incremental(base, records, before) if incremental else None
             name, documents = _publish_new(settings, records, write)
-    report = _report(records, outcomes, started)
+    report = _report(records, outcomes, started, fresh)
     report.skipped, report.duplicates, report.snapshot, report.documents = skipped, duplicates, name, documents
+    report.kept = kept
     report.added = len(records) - len(before)
     report.replaced = replaced
     report.unchanged = len(listing) - len(fresh)
