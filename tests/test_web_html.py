@@ -240,5 +240,7 @@ def test_filters_come_before_the_results_in_the_page(client):
     toggle = page.select_one("aside.facets details#filters > summary")
     assert toggle and toggle.select_one("h2#facets-title").get_text() == "Filters"
     assert html_text.index('id="filters"') < html_text.index('<main id="main"')
-    css = client.get("/static/style.css").get_data(as_text=True)
+    response = client.get("/static/style.css")
+    css = response.get_data(as_text=True)
+    response.close()
     assert not re.search(r"\border\s*:", css), "no CSS reordering: DOM order is the visual order"

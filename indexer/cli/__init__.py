@@ -91,7 +91,7 @@ class Imr(click.Group):
                 status = exc.code
             sys.stdout.flush()
         except click.UsageError as exc:
-            command = exc.ctx.command_path if exc.ctx else "imr"
+            command = " ".join(["imr"] + (exc.ctx.command_path.split()[1:] if exc.ctx else []))
             fail(f"{exc.format_message()} (see: {command} --help)")
         except click.ClickException as exc:
             click.echo(f"error: {exc.format_message()}", err=True)
