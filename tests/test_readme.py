@@ -37,3 +37,41 @@ def test_quick_start_has_exactly_two_commands():
     readme = (ROOT / "README.md").read_text()
     block = re.search(r"## Quick start\s+```sh\n(.*?)```", readme, re.S)[1]
     assert [ln.split()[0:2] for ln in block.strip().splitlines()] == [["make", "run"], ["make", "test"]]
+
+
+def _cli_table() -> dict[str, set[str]]:
+    """{command: its options} from the first cell of each row of the README's CLI table."""
+    readme = (ROOT / "README.md").read_text()
+    section = readme[readme.index("## Command line: `imr`"):readme.index("**Exit status**")]
+    rows = [line for line in section.splitlines() if line.startswith("| `imr ")]
+    table = {}
+    for row in rows:
+        usage = row.split("|")[1].strip().strip("`")
+        table[usage.split()[1]] = set(re.findall(r"--[a-z][a-z-]*", usage))
+    return table
+
+
+def _options_in_help(text: str) -> set[str]:
+    options = text.split("Options:", 1)[1]
+    return set(re.findall(r"(?<![\w-])--[a-z][a-z-]*", options)) - {"--help"}
+
+
+def test_the_cli_table_matches_every_command_help(runner):
+    """As sqlite-utils does: the README documents exactly the commands and options `--help` shows."""
+    from indexer.cli import cli
+
+    table = _cli_table()
+    assert sorted(table) == sorted(cli.commands)
+    for name in cli.commands:
+        shown = runner(name, "--help")
+        assert shown.exit_code == 0, shown.stderr
+        assert _options_in_help(shown.stdout) == table[name], name
+    top = runner("--help").stdout
+    assert all(name in top for name in table)
+
+
+def test_quick_start_says_what_make_test_runs():
+    makefile = (ROOT / "Makefile").read_text()
+    recipe = makefile.split("\ntest:", 1)[1].split("\n\n", 1)[0]
+    assert "ruff check" in recipe and "pytest" in recipe
+    assert "lints with ruff" in (ROOT / "README.md").read_text()
