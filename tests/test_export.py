@@ -9,11 +9,9 @@ import re
 import xml.etree.ElementTree as ET
 
 import pytest
-from click.testing import CliRunner
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from indexer.cli import _register, cli
 from indexer.search.export import facet_csv, safe_cell, stream_csv, stream_json
 from indexer.search.feed import atom_feed
 from indexer.search.highlight import Terms, mark, snippets, terms_of
@@ -103,23 +101,19 @@ def test_highlight_emits_only_mark_tags(hostile_text, text, word):
         assert "<" not in stripped and ">" not in stripped
 
 
-def test_cli_search_prints_hits_and_json(index_settings):
-    _register()
-    runner = CliRunner()
-    out = runner.invoke(cli, ["search", "hoverboard", "--index", str(index_settings.index_dir)])
+def test_cli_search_prints_hits_and_json(index_settings, runner):
+    out = runner("search", "hoverboard", "--index", index_settings.index_dir)
     assert out.exit_code == 0, out.output
     assert "CM99-0000001" in out.output and "Overturned" in out.output
-    out = runner.invoke(cli, ["search", "MRI", "--index", str(index_settings.index_dir),
-                              "--json", "--limit", "3"])
+    out = runner("search", "MRI", "--index", index_settings.index_dir, "--json", "--limit", "3")
     data = json.loads(out.output)
     assert len(data["hits"]) == 3 and data["total"] > 3 and "decision" in data["facets"]
 
 
-def test_cli_search_without_index_exits_2(tmp_path):
-    _register()
-    out = CliRunner().invoke(cli, ["search", "mri", "--index", str(tmp_path / "none")])
+def test_cli_search_without_index_exits_2(tmp_path, runner):
+    out = runner("search", "mri", "--index", tmp_path / "none")
     assert out.exit_code == 2
-    assert "imr index" in out.output
+    assert "imr index" in out.stderr
 
 
 def test_mark_query_marks_exactly_the_words_the_index_would_match():

@@ -29,7 +29,6 @@ from indexer.ingest import pipeline
 from indexer.index import snapshots
 from indexer.settings import Settings
 
-SEEDS = Path(__file__).resolve().parent / "fixtures" / "seeds"
 stage, marker, index = sys.argv[2], Path(sys.argv[3]), Path(sys.argv[4])
 
 def pause():

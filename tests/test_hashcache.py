@@ -94,16 +94,10 @@ def test_a_damaged_table_costs_only_speed(tmp_path, hashed, old_enough):
     assert pipeline.rebuild([folder], settings).kept and hashed == []     # rewritten whole
 
 
-def test_cli_rehash_flag(tmp_path, hashed, old_enough):
-    from click.testing import CliRunner
-
-    import indexer.cli.ingest  # noqa: F401  (registers the commands)
-    from indexer.cli import cli
-
+def test_cli_rehash_flag(tmp_path, hashed, old_enough, runner):
     folder, index = _letters(tmp_path), tmp_path / "index"
-    runner = CliRunner(mix_stderr=False)
-    assert runner.invoke(cli, ["index", str(folder), "--index", str(index), "-j", "1"]).exit_code == 0
+    assert runner("index", folder, "--index", index, "-j", "1").exit_code == 0
     hashed.clear()
-    result = runner.invoke(cli, ["index", str(folder), "--index", str(index), "-j", "1", "--rehash"])
+    result = runner("index", folder, "--index", index, "-j", "1", "--rehash")
     assert result.exit_code == 0, result.stderr
     assert len(hashed) == 5

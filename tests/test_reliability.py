@@ -8,25 +8,16 @@ import sys
 from pathlib import Path
 
 import pytest
-from click.testing import Result
 
 from indexer.ingest import pipeline
 from indexer.index import snapshots
-from indexer.cli import EXIT_FATAL, EXIT_SKIPPED, _register, cli
+from indexer.cli import EXIT_FATAL, EXIT_SKIPPED
 from indexer.settings import Settings
 
 pytest.importorskip("indexer.search.searcher", reason="the search core (indexer/search/searcher.py) is not there yet")
 
 SEEDS = Path(__file__).resolve().parent / "fixtures" / "seeds"
 ENDPOINTS = ("/", "/api/search", "/export.csv", "/export.json", "/facets/decision.csv", "/feed.atom")
-
-
-def invoke(*args) -> Result:
-    """Run an `imr` command in-process; stdout and stderr kept apart."""
-    from click.testing import CliRunner
-
-    _register()
-    return CliRunner(mix_stderr=False).invoke(cli, [str(a) for a in args], catch_exceptions=False)
 
 
 @pytest.fixture
@@ -62,11 +53,11 @@ def test_damaged_index_is_a_503_saying_what_to_run(settings, how):
 
 
 @pytest.mark.parametrize("how", ["truncated", "deleted"])
-def test_check_command_names_the_damage_and_exits_nonzero(settings, how):
+def test_check_command_names_the_damage_and_exits_nonzero(runner, settings, how):
     pipeline.rebuild([SEEDS], settings)
-    assert invoke("check", "--index", settings.index_dir).exit_code == 0
+    assert runner("check", "--index", settings.index_dir).exit_code == 0
     damage(settings, how)
-    result = invoke("check", "--index", settings.index_dir)
+    result = runner("check", "--index", settings.index_dir)
     assert result.exit_code == EXIT_FATAL
     damage_words = {"truncated": "was published with", "deleted": "is missing"}[how]
     assert damage_words in result.stderr and snapshots.current_name(settings) in result.stderr
@@ -101,7 +92,7 @@ with snapshots.rebuild_lock(Settings(index_dir=Path(sys.argv[1]))):
 """
 
 
-def test_rebuild_while_another_process_rebuilds_refuses_naming_it(settings):
+def test_rebuild_while_another_process_rebuilds_refuses_naming_it(runner, settings):
     pipeline.rebuild([sorted(SEEDS.glob("*.txt"))[0]], settings)
     before = snapshots.current_name(settings)
     holder = subprocess.Popen([sys.executable, "-c", HOLDER, str(settings.index_dir)],
@@ -109,17 +100,17 @@ def test_rebuild_while_another_process_rebuilds_refuses_naming_it(settings):
     try:
         assert holder.stdout.readline().strip() == "held"
         for command in ("index", "add"):
-            refused = invoke(command, SEEDS, "--index", settings.index_dir, "--jobs", 1)
+            refused = runner(command, SEEDS, "--index", settings.index_dir, "--jobs", 1)
             assert refused.exit_code == EXIT_FATAL
             assert f"another rebuild holds {settings.index_dir / 'lock'}: pid {holder.pid} on " in refused.stderr
             assert "wait for it to finish" in refused.stderr
         assert snapshots.current_name(settings) == before
     finally:
         holder.communicate("", timeout=30)
-    assert invoke("index", SEEDS, "--index", settings.index_dir, "--jobs", 1).exit_code == 0
+    assert runner("index", SEEDS, "--index", settings.index_dir, "--jobs", 1).exit_code == 0
 
 
-def test_files_vanishing_before_extraction_are_reported_not_fatal(settings, seeds_copy, monkeypatch):
+def test_files_vanishing_before_extraction_are_reported_not_fatal(runner, settings, seeds_copy, monkeypatch):
     doomed = sorted(seeds_copy.glob("*.txt"))[:2]
     real_list = pipeline.list_sources
 
@@ -130,7 +121,7 @@ def test_files_vanishing_before_extraction_are_reported_not_fatal(settings, seed
         return found
 
     monkeypatch.setattr(pipeline, "list_sources", list_then_delete)
-    result = invoke("index", seeds_copy, "--index", settings.index_dir, "--jobs", 2)
+    result = runner("index", seeds_copy, "--index", settings.index_dir, "--jobs", 2)
     assert result.exit_code == EXIT_SKIPPED
     assert "indexed 3 letters" in result.stdout and "2 files skipped" in result.stdout
     for path in doomed:
@@ -139,12 +130,13 @@ def test_files_vanishing_before_extraction_are_reported_not_fatal(settings, seed
 
 
 @pytest.fixture(scope="module")
-def client(tmp_path_factory):
+def app(tmp_path_factory):
+    """This module's app (conftest's `client` uses it): an index of the seeds alone."""
     from webapp import create_app
 
     settings = Settings(index_dir=tmp_path_factory.mktemp("reliability") / "index", jobs=1)
     pipeline.rebuild([SEEDS], settings)
-    return create_app(settings).test_client()
+    return create_app(settings)
 
 
 HOSTILE = {

@@ -8,9 +8,8 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
 
-from indexer.cli import EXIT_FATAL, cli
+from indexer.cli import EXIT_FATAL
 from indexer.errors import ImrError
 from indexer.synth import FORMATS, LAYOUTS, generate
 from indexer.synth import layouts as lay
@@ -217,13 +216,10 @@ def test_unknown_layout_or_format_is_refused(tmp_path):
         generate(1, tmp_path, formats=("docx",))
 
 
-def test_cli_writes_letters_and_exits_2_on_bad_input(tmp_path):
-    import indexer.cli.synth  # noqa: F401  (registers the command)
-    runner = CliRunner()
-    ok = runner.invoke(cli, ["synth", "--letters", "6", "--out", str(tmp_path / "s"),
-                             "--formats", "txt,html", "--seed", "1", "--layouts", "mpr2013,prose2014"])
+def test_cli_writes_letters_and_exits_2_on_bad_input(tmp_path, runner):
+    ok = runner("synth", "--letters", "6", "--out", tmp_path / "s",
+                "--formats", "txt,html", "--seed", "1", "--layouts", "mpr2013,prose2014")
     assert ok.exit_code == 0, ok.output
     assert len(list((tmp_path / "s").glob("*.txt"))) + len(list((tmp_path / "s").glob("*.html"))) == 6
-    bad = runner.invoke(cli, ["synth", "--letters", "1", "--out", str(tmp_path / "b"),
-                              "--formats", "doc"])
-    assert bad.exit_code == EXIT_FATAL and "choose from" in bad.output
+    bad = runner("synth", "--letters", "1", "--out", tmp_path / "b", "--formats", "doc")
+    assert bad.exit_code == EXIT_FATAL and "choose from" in bad.stderr

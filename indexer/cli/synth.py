@@ -1,12 +1,11 @@
 """`imr synth`: write deterministic synthetic letters for demos, tests and benchmarks."""
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 
 import click
 
-from indexer.cli import EXIT_FATAL, cli
+from indexer.cli import cli, fail
 from indexer.errors import ImrError
 from indexer.ingest.parse import LAYOUT_NAMES
 
@@ -34,11 +33,8 @@ def synth(n_letters: int, out_dir: Path, formats: str, seed: int, layouts: str |
         paths = generate(n_letters, out_dir, formats=_split(formats) or (), seed=seed,
                          layouts=_split(layouts))
     except ImrError as err:
-        click.echo(f"imr synth: {err}", err=True)
-        sys.exit(EXIT_FATAL)
+        fail(str(err))
     except OSError as err:
-        click.echo(f"imr synth: {out_dir}: {err.strerror}; choose a writable --out directory",
-                   err=True)
-        sys.exit(EXIT_FATAL)
+        fail(f"{out_dir}: {err.strerror}; choose a writable --out directory")
     click.echo(f"wrote {len(paths)} synthetic letters to {out_dir} "
                f"(ground truth in {out_dir / 'expected'})")
