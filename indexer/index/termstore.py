@@ -25,10 +25,10 @@ from pathlib import Path
 
 import numpy as np
 
+from indexer.index.files import TERM_STORE_SUFFIX as SUFFIX
 from indexer.index.postings import decode_positions, leaf_postings
 
 MAGIC = b"IMRHOT1\n"
-from indexer.index.files import TERM_STORE_SUFFIX as SUFFIX
 HOT_MIN_DF = 256      # below this a term decodes from Whoosh in about a millisecond or less
 ALIGN = 64
 
