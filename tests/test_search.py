@@ -44,7 +44,7 @@ def test_empty_query_returns_every_item_newest_first(searcher, corpus):
 
 
 def test_stemmed_search_matches_plural_and_counts_items(searcher, corpus):
-    result = searcher.search(SearchRequest(q="MRI", per_page=100))
+    result = searcher.search(SearchRequest(q="MRI", per_page=100, scope="letter"))   # every text field
     expected = sum(1 for _r, it in items_of(corpus) if "mri" in it["item"].lower()
                    or "mri" in it["rationale"].lower() or "mri" in (it["maximus_guideline"] or "").lower()
                    or "mri" in (it["claims_administrator_guideline"] or "").lower())
@@ -194,7 +194,8 @@ def brute_force(corpus, stem: str, lo: str, hi: str) -> int:
     ("2017-02-10..", "2017-02-10", "9999-12-31"),
 ])
 def test_decided_range_chip_counts_match_brute_force(searcher, corpus, spec, lo, hi):
-    result = searcher.search(SearchRequest(q=f"decided:{spec} acupuncture", per_page=100))
+    # scope 'letter': every text field, the summary included, as brute_force counts
+    result = searcher.search(SearchRequest(q=f"decided:{spec} acupuncture", per_page=100, scope="letter"))
     assert [(c.facet, c.value) for c in result.query.chips] == [("decided", spec)]
     assert result.query.text == "acupuncture"
     assert result.total == brute_force(corpus, "acupunctur", lo, hi) == len(result.hits)
