@@ -7,6 +7,8 @@ import io
 import json
 from urllib.parse import quote
 
+from pathlib import Path
+
 import pytest
 from bs4 import BeautifulSoup
 
@@ -17,7 +19,7 @@ from indexer.search.searcher import Searcher
 from indexer.settings import Settings
 from indexer.synth import vocab
 
-from conftest import EXPECTED_FIXTURES, SHARED
+EXPECTED_FIXTURES = Path(__file__).resolve().parent / "fixtures" / "expected"
 
 
 @pytest.mark.parametrize("printed, canonical", [
@@ -54,15 +56,22 @@ def test_empty_values_are_dropped_and_duplicates_merged():
         ["Sports Medicine", "Family Practice"]
 
 
-def _labelled() -> list[dict]:
-    files = sorted((SHARED / "expected").glob("*.json")) or sorted(EXPECTED_FIXTURES.glob("*.json"))
-    return [json.loads(f.read_text()) for f in files]
+def _labelled(folder: Path) -> list[dict]:
+    return [json.loads(f.read_text()) for f in sorted(folder.glob("*.json"))]
 
 
-def test_every_labelled_and_synthetic_value_is_a_known_canonical_one():
+@pytest.fixture(params=["fixtures", pytest.param("shared", marks=pytest.mark.real_corpus)])
+def labelled(request) -> list[dict]:
+    """Hand-labelled letters: the project's five, then the shared corpus (skips without it)."""
+    if request.param == "fixtures":
+        return _labelled(EXPECTED_FIXTURES)
+    return _labelled(request.getfixturevalue("shared_letters") / "expected")
+
+
+def test_every_labelled_and_synthetic_value_is_a_known_canonical_one(labelled):
     # A value with no canonical spelling would be a facet value of its own: the table must know it.
-    specialties = {s for d in _labelled() for s in d.get("specialties") or []} | set(vocab.SPECIALTIES)
-    states = {s for d in _labelled() for s in d.get("license_states") or []} | set(vocab.STATES)
+    specialties = {s for d in labelled for s in d.get("specialties") or []} | set(vocab.SPECIALTIES)
+    states = {s for d in labelled for s in d.get("license_states") or []} | set(vocab.STATES)
     assert specialties and states
     assert {credentials.specialty(s) for s in specialties} <= set(credentials.SPECIALTIES)
     assert {credentials.state(s) for s in states} <= set(credentials.STATES)
@@ -71,10 +80,8 @@ def test_every_labelled_and_synthetic_value_is_a_known_canonical_one():
     assert all(credentials.state(s) == s for s in vocab.STATES)
 
 
-def test_real_variants_of_one_specialty_become_one_facet_value():
-    if not (SHARED / "expected").is_dir():
-        pytest.skip(f"shared corpus absent: {SHARED / 'expected'}")
-    printed = {s for d in _labelled() for s in d.get("specialties") or []}
+def test_real_variants_of_one_specialty_become_one_facet_value(shared_letters):
+    printed = {s for d in _labelled(shared_letters / "expected") for s in d.get("specialties") or []}
     # Both spellings are printed in the real letters; the facet has one.
     assert {"Physical Medicine & Rehabilitation", "Physical Medicine and Rehabilitation"} <= printed
     assert credentials.specialty("Physical Medicine and Rehabilitation") == \
