@@ -15,14 +15,13 @@ from pathlib import Path
 
 import pytest
 
-from conftest import ROOT, SEEDS, SHARED_PDF
-
+ROOT = Path(__file__).resolve().parents[1]
+SEEDS = ROOT / "tests" / "fixtures" / "seeds"
 FIXTURES = ROOT / "tests" / "fixtures" / "relevance"
 # Measured on main 9638798: 0.972 / 0.947, seeds 1.0 / 1.0. Earlier: 10ccc10 0.810 / 0.807
 # (seeds 0.90 / 0.90); before issue 12's search work, 9ea00d2, 0.716 / 0.621 (seeds 0.867 / 0.800).
 SHARED_BARS = {"mean_recall": 0.97, "mean_r_precision": 0.94}
 SEEDS_BARS = {"mean_recall": 1.0, "mean_r_precision": 1.0}
-needs_shared = pytest.mark.skipif(not SHARED_PDF.is_dir(), reason=f"no real letters at {SHARED_PDF}")
 
 
 def _script():
@@ -46,9 +45,9 @@ def seeds_report(relevance, tmp_path_factory):
 
 
 @pytest.fixture(scope="module")
-def shared_report(relevance, built_index):
-    """The full set evaluated on the session index (seeds + ../shared/letters/pdf)."""
-    return relevance.evaluate(relevance.load_judged(FIXTURES / "judged.json"), built_index)
+def shared_report(relevance, real_index):
+    """The full set evaluated on the real corpus's index (seeds + the shared PDFs; skips without them)."""
+    return relevance.evaluate(relevance.load_judged(FIXTURES / "judged.json"), real_index)
 
 
 @pytest.mark.parametrize("name, least", [("judged.json", 45), ("seeds.json", 8)])
@@ -90,12 +89,12 @@ def test_script_prints_json_on_seeds(tmp_path):
     assert 0.0 <= report["mean_recall"] <= 1.0 and report["seconds"]["index"] >= 0
 
 
-@needs_shared
+@pytest.mark.real_corpus
 def test_shared_judgements_point_at_their_items(shared_report):
     assert shared_report["unmapped"] == [] and shared_report["stale"] == []
 
 
-@needs_shared
+@pytest.mark.real_corpus
 def test_shared_means_hold(shared_report):
     for key, bar in SHARED_BARS.items():
         assert shared_report[key] >= bar - 1e-9, (key, shared_report[key])
