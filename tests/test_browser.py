@@ -32,11 +32,20 @@ def base_url(built_index):
     from webapp import create_app
 
     server = create_server(create_app(built_index), host="127.0.0.1", port=0, threads=2)
-    thread = threading.Thread(target=server.run, daemon=True)
+    stop = threading.Event()
+
+    def loop() -> None:
+        # Stopped between polls, then closed: closing under a running select() fails it (EBADF).
+        while not stop.is_set():
+            server.asyncore.loop(timeout=0.1, map=server._map, count=1)
+
+    thread = threading.Thread(target=loop, daemon=True)
     thread.start()
     yield f"http://127.0.0.1:{server.effective_port}"
-    server.close()
+    stop.set()
     thread.join(timeout=10)
+    server.close()
+    server.task_dispatcher.shutdown()
 
 
 @pytest.fixture(scope="module")
