@@ -143,13 +143,14 @@ class Searcher:
 
         The scope (which text fields count) is the request's, else the request
         itself ('item'), widened to the decision and then the whole letter when
-        the words match nothing there (facet filters never widen it). When words understood as filters leave nothing
-        while the words searched as text would find something, the literal
-        reading answers, and says so. Every reading is in `info`.
+        the words match nothing there (facet filters never widen it). When
+        words understood as filters leave nothing while the words searched as
+        text would find something, the literal reading answers, and says so.
+        Every reading is in `info`.
         """
         snap = snap or self.current()
         data = snap.facets
-        known = {f: data.values(f) for f in (*FIELD_FACETS, "outcome") if f in data.columns}
+        known = {f: data.values(f) for f in FIELD_FACETS if f in data.columns}
         meaning = understand(request.q, known, literal=request.literal)
         found = self._run(snap, request, meaning)
         if not found.mask.any() and meaning.from_words and not request.literal:
