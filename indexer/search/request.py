@@ -10,14 +10,14 @@ from datetime import date
 from typing import Any, Mapping
 
 from indexer.errors import QueryError
-from indexer.fields import FACETS
+from indexer.fields import FACETS, SCOPE_FIELDS
 from indexer.results import SearchRequest
 from indexer.search import caps
 
 MAX_CHARS = 1000          # of query text searched (indexer.search.query cuts it there, saying so)
 MAX_PAGE = 500
 SORTS = ("relevance", "newest", "oldest")
-SCOPES = ("item", "decision", "letter")   # indexer.fields.SCOPE_FIELDS: the text fields each searches
+SCOPES = tuple(SCOPE_FIELDS)   # item, decision, letter: the text fields each counts
 
 
 def _get_list(args: Mapping[str, Any], key: str) -> list[str]:
