@@ -25,7 +25,8 @@ LETTERS = [
      [("Lumbar L5-S1 fusion", "Upheld", "A functional restoration program is recommended first."),
       ("Acupuncture 6 sessions", "Overturned", "Acupuncture is recommended as an option.")]),
     ("CM17-0000005", "Chiropractor", "2017-03-12", "Shoulder pain.",
-     [("Chiropractic manipulation 8 visits", "Upheld", "The function of restoration is not shown."),
+     [("Chiropractic manipulation 8 visits", "Upheld",
+       "The function of restoration is not shown. The earlier denial is not overturned."),
       ("Prilosec 20mg #60", "Upheld", "There is no GI risk.")]),
 ]
 
@@ -108,8 +109,10 @@ def test_specialty_words_stay_text_and_the_filter_is_offered(searcher):
 
 
 def test_understood_filters_that_leave_nothing_give_the_literal_reading(searcher):
-    found, result = items(searcher, "overturned x-ray")      # the x-ray was upheld
-    assert found == [] or "as a filter" in result.query.messages[0]
+    # No chiropractic request was overturned; a rationale of one says 'overturned'.
+    found, result = items(searcher, "overturned chiropractic")
+    assert found == ["Chiropractic manipulation 8 visits"] and result.query.chips == []
+    assert "'overturned' as a filter" in result.query.messages[0]
     found, result = items(searcher, "upheld norco", literal="1")
     assert found == []           # literal: the word 'upheld' is in no text
     found, result = items(searcher, "upheld ultram")

@@ -39,6 +39,7 @@ Posting = tuple[bytes, int, float, bytes]   # (term, frequency, weight, encoded 
 # Whoosh's word pattern ([\w*]+(\.?[\w*]+)*), with hyphen- and slash-joined runs kept together.
 WORD = re.compile(r"[\w*]+(?:\.?[\w*]+)*(?:[-/][\w*]+(?:\.?[\w*]+)*)*", re.UNICODE)
 SEPARATOR = re.compile(r"[-/]")
+PART = re.compile(r"[^-/]+")          # a part of a compound, between separators
 # (start, end, stem, position) of one indexed word
 Word = tuple[int, int, str, int]
 
@@ -92,7 +93,7 @@ def words(text: str, mode: str = "index") -> Iterator[Word]:
                 pos += 1
                 yield m.start(), m.end(), _stem(word), pos
             continue
-        pieces = list(re.finditer(r"[^-/]+", word))
+        pieces = list(PART.finditer(word))
         whole = all(_kept(piece.group()) for piece in pieces)
         joined = joined_form(word)
         if mode == "query" and (not whole or _LEVELS.fullmatch(word)):

@@ -21,7 +21,7 @@ from whoosh import query as wq
 from whoosh.qparser import AndGroup, MultifieldParser, PlusMinusPlugin
 
 from indexer.fields import ALIASES, CASE_RE, DATE_FIELDS, TEXT_FIELDS
-from indexer.index.analysis import WORD, compound_parts, is_compound
+from indexer.index.analysis import SEPARATOR, WORD, compound_parts, is_compound
 from indexer.results import Expansion
 from indexer.search.synonyms import expand
 from indexer.search.request import MAX_CHARS
@@ -120,7 +120,7 @@ _COMPOUND = re.compile(
 def _compound_query(word: str) -> str:
     """'L5-S1' -> '(l5s1 OR "l5 s1")'; 'x-ray' -> 'xray' (a one-letter part is no word)."""
     joined, parts = compound_parts(word)
-    if len(parts) == len(re.split(r"[-/]", word)):
+    if len(parts) == len(SEPARATOR.split(word)):
         return f'({joined} OR "{" ".join(parts)}")'
     return f"({joined})"
 
