@@ -5,7 +5,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from indexer.index import build, facetdata
+from indexer.index import build, facetdata, files
 from indexer.ingest import pipeline
 from indexer.index.documents import document_count, item_documents
 from indexer.errors import IndexDamaged
@@ -36,11 +36,24 @@ def test_chunks_keep_record_order_and_balance_documents(records, n):
 
 def test_facets_from_stored_fields_equal_facets_from_documents(records, tmp_path):
     build.write_snapshot(tmp_path, records)
-    with np.load(tmp_path / facetdata.FILE) as got:
-        want = facetdata.arrays_for(d for r in records for d in item_documents(r))
-        assert sorted(got.files) == sorted(want)
-        for name in want:
-            assert np.array_equal(got[name], want[name]), name
+    got = facetdata.read_arrays(tmp_path)
+    want = facetdata.arrays_for(d for r in records for d in item_documents(r))
+    assert sorted(got) == sorted([*want, *(f"{f}.keys" for f in facetdata.FACETS)])
+    for name in want:
+        assert np.array_equal(got[name], want[name]), name
+
+
+def test_facet_arrays_are_memory_mapped_and_keys_match_computed_ones(records, tmp_path):
+    """Serving processes share the big arrays' pages (mapped, not copied); the stored keys are the derived ones."""
+    build.write_snapshot(tmp_path, records)
+    arrays = facetdata.read_arrays(tmp_path)
+    data = facetdata.from_arrays(arrays)
+    computed = facetdata.from_arrays({k: v for k, v in arrays.items() if not k.endswith(".keys")})
+    for facet in facetdata.FACETS:
+        assert np.array_equal(data.columns[facet].keys, computed.columns[facet].keys), facet
+    big = [p for p in tmp_path.glob(files.FACET_ARRAYS) if p.stat().st_size >= 1 << 16]
+    for path in big:
+        assert isinstance(arrays[files.facet_array_key(path.name)], np.memmap), path.name
 
 
 def test_verify_refuses_documents_other_than_the_records(records, tmp_path):

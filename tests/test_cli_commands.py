@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 
 from indexer.cli import EXIT_FATAL, EXIT_OK
-from indexer.index import snapshots
+from indexer.index import files, snapshots
 from indexer.ingest import manifest, pipeline
 from indexer.settings import Settings
 
@@ -60,11 +60,10 @@ def test_without_current_check_says_so_and_rollback_restores_the_newest(runner, 
 
 def test_check_deep_finds_content_damage_that_sizes_do_not(runner, two_snapshots):
     snap = snapshots.current(two_snapshots)
-    with np.load(snap / "facets.npz") as arrays:
-        data = {name: arrays[name] for name in arrays.files}
-    data["overturned"] = ~data["overturned"].astype(bool)          # same shape, wrong content
-    with open(snap / "facets.npz", "wb") as fh:
-        np.savez(fh, **data)
+    path = snap / files.facet_array_file("overturned")
+    flipped = ~np.load(path).astype(bool)                           # same shape, wrong content
+    path.unlink()                                                   # a new file: never write through a mapping
+    np.save(path, flipped)
     info = snapshots.read_manifest(snap)
     (snap / snapshots.MANIFEST).unlink()
     manifest.write(snap, {k: v for k, v in info.items() if k != "files"})     # sizes as published

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from indexer.ingest import pipeline
-from indexer.index import snapshots
+from indexer.index import files, snapshots
 from indexer.index.files import LETTER_STORE
 from indexer.index.check import check_index
 from indexer.errors import IndexMissing, LockHeld, SchemaMismatch
@@ -111,13 +111,11 @@ def test_check_index_reports_store_and_facet_damage(settings):
     with con:
         con.execute("DELETE FROM letters WHERE rowid = 1")
     con.close()
-    facets = snapshot / "facets.npz"
-    if facets.exists():
-        facets.write_bytes(facets.read_bytes()[:100])
+    facets = snapshot / files.facet_array_file("overturned")
+    facets.write_bytes(facets.read_bytes()[:100])
     problems = check_index(settings)
     assert any("letter store" in p for p in problems)
-    if facets.exists():
-        assert any("facet arrays unreadable" in p for p in problems)
+    assert any("facet arrays unreadable" in p for p in problems)
 
 
 def test_check_index_without_index(settings):

@@ -1,9 +1,9 @@
 """Write one snapshot directory from letter records, then verify it before anyone may publish it.
 
 Files in a snapshot: the Whoosh index (segments in insertion order, so
-docnum == insertion order, which facets.npz relies on), one termstore `.hot`
+docnum == insertion order, which the facet arrays rely on), one termstore `.hot`
 file per segment (its frequent terms' postings as flat arrays), letters.sqlite (the letter store: the
-whole record, summary included, per letter), facets.npz and schema_version.
+whole record, summary included, per letter), the facet arrays (facets.*.npy) and schema_version.
 """
 from __future__ import annotations
 
@@ -105,7 +105,7 @@ def write_whoosh(snapshot: Path, records: list[Record], jobs: int = 1) -> None:
     """Index the records' documents in order: one segment, or with jobs>1 one per process.
 
     Segments are listed in chunk order, so docnums follow the records either
-    way (facets.npz relies on it). Analysis is pure Python, so two processes
+    way (the facet arrays rely on it). Analysis is pure Python, so two processes
     on two cores index about twice as fast as one writer.
     """
     if jobs <= 1 or sum(document_count(r) for r in records) < PARALLEL_MIN_DOCS:

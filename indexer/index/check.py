@@ -10,7 +10,6 @@ stored item documents.
 from __future__ import annotations
 
 import sqlite3
-import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -78,11 +77,11 @@ def _store_problems(snapshot: Path, per_letter: dict[str, int]) -> tuple[list[st
 
 def _load_facets(snapshot: Path) -> tuple[dict | None, list[str]]:
     path = snapshot / FACET_ARRAYS
-    if not path.is_file():
+    if not any(snapshot.glob(FACET_ARRAYS)):
         return None, [f"{path}: facet arrays missing"]
     try:
         return facetdata.read_arrays(snapshot), []
-    except (OSError, ValueError, zipfile.BadZipFile, EOFError, IndexDamaged) as exc:
+    except (OSError, ValueError, EOFError, IndexDamaged) as exc:
         return None, [f"{path}: facet arrays unreadable ({exc})"]
 
 

@@ -1,19 +1,22 @@
-"""Facet columns of a snapshot as numpy arrays (facets.npz), for counting by bincount.
+"""Facet columns of a snapshot as numpy arrays, for counting by bincount.
 
-Written once by the builder from the documents in docnum order; loaded once per
-snapshot. For each facet in indexer.fields.FACETS:
+Written once by the builder from the documents in docnum order, one `.npy` file
+an array (`files.FACET_ARRAYS`), so that every serving process memory-maps the
+same pages instead of holding its own copy. For each facet in indexer.fields.FACETS:
 
     <facet>.values   the distinct values (str), sorted
     <facet>.codes    single-valued facets: per-doc index into values, -1 when absent
     <facet>.docs / <facet>.pcodes
                      multi-valued facets: (doc, code) pairs, one per value of a doc
 
+    <facet>.keys     (code + 1) * 2 + overturned, per doc or per pair: the bincount keys,
+                     derived on writing (so no process computes its own copy)
+
 plus `overturned` (bool per doc, decision == 'Overturned') and `decided`
 (yyyymmdd int per doc, 0 when unknown).
 """
 from __future__ import annotations
 
-import zipfile
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -23,9 +26,9 @@ import numpy as np
 
 from indexer.errors import IndexDamaged
 from indexer.fields import FACETS, MULTI_VALUED
-from indexer.index.files import FACET_ARRAYS as FILE
+from indexer.index.files import FACET_ARRAYS, facet_array_file, facet_array_key
 
-# The document fields facets.npz is made of (all stored, so build reads them back).
+# The document fields the facet arrays are made of (all stored, so build reads them back).
 FIELDS = ("decision", "decided", *FACETS)
 
 
@@ -55,7 +58,7 @@ def _multi(per_doc: list[list[str]]) -> dict[str, np.ndarray]:
 
 
 def arrays_for(docs: Iterable[Mapping]) -> dict[str, np.ndarray]:
-    """The arrays of facets.npz for documents given in docnum order."""
+    """The facet arrays for documents given in docnum order."""
     docs = list(docs)
     arrays: dict[str, np.ndarray] = {
         "n_docs": np.array([len(docs)], dtype=np.int64),
@@ -69,23 +72,50 @@ def arrays_for(docs: Iterable[Mapping]) -> dict[str, np.ndarray]:
     return arrays
 
 
+# Below this size an array is read into memory: mapping a page per tiny array costs more than it shares.
+_MAP_FROM_BYTES = 1 << 16
+
+
+def keys_for(arrays: Mapping[str, np.ndarray]) -> dict[str, np.ndarray]:
+    """Each facet's bincount keys: (code + 1) * 2 + overturned, per doc (single) or per pair (multi)."""
+    overturned = np.asarray(arrays["overturned"]).astype(np.int32)
+    out = {}
+    for facet in FACETS:
+        if facet in MULTI_VALUED:
+            docs = np.asarray(arrays[f"{facet}.docs"])
+            out[f"{facet}.keys"] = (np.asarray(arrays[f"{facet}.pcodes"]).astype(np.int32) + 1) * 2 + overturned[docs]
+        else:
+            out[f"{facet}.keys"] = (np.asarray(arrays[f"{facet}.codes"]).astype(np.int32) + 1) * 2 + overturned
+    return out
+
+
 def write_arrays(snapshot_dir: Path | str, docs: Iterable[Mapping] | None = None,
-                 arrays: Mapping[str, np.ndarray] | None = None) -> Path:
-    """Write facets.npz of a snapshot being built, from its documents (in docnum order) or arrays."""
-    path = Path(snapshot_dir) / FILE
-    with open(path, "wb") as fh:
-        np.savez(fh, **(arrays if arrays is not None else arrays_for(docs or [])))
-    return path
+                 arrays: Mapping[str, np.ndarray] | None = None) -> list[Path]:
+    """Write the facet arrays of a snapshot being built, from its documents (in docnum order) or arrays."""
+    arrays = dict(arrays if arrays is not None else arrays_for(docs or []))
+    arrays.update(keys_for(arrays))
+    paths = []
+    for key, array in arrays.items():
+        path = Path(snapshot_dir) / facet_array_file(key)
+        np.save(path, np.ascontiguousarray(array), allow_pickle=False)
+        paths.append(path)
+    return paths
 
 
 def read_arrays(snapshot_dir: Path | str) -> dict[str, np.ndarray]:
-    """The arrays of a snapshot's facets.npz."""
-    path = Path(snapshot_dir) / FILE
+    """A snapshot's facet arrays, the large ones memory-mapped read-only (IndexDamaged when unreadable)."""
+    folder = Path(snapshot_dir)
+    arrays = {}
     try:
-        with open(path, "rb") as fh, np.load(fh, allow_pickle=False) as npz:   # closed even if np.load fails
-            return {k: npz[k] for k in npz.files}
-    except (OSError, ValueError, EOFError, zipfile.BadZipFile) as exc:
-        raise IndexDamaged(f"{path}: unreadable facet arrays ({exc}): rebuild the index") from exc
+        for path in sorted(folder.glob(FACET_ARRAYS)):
+            key = facet_array_key(path.name)
+            big = path.stat().st_size >= _MAP_FROM_BYTES
+            arrays[key] = np.load(path, mmap_mode="r" if big else None, allow_pickle=False)
+    except (OSError, ValueError, EOFError) as exc:
+        raise IndexDamaged(f"{folder / FACET_ARRAYS}: unreadable facet arrays ({exc}): rebuild the index") from exc
+    if "n_docs" not in arrays:
+        raise IndexDamaged(f"{folder / FACET_ARRAYS}: facet arrays missing: rebuild the index")
+    return arrays
 
 
 def slice_arrays(arrays: Mapping[str, np.ndarray], lo: int, hi: int) -> dict[str, np.ndarray]:
@@ -187,19 +217,18 @@ class FacetData:
 
 
 def from_arrays(arrays: Mapping[str, np.ndarray]) -> FacetData:
-    """FacetData from the arrays `arrays_for` makes."""
+    """FacetData from the arrays `arrays_for` makes (with their keys, as read back, or without)."""
     columns = {}
-    overturned = arrays["overturned"].astype(np.int32)
+    if not all(f"{facet}.keys" in arrays for facet in FACETS):
+        arrays = {**arrays, **keys_for(arrays)}
     for facet in FACETS:
         values = tuple(str(v) for v in arrays[f"{facet}.values"])
+        keys = arrays[f"{facet}.keys"]
         if facet in MULTI_VALUED:
-            docs, pcodes = arrays[f"{facet}.docs"], arrays[f"{facet}.pcodes"]
-            keys = (pcodes.astype(np.int32) + 1) * 2 + overturned[docs]
-            columns[facet] = Column(facet, values, docs=docs, pcodes=pcodes, keys=keys)
+            columns[facet] = Column(facet, values, docs=arrays[f"{facet}.docs"],
+                                    pcodes=arrays[f"{facet}.pcodes"], keys=keys)
         else:
-            codes = arrays[f"{facet}.codes"]
-            keys = (codes.astype(np.int32) + 1) * 2 + overturned
-            columns[facet] = Column(facet, values, codes=codes, keys=keys)
+            columns[facet] = Column(facet, values, codes=arrays[f"{facet}.codes"], keys=keys)
     return FacetData(int(arrays["n_docs"][0]), arrays["overturned"], arrays["decided"], columns)
 
 
@@ -209,7 +238,7 @@ def _load(snapshot_dir: str) -> FacetData:
     try:
         return from_arrays(arrays)
     except KeyError as exc:
-        raise IndexDamaged(f"{Path(snapshot_dir) / FILE}: unreadable facet arrays (no {exc}): "
+        raise IndexDamaged(f"{Path(snapshot_dir) / FACET_ARRAYS}: unreadable facet arrays (no {exc}): "
                            "rebuild the index") from exc
 
 

@@ -2,7 +2,7 @@
 
 Layout under INDEX_DIR:
     snapshots/<UTC timestamp>-<random>/   one complete, immutable index (Whoosh
-                                          files, letters.sqlite, facets.npz, schema_version)
+                                          files, letters.sqlite, facets.*.npy, schema_version)
     snapshots/<name>.building/            a rebuild in progress (removed if one was killed)
     CURRENT                               the name of the snapshot being served
     lock                                  held (flock) for a whole rebuild; says who holds it

@@ -172,7 +172,7 @@ def _numeric_range(node: wq.NumericRange, ctx: _Context, boost: float, positive:
     if node.fieldname != "decided" or ctx.decided is None:
         mask = _whoosh(node, ctx)
     else:
-        # facets.npz holds the same yyyymmdd the field indexes, 0 where it has none.
+        # the facet arrays hold the same yyyymmdd the field indexes, 0 where it has none.
         d = ctx.decided
         mask = (d > 0) & ctx.live
         if node.start is not None:
