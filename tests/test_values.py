@@ -215,3 +215,16 @@ def test_any_date_bound_excludes_undated_letters(searcher, request_kwargs, cases
 def test_no_date_bound_keeps_undated_letters(searcher):
     result = searcher.search(SearchRequest(per_page=100))
     assert {"CM17-0000004", "CM17-0000005"} <= {h.case_number for h in result.hits}
+
+
+def test_stats_count_specialties_by_their_facet_spelling(tmp_path, seeds):
+    """`imr stats` counts the facet's one spelling, not each printed variant (the seeds print PM&R two ways)."""
+    from indexer.index.stats import index_stats
+    from indexer.ingest import pipeline
+
+    settings = Settings(index_dir=tmp_path / "index", jobs=1)
+    pipeline.rebuild([seeds], settings)
+    by_specialty = index_stats(settings)["by_specialty"]
+    assert "Physical Medicine and Rehabilitation" not in by_specialty
+    assert by_specialty["Physical Medicine & Rehabilitation"] == 4
+    assert all(credentials.specialty(name) == name for name in by_specialty)

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from collections import Counter
 
-from indexer.index import letterstore
+from indexer.index import credentials, letterstore
 from indexer.settings import Settings
 from indexer.index.snapshots import check_schema, current
 
@@ -27,7 +27,9 @@ def index_stats(settings: Settings) -> dict:
         "synthetic_letters": sum(bool(r.get("synthetic")) for r in records),
         "by_decision": _ranked(Counter(i.get("decision") or "unknown" for i in items)),
         "by_outcome": _ranked(Counter(r.get("outcome") or "unknown" for r in records)),
-        "by_specialty": _ranked(Counter(s for r in records for s in r.get("specialties") or [])),
+        # The facet's spellings (one per specialty), not the letters' printed variants.
+        "by_specialty": _ranked(Counter(s for r in records
+                                        for s in credentials.specialties(r.get("specialties") or []))),
         "by_year": dict(sorted(years.items())),
         "by_format": _ranked(Counter(r.get("format") or "unknown" for r in records)),
     }
