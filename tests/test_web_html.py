@@ -47,6 +47,8 @@ def test_every_facet_is_in_the_sidebar_with_counts_and_rates(client):
         assert box["name"] == "f.decision"
         assert li.select_one(f"label[for='{box['id']}']")
         assert re.fullmatch(r"\d+", li.select_one(".count").get_text())
+        assert li.select_one(".rate") is None, "a decision's own overturn rate is 0% or 100%: not shown"
+    for li in page.select("fieldset#facet-category li"):
         assert re.fullmatch(r"\d+% overturned", li.select_one(".rate").get_text())
 
 
@@ -62,7 +64,8 @@ def test_personal_trainer_upheld_shows_chip_marks_and_badges(client):
     literal = page.select_one("p.literal a")
     assert query_of(literal["href"])["literal"] == ["1"]
     status = page.select_one("#status")
-    assert status["aria-live"] == "polite" and re.search(r"\d+ matching item", status.get_text())
+    assert status.find_parent("h1") and re.search(r"\d+ matching item", status.get_text())
+    assert not page.select("[aria-live]"), "every change is a whole page: a live region would never speak"
     hits = page.select("li.hit")
     assert hits, "the seeds hold personal-trainer letters that were upheld"
     assert any(hit.select("h2 mark") or hit.select(".snippet mark") for hit in hits)
@@ -89,10 +92,14 @@ def test_facet_filter_is_checked_and_restricts_hits(client):
 
 def test_export_and_feed_links_carry_the_query(client):
     page = soup_of(client.get("/?q=trainer&sort=newest"))
-    links = {a.get_text(): a["href"] for a in page.select("nav.exports a")}
-    assert set(links) == {"CSV", "JSON", "Atom feed"}
-    for href in links.values():
-        assert query_of(href) == {"q": ["trainer"], "sort": ["newest"]}
+    links = {a.get_text(): a["href"] for a in page.select("nav.exports a, section.alerts a")}
+    assert set(links) == {"CSV", "CSV for Excel", "JSON", "Open the feed"}
+    for name, href in links.items():
+        extra = {"excel": ["1"]} if name == "CSV for Excel" else {}
+        assert query_of(href) == {"q": ["trainer"], "sort": ["newest"], **extra}
+    feed = page.select_one("section.alerts input#feed-url")["value"]
+    assert feed.startswith("http://") and query_of(feed) == {"q": ["trainer"], "sort": ["newest"]}
+    assert "feed reader" in page.select_one("section.alerts").get_text()
     assert page.select_one("a.facet-csv")["href"].startswith("/facets/")
 
 
@@ -131,7 +138,9 @@ def test_letter_page_is_structured_and_marks_query_words(client):
         assert item.select_one("section.similar h4").get_text() == "Similar decisions"
     assert letter.select("mark"), "query words are marked on the letter page"
     assert {m.get_text().lower()[:5] for m in letter.select("mark")} <= {"perso", "train"}
-    assert letter.select_one("a.download")["href"].endswith("/original")
+    assert letter.select_one("a.original")["href"].endswith("/original")
+    assert not letter.select_one("a.original").has_attr("download")
+    assert query_of(letter.select_one("a.download")["href"]) == {"download": ["1"]}
     widen = letter.select_one("section.items p.hint a")
     assert "similar=all" in widen["href"]
 

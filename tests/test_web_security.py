@@ -134,8 +134,13 @@ def test_original_download_is_the_indexed_file(hostile):
     response = client.get("/letters/CM99-0000002/original")
     assert response.status_code == 200
     assert response.get_data() == (letters / "hostile_2.txt").read_bytes()
-    assert "attachment" in response.headers["Content-Disposition"]
-    assert not response.mimetype.startswith("text/html")
+    assert response.headers["Content-Disposition"].startswith("inline")
+    assert response.headers["Content-Type"] == "text/plain; charset=utf-8"
+    assert "sandbox" in response.headers["Content-Security-Policy"]      # shown, inert
+    saved = client.get("/letters/CM99-0000002/original?download=1")
+    assert saved.get_data() == response.get_data()
+    assert saved.headers["Content-Disposition"].startswith("attachment")
+    assert not saved.mimetype.startswith("text/html")
 
 
 @pytest.mark.parametrize("path", [

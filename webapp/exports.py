@@ -2,13 +2,15 @@
 from __future__ import annotations
 
 from dataclasses import replace
+from datetime import date
 from itertools import chain
 from typing import Iterable, Iterator
 
 from flask import Blueprint, Response, abort, request, stream_with_context, url_for
 
 from indexer.fields import FACETS
-from indexer.search.export import facet_csv, stream_csv, stream_json
+from indexer.errors import QueryError
+from indexer.search.export import facet_csv, file_name, stream_csv, stream_json
 from indexer.search.feed import atom_feed
 from indexer.search.request import parse_request
 from webapp.state import searcher
@@ -25,11 +27,26 @@ def started(items: Iterable) -> Iterator:
     return iterator if first is None else chain([first], iterator)
 
 
-def attachment(body: Iterable | str | bytes, mimetype: str, filename: str) -> Response:
-    """A download response."""
-    response = Response(body, mimetype=mimetype)
+def attachment(body: Iterable | str | bytes, content_type: str, filename: str) -> Response:
+    """A download response; `content_type` is the whole header (one charset, not Flask's added twice)."""
+    response = Response(body, content_type=content_type)
     response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
+
+
+def excel_wanted() -> bool:
+    """`excel=1` (or `format=xlsx-csv`): the CSV Excel opens right (UTF-8 BOM, CRLF, cells cut to fit)."""
+    raw = request.args.get("excel", "").strip().lower()
+    fmt = request.args.get("format", "").strip().lower()
+    if raw not in ("", "0", "1", "true", "false") or fmt not in ("", "csv", "xlsx-csv"):
+        raise QueryError("excel" if raw not in ("", "0", "1", "true", "false") else "format",
+                         "must be excel=1 or format=xlsx-csv")
+    return raw in ("1", "true") or fmt == "xlsx-csv"
+
+
+def site_url() -> str:
+    """The absolute address of the site's root, for the letter links of an export."""
+    return url_for("search.search_page", _external=True)
 
 
 def parsed_request():
@@ -40,15 +57,21 @@ def parsed_request():
 @bp.get("/export.csv")
 def export_csv() -> Response:
     """Every hit of the search as CSV, streamed."""
-    hits = started(searcher().iter_hits(parsed_request()))
-    return attachment(stream_with_context(stream_csv(hits)), "text/csv", "imr-search.csv")
+    search_request, excel = parsed_request(), excel_wanted()
+    hits = started(searcher().iter_hits(search_request))
+    body = stream_csv(hits, letters=searcher().letter, site_url=site_url(), excel=excel)
+    name = file_name(search_request, date.today().isoformat(), "csv")
+    return attachment(stream_with_context(body), "text/csv; charset=utf-8", name)
 
 
 @bp.get("/export.json")
 def export_json() -> Response:
     """Every hit of the search as a JSON array, streamed."""
-    hits = started(searcher().iter_hits(parsed_request()))
-    return attachment(stream_with_context(stream_json(hits)), "application/json", "imr-search.json")
+    search_request = parsed_request()
+    hits = started(searcher().iter_hits(search_request))
+    body = stream_json(hits, letters=searcher().letter, site_url=site_url())
+    name = file_name(search_request, date.today().isoformat(), "json")
+    return attachment(stream_with_context(body), "application/json", name)
 
 
 @bp.get("/facets/<facet>.csv")
@@ -57,7 +80,7 @@ def facet_table(facet: str) -> Response:
     if facet not in FACETS:
         abort(404, "No such facet.")
     table = searcher().facet_table(parsed_request(), facet)
-    return attachment(facet_csv(table), "text/csv", f"imr-{facet}.csv")
+    return attachment(facet_csv(table), "text/csv; charset=utf-8", f"imr-{facet}.csv")
 
 
 @bp.get("/feed.atom")

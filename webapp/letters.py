@@ -11,7 +11,7 @@ import os
 import re
 from pathlib import Path
 
-from flask import Blueprint, Response, abort, render_template, request
+from flask import Blueprint, Response, abort, render_template, request, url_for
 
 from indexer.errors import LetterNotFound
 from webapp.state import app_settings, searcher
@@ -20,7 +20,9 @@ bp = Blueprint("letters", __name__)
 
 LETTER_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9-]{0,63}")
 SIMILAR_LIMIT = 5
-MIMETYPES = {"pdf": "application/pdf", "txt": "text/plain"}   # anything else: a plain download
+# What the browser is told the original is. An HTML letter is untrusted markup: it is shown as
+# its text, never as text/html; anything else is a download.
+CONTENT_TYPES = {"pdf": "application/pdf", "txt": "text/plain; charset=utf-8", "html": "text/plain; charset=utf-8"}
 
 
 def find_letter(letter_id: str) -> dict:
@@ -49,7 +51,17 @@ def letter_page(letter_id: str) -> str:
         except LetterNotFound:
             similar[number] = []
     return render_template("letter.html", letter=record, q=request.args.get("q", ""),
-                           similar=similar, wide=wide)
+                           similar=similar, wide=wide, cite_line=cite_line)
+
+
+def cite_line(record: dict, number: int, item: dict) -> str:
+    """One line to paste into a brief: case number, decision date, the item, its decision, the link."""
+    link = url_for("letters.letter_page", letter_id=record["id"], _external=True) + f"#item-{number}"
+    parts = [record.get("case_number") or f"IMR letter {record['id']}",
+             f"decided {record['decision_date']}" if record.get("decision_date") else "decision date not stated",
+             f"item {number}: {' '.join(str(item.get('item') or '').split())}",
+             item.get("decision") or "no decision", link]
+    return " · ".join(parts)
 
 
 def inside(path: Path, root: Path) -> bool:
@@ -77,13 +89,23 @@ def original_bytes(record: dict) -> bytes:
 
 @bp.get("/letters/<letter_id>/original")
 def original(letter_id: str) -> Response:
-    """Download of the letter's original file as it was indexed."""
+    """The letter's original file as it was indexed: shown in the browser (a PDF in its viewer),
+    or saved with `download=1`."""
     record = find_letter(letter_id)
+    download = request.args.get("download", "") in ("1", "true")
     data = original_bytes(record)
     fmt = record.get("format")
-    name = f"{record['id']}.{fmt if fmt in ('pdf', 'txt', 'html') else 'bin'}"
-    # An HTML letter is never served as text/html: it is untrusted markup.
-    response = Response(data, mimetype=MIMETYPES.get(fmt, "application/octet-stream"))
-    response.headers["Content-Disposition"] = f'attachment; filename="{name}"'
+    name = f"{record['id']}.{fmt if fmt in CONTENT_TYPES else 'bin'}"
+    content_type = CONTENT_TYPES.get(fmt, "application/octet-stream")
+    how = "attachment" if download or fmt not in CONTENT_TYPES else "inline"
+    response = Response(data, content_type=content_type)
+    response.headers["Content-Disposition"] = f'{how}; filename="{name}"'
     response.headers["Cache-Control"] = "private, max-age=3600"
+    if how == "inline":
+        # Shown in a tab of its own: nothing in it may load, run or be framed. Chromium does not
+        # start its PDF viewer in a sandboxed document (nor under object-src 'none'), so a PDF
+        # gets the rest of the policy.
+        response.headers["Content-Security-Policy"] = (
+            "frame-ancestors 'none'; base-uri 'none'; form-action 'none'" if fmt == "pdf"
+            else "default-src 'none'; sandbox; frame-ancestors 'none'")
     return response

@@ -2,9 +2,9 @@
 from __future__ import annotations
 
 import re
-from urllib.parse import urlencode
+from urllib.parse import parse_qsl, urlencode
 
-from flask import Flask, g, request
+from flask import Flask, g, request, url_for
 from werkzeug.datastructures import MultiDict
 
 from indexer.fields import FACETS, FIELD_FACETS
@@ -14,6 +14,9 @@ from webapp import text
 # Parameters that carry the search state (everything else in the URL is dropped).
 STATE_PARAMS = ("q", "sort", "literal", "synonyms", "scope", "page", "per_page", "decided_from", "decided_to")
 PREFIX = "f."
+# A letter page's `back=` (the search it was opened from) is at most this long; a longer
+# search is not carried (Back to search then keeps the words only).
+MAX_BACK_CHARS = 4096
 
 
 def check_caps() -> None:
@@ -22,19 +25,64 @@ def check_caps() -> None:
     caps.check_params(request.args, FACETS)
 
 
+def state_pairs(args: MultiDict) -> list[tuple[str, str]]:
+    """The (key, value) pairs of `args` that carry search state, de-duplicated, in order."""
+    kept, seen = [], set()
+    for key, value in args.items(multi=True):
+        if key in FACETS:          # a bare facet name is accepted too: spell it one way
+            key = PREFIX + key
+        if key in STATE_PARAMS or (key.startswith(PREFIX) and key[len(PREFIX):] in FACETS):
+            if value != "" and (key, value) not in seen:   # a set: linear in the number of values
+                seen.add((key, value))
+                kept.append((key, value))
+    return kept
+
+
 def _pairs() -> list[tuple[str, str]]:
     """The state's (key, value) pairs, worked out once per request (every link of a page starts from them)."""
     if "imr_state" not in g:
-        kept, seen = [], set()
-        for key, value in request.args.items(multi=True):
-            if key in FACETS:          # a bare facet name is accepted too: spell it one way
-                key = PREFIX + key
-            if key in STATE_PARAMS or (key.startswith(PREFIX) and key[len(PREFIX):] in FACETS):
-                if value != "" and (key, value) not in seen:   # a set: linear in the number of values
-                    seen.add((key, value))
-                    kept.append((key, value))
-        g.imr_state = kept
+        g.imr_state = state_pairs(request.args)
     return g.imr_state
+
+
+def _decoded(query: str) -> MultiDict:
+    """A query string's pairs (nothing when it has more than the URL caps allow)."""
+    try:
+        return MultiDict(parse_qsl(query, max_num_fields=caps.MAX_PARAMS))
+    except ValueError:
+        return MultiDict()
+
+
+def back_state() -> str | None:
+    """The search a letter link should lead back to, as a query string: on a search page its own
+    state, on a letter page the `back=` it came with (checked); None when there is none or it is too long."""
+    if "imr_back" not in g:
+        if request.blueprint == "search":
+            encoded = urlencode(_pairs())
+        else:
+            raw = request.args.get("back", "")
+            pairs = state_pairs(_decoded(raw)) if len(raw) <= MAX_BACK_CHARS else []
+            encoded = urlencode(pairs)
+        g.imr_back = encoded if encoded and len(encoded) <= MAX_BACK_CHARS else None
+    return g.imr_back
+
+
+def back_to_search() -> str:
+    """The search page with the state a letter page was opened from (only ever this site's search
+    path: `back=` is re-read as search parameters, never followed as an address)."""
+    back = back_state()
+    path = url_for("search.search_page")
+    if back:
+        return path + "?" + back
+    q = request.args.get("q", "")
+    return path + ("?" + urlencode({"q": q}) if q else "")
+
+
+def letter_url(letter_id: str, item_no: int | None = None, **extra: object) -> str:
+    """A letter page's link carrying the query (for highlighting) and the search to go back to."""
+    q = request.args.get("q", "") if request.blueprint != "search" else dict(_pairs()).get("q", "")
+    url = url_for("letters.letter_page", letter_id=letter_id, q=q or None, back=back_state(), **extra)
+    return url + (f"#item-{item_no}" if item_no else "")
 
 
 def state() -> MultiDict:
@@ -109,6 +157,7 @@ def register(app: Flask) -> None:
                                  highlight=text.highlight, percent=percent)
     app.jinja_env.globals.update(with_state=with_state, toggle_filter=toggle_filter,
                                  without_word=without_word, export_query=export_query,
+                                 letter_url=letter_url, back_to_search=back_to_search,
                                  FACETS=FACETS, ALIAS_FACETS=FIELD_FACETS, PREFIX=PREFIX)
     app.before_request(check_caps)
     app.jinja_env.trim_blocks = True

@@ -3,33 +3,53 @@
 Letter text goes into spreadsheets, so CSV cells lose control and bidi characters
 (as on the pages) and every cell that a spreadsheet could run as a formula
 (starting with = + - @, their fullwidth forms, tab or CR) gets a leading apostrophe.
+With the letter records at hand (`letters`), a row also carries what legal work
+cites: the letter's outcome, both guidelines, the rationale and the letter's URL.
 """
 from __future__ import annotations
 
 import csv
 import io
 import json
-from typing import Iterable, Iterator
+import re
+from typing import Callable, Iterable, Iterator
+from urllib.parse import quote
 
 from indexer.results import FacetValue, Hit, SearchRequest, SearchResult
 from indexer.search.display import clean
 
-COLUMNS = ("case_number", "letter_id", "item_no", "item", "decision", "decision_date",
-           "specialties", "states", "categories", "synthetic", "doc_id")
+# The first eleven are the original columns (kept in place for existing sheets); then the letter's.
+HIT_COLUMNS = ("case_number", "letter_id", "item_no", "item", "decision", "decision_date",
+               "specialties", "states", "categories", "synthetic", "doc_id")
+LETTER_COLUMNS = ("letter_url", "outcome", "claims_administrator_guideline", "maximus_guideline", "rationale")
+COLUMNS = HIT_COLUMNS + LETTER_COLUMNS
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\uff1d", "\uff0b", "\uff0d", "\uff20")
+BOM = "\ufeff"
+EXCEL_CELL_CHARS = 32_000       # Excel holds at most 32,767 characters in a cell
+NAME_CHARS = 60                 # of the file name's part made from the query
 
 
-def safe_cell(value: object) -> str:
-    """A CSV cell that no spreadsheet will evaluate as a formula."""
+def safe_cell(value: object, limit: int | None = None) -> str:
+    """A CSV cell that no spreadsheet will evaluate as a formula (cut to `limit` characters)."""
     text = "" if value is None else ("; ".join(map(str, value)) if isinstance(value, list) else str(value))
     text = clean(text)
+    if limit is not None and len(text) > limit:
+        text = text[:limit - 1] + "…"
     return "'" + text if text.startswith(FORMULA_START) else text
 
 
-def _line(cells: Iterable[object]) -> str:
+def _line(cells: Iterable[object], limit: int | None = None) -> str:
     buf = io.StringIO()
-    csv.writer(buf, lineterminator="\r\n").writerow([safe_cell(c) for c in cells])
+    csv.writer(buf, lineterminator="\r\n").writerow([safe_cell(c, limit) for c in cells])
     return buf.getvalue()
+
+
+def file_name(request: SearchRequest, day: str, extension: str) -> str:
+    """'imr-knee-surgery-overturned-2026-12-01.csv': the query and filter values in safe characters."""
+    words = [request.q, *(v for values in request.filters.values() for v in values)]
+    slug = re.sub(r"[^a-z0-9]+", "-", " ".join(words).lower()).strip("-")
+    slug = slug[:NAME_CHARS].rstrip("-")
+    return "-".join(p for p in ("imr", slug or "search", day) if p) + "." + extension
 
 
 def _hits(source, request: SearchRequest | None) -> Iterable[Hit]:
@@ -41,24 +61,66 @@ def _hits(source, request: SearchRequest | None) -> Iterable[Hit]:
     return source
 
 
-def hit_row(hit: Hit) -> dict:
-    """The exported fields of one hit."""
-    return {c: getattr(hit, c) for c in COLUMNS}
+Letters = Callable[[str], dict | None]
 
 
-def stream_csv(source, request: SearchRequest | None = None) -> Iterator[str]:
-    """CSV lines (header first) of every hit: `source` is hits, or a Searcher with `request`."""
-    yield _line(COLUMNS)
+def _letters_of(source, letters: Letters | None) -> Letters | None:
+    """The record lookup: given, or the Searcher's own; the last record is kept (hits of a letter
+    come together in date order)."""
+    if letters is None and hasattr(source, "letter"):
+        letters = source.letter
+    if letters is None:
+        return None
+    last: dict = {}
+
+    def lookup(letter_id: str) -> dict | None:
+        if letter_id not in last:
+            last.clear()
+            try:
+                last[letter_id] = letters(letter_id)
+            except LookupError:
+                last[letter_id] = None
+        return last[letter_id]
+    return lookup
+
+
+def hit_row(hit: Hit, record: dict | None = None, site_url: str = "") -> dict:
+    """The exported fields of one hit; with its letter's record, the letter's fields too."""
+    row = {c: getattr(hit, c) for c in HIT_COLUMNS}
+    record = record or {}
+    items = record.get("items") or []
+    item = items[hit.item_no - 1] if 0 < hit.item_no <= len(items) else {}
+    base = site_url.rstrip("/")
+    row["letter_url"] = f"{base}/letters/{quote(hit.letter_id, safe='')}#item-{hit.item_no}" if base else None
+    row["outcome"] = record.get("outcome")
+    for key in ("claims_administrator_guideline", "maximus_guideline", "rationale"):
+        row[key] = item.get(key)
+    return row
+
+
+def _rows(source, request: SearchRequest | None, letters: Letters | None, site_url: str) -> Iterator[dict]:
+    lookup = _letters_of(source, letters)
     for hit in _hits(source, request):
-        row = hit_row(hit)
-        yield _line(row[c] for c in COLUMNS)
+        yield hit_row(hit, lookup(hit.letter_id) if lookup else None, site_url)
 
 
-def stream_json(source, request: SearchRequest | None = None) -> Iterator[str]:
+def stream_csv(source, request: SearchRequest | None = None, letters: Letters | None = None,
+               site_url: str = "", excel: bool = False) -> Iterator[str]:
+    """CSV lines (header first, CRLF) of every hit: `source` is hits, or a Searcher with `request`;
+    `letters` looks records up (a Searcher's own by default); `excel` starts with a UTF-8 BOM and
+    cuts cells to what Excel holds."""
+    limit = EXCEL_CELL_CHARS if excel else None
+    yield (BOM if excel else "") + _line(COLUMNS)
+    for row in _rows(source, request, letters, site_url):
+        yield _line((row[c] for c in COLUMNS), limit)
+
+
+def stream_json(source, request: SearchRequest | None = None, letters: Letters | None = None,
+                site_url: str = "") -> Iterator[str]:
     """A JSON array of every hit, one element per chunk."""
     yield "["
-    for n, hit in enumerate(_hits(source, request)):
-        yield ("," if n else "") + "\n" + json.dumps(hit_row(hit), ensure_ascii=False)
+    for n, row in enumerate(_rows(source, request, letters, site_url)):
+        yield ("," if n else "") + "\n" + json.dumps(row, ensure_ascii=False)
     yield "\n]\n"
 
 

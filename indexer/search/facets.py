@@ -10,14 +10,25 @@ import numpy as np
 from indexer.index.facetdata import FacetData
 from indexer.results import FacetValue
 from indexer.fields import FACETS
+from indexer.search.request import UNDATED
 
 # Facets whose values read best in their natural order rather than by count.
 ORDERED_BY_VALUE = {"year", "age_band"}
+# Values whose overturn rate is fixed by the value itself (an upheld decision is 0% overturned).
+RATE_FIXED = {"decision": None, "outcome": {"Upheld", "Overturned"}}    # None: every value
+
+
+def undated(data: FacetData) -> np.ndarray:
+    """Docs with no decision year."""
+    return data.columns["year"].codes < 0
 
 
 def filter_masks(data: FacetData, filters: Mapping[str, list[str]]) -> dict[str, np.ndarray]:
     """One mask per facet that has a selection."""
-    return {f: data.columns[f].mask(v, data.n_docs) for f, v in filters.items() if v}
+    out = {f: data.columns[f].mask(v, data.n_docs) for f, v in filters.items() if v}
+    if UNDATED in filters.get("year", ()):
+        out["year"] = out["year"] | undated(data)
+    return out
 
 
 def hits_mask(base: np.ndarray, masks: Mapping[str, np.ndarray]) -> np.ndarray:
@@ -36,6 +47,12 @@ def facet_values(data: FacetData, facet: str, mask: np.ndarray,
     chosen = set(selected or ())
     out = [FacetValue(v, int(counts[i]), int(over[i]), v in chosen)
            for i, v in enumerate(column.values) if counts[i] or v in chosen]
+    if facet == "year":
+        none = mask & undated(data)
+        if none.any() or UNDATED in chosen:
+            out.append(FacetValue(UNDATED, int(none.sum()), int((none & data.overturned.astype(bool)).sum()),
+                                  UNDATED in chosen))
+        chosen.discard(UNDATED)
     out += [FacetValue(v, 0, 0, True) for v in sorted(chosen - set(column.values))]
     if facet in ORDERED_BY_VALUE:
         out.sort(key=lambda fv: fv.value)
@@ -53,3 +70,23 @@ def count_facets(data: FacetData, base: np.ndarray, filters: Mapping[str, list[s
         others = {f: m for f, m in masks.items() if f != facet}
         out[facet] = facet_values(data, facet, hits_mask(base, others), list(filters.get(facet, [])))
     return out
+
+
+def rate_shown(facet: str, value: str, decisions_selected: list[str]) -> bool:
+    """Whether a value's overturn rate tells anything: not when the value fixes it (Decision:
+    Upheld is 0% overturned) nor when one decision is selected (every value would read 0% or 100%)."""
+    fixed = RATE_FIXED.get(facet, ())
+    if fixed is None or value in fixed:
+        return False
+    return len(set(decisions_selected)) != 1
+
+
+def shown_first(values: list[FacetValue]) -> list[FacetValue]:
+    """The values in display order: the selected ones first (never folded under 'show more')."""
+    return [v for v in values if v.selected] + [v for v in values if not v.selected]
+
+
+def display_value(facet: str, value: object) -> str:
+    """A value as a page shows it: genders capitalised ('female' -> 'Female'), the rest as counted."""
+    text = str(value)
+    return text[:1].upper() + text[1:] if facet == "gender" else text

@@ -16,7 +16,13 @@ from indexer.search import caps
 
 MAX_CHARS = 1000          # of query text searched (indexer.search.query cuts it there, saying so)
 MAX_PAGE = 500
+MAX_PER_PAGE = 100
+PER_PAGE_CHOICES = (10, 20, 50, 100)   # what the page offers; the API takes any 1..MAX_PER_PAGE
+DEFAULT_PER_PAGE = 20
 SORTS = ("relevance", "newest", "oldest")
+# The decision-year value of items whose letter states no date (`f.year=Undated`), so the
+# years add up to the total; no four-digit year can clash with it.
+UNDATED = "Undated"
 SCOPES = tuple(SCOPE_FIELDS)   # item, decision, letter: the text fields each counts
 
 
@@ -43,14 +49,25 @@ def _int(args: Mapping[str, Any], key: str, default: int, lo: int, hi: int) -> i
     return int(raw)
 
 
-def _iso_date(args: Mapping[str, Any], key: str) -> str | None:
+def _iso_date(args: Mapping[str, Any], key: str, end: bool = False) -> str | None:
+    """An ISO day from YYYY-MM-DD, or YYYY-MM / YYYY as `decided:` reads them: the first day
+    of the month or year for a lower bound, the last for an upper one (`end`)."""
     raw = _get(args, key).strip()
     if not raw:
         return None
     try:
+        if re.fullmatch(r"\d{4}", raw):
+            return date(int(raw), 12 if end else 1, 31 if end else 1).isoformat()
+        if re.fullmatch(r"\d{4}-\d{2}", raw):
+            year, month = int(raw[:4]), int(raw[5:])
+            first = date(year, month, 1)
+            if not end:
+                return first.isoformat()
+            following = date(year + month // 12, month % 12 + 1, 1)
+            return date.fromordinal(following.toordinal() - 1).isoformat()
         return date.fromisoformat(raw).isoformat()
     except ValueError:
-        raise QueryError(key, "must be a date like 2016-12-31") from None
+        raise QueryError(key, "must be a date like 2016-12-31 (or 2016-12, 2016)") from None
 
 
 def _flag(args: Mapping[str, Any], key: str, default: bool) -> bool:
@@ -78,8 +95,10 @@ def _filters(args: Mapping[str, Any]) -> dict[str, list[str]]:
         if name not in FACETS:
             continue
         values = [v.strip() for v in _get_list(args, key) if v.strip()]
-        if name == "year" and any(not re.fullmatch(r"\d{4}", v) for v in values):
-            raise QueryError(key, "years are four digits, like 2016")
+        if name == "year":
+            values = [UNDATED if v.lower() == UNDATED.lower() else v for v in values]
+            if any(not re.fullmatch(r"\d{4}", v) and v != UNDATED for v in values):
+                raise QueryError(key, f"years are four digits, like 2016 (or {UNDATED})")
         if any(len(v) > caps.MAX_VALUE_CHARS for v in values):
             raise QueryError(key, f"value too long (at most {caps.MAX_VALUE_CHARS} characters)")
         filters[name] = list(dict.fromkeys(filters.get(name, []) + values))   # de-duplicated, in order
@@ -92,7 +111,7 @@ def parse_request(args: Mapping[str, Any]) -> SearchRequest:
     sort = _get(args, "sort", "relevance").strip() or "relevance"
     if sort not in SORTS:
         raise QueryError("sort", f"must be one of {', '.join(SORTS)}")
-    lo, hi = _iso_date(args, "decided_from"), _iso_date(args, "decided_to")
+    lo, hi = _iso_date(args, "decided_from"), _iso_date(args, "decided_to", end=True)
     if lo and hi and lo > hi:
         raise QueryError("decided_from", "is after decided_to")
     return SearchRequest(
@@ -100,7 +119,7 @@ def parse_request(args: Mapping[str, Any]) -> SearchRequest:
         filters=_filters(args),
         sort=sort,
         page=_int(args, "page", 1, 1, MAX_PAGE),
-        per_page=_int(args, "per_page", 20, 1, 100),
+        per_page=_int(args, "per_page", DEFAULT_PER_PAGE, 1, MAX_PER_PAGE),
         literal=_flag(args, "literal", False),
         synonyms=_flag(args, "synonyms", True),
         scope=_scope(args),

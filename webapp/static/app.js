@@ -2,6 +2,39 @@
 (function () {
   "use strict";
   document.documentElement.classList.add("js");
+  var FOCUS_KEY = "imr-focus";
+
+  // Back (and Forward) must show the state the server rendered for this URL: the browser
+  // restores ticked boxes and chosen options from its page cache or form memory otherwise,
+  // and the next change would submit that stale state.
+  window.addEventListener("pageshow", function () {
+    var form = document.getElementById("search");
+    if (form) { form.reset(); }
+  });
+
+  function copyText(source, button) {
+    var text = source.value !== undefined ? source.value : source.textContent;
+    var done = function () {
+      var was = button.textContent;
+      button.textContent = "Copied";
+      setTimeout(function () { button.textContent = was; }, 1500);
+    };
+    if (navigator.clipboard && window.isSecureContext) {
+      navigator.clipboard.writeText(text).then(done, function () { selectText(source); });
+    } else {
+      selectText(source);
+      try { if (document.execCommand("copy")) { done(); } } catch (e) { /* the text stays selected */ }
+    }
+  }
+
+  function selectText(source) {
+    if (source.select) { source.select(); return; }
+    var range = document.createRange();
+    range.selectNodeContents(source);
+    var selection = window.getSelection();
+    selection.removeAllRanges();
+    selection.addRange(range);
+  }
 
   document.addEventListener("DOMContentLoaded", function () {
     var form = document.getElementById("search");
@@ -17,11 +50,21 @@
       }
     });
 
+    // Copy buttons (the citation of an item, a feed's address): shown only where they work.
+    Array.prototype.forEach.call(document.querySelectorAll("button.copy[data-copy]"), function (button) {
+      var source = document.getElementById(button.getAttribute("data-copy"));
+      if (!source) { return; }
+      button.hidden = false;
+      button.addEventListener("click", function () { copyText(source, button); });
+    });
+
     if (!form) { return; }
+    var heading = document.getElementById("results-title");
+
     // Filters: always shown on wide screens; folded on phones (they come before the results).
     var filters = document.getElementById("filters");
+    var narrow = window.matchMedia("(max-width: 760px)");
     if (filters) {
-      var narrow = window.matchMedia("(max-width: 760px)");
       var summary = filters.querySelector("summary");
       var fit = function () {
         filters.open = !narrow.matches;
@@ -33,16 +76,56 @@
         if (!narrow.matches) { event.preventDefault(); }
       });
     }
-    // Facet checkboxes and the sort and scope selects apply at once; page resets.
-    form.addEventListener("change", function (event) {
+
+    // After a search or a change of filter, focus goes where the keyboard user was: the value
+    // just toggled, else the results heading (not the top of the page, 77 Tabs away).
+    var remembered = null;
+    try {
+      remembered = JSON.parse(sessionStorage.getItem(FOCUS_KEY) || "null");
+      sessionStorage.removeItem(FOCUS_KEY);
+    } catch (e) { remembered = null; }
+    var target = null;
+    if (remembered && Date.now() - remembered.t < 10000) {
+      var fields = document.querySelectorAll("input, select");
+      target = Array.prototype.find.call(fields, function (el) {
+        return remembered.name && el.name === remembered.name && el.value === remembered.value && el.type === "checkbox";
+      }) || (remembered.id && document.getElementById(remembered.id)) || null;
+      if (target && filters && filters.contains(target)) { filters.open = true; }
+    }
+    if (!target && heading && location.search) { target = heading; }
+    if (target) { target.focus(); }
+
+    var submit = function (element) {
+      try {
+        sessionStorage.setItem(FOCUS_KEY, JSON.stringify({
+          id: element.id, name: element.name, value: element.value, t: Date.now()
+        }));
+      } catch (e) { /* storage off: focus goes to the results heading */ }
+      if (form.requestSubmit) { form.requestSubmit(); } else { form.submit(); }
+    };
+
+    // A facet checkbox applies at once (Space toggles it, as a click does). A select applies at
+    // once when chosen with the pointer; from the keyboard, arrows only move through the options
+    // and Enter (or the Apply button) applies.
+    var byKeyboard = {};
+    document.addEventListener("keydown", function (event) {
       var t = event.target;
-      if ((t.type === "checkbox" && t.name.indexOf("f.") === 0) || t.id === "sort" || t.id === "scope") {
-        form.submit();
+      if (t.tagName === "SELECT" && t.form === form) {
+        if (event.key === "Enter") { event.preventDefault(); submit(t); } else { byKeyboard[t.id] = true; }
       }
+    });
+    document.addEventListener("pointerdown", function (event) {
+      if (event.target.tagName === "SELECT") { byKeyboard[event.target.id] = false; }
+    });
+    document.addEventListener("change", function (event) {
+      var t = event.target;
+      if (t.form !== form) { return; }
+      if (t.type === "checkbox" && t.name.indexOf("f.") === 0) { submit(t); }
+      if (t.tagName === "SELECT" && !byKeyboard[t.id]) { submit(t); }
     });
 
     // A small filter box for long facets.
-    Array.prototype.forEach.call(form.querySelectorAll("fieldset.facet"), function (fieldset) {
+    Array.prototype.forEach.call(document.querySelectorAll("fieldset.facet"), function (fieldset) {
       var items = fieldset.querySelectorAll("ul.values li");
       var details = fieldset.querySelector("details");
       if (!details || items.length <= 8) { return; }
