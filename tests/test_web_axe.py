@@ -1,0 +1,115 @@
+"""axe-core (bundled by axe-playwright-python) in a real Chromium: zero violations on every page type,
+at a desktop (1280x900) and a phone (390x844) width; and what axe cannot see (hit sizes, the phone's hints)."""
+from __future__ import annotations
+
+import threading
+from pathlib import Path
+
+import pytest
+
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
+
+CHROMIUM = Path("/usr/bin/chromium")
+ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+        "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+WIDTHS = {"desktop": {"width": 1280, "height": 900}, "phone": {"width": 390, "height": 844}}
+PAGES = {
+    "home": "/",
+    "results": "/?q=physical+therapy&f.decision=Upheld",
+    "no results": "/?q=zyzzyvaqx",
+    "out of range": "/?q=therapy&page=999",
+    "error": "/?q=knee&page=banana",
+    "not found": "/letters/CM00-0000000",
+    "letter": "/letters/{letter}?q=therapy",
+}
+
+if not CHROMIUM.exists():
+    pytest.skip("no Chromium at /usr/bin/chromium (apt-get install chromium)", allow_module_level=True)
+sync_api = pytest.importorskip("playwright.sync_api", reason="playwright is not installed")
+axe_sync = pytest.importorskip("axe_playwright_python.sync_playwright", reason="axe-playwright-python is not installed")
+
+
+@pytest.fixture(scope="module")
+def base_url(built_index):
+    """The app under waitress on a free loopback port, for the module's tests."""
+    from waitress.server import create_server
+
+    from webapp import create_app
+
+    server = create_server(create_app(built_index), host="127.0.0.1", port=0, threads=2)
+    stop = threading.Event()
+
+    def loop() -> None:
+        # Stopped between polls, then closed: closing under a running select() fails it (EBADF).
+        while not stop.is_set():
+            server.asyncore.loop(timeout=0.1, map=server._map, count=1)
+
+    thread = threading.Thread(target=loop, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.effective_port}"
+    stop.set()
+    thread.join(timeout=10)
+    server.close()
+    server.task_dispatcher.shutdown()
+
+
+@pytest.fixture(scope="module")
+def browser():
+    with sync_api.sync_playwright() as p:
+        chromium = p.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture(scope="module")
+def letter(base_url, browser) -> str:
+    """A letter with several items (similar decisions, cite lines) from the index."""
+    page = browser.new_page()
+    page.goto(base_url + "/api/search?q=therapy&per_page=50")
+    hits = page.evaluate("() => JSON.parse(document.body.innerText)")["hits"]
+    page.close()
+    return next((h["letter_id"] for h in hits if h["other_items"]), hits[0]["letter_id"])
+
+
+def describe(violations: list[dict]) -> str:
+    return "\n".join(f"{v['id']} ({v['impact']}): {v['help']} — "
+                     + "; ".join(" ".join(n["target"]) for n in v["nodes"][:5]) for v in violations)
+
+
+@pytest.mark.parametrize("width", sorted(WIDTHS))
+def test_every_page_type_has_zero_axe_violations(base_url, browser, letter, width):
+    axe = axe_sync.Axe()
+    page = browser.new_page(viewport=WIDTHS[width])
+    failures = {}
+    for name, path in PAGES.items():
+        page.goto(base_url + path.format(letter=letter))
+        page.wait_for_load_state("load")
+        results = axe.run(page)
+        violations = results.response["violations"]
+        if violations:
+            failures[name] = describe(violations)
+    page.close()
+    assert not failures, "\n".join(f"{name}: {text}" for name, text in failures.items())
+
+
+def test_phone_hit_sizes_hints_and_placeholder(base_url, browser):
+    page = browser.new_page(viewport=WIDTHS["phone"], has_touch=True, is_mobile=True)
+    page.goto(base_url + "/?q=personal+trainer+upheld&f.decision=Upheld")
+    for box in page.locator("a.chip-remove").all():
+        size = box.bounding_box()
+        assert size["width"] >= 44 and size["height"] >= 44, size
+    assert not page.locator(".kbd-hint").is_visible(), "no 'Press /' on a phone"
+    # The placeholder fits its box (measured in the box's own font).
+    fits = page.evaluate("""(() => { const q = document.getElementById('q'); const s = getComputedStyle(q);
+        const c = document.createElement('canvas').getContext('2d'); c.font = s.font;
+        const room = q.clientWidth - parseFloat(s.paddingLeft) - parseFloat(s.paddingRight);
+        return c.measureText(q.placeholder).width <= room; })()""")
+    assert fits
+    page.close()
+    desktop = browser.new_page(viewport=WIDTHS["desktop"])
+    desktop.goto(base_url + "/?q=personal+trainer+upheld&f.decision=Upheld")
+    for box in desktop.locator("a.chip-remove").all():
+        size = box.bounding_box()
+        assert size["width"] >= 24 and size["height"] >= 24, size
+    assert desktop.locator(".kbd-hint").is_visible()
+    desktop.close()
