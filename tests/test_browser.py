@@ -232,7 +232,7 @@ def test_the_original_letter_opens_in_the_browser(base_url, browser):
     context = browser.new_context(viewport={"width": 1280, "height": 900}, accept_downloads=True)
     page = context.new_page()
     for fmt, content_type in (("pdf", "application/pdf"), ("txt", "text/plain; charset=utf-8")):
-        page.goto(base_url + f"/api/search?q=therapy&per_page=100")
+        page.goto(base_url + "/api/search?q=therapy&per_page=100")
         letter_id = next(h["letter_id"] for h in page.evaluate("() => JSON.parse(document.body.innerText)")["hits"]
                          if fmt in page.request.get(base_url + "/api/letters/" + h["letter_id"]).json()["format"])
         page.goto(base_url + "/letters/" + letter_id)
