@@ -79,6 +79,7 @@ def test_search_facet_letter_and_export(base_url, browser, tmp_path):
     with page.expect_navigation():
         box.check()
     assert "f.specialty=" in page.url
+    assert set(query_of(page.url)) == {"q", "f.specialty"}, "defaults and empty fields are left out of the URL"
     assert page.locator("fieldset#facet-specialty input[type=checkbox]:checked").count() == 1
     assert page.locator("li.chip-filter").count() == 1 and value in page.locator("li.chip-filter").inner_text()
 

@@ -11,7 +11,7 @@ from indexer.errors import QueryError
 from indexer.fields import FACETS
 from indexer.results import FacetValue, SearchResult
 from indexer.search.facets import display_value, rate_shown, shown_first
-from indexer.search.request import MAX_PAGE, PER_PAGE_CHOICES, UNDATED, parse_request
+from indexer.search.request import DEFAULT_PER_PAGE, MAX_PAGE, PER_PAGE_CHOICES, UNDATED, parse_request
 from webapp import views
 from webapp.state import searcher
 
@@ -91,4 +91,5 @@ def facets_shown(result: SearchResult) -> list[tuple[str, str]]:
 def helpers() -> dict:
     """Functions the search template calls."""
     return {"pages_around": pages_around, "rate_shown": rate_shown, "shown_first": shown_first,
-            "display_value": display_value, "PER_PAGE_CHOICES": PER_PAGE_CHOICES}
+            "display_value": display_value, "PER_PAGE_CHOICES": PER_PAGE_CHOICES,
+            "DEFAULT_PER_PAGE": DEFAULT_PER_PAGE}

@@ -9,8 +9,28 @@
   // and the next change would submit that stale state.
   window.addEventListener("pageshow", function () {
     var form = document.getElementById("search");
-    if (form) { form.reset(); }
+    if (!form) { return; }
+    form.reset();
+    Array.prototype.forEach.call(form.elements, function (el) {
+      if (el.hasAttribute("data-left-out")) {
+        el.disabled = false;
+        el.removeAttribute("data-left-out");
+      }
+    });
   });
+
+  // A submitted URL carries only what differs from the defaults (no 'scope=&decided_from=&per_page=20'):
+  // empty fields and selects at their default are left out of the submission.
+  function leaveOutDefaults(form) {
+    Array.prototype.forEach.call(form.elements, function (el) {
+      if (!el.name || el.disabled) { return; }
+      var fallback = el.getAttribute("data-default");
+      if (el.value === "" || (fallback !== null && el.value === fallback)) {
+        el.disabled = true;
+        el.setAttribute("data-left-out", "");
+      }
+    });
+  }
 
   function copyText(source, button) {
     var text = source.value !== undefined ? source.value : source.textContent;
@@ -94,6 +114,8 @@
     }
     if (!target && heading && location.search) { target = heading; }
     if (target) { target.focus(); }
+
+    form.addEventListener("submit", function () { leaveOutDefaults(form); });
 
     var submit = function (element) {
       try {
