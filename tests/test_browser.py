@@ -257,6 +257,23 @@ def test_the_original_letter_opens_in_the_browser(base_url, browser):
     context.close()
 
 
+def test_the_cite_line_copies_in_one_click(base_url, browser):
+    """Issue 15, 8: case number, decision date, item and decision in one line, with a copy button."""
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    context.grant_permissions(["clipboard-read", "clipboard-write"], origin=base_url)
+    page = context.new_page()
+    page.goto(base_url + "/?q=therapy")
+    with page.expect_navigation():
+        page.locator("li.hit h2 a").first.click()
+    button = page.locator("button.copy[data-copy=cite-1]")
+    assert button.is_visible(), "app.js shows the button"
+    button.click()
+    page.wait_for_function("document.querySelector('button.copy[data-copy=cite-1]').textContent === 'Copied'")
+    copied = page.evaluate("navigator.clipboard.readText()")
+    assert copied == page.locator("#cite-1").inner_text() and "#item-1" in copied and " · " in copied
+    context.close()
+
+
 def focused(page) -> str:
     return page.evaluate("""(() => { const e = document.activeElement;
         if (e.closest('li.hit')) return 'hit';
