@@ -75,6 +75,9 @@ def test_json_export_has_the_same_fields(client):
 ])
 def test_file_name_is_safe_and_bounded(q, filters, expected):
     assert file_name(SearchRequest(q=q, filters=filters), "2026-12-01", "csv") == expected
+    assert file_name(SearchRequest(q="knee"), "2026-12-01", "csv", kind="age_band") == \
+        "imr-age-band-knee-2026-12-01.csv"
+    assert file_name(SearchRequest(), "2026-12-01", "csv", kind="year") == "imr-year-2026-12-01.csv"
     long = file_name(SearchRequest(q="physical therapy " * 40), "2026-12-01", "csv")
     assert len(long) <= len("imr--2026-12-01.csv") + NAME_CHARS and re.fullmatch(r"[a-z0-9.-]+", long)
 

@@ -79,8 +79,10 @@ def facet_table(facet: str) -> Response:
     """One facet's values for the search with counts and overturn rates, as CSV."""
     if facet not in FACETS:
         abort(404, "No such facet.")
-    table = searcher().facet_table(parsed_request(), facet)
-    return attachment(facet_csv(table), "text/csv; charset=utf-8", f"imr-{facet}.csv")
+    search_request = parsed_request()
+    table = searcher().facet_table(search_request, facet)
+    name = file_name(search_request, date.today().isoformat(), "csv", kind=facet)
+    return attachment(facet_csv(table), "text/csv; charset=utf-8", name)
 
 
 @bp.get("/feed.atom")

@@ -44,12 +44,14 @@ def _line(cells: Iterable[object], limit: int | None = None) -> str:
     return buf.getvalue()
 
 
-def file_name(request: SearchRequest, day: str, extension: str) -> str:
-    """'imr-knee-surgery-overturned-2026-12-01.csv': the query and filter values in safe characters."""
+def file_name(request: SearchRequest, day: str, extension: str, kind: str = "") -> str:
+    """'imr-knee-surgery-overturned-2026-12-01.csv': the query and filter values in safe characters
+    (`kind`, e.g. a facet's name, after 'imr-')."""
     words = [request.q, *(v for values in request.filters.values() for v in values)]
     slug = re.sub(r"[^a-z0-9]+", "-", " ".join(words).lower()).strip("-")
     slug = slug[:NAME_CHARS].rstrip("-")
-    return "-".join(p for p in ("imr", slug or "search", day) if p) + "." + extension
+    kind = re.sub(r"[^a-z0-9]+", "-", kind.lower()).strip("-")
+    return "-".join(p for p in ("imr", kind, slug or ("" if kind else "search"), day) if p) + "." + extension
 
 
 def _hits(source, request: SearchRequest | None) -> Iterable[Hit]:
