@@ -1,11 +1,16 @@
-"""Bounded load test of the production server (`imr serve`, waitress), on 127.0.0.1 only.
+"""Bounded load test of the production server (`imr serve`), on 127.0.0.1 only.
 
 Builds (cached under --work) an index of --items synthetic item documents, serves it on a free
-loopback port, drives a mix of searches, facets, paging, letters, exports, JSON API and similar
-items at rising concurrency, then runs one more level while `imr index` publishes a snapshot with
-one extra letter: no request may fail and every probe must come whole from the old or new snapshot.
-Levels are bounded in requests and seconds; the server is stopped at the end.
-Usage: .venv/bin/python scripts/load.py [--short]      (--short: ~300 items, levels 1 and 4)
+loopback port with each --workers count in turn (and with --balancer, two replicas behind nginx),
+drives a mix of searches, facets, paging, letters, exports, JSON API and similar items at rising
+concurrency, and reports per level the requests/s, the cores the server's processes used (their
+CPU seconds / wall seconds), p50/p95/p99 (per request kind too) and each worker's RSS and PSS.
+Then one more level runs while a snapshot with one extra letter is published (`imr index` into
+the served index, or built aside and pushed to every replica): no request may fail, every probe
+must come whole from the old or new snapshot, and every worker must answer from the new one
+(and never from the old one again). Levels are bounded in requests and seconds; servers stop at the end.
+Usage: .venv/bin/python scripts/load.py [--short] [--workers 1,2] [--balancer nginx] [--markdown]
+       .venv/bin/python scripts/load.py --readme     (the README's tables: 1 vs N workers, and nginx)
 """
 from __future__ import annotations
 
@@ -13,7 +18,9 @@ import argparse
 import csv
 import io
 import json
+import os
 import random
+import shutil
 import socket
 import subprocess
 import sys
@@ -24,7 +31,8 @@ from pathlib import Path
 from urllib.parse import quote, urlencode
 
 import httpx
-from load_report import Level, print_table, report, verify_swap
+from load_procs import cpu_seconds, memory, tree
+from load_report import Level, Run, print_table, report, verify_swap, verify_workers
 
 HOST = "127.0.0.1"   # loopback only: this script never talks to any other address
 QUERIES = ("physical therapy", "knee", "lumbar", "MRI", "acupuncture", "opioid", "tramadol", "injection",
@@ -91,31 +99,61 @@ def imr(*args: str) -> list[str]:
     return [str(Path(sys.executable).parent / "imr"), *args]
 
 
-def start_server(index_dir: Path, threads: int, log: Path) -> tuple[subprocess.Popen, str]:
-    """`imr serve` on a free loopback port, once it answers: (process, base URL)."""
+def free_port() -> int:
+    """A TCP port free on the loopback address now."""
     with socket.socket() as sock:
         sock.bind((HOST, 0))
-        port = sock.getsockname()[1]
-    with open(log, "ab") as out:
-        proc = subprocess.Popen(imr("serve", "--index", str(index_dir), "--host", HOST, "--port", str(port),
-                                    "--threads", str(threads)), stdout=out, stderr=subprocess.STDOUT)
-    base, deadline = f"http://{HOST}:{port}", time.monotonic() + 60
-    while time.monotonic() < deadline and proc.poll() is None:
+        return sock.getsockname()[1]
+
+
+def wait_answering(base: str, procs: list[subprocess.Popen], log: Path) -> None:
+    """Return once `base` answers a search (60 s at most), else stop `procs` and exit."""
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline and all(p.poll() is None for p in procs):
         try:
             if httpx.get(base + "/api/search?per_page=1", timeout=5).status_code == 200:
-                return proc, base
+                return
         except httpx.TransportError:
             pass
         time.sleep(0.2)
-    proc.kill()
-    raise SystemExit(f"imr serve did not start answering on {base}; see {log}")
+    for p in procs:
+        p.kill()
+    raise SystemExit(f"the server did not start answering on {base}; see {log}")
 
 
-def memory_kb(pid: int) -> tuple[int, int]:
-    """(VmRSS, VmHWM) of a process in kB."""
-    lines = Path(f"/proc/{pid}/status").read_text().splitlines()
-    fields = dict(line.split(":", 1) for line in lines if ":" in line)
-    return int(fields["VmRSS"].split()[0]), int(fields["VmHWM"].split()[0])
+def start_server(index_dir: Path, workers: int, threads: int, log: Path, port: int | None = None,
+                 wait: bool = True, extra: tuple[str, ...] = ()) -> tuple[subprocess.Popen, str]:
+    """`imr serve --workers N` on a free loopback port, once it answers: (process, base URL)."""
+    port = port or free_port()
+    with open(log, "ab") as out:
+        proc = subprocess.Popen(imr("serve", "--index", str(index_dir), "--host", HOST, "--port", str(port),
+                                    "--workers", str(workers), "--threads", str(threads), *extra),
+                                stdout=out, stderr=subprocess.STDOUT)
+    base = f"http://{HOST}:{port}"
+    if wait:
+        wait_answering(base, [proc], log)
+    return proc, base
+
+
+def stop(procs: list[subprocess.Popen]) -> None:
+    """Stop servers and balancers: SIGTERM (graceful), SIGKILL after 20 s."""
+    for proc in procs:
+        proc.terminate()
+    for proc in procs:
+        try:
+            proc.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+
+
+def workers_of(servers: list[subprocess.Popen]) -> list[int]:
+    """The processes that answer requests: each server's workers (the server itself with one)."""
+    pids = []
+    for proc in servers:
+        below = tree(proc.pid)
+        pids += below[1:] or below
+    return sorted(pids)
 
 
 def catalog(base: str) -> Catalog:
@@ -155,8 +193,10 @@ def whole(kind: str, response: httpx.Response) -> bool:
 
 
 def fetch(http: httpx.Client, kind: str, path: str) -> tuple[float, str | None, tuple | None]:
-    """(seconds, problem or None, probe answer) of one GET; the time excludes checking the body."""
-    started = time.perf_counter()
+    """(seconds, problem or None, probe answer) of one GET; the time excludes checking the body.
+
+    A probe's answer is (q, snapshot, total, worker pid, started, finished) (monotonic seconds)."""
+    began, started = time.monotonic(), time.perf_counter()
     try:
         response = http.get(path)
     except httpx.HTTPError as exc:
@@ -166,14 +206,18 @@ def fetch(http: httpx.Client, kind: str, path: str) -> tuple[float, str | None, 
         if response.status_code >= 400 or not whole(kind, response):
             return elapsed, f"{response.status_code}, {len(response.content)} bytes", None
         body = response.json() if kind == "probe" else None
-        return elapsed, None, body and (body["request"]["q"], body["snapshot"], body["total"])
+        return elapsed, None, body and (body["request"]["q"], body["snapshot"], body["total"],
+                                        int(response.headers.get("X-IMR-Worker", 0)), began, began + elapsed)
     except (ValueError, KeyError, TypeError) as exc:
         return elapsed, f"unreadable body: {exc}", None
 
 
 def run_level(base: str, cat: Catalog, level: Level, max_requests: int, seconds: float,
-              busy: threading.Event | None = None) -> None:
-    """Drive `level.concurrency` clients until max_requests or the time is up (with `busy`: until it clears)."""
+              busy: threading.Event | None = None, fresh_probes: bool = False) -> None:
+    """Drive `level.concurrency` clients until max_requests or the time is up (with `busy`: until it clears).
+
+    Each client keeps its connection (as a browser does); with `fresh_probes` a probe opens a new
+    one, so that probes reach every worker process whichever worker holds the client's connection."""
     lock, issued, deadline = threading.Lock(), [0], time.monotonic() + seconds
 
     def more() -> bool:
@@ -191,16 +235,33 @@ def run_level(base: str, cat: Catalog, level: Level, max_requests: int, seconds:
                     kind, path = "probe", "/api/search?" + urlencode({"q": rng.choice(PROBES), "per_page": 1})
                 else:
                     kind, path = pick(rng, cat)
-                elapsed, problem, answer = fetch(http, kind, path)
+                if kind == "probe" and fresh_probes:
+                    with httpx.Client(base_url=base, timeout=60) as once:
+                        elapsed, problem, answer = fetch(once, kind, path)
+                else:
+                    elapsed, problem, answer = fetch(http, kind, path)
                 with lock:
                     level.record(kind, path, elapsed, problem, answer)
 
-    started, threads = time.monotonic(), [threading.Thread(target=client, args=(n,)) for n in range(level.concurrency)]
+    threads = [threading.Thread(target=client, args=(n,)) for n in range(level.concurrency)]
+    started = time.monotonic()
     for t in threads:
         t.start()
     for t in threads:
         t.join()
     level.seconds = time.monotonic() - started
+
+
+def measured(run: Run, level: Level, drive) -> None:
+    """Run `drive()` as `level` of `run`: its cores used (CPU seconds of every server process / wall
+    seconds) and afterwards each worker's memory."""
+    pids = [pid for server in run.servers for pid in tree(server.pid)]
+    cpu = cpu_seconds(pids)
+    drive()
+    level.cores = round((cpu_seconds(pids) - cpu) / level.seconds, 2) if level.seconds else 0.0
+    level.memory = [m for m in (memory(pid) for pid in workers_of(run.servers)) if m]
+    level.masters = [m for m in (memory(s.pid) for s in run.servers if s.pid not in workers_of([s])) if m]
+    run.levels.append(level)
 
 
 def totals(base: str) -> tuple[str, dict[str, int]]:
@@ -212,51 +273,144 @@ def totals(base: str) -> tuple[str, dict[str, int]]:
     return answers[0]["snapshot"], {q: a["total"] for q, a in zip(PROBES, answers)}
 
 
-def swap_level(base: str, cat: Catalog, sources: list[Path], index_dir: Path, args) -> tuple[Level, dict]:
-    """A level during which `imr index|add` publishes a new snapshot: (level, swap facts)."""
+def until_every_worker(base: str, level: Level, workers: list[int], new: str, seconds: float = 30) -> None:
+    """Probe on fresh connections until every worker has answered from snapshot `new` (bounded)."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        done = {p[3] for p in level.probes if p[1] == new}
+        if set(workers) <= done:
+            return
+        with httpx.Client(base_url=base, timeout=30) as once:
+            path = "/api/search?" + urlencode({"q": PROBES[level.requests % len(PROBES)], "per_page": 1})
+            elapsed, problem, answer = fetch(once, "probe", path)
+        level.record("probe", path, elapsed, problem, answer)
+
+
+def swap_level(run: Run, cat: Catalog, publish, args) -> tuple[Level, dict]:
+    """A level during which `publish()` makes a new snapshot current: (level, swap facts)."""
     level, busy, facts = Level(args.swap_concurrency, swap=True), threading.Event(), {}
 
-    def publish() -> None:
+    def publisher() -> None:
         try:
             while level.requests < args.requests // 4 and busy.is_set():
                 time.sleep(0.05)
             facts["at_request"], started = level.requests, time.monotonic()
-            with open(args.work / "swap.log", "ab") as out:
-                facts["exit"] = subprocess.call(imr(args.swap_mode, *map(str, sources), "--index", str(index_dir),
-                                                    "--jobs", "1"), stdout=out, stderr=subprocess.STDOUT)
+            facts.update(publish())
             facts["seconds"] = round(time.monotonic() - started, 1)
             time.sleep(2.0)   # several times the Searcher's CURRENT recheck: the new snapshot serves a while
         finally:
             busy.clear()
 
     busy.set()
-    swapper = threading.Thread(target=publish)
+    swapper = threading.Thread(target=publisher)
     swapper.start()
     try:
-        run_level(base, cat, level, args.requests, args.seconds + 1200, busy)
+        measured(run, level, lambda: run_level(run.base, cat, level, args.requests, args.seconds + 1200, busy,
+                                               fresh_probes=True))
     finally:
         busy.clear()
         swapper.join()
     return level, facts
 
 
+def publish_in_place(sources: list[Path], index_dir: Path, args):
+    """The swap by `imr index|add` into the served index directory."""
+    def publish() -> dict:
+        with open(args.work / "swap.log", "ab") as out:
+            code = subprocess.call(imr(args.swap_mode, *map(str, sources), "--index", str(index_dir), "--jobs", "1"),
+                                   stdout=out, stderr=subprocess.STDOUT)
+        return {"exit": code, "how": f"imr {args.swap_mode}"}
+    return publish
+
+
+def publish_to_replicas(sources: list[Path], builder: Path, replicas: list[Path], args):
+    """The swap by `imr index|add` into a builder's index, then the snapshot pushed to every replica."""
+    from deploy.replicas import push
+
+    def publish() -> dict:
+        facts = publish_in_place(sources, builder, args)()
+        if facts["exit"] in (0, 3):
+            from indexer.index import snapshots
+            from indexer.settings import Settings
+
+            facts["push_seconds"] = round(push(snapshots.current(Settings(index_dir=builder)), replicas), 2)
+        facts["how"] += f" aside, pushed to {len(replicas)} replicas"
+        return facts
+    return publish
+
+
+def serve_workers(settings, workers: int, args) -> Run:
+    """One `imr serve --workers N` on the index."""
+    proc, base = start_server(settings.index_dir, workers, args.server_threads, args.work / "server.log")
+    return Run(f"{workers} worker{'s' if workers > 1 else ''}", base, [proc], workers=workers)
+
+
+def serve_replicas(settings, args) -> tuple[Run, list[Path]]:
+    """Two replicas (`--replica-workers` each) with their own index directories, behind nginx."""
+    from deploy.replicas import copy_snapshot, start_nginx
+    from indexer.index import snapshots
+    from indexer.settings import Settings
+
+    current, dirs, procs = snapshots.current(settings), [], []
+    for i in range(2):
+        index_dir = args.work / f"replica-{i}"
+        shutil.rmtree(index_dir, ignore_errors=True)
+        snapshots.publish(Settings(index_dir=index_dir), copy_snapshot(current, index_dir))
+        dirs.append(index_dir)
+    ports = [free_port() for _ in dirs]
+    for index_dir, port in zip(dirs, ports):
+        procs.append(start_server(index_dir, args.replica_workers, args.server_threads, args.work / "server.log",
+                                  port=port, wait=False, extra=("--client-connections", "0"))[0])
+    port = free_port()
+    nginx = start_nginx(args.work / "nginx", f"{HOST}:{port}", [f"{HOST}:{p}" for p in ports],
+                        args.work / "nginx.log")
+    base = f"http://{HOST}:{port}"
+    for p in ports:
+        wait_answering(f"http://{HOST}:{p}", procs + [nginx], args.work / "server.log")
+    wait_answering(base, procs + [nginx], args.work / "nginx.log")
+    run = Run(f"nginx + 2 replicas x {args.replica_workers} worker", base, procs, workers=2 * args.replica_workers,
+              balancer=nginx)
+    return run, dirs
+
+
+def drive(run: Run, args) -> Catalog:
+    """Every concurrency level against one server (or balancer)."""
+    cat = catalog(run.base)
+    print(f"{run.label} on {run.base} (server pids {[p.pid for p in run.servers]})", flush=True)
+    for n in args.levels:
+        level = Level(n)
+        measured(run, level, lambda: run_level(run.base, cat, level, args.requests, args.seconds))
+        print_table(run, [level], header=n == args.levels[0])
+    return cat
+
+
 def arguments(argv: list[str] | None) -> argparse.Namespace:
-    """The command line, with --short filling in the small settings."""
+    """The command line, with --short and --readme filling in their settings."""
     add = (parser := argparse.ArgumentParser(description=__doc__.split("\n")[0])).add_argument
     add("--items", type=int, default=10_000, help="item documents in the index")
     add("--work", type=Path, default=Path("index/load"), help="cache of corpus and index")
     add("--levels", default="1,2,4,8,16,32", help="concurrency levels, comma-separated")
+    add("--workers", default=None, help="worker counts to compare, comma-separated (default 1,CORES)")
+    add("--balancer", choices=("none", "nginx"), default="none", help="also run through nginx and 2 replicas")
+    add("--replica-workers", type=int, default=1, help="workers of each replica behind the balancer")
     add("--requests", type=int, default=400, help="at most this many requests per level")
     add("--seconds", type=float, default=30, help="at most this long per level (+1200 s for the swap)")
     add("--swap-concurrency", type=int, default=4, help="concurrency of the level with the swap")
     add("--swap-mode", choices=("index", "add"), default="index", help="full rebuild or incremental add")
-    add("--server-threads", type=int, default=4, help="waitress threads of imr serve")
+    add("--server-threads", type=int, default=4, help="threads of each imr serve worker")
     add("--seed", type=int, default=11)
     add("--json", type=Path, default=None, help="also write the results here as JSON")
-    add("--short", action="store_true", help="~300 items, levels 1 and 4: a few seconds")
+    add("--markdown", action="store_true", help="print the tables as the README's markdown")
+    add("--short", action="store_true", help="~300 items, 2 workers, levels 1 and 4, a swap: some seconds")
+    add("--readme", action="store_true", help="the README's run: 10k items, 1 vs CORES workers, nginx, markdown")
     args = parser.parse_args(argv)
+    cores = len(os.sched_getaffinity(0))
     if args.short:
         args.items, args.levels, args.requests, args.seconds = 300, "1,4", 40, 10
+        args.workers = args.workers or "2"
+    if args.readme:
+        args.markdown, args.balancer = True, "nginx"
+    args.workers = [int(n) for n in (args.workers or f"1,{max(2, cores)}").split(",")]
     args.levels = [int(n) for n in args.levels.split(",")]
     return args
 
@@ -267,28 +421,35 @@ def main(argv: list[str] | None = None) -> int:
     args.work.mkdir(parents=True, exist_ok=True)
     corpus, extra, extra_items = build_corpus(args.work, args.items, args.seed)
     settings = base_index(args.work, corpus, args.items)
-    proc, base = start_server(settings.index_dir, args.server_threads, args.work / "server.log")
-    try:
-        cat, old, levels = catalog(base), totals(base), []
-        print(f"imr serve pid {proc.pid} on {base}, snapshot {old[0]}, {old[1]['']} items", flush=True)
-        for n in args.levels:
-            levels.append(Level(n))
-            run_level(base, cat, levels[-1], args.requests, args.seconds)
-            levels[-1].rss_kb, levels[-1].hwm_kb = memory_kb(proc.pid)
-            print_table(levels[-1:], header=len(levels) == 1)
-        level, facts = swap_level(base, cat, [corpus, extra], settings.index_dir, args)
-        level.rss_kb, level.hwm_kb = memory_kb(proc.pid)
-        new = totals(base)
-    finally:
-        proc.terminate()
+    runs, old = [], None
+    for n, workers in enumerate(args.workers):
+        run = serve_workers(settings, workers, args)
         try:
-            proc.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-    problems = verify_swap(level, old, new, extra_items)
-    if facts.get("exit") not in (0, 3):
-        problems.append(f"imr {args.swap_mode} exited {facts.get('exit')}; see {args.work / 'swap.log'}")
-    return report(args, levels + [level], old, new, facts, problems)
+            old = old or totals(run.base)
+            cat = drive(run, args)
+            if n == len(args.workers) - 1 and args.balancer == "none":
+                level, facts = swap_level(run, cat, publish_in_place([corpus, extra], settings.index_dir, args), args)
+                until_every_worker(run.base, level, workers_of(run.servers), totals(run.base)[0])
+                run.swap, run.swap_workers, new = facts, workers_of(run.servers), totals(run.base)
+        finally:
+            stop(run.servers)
+        runs.append(run)
+    if args.balancer == "nginx":
+        run, dirs = serve_replicas(settings, args)
+        try:
+            cat = drive(run, args)
+            publish = publish_to_replicas([corpus, extra], settings.index_dir, dirs, args)
+            level, facts = swap_level(run, cat, publish, args)
+            until_every_worker(run.base, level, workers_of(run.servers), totals(run.base)[0])
+            run.swap, run.swap_workers, new = facts, workers_of(run.servers), totals(run.base)
+        finally:
+            stop(run.servers + [run.balancer])
+        runs.append(run)
+    swapped = runs[-1]
+    problems = verify_swap(swapped.levels[-1], old, new, extra_items) + verify_workers(swapped)
+    if swapped.swap.get("exit") not in (0, 3):
+        problems.append(f"{swapped.swap.get('how')} exited {swapped.swap.get('exit')}; see {args.work / 'swap.log'}")
+    return report(args, runs, old, new, problems)
 
 
 if __name__ == "__main__":

@@ -6,9 +6,10 @@
 from __future__ import annotations
 
 import dataclasses
+import os
 from typing import Any
 
-from flask import Flask
+from flask import Flask, Response, current_app
 
 from indexer.settings import Settings
 from webapp import api, errors, exports, letters, search, security, views
@@ -31,18 +32,36 @@ def create_app(settings: Settings | None = None, **overrides: Any) -> Flask:
     views.register(app)
     errors.register(app)
     security.register(app)
+    app.after_request(_served_by)
     return app
 
 
-def serve(settings: Settings, host: str = "127.0.0.1", port: int = 5000, threads: int = 4) -> None:
-    """Serve the app with waitress (production WSGI server, debug off, webapp.serving's limits)
-    until interrupted."""
-    from webapp.serving import make_server
+def _served_by(response: Response) -> Response:
+    """Say which worker process and snapshot answered (load tests and balancers check swaps by them)."""
+    response.headers["X-IMR-Worker"] = str(os.getpid())
+    name = current_app.extensions[KEY].snapshot_name() if response.status_code < 500 else None
+    if name:
+        response.headers["X-IMR-Snapshot"] = name
+    return response
 
-    server = make_server(create_app(settings), settings, host=host, port=port, threads=threads)
+
+def serve(settings: Settings, host: str = "127.0.0.1", port: int = 5000, threads: int = 4,
+          workers: int = 1) -> None:
+    """Serve the app until interrupted: waitress in this process (webapp.serving's limits, debug off),
+    or with `workers` > 1 that many worker processes on one socket (webapp.workers)."""
+    from webapp.serving import listen, make_server
+
+    app = create_app(settings)
+    if workers > 1:
+        from webapp.workers import run_workers
+
+        run_workers(app, listen(host, port), workers, threads)
+        return
+    server = make_server(app, settings, host=host, port=port, threads=threads)
     try:
         server.run()
     except KeyboardInterrupt:
         pass
     finally:
         server.close()
+        app.extensions[KEY].close()

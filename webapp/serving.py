@@ -7,9 +7,14 @@ request within `Settings.request_timeout` seconds (of connecting, or of its prev
 answer), one client address may hold at most `Settings.client_connections`
 connections (more are closed at once), and waitress polls (no select() limit of
 1,024 sockets) up to `Settings.connection_limit` connections.
+
+With several workers (webapp.workers) each worker process runs one such server on the
+listening socket they share, so these limits hold per worker process.
 """
 from __future__ import annotations
 
+import os
+import socket
 import time
 
 from waitress.channel import HTTPChannel
@@ -42,14 +47,43 @@ class GuardedChannel(HTTPChannel):
         return super().readable()
 
 
-def make_server(app, settings: Settings, host: str = "127.0.0.1", port: int = 5000, threads: int = 4):
-    """A waitress server for `app` with the limits above (not yet running: call .run())."""
-    server = create_server(app, host=host, port=port, threads=threads, ident="imr-search",
+def default_workers() -> int:
+    """Worker processes by default: the cores this process may run on."""
+    try:
+        return len(os.sched_getaffinity(0)) or 1
+    except AttributeError:            # not Linux
+        return os.cpu_count() or 1
+
+
+def listen(host: str, port: int) -> socket.socket:
+    """A listening TCP socket on host:port (OSError, socket.gaierror when it cannot be had)."""
+    family, kind, proto, _, address = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)[0]
+    sock = socket.socket(family, kind, proto)
+    try:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        sock.bind(address)
+        sock.listen(1024)
+    except OSError:
+        sock.close()
+        raise
+    return sock
+
+
+def make_server(app, settings: Settings, host: str = "127.0.0.1", port: int = 5000, threads: int = 4,
+                sockets: list[socket.socket] | None = None):
+    """A waitress server for `app` with the limits above (not yet running: call .run()), on host:port
+    or on already listening `sockets`."""
+    where = {"sockets": sockets} if sockets else {"host": host, "port": port}
+    server = create_server(app, threads=threads, ident="imr-search",
                            connection_limit=settings.connection_limit, asyncore_use_poll=True,
-                           channel_timeout=max(1, int(settings.request_timeout)) * 6)
-    listeners = [server] if isinstance(server, BaseWSGIServer) else \
-        [s for s in server.map.values() if isinstance(s, BaseWSGIServer)]
-    for listener in listeners:
+                           channel_timeout=max(1, int(settings.request_timeout)) * 6, **where)
+    for listener in listeners(server):
         listener.channel_class = GuardedChannel
         listener.imr_settings = settings
     return server
+
+
+def listeners(server) -> list[BaseWSGIServer]:
+    """The listening sockets' dispatchers of a waitress server."""
+    return [server] if isinstance(server, BaseWSGIServer) else \
+        [s for s in server.map.values() if isinstance(s, BaseWSGIServer)]

@@ -3,14 +3,18 @@
 `create_app` puts an `AppState` in `app.extensions["imr"]`; views reach it
 through `searcher()` and `app_settings()`. The Searcher is created on the
 first request that needs it, so an app starts without an index and answers
-503 until one is published.
+503 until one is published. It belongs to the process that created it: after a
+fork (worker processes, webapp.workers) the child creates its own, so no open
+file, SQLite connection or lock is shared between processes.
 """
 from __future__ import annotations
 
+import os
 import threading
 
 from flask import current_app
 
+from indexer.errors import ImrError
 from indexer.search.searcher import Searcher
 from indexer.settings import Settings
 
@@ -23,15 +27,32 @@ class AppState:
     def __init__(self, settings: Settings):
         self.settings = settings
         self._searcher: Searcher | None = None
+        self._pid = os.getpid()
         self._lock = threading.Lock()
 
     def searcher(self) -> Searcher:
         """The app's Searcher, created on first call (raises the index's domain errors)."""
+        if self._pid != os.getpid():      # a forked child: what the parent opened is not ours to use
+            self._searcher, self._pid, self._lock = None, os.getpid(), threading.Lock()
         if self._searcher is None:
             with self._lock:
                 if self._searcher is None:
                     self._searcher = Searcher(self.settings)
         return self._searcher
+
+    def snapshot_name(self) -> str | None:
+        """The snapshot this process answers with now (None before its first search or when unreadable)."""
+        if self._searcher is None or self._pid != os.getpid():
+            return None
+        try:
+            return self._searcher.snapshot_name
+        except ImrError:
+            return None
+
+    def close(self) -> None:
+        """Close the Searcher's open files (at shutdown; a later request opens them again)."""
+        if self._searcher is not None and self._pid == os.getpid():
+            self._searcher.close()
 
 
 def searcher() -> Searcher:

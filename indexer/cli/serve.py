@@ -1,7 +1,9 @@
-"""`imr serve`: the web app under waitress (a production WSGI server, debug off)."""
+"""`imr serve`: the web app under waitress (a production WSGI server, debug off), in one process
+or in several worker processes under gunicorn's master (webapp.workers)."""
 from __future__ import annotations
 
 import errno
+import socket
 from pathlib import Path
 
 import click
@@ -13,6 +15,9 @@ from indexer.settings import Settings
 
 def _bind_error(exc: OSError, host: str, port: int) -> str:
     where = f"cannot listen on {host}:{port}"
+    if isinstance(exc, socket.gaierror):
+        return (f"{where}: unknown host name: give an address of this machine with --host, "
+                "e.g. 127.0.0.1 (this machine only) or 0.0.0.0 (every interface)")
     if exc.errno == errno.EADDRINUSE:
         return f"{where}: the address is already in use (another imr serve?): choose another --port or stop it"
     if exc.errno == errno.EACCES:
@@ -21,42 +26,59 @@ def _bind_error(exc: OSError, host: str, port: int) -> str:
             "e.g. 127.0.0.1 (this machine only) or 0.0.0.0 (every interface)")
 
 
+def _default_workers() -> int:
+    from webapp.serving import default_workers
+
+    return default_workers()
+
+
 @cli.command()
 @INDEX_OPTION
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
 @click.option("--port", default=5000, show_default=True, type=click.IntRange(1, 65535), help="Port to listen on.")
-@click.option("--threads", default=4, show_default=True, type=click.IntRange(1, 64), help="Worker threads.")
+@click.option("--workers", default=_default_workers, show_default="the cores this process may use",
+              type=click.IntRange(1, 256), help="Worker processes (1: a single process).")
+@click.option("--threads", default=4, show_default=True, type=click.IntRange(1, 64), help="Threads per worker.")
 @click.option("--connection-limit", type=click.IntRange(1, 100000), default=None,
-              help=f"Open connections at most (default {Settings.connection_limit}).")
+              help=f"Open connections at most, per worker (default {Settings.connection_limit}).")
 @click.option("--client-connections", type=click.IntRange(0, 100000), default=None,
-              help=f"Connections one client address may hold, 0 for no cap (default {Settings.client_connections}).")
+              help="Connections one client address may hold per worker, 0 for no cap "
+                   f"(default {Settings.client_connections}).")
 @click.option("--request-timeout", type=click.FloatRange(0.5, 3600), default=None,
               help=f"Seconds a connection has to send a whole request (default {Settings.request_timeout:g}).")
 @fatal_errors
-def serve(index_dir: Path, host: str, port: int, threads: int, connection_limit: int | None,
+def serve(index_dir: Path, host: str, port: int, workers: int, threads: int, connection_limit: int | None,
           client_connections: int | None, request_timeout: float | None) -> None:
     """Serve the search pages and JSON API at http://HOST:PORT/."""
     from indexer.index import snapshots
     from webapp import create_app
-    from webapp.serving import make_server
+    from webapp.serving import listen, make_server
+    from webapp.state import KEY
 
     settings = Settings().with_(index_dir=index_dir, connection_limit=connection_limit,
                                 client_connections=client_connections, request_timeout=request_timeout)
+    app = create_app(settings)
     try:
-        server = make_server(create_app(settings), settings, host=host, port=port, threads=threads)
+        sock = listen(host, port)
     except OSError as exc:
         fail(_bind_error(exc, host, port))
-    except ValueError:          # waitress: a host name it cannot resolve
-        fail(f"cannot listen on {host}:{port}: unknown host name: give an address of this machine with --host, "
-             "e.g. 127.0.0.1 (this machine only) or 0.0.0.0 (every interface)")
     try:
         snapshots.check_schema(snapshots.current(settings), settings)
     except ImrError as exc:
         click.echo(f"warning: {exc}; until then every page answers 503", err=True)
-    click.echo(f"IMR Search on http://{host}:{port}/ (index: {index_dir}); Ctrl-C stops.")
+    processes = f"{workers} worker processes" if workers > 1 else "one process"
+    click.echo(f"IMR Search on http://{host}:{port}/ (index: {index_dir}), {processes} of {threads} threads; "
+               "Ctrl-C stops.")
+    if workers > 1:
+        from webapp.workers import run_workers
+
+        run_workers(app, sock, workers, threads)
+        return
+    server = make_server(app, settings, threads=threads, sockets=[sock])
     try:
         server.run()
     except KeyboardInterrupt:
         click.echo("stopped")
     finally:
         server.close()
+        app.extensions[KEY].close()

@@ -116,6 +116,19 @@ class Searcher:
                 self._snapshot = Snapshot.open(path)
             return self._snapshot
 
+    def close(self) -> None:
+        """Close the open snapshot's files (a later search opens the current one again)."""
+        with self._lock:
+            snap, self._snapshot = self._snapshot, None
+        if snap is not None:
+            snap.close()
+
+    def __enter__(self) -> "Searcher":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
     @contextmanager
     def _reading(self, snap: Snapshot) -> Iterator[None]:
         """Turn a read error in `snap`'s files into IndexDamaged (a 503), dropping the snapshot."""
