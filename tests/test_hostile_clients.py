@@ -5,8 +5,11 @@ from __future__ import annotations
 
 import http.client
 import socket
+import subprocess
+import sys
 import threading
 import time
+from pathlib import Path
 
 import pytest
 
@@ -61,8 +64,47 @@ def closed(sock: socket.socket) -> bool:
         return True
 
 
+@pytest.fixture
+def workers(tmp_path, expected_records, publish):
+    """(port, settings) of `imr serve --workers 2` with the same small limits (each worker applies them)."""
+    from indexer.settings import Settings
+
+    settings = Settings(index_dir=tmp_path / "index", jobs=1, connection_limit=20,
+                        client_connections=5, request_timeout=2)
+    publish(settings, expected_records()[:3])
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    proc = subprocess.Popen([str(Path(sys.executable).parent / "imr"), "serve", "--index", str(settings.index_dir),
+                             "--port", str(port), "--workers", "2", "--threads", "2", "--connection-limit", "20",
+                             "--client-connections", "5", "--request-timeout", "2"],
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline and proc.poll() is None:
+        try:
+            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
+            conn.request("GET", "/api/search?q=pain")
+            if conn.getresponse().status == 200:
+                break
+        except OSError:
+            time.sleep(0.1)
+        finally:
+            conn.close()
+    yield port, settings
+    proc.terminate()
+    proc.wait(timeout=60)
+
+
 def test_slow_clients_do_not_lock_others_out(server):
-    port, settings = server
+    check_slow_clients(*server, processes=1)
+
+
+def test_slow_clients_do_not_lock_others_out_of_worker_processes(workers):
+    check_slow_clients(*workers, processes=2)
+
+
+def check_slow_clients(port: int, settings, processes: int) -> None:
+    """30 connections trickle a request in from 127.0.0.2 while 127.0.0.1 asks 10 times."""
     slow = [slow_client(port) for _ in range(SLOW)]
     try:
         started = time.monotonic()
@@ -80,7 +122,8 @@ def test_slow_clients_do_not_lock_others_out(server):
         assert answered == 10
         time.sleep(0.5)
         open_now = [s for s in slow if not closed(s)]
-        assert len(open_now) <= settings.client_connections    # the rest were closed at once
+        # the rest were closed at once (each worker process caps the connections it accepted)
+        assert len(open_now) <= settings.client_connections * processes
         deadline = started + settings.request_timeout + 4
         while open_now and time.monotonic() < deadline:        # and these at the request timeout
             for sock in open_now:

@@ -1,4 +1,5 @@
-"""scripts/load.py --short: the production server under concurrent load, with a snapshot swap mid-level."""
+"""scripts/load.py --short: `imr serve --workers 2` under concurrent load, with a snapshot swap mid-level
+that every worker must take."""
 from __future__ import annotations
 
 import json
@@ -49,6 +50,18 @@ def test_swap_happened_and_every_answer_came_from_one_snapshot(short_run):
 
 
 @pytest.mark.slow
-def test_server_memory_is_reported(short_run):
+def test_both_workers_answered_and_took_the_new_snapshot(short_run):
     _, results = short_run
-    assert all(0 < lv["rss_mb"] <= lv["hwm_mb"] for lv in results["levels"])
+    (run,) = results["runs"]
+    assert run["workers"] == 2 and all(len(lv["workers"]) == 2 for lv in run["levels"])
+    assert len(results["swap"]["workers"]) == 2
+    assert all(counts["new"] > 0 for counts in results["swap"]["workers"].values())
+
+
+@pytest.mark.slow
+def test_server_cores_and_memory_are_reported(short_run):
+    _, results = short_run
+    for level in results["levels"]:
+        assert 0 < level["cores"] and 0 < level["pss_mb"]
+        assert all(0 < w["pss_mb"] <= w["rss_mb"] <= w["hwm_mb"] for w in level["workers"])
+        assert all({"p50_ms", "p95_ms", "p99_ms"} <= set(kind) for kind in level["kinds"].values())

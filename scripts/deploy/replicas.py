@@ -32,10 +32,16 @@ def render_nginx(prefix: Path, listen: str, backends: list[str]) -> Path:
     for sub in ("body", "proxy", "fastcgi", "uwsgi", "scgi"):
         (prefix / sub).mkdir(exist_ok=True)
     servers = "\n        ".join(f"server {b} max_fails=1 fail_timeout=5s;" for b in backends)
-    text = (TEMPLATE.read_text().replace("@PREFIX@", str(prefix)).replace("@LISTEN@", listen)
-            .replace("@SERVERS@", servers).replace("@USER@", "user www-data;" if os.geteuid() == 0 else ""))
+    fields = {"@PREFIX@": str(prefix), "@LISTEN@": listen, "@SERVERS@": servers,
+              "@USER@": "user www-data;" if os.geteuid() == 0 else ""}
+    lines = []
+    for line in TEMPLATE.read_text().splitlines():
+        if not line.lstrip().startswith("#"):          # the comments name the fields: keep them
+            for key, value in fields.items():
+                line = line.replace(key, value)
+        lines.append(line)
     conf = prefix / "nginx.conf"
-    conf.write_text(text)
+    conf.write_text("\n".join(lines) + "\n")
     return conf
 
 

@@ -1,0 +1,37 @@
+"""Two replicas of `imr serve`, each with its own index directory, behind nginx on loopback: the load
+script through the balancer, a new snapshot pushed to both replicas mid-level, zero failed requests."""
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+pytest.importorskip("httpx", reason="the load script drives the server with httpx (pip install -e '.[test]')")
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "scripts" / "deploy"))
+from replicas import nginx_binary  # noqa: E402
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(nginx_binary() is None, reason="nginx is not installed (Debian: apt-get install nginx-light)")
+def test_load_through_nginx_with_a_snapshot_pushed_to_every_replica(tmp_path):
+    out = tmp_path / "results.json"
+    proc = subprocess.run([sys.executable, str(ROOT / "scripts" / "load.py"), "--short", "--workers", "1",
+                           "--levels", "4", "--balancer", "nginx", "--work", str(tmp_path), "--json", str(out)],
+                          capture_output=True, text=True, timeout=900, cwd=tmp_path)
+    assert out.is_file(), f"no results (exit {proc.returncode}):\n{proc.stdout}\n{proc.stderr}"
+    results = json.loads(out.read_text())
+    assert proc.returncode == 0 and results["problems"] == [], proc.stdout + proc.stderr
+    balanced = [r for r in results["runs"] if r["balancer"]]
+    assert len(balanced) == 1 and all(lv["errors"] == 0 for lv in balanced[0]["levels"])
+    swap = results["swap"]
+    assert "pushed to 2 replicas" in swap["how"] and swap["old"] != swap["new"]
+    assert len(swap["workers"]) == 2 and all(c["new"] > 0 for c in swap["workers"].values())
+    for replica in ("replica-0", "replica-1"):
+        assert (tmp_path / replica / "CURRENT").read_text().strip() == swap["new"]
+    conf = (tmp_path / "nginx" / "nginx.conf").read_text()
+    assert "@" not in conf.split("http {")[1] and conf.count("server 127.0.0.1:") == 2
