@@ -101,7 +101,8 @@ def _assert_summary_phrases_match_whoosh(settings: Settings) -> None:
     from indexer.search.query import build_query
     from indexer.search.searcher import Searcher
 
-    searcher = Searcher(settings).current().searcher()
+    snap = Searcher(settings).current()      # held: a snapshot closes its searchers when dropped
+    searcher = snap.searcher()
     matched = 0
     for text in ('summary:"injured worker"', 'summary:"date of injury"~2', '"the patient"'):
         q = build_query(text, searcher.schema, searcher.reader()).query

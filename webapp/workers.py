@@ -15,6 +15,7 @@ shared through the page cache. Every worker follows CURRENT on its own.
 """
 from __future__ import annotations
 
+import logging
 import os
 import socket
 import time
@@ -35,6 +36,9 @@ class WaitressWorker(Worker):
 
     def run(self) -> None:
         settings: Settings = self.wsgi.extensions[KEY].settings
+        # A request queued while this new worker's threads start (or all are busy) is normal
+        # under load, not a warning for the terminal (waitress logs each one).
+        logging.getLogger("waitress.queue").setLevel(logging.ERROR)
         server = make_server(self.wsgi, settings, threads=self.cfg.threads,
                              sockets=[s.sock for s in self.sockets])
         try:
