@@ -35,3 +35,33 @@ def test_load_through_nginx_with_a_snapshot_pushed_to_every_replica(tmp_path):
         assert (tmp_path / replica / "CURRENT").read_text().strip() == swap["new"]
     conf = (tmp_path / "nginx" / "nginx.conf").read_text()
     assert "@" not in conf.split("http {")[1] and conf.count("server 127.0.0.1:") == 2
+
+
+def test_push_copies_checks_then_switches_every_replica(tmp_path):
+    import shutil
+
+    from indexer.index import snapshots
+    from indexer.ingest.pipeline import rebuild
+    from indexer.settings import Settings
+    from replicas import copy_snapshot, push
+
+    builder = Settings(index_dir=tmp_path / "builder", jobs=1)
+    name = rebuild([ROOT / "tests" / "fixtures" / "seeds"], builder).snapshot    # with its build.json
+    source = snapshots.current(builder)
+    replicas = [tmp_path / "r0", tmp_path / "r1"]
+    push(source, replicas)
+    for index_dir in replicas:
+        assert snapshots.current_name(Settings(index_dir=index_dir)) == name
+        assert snapshots.damaged_files(index_dir / "snapshots" / name) == []
+    # rsync-ed beside the others as NAME.building: checked and renamed, not copied again
+    target = tmp_path / "r2" / "snapshots" / (name + snapshots.BUILDING)
+    shutil.copytree(source, target)
+    assert copy_snapshot(target, tmp_path / "r2") == tmp_path / "r2" / "snapshots" / name
+    # a copy cut short is refused before anything switches
+    broken = tmp_path / "r3" / "snapshots" / (name + snapshots.BUILDING)
+    shutil.copytree(source, broken)
+    victim = next(broken.glob("*.seg"))
+    victim.write_bytes(victim.read_bytes()[:100])
+    with pytest.raises(RuntimeError, match="not whole"):
+        push(broken, [tmp_path / "r3"])
+    assert snapshots.current_name(Settings(index_dir=tmp_path / "r3")) is None

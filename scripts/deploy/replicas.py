@@ -68,19 +68,22 @@ def _copy_file(src: str, dst: str) -> None:
 
 
 def copy_snapshot(snapshot: Path, index_dir: Path) -> Path:
-    """A whole, checked copy of a published snapshot among `index_dir`'s snapshots (not yet current)."""
+    """A whole, checked copy of a published snapshot among `index_dir`'s snapshots (not yet current).
+
+    `snapshot` may already be INDEX_DIR/snapshots/NAME.building (rsync-ed there): it is checked and renamed."""
     root = snapshots.snapshots_dir(Settings(index_dir=index_dir))
-    final = root / snapshot.name
-    if not final.is_dir():
+    name = snapshot.name.removesuffix(snapshots.BUILDING)
+    final, building = root / name, root / (name + snapshots.BUILDING)
+    if final.is_dir():
+        return final
+    if snapshot.resolve() != building.resolve():
         root.mkdir(parents=True, exist_ok=True)
-        building = root / (snapshot.name + snapshots.BUILDING)
         shutil.rmtree(building, ignore_errors=True)
         shutil.copytree(snapshot, building, copy_function=_copy_file)
-        damaged = snapshots.damaged_files(building)
-        if damaged:
-            raise RuntimeError(f"the copy of {snapshot} in {building} is not whole: {'; '.join(damaged[:3])}")
-        snapshots.finish(building)
-    return final
+    damaged = snapshots.damaged_files(building)
+    if damaged:              # sizes against build.json (what `imr index` and `imr add` publish with)
+        raise RuntimeError(f"the copy of {snapshot} in {building} is not whole: {'; '.join(damaged[:3])}")
+    return snapshots.finish(building)
 
 
 def push(snapshot: Path, index_dirs: list[Path]) -> float:
