@@ -388,6 +388,7 @@ def arguments(argv: list[str] | None) -> argparse.Namespace:
     """The command line, with --short and --readme filling in their settings."""
     add = (parser := argparse.ArgumentParser(description=__doc__.split("\n")[0])).add_argument
     add("--items", type=int, default=10_000, help="item documents in the index")
+    add("--index", type=Path, default=None, help="serve this existing index instead (no swap level)")
     add("--work", type=Path, default=Path("index/load"), help="cache of corpus and index")
     add("--levels", default="1,2,4,8,16,32", help="concurrency levels, comma-separated")
     add("--workers", default=None, help="worker counts to compare, comma-separated (default 1,CORES)")
@@ -419,15 +420,22 @@ def main(argv: list[str] | None = None) -> int:
     """Run the load test; exit 0 when no request failed and the swap was clean, else 1."""
     args = arguments(argv)
     args.work.mkdir(parents=True, exist_ok=True)
-    corpus, extra, extra_items = build_corpus(args.work, args.items, args.seed)
-    settings = base_index(args.work, corpus, args.items)
+    if args.index:
+        from indexer.settings import Settings
+
+        corpus = extra = None
+        settings, extra_items, args.balancer = Settings(index_dir=args.index), 0, "none"
+    else:
+        corpus, extra, extra_items = build_corpus(args.work, args.items, args.seed)
+        settings = base_index(args.work, corpus, args.items)
     runs, old = [], None
     for n, workers in enumerate(args.workers):
         run = serve_workers(settings, workers, args)
         try:
             old = old or totals(run.base)
             cat = drive(run, args)
-            if n == len(args.workers) - 1 and args.balancer == "none":
+            new = old
+            if n == len(args.workers) - 1 and args.balancer == "none" and not args.index:
                 level, facts = swap_level(run, cat, publish_in_place([corpus, extra], settings.index_dir, args), args)
                 until_every_worker(run.base, level, workers_of(run.servers), totals(run.base)[0])
                 run.swap, run.swap_workers, new = facts, workers_of(run.servers), totals(run.base)
@@ -446,6 +454,8 @@ def main(argv: list[str] | None = None) -> int:
             stop(run.servers + [run.balancer])
         runs.append(run)
     swapped = runs[-1]
+    if args.index:
+        return report(args, runs, old, new, [])
     problems = verify_swap(swapped.levels[-1], old, new, extra_items) + verify_workers(swapped)
     if swapped.swap.get("exit") not in (0, 3):
         problems.append(f"{swapped.swap.get('how')} exited {swapped.swap.get('exit')}; see {args.work / 'swap.log'}")

@@ -178,11 +178,12 @@ def report(args, runs: list[Run], old: tuple, new: tuple, problems: list[str]) -
         print()
         markdown(runs)
     level = swapped.levels[-1]
-    print(f"\nswap: {old[0]} -> {new[0]} by {swapped.swap.get('how')} in {swapped.swap.get('seconds')} s, started "
-          f"after {swapped.swap.get('at_request')} of {level.requests} requests; {len(level.probes)} probe answers, "
-          f"all whole from one of the two snapshots: {'NO' if problems else 'yes'}")
-    print("probes per worker (old/new snapshot): "
-          + ", ".join(f"{pid} {c['old']}/{c['new']}" for pid, c in by_worker(swapped).items()))
+    if swapped.swap:
+        print(f"\nswap: {old[0]} -> {new[0]} by {swapped.swap.get('how')} in {swapped.swap.get('seconds')} s, "
+              f"started after {swapped.swap.get('at_request')} of {level.requests} requests; {len(level.probes)} probe "
+              f"answers, all whole from one of the two snapshots: {'NO' if problems else 'yes'}")
+        print("probes per worker (old/new snapshot): "
+              + ", ".join(f"{pid} {c['old']}/{c['new']}" for pid, c in by_worker(swapped).items()))
     for problem in problems[:20]:
         print(f"PROBLEM: {problem}")
     kinds = runs[0].levels[0].row()["kinds"]
