@@ -362,8 +362,12 @@ def serve_replicas(settings, args) -> tuple[Run, list[Path]]:
         procs.append(start_server(index_dir, args.replica_workers, args.server_threads, args.work / "server.log",
                                   port=port, wait=False, extra=("--client-connections", "0"))[0])
     port = free_port()
-    nginx = start_nginx(args.work / "nginx", f"{HOST}:{port}", [f"{HOST}:{p}" for p in ports],
-                        args.work / "nginx.log")
+    try:
+        nginx = start_nginx(args.work / "nginx", f"{HOST}:{port}", [f"{HOST}:{p}" for p in ports],
+                            args.work / "nginx.log")
+    except RuntimeError:
+        stop(procs)             # no replica left running when the balancer cannot start
+        raise
     base = f"http://{HOST}:{port}"
     for p in ports:
         wait_answering(f"http://{HOST}:{p}", procs + [nginx], args.work / "server.log")
