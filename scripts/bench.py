@@ -2,7 +2,7 @@
 """Benchmark: build, PDF extraction, query latency and memory, ours vs peers, on one corpus.
 
     python scripts/bench.py [--items N] [--queries Q] [--large] [--huge] [--work DIR]
-                            [--queries-only | --no-queries] [--real-pdfs K]
+                            [--queries-only | --no-queries | --rebuild-only [--workers W]] [--real-pdfs K]
                             [--systems ours,whoosh,fts5,tantivy]
 
 Synthetic letters (`indexer.synth`, txt) are written in chunks of 100 under
@@ -53,7 +53,7 @@ from bench_report import (SYSTEMS, report_build, report_extraction, report_queri
                           report_rebuild, report_system)
 from indexer.index import build, letterstore, snapshots
 from indexer.ingest import pipeline
-from indexer.index.documents import document_count, item_documents
+from indexer.index.documents import document_count, item_count, item_documents
 from indexer.settings import Settings
 from indexer.ingest.sources import list_sources
 
@@ -101,7 +101,7 @@ def corpus(work: Path, items: int, settings: Settings) -> tuple[list[Path], dict
         manifest.update({f"c{c:05d}": 0 for c in todo})
         for o in outcomes:
             if o.record is not None:
-                manifest[Path(o.path).parent.name] += len(o.record["items"])
+                manifest[Path(o.path).parent.name] += item_count(o.record)
         manifest_path.write_text(json.dumps(manifest))
 
 
@@ -269,6 +269,10 @@ def main() -> int:
     ap.add_argument("--queries-only", action="store_true",
                     help="skip the build and extraction tables; reuse the peers built under --work")
     ap.add_argument("--no-queries", action="store_true", help="only the rebuild, build and extraction tables")
+    ap.add_argument("--rebuild-only", action="store_true",
+                    help="only a forced whole rebuild: wall, CPU, peak PSS of the process tree")
+    ap.add_argument("--workers", type=int, default=0,
+                    help="with --rebuild-only: rebuild on a local Dask cluster of this many workers")
     args = ap.parse_args()
     items = 1_000_000 if args.huge else 100_000 if args.large else args.items
     systems = [s for s in args.systems.split(",") if s in SYSTEMS]
@@ -280,6 +284,11 @@ def main() -> int:
     dirs, took = corpus(args.work, items, settings)
     print(f"corpus: {len(dirs)} folders; synth {took['synth_s']:.1f} s, parse {took['parse_s']:.1f} s "
           "(0 when cached)")
+    if args.rebuild_only:
+        from bench_rebuild import bench_rebuild, report_rebuild_run
+
+        report_rebuild_run(bench_rebuild(work, dirs, settings, args.workers))
+        return 0
     rep, cpu, wall = cpu_timed(pipeline.rebuild, dirs, settings)
     built = None
     if not rep.kept:    # no index of these sources yet: that was a whole rebuild; now the no-change one

@@ -12,7 +12,7 @@ import pytest
 from whoosh import index
 from whoosh.analysis import StemmingAnalyzer
 
-from indexer.index import analysis, build, writing
+from indexer.index import analysis, build, parts, writing
 from indexer.ingest import pipeline
 from indexer.index.documents import item_documents
 from indexer.errors import IndexDamaged
@@ -140,7 +140,7 @@ def test_index_built_fast_equals_index_built_by_whoosh(tmp_path, monkeypatch, po
     assert len(docs) > len(records) >= 30     # letters with several items: the summary is reused
     fast, slow = tmp_path / "fast", tmp_path / "slow"
     fast.mkdir(), slow.mkdir()
-    build._write_segment(str(fast), records)
+    build.write_whoosh(fast, records)
     _whoosh_segment(slow, docs)
     got, want = _everything(fast), _everything(slow)
     assert len(got[0]) > 1000
@@ -152,16 +152,16 @@ def test_forked_writer_failure_is_raised_and_nothing_is_left_running(tmp_path, m
     records = _records(tmp_path)
     monkeypatch.setattr(build, "PARALLEL_MIN_DOCS", 1)
 
-    def disk_full(folder, chunk):
+    def disk_full(snapshot, k, chunk, load=None):
         raise OSError(28, "No space left on device")
-    monkeypatch.setattr(build, "_write_segment", disk_full)
+    monkeypatch.setattr(parts, "write_part", disk_full)
     (tmp_path / "a").mkdir()
     with pytest.raises(OSError, match="No space left"):
         build.write_whoosh(tmp_path / "a", records, jobs=2)
 
-    def killed(folder, chunk):
+    def killed(snapshot, k, chunk, load=None):
         os.kill(os.getpid(), signal.SIGKILL)     # what the out-of-memory killer does
-    monkeypatch.setattr(build, "_write_segment", killed)
+    monkeypatch.setattr(parts, "write_part", killed)
     (tmp_path / "b").mkdir()
     with pytest.raises(IndexDamaged, match="exit code -9.*fewer --jobs"):
         build.write_whoosh(tmp_path / "b", records, jobs=2)

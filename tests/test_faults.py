@@ -109,7 +109,7 @@ def test_disk_full_fails_cleanly_and_old_index_serves(settings, monkeypatch, whe
     elif where == "term store":
         monkeypatch.setattr(termstore, "write", full)
     else:
-        monkeypatch.setattr(letterstore, "write", full)
+        monkeypatch.setattr(letterstore, "merge", full)
     with pytest.raises(ImrError, match="No space left on device.*current index is unchanged"):
         pipeline.rebuild([SEEDS], settings)
     assert snapshots.current_name(settings) == old.snapshot

@@ -4,39 +4,34 @@ Files in a snapshot: the Whoosh index (segments in insertion order, so
 docnum == insertion order, which the facet arrays rely on), one termstore `.hot`
 file per segment (its frequent terms' postings as flat arrays), letters.sqlite (the letter store: the
 whole record, summary included, per letter), the facet arrays (facets.*.npy) and schema_version.
+
+The letters are cut into chunks, each written as one part (`indexer.index.parts`:
+a segment, its term store, its letter rows and facet arrays) by a forked
+process, or by whatever `run` is given (a Dask cluster); the parent keeps only
+the letters it was given (references to cached records in a whole rebuild),
+assembles the parts and reads the documents back segment by segment.
 """
 from __future__ import annotations
 
 import gc
 import multiprocessing as mp
-import os
-import shutil
 from collections import Counter
 from pathlib import Path
+from typing import Callable, Iterable
 
-from indexer.index import facetdata, files, letterstore, termstore, writing
-from indexer.index.documents import doc_ids, document_count, item_documents
+from indexer.index import files, parts
+from indexer.index.documents import doc_ids, document_count
 from indexer.errors import IndexDamaged
+from indexer.index.facetrows import FacetRows
+from indexer.index.parts import Loader
 from indexer.record import Record
-from indexer.index.schema import make_schema
 from indexer.index.snapshots import open_whoosh
 
 # Below this many documents process start-up costs more than a second core saves.
 PARALLEL_MIN_DOCS = 2000
 
-
-def _write_segment(folder: str, records: list[Record]) -> None:
-    """One Whoosh index holding the records' documents through ONE writer, as a single segment."""
-    from whoosh import index
-
-    writer = writing.open_writer(index.create_in(folder, make_schema()))
-    try:
-        writing.add_documents(writer, (d for record in records for d in item_documents(record)))
-    except BaseException:
-        writer.cancel()
-        raise
-    writer.commit(optimize=True)
-    termstore.write_all(Path(folder))
+# (snapshot, chunks, load) -> the chunks' part names, in chunk order
+Runner = Callable[[Path, list[list[Record]], "Loader | None"], list[str]]
 
 
 def _chunks(records: list[Record], n: int) -> list[list[Record]]:
@@ -52,10 +47,9 @@ def _chunks(records: list[Record], n: int) -> list[list[Record]]:
     return [c for c in chunks if c]
 
 
-def _segment_child(conn, folder: str, records: list[Record]) -> None:
+def _part_child(conn, snapshot: str, k: int, chunk: list[Record], load: Loader | None) -> None:
     try:
-        _write_segment(folder, records)
-        conn.send(None)
+        conn.send(parts.write_part(snapshot, k, chunk, load))
     except BaseException as exc:   # reported to the parent, which raises it
         try:
             conn.send(exc)
@@ -65,102 +59,114 @@ def _segment_child(conn, folder: str, records: list[Record]) -> None:
         conn.close()
 
 
-def _write_forked(parts: list[Path], chunks: list[list[Record]]) -> None:
-    """_write_segment(part, chunk) for each pair, each in a forked child process.
+def write_forked(snapshot: Path, chunks: list[list[Record]], load: Loader | None = None) -> list[str]:
+    """parts.write_part of each chunk, each in a forked child process; the parts' names.
 
-    Forked children read the parent's records in place (copy-on-write) rather
-    than receiving them pickled (at a million documents a pickled chunk alone
-    is gigabytes, held in both processes), and make their documents
-    themselves, in parallel.
+    Forked children read the parent's letters in place (copy-on-write) rather
+    than receiving them pickled, and load and analyse their own records, in parallel.
     """
+    if len(chunks) == 1:
+        return [parts.write_part(str(snapshot), 0, chunks[0], load)]
     ctx = mp.get_context("fork")
     gc.freeze()   # keep the children's garbage collector from touching (copying) every parent page
     running = []
     try:
-        for part, chunk in zip(parts, chunks):
+        for k, chunk in enumerate(chunks):
             receive, send = ctx.Pipe(duplex=False)
-            child = ctx.Process(target=_segment_child, args=(send, str(part), chunk), daemon=True)
+            child = ctx.Process(target=_part_child, args=(send, str(snapshot), k, chunk, load), daemon=True)
             child.start()
             send.close()
             running.append((child, receive))
     finally:
         gc.unfreeze()
+    names: list[str] = []
     errors: list[BaseException] = []
     for child, receive in running:
         try:
-            error = receive.recv()
+            answer = receive.recv()
         except EOFError:          # it died before reporting: killed, e.g. by the out-of-memory killer
             child.join()
-            error = IndexDamaged(f"an index writer process died (exit code {child.exitcode}): "
-                                 "not published; if memory ran out, rebuild with fewer --jobs")
+            answer = IndexDamaged(f"an index writer process died (exit code {child.exitcode}): "
+                                  "not published; if memory ran out, rebuild with fewer --jobs")
         child.join()
         receive.close()
-        if error is not None:
-            errors.append(error)
+        if isinstance(answer, BaseException):
+            errors.append(answer)
+        else:
+            names.append(answer)
     if errors:
         raise errors[0]
+    return names
 
 
-def write_whoosh(snapshot: Path, records: list[Record], jobs: int = 1) -> None:
-    """Index the records' documents in order: one segment, or with jobs>1 one per process.
+def write_whoosh(snapshot: Path, letters: list[Record], jobs: int = 1, load: Loader | None = None,
+                 run: Runner | None = None, chunks: int | None = None) -> None:
+    """Index the letters' documents in order: one segment, or with jobs>1 one per process
+    (`chunks` segments with a `run` of another kind), with letter store and facet arrays.
 
-    Segments are listed in chunk order, so docnums follow the records either
+    Segments are listed in chunk order, so docnums follow the letters either
     way (the facet arrays rely on it). Analysis is pure Python, so two processes
     on two cores index about twice as fast as one writer.
     """
-    if jobs <= 1 or sum(document_count(r) for r in records) < PARALLEL_MIN_DOCS:
-        _write_segment(str(snapshot), records)
-        return
-    from whoosh.filedb.filestore import FileStorage
-    from whoosh.index import TOC
-
-    chunks = _chunks(records, jobs)
-    parts = [snapshot / f"part-{k}.tmp" for k in range(len(chunks))]
-    for part in parts:
-        part.mkdir()
-    _write_forked(parts, chunks)
-    segments = []
-    for part in parts:
-        segments += TOC.read(FileStorage(str(part)), "MAIN").segments
-        for path in part.iterdir():
-            if path.suffix in (".seg", files.TERM_STORE_SUFFIX):   # segment files have unique random names
-                os.replace(path, snapshot / path.name)
-        shutil.rmtree(part)
-    TOC(make_schema(), segments, 0).write(FileStorage(str(snapshot)), "MAIN")
+    n = chunks or jobs
+    if n <= 1 or sum(document_count(r) for r in letters) < PARALLEL_MIN_DOCS:
+        n = 1
+    try:
+        names = (run or write_forked)(snapshot, _chunks(letters, n), load)
+        parts.assemble(snapshot, names)
+    finally:
+        parts.discard_parts(snapshot)
 
 
-def verify(snapshot: Path, records: list[Record], ordered: bool = True) -> list[dict]:
-    """Raise IndexDamaged unless the index holds exactly the records' documents, in record
-    order when `ordered`; returns each document's facet fields (stored), in docnum order."""
+def _stored_docs(snapshot: Path) -> Iterable[dict]:
+    """Every stored document, segment after segment (one segment's reader open at a time)."""
+    with open_whoosh(snapshot).reader() as reader:
+        for leaf, _ in reader.leaf_readers():
+            for _, stored in leaf.iter_docs():
+                yield stored
 
-    want = [doc_id for record in records for doc_id in doc_ids(record)]
-    got, rows = [], []
+
+def verify(snapshot: Path, letters: list[Record], ordered: bool = True,
+           facets: FacetRows | None = None) -> int:
+    """Raise IndexDamaged unless the index holds exactly the letters' documents, in letter
+    order when `ordered`; the documents' count. Reads the stored documents back segment by
+    segment, feeding each to `facets` when given."""
+    want = sum(document_count(r) for r in letters)
     with open_whoosh(snapshot).searcher() as searcher:
         reader = searcher.reader()
-        if reader.doc_count_all() != len(want) or reader.doc_count() != len(want):
+        if reader.doc_count_all() != want or reader.doc_count() != want:
             raise IndexDamaged(f"index holds {reader.doc_count()} documents, records make "
-                               f"{len(want)}: not published")
-        for _, stored in reader.iter_docs():
-            got.append(stored.get("doc_id"))
-            rows.append({f: stored.get(f) for f in facetdata.FIELDS})
-    if ordered:
-        for docnum, (doc_id, expected) in enumerate(zip(got, want)):
-            if doc_id != expected:
-                raise IndexDamaged(f"document {docnum} is {doc_id}, expected {expected}: not published")
-    elif Counter(got) != Counter(want):
-        missing, extra = Counter(want) - Counter(got), Counter(got) - Counter(want)
-        raise IndexDamaged(f"index documents differ from the records' ({sum(missing.values())} "
-                           f"missing, e.g. {sorted(missing)[:2]}; {sum(extra.values())} unexpected, "
-                           f"e.g. {sorted(extra)[:2]}): not published")
-    return rows
+                               f"{want}: not published")
+    expected = (doc_id for letter in letters for doc_id in doc_ids(letter))
+    got: Counter = Counter()
+    for docnum, stored in enumerate(_stored_docs(snapshot)):
+        doc_id = stored.get("doc_id")
+        if facets is not None:
+            facets.add(stored)
+        if not ordered:
+            got[doc_id] += 1
+            continue
+        wanted = next(expected)
+        if doc_id != wanted:
+            raise IndexDamaged(f"document {docnum} is {doc_id}, expected {wanted}: not published")
+    if not ordered:
+        want_ids = Counter(expected)
+        if got != want_ids:
+            missing, extra = want_ids - got, got - want_ids
+            raise IndexDamaged(f"index documents differ from the records' ({sum(missing.values())} "
+                               f"missing, e.g. {sorted(missing)[:2]}; {sum(extra.values())} unexpected, "
+                               f"e.g. {sorted(extra)[:2]}): not published")
+    return want
 
 
-def write_snapshot(snapshot: Path, records: list[Record], jobs: int = 1) -> int:
-    """Write and verify a complete snapshot in `snapshot`; returns its document count."""
-    write_whoosh(snapshot, records, jobs)
-    letterstore.write(snapshot, records)
-    # Facets come from the stored fields read back by verify: the parent never
-    # holds the documents (the writers make them) and `add` never remakes old ones.
-    facetdata.write_arrays(snapshot, verify(snapshot, records))
+def write_snapshot(snapshot: Path, letters: list[Record], jobs: int = 1, load: Loader | None = None,
+                   run: Runner | None = None, chunks: int | None = None) -> int:
+    """Write and verify a complete snapshot in `snapshot`; returns its document count.
+
+    `letters` are records, or references that `load` turns into records (each
+    writer loads its own chunk's); `run` writes the parts elsewhere (a cluster).
+    """
+    write_whoosh(snapshot, letters, jobs, load, run, chunks)
+    documents = verify(snapshot, letters)
     files.stamp_schema(snapshot)
-    return sum(document_count(r) for r in records)
+    return documents

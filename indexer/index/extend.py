@@ -16,6 +16,7 @@ from collections import Counter
 from pathlib import Path
 
 from indexer.index import build, facetdata, files, letterstore, termstore, writing
+from indexer.index.facetrows import FacetRows
 from indexer.index.documents import doc_ids, document_count, item_documents
 from indexer.errors import IndexDamaged
 from indexer.record import Record
@@ -91,7 +92,9 @@ def extend_snapshot(snapshot: Path, base: Path, records: list[Record], removed: 
     letterstore.write_changed(base, snapshot, removed, new)
     documents = sum(document_count(r) for r in records)
     if removed:
-        arrays = facetdata.arrays_for(build.verify(snapshot, records, ordered=False))
+        rows = FacetRows()
+        build.verify(snapshot, records, ordered=False, facets=rows)
+        arrays = rows.arrays()
     else:
         arrays = _added_facets(snapshot, base, new)
     if int(arrays["n_docs"][0]) != documents:

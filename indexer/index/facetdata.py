@@ -26,50 +26,19 @@ import numpy as np
 
 from indexer.errors import IndexDamaged
 from indexer.fields import FACETS, MULTI_VALUED
+from indexer.index.facetrows import FacetRows
 from indexer.index.files import FACET_ARRAYS, facet_array_file, facet_array_key
 
 # The document fields the facet arrays are made of (all stored, so build reads them back).
 FIELDS = ("decision", "decided", *FACETS)
 
 
-def _values_of(doc: Mapping, facet: str) -> list[str]:
-    raw = doc.get(facet)
-    if raw is None or raw == "":
-        return []
-    if facet in MULTI_VALUED:
-        return [v.strip() for v in str(raw).split(",") if v.strip()]
-    return [str(raw)]
-
-
-def _single(per_doc: list[list[str]]) -> dict[str, np.ndarray]:
-    values = sorted({v[0] for v in per_doc if v})
-    index = {v: i for i, v in enumerate(values)}
-    codes = np.array([index[v[0]] if v else -1 for v in per_doc], dtype=np.int32)
-    return {"values": np.array(values, dtype=str), "codes": codes}
-
-
-def _multi(per_doc: list[list[str]]) -> dict[str, np.ndarray]:
-    values = sorted({v for vals in per_doc for v in vals})
-    index = {v: i for i, v in enumerate(values)}
-    pairs = [(d, index[v]) for d, vals in enumerate(per_doc) for v in dict.fromkeys(vals)]
-    docs = np.array([p[0] for p in pairs], dtype=np.int32)
-    pcodes = np.array([p[1] for p in pairs], dtype=np.int32)
-    return {"values": np.array(values, dtype=str), "docs": docs, "pcodes": pcodes}
-
-
 def arrays_for(docs: Iterable[Mapping]) -> dict[str, np.ndarray]:
     """The facet arrays for documents given in docnum order."""
-    docs = list(docs)
-    arrays: dict[str, np.ndarray] = {
-        "n_docs": np.array([len(docs)], dtype=np.int64),
-        "overturned": np.array([d.get("decision") == "Overturned" for d in docs], dtype=bool),
-        "decided": np.array([int(d.get("decided") or 0) for d in docs], dtype=np.int64),
-    }
-    for facet in FACETS:
-        per_doc = [_values_of(d, facet) for d in docs]
-        parts = _multi(per_doc) if facet in MULTI_VALUED else _single(per_doc)
-        arrays.update({f"{facet}.{k}": v for k, v in parts.items()})
-    return arrays
+    rows = FacetRows()
+    for doc in docs:
+        rows.add(doc)
+    return rows.arrays()
 
 
 # Below this size an array is read into memory: mapping a page per tiny array costs more than it shares.

@@ -55,15 +55,75 @@ def _insert(con: sqlite3.Connection, records: Iterable[Record]) -> None:
           _record_json(r)) for r in records))
 
 
+_TABLE = ("CREATE TABLE letters (id TEXT PRIMARY KEY, case_number TEXT,"
+          " content_hash TEXT, source TEXT, record JSON)")
+_CASE_INDEX = "CREATE INDEX letters_case ON letters(case_number)"
+
+
 def write(snapshot: Path, records: Iterable[Record]) -> None:
     """Create the letter store of a snapshot being built."""
+    with Appender(path_of(snapshot)) as store:
+        for record in records:
+            store.add(record)
+
+
+class Appender:
+    """A new letter store (or a part of one) written record by record, in batches."""
+
+    BATCH = 500
+
+    def __init__(self, path: Path, case_index: bool = True):
+        self._con = sqlite3.connect(path)
+        self._con.execute("PRAGMA journal_mode=OFF")   # a store being built is discarded on failure
+        self._con.execute(_TABLE)
+        if case_index:
+            self._con.execute(_CASE_INDEX)
+        self._pending: list[Record] = []
+
+    def add(self, record: Record) -> None:
+        """One more letter (rows keep the order they are added in)."""
+        self._pending.append(record)
+        if len(self._pending) >= self.BATCH:
+            self._flush()
+
+    def _flush(self) -> None:
+        _insert(self._con, self._pending)
+        self._pending = []
+
+    def __enter__(self) -> "Appender":
+        return self
+
+    def __exit__(self, kind, *_) -> None:
+        try:
+            if kind is None:
+                self._flush()
+                self._con.commit()
+        finally:
+            self._con.close()
+
+
+def merge(snapshot: Path, parts: list[Path]) -> None:
+    """The snapshot's letter store made of the parts' rows, part after part, each in its row order.
+
+    SQLite copies the rows itself (no JSON is read in Python), so this costs
+    about a copy of the parts' bytes whatever the number of letters; one part
+    is simply moved.
+    """
+    one = len(parts) == 1
+    if one:
+        os.replace(parts[0], path_of(snapshot))
     con = sqlite3.connect(path_of(snapshot))
     try:
+        con.execute("PRAGMA journal_mode=OFF")
+        if not one:
+            con.execute(_TABLE)
+            for part in parts:
+                con.execute("ATTACH DATABASE ? AS part", (str(part),))
+                with con:
+                    con.execute("INSERT INTO letters SELECT * FROM part.letters ORDER BY rowid")
+                con.execute("DETACH DATABASE part")
         with con:
-            con.execute("CREATE TABLE letters (id TEXT PRIMARY KEY, case_number TEXT,"
-                        " content_hash TEXT, source TEXT, record JSON)")
-            con.execute("CREATE INDEX letters_case ON letters(case_number)")
-            _insert(con, records)
+            con.execute(_CASE_INDEX)
     finally:
         con.close()
 

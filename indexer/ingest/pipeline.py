@@ -7,24 +7,21 @@ under the index lock and publishes only a verified snapshot.
 from __future__ import annotations
 
 import time
-from concurrent.futures import ProcessPoolExecutor
-from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
-from itertools import repeat
+from functools import partial
 from pathlib import Path
 from typing import Callable, Iterable, Iterator
 
 from indexer.index import build, extend, letterstore, snapshots
-from indexer.ingest import cache, hashcache, limits, manifest
+from indexer.ingest import hashcache, manifest, refs
+from indexer.ingest.parsing import Progress, extract_all, parse_one
 from indexer.index.documents import document_count, item_count
-from indexer.errors import ExtractError, ImrError
+from indexer.errors import ImrError
 from indexer.record import Record
 from indexer.settings import Settings
-from indexer.ingest.sources import (Outcome, Source, describe_os_error, file_hash, list_sources, merge_letters,
-                             select_letters)
+from indexer.ingest.sources import Outcome, Source, list_sources, merge_letters, select_letters
 
-
-Progress = Callable[[int, int], None]   # (files done, files in all)
+__all__ = ["BuildReport", "Progress", "add", "extract_all", "parse_one", "parse_paths", "rebuild"]
 
 
 @dataclass
@@ -56,39 +53,6 @@ class BuildReport:
         return 3 if self.skipped else 0   # the codes of indexer.cli (EXIT_SKIPPED, EXIT_OK)
 
 
-def _same_bytes(path: str, content_hash: str) -> bool:
-    try:
-        return file_hash(Path(path)) == content_hash
-    except OSError:
-        return False
-
-
-def parse_one(path: str, content_hash: str | None, settings: Settings) -> Outcome:
-    """Extract and parse one file (runs in workers); with a content hash, cache the answer."""
-    from indexer.ingest.parse import parse_file
-
-    try:
-        with limits.extraction_limits(settings):
-            record = parse_file(Path(path), settings)
-    except limits.CpuLimitExceeded:     # not cached: a larger limit may read it
-        return Outcome(path, reason=limits.cpu_reason(settings), parsed=True)
-    except MemoryError:
-        return Outcome(path, reason=limits.memory_reason(settings), parsed=True)
-    except ExtractError as exc:
-        # Only a verdict on the very bytes we hashed may be cached: not 'vanished'
-        # or 'unreadable', which say nothing about the content.
-        if content_hash and _same_bytes(path, content_hash):
-            cache.store(settings, content_hash, skipped=exc.reason)
-        return Outcome(path, reason=exc.reason, parsed=True)
-    except OSError as exc:
-        return Outcome(path, reason=describe_os_error(exc), parsed=True)
-    except Exception as exc:      # a parser bug must not stop the rebuild
-        return Outcome(path, reason=f"parser failed: {type(exc).__name__}: {exc}", parsed=True)
-    if content_hash:
-        cache.store(settings, record.get("content_hash") or content_hash, record=record)
-    return Outcome(path, record=record, parsed=True)
-
-
 def parse_paths(paths: Iterable[Path], settings: Settings) -> Iterator[Outcome]:
     """Parse files (or folders of them) one by one, bypassing the cache, for `imr parse`."""
     for source in list_sources(list(paths), settings.max_file_bytes):
@@ -98,99 +62,15 @@ def parse_paths(paths: Iterable[Path], settings: Settings) -> Iterator[Outcome]:
             yield parse_one(str(source.path), None, settings)
 
 
-def _from_cache(source: Source, settings: Settings) -> Outcome | None:
-    entry = cache.lookup(settings, source.content_hash)
-    if entry is None:
-        return None
-    if "skipped" in entry:
-        return Outcome(str(source.path), reason=entry["skipped"])
-    record = dict(entry["record"], source=str(source.path))
-    return Outcome(str(source.path), record=record)
+def _write_new(building: Path, letters: list[Record], settings: Settings) -> int:
+    """build.write_snapshot of `letters` (records or references): on the cluster with a scheduler,
+    else one forked writer per job; each writer loads its own chunk's records."""
+    if settings.scheduler:
+        from indexer.ingest import cluster
 
-
-def _isolated(path: str, content_hash: str | None, settings: Settings) -> Outcome:
-    """parse_one in a process of its own, so a crash (e.g. in the PDF library) costs one file."""
-    before = limits.children_cpu()
-    try:
-        with ProcessPoolExecutor(max_workers=1) as pool:
-            return pool.submit(parse_one, path, content_hash, settings).result()
-    except BrokenProcessPool:
-        if settings.max_extract_seconds and limits.children_cpu() - before >= settings.max_extract_seconds:
-            return Outcome(path, reason=limits.cpu_reason(settings), parsed=True)   # the watchdog's kill
-        return Outcome(path, reason="extraction crashed the worker process (damaged file?)", parsed=True)
-
-
-def _run_local(todo: list[Source], settings: Settings, tick: Callable[[], None]) -> list[Outcome]:
-    paths = [str(s.path) for s in todo]
-    hashes = [s.content_hash for s in todo]
-    results: list[Outcome] = []
-    if settings.jobs <= 1 or len(todo) <= 1:
-        for path, digest in zip(paths, hashes):
-            results.append(parse_one(path, digest, settings))
-            tick()
-        return results
-    chunk = max(1, min(16, len(todo) // (settings.jobs * 4)))
-    try:
-        with ProcessPoolExecutor(max_workers=settings.jobs) as pool:
-            for outcome in pool.map(parse_one, paths, hashes, repeat(settings), chunksize=chunk):
-                results.append(outcome)
-                tick()
-    except BrokenProcessPool:
-        # A worker died: finish the files not yet answered one process each.
-        for path, digest in zip(paths[len(results):], hashes[len(results):]):
-            results.append(_isolated(path, digest, settings))
-            tick()
-    return results
-
-
-def _run_dask(todo: list[Source], settings: Settings, tick: Callable[[], None]) -> list[Outcome]:
-    from distributed import Client, as_completed
-
-    # Workers see the same paths only through shared storage, so send absolute ones.
-    shared = settings.with_(index_dir=Path(settings.index_dir).resolve(),
-                            cache_dir=settings.record_cache.resolve())
-    paths = [str(s.path.resolve()) for s in todo]
-    try:
-        client = Client(settings.scheduler, timeout="10s")
-    except (OSError, TimeoutError) as exc:
-        raise ImrError(f"cannot reach the Dask scheduler at {settings.scheduler} ({exc}): start it "
-                       "(dask scheduler) or leave out --scheduler to parse on this machine") from None
-    with client:
-        futures = client.map(parse_one, paths, [s.content_hash for s in todo],
-                             settings=shared, pure=False)
-        for _ in as_completed(futures):
-            tick()
-        results = client.gather(futures)
-    # Report the paths the user gave, not the resolved ones.
-    return [Outcome(str(s.path), o.record and dict(o.record, source=str(s.path)), o.reason, o.parsed)
-            for s, o in zip(todo, results)]
-
-
-def extract_all(sources: list[Source], settings: Settings,
-                progress: Progress | None = None) -> list[Outcome]:
-    """An Outcome per source, in order: cache hits here, misses on local processes or Dask."""
-    total, done = len(sources), 0
-
-    def tick() -> None:
-        nonlocal done
-        done += 1
-        if progress:
-            progress(done, total)
-
-    outcomes: dict[int, Outcome] = {}
-    todo: list[tuple[int, Source]] = []
-    for n, source in enumerate(sources):
-        hit = Outcome(str(source.path), reason=source.error) if source.error else _from_cache(source, settings)
-        if hit is None:
-            todo.append((n, source))
-        else:
-            outcomes[n] = hit
-            tick()
-    if todo:
-        run = _run_dask if settings.scheduler else _run_local
-        for (n, _), outcome in zip(todo, run([s for _, s in todo], settings, tick)):
-            outcomes[n] = outcome
-    return [outcomes[n] for n in range(total)]
+        run, chunks = cluster.part_writers(letters, settings)
+        return build.write_snapshot(building, letters, load=cluster.loader(settings), run=run, chunks=chunks)
+    return build.write_snapshot(building, letters, settings.jobs, load=partial(refs.load, settings=settings))
 
 
 def _publish_new(settings: Settings, records: list[Record],
@@ -199,7 +79,7 @@ def _publish_new(settings: Settings, records: list[Record],
     """Write, verify and publish a snapshot of `records`; the old one stays current on any failure."""
     building = snapshots.new_snapshot_dir(settings)
     try:
-        documents = write(building) if write else build.write_snapshot(building, records, settings.jobs)
+        documents = write(building) if write else _write_new(building, records, settings)
         manifest.write(building, report)
         final = snapshots.finish(building)
     except OSError as exc:
@@ -261,7 +141,8 @@ def rebuild(sources: list[Path], settings: Settings, progress: Progress | None =
         kept = None if force else _kept(settings, fingerprint, listing, started)
         if kept:
             return kept
-        outcomes = extract_all(listing, settings, progress)
+        # References, not records: each index writer loads its own chunk's records from the cache.
+        outcomes = extract_all(listing, settings, progress, slim=True)
         records, skipped, duplicates = select_letters(outcomes)
         _require_letters(records, sources)
         if not manifest.repeatable(listing, skipped, settings):
@@ -284,9 +165,9 @@ def _listing(sources: list[Path], settings: Settings) -> list[Source]:
     return listing
 
 
-def _current(settings: Settings, refs: bool) -> tuple[Path | None, list[Record]]:
+def _current(settings: Settings, as_refs: bool) -> tuple[Path | None, list[Record]]:
     """The current snapshot (None when there is none or its schema is old) and its letters:
-    with `refs`, only references to them when the snapshot can be extended."""
+    with `as_refs`, only references to them when the snapshot can be extended."""
     try:
         snapshot = snapshots.current(settings)
     except ImrError:
@@ -295,7 +176,7 @@ def _current(settings: Settings, refs: bool) -> tuple[Path | None, list[Record]]
         snapshots.check_schema(snapshot, settings)
     except ImrError:
         return None, letterstore.read_all(snapshot)     # an older schema: rebuild from its records
-    return snapshot, letterstore.read_refs(snapshot) if refs else letterstore.read_all(snapshot)
+    return snapshot, letterstore.read_refs(snapshot) if as_refs else letterstore.read_all(snapshot)
 
 
 def _incremental(base: Path | None, records: list[Record],
@@ -320,7 +201,7 @@ def add(sources: list[Path], settings: Settings, progress: Progress | None = Non
     started = time.monotonic()
     with snapshots.rebuild_lock(settings):
         snapshots.clean_building(settings)
-        base, before = _current(settings, refs=incremental)
+        base, before = _current(settings, as_refs=incremental)
         known = {r.get("content_hash") for r in before}
         listing = _listing(sources, settings)
         fresh = [s for s in listing if s.error or s.content_hash not in known]

@@ -1,0 +1,129 @@
+"""The whole-rebuild benchmark: wall, CPU and peak memory (PSS of the process tree) of one forced rebuild.
+
+    python scripts/bench.py --rebuild-only [--items N | --large | --huge] [--workers W] [--segments S]
+
+Runs `pipeline.rebuild(force=True)` from the record cache (the files' hashes
+remembered beforehand, outside the timing) into a fresh index under WORK, while
+a thread samples, every `INTERVAL` s, the Pss of /proc/PID/smaps_rollup summed
+over this process and all its descendants (forked writers, parse workers, Dask
+workers of a local cluster). PSS splits shared pages between the processes that
+map them, so the sum is what the tree really takes. CPU is this process's plus
+its reaped children's (a local cluster is closed before it is read, so its
+workers are counted too, start-up included). With `--workers W` the rebuild runs
+on a LocalCluster of W single-thread worker processes (`--scheduler`).
+"""
+from __future__ import annotations
+
+import os
+import resource
+import shutil
+import threading
+import time
+from pathlib import Path
+
+INTERVAL = 0.5
+
+
+def _children(pid: int) -> list[int]:
+    kids = []
+    try:
+        for task in os.listdir(f"/proc/{pid}/task"):
+            with open(f"/proc/{pid}/task/{task}/children") as fh:
+                kids += [int(k) for k in fh.read().split()]
+    except OSError:
+        pass
+    return kids
+
+
+def _pss_kb(pid: int) -> int:
+    try:
+        with open(f"/proc/{pid}/smaps_rollup") as fh:
+            for line in fh:
+                if line.startswith("Pss:"):
+                    return int(line.split()[1])
+    except OSError:
+        pass
+    return 0
+
+
+def tree_pss_mb(root: int | None = None) -> tuple[float, float]:
+    """(PSS of the whole process tree under `root`, PSS of `root` alone), in MB."""
+    root = root or os.getpid()
+    todo, total, own = [root], 0, _pss_kb(root)
+    while todo:
+        pid = todo.pop()
+        total += own if pid == root else _pss_kb(pid)
+        todo += _children(pid)
+    return total / 1024, own / 1024
+
+
+class PeakSampler:
+    """Samples tree_pss_mb in a thread while it is entered; `peak` and `peak_parent` in MB."""
+
+    def __init__(self) -> None:
+        self.peak = self.peak_parent = 0.0
+        self.samples = 0
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+
+    def _run(self) -> None:
+        while not self._stop.is_set():
+            total, own = tree_pss_mb()
+            self.peak, self.peak_parent = max(self.peak, total), max(self.peak_parent, own)
+            self.samples += 1
+            self._stop.wait(INTERVAL)
+
+    def __enter__(self) -> "PeakSampler":
+        self._thread.start()
+        return self
+
+    def __exit__(self, *_) -> None:
+        self._stop.set()
+        self._thread.join()
+
+
+def _cpu() -> float:
+    me, kids = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+    return me.ru_utime + me.ru_stime + kids.ru_utime + kids.ru_stime
+
+
+def bench_rebuild(work: Path, dirs: list[Path], settings, workers: int = 0) -> dict:
+    """One forced whole rebuild of `dirs` into a fresh WORK/rebuild index: wall, CPU, peak PSS."""
+    import contextlib
+
+    from indexer.ingest import pipeline
+
+    index = work / "rebuild"
+    shutil.rmtree(index, ignore_errors=True)          # one snapshot on disk at a time
+    settings = settings.with_(index_dir=index)
+    pipeline._listing(dirs, settings)                  # remember every file's hash, untimed
+    cluster = contextlib.nullcontext()
+    if workers:
+        from distributed import LocalCluster
+
+        cluster = LocalCluster(n_workers=workers, threads_per_worker=1, processes=True,
+                               local_directory=str(work / "dask"), dashboard_address=":0")
+    cpu = _cpu()
+    with PeakSampler() as sampler:
+        with cluster:
+            if workers:
+                settings = settings.with_(scheduler=cluster.scheduler_address)
+            wall = time.perf_counter()
+            report = pipeline.rebuild(dirs, settings, force=True)
+            wall = time.perf_counter() - wall
+    cpu = _cpu() - cpu
+    out = {"letters": report.letters, "documents": report.documents, "wall": wall, "cpu": cpu,
+           "peak_mb": sampler.peak, "parent_mb": sampler.peak_parent, "samples": sampler.samples,
+           "workers": workers, "snapshot": report.snapshot}
+    shutil.rmtree(index, ignore_errors=True)
+    return out
+
+
+def report_rebuild_run(r: dict) -> None:
+    """One line per run, and the cost per 100k documents."""
+    where = f"LocalCluster of {r['workers']} workers" if r["workers"] else "local"
+    per = 100_000 / max(1, r["documents"])
+    print(f"whole rebuild ({where}): {r['letters']:,} letters, {r['documents']:,} documents; "
+          f"wall {r['wall']:.1f} s, CPU {r['cpu']:.1f} s (incl. children); peak PSS of the process tree "
+          f"{r['peak_mb']:,.0f} MB (parent {r['parent_mb']:,.0f} MB, {r['samples']} samples); "
+          f"per 100k documents: {r['wall'] * per:.1f} s wall, {r['cpu'] * per:.1f} s CPU", flush=True)
