@@ -68,3 +68,62 @@ def test_verify_refuses_documents_other_than_the_records(records, tmp_path):
     other = [dict(records[0], id="someone-else")] + records[1:]
     with pytest.raises(IndexDamaged, match="differ from the records"):
         build.verify(tmp_path, other, ordered=False)
+
+
+def _reference_arrays(docs: list[dict]) -> dict:
+    """facets.npz as it was made before FacetRows: from every document at once (the reference)."""
+    from indexer.fields import FACETS, MULTI_VALUED
+    from indexer.index.facetrows import values_of
+
+    out = {"n_docs": np.array([len(docs)], dtype=np.int64),
+           "overturned": np.array([d.get("decision") == "Overturned" for d in docs], dtype=bool),
+           "decided": np.array([int(d.get("decided") or 0) for d in docs], dtype=np.int64)}
+    for facet in FACETS:
+        per_doc = [values_of(d, facet) for d in docs]
+        if facet in MULTI_VALUED:
+            values = sorted({v for vals in per_doc for v in vals})
+            index = {v: i for i, v in enumerate(values)}
+            pairs = [(n, index[v]) for n, vals in enumerate(per_doc) for v in dict.fromkeys(vals)]
+            out[f"{facet}.docs"] = np.array([p[0] for p in pairs], dtype=np.int32)
+            out[f"{facet}.pcodes"] = np.array([p[1] for p in pairs], dtype=np.int32)
+        else:
+            values = sorted({v[0] for v in per_doc if v})
+            index = {v: i for i, v in enumerate(values)}
+            out[f"{facet}.codes"] = np.array([index[v[0]] if v else -1 for v in per_doc], dtype=np.int32)
+        out[f"{facet}.values"] = np.array(values, dtype=str)
+    return out
+
+
+def _same_arrays(got: dict, want: dict) -> None:
+    assert sorted(got) == sorted(want)
+    for name in want:
+        assert got[name].dtype == want[name].dtype and np.array_equal(got[name], want[name]), name
+
+
+@pytest.mark.parametrize("jobs", [1, 3])
+def test_facet_arrays_written_by_the_parts_equal_those_of_the_stored_documents(records, tmp_path, monkeypatch,
+                                                                             jobs):
+    from whoosh import index
+
+    monkeypatch.setattr(build, "PARALLEL_MIN_DOCS", 1)
+    build.write_snapshot(tmp_path, records, jobs=jobs)
+    with index.open_dir(str(tmp_path)).reader() as reader:
+        assert len(reader.leaf_readers()) == jobs
+        stored = [doc for _, doc in reader.iter_docs()]
+    _same_arrays(facetdata.read_arrays(tmp_path), _reference_arrays(stored))
+    _same_arrays(facetdata.arrays_for([]), _reference_arrays([]))
+
+
+def test_more_chunks_than_jobs_are_written_a_few_processes_at_a_time(records, tmp_path, monkeypatch):
+    from whoosh import index
+
+    from indexer.index import letterstore
+
+    monkeypatch.setattr(build, "PARALLEL_MIN_DOCS", 1)
+    build.write_snapshot(tmp_path, records, jobs=2, chunks=5)
+    with index.open_dir(str(tmp_path)).reader() as reader:
+        assert len(reader.leaf_readers()) == 5
+        assert [d["doc_id"] for _, d in reader.iter_docs()] == \
+            [i for r in records for i in build.doc_ids(r)]
+    assert [r["id"] for r in letterstore.read_all(tmp_path)] == [r["id"] for r in records]
+    assert not list(tmp_path.glob("part-*"))

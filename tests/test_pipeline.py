@@ -307,3 +307,53 @@ def test_no_change_rebuild_keeps_the_snapshot_and_its_report(tmp_path, parse_cal
     (letters / "junk.pdf").unlink()                # any change builds a new snapshot
     third = pipeline.rebuild([letters], settings)
     assert not third.kept and third.snapshot != first.snapshot and third.skipped == []
+
+
+@pytest.fixture
+def written(monkeypatch) -> list[dict]:
+    """The letters each build.write_snapshot was given, in order."""
+    seen: list[dict] = []
+    real = build.write_snapshot
+
+    def spy(building, letters, *args, **kwargs):
+        seen.extend(letters)
+        return real(building, letters, *args, **kwargs)
+    monkeypatch.setattr(build, "write_snapshot", spy)
+    monkeypatch.setattr(build, "PARALLEL_MIN_DOCS", 1)    # two writers even for the seeds
+    return seen
+
+
+def test_a_whole_rebuild_keeps_references_and_the_writers_load_the_records(tmp_path, monkeypatch, written):
+    from indexer.ingest import refs
+
+    settings = Settings(index_dir=tmp_path / "index", jobs=2)
+    pipeline.rebuild([SEEDS], settings)
+    assert len(written) == 5 and all(refs.is_reference(letter) for letter in written)
+    assert all(len(letter) <= len(refs.KEPT) + 1 for letter in written)      # no text, no items
+    # A cache that keeps nothing (full, read-only): the records stay whole, the index is the same.
+    monkeypatch.setattr(cache, "store", lambda *args, **kwargs: None)
+    written.clear()
+    whole = Settings(index_dir=tmp_path / "whole", jobs=2)
+    pipeline.rebuild([SEEDS], whole)
+    assert len(written) == 5 and not any(refs.is_reference(letter) for letter in written)
+    assert letterstore.read_all(snapshots.current(whole)) == letterstore.read_all(snapshots.current(settings))
+    with snapshots.open_index(whole).reader() as a, snapshots.open_index(settings).reader() as b:
+        assert list(a.iter_docs()) == list(b.iter_docs()) and list(a.all_terms()) == list(b.all_terms())
+
+
+def test_a_record_gone_from_the_cache_before_the_writers_publishes_nothing(tmp_path, monkeypatch):
+    from indexer.errors import IndexDamaged
+
+    settings = Settings(index_dir=tmp_path / "index", jobs=1)
+    real = build.write_snapshot
+
+    def cache_emptied(building, letters, *args, **kwargs):
+        shutil.rmtree(settings.record_cache / letters[0]["content_hash"][:2])
+        return real(building, letters, *args, **kwargs)
+    monkeypatch.setattr(build, "write_snapshot", cache_emptied)
+    with pytest.raises(IndexDamaged, match="no longer in the record cache.*run the rebuild again"):
+        pipeline.rebuild([SEEDS], settings)
+    assert snapshots.current_name(settings) is None
+    assert not list(snapshots.snapshots_dir(settings).glob("*.building"))
+    monkeypatch.undo()
+    assert pipeline.rebuild([SEEDS], settings).letters == 5

@@ -16,6 +16,7 @@ from __future__ import annotations
 import gc
 import multiprocessing as mp
 from collections import Counter
+from functools import partial
 from pathlib import Path
 from typing import Callable, Iterable
 
@@ -59,19 +60,13 @@ def _part_child(conn, snapshot: str, k: int, chunk: list[Record], load: Loader |
         conn.close()
 
 
-def write_forked(snapshot: Path, chunks: list[list[Record]], load: Loader | None = None) -> list[str]:
-    """parts.write_part of each chunk, each in a forked child process; the parts' names.
-
-    Forked children read the parent's letters in place (copy-on-write) rather
-    than receiving them pickled, and load and analyse their own records, in parallel.
-    """
-    if len(chunks) == 1:
-        return [parts.write_part(str(snapshot), 0, chunks[0], load)]
+def _fork_wave(snapshot: Path, wave: list[tuple[int, list[Record]]], load: Loader | None) -> list:
+    """Start a child per (k, chunk) and wait for all: each one's part name or exception."""
     ctx = mp.get_context("fork")
     gc.freeze()   # keep the children's garbage collector from touching (copying) every parent page
     running = []
     try:
-        for k, chunk in enumerate(chunks):
+        for k, chunk in wave:
             receive, send = ctx.Pipe(duplex=False)
             child = ctx.Process(target=_part_child, args=(send, str(snapshot), k, chunk, load), daemon=True)
             child.start()
@@ -79,8 +74,7 @@ def write_forked(snapshot: Path, chunks: list[list[Record]], load: Loader | None
             running.append((child, receive))
     finally:
         gc.unfreeze()
-    names: list[str] = []
-    errors: list[BaseException] = []
+    answers = []
     for child, receive in running:
         try:
             answer = receive.recv()
@@ -90,19 +84,38 @@ def write_forked(snapshot: Path, chunks: list[list[Record]], load: Loader | None
                                   "not published; if memory ran out, rebuild with fewer --jobs")
         child.join()
         receive.close()
-        if isinstance(answer, BaseException):
-            errors.append(answer)
-        else:
-            names.append(answer)
+        answers.append(answer)
+    return answers
+
+
+def write_forked(snapshot: Path, chunks: list[list[Record]], load: Loader | None = None,
+                 jobs: int | None = None) -> list[str]:
+    """parts.write_part of each chunk, each in a forked child process, at most `jobs` at once
+    (default: all); the parts' names.
+
+    Forked children read the parent's letters in place (copy-on-write) rather
+    than receiving them pickled, and load and analyse their own records, in parallel.
+    """
+    if len(chunks) == 1:
+        return [parts.write_part(str(snapshot), 0, chunks[0], load)]
+    numbered = list(enumerate(chunks))
+    step = jobs or len(chunks)
+    answers = []
+    for start in range(0, len(numbered), step):
+        answers += _fork_wave(snapshot, numbered[start:start + step], load)
+        if any(isinstance(a, BaseException) for a in answers):
+            break
+    errors = [a for a in answers if isinstance(a, BaseException)]
     if errors:
         raise errors[0]
-    return names
+    return answers
 
 
 def write_whoosh(snapshot: Path, letters: list[Record], jobs: int = 1, load: Loader | None = None,
                  run: Runner | None = None, chunks: int | None = None) -> None:
-    """Index the letters' documents in order: one segment, or with jobs>1 one per process
-    (`chunks` segments with a `run` of another kind), with letter store and facet arrays.
+    """Index the letters' documents in order, with letter store and facet arrays: one segment,
+    or `chunks` (default: `jobs`) segments written by at most `jobs` forked processes at a
+    time, or by `run` (a cluster).
 
     Segments are listed in chunk order, so docnums follow the letters either
     way (the facet arrays rely on it). Analysis is pure Python, so two processes
@@ -112,7 +125,7 @@ def write_whoosh(snapshot: Path, letters: list[Record], jobs: int = 1, load: Loa
     if n <= 1 or sum(document_count(r) for r in letters) < PARALLEL_MIN_DOCS:
         n = 1
     try:
-        names = (run or write_forked)(snapshot, _chunks(letters, n), load)
+        names = (run or partial(write_forked, jobs=jobs))(snapshot, _chunks(letters, n), load)
         parts.assemble(snapshot, names)
     finally:
         parts.discard_parts(snapshot)
