@@ -2,7 +2,8 @@
 """Benchmark: build, PDF extraction, query latency and memory, ours vs peers, on one corpus.
 
     python scripts/bench.py [--items N] [--queries Q] [--large] [--huge] [--work DIR]
-                            [--queries-only | --no-queries | --rebuild-only [--workers W]] [--real-pdfs K]
+                            [--queries-only | --no-queries | --rebuild-only [--workers W] | --segments 2,8,16]
+                            [--real-pdfs K]
                             [--systems ours,whoosh,fts5,tantivy]
 
 Synthetic letters (`indexer.synth`, txt) are written in chunks of 100 under
@@ -273,6 +274,8 @@ def main() -> int:
                     help="only a forced whole rebuild: wall, CPU, peak PSS of the process tree")
     ap.add_argument("--workers", type=int, default=0,
                     help="with --rebuild-only: rebuild on a local Dask cluster of this many workers")
+    ap.add_argument("--segments", default="",
+                    help="e.g. 2,8,16: build the corpus as each count of segments and time our queries on each")
     args = ap.parse_args()
     items = 1_000_000 if args.huge else 100_000 if args.large else args.items
     systems = [s for s in args.systems.split(",") if s in SYSTEMS]
@@ -288,6 +291,13 @@ def main() -> int:
         from bench_rebuild import bench_rebuild, report_rebuild_run
 
         report_rebuild_run(bench_rebuild(work, dirs, settings, args.workers))
+        return 0
+    if args.segments:
+        from bench_rebuild import bench_segments
+
+        bench_segments(work, dirs, settings, [int(n) for n in args.segments.split(",")],
+                       lambda index, records, docs: bench_queries(work, index, make_queries(records, 2 * args.queries),
+                                                                  ["ours"], items, docs))
         return 0
     rep, cpu, wall = cpu_timed(pipeline.rebuild, dirs, settings)
     built = None

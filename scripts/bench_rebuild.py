@@ -1,6 +1,7 @@
 """The whole-rebuild benchmark: wall, CPU and peak memory (PSS of the process tree) of one forced rebuild.
 
-    python scripts/bench.py --rebuild-only [--items N | --large | --huge] [--workers W] [--segments S]
+    python scripts/bench.py --rebuild-only [--items N | --large | --huge] [--workers W]
+    python scripts/bench.py --segments 2,8,16 [--items N | --large] [--queries Q]
 
 Runs `pipeline.rebuild(force=True)` from the record cache (the files' hashes
 remembered beforehand, outside the timing) into a fresh index under WORK, while
@@ -93,8 +94,7 @@ def bench_rebuild(work: Path, dirs: list[Path], settings, workers: int = 0) -> d
 
     from indexer.ingest import pipeline
 
-    index = work / "rebuild"
-    shutil.rmtree(index, ignore_errors=True)          # one snapshot on disk at a time
+    index = work / f"rebuild-{os.getpid()}"           # runs side by side do not share an index
     settings = settings.with_(index_dir=index)
     pipeline._listing(dirs, settings)                  # remember every file's hash, untimed
     cluster = contextlib.nullcontext()
@@ -127,3 +127,27 @@ def report_rebuild_run(r: dict) -> None:
           f"wall {r['wall']:.1f} s, CPU {r['cpu']:.1f} s (incl. children); peak PSS of the process tree "
           f"{r['peak_mb']:,.0f} MB (parent {r['parent_mb']:,.0f} MB, {r['samples']} samples); "
           f"per 100k documents: {r['wall'] * per:.1f} s wall, {r['cpu'] * per:.1f} s CPU", flush=True)
+
+
+def bench_segments(work: Path, dirs: list[Path], settings, counts: list[int], run_queries) -> None:
+    """The same letters built as each count of segments in turn, and the query classes timed on each:
+    what a query pays per segment (a cluster build writes one segment per worker thread)."""
+    from indexer.index import build, letterstore, snapshots
+    from indexer.ingest import pipeline
+
+    settings = settings.with_(index_dir=work / f"segments-{os.getpid()}")
+    pipeline._listing(dirs, settings)
+    pipeline.rebuild(dirs, settings, force=True)
+    records = letterstore.read_all(snapshots.current(settings))
+    try:
+        for n in counts:
+            building = snapshots.new_snapshot_dir(settings)
+            cpu, wall = _cpu(), time.perf_counter()
+            documents = build.write_snapshot(building, records, settings.jobs, chunks=n)
+            cpu, wall = _cpu() - cpu, time.perf_counter() - wall
+            snapshots.publish(settings, snapshots.finish(building))
+            print(f"\n== {n} segments: {documents:,} documents built in {wall:.1f} s wall, {cpu:.1f} s CPU",
+                  flush=True)
+            run_queries(settings.index_dir, records, documents)
+    finally:
+        shutil.rmtree(settings.index_dir, ignore_errors=True)
