@@ -129,7 +129,8 @@ def _build_options(command: Callable) -> Callable:
         click.option("--jobs", "-j", type=click.IntRange(min=1), default=None,
                      help="Local worker processes (default: number of cores)."),
         click.option("--scheduler", default=None, metavar="tcp://HOST:PORT", callback=_scheduler,
-                     help="Parse on this Dask scheduler instead (workers need the package and shared storage)."),
+                     help="Work on this Dask scheduler: parse there and, for a whole rebuild, write the index segments "
+                          "there (workers need the package and shared storage)."),
         ENGINE_OPTION,
         click.option("--rehash", is_flag=True, default=None,
                      help="Read and hash every file, even those unchanged since they were last hashed."),
