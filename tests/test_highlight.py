@@ -14,3 +14,123 @@ def test_mark_wraps_each_stemmed_match(query, marked):
     html = highlight.mark_query("Physical therapy for both knees; the knee. Therapy <b>", query)
     assert [part.split("</mark>")[0] for part in html.split("<mark>")[1:]] == marked
     assert html.endswith("&lt;b&gt;")
+
+
+# --- the fast path finds exactly the spans the analysis of every word finds ---------------------
+
+import random  # noqa: E402
+
+from hypothesis import given, settings, strategies as st  # noqa: E402
+
+from indexer.index.analysis import words  # noqa: E402
+from indexer.search import occurrences  # noqa: E402
+from indexer.search.highlight import Terms, mark, query_terms, snippets  # noqa: E402
+
+from conftest import SEEDS  # noqa: E402
+
+TYPED = ["knee pain", "physical therapy", '"physical therapy"', "therapies", "knee*", "L5-S1", "l5s1",
+         '"L5 S1"', "x-ray", '"x-ray of the knee"', "EMG/NCV", "emg", '"L4-5 fusion"', "mri* lumbar",
+         "opioid NOT tramadol", '"not medically necessary"', "guidelines", "acupuncture OR chiropractic",
+         "10/325mg", "post-op", "h-wave", '"medically necessary" knee', "pt", "the", "ca mtus",
+         "decided:2016 knee", "gabapentin~", "md*"]
+
+
+def _letter_texts(n_synthetic: int = 60) -> list[str]:
+    """The seeds' whole texts and the rationales, guidelines and summaries of synthetic letters."""
+    from indexer.synth.case import make_case
+    from indexer.synth.layouts import LAYOUTS
+
+    texts = [p.read_text() for p in sorted(SEEDS.glob("*.txt"))]
+    rng = random.Random(16)
+    for i in range(n_synthetic):
+        record = make_case(rng, LAYOUTS[i % len(LAYOUTS)], i)
+        texts.append(record["summary"])
+        for item in record["items"]:
+            texts += [item.get(k) or "" for k in ("item", "rationale", "claims_administrator_guideline",
+                                                   "maximus_guideline")]
+    return [t for t in texts if t]
+
+
+def _drawn_terms(text: str, rng: random.Random) -> list[Terms]:
+    """Terms drawn from the text itself: stems, prefixes of them, runs of stems as phrases."""
+    found = list(words(text))
+    if not found:
+        return [Terms(frozenset({"knee"}))]
+    stems = [s for _, _, s, _ in found]
+    at: dict[int, list[str]] = {}
+    for _, _, s, pos in found:
+        at.setdefault(pos, []).append(s)
+    out = []
+    for _ in range(4):
+        pos = rng.choice(sorted(at))
+        run = tuple(rng.choice(at[p]) for p in range(pos, pos + rng.randint(1, 4)) if p in at)
+        out.append(Terms(frozenset(rng.sample(stems, min(3, len(stems)))),
+                         tuple(sorted({rng.choice(stems)[:rng.randint(2, 4)]})) if rng.random() < 0.3 else (),
+                         (run, tuple(rng.sample(stems, 2)) if len(stems) > 1 else run)))
+    return out
+
+
+def _same(text: str, terms: Terms) -> None:
+    args = (text, terms.words, terms.prefixes, terms.phrases)
+    assert sorted(occurrences.spans(*args)) == sorted(occurrences.spans_by_analysis(*args)), terms
+
+
+def test_fast_spans_equal_the_analysis_over_seed_and_synthetic_letters():
+    rng = random.Random(7)
+    typed = [query_terms(q) for q in TYPED]
+    for text in _letter_texts():
+        for terms in _drawn_terms(text, rng) + rng.sample(typed, 6):
+            _same(text, terms)
+
+
+def test_snippets_and_marks_equal_the_old_path(monkeypatch):
+    texts = _letter_texts(20)
+    cases = [(text, query_terms(q)) for text in texts for q in TYPED[::3]]
+    new = [(snippets(t, terms, "rationale"), mark(t[:400], terms)) for t, terms in cases]
+    # The old path: every word of the text analysed (highlight before the fast spans).
+    monkeypatch.setattr(occurrences, "spans", lambda text, s, p=(), ph=(), vocab=None:
+                        occurrences.spans_by_analysis(text, s, p, ph))
+    old = [(snippets(t, terms, "rationale"), mark(t[:400], terms)) for t, terms in cases]
+    assert new == old
+    assert sum(bool(s) for s, _ in new) > len(new) // 10     # the queries do find passages
+
+
+# Word characters, the separators that join them, stars, and characters whose case or class is odd.
+ALPHABET = st.sampled_from(list("aAbkKxX15 .-/*_,;()'\"\n\t") + ["é", "İ", "ß", "K", "\u0301", "²", "٣", "ﬁ",
+                                                                   "\xa0", "\x1c", "\x85", "\u2028", "\u3000"])
+PIECES = st.sampled_from(["knee", "Knee", "KNEES", "l5", "L5-S1", "x-ray", "X-Ray", "emg/ncv", "the", "a",
+                          "therapy", "therapies", "post-op", "3.5", "e.g.", "10/325mg", "--", "./", "*"])
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.one_of(PIECES, st.text(ALPHABET, max_size=4)), max_size=30),
+       st.lists(PIECES, min_size=1, max_size=3))
+def test_fast_spans_equal_the_analysis_on_generated_text(parts, query):
+    text = "".join(parts)
+    stems = [s for piece in query for _, _, s, _ in words(piece)]
+    if not stems:
+        return
+    _same(text, Terms(frozenset(stems), (stems[0][:2],), (tuple(stems),)))
+    _same(text, Terms(frozenset(), (), (tuple(stems[:2]), tuple(reversed(stems)))))
+
+
+def test_a_bounded_vocabulary_starting_afresh_still_finds_every_word():
+    vocab = occurrences.Vocabulary(max_words=5)
+    text = "Knee pain; the knees hurt, therapy of knee and L5-S1 with x-ray; knee."
+    for _ in range(3):
+        assert sorted(occurrences.spans(text, frozenset({"knee", "s1"}), (), (("pain",),), vocab)) == \
+            sorted(occurrences.spans_by_analysis(text, frozenset({"knee", "s1"}), (), (("pain",),)))
+    assert len(vocab._entries) <= 20
+
+
+def test_fast_spans_equal_the_analysis_over_the_real_letters(real_index):
+    from indexer.index import letterstore, snapshots
+
+    rng = random.Random(8)
+    typed = [query_terms(q) for q in TYPED]
+    for record in letterstore.read_all(snapshots.current(real_index)):
+        texts = [record.get("summary") or ""] + [item.get(k) or "" for item in record.get("items") or []
+                                                 for k in ("item", "rationale", "maximus_guideline")]
+        for text in filter(None, texts):
+            for terms in _drawn_terms(text, rng) + rng.sample(typed, 3):
+                _same(text, terms)

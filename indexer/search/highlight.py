@@ -13,7 +13,7 @@ from functools import lru_cache
 from whoosh import query as wq
 
 from indexer.fields import TEXT_FIELDS
-from indexer.index.analysis import words
+from indexer.search import occurrences
 from indexer.search.query import build_query
 from indexer.results import Snippet
 
@@ -79,38 +79,11 @@ def mark_query(text: str, q: str) -> str:
     return mark(text or "", query_terms(q))
 
 
-def _phrase_spans(found: list, phrases: tuple[tuple[str, ...], ...]) -> list[tuple[int, int]]:
-    """Spans of each run of words at consecutive positions that spells a phrase."""
-    at: dict[int, list[tuple[int, int, str]]] = {}
-    for a, b, stem, pos in found:
-        at.setdefault(pos, []).append((a, b, stem))
-    spans = []
-    for phrase in phrases:
-        for pos, first in at.items():
-            starts = [a for a, _, stem in first if stem == phrase[0]]
-            if not starts:
-                continue
-            end, ok = None, True
-            for k, word in enumerate(phrase[1:], 1):
-                ends = [b for _, b, stem in at.get(pos + k, ()) if stem == word]
-                if not ends:
-                    ok = False
-                    break
-                end = max(ends)
-            if ok:
-                spans.append((min(starts), end if end is not None else max(b for a, b, s in first
-                                                                            if s == phrase[0])))
-    return spans
-
-
 def _spans(text: str, terms: Terms) -> list[tuple[int, int]]:
     """Character spans of matching words and phrases, in order, overlaps merged."""
     if not terms or not text:
         return []
-    found = list(words(text))
-    spans = [(a, b) for a, b, stem, _ in found if terms.matches(stem)]
-    if terms.phrases:
-        spans += _phrase_spans(found, terms.phrases)
+    spans = occurrences.spans(text, terms.words, terms.prefixes, terms.phrases)
     merged: list[tuple[int, int]] = []
     for a, b in sorted(spans):
         if merged and a < merged[-1][1]:
