@@ -18,13 +18,16 @@ def test_mark_wraps_each_stemmed_match(query, marked):
 
 # --- the fast path finds exactly the spans the analysis of every word finds ---------------------
 
+import html  # noqa: E402
 import random  # noqa: E402
+import re  # noqa: E402
 
 from hypothesis import given, settings, strategies as st  # noqa: E402
 
 from indexer.index.analysis import words  # noqa: E402
 from indexer.search import occurrences  # noqa: E402
 from indexer.search.highlight import Terms, mark, query_terms, snippets  # noqa: E402
+from indexer.results import Snippet  # noqa: E402
 
 from conftest import SEEDS  # noqa: E402
 
@@ -83,20 +86,88 @@ def test_fast_spans_equal_the_analysis_over_seed_and_synthetic_letters():
             _same(text, terms)
 
 
-def test_snippets_and_marks_equal_the_old_path(monkeypatch):
+# --- the old path, as highlight.py was before the fast spans (the reference) ---
+OLD_SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[\"'(\[]?[A-Z0-9])|\n\s*\n")
+
+
+def _old_spans(text: str, terms: Terms) -> list[tuple[int, int]]:
+    if not terms or not text:
+        return []
+    merged: list[tuple[int, int]] = []
+    for a, b in sorted(occurrences.spans_by_analysis(text, terms.words, terms.prefixes, terms.phrases)):
+        if merged and a < merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(b, merged[-1][1]))
+        else:
+            merged.append((a, b))
+    return merged
+
+
+def _old_mark(text: str, terms: Terms) -> str:
+    out, last = [], 0
+    for start, end in _old_spans(text, terms):
+        out += [html.escape(text[last:start]), "<mark>", html.escape(text[start:end]), "</mark>"]
+        last = end
+    out.append(html.escape(text[last:]))
+    return "".join(out)
+
+
+def _old_sentences(text: str) -> list[tuple[int, int]]:
+    spans, start = [], 0
+    for m in OLD_SENTENCE_END.finditer(text):
+        spans.append((start, m.start()))
+        start = m.end()
+    spans.append((start, len(text)))
+    return [(a, b) for a, b in spans if text[a:b].strip()]
+
+
+def _old_snippets(text: str, terms: Terms, field: str, limit: int = 3, max_chars: int = 320) -> list:
+    if not text or not terms or limit <= 0:
+        return []
+    hits = _old_spans(text, terms)
+    scored = []
+    for i, (a, b) in enumerate(_old_sentences(text)):
+        inside = [(s, e) for s, e in hits if a <= s < b]
+        if inside:
+            distinct = {text[s:e].lower() for s, e in inside}
+            scored.append((len(distinct), len(inside), -i, a, b, inside[0][0]))
+    best = sorted(sorted(scored, reverse=True)[:limit], key=lambda t: t[3])
+    out = []
+    for *_, a, b, first in best:
+        plain = highlight._trim(" ".join(text[a:b].split()), first - a, max_chars)
+        out.append(Snippet(field, _old_mark(plain, terms), plain))
+    return out
+
+
+def _old_lead(text: str, field: str, max_chars: int = 320) -> list:
+    spans = _old_sentences(text or "")
+    if not spans:
+        return []
+    a, b = spans[0]
+    plain = highlight._trim(" ".join(text[a:b].split()), 0, max_chars)
+    return [Snippet(field, html.escape(plain), plain)]
+
+
+def test_snippets_marks_and_leads_equal_the_old_path():
     texts = _letter_texts(20)
-    cases = [(text, query_terms(q)) for text in texts for q in TYPED[::3]]
-    new = [(snippets(t, terms, "rationale"), mark(t[:400], terms)) for t, terms in cases]
-    # The old path: every word of the text analysed (highlight before the fast spans).
-    monkeypatch.setattr(occurrences, "spans", lambda text, s, p=(), ph=(), vocab=None:
-                        occurrences.spans_by_analysis(text, s, p, ph))
-    old = [(snippets(t, terms, "rationale"), mark(t[:400], terms)) for t, terms in cases]
-    assert new == old
-    assert sum(bool(s) for s, _ in new) > len(new) // 10     # the queries do find passages
+    cases = [(text, query_terms(q), limit) for text in texts for q in TYPED[::3] for limit in (1, 3)]
+    markers = {}
+    for text, terms, limit in cases:
+        old = _old_snippets(text, terms, "rationale", limit)
+        assert snippets(text, terms, "rationale", limit) == old
+        assert mark(text[:400], terms) == _old_mark(text[:400], terms)
+        # A request's Marker, asked again for texts it has seen, answers the same.
+        marker = markers.setdefault(terms, highlight.Marker(terms))
+        for _ in range(2):
+            assert marker.snippets(text, "rationale", limit) == old
+            assert marker.mark(text[:400]) == _old_mark(text[:400], terms)
+    for text in texts:
+        assert highlight.sentences(text) == _old_sentences(text)
+        assert highlight.lead(text, "summary") == _old_lead(text, "summary")
+    assert sum(bool(snippets(t, terms, "rationale")) for t, terms, _ in cases) > len(cases) // 10
 
 
 # Word characters, the separators that join them, stars, and characters whose case or class is odd.
-ALPHABET = st.sampled_from(list("aAbkKxX15 .-/*_,;()'\"\n\t") + ["é", "İ", "ß", "K", "\u0301", "²", "٣", "ﬁ",
+ALPHABET = st.sampled_from(list("aAbkKxX15 .-/*_,;()!?['\"\n\t") + ["é", "İ", "ß", "K", "\u0301", "²", "٣", "ﬁ",
                                                                    "\xa0", "\x1c", "\x85", "\u2028", "\u3000"])
 PIECES = st.sampled_from(["knee", "Knee", "KNEES", "l5", "L5-S1", "x-ray", "X-Ray", "emg/ncv", "the", "a",
                           "therapy", "therapies", "post-op", "3.5", "e.g.", "10/325mg", "--", "./", "*"])
@@ -107,20 +178,27 @@ PIECES = st.sampled_from(["knee", "Knee", "KNEES", "l5", "L5-S1", "x-ray", "X-Ra
        st.lists(PIECES, min_size=1, max_size=3))
 def test_fast_spans_equal_the_analysis_on_generated_text(parts, query):
     text = "".join(parts)
+    assert highlight.sentences(text) == _old_sentences(text)
     stems = [s for piece in query for _, _, s, _ in words(piece)]
     if not stems:
         return
-    _same(text, Terms(frozenset(stems), (stems[0][:2],), (tuple(stems),)))
+    terms = Terms(frozenset(stems), (stems[0][:2],), (tuple(stems),))
+    _same(text, terms)
+    assert snippets(text, terms, "rationale", 2, 40) == _old_snippets(text, terms, "rationale", 2, 40)
     _same(text, Terms(frozenset(), (), (tuple(stems[:2]), tuple(reversed(stems)))))
 
 
 def test_a_bounded_vocabulary_starting_afresh_still_finds_every_word():
-    vocab = occurrences.Vocabulary(max_words=5)
+    vocab = occurrences.Vocabulary(max_chunks=5, max_prefixes=2)
     text = "Knee pain; the knees hurt, therapy of knee and L5-S1 with x-ray; knee."
     for _ in range(3):
         assert sorted(occurrences.spans(text, frozenset({"knee", "s1"}), (), (("pain",),), vocab)) == \
             sorted(occurrences.spans_by_analysis(text, frozenset({"knee", "s1"}), (), (("pain",),)))
-    assert len(vocab._entries) <= 20
+    assert len(vocab._known[0]) <= 20
+    for _ in range(3):      # prefixes too: more of them than it keeps, and words learnt after them
+        for p in ("kn", "th", "pa", "hu"):
+            args = (text + " kneeling thermal", frozenset(), (p,), ())
+            assert sorted(occurrences.spans(*args, vocab)) == sorted(occurrences.spans_by_analysis(*args))
 
 
 def test_fast_spans_equal_the_analysis_over_the_real_letters(real_index):

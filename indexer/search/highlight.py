@@ -5,10 +5,12 @@ the only tags ever emitted are <mark> and </mark>.
 """
 from __future__ import annotations
 
+import bisect
 import html
 import re
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import Iterator
 
 from whoosh import query as wq
 
@@ -17,7 +19,9 @@ from indexer.search import occurrences
 from indexer.search.query import build_query
 from indexer.results import Snippet
 
-SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[\"'(\[]?[A-Z0-9])|\n\s*\n")
+# Spaces after . ! or ? before a capital or digit, or a blank line. The mark is matched, not
+# looked behind for: a leading class lets the regex engine skip to candidates (2x faster).
+SENTENCE_END = re.compile(r"[.!?]\s+(?=[\"'(\[]?[A-Z0-9])|\n\s*\n")
 
 
 @dataclass(frozen=True)
@@ -103,14 +107,21 @@ def mark(text: str, terms: Terms) -> str:
     return "".join(out)
 
 
+def _sentence_spans(text: str) -> Iterator[tuple[int, int]]:
+    start = 0
+    for m in SENTENCE_END.finditer(text):
+        # A break after . ! or ? starts at the space: the mark stays in its sentence.
+        end = m.start() + (text[m.start()] in ".!?")
+        if text[start:end].strip():
+            yield start, end
+        start = m.end()
+    if text[start:].strip():
+        yield start, len(text)
+
+
 def sentences(text: str) -> list[tuple[int, int]]:
     """(start, end) of each sentence of a text."""
-    spans, start = [], 0
-    for m in SENTENCE_END.finditer(text):
-        spans.append((start, m.start()))
-        start = m.end()
-    spans.append((start, len(text)))
-    return [(a, b) for a, b in spans if text[a:b].strip()]
+    return list(_sentence_spans(text))
 
 
 def _trim(text: str, first_hit: int, max_chars: int) -> str:
@@ -126,31 +137,69 @@ def _trim(text: str, first_hit: int, max_chars: int) -> str:
     return ("… " if lo else "") + text[lo:hi].strip() + (" …" if hi < len(text) else "")
 
 
+def _ranked(text: str, terms: Terms) -> list[tuple]:
+    """The sentences holding query terms, best first: (distinct terms, hits, -number, start,
+    end, first hit)."""
+    hits = _spans(text, terms)
+    if not hits:
+        return []
+    bounds = sentences(text)
+    starts = [a for a, _ in bounds]
+    inside: dict[int, list[tuple[int, int]]] = {}      # sentence number -> its hits (by start)
+    for s, e in hits:
+        k = bisect.bisect_right(starts, s) - 1
+        if k >= 0 and s < bounds[k][1]:
+            inside.setdefault(k, []).append((s, e))
+    return sorted(((len({text[s:e].lower() for s, e in found}), len(found), -k, *bounds[k], found[0][0])
+                   for k, found in inside.items()), reverse=True)
+
+
+def _chosen(text: str, ranked: list[tuple], limit: int, max_chars: int) -> list[str]:
+    """The plain text of the best `limit` sentences, in text order, long ones trimmed."""
+    return [_trim(" ".join(text[a:b].split()), first - a, max_chars)
+            for *_, a, b, first in sorted(ranked[:limit], key=lambda t: t[3])]
+
+
 def snippets(text: str, terms: Terms, field: str, limit: int = 3,
              max_chars: int = 320) -> list[Snippet]:
     """Up to `limit` sentences with the most query terms, in text order, terms marked."""
     if not text or not terms or limit <= 0:
         return []
-    hits = _spans(text, terms)
-    scored = []
-    for i, (a, b) in enumerate(sentences(text)):
-        inside = [(s, e) for s, e in hits if a <= s < b]
-        if inside:
-            distinct = {text[s:e].lower() for s, e in inside}
-            scored.append((len(distinct), len(inside), -i, a, b, inside[0][0]))
-    best = sorted(sorted(scored, reverse=True)[:limit], key=lambda t: t[3])
-    out = []
-    for *_, a, b, first in best:
-        plain = _trim(" ".join(text[a:b].split()), first - a, max_chars)
-        out.append(Snippet(field, mark(plain, terms), plain))
-    return out
+    return [Snippet(field, mark(plain, terms), plain)
+            for plain in _chosen(text, _ranked(text, terms), limit, max_chars)]
+
+
+class Marker:
+    """One request's highlighting of its query's terms: `mark` and `snippets` as the module's,
+    each text worked out once (a letter's summary, a guideline or a sentence recurs across
+    a page's hits)."""
+
+    def __init__(self, terms: Terms):
+        self.terms = terms
+        self._marks: dict[str, str] = {}
+        self._ranked: dict[str, list[tuple]] = {}
+
+    def mark(self, text: str) -> str:
+        """`mark(text, terms)`."""
+        found = self._marks.get(text)
+        if found is None:
+            found = self._marks[text] = mark(text, self.terms)
+        return found
+
+    def snippets(self, text: str, field: str, limit: int = 3, max_chars: int = 320) -> list[Snippet]:
+        """`snippets(text, terms, field, limit, max_chars)`."""
+        if not text or not self.terms or limit <= 0:
+            return []
+        ranked = self._ranked.get(text)
+        if ranked is None:
+            ranked = self._ranked[text] = _ranked(text, self.terms)
+        return [Snippet(field, self.mark(plain), plain) for plain in _chosen(text, ranked, limit, max_chars)]
 
 
 def lead(text: str, field: str, max_chars: int = 320) -> list[Snippet]:
     """The first sentence, unmarked: a snippet when no query term matched."""
-    spans = sentences(text or "")
-    if not spans:
+    a, b = next(_sentence_spans(text or ""), (None, None))
+    if a is None:
         return []
-    a, b = spans[0]
     plain = _trim(" ".join(text[a:b].split()), 0, max_chars)
     return [Snippet(field, html.escape(plain), plain)]

@@ -26,59 +26,62 @@ from __future__ import annotations
 import re
 import threading
 from functools import lru_cache
-from typing import Iterable
 
 from indexer.index.analysis import words
 
 Entry = tuple[int, int, str, int]      # (start, end, stem, position) within a word
 Span = tuple[int, int]
 CHUNK = re.compile(r"\S+")              # what str.split() splits a text into
-MAX_WORDS = 50_000                     # chunks remembered (~250 bytes each) before starting afresh
+MAX_CHUNKS = 50_000                    # chunks remembered (~250 bytes each) before starting afresh
+
+MAX_PREFIXES = 256                     # prefixes whose stems are kept up to date
+
+# chunk -> its words, stem -> chunks holding it, prefix -> the stems starting with it
+Known = tuple[dict[str, tuple[Entry, ...]], dict[str, set[str]], dict[str, set[str]]]
 
 
 class Vocabulary:
-    """Each chunk seen -> its indexed words (positions from 0), and each stem -> the chunks
-    holding it. Bounded: emptied when it holds `max_words` chunks."""
+    """Each chunk seen -> its indexed words (positions from 0), each stem -> the chunks holding
+    it, and for the prefixes asked about, the stems starting with them. Bounded: started
+    afresh (new maps, never emptied under a reader) when it would hold over `max_chunks`."""
 
-    def __init__(self, max_words: int = MAX_WORDS):
-        self.max_words = max_words
-        self._entries: dict[str, tuple[Entry, ...]] = {}
-        self._by_stem: dict[str, set[str]] = {}
+    def __init__(self, max_chunks: int = MAX_CHUNKS, max_prefixes: int = MAX_PREFIXES):
+        self.max_chunks, self.max_prefixes = max_chunks, max_prefixes
+        self._known: Known = ({}, {}, {})
         self._lock = threading.Lock()
 
-    def entries(self, word: str) -> tuple[Entry, ...]:
-        """The indexed words of one chunk: (start, end, stem, position), positions from 0."""
-        found = self._entries.get(word)
-        if found is None:
+    def known(self, chunks: set[str], prefixes: tuple[str, ...] = ()) -> Known:
+        """Maps that know every chunk of `chunks` and every prefix of `prefixes`."""
+        known = self._known
+        new = chunks.difference(known[0])
+        if new or not known[2].keys() >= set(prefixes):
             with self._lock:
-                self._learn([word])
-                found = self._entries[word]
-        return found
+                known = self._learn(chunks, prefixes)
+        return known
 
-    def _learn(self, new: Iterable[str]) -> None:
-        """Analyse chunks not known yet (under the lock), emptying first if they would not fit."""
-        new = [w for w in new if w not in self._entries]
-        if new and len(self._entries) + len(new) > self.max_words:
-            self._entries.clear()
-            self._by_stem.clear()
-        for word in new:
-            found = tuple(words(word))
-            self._entries[word] = found
-            for entry in found:
-                self._by_stem.setdefault(entry[2], set()).add(word)
-
-    def giving(self, distinct: set[str], stems: Iterable[str], prefixes: tuple[str, ...] = ()) -> set[str]:
-        """The chunks of `distinct` holding a word whose stem is one of `stems` or starts with a prefix."""
-        stems = tuple(stems)
-        with self._lock:
-            self._learn(distinct.difference(self._entries))
-            out = set()
-            for s in stems:
-                out |= distinct.intersection(self._by_stem.get(s, ()))
-        if prefixes:
-            out |= {w for w in distinct
-                    if any(e[2].startswith(p) for e in self.entries(w) for p in prefixes)}
-        return out
+    def _learn(self, chunks: set[str], prefixes: tuple[str, ...]) -> Known:
+        known = self._known
+        new = chunks.difference(known[0])
+        asked = [p for p in prefixes if p not in known[2]]
+        if len(known[0]) + len(new) > self.max_chunks or len(known[2]) + len(asked) > self.max_prefixes:
+            known = self._known = ({}, {}, {})
+            new = chunks
+        entries, by_stem, by_prefix = known
+        for prefix in prefixes:
+            if prefix not in by_prefix:
+                by_prefix[prefix] = {stem for stem in by_stem if stem.startswith(prefix)}
+        for chunk in new:
+            if chunk not in entries:
+                found = entries[chunk] = tuple(words(chunk))
+                for entry in found:
+                    stem = entry[2]
+                    if stem not in by_stem:
+                        by_stem[stem] = set()
+                        for prefix in by_prefix:
+                            if stem.startswith(prefix):
+                                by_prefix[prefix].add(stem)
+                    by_stem[stem].add(chunk)
+        return known
 
 
 @lru_cache(maxsize=1)
@@ -102,28 +105,30 @@ def _increment(entries: tuple[Entry, ...]) -> int:
     return entries[-1][3] + 1 if entries else 0
 
 
-def _phrase_spans(text: str, vocab: Vocabulary, distinct: set[str],
+def _phrase_spans(text: str, entries: dict[str, tuple[Entry, ...]], chunks: set[str],
                   phrase: tuple[str, ...]) -> list[Span]:
-    """One span per position where the phrase's words stand at consecutive positions."""
+    """One span per position where the phrase's words stand at consecutive positions
+    (`chunks`: those holding its first word)."""
     spans = []
-    for chunk in vocab.giving(distinct, phrase[:1]):
-        entries = vocab.entries(chunk)
-        firsts = sorted({e[3] for e in entries if e[2] == phrase[0]})
+    for chunk in chunks:
+        own = entries[chunk]
+        firsts = sorted({e[3] for e in own if e[2] == phrase[0]})
         last = firsts[-1] + len(phrase) - 1
         for start in _occurrences(text, chunk):
             # (start, end, stem, position) from this chunk on, positions relative to its first
-            following = [(start + a, start + b, s, p) for a, b, s, p in entries]
-            base = _increment(entries)
+            following = [(start + a, start + b, s, p) for a, b, s, p in own]
+            base = _increment(own)
             scan = CHUNK.finditer(text, start + len(chunk))
             while base <= last:
                 m = next(scan, None)
                 if m is None:
                     break
-                more = vocab.entries(m.group())
+                more = entries[m.group()]
                 following += [(m.start() + a, m.start() + b, s, base + p) for a, b, s, p in more]
                 base += _increment(more)
             spans += filter(None, (_phrase_at(following, phrase, pos) for pos in firsts))
     return spans
+
 
 def _phrase_at(entries: list[Entry], phrase: tuple[str, ...], pos: int) -> Span | None:
     """The span of the phrase starting at position `pos`, if its words follow there."""
@@ -140,18 +145,26 @@ def _phrase_at(entries: list[Entry], phrase: tuple[str, ...], pos: int) -> Span 
 def spans(text: str, stems: frozenset[str], prefixes: tuple[str, ...] = (),
           phrases: tuple[tuple[str, ...], ...] = (), vocab: Vocabulary | None = None) -> list[Span]:
     """Character spans of the words giving `stems` or a prefix, and of each phrase, unmerged."""
-    vocab = vocab or vocabulary()
     distinct = set(text.split())
+    entries, by_stem, by_prefix = (vocab or vocabulary()).known(distinct, prefixes)
+    if prefixes:
+        stems = stems.union(*(by_prefix[p] for p in prefixes))
+    holding: dict[str, set[str]] = {}      # stem -> this text's chunks holding it
+    for stem in stems.union(*phrases):
+        found = by_stem.get(stem)
+        if found:
+            found = distinct.intersection(found)
+            if found:
+                holding[stem] = found
     out: list[Span] = []
-    if stems or prefixes:
-        for chunk in vocab.giving(distinct, stems, prefixes):
-            hits = [(a, b) for a, b, s, _ in vocab.entries(chunk)
-                    if s in stems or any(s.startswith(p) for p in prefixes)]
-            for start in _occurrences(text, chunk):
-                out += [(start + a, start + b) for a, b in hits]
+    chunks = set().union(*(holding[s] for s in stems if s in holding))
+    for chunk in chunks:
+        hits = [(a, b) for a, b, s, _ in entries[chunk] if s in stems]
+        for start in _occurrences(text, chunk):
+            out += [(start + a, start + b) for a, b in hits]
     for phrase in phrases:
-        if phrase:
-            out += _phrase_spans(text, vocab, distinct, phrase)
+        if phrase and all(word in holding for word in phrase):
+            out += _phrase_spans(text, entries, holding[phrase[0]], phrase)
     return out
 
 

@@ -225,9 +225,9 @@ class Searcher:
             m = self.match(request, snap)
             start = (request.page - 1) * request.per_page
             page = self._ordered(snap, request, m, start + request.per_page)[start:]
-            terms = highlight.terms_of(m.query)
+            marker = highlight.Marker(highlight.terms_of(m.query))
             records: dict[str, dict | None] = {}
-            hits = [self._hit(snap, doc, score, terms, records) for doc, score in page]
+            hits = [self._hit(snap, doc, score, marker, records) for doc, score in page]
             facets = count_facets(snap.facets, m.base, m.filters)
             if not m.mask.any() and m.info.text:
                 m.info.did_you_mean = spelling.did_you_mean(m.info.text, snap.searcher().reader())
@@ -284,22 +284,22 @@ class Searcher:
         return [_light_hit(searcher.stored_fields(doc), score) for doc, score in best]
 
     def _hit(self, snap: Snapshot, doc: int, score: float | None,
-             terms: highlight.Terms, records: dict) -> Hit:
+             marker: highlight.Marker, records: dict) -> Hit:
         stored = snap.searcher().stored_fields(doc)
         hit = _light_hit(stored, score)
         lid = hit.letter_id
         if lid not in records:
             records[lid] = snap.record(lid)
         record = records[lid] or {}
-        hit.item_html = highlight.mark(hit.item, terms)
+        hit.item_html = marker.mark(hit.item)
         items = record.get("items") or []
         item = items[hit.item_no - 1] if 0 < hit.item_no <= len(items) else {}
         guideline = "\n".join(t for t in (item.get("claims_administrator_guideline"),
                                           item.get("maximus_guideline")) if t)
         # Passages from whichever field matched: the rationale, the guidelines, the summary.
-        found = highlight.snippets(stored.get("rationale") or "", terms, "rationale", SNIPPETS)
+        found = marker.snippets(stored.get("rationale") or "", "rationale", SNIPPETS)
         for name, text in (("guideline", guideline), ("summary", record.get("summary") or "")):
-            found += highlight.snippets(text, terms, name, SNIPPETS - len(found))
+            found += marker.snippets(text, name, SNIPPETS - len(found))
         hit.snippets = found or highlight.lead(stored.get("rationale") or record.get("summary") or "",
                                                "rationale")
         hit.other_items = [
