@@ -169,7 +169,8 @@ def test_snippets_marks_and_leads_equal_the_old_path():
 # Word characters, the separators that join them, stars, and characters whose case or class is odd.
 ALPHABET = st.sampled_from(list("aAbkKxX15 .-/*_,;()!?['\"\n\t") + ["é", "İ", "ß", "K", "\u0301", "²", "٣", "ﬁ",
                                                                    "\xa0", "\x1c", "\x85", "\u2028", "\u3000"])
-PIECES = st.sampled_from(["knee", "Knee", "KNEES", "l5", "L5-S1", "x-ray", "X-Ray", "emg/ncv", "the", "a",
+PIECES = st.sampled_from(["\n\n", ". K", "!\n \nA", "? (1",   # sentence breaks and near misses
+                          "knee", "Knee", "KNEES", "l5", "L5-S1", "x-ray", "X-Ray", "emg/ncv", "the", "a",
                           "therapy", "therapies", "post-op", "3.5", "e.g.", "10/325mg", "--", "./", "*"])
 
 
@@ -184,6 +185,10 @@ def test_fast_spans_equal_the_analysis_on_generated_text(parts, query):
         return
     terms = Terms(frozenset(stems), (stems[0][:2],), (tuple(stems),))
     _same(text, terms)
+    hits = _old_spans(text, terms)
+    expected = [(a, b, [h for h in hits if a <= h[0] < b]) for a, b in _old_sentences(text)]
+    for window in (1, 4, 400):    # a sentence's start found reading back from its first hit
+        assert highlight._hit_sentences(text, hits, window) == [e for e in expected if e[2]]
     assert snippets(text, terms, "rationale", 2, 40) == _old_snippets(text, terms, "rationale", 2, 40)
     _same(text, Terms(frozenset(), (), (tuple(stems[:2]), tuple(reversed(stems)))))
 
