@@ -39,6 +39,17 @@ def hits_mask(base: np.ndarray, masks: Mapping[str, np.ndarray]) -> np.ndarray:
     return out
 
 
+def counted_docs(masks: Mapping[str, np.ndarray], n_docs: int) -> np.ndarray | None:
+    """The docs any count or hit looks at: those of every selection but at most one
+    (each facet is counted without its own); None when that is every doc."""
+    if len(masks) < 2:
+        return None
+    out = np.zeros(n_docs, dtype=bool)
+    for facet in masks:
+        out |= hits_mask(np.ones(n_docs, dtype=bool), {f: m for f, m in masks.items() if f != facet})
+    return out
+
+
 def facet_values(data: FacetData, facet: str, mask: np.ndarray,
                  selected: list[str] | None = None) -> list[FacetValue]:
     """Counts of one facet over the docs in `mask`; selected values always listed."""
@@ -62,9 +73,11 @@ def facet_values(data: FacetData, facet: str, mask: np.ndarray,
 
 
 def count_facets(data: FacetData, base: np.ndarray, filters: Mapping[str, list[str]],
-                 facets: list[str] | None = None) -> dict[str, list[FacetValue]]:
-    """Counts of every facet: for each, `base` AND all other facets' selections."""
-    masks = filter_masks(data, filters)
+                 facets: list[str] | None = None,
+                 masks: Mapping[str, np.ndarray] | None = None) -> dict[str, list[FacetValue]]:
+    """Counts of every facet: for each, `base` AND all other facets' selections
+    (`masks`: filter_masks(data, filters), when already made)."""
+    masks = filter_masks(data, filters) if masks is None else masks
     out = {}
     for facet in facets or list(FACETS):
         others = {f: m for f, m in masks.items() if f != facet}

@@ -63,6 +63,7 @@ class _Context:
     live: np.ndarray
     decided: np.ndarray | None
     out: Evaluation | None = None
+    within: np.ndarray | None = None
 
     def empty(self) -> np.ndarray:
         return np.zeros(self.n_docs, dtype=bool)
@@ -84,12 +85,17 @@ def live_docs(reader, n_docs: int) -> np.ndarray:
 
 
 def evaluate(query: wq.Query, searcher, cache: PostingCache, decided: np.ndarray | None = None,
-             live: np.ndarray | None = None) -> Evaluation:
-    """The mask of docs `query` matches (== set(searcher.docs_for_query(query))) and its scorers."""
+             live: np.ndarray | None = None, within: np.ndarray | None = None) -> Evaluation:
+    """The mask of docs `query` matches (== set(searcher.docs_for_query(query))) and its scorers.
+
+    within: the docs the caller will look at; phrases are verified only there, so the
+    mask is exact inside `within` only (every operation is per doc, Not included).
+    """
     reader = searcher.reader()
     n = reader.doc_count_all()
     ctx = _Context(searcher, reader, cache, n, live if live is not None else live_docs(reader, n),
-                   decided if decided is not None and len(decided) == n else None)
+                   decided if decided is not None and len(decided) == n else None,
+                   within=within if within is not None and len(within) == n else None)
     ctx.out = Evaluation(np.zeros(0, dtype=bool))
     ctx.out.mask = _eval(query, ctx, 1.0, True)
     return ctx.out
@@ -204,6 +210,8 @@ def _phrase(node: wq.Phrase, ctx: _Context, boost: float, positive: bool) -> np.
         return _whoosh(node, ctx)
     postings = [ctx.cache.term(ctx.reader, node.fieldname, w)[0] for w in words]
     candidates = reduce(np.logical_and, [ctx.of(p) for p in postings])
+    if ctx.within is not None:
+        candidates &= ctx.within
     if candidates.any():
         candidates = ctx.of(_phrase_docs(ctx, node.fieldname, words, node.slop, candidates))
     if positive:

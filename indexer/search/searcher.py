@@ -25,7 +25,7 @@ from whoosh import query as wq
 from indexer.index import credentials, facetdata, snapshots
 from indexer.search import highlight, ranking, spelling
 from indexer.errors import ImrError, IndexDamaged, LetterNotFound
-from indexer.search.facets import count_facets, facet_values, filter_masks, hits_mask
+from indexer.search.facets import count_facets, counted_docs, facet_values, filter_masks, hits_mask
 from indexer.search.opened import READ_ERRORS, Snapshot
 from indexer.search.query import build_query
 from indexer.results import Hit, QueryInfo, SearchRequest, SearchResult, Suggestion
@@ -42,10 +42,11 @@ class Match:
 
     query: wq.Query
     mask: np.ndarray                  # docs matching text, dates and every filter
-    base: np.ndarray                  # docs matching text and dates only
+    base: np.ndarray                  # docs matching text and dates only (exact where a count looks)
     filters: dict[str, list[str]]
     info: QueryInfo
     evaluation: ranking.Evaluation | None = None   # None for an Every query
+    masks: dict[str, np.ndarray] | None = None      # each filtered facet's docs
 
 
 SCOPE_NAMES = {"item": "requests", "decision": "decisions (request, rationale or guidelines)",
@@ -183,27 +184,36 @@ class Searcher:
         for facet, values in meaning.filters().items():
             filters[facet] = list(dict.fromkeys(filters.get(facet, []) + values))
         masks = filter_masks(data, filters)
+        # Phrases are verified only in the docs some count or hit can include (the filters'
+        # masks, applied first), so a selective filter makes a query cheaper.
+        counted = counted_docs(masks, data.n_docs)
         searcher = snap.searcher()
         scopes = [request.scope] if request.scope else list(SCOPE_FIELDS)
+        dates = _date_mask(data, request, meaning.date_ranges())
         for n, scope in enumerate(scopes):
             parsed = build_query(meaning.text, searcher.schema, searcher.reader(), snap.resolve,
                                  fields=SCOPE_FIELDS[scope], synonyms=request.synonyms)
-            base = _date_mask(data, request, meaning.date_ranges())
-            evaluation = None
+            base, evaluation, matched = dates.copy(), None, dates.any()
             if not isinstance(parsed.query, wq.Every):
-                evaluation = ranking.evaluate(parsed.query, searcher, snap.postings, data.decided)
+                evaluation = ranking.evaluate(parsed.query, searcher, snap.postings, data.decided,
+                                              within=counted)
                 base &= evaluation.mask
+                matched = base.any()
+                if not matched and counted is not None:
+                    # Outside the counted docs the words may still match: that decides widening.
+                    whole = ranking.evaluate(parsed.query, searcher, snap.postings, data.decided)
+                    matched = bool((dates & whole.mask).any())
             # Widened when the words find nothing in this scope; filters never widen it.
-            if base.any() or n == len(scopes) - 1 or evaluation is None:
+            if matched or n == len(scopes) - 1 or evaluation is None:
                 break
         mask = hits_mask(base, masks)
         messages = list(parsed.messages)
-        if scope != scopes[0] and base.any():
+        if scope != scopes[0] and matched:
             messages.insert(0, f"No request names {meaning.text!r}: counting {SCOPE_NAMES[scope]} "
                                "that mention it")
         info = QueryInfo(parsed.text, parsed.parsed, meaning.chips, messages, meaning.open_case,
                          expansions=parsed.expansions, scope=scope)
-        return Match(parsed.query, mask, base, filters, info, evaluation)
+        return Match(parsed.query, mask, base, filters, info, evaluation, masks)
 
     def _ordered(self, snap: Snapshot, request: SearchRequest, m: Match,
                  limit: int | None) -> list[tuple[int, float | None]]:
@@ -228,7 +238,7 @@ class Searcher:
             marker = highlight.Marker(highlight.terms_of(m.query))
             records: dict[str, dict | None] = {}
             hits = [self._hit(snap, doc, score, marker, records) for doc, score in page]
-            facets = count_facets(snap.facets, m.base, m.filters)
+            facets = count_facets(snap.facets, m.base, m.filters, masks=m.masks)
             if not m.mask.any() and m.info.text:
                 m.info.did_you_mean = spelling.did_you_mean(m.info.text, snap.searcher().reader())
         return SearchResult(request, int(m.mask.sum()), hits, facets, m.info, snap.name)
