@@ -217,3 +217,17 @@ def test_fast_spans_equal_the_analysis_over_the_real_letters(real_index):
         for text in filter(None, texts):
             for terms in _drawn_terms(text, rng) + rng.sample(typed, 3):
                 _same(text, terms)
+
+
+def test_profile_page_script_splits_a_page_s_cpu(client):
+    import sys
+
+    from conftest import ROOT
+
+    sys.path.insert(0, str(ROOT / "scripts"))
+    import profile_page
+
+    for old in (False, True):
+        pages, marks = profile_page.measure(client, 1, old)
+        assert len(pages) == len(profile_page.PAGES) and 0 < sum(marks) < sum(pages)
+    assert highlight.snippets is not None and not hasattr(highlight.snippets, "__wrapped__")
