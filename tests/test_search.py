@@ -263,3 +263,16 @@ def test_filters_applied_before_phrases_change_no_hit_or_count(searcher, monkeyp
         assert (got.total, [h.doc_id for h in got.hits], got.facets, got.query.scope) == \
             (want.total, [h.doc_id for h in want.hits], want.facets, want.query.scope)
     assert any(r.total for r in fast)
+
+
+def test_one_value_selection_mask_equals_the_columns_own(index_settings):
+    import numpy as np
+
+    from indexer.index import facetdata, snapshots
+    from indexer.search.facets import selection_mask
+
+    data = facetdata.load(snapshots.current(index_settings))
+    for name, column in data.columns.items():
+        for values in [[v] for v in column.values] + [["no such value"], list(column.values[:2])]:
+            assert np.array_equal(selection_mask(column, values, data.n_docs),
+                                  column.mask(values, data.n_docs)), (name, values)

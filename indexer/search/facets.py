@@ -7,7 +7,7 @@ from typing import Mapping
 
 import numpy as np
 
-from indexer.index.facetdata import FacetData
+from indexer.index.facetdata import Column, FacetData
 from indexer.results import FacetValue
 from indexer.fields import FACETS
 from indexer.search.request import UNDATED
@@ -23,9 +23,23 @@ def undated(data: FacetData) -> np.ndarray:
     return data.columns["year"].codes < 0
 
 
+def selection_mask(column: Column, values: list[str], n_docs: int) -> np.ndarray:
+    """Docs having any of `values`: Column.mask, with one value compared directly
+    (35x faster than np.isin on 100k docs, the common case of a clicked filter)."""
+    codes = {column.code(v) for v in values} - {-1}
+    if len(codes) != 1:
+        return column.mask(values, n_docs)
+    (code,) = codes
+    if not column.multi:
+        return column.codes == code
+    out = np.zeros(n_docs, dtype=bool)
+    out[column.docs[column.pcodes == code]] = True
+    return out
+
+
 def filter_masks(data: FacetData, filters: Mapping[str, list[str]]) -> dict[str, np.ndarray]:
     """One mask per facet that has a selection."""
-    out = {f: data.columns[f].mask(v, data.n_docs) for f, v in filters.items() if v}
+    out = {f: selection_mask(data.columns[f], v, data.n_docs) for f, v in filters.items() if v}
     if UNDATED in filters.get("year", ()):
         out["year"] = out["year"] | undated(data)
     return out
