@@ -29,7 +29,7 @@ from indexer.search import occurrences  # noqa: E402
 from indexer.search.highlight import Terms, mark, query_terms, snippets  # noqa: E402
 from indexer.results import Snippet  # noqa: E402
 
-from conftest import SEEDS  # noqa: E402
+from pathlib import Path  # noqa: E402
 
 TYPED = ["knee pain", "physical therapy", '"physical therapy"', "therapies", "knee*", "L5-S1", "l5s1",
          '"L5 S1"', "x-ray", '"x-ray of the knee"', "EMG/NCV", "emg", '"L4-5 fusion"', "mri* lumbar",
@@ -38,12 +38,12 @@ TYPED = ["knee pain", "physical therapy", '"physical therapy"', "therapies", "kn
          "decided:2016 knee", "gabapentin~", "md*"]
 
 
-def _letter_texts(n_synthetic: int = 60) -> list[str]:
+def _letter_texts(seeds: Path, n_synthetic: int = 60) -> list[str]:
     """The seeds' whole texts and the rationales, guidelines and summaries of synthetic letters."""
     from indexer.synth.case import make_case
     from indexer.synth.layouts import LAYOUTS
 
-    texts = [p.read_text() for p in sorted(SEEDS.glob("*.txt"))]
+    texts = [p.read_text() for p in sorted(seeds.glob("*.txt"))]
     rng = random.Random(16)
     for i in range(n_synthetic):
         record = make_case(rng, LAYOUTS[i % len(LAYOUTS)], i)
@@ -78,10 +78,10 @@ def _same(text: str, terms: Terms) -> None:
     assert sorted(occurrences.spans(*args)) == sorted(occurrences.spans_by_analysis(*args)), terms
 
 
-def test_fast_spans_equal_the_analysis_over_seed_and_synthetic_letters():
+def test_fast_spans_equal_the_analysis_over_seed_and_synthetic_letters(seeds):
     rng = random.Random(7)
     typed = [query_terms(q) for q in TYPED]
-    for text in _letter_texts():
+    for text in _letter_texts(seeds):
         for terms in _drawn_terms(text, rng) + rng.sample(typed, 6):
             _same(text, terms)
 
@@ -147,8 +147,8 @@ def _old_lead(text: str, field: str, max_chars: int = 320) -> list:
     return [Snippet(field, html.escape(plain), plain)]
 
 
-def test_snippets_marks_and_leads_equal_the_old_path():
-    texts = _letter_texts(20)
+def test_snippets_marks_and_leads_equal_the_old_path(seeds):
+    texts = _letter_texts(seeds, 20)
     cases = [(text, query_terms(q), limit) for text in texts for q in TYPED[::3] for limit in (1, 3)]
     markers = {}
     for text, terms, limit in cases:
@@ -222,9 +222,7 @@ def test_fast_spans_equal_the_analysis_over_the_real_letters(real_index):
 def test_profile_page_script_splits_a_page_s_cpu(client):
     import sys
 
-    from conftest import ROOT
-
-    sys.path.insert(0, str(ROOT / "scripts"))
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "scripts"))
     import profile_page
 
     for old in (False, True):
