@@ -15,6 +15,7 @@ shared through the page cache. Every worker follows CURRENT on its own.
 """
 from __future__ import annotations
 
+import gc
 import logging
 import os
 import socket
@@ -75,6 +76,10 @@ class _Master(BaseApplication):
             self.cfg.set(key, value)
 
     def load(self):
+        # Objects made before the fork move to a permanent generation the collector never
+        # visits, so its passes in a worker do not write to (and copy) the master's pages.
+        gc.collect()
+        gc.freeze()
         return self.application
 
 
