@@ -10,33 +10,18 @@ to the pages, look at the pictures, and commit them.
 from __future__ import annotations
 
 import argparse
-import threading
 from pathlib import Path
 
 from playwright.sync_api import sync_playwright
-from waitress.server import create_server
 
 from indexer.settings import Settings
 from webapp import create_app
+from webapp.serving import serving_in_thread
 
 CHROMIUM = "/usr/bin/chromium"
 DESKTOP = {"width": 1280, "height": 900}
 PHONE = {"width": 390, "height": 844}
 QUERY = "/?q=personal+trainer+upheld"
-
-
-def serve(index: Path) -> tuple[str, object, threading.Event, threading.Thread]:
-    """The app over `index` on a free port: (base URL, server, stop flag, thread)."""
-    server = create_server(create_app(Settings(index_dir=index)), host="127.0.0.1", port=0, threads=2)
-    stop = threading.Event()
-
-    def loop() -> None:
-        while not stop.is_set():
-            server.asyncore.loop(timeout=0.1, map=server._map, count=1)
-
-    thread = threading.Thread(target=loop, daemon=True)
-    thread.start()
-    return f"http://127.0.0.1:{server.effective_port}", server, stop, thread
 
 
 def shoot(base: str, out: Path) -> list[Path]:
@@ -75,15 +60,9 @@ def main() -> None:
     parser.add_argument("--index", type=Path, default=Path("index"))
     parser.add_argument("--out", type=Path, default=Path(__file__).resolve().parents[1] / "docs" / "screenshots")
     args = parser.parse_args()
-    base, server, stop, thread = serve(args.index)
-    try:
+    with serving_in_thread(create_app(Settings(index_dir=args.index))) as base:
         for path in shoot(base, args.out):
             print(path)
-    finally:
-        stop.set()
-        thread.join(timeout=10)
-        server.close()
-        server.task_dispatcher.shutdown()
 
 
 if __name__ == "__main__":

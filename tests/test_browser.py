@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import csv
 import io
-import threading
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
@@ -29,25 +28,11 @@ pytest.importorskip("indexer.search.searcher", reason="the search core (indexer/
 @pytest.fixture(scope="module")
 def base_url(built_index):
     """The app under waitress on a free loopback port, for the module's tests."""
-    from waitress.server import create_server
-
     from webapp import create_app
+    from webapp.serving import serving_in_thread
 
-    server = create_server(create_app(built_index), host="127.0.0.1", port=0, threads=2)
-    stop = threading.Event()
-
-    def loop() -> None:
-        # Stopped between polls, then closed: closing under a running select() fails it (EBADF).
-        while not stop.is_set():
-            server.asyncore.loop(timeout=0.1, map=server._map, count=1)
-
-    thread = threading.Thread(target=loop, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.effective_port}"
-    stop.set()
-    thread.join(timeout=10)
-    server.close()
-    server.task_dispatcher.shutdown()
+    with serving_in_thread(create_app(built_index)) as url:
+        yield url
 
 
 @pytest.fixture(scope="module")

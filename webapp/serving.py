@@ -15,7 +15,10 @@ from __future__ import annotations
 
 import os
 import socket
+import threading
 import time
+from contextlib import contextmanager
+from typing import Iterator
 
 from waitress.channel import HTTPChannel
 from waitress.server import BaseWSGIServer, create_server
@@ -87,3 +90,27 @@ def listeners(server) -> list[BaseWSGIServer]:
     """The listening sockets' dispatchers of a waitress server."""
     return [server] if isinstance(server, BaseWSGIServer) else \
         [s for s in server.map.values() if isinstance(s, BaseWSGIServer)]
+
+
+@contextmanager
+def serving_in_thread(app, threads: int = 2) -> Iterator[str]:
+    """Serve `app` with plain waitress on a free loopback port in a thread; yields the base URL.
+
+    For browsers driven from this process (the browser tests, scripts/screenshots.py)."""
+    server = create_server(app, host="127.0.0.1", port=0, threads=threads)
+    stop = threading.Event()
+
+    def loop() -> None:
+        # Stopped between polls, then closed: closing under a running select() fails it (EBADF).
+        while not stop.is_set():
+            server.asyncore.loop(timeout=0.1, map=server._map, count=1)
+
+    thread = threading.Thread(target=loop, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.effective_port}"
+    finally:
+        stop.set()
+        thread.join(timeout=10)
+        server.close()
+        server.task_dispatcher.shutdown()
