@@ -1,0 +1,43 @@
+"""scripts/load_wrk.py --short: the load mix sent by wrk (a C client) to `imr serve --workers 2`."""
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+pytest.importorskip("httpx", reason="the load scripts read the catalog with httpx (pip install -e '.[test]')")
+if shutil.which("wrk") is None:
+    pytest.skip("wrk is not installed (apt-get install wrk; .ci/run installs it as root)", allow_module_level=True)
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+@pytest.mark.slow
+def test_wrk_levels_report_throughput_cores_and_latency(tmp_path):
+    out = tmp_path / "wrk.json"
+    proc = subprocess.run([sys.executable, str(ROOT / "scripts" / "load_wrk.py"), "--short", "--work", str(tmp_path),
+                           "--json", str(out)], capture_output=True, text=True, timeout=600, cwd=tmp_path)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    results = json.loads(out.read_text())
+    (levels,) = results["runs"].values()
+    assert [lv["clients"] for lv in levels] == [1, 4]
+    for lv in levels:
+        assert lv["requests"] > 0 and lv["errors"] == 0 and lv["rps"] > 0
+        assert lv["server_cores"] > 0 and lv["client_cores"] >= 0
+        assert 0 < lv["p50_ms"] <= lv["p95_ms"] <= lv["p99_ms"] <= lv["max_ms"]
+        assert len(lv["workers"]) == 2 and all(pss > 0 for _, pss, _ in lv["workers"])
+
+
+def test_the_lua_script_cycles_through_every_path(tmp_path):
+    sys.path.insert(0, str(ROOT / "scripts"))
+    try:
+        import load_wrk
+    finally:
+        sys.path.remove(str(ROOT / "scripts"))
+    script = load_wrk.lua_script(["/?q=knee%20pain", '/?q=%22home+exercise%22'], tmp_path).read_text()
+    assert '"/?q=knee%20pain","/?q=%22home+exercise%22"' in script
+    assert "(i - 1) % #paths + 1" in script and "%d" in script
