@@ -65,6 +65,7 @@ class WrkLevel:
     p99_ms: float
     max_ms: float
     errors: int                      # socket errors (connect/read/write/timeout) + non-2xx/3xx answers
+    server_pss_mb: float = 0.0       # PSS of every server process afterwards (gunicorn masters included)
     workers: list = field(default_factory=list)   # (pid, PSS MB, RSS MB) of each worker afterwards
 
 
@@ -103,9 +104,10 @@ def run_wrk(base: str, script: Path, clients: int, seconds: float, servers: list
     errors = r["connect"] + r["read"] + r["write"] + r["status"] + r["timeout"]
     workers = [(m.pid, round(m.pss_kb / 1024, 1), round(m.rss_kb / 1024, 1))
                for m in (memory(pid) for pid in load.workers_of(servers)) if m]
+    everything = sum(m.pss_kb for m in (memory(pid) for s in servers for pid in tree(s.pid)) if m) / 1024
     return WrkLevel(clients, r["requests"], round(wall, 1), round(r["requests"] / wall, 1), round(server / wall, 2),
                     round(client / wall, 2), r["p50_us"] / 1000, r["p95_us"] / 1000, r["p99_us"] / 1000,
-                    r["max_us"] / 1000, errors, workers)
+                    r["max_us"] / 1000, errors, round(everything, 1), workers)
 
 
 def measure(label: str, base: str, servers: list, args, folder: Path) -> list[WrkLevel]:
@@ -128,20 +130,27 @@ def compare(results: dict[str, list[WrkLevel]]) -> list[str]:
     lines = []
     for label in labels[1:]:
         per = ", ".join(f"{a.clients}: {b.rps / a.rps:.2f}x" for a, b in zip(first, results[label]) if a.rps)
-        lines.append(f"{label} / {labels[0]}: best {best[label] / best[labels[0]]:.2f}x; by clients {per}")
+        ratio = f"{best[label] / best[labels[0]]:.2f}x" if best[labels[0]] else "n/a"
+        lines.append(f"{label} / {labels[0]}: best {ratio}; by clients {per}")
+        pss = [results[name][-1].server_pss_mb for name in (labels[0], label)]
+        if results[label][0].workers and len(results[label][-1].workers) > len(first[-1].workers) and pss[0]:
+            extra = (pss[1] - pss[0]) / (len(results[label][-1].workers) - len(first[-1].workers))
+            lines.append(f"{label}: PSS of all processes {pss[1]:.0f} MB vs {pss[0]:.0f} MB: "
+                         f"each extra worker {extra:.0f} MB, {extra / pss[0]:.0%} of the first")
     return lines
 
 
 def markdown(results: dict[str, list[WrkLevel]]) -> None:
     """The README's table."""
     print("| server | clients | requests | req/s | server cores | wrk cores | p50 ms | p95 ms | p99 ms | errors "
-          "| PSS / RSS MB per worker |")
-    print("|---|---|---|---|---|---|---|---|---|---|---|")
+          "| PSS MB (all processes) | PSS / RSS MB per worker |")
+    print("|---|---|---|---|---|---|---|---|---|---|---|---|")
     for label, levels in results.items():
         for lv in levels:
             each = ", ".join(f"{pss:.0f} / {rss:.0f}" for _, pss, rss in lv.workers)
             print(f"| {label} | {lv.clients} | {lv.requests} | {lv.rps} | {lv.server_cores} | {lv.client_cores} "
-                  f"| {lv.p50_ms:.0f} | {lv.p95_ms:.0f} | {lv.p99_ms:.0f} | {lv.errors} | {each} |")
+                  f"| {lv.p50_ms:.0f} | {lv.p95_ms:.0f} | {lv.p99_ms:.0f} | {lv.errors} | {lv.server_pss_mb:.0f} "
+                  f"| {each} |")
 
 
 def arguments(argv: list[str] | None) -> argparse.Namespace:
@@ -159,10 +168,10 @@ def arguments(argv: list[str] | None) -> argparse.Namespace:
     add("--seed", type=int, default=11)
     add("--json", type=Path, default=None, help="also write the results here as JSON")
     add("--markdown", action="store_true", help="print the README's markdown table")
-    add("--short", action="store_true", help="~300 items, 2 workers, levels 1 and 4, 2 s each")
+    add("--short", action="store_true", help="~300 items, 2 workers, levels 1 and 4, 3 s each")
     args = parser.parse_args(argv)
     if args.short:
-        args.items, args.levels, args.seconds, args.workers = 300, "1,4", 2, args.workers or "2"
+        args.items, args.levels, args.seconds, args.workers = 300, "1,4", 3, args.workers or "2"
     args.workers = [int(n) for n in (args.workers or f"1,{max(2, len(os.sched_getaffinity(0)))}").split(",")]
     args.levels = [int(n) for n in args.levels.split(",")]
     args.replica_workers = 1

@@ -30,6 +30,7 @@ def test_wrk_levels_report_throughput_cores_and_latency(tmp_path):
         assert lv["server_cores"] > 0 and lv["client_cores"] >= 0
         assert 0 < lv["p50_ms"] <= lv["p95_ms"] <= lv["p99_ms"] <= lv["max_ms"]
         assert len(lv["workers"]) == 2 and all(pss > 0 for _, pss, _ in lv["workers"])
+        assert lv["server_pss_mb"] > sum(pss for _, pss, _ in lv["workers"])     # the master too
 
 
 def test_the_lua_script_cycles_through_every_path(tmp_path):
