@@ -25,6 +25,7 @@ from gunicorn.app.base import BaseApplication
 from gunicorn.workers.base import Worker
 
 from indexer.settings import Settings
+from webapp.balance import Ledger, gate
 from webapp.serving import listeners, make_server
 from webapp.state import KEY
 
@@ -42,6 +43,10 @@ class WaitressWorker(Worker):
         logging.getLogger("waitress.queue").setLevel(logging.ERROR)
         server = make_server(self.wsgi, settings, threads=self.cfg.threads,
                              sockets=[s.sock for s in self.sockets])
+        ledger: Ledger = self.app.ledger
+        slot = ledger.claim(os.getpid())
+        if slot is not None:
+            gate(server, ledger, slot)
         try:
             while self.alive and self.ppid == os.getppid():
                 self.notify()
@@ -52,6 +57,8 @@ class WaitressWorker(Worker):
                 channel.close()
             server.task_dispatcher.shutdown(timeout=5)
             self.wsgi.extensions[KEY].close()
+            if slot is not None:
+                ledger.release(slot)
 
 
 def _drain(server) -> None:
@@ -69,6 +76,8 @@ class _Master(BaseApplication):
 
     def __init__(self, app, options: dict):
         self.application, self.options = app, options
+        # Room for gunicorn's replacements starting while old workers drain.
+        self.ledger = Ledger(2 * options["workers"] + 2)
         super().__init__()
 
     def load_config(self) -> None:
