@@ -150,6 +150,38 @@ def test_a_full_disk_while_writing_the_snapshot(tmp_path, index_dir):
     nothing_left(ix)
 
 
+FULL_SQLITE = """
+import sqlite3, sys
+real_connect = sqlite3.connect
+def small_connect(path, *args, **kwargs):
+    con = real_connect(path, *args, **kwargs)
+    if ".building" in str(path):
+        con.execute("PRAGMA max_page_count = 3")     # SQLite then answers SQLITE_FULL, as on a full disk
+    return con
+sqlite3.connect = small_connect
+from indexer.cli import main
+sys.argv = ["imr"] + sys.argv[1:]
+main()
+"""
+
+
+@pytest.mark.parametrize("command", ["index", "add"])
+def test_a_full_disk_while_sqlite_writes_the_letter_store(tmp_path, index_dir, command):
+    from indexer.synth import generate
+
+    ix = tmp_path / "ix"
+    import shutil
+    shutil.copytree(index_dir, ix)
+    generate(3, tmp_path / "new", ["txt"], 5)
+    command = ["index", SEEDS, "--force"] if command == "index" else ["add", tmp_path / "new"]
+    before = snapshots.current_name(Settings(index_dir=ix))
+    result = subprocess.run([sys.executable, "-c", FULL_SQLITE, *map(str, command), "--index", str(ix), "--jobs", "1"],
+                            capture_output=True, text=True, timeout=120)
+    one_line_error(result, "No space left on device", "current index is unchanged", "free some disk space")
+    assert snapshots.current_name(Settings(index_dir=ix)) == before
+    nothing_left(ix)
+
+
 @pytest.mark.parametrize("command", [["stats"], ["search", ""], ["snapshots"], ["search", "", "--all"]])
 def test_a_closed_pipe_ends_quietly(index_dir, command):
     imr_script = Path(sys.executable).with_name("imr")

@@ -7,12 +7,14 @@ by `imr add`, read by the searcher (a letter page, a hit's other items) and by
 """
 from __future__ import annotations
 
+import errno
 import json
 import os
 import shutil
 import sqlite3
+from contextlib import contextmanager
 from pathlib import Path
-from typing import Iterable
+from typing import Iterable, Iterator
 
 from indexer.index.files import LETTER_STORE
 from indexer.record import Record
@@ -48,6 +50,19 @@ def _record_json(record: Record) -> str:
     return text if _utf8(text) else json.dumps(record)
 
 
+@contextmanager
+def _disk(path: Path) -> Iterator[None]:
+    """SQLite's "database or disk is full" as the OSError (ENOSPC) of every other write, naming the file.
+
+    So the rebuild cleans up as for any full disk and the CLI prints its one line with the fix."""
+    try:
+        yield
+    except sqlite3.OperationalError as exc:
+        if getattr(exc, "sqlite_errorcode", None) == sqlite3.SQLITE_FULL or "is full" in str(exc):
+            raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC), str(path)) from exc
+        raise
+
+
 def _insert(con: sqlite3.Connection, records: Iterable[Record]) -> None:
     con.executemany(
         "INSERT INTO letters VALUES (?, ?, ?, ?, ?)",
@@ -73,11 +88,13 @@ class Appender:
     BATCH = 500
 
     def __init__(self, path: Path, case_index: bool = True):
+        self._path = path
         self._con = sqlite3.connect(path)
-        self._con.execute("PRAGMA journal_mode=OFF")   # a store being built is discarded on failure
-        self._con.execute(_TABLE)
-        if case_index:
-            self._con.execute(_CASE_INDEX)
+        with _disk(path):
+            self._con.execute("PRAGMA journal_mode=OFF")   # a store being built is discarded on failure
+            self._con.execute(_TABLE)
+            if case_index:
+                self._con.execute(_CASE_INDEX)
         self._pending: list[Record] = []
 
     def add(self, record: Record) -> None:
@@ -87,7 +104,8 @@ class Appender:
             self._flush()
 
     def _flush(self) -> None:
-        _insert(self._con, self._pending)
+        with _disk(self._path):
+            _insert(self._con, self._pending)
         self._pending = []
 
     def __enter__(self) -> "Appender":
@@ -97,7 +115,8 @@ class Appender:
         try:
             if kind is None:
                 self._flush()
-                self._con.commit()
+                with _disk(self._path):
+                    self._con.commit()
         finally:
             self._con.close()
 
@@ -114,16 +133,17 @@ def merge(snapshot: Path, parts: list[Path]) -> None:
         os.replace(parts[0], path_of(snapshot))
     con = sqlite3.connect(path_of(snapshot))
     try:
-        con.execute("PRAGMA journal_mode=OFF")
-        if not one:
-            con.execute(_TABLE)
-            for part in parts:
-                con.execute("ATTACH DATABASE ? AS part", (str(part),))
-                with con:
-                    con.execute("INSERT INTO letters SELECT * FROM part.letters ORDER BY rowid")
-                con.execute("DETACH DATABASE part")
-        with con:
-            con.execute(_CASE_INDEX)
+        with _disk(path_of(snapshot)):
+            con.execute("PRAGMA journal_mode=OFF")
+            if not one:
+                con.execute(_TABLE)
+                for part in parts:
+                    con.execute("ATTACH DATABASE ? AS part", (str(part),))
+                    with con:
+                        con.execute("INSERT INTO letters SELECT * FROM part.letters ORDER BY rowid")
+                    con.execute("DETACH DATABASE part")
+            with con:
+                con.execute(_CASE_INDEX)
     finally:
         con.close()
 
@@ -133,7 +153,7 @@ def write_changed(base: Path, snapshot: Path, removed: set[str], new: list[Recor
     shutil.copyfile(path_of(base), path_of(snapshot))
     con = sqlite3.connect(path_of(snapshot))
     try:
-        with con:
+        with _disk(path_of(snapshot)), con:
             con.executemany("DELETE FROM letters WHERE id = ?", ((i,) for i in sorted(removed)))
             _insert(con, new)
     finally:
