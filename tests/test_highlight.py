@@ -187,8 +187,8 @@ def test_fast_spans_equal_the_analysis_on_generated_text(parts, query):
     _same(text, terms)
     hits = _old_spans(text, terms)
     expected = [(a, b, [h for h in hits if a <= h[0] < b]) for a, b in _old_sentences(text)]
-    for window in (1, 4, 400):    # a sentence's start found reading back from its first hit
-        assert highlight._hit_sentences(text, hits, window) == [e for e in expected if e[2]]
+    for _ in range(2):     # each hit's sentence found from the text's breaks, found and then remembered
+        assert highlight._sentences_holding(text, hits, highlight._breaks(text)) == [e for e in expected if e[2]]
     assert snippets(text, terms, "rationale", 2, 40) == _old_snippets(text, terms, "rationale", 2, 40)
     _same(text, Terms(frozenset(), (), (tuple(stems[:2]), tuple(reversed(stems)))))
 
@@ -204,6 +204,25 @@ def test_a_bounded_vocabulary_starting_afresh_still_finds_every_word():
         for p in ("kn", "th", "pa", "hu"):
             args = (text + " kneeling thermal", frozenset(), (p,), ())
             assert sorted(occurrences.spans(*args, vocab)) == sorted(occurrences.spans_by_analysis(*args))
+
+
+def test_remembered_texts_answer_as_the_first_time_and_stay_bounded(seeds):
+    """A text seen before answers from what is remembered of it (its chunks, chunk starts, phrase
+    spans, sentence breaks): the same spans for any query, and never more than max_text_chars kept."""
+    vocab = occurrences.Vocabulary(max_text_chars=5_000)
+    rng = random.Random(16)
+    texts = _letter_texts(seeds, 10)
+    typed = [query_terms(q) for q in TYPED]
+    for _ in range(2):
+        for text in texts:
+            copy = (text + " ")[:-1]          # an equal text that is another object, as each request reads it
+            for terms in _drawn_terms(text, rng) + rng.sample(typed, 3):
+                args = (terms.words, terms.prefixes, terms.phrases)
+                expected = sorted(occurrences.spans_by_analysis(text, *args))
+                assert sorted(occurrences.spans(text, *args, vocab)) == expected
+                assert sorted(occurrences.spans(copy, *args, vocab)) == expected
+            assert sum(map(len, vocab._known[3])) <= 5_000
+    assert occurrences.seen(texts[-1], vocab) is occurrences.seen((texts[-1] + " ")[:-1], vocab)
 
 
 def test_fast_spans_equal_the_analysis_over_the_real_letters(real_index):

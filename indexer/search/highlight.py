@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import html
 import re
+from bisect import bisect_left
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Iterator
@@ -20,7 +21,6 @@ from indexer.results import Snippet
 
 # Spaces after . ! or ? before a capital or digit, or a blank line. The mark is matched, not
 # looked behind for: a leading class lets the regex engine skip to candidates (2x faster).
-SENTENCE_WINDOW = 400        # characters read back from a match for its sentence's start, to begin with
 SENTENCE_END = re.compile(r"[.!?]\s+(?=[\"'(\[]?[A-Z0-9])|\n\s*\n")
 
 
@@ -137,52 +137,42 @@ def _trim(text: str, first_hit: int, max_chars: int) -> str:
     return ("… " if lo else "") + text[lo:hi].strip() + (" …" if hi < len(text) else "")
 
 
-def _sentence_start(text: str, at: int, floor: int, window: int) -> int:
-    """Where the sentence holding position `at` (a word's) starts, at `floor` or later (0 or
-    the end of a break): the end of the last break before `at`, looked for in windows
-    growing backwards. A scan may start at any character that is not a space: a break
-    is spaces after . ! or ?, or spaces around a blank line, so none spans such a character."""
-    low = at
-    while True:
-        low = max(floor, low - window)
-        while low > floor and low < at and text[low].isspace():
-            low += 1
-        start = None
-        for m in SENTENCE_END.finditer(text, low):
-            if m.start() >= at:
-                break
-            start = m.end()
-        if start is not None:
-            return start
-        if low == floor:
-            return floor
-        window *= 2
+def _breaks(text: str) -> tuple[list[int], list[int]]:
+    """(starts, ends) of every sentence break of a text, as `sentences` finds them, remembered with
+    the text's chunks (a text recurs across requests)."""
+    seen = occurrences.seen(text)
+    if seen.breaks is None:
+        found = [(m.start(), m.end()) for m in SENTENCE_END.finditer(text)]
+        seen.breaks = [a for a, _ in found], [b for _, b in found]
+    return seen.breaks
 
 
-def _hit_sentences(text: str, hits: list[tuple[int, int]], window: int = SENTENCE_WINDOW
-                   ) -> list[tuple[int, int, list[tuple[int, int]]]]:
-    """(start, end, hits) of each sentence (as `sentences` cuts them) holding hits, in order,
-    reading the text only around the hits (`hits` sorted)."""
-    out, floor, i = [], 0, 0
+def _sentences_holding(text: str, hits: list[tuple[int, int]], breaks: tuple[list[int], list[int]]
+                       ) -> list[tuple[int, int, list[tuple[int, int]]]]:
+    """(start, end, hits) of each sentence (as `sentences` cuts them) holding hits, in order
+    (`hits` sorted): a hit's sentence ends at the first break at or after it and starts where
+    the break before it ends."""
+    starts, ends = breaks
+    out, i = [], 0
     while i < len(hits):
-        at = hits[i][0]
-        start = _sentence_start(text, at, floor, window)
-        m = SENTENCE_END.search(text, at)
-        end = len(text) if m is None else m.start() + (text[m.start()] in ".!?")
+        k = bisect_left(starts, hits[i][0])
+        start = ends[k - 1] if k else 0
+        end = len(text) if k == len(starts) else starts[k] + (text[starts[k]] in ".!?")
         inside = []
         while i < len(hits) and hits[i][0] < end:
             inside.append(hits[i])
             i += 1
         out.append((start, end, inside))
-        floor = len(text) if m is None else m.end()
     return out
 
 
 def _ranked(text: str, terms: Terms) -> list[tuple]:
     """The sentences holding query terms, best first: (distinct terms, hits, -start, start,
     end, first hit); ties go to the earlier sentence."""
+    hits = _spans(text, terms)
+    held = _sentences_holding(text, hits, _breaks(text)) if hits else []
     return sorted(((len({text[s:e].lower() for s, e in inside}), len(inside), -a, a, b, inside[0][0])
-                   for a, b, inside in _hit_sentences(text, _spans(text, terms))), reverse=True)
+                   for a, b, inside in held), reverse=True)
 
 
 def _chosen(text: str, ranked: list[tuple], limit: int, max_chars: int) -> list[str]:

@@ -33,21 +33,48 @@ Entry = tuple[int, int, str, int]      # (start, end, stem, position) within a w
 Span = tuple[int, int]
 CHUNK = re.compile(r"\S+")              # what str.split() splits a text into
 MAX_CHUNKS = 50_000                    # chunks remembered (~250 bytes each) before starting afresh
-
 MAX_PREFIXES = 256                     # prefixes whose stems are kept up to date
+MAX_TEXT_CHARS = 2_000_000             # characters of texts whose chunks are remembered
 
-# chunk -> its words, stem -> chunks holding it, prefix -> the stems starting with it
-Known = tuple[dict[str, tuple[Entry, ...]], dict[str, set[str]], dict[str, set[str]]]
+
+
+class Seen:
+    """A text's distinct chunks (every one known to its Vocabulary), and where the chunks and
+    phrases asked about so far stand in it (filled as asked: the same for every query)."""
+
+    __slots__ = ("chunks", "starts", "phrases", "breaks")
+
+    def __init__(self, chunks: frozenset[str]):
+        self.chunks = chunks
+        self.starts: dict[str, list[int]] = {}
+        self.phrases: dict[tuple[str, ...], list[Span]] = {}
+        self.breaks: tuple[list[int], list[int]] | None = None    # highlight's sentence breaks, once asked
+
+    def occurrences(self, text: str, chunk: str) -> list[int]:
+        """`_occurrences(text, chunk)`, remembered."""
+        found = self.starts.get(chunk)
+        if found is None:
+            found = self.starts[chunk] = _occurrences(text, chunk)
+        return found
+
+
+# chunk -> its words, stem -> chunks holding it, prefix -> the stems starting with it, text -> Seen
+Known = tuple[dict[str, tuple[Entry, ...]], dict[str, set[str]], dict[str, set[str]], dict[str, Seen]]
 
 
 class Vocabulary:
     """Each chunk seen -> its indexed words (positions from 0), each stem -> the chunks holding
-    it, and for the prefixes asked about, the stems starting with them. Bounded: started
-    afresh (new maps, never emptied under a reader) when it would hold over `max_chunks`."""
+    it, for the prefixes asked about the stems starting with them, and each text seen -> its
+    distinct chunks (a text recurs across requests: a hit's rationale, a letter's summary).
+    Bounded: started afresh (new maps, never emptied under a reader) when it would hold over
+    `max_chunks` chunks or `max_prefixes` prefixes; the texts alone when over `max_text_chars`
+    characters (a longer text is worked out each time, not kept)."""
 
-    def __init__(self, max_chunks: int = MAX_CHUNKS, max_prefixes: int = MAX_PREFIXES):
-        self.max_chunks, self.max_prefixes = max_chunks, max_prefixes
-        self._known: Known = ({}, {}, {})
+    def __init__(self, max_chunks: int = MAX_CHUNKS, max_prefixes: int = MAX_PREFIXES,
+                 max_text_chars: int = MAX_TEXT_CHARS):
+        self.max_chunks, self.max_prefixes, self.max_text_chars = max_chunks, max_prefixes, max_text_chars
+        self._known: Known = ({}, {}, {}, {})
+        self._text_chars = 0
         self._lock = threading.Lock()
 
     def known(self, chunks: set[str], prefixes: tuple[str, ...] = ()) -> Known:
@@ -59,14 +86,32 @@ class Vocabulary:
                 known = self._learn(chunks, prefixes)
         return known
 
-    def _learn(self, chunks: set[str], prefixes: tuple[str, ...]) -> Known:
+    def text(self, text: str, prefixes: tuple[str, ...] = ()) -> tuple[Seen, Known]:
+        """The text's chunks, and maps that know each of them and every prefix of `prefixes`."""
+        known = self._known
+        seen = known[3].get(text)
+        if seen is not None and (not prefixes or known[2].keys() >= set(prefixes)):
+            return seen, known
+        with self._lock:
+            seen = self._known[3].get(text) or Seen(frozenset(text.split()))
+            known = self._learn(seen.chunks, prefixes)
+            if text not in known[3] and len(text) <= self.max_text_chars:
+                if self._text_chars + len(text) > self.max_text_chars:
+                    known = self._known = (*known[:3], {})
+                    self._text_chars = 0
+                known[3][text] = seen
+                self._text_chars += len(text)
+        return seen, known
+
+    def _learn(self, chunks: set[str] | frozenset[str], prefixes: tuple[str, ...]) -> Known:
         known = self._known
         new = chunks.difference(known[0])
         asked = [p for p in prefixes if p not in known[2]]
         if len(known[0]) + len(new) > self.max_chunks or len(known[2]) + len(asked) > self.max_prefixes:
-            known = self._known = ({}, {}, {})
+            known = self._known = ({}, {}, {}, {})
+            self._text_chars = 0
             new = chunks
-        entries, by_stem, by_prefix = known
+        entries, by_stem, by_prefix = known[:3]
         for prefix in prefixes:
             if prefix not in by_prefix:
                 by_prefix[prefix] = {stem for stem in by_stem if stem.startswith(prefix)}
@@ -90,6 +135,11 @@ def vocabulary() -> Vocabulary:
     return Vocabulary()
 
 
+def seen(text: str, vocab: Vocabulary | None = None) -> Seen:
+    """What the vocabulary remembers of a text (learnt now if new)."""
+    return (vocab or vocabulary()).text(text)[0]
+
+
 def _occurrences(text: str, chunk: str) -> list[int]:
     """Start of every occurrence of `chunk` in `text` as one of its chunks (spaces or ends around)."""
     out, i, n = [], text.find(chunk), len(chunk)
@@ -106,7 +156,7 @@ def _increment(entries: tuple[Entry, ...]) -> int:
 
 
 def _phrase_spans(text: str, entries: dict[str, tuple[Entry, ...]], chunks: set[str],
-                  phrase: tuple[str, ...]) -> list[Span]:
+                  phrase: tuple[str, ...], seen: Seen) -> list[Span]:
     """One span per position where the phrase's words stand at consecutive positions
     (`chunks`: those holding its first word)."""
     spans = []
@@ -114,7 +164,13 @@ def _phrase_spans(text: str, entries: dict[str, tuple[Entry, ...]], chunks: set[
         own = entries[chunk]
         firsts = sorted({e[3] for e in own if e[2] == phrase[0]})
         last = firsts[-1] + len(phrase) - 1
-        for start in _occurrences(text, chunk):
+        for start in seen.occurrences(text, chunk):
+            if len(own) == 1:
+                span = _one_word_phrase(text, entries, start, chunk, own[0], phrase)
+                if span is not WORDS_SHARE_A_CHUNK:
+                    if span is not None:
+                        spans.append(span)
+                    continue
             # (start, end, stem, position) from this chunk on, positions relative to its first
             following = [(start + a, start + b, s, p) for a, b, s, p in own]
             base = _increment(own)
@@ -128,6 +184,31 @@ def _phrase_spans(text: str, entries: dict[str, tuple[Entry, ...]], chunks: set[
                 base += _increment(more)
             spans += filter(None, (_phrase_at(following, phrase, pos) for pos in firsts))
     return spans
+
+
+WORDS_SHARE_A_CHUNK = (-1, -1)    # _one_word_phrase's answer when a chunk holds several words
+
+
+def _one_word_phrase(text: str, entries: dict[str, tuple[Entry, ...]], start: int, chunk: str,
+                     first: Entry, phrase: tuple[str, ...]) -> Span | None:
+    """The phrase's span from a chunk of one word at `start`, while each chunk after it holds
+    one word or none (the common case, without `_phrase_at`'s bookkeeping); WORDS_SHARE_A_CHUNK
+    when a chunk of several words comes first."""
+    end, at = start + first[1], start + len(chunk)
+    for word in phrase[1:]:
+        while True:
+            m = CHUNK.search(text, at)
+            if m is None:
+                return None
+            at, more = m.end(), entries[m.group()]
+            if more:
+                break
+        if len(more) > 1:
+            return WORDS_SHARE_A_CHUNK
+        if more[0][2] != word:
+            return None
+        end = m.start() + more[0][1]
+    return start + first[0], end
 
 
 def _phrase_at(entries: list[Entry], phrase: tuple[str, ...], pos: int) -> Span | None:
@@ -145,8 +226,8 @@ def _phrase_at(entries: list[Entry], phrase: tuple[str, ...], pos: int) -> Span 
 def spans(text: str, stems: frozenset[str], prefixes: tuple[str, ...] = (),
           phrases: tuple[tuple[str, ...], ...] = (), vocab: Vocabulary | None = None) -> list[Span]:
     """Character spans of the words giving `stems` or a prefix, and of each phrase, unmerged."""
-    distinct = set(text.split())
-    entries, by_stem, by_prefix = (vocab or vocabulary()).known(distinct, prefixes)
+    seen, (entries, by_stem, by_prefix, _) = (vocab or vocabulary()).text(text, prefixes)
+    distinct = seen.chunks
     if prefixes:
         stems = stems.union(*(by_prefix[p] for p in prefixes))
     holding: dict[str, set[str]] = {}      # stem -> this text's chunks holding it
@@ -160,11 +241,14 @@ def spans(text: str, stems: frozenset[str], prefixes: tuple[str, ...] = (),
     chunks = set().union(*(holding[s] for s in stems if s in holding))
     for chunk in chunks:
         hits = [(a, b) for a, b, s, _ in entries[chunk] if s in stems]
-        for start in _occurrences(text, chunk):
+        for start in seen.occurrences(text, chunk):
             out += [(start + a, start + b) for a, b in hits]
     for phrase in phrases:
         if phrase and all(word in holding for word in phrase):
-            out += _phrase_spans(text, entries, holding[phrase[0]], phrase)
+            found = seen.phrases.get(phrase)
+            if found is None:
+                found = seen.phrases[phrase] = _phrase_spans(text, entries, holding[phrase[0]], phrase, seen)
+            out += found
     return out
 
 

@@ -1,0 +1,112 @@
+#!/usr/bin/env python3
+"""CPU per request kind of the load mix, in-process (Flask test client, no server, no sockets).
+
+    python scripts/profile_kinds.py --index DIR [--requests N] [--seed S] [--profile KIND]
+
+Draws requests as `scripts/load.py` does (its MIX, QUERIES and `pick`, with a
+catalog read from the index's newest 100 hits), answers each through the Flask
+test client and reads the whole body (exports are streamed), and reports CPU ms
+(time.process_time, this process only) per kind: p50, p95, mean, and the mix's
+weighted mean, i.e. the CPU a request of the load costs on average and the
+requests a second one core could answer at most. The requests run interleaved,
+in the order drawn, after a warm-up pass over as many drawn with the next seed. --profile KIND adds
+a cProfile listing of that kind's requests (`all` for every kind).
+Run it on an older checkout with PYTHONPATH=that/checkout to compare.
+"""
+from __future__ import annotations
+
+import argparse
+import cProfile
+import pstats
+import random
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import load  # noqa: E402  (scripts/ is not a package)
+
+
+def catalog(client) -> load.Catalog:
+    """What `load.catalog` reads over HTTP, through the test client."""
+    data = client.get("/api/search?per_page=100&sort=newest").get_json()
+    facets = {name: [v["value"] for v in values][:12] for name, values in data["facets"].items() if values}
+    return load.Catalog(facets, sorted({h["letter_id"] for h in data["hits"]}), [h["doc_id"] for h in data["hits"]])
+
+
+def draw(cat: load.Catalog, per_kind: int, seed: int) -> list[tuple[str, str]]:
+    """Requests of the mix in the order `load.pick` draws them, until every kind has `per_kind`."""
+    rng, counts, out = random.Random(seed), dict.fromkeys(load.MIX, 0), []
+    while min(counts.values()) < per_kind:
+        kind, path = load.pick(rng, cat)
+        if counts[kind] < per_kind:
+            counts[kind] += 1
+            out.append((kind, path))
+    return out
+
+
+def answer(client, path: str) -> int:
+    """Bytes of the whole answer to `path` (a 2xx is required)."""
+    response = client.get(path)
+    body = response.get_data()
+    assert response.status_code < 300, (path, response.status_code)
+    return len(body)
+
+
+def measure(client, requests: list[tuple[str, str]], profile: cProfile.Profile | None = None,
+            profiled: str = "") -> dict[str, list[float]]:
+    """CPU ms of each request, by kind."""
+    out: dict[str, list[float]] = {kind: [] for kind in load.MIX}
+    for kind, path in requests:
+        watched = profile is not None and profiled in ("all", kind)
+        if watched:
+            profile.enable()
+        started = time.process_time()
+        answer(client, path)
+        out[kind].append((time.process_time() - started) * 1000)
+        if watched:
+            profile.disable()
+    return out
+
+
+def report(times: dict[str, list[float]]) -> float:
+    """Print the table; return the mix's weighted mean CPU ms a request."""
+    print("| kind | share of the mix | requests | CPU ms p50 | p95 | mean |")
+    print("|---|---|---|---|---|---|")
+    total = sum(load.MIX.values())
+    for kind, weight in load.MIX.items():
+        ms = times[kind]
+        print(f"| {kind} | {weight / total:.0%} | {len(ms)} | {np.percentile(ms, 50):.2f} | "
+              f"{np.percentile(ms, 95):.2f} | {np.mean(ms):.2f} |")
+    mixed = sum(w * np.mean(times[k]) for k, w in load.MIX.items()) / total
+    print(f"mix-weighted mean: {mixed:.2f} CPU ms a request = at most {1000 / mixed:.0f} requests/s a core")
+    return mixed
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--index", type=Path, required=True, help="an index folder (e.g. one of scripts/load.py)")
+    ap.add_argument("--requests", type=int, default=40, help="timed requests per kind")
+    ap.add_argument("--seed", type=int, default=16)
+    ap.add_argument("--profile", metavar="KIND", choices=[*load.MIX, "all"], help="cProfile listing of a kind")
+    args = ap.parse_args()
+    from indexer.settings import Settings
+    from webapp import create_app
+
+    client = create_app(Settings(index_dir=args.index)).test_client()
+    cat = catalog(client)
+    requests = draw(cat, args.requests, args.seed)
+    measure(client, draw(cat, args.requests, args.seed + 1))    # warm: snapshot opened, caches filled
+    profile = cProfile.Profile() if args.profile else None
+    times = measure(client, requests, profile, args.profile or "")
+    print(f"{len(requests)} requests ({args.requests} of each kind), index {args.index}, seed {args.seed}")
+    report(times)
+    if profile is not None:
+        pstats.Stats(profile).sort_stats("cumulative").print_stats(40)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
