@@ -146,3 +146,68 @@ def test_mark_query_emits_only_mark_tags(hostile_text, text, q):
     stripped = out.replace("<mark>", "").replace("</mark>", "")
     assert "<" not in stripped and ">" not in stripped
     assert html.unescape(stripped) == text + " " + hostile_text
+
+
+# --- streamed in chunks from one writer, byte for byte what a line per row gave -----------------
+
+from indexer.search import export  # noqa: E402
+from indexer.search.display import INVISIBLE, SURROGATE, clean  # noqa: E402
+from indexer.results import Hit  # noqa: E402
+
+CELLS = st.text(st.sampled_from(list("aZ5 ,;\"'\n\r\t=+-@") + ["\uff1d", "\u202e", "\x00", "\x85", "\ud800",
+                                                               "é", "\ufeff", "…"]), max_size=12)
+
+
+def _old_clean(text: object) -> str:
+    return SURROGATE.sub("\ufffd", INVISIBLE.sub("", "" if text is None else str(text)))
+
+
+def _old_csv(hits, letters, site_url, excel) -> str:
+    limit = export.EXCEL_CELL_CHARS if excel else None
+
+    def cell(value):
+        text = "" if value is None else ("; ".join(map(str, value)) if isinstance(value, list) else str(value))
+        text = _old_clean(text)
+        if limit is not None and len(text) > limit:
+            text = text[:limit - 1] + "…"
+        return "'" + text if text.startswith(export.FORMULA_START) else text
+
+    def line(cells):
+        buf = io.StringIO()
+        csv.writer(buf, lineterminator="\r\n").writerow([cell(c) for c in cells])
+        return buf.getvalue()
+    out = [(export.BOM if excel else "") + line(export.COLUMNS)]
+    for hit in hits:
+        row = export.hit_row(hit, letters(hit.letter_id), site_url)
+        out.append(line(row[c] for c in export.COLUMNS))
+    return "".join(out)
+
+
+def _hit(n: int, text: str) -> Hit:
+    return Hit(doc_id=f"L{n % 7}#{n % 3 + 1}", letter_id=f"L{n % 7}", item_no=n % 3 + 1, case_number=text or None,
+               item=text + str(n), item_html="", decision=["Upheld", "Overturned", None][n % 3],
+               decision_date="2016-01-02", specialties=[text, "b"], states=[], categories=[text],
+               synthetic=bool(n % 2), other_items=[], snippets=[], score=None)
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(CELLS, min_size=1, max_size=5), st.sampled_from([0, 1, 49, 50, 51, 120]), st.booleans())
+def test_chunked_csv_and_json_equal_a_line_per_row(texts, n, excel):
+    hits = [_hit(i, texts[i % len(texts)]) for i in range(n)]
+    records = {f"L{i}": {"outcome": texts[i % len(texts)], "items": [
+        {"rationale": texts[(i + k) % len(texts)] * 3, "maximus_guideline": "=" + texts[0],
+         "claims_administrator_guideline": None} for k in range(3)]} for i in range(7)}
+    chunks = list(stream_csv(hits, letters=records.get, site_url="http://x/", excel=excel))
+    assert "".join(chunks) == _old_csv(hits, records.get, "http://x/", excel)
+    assert len(chunks) == 1 + -(-n // export.ROWS_PER_CHUNK)
+    as_json = "".join(stream_json(hits, letters=records.get))
+    rows = [export.hit_row(h, records[h.letter_id]) for h in hits]
+    assert as_json == "[" + "".join(("," if i else "") + "\n" + json.dumps(r, ensure_ascii=False)
+                                    for i, r in enumerate(rows)) + "\n]\n"
+
+
+def test_clean_equals_the_two_substitutions_around_every_dropped_character():
+    # every code point below U+3000, around the surrogates and up to U+FFFF, and some beyond
+    for code in [*range(0x3000), *range(0xD700, 0xE100), *range(0xFE00, 0x10100), 0x10FFFF]:
+        for text in (chr(code), "a" + chr(code) + "\n b"):
+            assert clean(text) == _old_clean(text)

@@ -244,7 +244,7 @@ def test_profile_page_script_splits_a_page_s_cpu(client):
     sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "scripts"))
     import profile_page
 
-    for old in (False, True):
-        pages, marks = profile_page.measure(client, 1, old)
+    for old, cold in ((False, False), (True, False), (False, True)):
+        pages, marks = profile_page.measure(client, 1, old, cold)
         assert len(pages) == len(profile_page.PAGES) and 0 < sum(marks) < sum(pages)
     assert highlight.snippets is not None and not hasattr(highlight.snippets, "__wrapped__")

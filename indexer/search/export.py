@@ -27,6 +27,7 @@ FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\uff1d", "\uff0b", "\uff0d", "
 BOM = "\ufeff"
 EXCEL_CELL_CHARS = 32_000       # Excel holds at most 32,767 characters in a cell
 NAME_CHARS = 60                 # of the file name's part made from the query
+ROWS_PER_CHUNK = 50             # rows of a streamed export written before they are sent
 
 
 def safe_cell(value: object, limit: int | None = None) -> str:
@@ -110,20 +111,34 @@ def stream_csv(source, request: SearchRequest | None = None, letters: Letters | 
                site_url: str = "", excel: bool = False) -> Iterator[str]:
     """CSV lines (header first, CRLF) of every hit: `source` is hits, or a Searcher with `request`;
     `letters` looks records up (a Searcher's own by default); `excel` starts with a UTF-8 BOM and
-    cuts cells to what Excel holds."""
+    cuts cells to what Excel holds. Rows come ROWS_PER_CHUNK to a chunk, from one writer."""
     limit = EXCEL_CELL_CHARS if excel else None
     yield (BOM if excel else "") + _line(COLUMNS)
+    buf = io.StringIO()
+    writer, rows = csv.writer(buf, lineterminator="\r\n"), 0
     for row in _rows(source, request, letters, site_url):
-        yield _line((row[c] for c in COLUMNS), limit)
+        writer.writerow([safe_cell(row[c], limit) for c in COLUMNS])
+        rows += 1
+        if rows == ROWS_PER_CHUNK:
+            yield buf.getvalue()
+            buf.seek(0)
+            buf.truncate()
+            rows = 0
+    if rows:
+        yield buf.getvalue()
 
 
 def stream_json(source, request: SearchRequest | None = None, letters: Letters | None = None,
                 site_url: str = "") -> Iterator[str]:
-    """A JSON array of every hit, one element per chunk."""
+    """A JSON array of every hit, ROWS_PER_CHUNK elements to a chunk."""
     yield "["
+    encode, chunk = json.JSONEncoder(ensure_ascii=False).encode, []
     for n, row in enumerate(_rows(source, request, letters, site_url)):
-        yield ("," if n else "") + "\n" + json.dumps(row, ensure_ascii=False)
-    yield "\n]\n"
+        chunk.append(("," if n else "") + "\n" + encode(row))
+        if len(chunk) == ROWS_PER_CHUNK:
+            yield "".join(chunk)
+            chunk = []
+    yield "".join(chunk) + "\n]\n"
 
 
 def facet_csv(table: SearchResult | list[FacetValue], facet: str | None = None) -> str:

@@ -103,6 +103,12 @@ class Vocabulary:
                 self._text_chars += len(text)
         return seen, known
 
+    def forget_texts(self) -> None:
+        """Forget the texts seen (their chunks stay known): as texts never seen before would be."""
+        with self._lock:
+            self._known = (*self._known[:3], {})
+            self._text_chars = 0
+
     def _learn(self, chunks: set[str] | frozenset[str], prefixes: tuple[str, ...]) -> Known:
         known = self._known
         new = chunks.difference(known[0])
