@@ -253,3 +253,65 @@ def test_filters_come_before_the_results_in_the_page(client):
     css = response.get_data(as_text=True)
     response.close()
     assert not re.search(r"\border\s*:", css), "no CSS reordering: DOM order is the visual order"
+
+
+# --- pieces of a page written in Python are what the template wrote ---------------------------
+
+OLD_FACET_VALUES = """\
+    <ul class="values">
+      {% for v in group %}
+      {% set box_id = 'f-' ~ name ~ '-' ~ (group is sameas(rest) and 'r' or 's') ~ loop.index %}
+      <li{% if v.selected %} class="selected"{% endif %}>
+        {% set from_query = v.selected and (v.value|string) not in result.request.filters.get(name, []) %}
+        <input type="checkbox" form="search" id="{{ box_id }}"{% if not from_query %} name="{{ PREFIX }}{{ name }}"{% endif %} value="{{ v.value|clean }}"{% if v.selected %} checked{% endif %}{% if from_query %} disabled title="Set by your query: remove its chip"{% endif %}>
+        <label for="{{ box_id }}"><bdi class="value">{{ display_value(name, v.value)|clean }}</bdi>
+          <span class="count">{{ v.count }}</span>{% if rate_shown(name, v.value, decisions) %} · <span class="rate">{{ v.overturn_rate|percent }} overturned</span>{% endif %}</label>
+      </li>
+      {% endfor %}
+    </ul>
+"""
+NEW_FACET_VALUES = """\
+    <ul class="values">
+{{ facet_values(name, group, group is sameas(rest), result.request.filters.get(name, []), decisions) }}
+    </ul>
+"""
+
+
+@pytest.mark.parametrize("name", ["decision", "gender", "year", "specialty"])
+def test_facet_values_written_in_python_equal_the_template_loop(app, name, hostile_text):
+    from types import SimpleNamespace
+
+    from flask import render_template_string
+
+    from indexer.results import FacetValue
+
+    values = [FacetValue(v, c, o, s) for v, c, o, s in [
+        ("Upheld", 10, 0, True), ("female", 7, 3, False), (2016, 5, 5, True), (hostile_text[:40], 3, 1, True),
+        ('a "quoted" & <b>', 2, 1, False), ("", 1, 0, False)]]
+    with app.test_request_context("/?q=upheld"):
+        for chosen in ([], ["Upheld", "2016"]):
+            for decisions in ([], ["Upheld"], ["Upheld", "Overturned"]):
+                folded = values[2:]
+                for group, rest in ((values, folded), (folded, folded)):     # shown first, then the rest
+                    context = dict(name=name, group=group, rest=rest, decisions=decisions,
+                                   result=SimpleNamespace(request=SimpleNamespace(filters={name: chosen})))
+                    old = render_template_string(OLD_FACET_VALUES, **context)
+                    assert render_template_string(NEW_FACET_VALUES, **context) == old
+
+
+def test_letter_links_equal_url_for_for_any_id(app):
+    from flask import url_for
+
+    from webapp import views
+
+    ids = ["abc-1", "a b", "é/x", "a?b#c", "%41", views.LINK_STAND_IN, "x" * 80, "&=+"]
+    # (the page, the q its letter links carry)
+    for path, q in (("/?q=knee+%22physical+therapy%22&f.decision=Upheld", 'knee "physical therapy"'),
+                    ("/letters/x?q=a%26b&back=q%3Dknee", "a&b"), ("/", None)):
+        with app.test_request_context(path):
+            for letter_id in ids:
+                expected = url_for("letters.letter_page", letter_id=letter_id, q=q, back=views.back_state())
+                assert views.letter_url(letter_id) == expected
+                assert views.letter_url(letter_id, 2) == expected + "#item-2"
+                assert views.letter_url(letter_id, similar="all") == url_for(
+                    "letters.letter_page", letter_id=letter_id, q=q, back=views.back_state(), similar="all")

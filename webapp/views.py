@@ -4,7 +4,7 @@ from __future__ import annotations
 import re
 from urllib.parse import parse_qsl, urlencode
 
-from flask import Flask, g, request, url_for
+from flask import Flask, current_app, g, request, url_for
 from werkzeug.datastructures import MultiDict
 
 from indexer.fields import FACETS, FIELD_FACETS
@@ -17,6 +17,7 @@ PREFIX = "f."
 # A letter page's `back=` (the search it was opened from) is at most this long; a longer
 # search is not carried (Back to search then keeps the words only).
 MAX_BACK_CHARS = 4096
+LINK_STAND_IN = "imr-letter-id"   # a letter id url_for leaves as it is, replaced in letter_url
 
 
 def check_caps() -> None:
@@ -78,10 +79,24 @@ def back_to_search() -> str:
     return path + ("?" + urlencode({"q": q}) if q else "")
 
 
+def _letter_link(**extra: object) -> str:
+    """`url_for` of a letter page with this request's query and back state (and `extra`)."""
+    q = request.args.get("q", "") if request.blueprint != "search" else dict(_pairs()).get("q", "")
+    return url_for("letters.letter_page", q=q or None, back=back_state(), **extra)
+
+
 def letter_url(letter_id: str, item_no: int | None = None, **extra: object) -> str:
     """A letter page's link carrying the query (for highlighting) and the search to go back to."""
-    q = request.args.get("q", "") if request.blueprint != "search" else dict(_pairs()).get("q", "")
-    url = url_for("letters.letter_page", letter_id=letter_id, q=q or None, back=back_state(), **extra)
+    if extra:
+        url = _letter_link(letter_id=letter_id, **extra)
+    else:
+        # A page links ~60 letters with the same query string: url_for once, with a stand-in id,
+        # then each id through the route's own converter (what url_for would do with it).
+        if "imr_letter_link" not in g:
+            before, _, after = _letter_link(letter_id=LINK_STAND_IN).partition(LINK_STAND_IN)
+            g.imr_letter_link = before, after, current_app.url_map.converters["default"](current_app.url_map)
+        before, after, converter = g.imr_letter_link
+        url = before + converter.to_url(letter_id) + after
     return url + (f"#item-{item_no}" if item_no else "")
 
 
