@@ -316,3 +316,86 @@ def test_letter_links_equal_url_for_for_any_id(app):
                 assert views.letter_url(letter_id, 2) == expected + "#item-2"
                 assert views.letter_url(letter_id, similar="all") == url_for(
                     "letters.letter_page", letter_id=letter_id, q=q, back=views.back_state(), similar="all")
+
+
+OLD_BADGES = """\
+{% macro badge(decision) -%}
+{% if decision %}<span class="badge badge-{{ decision|lower|replace(' ', '-') }}">{{ decision }}</span>{% else %}<span class="badge badge-none">No decision</span>{% endif %}
+{%- endmacro %}
+{% macro synthetic_tag(flag) -%}
+{% if flag %}<span class="tag-synthetic" title="Made by imr synth, not a real decision">synthetic</span>{% endif %}
+{%- endmacro %}
+"""  # noqa: E501
+# _hits.html's loop as it was, with those macros.
+OLD_HITS = OLD_BADGES + """\
+<ol class="hits">
+  {% for hit in result.hits %}
+  <li class="hit" id="hit-{{ loop.index }}">
+    <h2 class="hit-title"><a href="{{ letter_url(hit.letter_id, hit.item_no) }}"><bdi>{{ hit.item_html|marked }}</bdi></a></h2>
+    <p class="hit-meta">{{ badge(hit.decision) }} {{ synthetic_tag(hit.synthetic) }}
+      <span>{{ hit.case_number or 'No case number' }}</span>
+      {% if hit.decision_date %}<span>Decided <time datetime="{{ hit.decision_date|clean }}">{{ hit.decision_date|clean }}</time></span>{% endif %}
+      {% if hit.specialties %}<span class="specialties">{{ hit.specialties|map('clean')|join(', ') }}</span>{% endif %}
+    </p>
+    {% if hit.snippets %}
+    <ul class="snippets">
+      {% for snippet in hit.snippets[:3] %}
+      <li class="snippet snippet-{{ snippet.field|clean }}"><bdi>{{ snippet.html|marked }}</bdi></li>
+      {% endfor %}
+    </ul>
+    {% endif %}
+    {% if hit.other_items %}
+    <p class="others"><span>Also in this letter:</span>
+      {% for other in hit.other_items %}
+      <a href="{{ letter_url(hit.letter_id, other.item_no) }}"><bdi>{{ other.item|clean|truncate(60) }}</bdi></a>{% if other.decision %} <span class="mini mini-{{ other.decision|lower }}">{{ other.decision }}</span>{% endif %}{% if not loop.last %};{% endif %}
+      {% endfor %}
+    </p>
+    {% endif %}
+  </li>
+  {% endfor %}
+</ol>
+"""  # noqa: E501
+NEW_HITS = """\
+<ol class="hits">
+{{ hit_items(result.hits) }}
+</ol>
+"""
+
+
+def _hostile_hits(text: str) -> list:
+    from indexer.results import Hit, Snippet
+
+    long_item = "Physical therapy twice a week for six weeks for the lumbar spine and the knee " + text
+    others = [{"item_no": 2, "item": long_item, "decision": "Partially Overturned"},
+              {"item_no": 3, "item": None, "decision": None}, {"item_no": 4, "item": text[:30], "decision": "Upheld"}]
+    hits = []
+    for n in range(8):
+        hits.append(Hit(
+            doc_id=f"L{n}#1", letter_id=["L-1", "a b", "é&x", text[:12]][n % 4], item_no=n % 3,
+            case_number=None if n % 2 else text[:20], item=text,
+            item_html=["a <mark>b</mark> &amp; <b>", text, "<mark>x", ""][n % 4],
+            decision=[None, "Upheld", "Overturned", "Partially Overturned", text[:9]][n % 5],
+            decision_date=None if n % 3 == 0 else "2016-01-02\u202e", specialties=[] if n % 2 else [text[:15], "Pain"],
+            states=[], categories=[], synthetic=bool(n % 2), other_items=others[:n % 4],
+            snippets=[Snippet(["rationale", "guide<line>", text[:5]][k % 3], ["<mark>x</mark> &lt;", text][k % 2], "p")
+                      for k in range(n % 5)]))
+    return hits
+
+
+def test_hits_written_in_python_equal_the_template_loop(app, hostile_text):
+    from types import SimpleNamespace
+
+    from flask import render_template_string
+
+    for path in ("/?q=knee&f.decision=Upheld", "/"):
+        with app.test_request_context(path):
+            result = SimpleNamespace(hits=_hostile_hits(hostile_text))
+            old = render_template_string(OLD_HITS, result=result)
+            assert render_template_string(NEW_HITS, result=result) == old
+            assert "<script" not in old.lower()
+            for decision in (None, "", "Upheld", "Partially Overturned", hostile_text[:20]):
+                for flag in (True, False):
+                    macros = "{{ badge(d) }}|{{ synthetic_tag(f) }}"
+                    assert render_template_string('{% from "_macros.html" import badge, synthetic_tag %}' + macros,
+                                                  d=decision, f=flag) == \
+                        render_template_string(OLD_BADGES + macros, d=decision, f=flag)

@@ -12,7 +12,7 @@ from typing import Any
 from flask import Flask, Response, current_app
 
 from indexer.settings import Settings
-from webapp import api, errors, exports, letters, search, security, views
+from webapp import api, errors, exports, letters, listing, search, security, views
 from webapp.state import KEY, AppState
 
 _SETTINGS_FIELDS = {f.name for f in dataclasses.fields(Settings)}
@@ -30,6 +30,7 @@ def create_app(settings: Settings | None = None, **overrides: Any) -> Flask:
     for module in (search, letters, api, exports):
         app.register_blueprint(module.bp)
     views.register(app)
+    listing.register(app)
     errors.register(app)
     security.register(app)
     app.after_request(_served_by)

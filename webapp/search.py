@@ -5,17 +5,14 @@ from dataclasses import replace
 from urllib.parse import urlencode
 
 from flask import Blueprint, Response, redirect, render_template, request, url_for
-from markupsafe import Markup, escape
 from werkzeug.datastructures import MultiDict
 
 from indexer.errors import QueryError
 from indexer.fields import FACETS
 from indexer.results import FacetValue, SearchResult
-from indexer.search.display import clean
 from indexer.search.facets import display_value, rate_shown, shown_first
 from indexer.search.request import DEFAULT_PER_PAGE, MAX_PAGE, PER_PAGE_CHOICES, UNDATED, parse_request
 from webapp import views
-from webapp.views import percent
 from webapp.state import searcher
 
 bp = Blueprint("search", __name__)
@@ -85,33 +82,6 @@ def pages_around(result: SearchResult, width: int = 2) -> list[int | None]:
     return out
 
 
-SELECTED, NAME = ' class="selected"', ' name="%s"'
-SET_BY_QUERY = ' disabled title="Set by your query: remove its chip"'
-
-
-def facet_values(name: str, values: list[FacetValue], folded: bool, chosen: list[str],
-                 decisions: list[str]) -> Markup:
-    """The <li>s of one list of a facet's values, as the template wrote them one by one (a page has
-    ~80: in Python they cost a fifth). `folded`: the list under 'Show N more' (its box ids end 'r<n>');
-    `chosen`: the values the request's filters select (one selected by a word of the query is removed
-    with its chip, not here: its box is disabled, not submitted); `decisions`: the Decision values selected."""
-    out, prefix = [], escape(views.PREFIX) + escape(name)
-    for n, v in enumerate(values, 1):
-        box_id = escape(f"f-{name}-{'r' if folded else 's'}{n}")
-        from_query = v.selected and str(v.value) not in chosen
-        rate = (f' · <span class="rate">{escape(percent(v.overturn_rate))} overturned</span>'
-                if rate_shown(name, v.value, decisions) else "")
-        out.append(
-            f"      <li{SELECTED if v.selected else ''}>\n"
-            f'        <input type="checkbox" form="search" id="{box_id}"{"" if from_query else NAME % prefix}'
-            f' value="{escape(clean(v.value))}"{" checked" if v.selected else ""}'
-            f'{SET_BY_QUERY if from_query else ""}>\n'
-            f'        <label for="{box_id}"><bdi class="value">{escape(clean(display_value(name, v.value)))}</bdi>\n'
-            f'          <span class="count">{escape(v.count)}</span>{rate}</label>\n'
-            f"      </li>")
-    return Markup("\n".join(out))
-
-
 def facets_shown(result: SearchResult) -> list[tuple[str, str]]:
     """(name, label) of the facets with a value to show (no empty 'No values' boxes)."""
     return [(name, label) for name, label in FACETS.items() if result.facets.get(name)]
@@ -121,6 +91,5 @@ def facets_shown(result: SearchResult) -> list[tuple[str, str]]:
 def helpers() -> dict:
     """Functions the search template calls."""
     return {"pages_around": pages_around, "rate_shown": rate_shown, "shown_first": shown_first,
-            "facet_values": facet_values,
             "display_value": display_value, "PER_PAGE_CHOICES": PER_PAGE_CHOICES,
             "DEFAULT_PER_PAGE": DEFAULT_PER_PAGE}
