@@ -97,3 +97,25 @@ def test_atom_feed_parses(client):
 def test_unknown_api_path_is_json_404(client):
     response = client.get("/api/nothing")
     assert response.status_code == 404 and "error" in response.get_json()
+
+
+def test_plain_equals_asdict_for_hits_and_results(built_index, hostile_text):
+    from dataclasses import asdict
+
+    from indexer.results import Hit, SearchRequest, Snippet, plain
+    from indexer.search.searcher import Searcher
+
+    searcher = Searcher(built_index)
+    for q in ("knee", '"physical therapy"', ""):
+        result = searcher.search(SearchRequest(q=q))
+        assert result.hits
+        for hit in result.hits:
+            copied = plain(hit)
+            assert copied == asdict(hit)
+            assert copied["snippets"] is not hit.snippets and copied["other_items"] is not hit.other_items
+        assert result.to_dict()["hits"] == [asdict(h) for h in result.hits]
+    odd = Hit(doc_id="a#1", letter_id="a", item_no=1, case_number=None, item=hostile_text, item_html="",
+              decision=None, decision_date=None, specialties=[hostile_text], states=[], categories=[],
+              synthetic=False, other_items=[{"item_no": 2, "nested": [1, (2, 3)]}],
+              snippets=[Snippet("rationale", "<mark>x</mark>", "x")], score=None)
+    assert plain(odd) == asdict(odd) and plain([odd, (odd,)]) == [asdict(odd), (asdict(odd),)]

@@ -1,11 +1,10 @@
 """The JSON API: the same parameters as the page, answers as plain JSON."""
 from __future__ import annotations
 
-from dataclasses import asdict
-
 from flask import Blueprint, Response, jsonify, request
 
 from indexer.errors import LetterNotFound, QueryError
+from indexer.results import plain
 from indexer.search.request import parse_request
 from webapp.state import searcher
 from webapp.letters import find_letter
@@ -49,4 +48,4 @@ def similar(doc_id: str) -> Response | tuple[Response, int]:
     if hits is None:
         return jsonify({"error": f"no item {doc_id!r} in the index"}), 404
     return jsonify({"doc_id": doc_id, "same_category": same_category,
-                    "similar": [asdict(hit) for hit in hits]})
+                    "similar": [plain(hit) for hit in hits]})
