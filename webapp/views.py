@@ -155,10 +155,13 @@ def without_word(word: str) -> str:
 
 
 def export_query() -> str:
-    """The state for exports and feeds: everything but paging."""
-    args = state()
-    args.pop("page", None)
-    return query_string(args)
+    """The state for exports and feeds: everything but paging (worked out once per request: a
+    results page links it ~17 times)."""
+    if "imr_export_query" not in g:
+        args = state()
+        args.pop("page", None)
+        g.imr_export_query = query_string(args)
+    return g.imr_export_query
 
 
 def percent(rate: float) -> str:
