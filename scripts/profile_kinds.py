@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """CPU per request kind of the load mix, in-process (Flask test client, no server, no sockets).
 
-    python scripts/profile_kinds.py --index DIR [--requests N] [--seed S] [--profile KIND]
+    python scripts/profile_kinds.py --index DIR [--requests N] [--seed S] [--only KIND,...] [--profile KIND]
 
 Draws requests as `scripts/load.py` does (its MIX, QUERIES and `pick`, with a
 catalog read from the index's newest 100 hits), answers each through the Flask
@@ -36,12 +36,13 @@ def catalog(client) -> load.Catalog:
     return load.Catalog(facets, sorted({h["letter_id"] for h in data["hits"]}), [h["doc_id"] for h in data["hits"]])
 
 
-def draw(cat: load.Catalog, per_kind: int, seed: int) -> list[tuple[str, str]]:
-    """Requests of the mix in the order `load.pick` draws them, until every kind has `per_kind`."""
-    rng, counts, out = random.Random(seed), dict.fromkeys(load.MIX, 0), []
+def draw(cat: load.Catalog, per_kind: int, seed: int, kinds: tuple[str, ...] = tuple(load.MIX)
+         ) -> list[tuple[str, str]]:
+    """Requests of the mix in the order `load.pick` draws them, until each of `kinds` has `per_kind`."""
+    rng, counts, out = random.Random(seed), dict.fromkeys(kinds, 0), []
     while min(counts.values()) < per_kind:
         kind, path = load.pick(rng, cat)
-        if counts[kind] < per_kind:
+        if kind in counts and counts[kind] < per_kind:
             counts[kind] += 1
             out.append((kind, path))
     return out
@@ -58,14 +59,14 @@ def answer(client, path: str) -> int:
 def measure(client, requests: list[tuple[str, str]], profile: cProfile.Profile | None = None,
             profiled: str = "") -> dict[str, list[float]]:
     """CPU ms of each request, by kind."""
-    out: dict[str, list[float]] = {kind: [] for kind in load.MIX}
+    out: dict[str, list[float]] = {}
     for kind, path in requests:
         watched = profile is not None and profiled in ("all", kind)
         if watched:
             profile.enable()
         started = time.process_time()
         answer(client, path)
-        out[kind].append((time.process_time() - started) * 1000)
+        out.setdefault(kind, []).append((time.process_time() - started) * 1000)
         if watched:
             profile.disable()
     return out
@@ -77,9 +78,13 @@ def report(times: dict[str, list[float]]) -> float:
     print("|---|---|---|---|---|---|")
     total = sum(load.MIX.values())
     for kind, weight in load.MIX.items():
-        ms = times[kind]
+        ms = times.get(kind)
+        if not ms:
+            continue
         print(f"| {kind} | {weight / total:.0%} | {len(ms)} | {np.percentile(ms, 50):.2f} | "
               f"{np.percentile(ms, 95):.2f} | {np.mean(ms):.2f} |")
+    if times.keys() < load.MIX.keys():
+        return float("nan")
     mixed = sum(w * np.mean(times[k]) for k, w in load.MIX.items()) / total
     print(f"mix-weighted mean: {mixed:.2f} CPU ms a request = at most {1000 / mixed:.0f} requests/s a core")
     return mixed
@@ -90,6 +95,8 @@ def main() -> int:
     ap.add_argument("--index", type=Path, required=True, help="an index folder (e.g. one of scripts/load.py)")
     ap.add_argument("--requests", type=int, default=40, help="timed requests per kind")
     ap.add_argument("--seed", type=int, default=16)
+    ap.add_argument("--only", type=lambda v: tuple(v.split(",")), default=tuple(load.MIX),
+                    help="only these kinds, comma-separated (default: every kind of the mix)")
     ap.add_argument("--profile", metavar="KIND", choices=[*load.MIX, "all"], help="cProfile listing of a kind")
     args = ap.parse_args()
     from indexer.settings import Settings
@@ -97,8 +104,8 @@ def main() -> int:
 
     client = create_app(Settings(index_dir=args.index)).test_client()
     cat = catalog(client)
-    requests = draw(cat, args.requests, args.seed)
-    measure(client, draw(cat, args.requests, args.seed + 1))    # warm: snapshot opened, caches filled
+    requests = draw(cat, args.requests, args.seed, args.only)
+    measure(client, draw(cat, args.requests, args.seed + 1, args.only))    # warm: snapshot opened, caches filled
     profile = cProfile.Profile() if args.profile else None
     times = measure(client, requests, profile, args.profile or "")
     print(f"{len(requests)} requests ({args.requests} of each kind), index {args.index}, seed {args.seed}")
