@@ -37,7 +37,6 @@ MAX_PREFIXES = 256                     # prefixes whose stems are kept up to dat
 MAX_TEXT_CHARS = 1_000_000             # characters of texts remembered (~13.5 MB with their chunk sets, measured)
 
 
-
 class Seen:
     """A text's distinct chunks (every one known to its Vocabulary), and where the chunks and
     phrases asked about so far stand in it (filled as asked: the same for every query)."""
