@@ -92,11 +92,16 @@ def letter_url(letter_id: str, item_no: int | None = None, **extra: object) -> s
     else:
         # A page links ~60 letters with the same query string: url_for once, with a stand-in id,
         # then each id through the route's own converter (what url_for would do with it).
-        if "imr_letter_link" not in g:
+        # A letter's items link it again: each id's link is kept for the request.
+        links = g.get("imr_letter_links")
+        if links is None:
             before, _, after = _letter_link(letter_id=LINK_STAND_IN).partition(LINK_STAND_IN)
-            g.imr_letter_link = before, after, current_app.url_map.converters["default"](current_app.url_map)
-        before, after, converter = g.imr_letter_link
-        url = before + converter.to_url(letter_id) + after
+            g.imr_letter_base = before, after, current_app.url_map.converters["default"](current_app.url_map)
+            links = g.imr_letter_links = {}
+        url = links.get(letter_id)
+        if url is None:
+            before, after, converter = g.imr_letter_base
+            url = links[letter_id] = before + converter.to_url(letter_id) + after
     return url + (f"#item-{item_no}" if item_no else "")
 
 
