@@ -89,13 +89,14 @@ def _values(data: FacetData, facet: str, mask: np.ndarray, docs: np.ndarray | No
     """facet_values, given matched_docs(mask)."""
     column = data.columns[facet]
     both = column.tally(mask, docs)
+    counts, over = both.sum(axis=1).tolist(), both[:, 1].tolist()
     chosen = set(selected or ())
-    out = [FacetValue(v, int(both[i + 1].sum()), int(both[i + 1, 1]), v in chosen)
-           for i, v in enumerate(column.values) if both[i + 1].any() or v in chosen]
+    out = [FacetValue(v, counts[i + 1], over[i + 1], v in chosen)
+           for i, v in enumerate(column.values) if counts[i + 1] or v in chosen]
     if facet == "year":
         # Row 0 of the year's tally: the docs with no year (undated).
-        if both[0].any() or UNDATED in chosen:
-            out.append(FacetValue(UNDATED, int(both[0].sum()), int(both[0, 1]), UNDATED in chosen))
+        if counts[0] or UNDATED in chosen:
+            out.append(FacetValue(UNDATED, counts[0], over[0], UNDATED in chosen))
         chosen.discard(UNDATED)
     out += [FacetValue(v, 0, 0, True) for v in sorted(chosen - set(column.values))]
     if facet in ORDERED_BY_VALUE:
