@@ -6,7 +6,8 @@ from hypothesis import given, settings, strategies as st
 
 from indexer.fields import SCOPE_FIELDS, TEXT_FIELDS
 from indexer.index.schema import make_schema
-from indexer.search.query import ScopedQuery, build_query
+from indexer.search.query import build_query
+from indexer.search.scopes import ScopedQuery
 
 SCHEMA = make_schema()
 FIELD_SETS = [*SCOPE_FIELDS.values(), ("rationale",), ("summary", "item")]
@@ -57,3 +58,24 @@ def test_one_parse_serves_every_scope():
 def test_generated_queries(text):
     for fields in SCOPE_FIELDS.values():
         _same(text, fields)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.sampled_from(["knee", "Pain", "the", "of", "a", "MRI", "l5s1", "2016", "x", "and", "TO",
+                                 "opioid", "therapies", "acupuncture", "tens", "unit", " ", "  ", "\t"]),
+                max_size=8).map(" ".join))
+def test_plain_words_fast_path_equals_the_parser(text):
+    """The tree built without Whoosh's tagging equals the parser's, whenever the fast path applies."""
+    from whoosh.qparser import AndGroup, MultifieldPlugin, PlusMinusPlugin, QueryParser
+
+    from indexer.search.scopes import _FieldsGroup, _plain_tree
+
+    parser = QueryParser(None, SCHEMA, group=AndGroup)
+    parser.add_plugin(MultifieldPlugin(list(TEXT_FIELDS), group=_FieldsGroup))
+    parser.add_plugin(PlusMinusPlugin())
+    fast = _plain_tree(text, parser)
+    if fast is not None:
+        slow = parser.parse(text, normalize=False)
+        assert fast == slow
+        for fields in SCOPE_FIELDS.values():
+            _same(text, fields, synonyms=False)

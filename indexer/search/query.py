@@ -18,8 +18,7 @@ from itertools import islice
 from typing import Callable
 
 from whoosh import query as wq
-from whoosh.qparser import AndGroup, MultifieldParser, MultifieldPlugin, OrGroup, PlusMinusPlugin, QueryParser
-from whoosh.qparser.syntax import attach
+from whoosh.qparser import AndGroup, MultifieldParser, PlusMinusPlugin
 
 from indexer.fields import ALIASES, CASE_RE, DATE_FIELDS, TEXT_FIELDS
 from indexer.index.analysis import SEPARATOR, WORD, compound_parts, is_compound
@@ -192,7 +191,7 @@ def _bound_size(text: str, messages: list[str]) -> str:
     return text
 
 
-def _bound_prefixes(q: wq.Query, reader, messages: list[str]) -> wq.Query:
+def bound_prefixes(q: wq.Query, reader, messages: list[str]) -> wq.Query:
     """Expand each prefix to at most MAX_EXPANSION terms of the index."""
     if reader is None:
         return q
@@ -214,7 +213,7 @@ def _bound_prefixes(q: wq.Query, reader, messages: list[str]) -> wq.Query:
     return q.accept(expand)
 
 
-def _prepared(text: str, resolve: Resolver | None, synonyms: bool,
+def prepare_text(text: str, resolve: Resolver | None, synonyms: bool,
               messages: list[str]) -> tuple[str, str, list[Expansion]] | None:
     """(text to parse, text shown, synonyms searched) of a query; None when it is empty."""
     text = re.sub(r"[\x00-\x08\x0b-\x1f\x7f]", " ", text or "")
@@ -230,7 +229,7 @@ def _prepared(text: str, resolve: Resolver | None, synonyms: bool,
     return _rewrite_compounds(text), shown, expansions
 
 
-def _parsed(text: str, shown: str, expansions: list[Expansion], typed: bool, schema, reader,
+def parse_prepared(text: str, shown: str, expansions: list[Expansion], typed: bool, schema, reader,
             fields: tuple[str, ...], messages: list[str]) -> ParsedQuery:
     """The prepared text parsed over `fields`, falling back to its plain words."""
     parser = _parser(schema, fields)
@@ -249,7 +248,7 @@ def _parsed(text: str, shown: str, expansions: list[Expansion], typed: bool, sch
             messages.append("nothing searchable in the query (only syntax, very common or "
                             "one-letter words): all letters shown")
         return ParsedQuery(wq.Every(), "", messages)
-    return ParsedQuery(_bound_prefixes(q, reader, messages), shown.strip(), messages, expansions)
+    return ParsedQuery(bound_prefixes(q, reader, messages), shown.strip(), messages, expansions)
 
 
 def build_query(text: str, schema, reader=None, resolve: Resolver | None = None,
@@ -257,74 +256,7 @@ def build_query(text: str, schema, reader=None, resolve: Resolver | None = None,
     """Parse the user's query over `fields`, synonyms expanded; never raises: falls back to
     plain words with a message."""
     messages: list[str] = []
-    prepared = _prepared(text, resolve, synonyms, messages)
+    prepared = prepare_text(text, resolve, synonyms, messages)
     if prepared is None:
         return ParsedQuery(wq.Every(), "", messages)
-    return _parsed(*prepared, bool((text or "").strip()), schema, reader, fields, messages)
-
-
-class _FieldsOr(wq.Or):
-    """The Or the parser makes of an unfielded word, one subquery per text field (`fields`), then
-    what an OR in the text appended to it (field None)."""
-
-    def __init__(self, subqueries, boost: float = 1.0, fields: tuple[str | None, ...] = ()):
-        super().__init__(subqueries, boost=boost)
-        self.fields = fields
-
-
-class _FieldsGroup(OrGroup):
-    """MultifieldPlugin's group of a word's copies, one per field; an infix OR may append to it."""
-
-    def __init__(self, nodes=None, boost: float = 1.0, **kwargs):
-        kwargs.setdefault("copies", len(nodes or ()))
-        super().__init__(nodes, boost=boost, **kwargs)
-
-    def query(self, parser):
-        copies = self.kwargs["copies"]
-        subs = [(node.fieldname if i < copies else None, node.query(parser)) for i, node in enumerate(self.nodes)]
-        subs = [(f, q) for f, q in subs if q is not None]
-        return attach(_FieldsOr([q for _, q in subs], boost=self.boost, fields=tuple(f for f, _ in subs)), self)
-
-
-def _narrowed(q: wq.Query, fields: tuple[str, ...]) -> wq.Query:
-    """The unnormalized tree a parser over `fields` makes, from one made over every text field."""
-    if isinstance(q, _FieldsOr):
-        by_field = {f: sub for f, sub in zip(q.fields, q.subqueries) if f is not None}
-        appended = [_narrowed(sub, fields) for f, sub in zip(q.fields, q.subqueries) if f is None]
-        return wq.Or([by_field[f] for f in fields if f in by_field] + appended, boost=q.boost)
-    return q if q.is_leaf() else q.apply(lambda sub: _narrowed(sub, fields))
-
-
-class ScopedQuery:
-    """A query text prepared and parsed once over every text field (a search that widens
-    its scope asks for several field sets): `over(fields)` equals build_query(..., fields)."""
-
-    def __init__(self, text: str, schema, reader=None, resolve: Resolver | None = None,
-                 synonyms: bool = True):
-        self.schema, self.reader, self.typed = schema, reader, bool((text or "").strip())
-        self.messages: list[str] = []
-        self.prepared = _prepared(text, resolve, synonyms, self.messages)
-        self.tree: wq.Query | None = None
-        if self.prepared is not None:
-            parser = QueryParser(None, schema, group=AndGroup)
-            parser.add_plugin(MultifieldPlugin(list(TEXT_FIELDS), group=_FieldsGroup))
-            parser.add_plugin(PlusMinusPlugin())
-            try:
-                self.tree = parser.parse(self.prepared[0], normalize=False)
-            except Exception:   # noqa: BLE001 - over() takes build_query's own way (and fallback)
-                self.tree = None
-
-    def over(self, fields: tuple[str, ...]) -> ParsedQuery:
-        """The query parsed over `fields` (build_query's answer)."""
-        messages = list(self.messages)
-        if self.prepared is None:
-            return ParsedQuery(wq.Every(), "", messages)
-        q = None
-        if self.tree is not None and set(fields) <= set(TEXT_FIELDS):
-            q = _narrowed(self.tree, tuple(fields)) or wq.NullQuery
-            q = q.normalize()
-        if q is None or q is wq.NullQuery:
-            # The plain-words fallback (or a field set outside the text fields): parse as build_query does.
-            return _parsed(*self.prepared, self.typed, self.schema, self.reader, fields, messages)
-        text, shown, expansions = self.prepared
-        return ParsedQuery(_bound_prefixes(q, self.reader, messages), shown.strip(), messages, expansions)
+    return parse_prepared(*prepared, bool((text or "").strip()), schema, reader, fields, messages)

@@ -27,7 +27,7 @@ from indexer.search import highlight, ranking, spelling
 from indexer.errors import ImrError, IndexDamaged, LetterNotFound
 from indexer.search.facets import count_facets, counted_docs, facet_values, filter_masks, hits_mask
 from indexer.search.opened import READ_ERRORS, Snapshot
-from indexer.search.query import ScopedQuery
+from indexer.search.scopes import ScopedQuery
 from indexer.results import Hit, QueryInfo, SearchRequest, SearchResult, Suggestion
 from indexer.settings import Settings
 from indexer.fields import FIELD_FACETS, SCOPE_FIELDS
