@@ -21,7 +21,7 @@ from whoosh import query as wq
 from whoosh.qparser import AndGroup, MultifieldParser, PlusMinusPlugin
 
 from indexer.fields import ALIASES, CASE_RE, DATE_FIELDS, TEXT_FIELDS
-from indexer.index.analysis import SEPARATOR, WORD, compound_parts, is_compound
+from indexer.index.analysis import SEPARATOR, compound_parts, is_compound
 from indexer.results import Expansion
 from indexer.search.synonyms import expand
 from indexer.search.request import MAX_CHARS
@@ -112,9 +112,13 @@ def _rewrite_fields(text: str, resolve: Resolver | None, messages: list[str]) ->
 
 # Quoted text and field terms on facets are left as typed; a text-field prefix is kept.
 _PROTECTED = re.compile(r"\"[^\"]*\"|'[^']*'|\b\w+:'[^']*'")
+# analysis.WORD's strings, each repetition starting at its separator: WORD's `(?:\.?[\w*]+)*` can
+# split a run of letters in 2^n ways, all tried when the match then fails (a quoted 22-letter word
+# followed by another cost 1 s of CPU, each letter more twice that).
+UNAMBIGUOUS_WORD = r"[\w*]+(?:\.[\w*]+)*(?:[-/][\w*]+(?:\.[\w*]+)*)*"
 _COMPOUND = re.compile(
     rf"(?:(?<=[\s(])|^)(?P<sign>[-+]?)(?P<field>(?:{'|'.join(TEXT_FIELDS)}):)?"
-    rf"(?P<quote>\"?)(?P<word>{WORD.pattern})(?P=quote)(?=[\s)]|$)", re.IGNORECASE)
+    rf"(?P<quote>\"?)(?P<word>{UNAMBIGUOUS_WORD})(?P=quote)(?=[\s)]|$)", re.IGNORECASE)
 
 
 def _compound_query(word: str) -> str:
