@@ -237,3 +237,22 @@ def test_field_chips_apply_in_literal_mode_too():
     out = understand("state:texas upheld", FIELD_VALUES, literal=True)
     assert [(c.facet, c.value) for c in out.chips] == [("state", "Texas")]
     assert out.text == "upheld"
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.sampled_from(list("ab1.-/*_ é,\"") + ["knee", "L5", ".."]), max_size=10).map("".join))
+def test_compound_word_pattern_matches_what_the_analysis_word_matches(text):
+    import re
+
+    from indexer.index.analysis import WORD
+    from indexer.search.query import UNAMBIGUOUS_WORD
+
+    word = re.compile(UNAMBIGUOUS_WORD)
+    assert bool(word.fullmatch(text)) == bool(WORD.fullmatch(text))
+    assert [m.span() for m in word.finditer(text)] == [m.span() for m in WORD.finditer(text)]
+
+
+@pytest.mark.parametrize("text", ['"' + "a" * 40 + ' b"', "a" * 40 + ", knee", '"' + "ab." * 20 + 'x y"'])
+def test_long_words_before_something_else_parse(text):
+    """A failing match of a long word used to try every split of its letters (hours at 40 letters)."""
+    assert build_query(text, SCHEMA).query is not None

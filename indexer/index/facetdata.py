@@ -18,7 +18,7 @@ plus `overturned` (bool per doc, decision == 'Overturned') and `decided`
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from pathlib import Path
 from typing import Iterable, Mapping
 
@@ -162,12 +162,40 @@ class Column:
             return out
         return np.isin(self.codes, wanted)
 
-    def counts(self, mask: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        """(count, overturned count) per value over the docs in `mask`."""
-        n = len(self.values)
-        selected = self.keys[mask[self.docs]] if self.multi else self.keys[mask]
-        # Bin 2c+2 counts upheld-or-other docs of value c, 2c+3 overturned ones; bins 0-1: no value.
-        both = np.bincount(selected, minlength=2 * (n + 1)).reshape(n + 1, 2)[1:]
+    @cached_property
+    def pair_starts(self) -> np.ndarray | None:
+        """Multi-valued: where each doc's pairs start (doc d's are pair_starts[d]..pair_starts[d + 1] - 1),
+        made on first use in each process (4 bytes a doc); None when the pairs are not in doc order."""
+        if len(self.docs) and not bool(np.all(self.docs[1:] >= self.docs[:-1])):
+            return None
+        per_doc = np.bincount(self.docs) if len(self.docs) else np.zeros(0, dtype=np.int64)
+        return np.concatenate([[0], np.cumsum(per_doc)]).astype(np.int32)
+
+    def pairs_of(self, docs: np.ndarray) -> np.ndarray:
+        """Positions of the pairs of `docs` (doc numbers), doc by doc; needs pair_starts."""
+        starts = self.pair_starts
+        last = len(starts) - 1          # docs past the last doc with a value have no pairs
+        lo = starts[np.minimum(docs, last)]
+        lengths = starts[np.minimum(docs + 1, last)] - lo
+        # Pair j of the output belongs to doc i: lo[i] + (j - first output position of doc i).
+        return np.repeat(lo - (np.cumsum(lengths) - lengths), lengths) + np.arange(int(lengths.sum()))
+
+    def tally(self, mask: np.ndarray, docs: np.ndarray | None = None) -> np.ndarray:
+        """Docs (pairs, when multi-valued) in `mask` by value and outcome, shape (values + 1, 2):
+        row c + 1 is value c, row 0 no value; column 1 the overturned ones. `docs` (the mask's
+        doc numbers, sorted) counts only those, for a mask with few docs."""
+        if docs is not None and self.multi and self.pair_starts is None:
+            docs = None
+        if docs is None:
+            selected = self.keys[mask[self.docs]] if self.multi else self.keys[mask]
+        else:
+            selected = self.keys[self.pairs_of(docs)] if self.multi else self.keys[docs]
+        # Key 2c+2 counts upheld-or-other docs of value c, 2c+3 overturned ones; keys 0-1: no value.
+        return np.bincount(selected, minlength=2 * (len(self.values) + 1)).reshape(-1, 2)
+
+    def counts(self, mask: np.ndarray, docs: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
+        """(count, overturned count) per value over the docs in `mask` (see tally for `docs`)."""
+        both = self.tally(mask, docs)[1:]
         return both.sum(axis=1), both[:, 1]
 
 
@@ -190,6 +218,9 @@ def from_arrays(arrays: Mapping[str, np.ndarray]) -> FacetData:
     columns = {}
     if not all(f"{facet}.keys" in arrays for facet in FACETS):
         arrays = {**arrays, **keys_for(arrays)}
+    # Plain ndarray views of the mapped files (same pages): np.memmap's Python-level indexing
+    # doubles the cost of the small gathers a query makes.
+    arrays = {key: np.asarray(array) for key, array in arrays.items()}
     for facet in FACETS:
         values = tuple(str(v) for v in arrays[f"{facet}.values"])
         keys = arrays[f"{facet}.keys"]

@@ -21,7 +21,7 @@ from whoosh import query as wq
 from whoosh.qparser import AndGroup, MultifieldParser, PlusMinusPlugin
 
 from indexer.fields import ALIASES, CASE_RE, DATE_FIELDS, TEXT_FIELDS
-from indexer.index.analysis import SEPARATOR, WORD, compound_parts, is_compound
+from indexer.index.analysis import SEPARATOR, compound_parts, is_compound
 from indexer.results import Expansion
 from indexer.search.synonyms import expand
 from indexer.search.request import MAX_CHARS
@@ -112,9 +112,13 @@ def _rewrite_fields(text: str, resolve: Resolver | None, messages: list[str]) ->
 
 # Quoted text and field terms on facets are left as typed; a text-field prefix is kept.
 _PROTECTED = re.compile(r"\"[^\"]*\"|'[^']*'|\b\w+:'[^']*'")
+# analysis.WORD's strings, each repetition starting at its separator: WORD's `(?:\.?[\w*]+)*` can
+# split a run of letters in 2^n ways, all tried when the match then fails (a quoted 22-letter word
+# followed by another cost 1 s of CPU, each letter more twice that).
+UNAMBIGUOUS_WORD = r"[\w*]+(?:\.[\w*]+)*(?:[-/][\w*]+(?:\.[\w*]+)*)*"
 _COMPOUND = re.compile(
     rf"(?:(?<=[\s(])|^)(?P<sign>[-+]?)(?P<field>(?:{'|'.join(TEXT_FIELDS)}):)?"
-    rf"(?P<quote>\"?)(?P<word>{WORD.pattern})(?P=quote)(?=[\s)]|$)", re.IGNORECASE)
+    rf"(?P<quote>\"?)(?P<word>{UNAMBIGUOUS_WORD})(?P=quote)(?=[\s)]|$)", re.IGNORECASE)
 
 
 def _compound_query(word: str) -> str:
@@ -191,7 +195,7 @@ def _bound_size(text: str, messages: list[str]) -> str:
     return text
 
 
-def _bound_prefixes(q: wq.Query, reader, messages: list[str]) -> wq.Query:
+def bound_prefixes(q: wq.Query, reader, messages: list[str]) -> wq.Query:
     """Expand each prefix to at most MAX_EXPANSION terms of the index."""
     if reader is None:
         return q
@@ -213,23 +217,25 @@ def _bound_prefixes(q: wq.Query, reader, messages: list[str]) -> wq.Query:
     return q.accept(expand)
 
 
-def build_query(text: str, schema, reader=None, resolve: Resolver | None = None,
-                fields: tuple[str, ...] = TEXT_FIELDS, synonyms: bool = True) -> ParsedQuery:
-    """Parse the user's query over `fields`, synonyms expanded; never raises: falls back to
-    plain words with a message."""
-    messages: list[str] = []
-    typed = bool((text or "").strip())
+def prepare_text(text: str, resolve: Resolver | None, synonyms: bool,
+              messages: list[str]) -> tuple[str, str, list[Expansion]] | None:
+    """(text to parse, text shown, synonyms searched) of a query; None when it is empty."""
     text = re.sub(r"[\x00-\x08\x0b-\x1f\x7f]", " ", text or "")
     text = _bound_size(text, messages)
     if not text.strip():
-        return ParsedQuery(wq.Every(), "", messages)
+        return None
     text = _refuse_wildcards(text, messages)
     text = _balance(text, messages)
     text = _rewrite_fields(text, resolve, messages)
     shown, expansions = text, []
     if synonyms:
         text, expansions = expand(text)
-    text = _rewrite_compounds(text)
+    return _rewrite_compounds(text), shown, expansions
+
+
+def parse_prepared(text: str, shown: str, expansions: list[Expansion], typed: bool, schema, reader,
+            fields: tuple[str, ...], messages: list[str]) -> ParsedQuery:
+    """The prepared text parsed over `fields`, falling back to its plain words."""
     parser = _parser(schema, fields)
     try:
         q = parser.parse(text)
@@ -246,4 +252,15 @@ def build_query(text: str, schema, reader=None, resolve: Resolver | None = None,
             messages.append("nothing searchable in the query (only syntax, very common or "
                             "one-letter words): all letters shown")
         return ParsedQuery(wq.Every(), "", messages)
-    return ParsedQuery(_bound_prefixes(q, reader, messages), shown.strip(), messages, expansions)
+    return ParsedQuery(bound_prefixes(q, reader, messages), shown.strip(), messages, expansions)
+
+
+def build_query(text: str, schema, reader=None, resolve: Resolver | None = None,
+                fields: tuple[str, ...] = TEXT_FIELDS, synonyms: bool = True) -> ParsedQuery:
+    """Parse the user's query over `fields`, synonyms expanded; never raises: falls back to
+    plain words with a message."""
+    messages: list[str] = []
+    prepared = prepare_text(text, resolve, synonyms, messages)
+    if prepared is None:
+        return ParsedQuery(wq.Every(), "", messages)
+    return parse_prepared(*prepared, bool((text or "").strip()), schema, reader, fields, messages)

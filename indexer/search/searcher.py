@@ -27,7 +27,7 @@ from indexer.search import highlight, ranking, spelling
 from indexer.errors import ImrError, IndexDamaged, LetterNotFound
 from indexer.search.facets import count_facets, counted_docs, facet_values, filter_masks, hits_mask
 from indexer.search.opened import READ_ERRORS, Snapshot
-from indexer.search.query import build_query
+from indexer.search.scopes import ScopedQuery
 from indexer.results import Hit, QueryInfo, SearchRequest, SearchResult, Suggestion
 from indexer.settings import Settings
 from indexer.fields import FIELD_FACETS, SCOPE_FIELDS
@@ -190,9 +190,10 @@ class Searcher:
         searcher = snap.searcher()
         scopes = [request.scope] if request.scope else list(SCOPE_FIELDS)
         dates = _date_mask(data, request, meaning.date_ranges())
+        # Parsed once; each widened scope narrows the same tree.
+        text = ScopedQuery(meaning.text, searcher.schema, searcher.reader(), snap.resolve, synonyms=request.synonyms)
         for n, scope in enumerate(scopes):
-            parsed = build_query(meaning.text, searcher.schema, searcher.reader(), snap.resolve,
-                                 fields=SCOPE_FIELDS[scope], synonyms=request.synonyms)
+            parsed = text.over(SCOPE_FIELDS[scope])
             base, evaluation, matched = dates.copy(), None, dates.any()
             if not isinstance(parsed.query, wq.Every):
                 evaluation = ranking.evaluate(parsed.query, searcher, snap.postings, data.decided,
