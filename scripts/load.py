@@ -402,7 +402,7 @@ def arguments(argv: list[str] | None) -> argparse.Namespace:
     add("--seconds", type=float, default=30, help="at most this long per level (+1200 s for the swap)")
     add("--swap-concurrency", type=int, default=4, help="concurrency of the level with the swap")
     add("--swap-mode", choices=("index", "add"), default="index", help="full rebuild or incremental add")
-    add("--server-threads", type=int, default=4, help="threads of each imr serve worker")
+    add("--server-threads", type=int, default=2, help="threads of each imr serve worker")
     add("--seed", type=int, default=11)
     add("--json", type=Path, default=None, help="also write the results here as JSON")
     add("--markdown", action="store_true", help="print the tables as the README's markdown")

@@ -163,7 +163,7 @@ def arguments(argv: list[str] | None) -> argparse.Namespace:
     add("--balancer", choices=("none", "nginx"), default="none", help="also 2 replicas x 1 worker behind nginx")
     add("--levels", default="1,2,4,8,16,32", help="concurrent connections, comma-separated")
     add("--seconds", type=float, default=20, help="length of each level")
-    add("--server-threads", type=int, default=4, help="threads of each imr serve worker")
+    add("--server-threads", type=int, default=2, help="threads of each imr serve worker")
     add("--no-exports", action="store_true", help="leave the full CSV exports out of the mix")
     add("--seed", type=int, default=11)
     add("--json", type=Path, default=None, help="also write the results here as JSON")

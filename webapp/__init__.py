@@ -46,7 +46,7 @@ def _served_by(response: Response) -> Response:
     return response
 
 
-def serve(settings: Settings, host: str = "127.0.0.1", port: int = 5000, threads: int = 4,
+def serve(settings: Settings, host: str = "127.0.0.1", port: int = 5000, threads: int = 2,
           workers: int = 1) -> None:
     """Serve the app until interrupted: waitress in this process (webapp.serving's limits, debug off),
     or with `workers` > 1 that many worker processes on one socket (webapp.workers)."""

@@ -50,6 +50,7 @@ def start_nginx(prefix: Path, listen: str, backends: list[str], log: Path) -> su
     binary = nginx_binary()
     if binary is None:
         raise RuntimeError("nginx is not installed (Debian: apt-get install nginx-light)")
+    prefix = Path(prefix).resolve()       # nginx reads relative paths from its prefix, not from here
     conf = render_nginx(prefix, listen, backends)
     check = subprocess.run([binary, "-t", "-q", "-p", str(prefix), "-e", str(prefix / "error.log"), "-c", str(conf)],
                            capture_output=True, text=True)
