@@ -8,7 +8,8 @@ use of two). Here each worker writes how many connections it holds into a small
 shared table (made by the master before it forks) and polls the listening socket only
 while no live worker holds fewer: the least-connections rule (nginx's `least_conn`),
 kept within one connection. A worker that dies is skipped (its process is gone) and
-its slot taken by its replacement; with no free slot a worker accepts as before.
+its slot taken by its replacement; a stopping worker leaves the table before it drains
+(webapp.workers); with no free slot a worker accepts as before.
 """
 from __future__ import annotations
 

@@ -51,14 +51,19 @@ class WaitressWorker(Worker):
             while self.alive and self.ppid == os.getppid():
                 self.notify()
                 server.asyncore.loop(timeout=POLL_SECONDS, map=server._map, use_poll=True, count=1)
+            # Out of the table before draining: a stopping worker's falling count must not
+            # hold the others back from accepting (a reload drains old workers up to 30 s).
+            if slot is not None:
+                ledger.release(slot)
+                slot = None
             _drain(server)
         finally:
+            if slot is not None:
+                ledger.release(slot)
             for channel in list(server._map.values()):
                 channel.close()
             server.task_dispatcher.shutdown(timeout=5)
             self.wsgi.extensions[KEY].close()
-            if slot is not None:
-                ledger.release(slot)
 
 
 def _drain(server) -> None:
