@@ -124,11 +124,10 @@ def test_keep_alive_connections_are_spread_evenly_over_the_workers(served):
     port, proc, _ = served
     until(lambda: len(children(proc.pid)) == 2)
     workers_answering(port, 2)                      # both workers up and polling
-    conns, seen = [http.client.HTTPConnection("127.0.0.1", port, timeout=10) for _ in range(16)], {}
+    conns, seen = [http.client.HTTPConnection("127.0.0.1", port, timeout=10) for _ in range(32)], {}
     try:
-        for conn in conns:                          # opened one after another, all kept open
+        for conn in conns:                          # opened at once, as a burst of clients does; all kept open
             conn.connect()
-            time.sleep(0.05)
         for conn in conns:
             conn.request("GET", "/api/search?per_page=1")
             response = conn.getresponse()
@@ -138,8 +137,8 @@ def test_keep_alive_connections_are_spread_evenly_over_the_workers(served):
     finally:
         for conn in conns:
             conn.close()
-    # Without the shared table they landed 31 / 1 and 22 / 10 of 32 (webapp/balance.py).
-    assert sorted(seen.values()) in ([8, 8], [7, 9]), seen
+    # Without the shared table they landed 31 / 1 and 22 / 10 (webapp/balance.py); with it 16 / 16.
+    assert len(seen) == 2 and max(seen.values()) - min(seen.values()) <= 4, seen
 
 
 def test_sigterm_stops_every_worker_cleanly(served):
