@@ -329,7 +329,7 @@ def test_a_whole_rebuild_keeps_references_and_the_writers_load_the_records(tmp_p
     settings = Settings(index_dir=tmp_path / "index", jobs=2)
     pipeline.rebuild([SEEDS], settings)
     assert len(written) == 5 and all(refs.is_reference(letter) for letter in written)
-    assert all(len(letter) <= len(refs.KEPT) + 1 for letter in written)      # no text, no items
+    assert all(letter.get("items") is None and letter.get("summary") is None for letter in written)
     # A cache that keeps nothing (full, read-only): the records stay whole, the index is the same.
     monkeypatch.setattr(cache, "store", lambda *args, **kwargs: None)
     written.clear()

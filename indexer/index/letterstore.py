@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Iterable, Iterator
 
 from indexer.index.files import LETTER_STORE
-from indexer.record import Record
+from indexer.record import Record, Ref
 
 
 def path_of(snapshot: Path) -> Path:
@@ -169,7 +169,7 @@ def read_all(snapshot: Path) -> list[Record]:
         con.close()
 
 
-def read_refs(snapshot: Path) -> list[Record]:
+def read_refs(snapshot: Path) -> list[Ref]:
     """Every letter of a snapshot's store, in insertion order, as a reference: id, case number,
     content hash, source, partial, format and item_count (not its text, summary or items).
 
@@ -184,10 +184,9 @@ def read_refs(snapshot: Path) -> list[Record]:
         refs = []
         for letter_id, case_number, content_hash, source, extra in con.execute(query):
             partial, form, items = json.loads(extra)
-            refs.append({"id": letter_id, "case_number": case_number, "content_hash": content_hash,
-                         "source": os.fsdecode(source) if isinstance(source, bytes) else source,
-                         "partial": partial, "format": form,
-                         "item_count": items or 0})
+            refs.append(Ref(id=letter_id, case_number=case_number, content_hash=content_hash,
+                            source=os.fsdecode(source) if isinstance(source, bytes) else source,
+                            partial=partial, format=form, item_count=items or 0))
         return refs
     finally:
         con.close()

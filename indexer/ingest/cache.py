@@ -15,16 +15,25 @@ from indexer.record import PARSER_VERSION, Record
 from indexer.settings import Settings
 
 
-def entry_path(settings: Settings, content_hash: str) -> Path:
-    """Where the cache entry of a file with this content lives."""
+def entry_file(settings: Settings, content_hash: str) -> str:
+    """Where the cache entry of a file with this content lives.
+
+    Text, not a Path: a rebuild asks once or twice per letter, and pathlib
+    interns every name it parses (an interned-strings table that never shrinks).
+    """
     name = f"{content_hash}.{PARSER_VERSION}.{settings.pdf_engine}.json"
-    return settings.record_cache / content_hash[:2] / name
+    return os.path.join(settings.record_cache, content_hash[:2], name)
+
+
+def holds(settings: Settings, content_hash: str) -> bool:
+    """True when the cache has an entry for this content."""
+    return os.path.isfile(entry_file(settings, content_hash))
 
 
 def lookup(settings: Settings, content_hash: str) -> dict | None:
     """The cached entry ({'record': ...} or {'skipped': reason}), or None on a miss."""
     try:
-        with open(entry_path(settings, content_hash), encoding="utf-8") as fh:
+        with open(entry_file(settings, content_hash), encoding="utf-8") as fh:
             entry = json.load(fh)
     except (OSError, ValueError):
         return None  # a missing or damaged entry is just a miss
@@ -52,6 +61,6 @@ def store(settings: Settings, content_hash: str, record: Record | None = None,
     """
     entry = {"record": record} if record is not None else {"skipped": skipped}
     try:
-        _write_atomic(entry_path(settings, content_hash), entry)
+        _write_atomic(Path(entry_file(settings, content_hash)), entry)
     except OSError:
         pass

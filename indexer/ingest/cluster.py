@@ -63,7 +63,7 @@ def extract(todo: list[Source], settings: Settings, tick: Callable[[], None], sl
             future.release()        # its result is here: the cluster may forget it
             tick()
     # Report the paths the user gave, not the resolved ones.
-    return [Outcome(str(s.path), o.record and dict(o.record, source=str(s.path)), o.reason, o.parsed)
+    return [Outcome(s.file, o.record and refs.with_source(o.record, s.file), o.reason, o.parsed)
             for s, o in zip(todo, results)]
 
 

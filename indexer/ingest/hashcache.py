@@ -22,6 +22,8 @@ from pathlib import Path
 
 FILE = "hashes.sqlite"
 RACY_NS = 2_000_000_000
+SAVE_EVERY = 20_000          # new hashes written to the table in batches of this many
+_LOOKUP = "SELECT size, mtime_ns, ctime_ns, ino, dev, sha256 FROM hashes WHERE path IN (?, ?)"
 
 Stamp = tuple[int, int, int, int, int]       # size, mtime_ns, ctime_ns, inode, device
 
@@ -32,46 +34,56 @@ def stamp(st: os.stat_result) -> Stamp:
 
 
 class HashCache:
-    """Remembered (stamp, sha256) per absolute path; read whole at open, new entries saved by `save`.
+    """Remembered (stamp, sha256) per absolute path, looked up in the table one file at a time
+    (a corpus's table held in memory is ~500 bytes a file); new entries saved by `save`,
+    and by `put` every SAVE_EVERY of them, so a first listing's memory stays bounded too.
 
     trust=False remembers what is hashed but answers nothing (every file is read).
     """
 
     def __init__(self, path: Path, trust: bool = True):
         self.path = path
-        self._known: dict[str, tuple[Stamp, str]] = {}
         self._new: dict[str, tuple[Stamp, str]] = {}
         self._damaged = False
+        self._con: sqlite3.Connection | None = None
         if trust and path.exists():
             try:
-                con = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
-                try:
-                    for name, size, mtime, ctime, ino, dev, digest in con.execute("SELECT * FROM hashes"):
-                        key = os.fsdecode(name) if isinstance(name, bytes) else name   # text: older tables
-                        self._known[key] = ((size, mtime, ctime, ino, dev), digest)
-                finally:
-                    con.close()
+                self._con = sqlite3.connect(f"file:{path}?mode=ro", uri=True, check_same_thread=False)
+                self._con.execute("SELECT path FROM hashes LIMIT 1").fetchall()
             except sqlite3.Error:     # unreadable: every file is hashed again and the table rewritten
-                self._known, self._damaged = {}, True
+                self.close()
+                self._damaged = True
 
-    def get(self, path: Path, st: os.stat_result) -> str | None:
+    def get(self, path: str | Path, st: os.stat_result) -> str | None:
         """The remembered hash of `path` if its stamp is unchanged, else None."""
-        found = self._known.get(os.path.abspath(path))
-        return found[1] if found is not None and found[0] == stamp(st) else None
+        if self._con is None:
+            return None
+        name = os.path.abspath(path)
+        try:
+            # Keys are the path's bytes (text in older tables).
+            found = self._con.execute(_LOOKUP, (os.fsencode(name), name)).fetchone()
+        except sqlite3.Error:
+            self.close()
+            self._damaged = True
+            return None
+        return found[5] if found is not None and tuple(found[:5]) == stamp(st) else None
 
-    def put(self, path: Path, st: os.stat_result, digest: str) -> None:
+    def put(self, path: str | Path, st: os.stat_result, digest: str) -> None:
         """Remember a hash just computed (not while the file is too young to trust its stamp)."""
         now = time.time_ns()
         if now - max(st.st_mtime_ns, st.st_ctime_ns) > RACY_NS:
             self._new[os.path.abspath(path)] = (stamp(st), digest)
+            if len(self._new) >= SAVE_EVERY:
+                self.save()
 
     def save(self) -> None:
-        """Write the hashes learnt since opening (atomically enough: one transaction)."""
+        """Write the hashes learnt since the last save (one transaction)."""
         if not self._new:
             return
         self.path.parent.mkdir(parents=True, exist_ok=True)
         if self._damaged:
             self.path.unlink(missing_ok=True)
+            self._damaged = False
         try:
             con = sqlite3.connect(self.path)
             try:
@@ -84,6 +96,11 @@ class HashCache:
             finally:
                 con.close()
         except sqlite3.Error:
-            return    # only a speed-up: the next rebuild hashes these files again
-        self._known.update(self._new)
+            pass    # only a speed-up: the next rebuild hashes these files again
         self._new.clear()
+
+    def close(self) -> None:
+        """Close the table (saving nothing: call `save` for that)."""
+        if self._con is not None:
+            self._con.close()
+            self._con = None

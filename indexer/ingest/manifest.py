@@ -22,15 +22,15 @@ def fingerprint(listing: list[Source], settings: Settings) -> str:
     # the cache's parser version: the same key that decides re-parsing
     h = hashlib.sha256(f"{cache.PARSER_VERSION}|{SCHEMA_VERSION}|{settings.pdf_engine}|"
                        f"{termstore.MAGIC!r}".encode())
-    for s in sorted(listing, key=lambda s: str(s.path)):
+    for s in sorted(listing, key=lambda s: s.file):
         # surrogateescape: a file name that is not UTF-8 goes in as its very bytes
-        h.update(f"\n{s.path}\t{s.content_hash}\t{s.error}".encode("utf-8", "surrogateescape"))
+        h.update(f"\n{s.file}\t{s.content_hash}\t{s.error}".encode("utf-8", "surrogateescape"))
     return h.hexdigest()
 
 
 def repeatable(listing: list[Source], skipped: list[tuple[str, str]], settings: Settings) -> bool:
     """True when the same files would give the same result: every skip reason is a cached one."""
-    hashes = {str(s.path): s.content_hash for s in listing if not s.error}
+    hashes = {s.file: s.content_hash for s in listing if not s.error}
     return all(reason.startswith("duplicate of") or
                (path in hashes and cache.lookup(settings, hashes[path]) is not None)
                for path, reason in skipped)

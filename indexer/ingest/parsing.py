@@ -66,9 +66,11 @@ def _from_cache(source: Source, settings: Settings, slim: bool) -> Outcome | Non
     if entry is None:
         return None
     if "skipped" in entry:
-        return Outcome(str(source.path), reason=entry["skipped"])
-    record = dict(entry["record"], source=str(source.path))
-    return Outcome(str(source.path), record=refs.reference(record, settings) if slim else record)
+        return Outcome(source.file, reason=entry["skipped"])
+    record = dict(entry["record"], source=source.file)
+    if slim:
+        return Outcome(source.file, record=refs.reference(record, settings, source.content_hash))
+    return Outcome(source.file, record=record)
 
 
 def _isolated(path: str, content_hash: str | None, settings: Settings, slim: bool) -> Outcome:
@@ -84,7 +86,7 @@ def _isolated(path: str, content_hash: str | None, settings: Settings, slim: boo
 
 
 def _run_local(todo: list[Source], settings: Settings, tick: Callable[[], None], slim: bool) -> list[Outcome]:
-    paths = [str(s.path) for s in todo]
+    paths = [s.file for s in todo]
     hashes = [s.content_hash for s in todo]
     results: list[Outcome] = []
     if settings.jobs <= 1 or len(todo) <= 1:
@@ -121,7 +123,7 @@ def extract_all(sources: list[Source], settings: Settings, progress: Progress | 
     outcomes: dict[int, Outcome] = {}
     todo: list[tuple[int, Source]] = []
     for n, source in enumerate(sources):
-        hit = Outcome(str(source.path), reason=source.error) if source.error else \
+        hit = Outcome(source.file, reason=source.error) if source.error else \
             _from_cache(source, settings, slim)
         if hit is None:
             todo.append((n, source))

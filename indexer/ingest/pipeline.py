@@ -160,8 +160,11 @@ def rebuild(sources: list[Path], settings: Settings, progress: Progress | None =
 def _listing(sources: list[Path], settings: Settings) -> list[Source]:
     """list_sources, with file hashes remembered beside the record cache (read anew on settings.rehash)."""
     hashes = hashcache.HashCache(settings.record_cache / hashcache.FILE, trust=not settings.rehash)
-    listing = list_sources(sources, settings.max_file_bytes, hashes)
-    hashes.save()
+    try:
+        listing = list_sources(sources, settings.max_file_bytes, hashes)
+        hashes.save()
+    finally:
+        hashes.close()
     return listing
 
 

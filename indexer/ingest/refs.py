@@ -2,38 +2,52 @@
 
 A whole rebuild of the corpus cannot hold every record (~13 KB each, ~6 GB at
 445,000 letters). Every parsed record is in the record cache, keyed by its
-content hash, so the parent keeps a reference per letter: what choosing one
-copy per letter and counting need (id, hash, source, item count, ...). Each
-index writer loads its own chunk's records back from the cache, one at a time.
-A record the cache could not keep (a full or read-only cache) stays whole.
+content hash, so the parent keeps a reference per letter (`indexer.record.Ref`):
+what choosing one copy per letter and counting need (id, hash, source, item
+count, ...), ~400 bytes with its strings, which share the listing's where they
+can. Each index writer loads its own chunk's records back from the cache, one
+at a time. A record the cache could not keep (a full or read-only cache) stays whole.
 """
 from __future__ import annotations
 
+import sys
 from typing import Iterable, Iterator
 
 from indexer.errors import IndexDamaged
 from indexer.ingest import cache
 from indexer.ingest.sources import Outcome
-from indexer.record import Record
+from indexer.record import Record, Ref
 from indexer.settings import Settings
 
-# What `select_letters`, the report and the writers' chunks need of a letter.
-KEPT = ("id", "case_number", "content_hash", "source", "partial", "format", "decisions_unread")
 
+def reference(record: Record, settings: Settings, content_hash: str | None = None) -> Record | Ref:
+    """A reference to `record` when the cache holds it, else the record itself.
 
-def reference(record: Record, settings: Settings) -> Record:
-    """A reference to `record` when the cache holds it, else the record itself."""
+    `content_hash`: the listing's string of the record's hash, shared rather than copied.
+    """
     digest = record.get("content_hash")
-    if not digest or not cache.entry_path(settings, digest).is_file():
+    if not digest or not cache.holds(settings, digest):
         return record
-    ref = {key: record.get(key) for key in KEPT}
-    ref["item_count"] = len(record.get("items") or [])
-    return ref
+    letter_id, case_number = record.get("id"), record.get("case_number")
+    form = record.get("format")
+    return Ref(id=letter_id, case_number=letter_id if case_number == letter_id else case_number,
+               content_hash=content_hash if content_hash == digest else digest,
+               source=record.get("source"), partial=record.get("partial"),
+               format=sys.intern(form) if isinstance(form, str) else form,
+               decisions_unread=record.get("decisions_unread"), item_count=len(record.get("items") or []))
 
 
-def is_reference(letter: Record) -> bool:
+def is_reference(letter: Record | Ref) -> bool:
     """True for a reference (no items: a count of them)."""
-    return "items" not in letter
+    return isinstance(letter, Ref)
+
+
+def with_source(letter: Record | Ref, source: str) -> Record | Ref:
+    """The letter with `source` as its path: a record copied, a reference (one's own) set in place."""
+    if isinstance(letter, Ref):
+        letter.source = source
+        return letter
+    return dict(letter, source=source)
 
 
 def slim(outcome: Outcome, settings: Settings) -> Outcome:
@@ -43,7 +57,7 @@ def slim(outcome: Outcome, settings: Settings) -> Outcome:
     return Outcome(outcome.path, reference(outcome.record, settings), outcome.reason, outcome.parsed)
 
 
-def load(letters: Iterable[Record], settings: Settings) -> Iterator[Record]:
+def load(letters: Iterable[Record | Ref], settings: Settings) -> Iterator[Record]:
     """The records of `letters` (records or references), in order, references read from the cache."""
     for letter in letters:
         if not is_reference(letter):

@@ -15,14 +15,26 @@ FORMAT_RANK = {"pdf": 0, "html": 1, "txt": 2}
 _CHUNK = 1 << 20
 
 
-@dataclass(frozen=True)
 class Source:
-    """One input file; `error` is a one-line reason when it could not be read."""
+    """One input file; `error` is a one-line reason when it could not be read.
 
-    path: Path
-    size: int = 0
-    content_hash: str | None = None
-    error: str | None = None
+    The path is kept as text (`file`; `path` makes the Path): a listing of the
+    whole corpus holds millions of these, and a Path object costs ~400 bytes.
+    """
+
+    __slots__ = ("file", "size", "content_hash", "error")
+
+    def __init__(self, path: str | os.PathLike, size: int = 0, content_hash: str | None = None,
+                 error: str | None = None) -> None:
+        self.file, self.size, self.content_hash, self.error = os.fspath(path), size, content_hash, error
+
+    @property
+    def path(self) -> Path:
+        """The file's path, as given or as walked."""
+        return Path(self.file)
+
+    def __repr__(self) -> str:
+        return f"Source({self.file!r}, {self.size}, {self.content_hash!r}, {self.error!r})"
 
 
 class NotRegularFile(OSError):
@@ -81,25 +93,26 @@ def describe_os_error(exc: OSError) -> str:
     return f"unreadable: {exc.strerror or exc}"
 
 
-def _walk(root: Path) -> tuple[list[Path], list[Source]]:
-    """Letter files under `root`, and a Source with `error` for each folder that could not be listed."""
+def _walk(root: Path) -> tuple[list[str], list[Source]]:
+    """Letter files under `root` (paths as text), and a Source with `error` for each folder that
+    could not be listed."""
     found, unreadable = [], []
 
     def folder_error(exc: OSError) -> None:
-        unreadable.append(Source(Path(exc.filename or root), 0, None,
+        unreadable.append(Source(exc.filename or root, 0, None,
                                  f"unreadable folder, its letters are not indexed: {exc.strerror or exc}"))
 
     for folder, dirs, files in os.walk(root, onerror=folder_error):
         dirs.sort()
-        found.extend(Path(folder, f) for f in sorted(files)
+        found.extend(os.path.join(folder, f) for f in sorted(files)
                      if os.path.splitext(f)[1].lower() in SUFFIXES and not f.startswith("."))
     return found, unreadable
 
 
-def _source(path: Path, max_bytes: int | None, seen: set, hashes: HashCache | None) -> Source | None:
+def _source(path: str, max_bytes: int | None, seen: set, hashes: HashCache | None) -> Source | None:
     """The file sized and hashed; None when the same file (by inode) was listed already."""
     try:
-        st = path.stat()
+        st = os.stat(path)
         if (st.st_dev, st.st_ino) in seen:
             return None
         seen.add((st.st_dev, st.st_ino))
@@ -109,7 +122,7 @@ def _source(path: Path, max_bytes: int | None, seen: set, hashes: HashCache | No
             return Source(path, st.st_size, None, f"too large ({st.st_size} bytes > {max_bytes})")
         digest = hashes.get(path, st) if hashes is not None else None
         if digest is None:
-            digest = file_hash(path)
+            digest = file_hash(Path(path))
             if hashes is not None:
                 hashes.put(path, st, digest)
         return Source(path, st.st_size, digest)
@@ -134,7 +147,7 @@ def list_sources(paths: list[Path], max_bytes: int | None = None,
             candidates, unreadable = _walk(given)
             found.extend(unreadable)
         elif given.exists():
-            candidates = [given]
+            candidates = [str(given)]
         else:
             found.append(Source(given, 0, None, "no such file or directory"))
             continue
@@ -145,7 +158,7 @@ def list_sources(paths: list[Path], max_bytes: int | None = None,
     return found
 
 
-@dataclass
+@dataclass(slots=True)
 class Outcome:
     """What became of one source file: a record, or the reason it was skipped."""
 
