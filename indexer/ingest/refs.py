@@ -4,8 +4,8 @@ A whole rebuild of the corpus cannot hold every record (~13 KB each, ~6 GB at
 445,000 letters). Every parsed record is in the record cache, keyed by its
 content hash, so the parent keeps a reference per letter (`indexer.record.Ref`):
 what choosing one copy per letter and counting need (id, hash, source, item
-count, ...), ~400 bytes with its strings, which share the listing's where they
-can. Each index writer loads its own chunk's records back from the cache, one
+count, ...), ~250 bytes with its outcome, its path and hash strings shared with
+the listing's. Each index writer loads its own chunk's records back from the cache, one
 at a time. A record the cache could not keep (a full or read-only cache) stays whole.
 """
 from __future__ import annotations
