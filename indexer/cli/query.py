@@ -51,9 +51,7 @@ def _plain(result) -> str:
 @fatal_errors
 def search(query: str, index_dir: Path, as_json: bool, limit: int, page: int, everything: bool) -> None:
     """Search the index for QUERY (same syntax as the web search box; '' lists everything)."""
-    from dataclasses import asdict
-
-    from indexer.results import SearchRequest
+    from indexer.results import SearchRequest, plain
     from indexer.search.searcher import Searcher
 
     searcher = Searcher(Settings(index_dir=index_dir))
@@ -63,6 +61,6 @@ def search(query: str, index_dir: Path, as_json: bool, limit: int, page: int, ev
         if not as_json:
             click.echo(_header(result, everything=True)[0])
         for hit in searcher.iter_hits(request):
-            click.echo(json.dumps(asdict(hit), ensure_ascii=False) if as_json else _hit_line(hit))
+            click.echo(json.dumps(plain(hit), ensure_ascii=False) if as_json else _hit_line(hit))
         return
     click.echo(json.dumps(result.to_dict(), ensure_ascii=False, indent=1) if as_json else _plain(result))
