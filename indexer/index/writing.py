@@ -76,8 +76,7 @@ class _LengthTable:
 
     def doc_field_length_reader(self, fieldname: str, default: int = 0):
         get = self._reader.doc_field_length_reader(fieldname, default)
-        # An array, not a list: 8 bytes a document, not 8 plus an int object (a 500k-document segment).
-        return array("q", map(get, range(self._reader.doc_count_all()))).__getitem__
+        return [get(d) for d in range(self._reader.doc_count_all())].__getitem__
 
     def close(self) -> None:
         self._reader.close()
