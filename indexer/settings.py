@@ -16,7 +16,10 @@ class Settings:
 
     index_dir      where snapshots, the CURRENT pointer, the lock and the record cache live.
     pdf_engine     'pdfium' (default, ~40x faster) or 'pdfplumber'; both give the same record.
-    jobs           worker processes for extract+parse (default: number of cores).
+    jobs           worker processes for extract+parse, and index writers (default: number of cores).
+    part_docs      most documents one index part (a Whoosh segment) holds: a bigger corpus is
+                   written as more parts, `jobs` at a time, so a writer's memory follows this,
+                   not the corpus (~0.8 GB a writer at 125k-250k; see README, Speed and scale).
     scheduler      'tcp://host:port' of a Dask scheduler to parse on a cluster instead.
     max_file_bytes files larger than this are skipped as too large (a letter is ~100 KB).
     max_pages      PDFs with more pages are skipped (letters have 1-20 pages).
@@ -38,6 +41,7 @@ class Settings:
     index_dir: Path = Path("index")
     pdf_engine: str = "pdfium"
     jobs: int = field(default_factory=_default_jobs)
+    part_docs: int = 250_000
     scheduler: str | None = None
     max_file_bytes: int = 25 * 1024 * 1024
     max_pages: int = 200

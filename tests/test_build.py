@@ -128,3 +128,67 @@ def test_more_chunks_than_jobs_are_written_a_few_processes_at_a_time(records, tm
             [i for r in records for i in build.doc_ids(r)]
     assert [r["id"] for r in letterstore.read_all(tmp_path)] == [r["id"] for r in records]
     assert not list(tmp_path.glob("part-*"))
+
+
+def test_part_docs_caps_a_parts_documents_and_the_index_is_the_same(records, tmp_path, monkeypatch):
+    from whoosh import index
+
+    monkeypatch.setattr(build, "PARALLEL_MIN_DOCS", 1)
+    documents = sum(document_count(r) for r in records)
+    cap = documents // 4
+    (tmp_path / "capped").mkdir()
+    build.write_snapshot(tmp_path / "capped", records, jobs=2, part_docs=cap)
+    with index.open_dir(str(tmp_path / "capped")).reader() as reader:
+        sizes = [leaf.doc_count_all() for leaf, _ in reader.leaf_readers()]
+        ids = [d["doc_id"] for _, d in reader.iter_docs()]
+    most = max(document_count(r) for r in records)
+    needed = -(-documents // cap)
+    assert len(sizes) == needed + needed % 2 >= 4         # an even count for 2 jobs
+    assert max(sizes) < cap + most                  # a cut falls between letters
+    assert ids == [i for r in records for i in build.doc_ids(r)]
+    (tmp_path / "whole").mkdir()
+    build.write_snapshot(tmp_path / "whole", records, jobs=1)
+    _same_arrays(facetdata.read_arrays(tmp_path / "capped"),
+                 {k: v for k, v in facetdata.read_arrays(tmp_path / "whole").items() if not k.endswith(".keys")})
+
+
+@pytest.mark.parametrize("documents, wanted, cap, parts", [
+    (10, 2, 4, 1),                   # below PARALLEL_MIN_DOCS: one part whatever is asked
+    (1_000_000, 2, 250_000, 4), (400_000, 8, 250_000, 8),
+    (1_000_001, 2, 250_000, 6),      # 5 parts would leave one writer alone at the end
+    (1_000_000, 3, 250_000, 6), (100_000, 0, 250_000, 1),
+    (1_000_000, 1, 250_000, 4),      # one job still writes capped parts, one after another
+    (1_000_000, 2, None, 2), (1_000_000, 2, 0, 2)])
+def test_part_count(documents, wanted, cap, parts):
+    assert build.part_count(documents, wanted, cap) == parts
+
+
+def test_parts_beyond_jobs_start_as_others_end_never_more_than_jobs_at_once(records, tmp_path, monkeypatch):
+    """Each writer logs its start and end to one file (O_APPEND): at most `jobs` overlap, and while
+    the slow first part runs the other writer goes through the rest (in waves, none would start
+    before the first ended)."""
+    import os
+    import time
+
+    from indexer.index import parts
+
+    log = tmp_path / "log"
+    write_part = parts.write_part
+
+    def logged(snapshot, k, chunk, load=None):
+        fd = os.open(log, os.O_WRONLY | os.O_CREAT | os.O_APPEND)
+        os.write(fd, b"+")
+        time.sleep(2.0 if k == 0 else 0.05)
+        name = write_part(snapshot, k, chunk, load)
+        os.write(fd, b"-")
+        os.close(fd)
+        return name
+    monkeypatch.setattr(parts, "write_part", logged)
+    monkeypatch.setattr(build, "PARALLEL_MIN_DOCS", 1)
+    (tmp_path / "s").mkdir()
+    build.write_snapshot(tmp_path / "s", records, jobs=2, chunks=6)
+    events = log.read_text()
+    running = [events[:i + 1].count("+") - events[:i + 1].count("-") for i in range(len(events))]
+    assert events.count("+") == events.count("-") == 6
+    assert max(running) == 2
+    assert 0 not in running[:-1]

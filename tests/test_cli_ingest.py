@@ -26,6 +26,12 @@ def test_index_summary_and_exit_0(run, tmp_path):
     assert "files skipped" in result.stdout and result.stderr == ""
 
 
+def test_index_part_docs_below_a_thousand_is_refused_naming_the_option(run, tmp_path):
+    result = run("index", SEEDS, "--index", tmp_path / "ix", "--part-docs", 10)
+    assert result.exit_code == 2 and "--part-docs" in result.stderr
+    assert not (tmp_path / "ix").exists()
+
+
 def test_index_with_a_bad_file_exits_3_and_names_it(run, tmp_path):
     folder = tmp_path / "in"
     shutil.copytree(SEEDS, folder)

@@ -293,6 +293,17 @@ def test_parallel_segment_build_keeps_every_document_in_order(tmp_path, monkeypa
     assert not list(two.glob("part-*")) and not list(two.glob("*.tmp"))
 
 
+def test_rebuild_writes_parts_of_at_most_part_docs_documents(tmp_path, monkeypatch):
+    from whoosh import index
+
+    monkeypatch.setattr(build, "PARALLEL_MIN_DOCS", 1)
+    settings = Settings(index_dir=tmp_path / "index", jobs=2, part_docs=2)
+    report = pipeline.rebuild([SEEDS], settings)
+    with index.open_dir(str(snapshots.current(settings))).reader() as reader:
+        sizes = [leaf.doc_count_all() for leaf, _ in reader.leaf_readers()]
+    assert sum(sizes) == report.documents and len(sizes) == -(-report.documents // 2) > 2
+
+
 def test_no_change_rebuild_keeps_the_snapshot_and_its_report(tmp_path, parse_calls):
     settings = Settings(index_dir=tmp_path / "index", jobs=1)
     letters = tmp_path / "letters"

@@ -143,8 +143,10 @@ def _build_options(command: Callable) -> Callable:
 @SOURCES
 @_build_options
 @click.option("--force", is_flag=True, help="Build a new snapshot even when nothing changed.")
+@click.option("--part-docs", type=click.IntRange(min=1000), default=None, metavar="N",
+              help="Most documents one index segment holds (default 250,000): a writer's memory follows it.")
 @fatal_errors
-def index_command(sources, index_dir: Path, jobs, scheduler, pdf_engine, rehash, force: bool) -> None:
+def index_command(sources, index_dir: Path, jobs, scheduler, pdf_engine, rehash, force: bool, part_docs) -> None:
     """Rebuild the index from SOURCES (files or folders) and publish it.
 
     When the files, the parser and the engine are the same as for the current
@@ -153,7 +155,7 @@ def index_command(sources, index_dir: Path, jobs, scheduler, pdf_engine, rehash,
     from indexer.ingest.pipeline import rebuild
 
     settings = Settings(index_dir=index_dir).with_(jobs=jobs, scheduler=scheduler, pdf_engine=pdf_engine,
-                                                   rehash=rehash)
+                                                   rehash=rehash, part_docs=part_docs)
     _ingest(functools.partial(rebuild, force=force), "indexed", sources, settings)
 
 

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import gc
 import multiprocessing as mp
+from multiprocessing import connection as mp_connection
 from collections import Counter
 from functools import partial
 from pathlib import Path
@@ -60,70 +61,93 @@ def _part_child(conn, snapshot: str, k: int, chunk: list[Record], load: Loader |
         conn.close()
 
 
-def _fork_wave(snapshot: Path, wave: list[tuple[int, list[Record]]], load: Loader | None) -> list:
-    """Start a child per (k, chunk) and wait for all: each one's part name or exception."""
+def _start(snapshot: Path, k: int, chunk: list[Record], load: Loader | None):
+    """A forked child writing part k, and the end of the pipe it answers on."""
     ctx = mp.get_context("fork")
-    gc.freeze()   # keep the children's garbage collector from touching (copying) every parent page
-    running = []
+    receive, send = ctx.Pipe(duplex=False)
+    child = ctx.Process(target=_part_child, args=(send, str(snapshot), k, chunk, load), daemon=True)
+    gc.freeze()   # keep the child's garbage collector from touching (copying) every parent page
     try:
-        for k, chunk in wave:
-            receive, send = ctx.Pipe(duplex=False)
-            child = ctx.Process(target=_part_child, args=(send, str(snapshot), k, chunk, load), daemon=True)
-            child.start()
-            send.close()
-            running.append((child, receive))
+        child.start()
     finally:
         gc.unfreeze()
-    answers = []
-    for child, receive in running:
-        try:
-            answer = receive.recv()
-        except EOFError:          # it died before reporting: killed, e.g. by the out-of-memory killer
-            child.join()
-            answer = IndexDamaged(f"an index writer process died (exit code {child.exitcode}): "
-                                  "not published; if memory ran out, rebuild with fewer --jobs")
+    send.close()
+    return child, receive
+
+
+def _answer(child, receive):
+    """What a finished child sent: its part's name or its exception."""
+    try:
+        answer = receive.recv()
+    except EOFError:          # it died before reporting: killed, e.g. by the out-of-memory killer
         child.join()
-        receive.close()
-        answers.append(answer)
-    return answers
+        answer = IndexDamaged(f"an index writer process died (exit code {child.exitcode}): "
+                              "not published; if memory ran out, rebuild with fewer --jobs")
+    child.join()
+    receive.close()
+    return answer
 
 
 def write_forked(snapshot: Path, chunks: list[list[Record]], load: Loader | None = None,
                  jobs: int | None = None) -> list[str]:
     """parts.write_part of each chunk, each in a forked child process, at most `jobs` at once
-    (default: all); the parts' names.
+    (default: all), the next started as one ends; the parts' names, in chunk order.
 
     Forked children read the parent's letters in place (copy-on-write) rather
     than receiving them pickled, and load and analyse their own records, in parallel.
     """
     if len(chunks) == 1:
         return [parts.write_part(str(snapshot), 0, chunks[0], load)]
-    numbered = list(enumerate(chunks))
-    step = jobs or len(chunks)
-    answers = []
-    for start in range(0, len(numbered), step):
-        answers += _fork_wave(snapshot, numbered[start:start + step], load)
-        if any(isinstance(a, BaseException) for a in answers):
-            break
-    errors = [a for a in answers if isinstance(a, BaseException)]
-    if errors:
-        raise errors[0]
-    return answers
+    waiting = list(enumerate(chunks))[::-1]
+    running: dict = {}           # receiving end -> (k, child)
+    answers: dict[int, object] = {}
+    try:
+        while waiting or running:
+            while waiting and len(running) < (jobs or len(chunks)) and not _failed(answers):
+                k, chunk = waiting.pop()
+                child, receive = _start(snapshot, k, chunk, load)
+                running[receive] = (k, child)
+            if not running:
+                break
+            for receive in mp_connection.wait(list(running)):
+                k, child = running.pop(receive)
+                answers[k] = _answer(child, receive)
+    finally:
+        for receive, (_, child) in running.items():    # only after an interrupt
+            child.kill()
+            child.join()
+            receive.close()
+    if _failed(answers):
+        raise next(a for _, a in sorted(answers.items()) if isinstance(a, BaseException))
+    return [answers[k] for k in range(len(chunks))]
+
+
+def _failed(answers: dict) -> bool:
+    return any(isinstance(a, BaseException) for a in answers.values())
+
+
+def part_count(documents: int, wanted: int, part_docs: int | None = None) -> int:
+    """How many parts `documents` are written as: `wanted` (one per writer), or a multiple of it
+    (so no writer is left alone at the end) big enough that none holds over `part_docs`; one
+    for a small index."""
+    wanted = max(wanted, 1)
+    if documents < PARALLEL_MIN_DOCS:
+        return 1
+    needed = -(-documents // part_docs) if part_docs else 1
+    return wanted * -(-needed // wanted)
 
 
 def write_whoosh(snapshot: Path, letters: list[Record], jobs: int = 1, load: Loader | None = None,
-                 run: Runner | None = None, chunks: int | None = None) -> None:
+                 run: Runner | None = None, chunks: int | None = None, part_docs: int | None = None) -> None:
     """Index the letters' documents in order, with letter store and facet arrays: one segment,
-    or `chunks` (default: `jobs`) segments written by at most `jobs` forked processes at a
-    time, or by `run` (a cluster).
+    or `chunks` (default: `jobs`, more when a part would hold over `part_docs` documents)
+    segments written by at most `jobs` forked processes at a time, or by `run` (a cluster).
 
     Segments are listed in chunk order, so docnums follow the letters either
     way (the facet arrays rely on it). Analysis is pure Python, so two processes
     on two cores index about twice as fast as one writer.
     """
-    n = chunks or jobs
-    if n <= 1 or sum(document_count(r) for r in letters) < PARALLEL_MIN_DOCS:
-        n = 1
+    n = part_count(sum(document_count(r) for r in letters), chunks or jobs, part_docs)
     try:
         names = (run or partial(write_forked, jobs=jobs))(snapshot, _chunks(letters, n), load)
         parts.assemble(snapshot, names)
@@ -173,13 +197,13 @@ def verify(snapshot: Path, letters: list[Record], ordered: bool = True,
 
 
 def write_snapshot(snapshot: Path, letters: list[Record], jobs: int = 1, load: Loader | None = None,
-                   run: Runner | None = None, chunks: int | None = None) -> int:
+                   run: Runner | None = None, chunks: int | None = None, part_docs: int | None = None) -> int:
     """Write and verify a complete snapshot in `snapshot`; returns its document count.
 
     `letters` are records, or references that `load` turns into records (each
     writer loads its own chunk's); `run` writes the parts elsewhere (a cluster).
     """
-    write_whoosh(snapshot, letters, jobs, load, run, chunks)
+    write_whoosh(snapshot, letters, jobs, load, run, chunks, part_docs)
     documents = verify(snapshot, letters)
     files.stamp_schema(snapshot)
     return documents

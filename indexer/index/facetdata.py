@@ -45,17 +45,26 @@ def arrays_for(docs: Iterable[Mapping]) -> dict[str, np.ndarray]:
 _MAP_FROM_BYTES = 1 << 16
 
 
+def _facet_keys(arrays: Mapping[str, np.ndarray], facet: str, overturned: np.ndarray) -> np.ndarray:
+    if facet in MULTI_VALUED:
+        docs = np.asarray(arrays[f"{facet}.docs"])
+        return (np.asarray(arrays[f"{facet}.pcodes"]).astype(np.int32) + 1) * 2 + overturned[docs]
+    return (np.asarray(arrays[f"{facet}.codes"]).astype(np.int32) + 1) * 2 + overturned
+
+
 def keys_for(arrays: Mapping[str, np.ndarray]) -> dict[str, np.ndarray]:
     """Each facet's bincount keys: (code + 1) * 2 + overturned, per doc (single) or per pair (multi)."""
     overturned = np.asarray(arrays["overturned"]).astype(np.int32)
-    out = {}
-    for facet in FACETS:
-        if facet in MULTI_VALUED:
-            docs = np.asarray(arrays[f"{facet}.docs"])
-            out[f"{facet}.keys"] = (np.asarray(arrays[f"{facet}.pcodes"]).astype(np.int32) + 1) * 2 + overturned[docs]
-        else:
-            out[f"{facet}.keys"] = (np.asarray(arrays[f"{facet}.codes"]).astype(np.int32) + 1) * 2 + overturned
-    return out
+    return {f"{facet}.keys": _facet_keys(arrays, facet, overturned) for facet in FACETS}
+
+
+def _save(snapshot_dir: Path | str, arrays: Mapping[str, np.ndarray]) -> list[Path]:
+    paths = []
+    for key, array in arrays.items():
+        path = Path(snapshot_dir) / facet_array_file(key)
+        np.save(path, np.ascontiguousarray(array), allow_pickle=False)
+        paths.append(path)
+    return paths
 
 
 def write_arrays(snapshot_dir: Path | str, docs: Iterable[Mapping] | None = None,
@@ -63,12 +72,7 @@ def write_arrays(snapshot_dir: Path | str, docs: Iterable[Mapping] | None = None
     """Write the facet arrays of a snapshot being built, from its documents (in docnum order) or arrays."""
     arrays = dict(arrays if arrays is not None else arrays_for(docs or []))
     arrays.update(keys_for(arrays))
-    paths = []
-    for key, array in arrays.items():
-        path = Path(snapshot_dir) / facet_array_file(key)
-        np.save(path, np.ascontiguousarray(array), allow_pickle=False)
-        paths.append(path)
-    return paths
+    return _save(snapshot_dir, arrays)
 
 
 def read_arrays(snapshot_dir: Path | str) -> dict[str, np.ndarray]:
@@ -109,26 +113,51 @@ def _recode(codes: np.ndarray, old_values: np.ndarray, values: np.ndarray) -> np
                     -1).astype(np.int32)
 
 
+def _concat_common(parts: list[Mapping[str, np.ndarray]]) -> dict[str, np.ndarray]:
+    return {"n_docs": np.array([sum(int(p["n_docs"][0]) for p in parts)], dtype=np.int64),
+            "overturned": np.concatenate([p["overturned"] for p in parts]).astype(bool),
+            "decided": np.concatenate([p["decided"] for p in parts]).astype(np.int64)}
+
+
+def _concat_facet(parts: list[Mapping[str, np.ndarray]], facet: str) -> dict[str, np.ndarray]:
+    """One facet's arrays for the docs of `parts` one after another (values re-sorted, codes renumbered)."""
+    key = f"{facet}.values"
+    values = np.unique(np.concatenate([p[key].astype(str) for p in parts])).astype(str)
+    if facet not in MULTI_VALUED:
+        return {key: values, f"{facet}.codes": np.concatenate(
+            [_recode(p[f"{facet}.codes"], p[key], values) for p in parts]).astype(np.int32)}
+    starts = np.cumsum([0] + [int(p["n_docs"][0]) for p in parts])
+    return {key: values,
+            f"{facet}.docs": np.concatenate([p[f"{facet}.docs"] + start
+                                             for p, start in zip(parts, starts)]).astype(np.int32),
+            f"{facet}.pcodes": np.concatenate([_recode(p[f"{facet}.pcodes"], p[key], values)
+                                               for p in parts]).astype(np.int32)}
+
+
 def concat_arrays(parts: list[Mapping[str, np.ndarray]]) -> dict[str, np.ndarray]:
     """One set of arrays for the docs of `parts` one after another: equal to `arrays_for`
     of all their documents (values re-sorted, codes renumbered)."""
-    starts = np.cumsum([0] + [int(p["n_docs"][0]) for p in parts])
-    out = {"n_docs": np.array([starts[-1]], dtype=np.int64),
-           "overturned": np.concatenate([p["overturned"] for p in parts]).astype(bool),
-           "decided": np.concatenate([p["decided"] for p in parts]).astype(np.int64)}
+    out = _concat_common(parts)
     for facet in FACETS:
-        key = f"{facet}.values"
-        values = np.unique(np.concatenate([p[key].astype(str) for p in parts]))
-        out[key] = values.astype(str)
-        if facet in MULTI_VALUED:
-            out[f"{facet}.docs"] = np.concatenate(
-                [p[f"{facet}.docs"] + start for p, start in zip(parts, starts)]).astype(np.int32)
-            out[f"{facet}.pcodes"] = np.concatenate(
-                [_recode(p[f"{facet}.pcodes"], p[key], values) for p in parts]).astype(np.int32)
-        else:
-            out[f"{facet}.codes"] = np.concatenate(
-                [_recode(p[f"{facet}.codes"], p[key], values) for p in parts]).astype(np.int32)
+        out.update(_concat_facet(parts, facet))
     return out
+
+
+def write_concatenated(snapshot_dir: Path | str, parts: list[Mapping[str, np.ndarray]]) -> list[Path]:
+    """write_arrays of concat_arrays(parts), one facet in memory at a time.
+
+    At a million documents all the arrays (with their keys) are ~120 MB; a
+    whole rebuild's parent writes them while it holds every letter's reference.
+    """
+    common = _concat_common(parts)
+    overturned = common["overturned"].astype(np.int32)
+    paths = _save(snapshot_dir, common)
+    for facet in FACETS:
+        arrays = _concat_facet(parts, facet)
+        arrays[f"{facet}.keys"] = _facet_keys(arrays, facet, overturned)
+        paths += _save(snapshot_dir, arrays)
+        del arrays
+    return paths
 
 
 @dataclass(frozen=True)

@@ -104,7 +104,7 @@ def assemble(snapshot: Path, names: list[str]) -> None:
         raise IndexDamaged(f"two parts hold segment {sorted(i for i in ids if ids.count(i) > 1)[0]}: "
                            "not published")
     letterstore.merge(Path(snapshot), [letterstore.path_of(f) for f in folders])
-    facetdata.write_arrays(snapshot, arrays=arrays[0] if len(arrays) == 1 else facetdata.concat_arrays(arrays))
+    facetdata.write_concatenated(snapshot, arrays)
     del arrays
     for folder in folders:
         for path in folder.iterdir():

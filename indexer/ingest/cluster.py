@@ -84,7 +84,8 @@ def _write_parts(settings: Settings, snapshot: Path, chunks: list[list[Record]],
 
 def part_writers(letters: list[Record], settings: Settings) -> tuple[Runner, int]:
     """What `build.write_snapshot` needs to write its parts on the cluster: the runner, and how many
-    chunks (one per worker thread, fewer for a small index)."""
+    chunks (one per worker thread, fewer for a small index; `build.part_count` adds more when a
+    part would hold over `settings.part_docs` documents)."""
     with connect(settings) as client:
         threads = sum(client.nthreads().values()) or 1
     documents = sum(document_count(r) for r in letters)

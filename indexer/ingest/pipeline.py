@@ -69,8 +69,10 @@ def _write_new(building: Path, letters: list[Record], settings: Settings) -> int
         from indexer.ingest import cluster
 
         run, chunks = cluster.part_writers(letters, settings)
-        return build.write_snapshot(building, letters, load=cluster.loader(settings), run=run, chunks=chunks)
-    return build.write_snapshot(building, letters, settings.jobs, load=partial(refs.load, settings=settings))
+        return build.write_snapshot(building, letters, load=cluster.loader(settings), run=run, chunks=chunks,
+                                    part_docs=settings.part_docs)
+    return build.write_snapshot(building, letters, settings.jobs, load=partial(refs.load, settings=settings),
+                                part_docs=settings.part_docs)
 
 
 def _publish_new(settings: Settings, records: list[Record],
