@@ -2,7 +2,7 @@
 """Benchmark: build, PDF extraction, query latency and memory, ours vs peers, on one corpus.
 
     python scripts/bench.py [--items N] [--queries Q] [--large] [--huge] [--work DIR]
-                            [--queries-only | --no-queries | --rebuild-only [--workers W] | --segments 2,8,16]
+                            [--queries-only | --no-queries | --rebuild-only [--workers W] [--keep] | --segments 2,8,16]
                             [--real-pdfs K]
                             [--systems ours,whoosh,fts5,tantivy]
 
@@ -274,6 +274,8 @@ def main() -> int:
     ap.add_argument("--no-queries", action="store_true", help="only the rebuild, build and extraction tables")
     ap.add_argument("--rebuild-only", action="store_true",
                     help="only a forced whole rebuild: wall, CPU, peak PSS of the process tree")
+    ap.add_argument("--keep", action="store_true",
+                    help="with --rebuild-only: build into WORK/items-N/index and keep it (for --queries-only)")
     ap.add_argument("--workers", type=int, default=0,
                     help="with --rebuild-only: rebuild on a local Dask cluster of this many workers")
     ap.add_argument("--segments", default="",
@@ -292,7 +294,7 @@ def main() -> int:
     if args.rebuild_only:
         from bench_rebuild import bench_rebuild, report_rebuild_run
 
-        report_rebuild_run(bench_rebuild(work, dirs, settings, args.workers))
+        report_rebuild_run(bench_rebuild(work, dirs, settings, args.workers, args.keep))
         return 0
     if args.segments:
         from bench_rebuild import bench_segments

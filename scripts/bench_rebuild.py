@@ -96,13 +96,15 @@ def _cpu(who: int | None = None) -> float:
     return _cpu(resource.RUSAGE_SELF) + _cpu(resource.RUSAGE_CHILDREN)
 
 
-def bench_rebuild(work: Path, dirs: list[Path], settings, workers: int = 0) -> dict:
-    """One forced whole rebuild of `dirs` into a fresh WORK/rebuild index: wall, CPU, peak PSS."""
+def bench_rebuild(work: Path, dirs: list[Path], settings, workers: int = 0, keep: bool = False) -> dict:
+    """One forced whole rebuild of `dirs` into a fresh WORK/rebuild index (`keep`: into the
+    settings' index, kept for the query benchmark): wall, CPU, peak PSS."""
     import contextlib
 
     from indexer.ingest import pipeline
 
-    index = work / f"rebuild-{os.getpid()}"           # runs side by side do not share an index
+    # runs side by side do not share an index
+    index = Path(settings.index_dir) if keep else work / f"rebuild-{os.getpid()}"
     settings = settings.with_(index_dir=index)
     pipeline._listing(dirs, settings)                  # remember every file's hash, untimed
     cluster = contextlib.nullcontext()
@@ -123,16 +125,25 @@ def bench_rebuild(work: Path, dirs: list[Path], settings, workers: int = 0) -> d
     out = {"parent_cpu": own, "letters": report.letters, "documents": report.documents, "wall": wall, "cpu": cpu,
            "peak_mb": sampler.peak, "parent_mb": sampler.peak_parent, "samples": sampler.samples,
            "sampling_cpu": sampler.cpu,
-           "workers": workers, "snapshot": report.snapshot}
-    shutil.rmtree(index, ignore_errors=True)
+           "workers": workers, "snapshot": report.snapshot, "segments": _segments(settings)}
+    if not keep:
+        shutil.rmtree(index, ignore_errors=True)
     return out
+
+
+def _segments(settings) -> int:
+    from indexer.index import snapshots
+
+    with snapshots.open_whoosh(snapshots.current(settings)).reader() as reader:
+        return len(reader.leaf_readers())
 
 
 def report_rebuild_run(r: dict) -> None:
     """One line per run, and the cost per 100k documents."""
     where = f"LocalCluster of {r['workers']} workers" if r["workers"] else "local"
     per = 100_000 / max(1, r["documents"])
-    print(f"whole rebuild ({where}): {r['letters']:,} letters, {r['documents']:,} documents; "
+    print(f"whole rebuild ({where}): {r['letters']:,} letters, {r['documents']:,} documents "
+          f"in {r.get('segments', '?')} segments; "
           f"wall {r['wall']:.1f} s, CPU {r['cpu']:.1f} s (incl. children; the parent's own "
           f"{r.get('parent_cpu', 0):.1f} s, of which sampling memory {r.get('sampling_cpu', 0):.1f} s); "
           "peak PSS of the process tree "
