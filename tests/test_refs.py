@@ -47,6 +47,17 @@ def test_a_record_the_cache_does_not_hold_stays_whole(tmp_path, seed_record):
     assert refs.reference(seed_record, settings) is seed_record
 
 
+def test_a_cache_hit_is_referenced_without_looking_at_the_cache_again(tmp_path, seed_record, monkeypatch):
+    settings = Settings(index_dir=tmp_path / "index")
+    digest = seed_record["content_hash"]
+    cache.store(settings, digest, record=seed_record)
+    looked = []
+    monkeypatch.setattr(cache, "holds", lambda *a: looked.append(a) or True)
+    (outcome,) = extract_all([Source(seed_record["source"], 100, digest)], settings, slim=True)
+    assert isinstance(outcome.record, Ref) and looked == []
+    assert isinstance(refs.reference(seed_record, settings), Ref) and len(looked) == 1   # asked when not known
+
+
 def test_the_references_of_a_rebuild_take_a_few_hundred_bytes_a_letter(tmp_path, seed_record):
     """What the parent of a whole rebuild holds per letter once every file is listed: an outcome and
     a reference, sharing the listing's path and hash strings (a dict and its copies took ~1 KB)."""

@@ -69,7 +69,7 @@ def _from_cache(source: Source, settings: Settings, slim: bool) -> Outcome | Non
         return Outcome(source.file, reason=entry["skipped"])
     record = dict(entry["record"], source=source.file)
     if slim:
-        return Outcome(source.file, record=refs.reference(record, settings, source.content_hash))
+        return Outcome(source.file, record=refs.reference(record, settings, source.content_hash, cached=True))
     return Outcome(source.file, record=record)
 
 

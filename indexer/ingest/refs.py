@@ -20,13 +20,16 @@ from indexer.record import Record, Ref
 from indexer.settings import Settings
 
 
-def reference(record: Record, settings: Settings, content_hash: str | None = None) -> Record | Ref:
+def reference(record: Record, settings: Settings, content_hash: str | None = None,
+              cached: bool = False) -> Record | Ref:
     """A reference to `record` when the cache holds it, else the record itself.
 
-    `content_hash`: the listing's string of the record's hash, shared rather than copied.
+    `content_hash`: the listing's string of the record's hash, shared rather than copied;
+    `cached`: it was just read from the cache under that hash (no need to look again).
     """
     digest = record.get("content_hash")
-    if not digest or not cache.holds(settings, digest):
+    held = cached and digest == content_hash
+    if not digest or not (held or cache.holds(settings, digest)):
         return record
     letter_id, case_number = record.get("id"), record.get("case_number")
     form = record.get("format")
