@@ -152,14 +152,14 @@ def test_forked_writer_failure_is_raised_and_nothing_is_left_running(tmp_path, m
     records = _records(tmp_path)
     monkeypatch.setattr(build, "PARALLEL_MIN_DOCS", 1)
 
-    def disk_full(snapshot, k, chunk, load=None):
+    def disk_full(snapshot, k, chunk, load=None, tick=None):
         raise OSError(28, "No space left on device")
     monkeypatch.setattr(parts, "write_part", disk_full)
     (tmp_path / "a").mkdir()
     with pytest.raises(OSError, match="No space left"):
         build.write_whoosh(tmp_path / "a", records, jobs=2)
 
-    def killed(snapshot, k, chunk, load=None):
+    def killed(snapshot, k, chunk, load=None, tick=None):
         os.kill(os.getpid(), signal.SIGKILL)     # what the out-of-memory killer does
     monkeypatch.setattr(parts, "write_part", killed)
     (tmp_path / "b").mkdir()

@@ -175,11 +175,11 @@ def test_parts_beyond_jobs_start_as_others_end_never_more_than_jobs_at_once(reco
     log = tmp_path / "log"
     write_part = parts.write_part
 
-    def logged(snapshot, k, chunk, load=None):
+    def logged(snapshot, k, chunk, load=None, tick=None):
         fd = os.open(log, os.O_WRONLY | os.O_CREAT | os.O_APPEND)
         os.write(fd, b"+")
         time.sleep(2.0 if k == 0 else 0.05)
-        name = write_part(snapshot, k, chunk, load)
+        name = write_part(snapshot, k, chunk, load, tick)
         os.write(fd, b"-")
         os.close(fd)
         return name
@@ -192,3 +192,15 @@ def test_parts_beyond_jobs_start_as_others_end_never_more_than_jobs_at_once(reco
     assert events.count("+") == events.count("-") == 6
     assert max(running) == 2
     assert 0 not in running[:-1]
+
+
+def test_progress_is_told_of_the_documents_as_the_forked_writers_analyse_them(records, tmp_path, monkeypatch):
+    from indexer.index import parts
+
+    monkeypatch.setattr(build, "PARALLEL_MIN_DOCS", 1)
+    monkeypatch.setattr(parts, "TICK_DOCS", 3)               # the children inherit it
+    told = []
+    documents = build.write_snapshot(tmp_path, records, jobs=2, chunks=3, progress=lambda *a: told.append(a))
+    done = [d for d, _ in told]
+    assert {t for _, t in told} == {documents} and done == sorted(done)
+    assert done[-1] == documents and len(told) >= documents // 3    # every 3 documents of each part

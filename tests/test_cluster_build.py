@@ -59,15 +59,19 @@ def test_segments_written_on_the_cluster_make_the_local_index(tmp_path, local, s
     monkeypatch.setattr(cluster, "loader", lambda s: partial(_dies_once, str(marker), cluster.shared(s)))
     from distributed import LocalCluster
 
+    want = _everything(local)
+    cap = -(-len(want[0]) // (WORKERS + 1))                  # more parts than worker threads
+    told = []
     with LocalCluster(n_workers=WORKERS, threads_per_worker=1, processes=True,
                       local_directory=str(tmp_path / "dask"), dashboard_address=":0") as dask:
-        remote = Settings(index_dir=tmp_path / "remote", scheduler=dask.scheduler_address)
-        report = pipeline.rebuild([SEEDS, synthetic_letters], remote)
+        remote = Settings(index_dir=tmp_path / "remote", scheduler=dask.scheduler_address, part_docs=cap)
+        report = pipeline.rebuild([SEEDS, synthetic_letters], remote, indexing=lambda *a: told.append(a))
     assert marker.exists()                                   # a worker did die
-    got, want = _everything(remote), _everything(local)
-    assert got[3] == WORKERS and want[3] == 1                # one segment per worker thread
+    got = _everything(remote)
+    assert got[3] == 2 * WORKERS and want[3] == 1            # capped parts, a multiple of the threads
     assert got[:3] == want[:3]                               # documents, postings, lengths
     assert report.documents == len(want[0])
+    assert len(told) == got[3] and told[-1] == (report.documents, report.documents)   # a tick a part
     a, b = (facetdata.read_arrays(snapshots.current(s)) for s in (remote, local))
     assert sorted(a) == sorted(b) and all(np.array_equal(a[k], b[k]) for k in a)
     assert letterstore.read_all(snapshots.current(remote)) == letterstore.read_all(snapshots.current(local))

@@ -293,6 +293,22 @@ def test_parallel_segment_build_keeps_every_document_in_order(tmp_path, monkeypa
     assert not list(two.glob("part-*")) and not list(two.glob("*.tmp"))
 
 
+def test_rebuild_and_add_tell_indexing_progress_of_the_documents_they_write(tmp_path):
+    settings = Settings(index_dir=tmp_path / "index", jobs=1)
+    letters = tmp_path / "letters"
+    letters.mkdir()
+    seeds = sorted(SEEDS.glob("*.txt"))
+    shutil.copy(seeds[0], letters)
+    told = []
+    report = pipeline.rebuild([letters], settings, indexing=lambda *a: told.append(a))
+    assert told[-1] == (report.documents, report.documents)
+    shutil.copy(seeds[1], letters)
+    told.clear()
+    before = report.documents
+    report = pipeline.add([letters], settings, indexing=lambda *a: told.append(a))
+    assert told == [(report.documents - before, report.documents - before)]     # the new letter's only
+
+
 def test_rebuild_writes_parts_of_at_most_part_docs_documents(tmp_path, monkeypatch):
     from whoosh import index
 

@@ -48,15 +48,18 @@ def _reachable(address: str, timeout: float = 5.0) -> None:
 
 
 class _Bar:
-    """A progress callback drawing click's bar on stderr, only when stderr is a terminal."""
+    """A progress callback drawing click's bar on stderr, only when stderr is a terminal;
+    `after`: a bar this one closes when it starts."""
 
-    def __init__(self, label: str):
-        self.label, self.bar = label, None
+    def __init__(self, label: str, after: "_Bar | None" = None):
+        self.label, self.bar, self.after = label, None, after
 
     def __call__(self, done: int, total: int) -> None:
         if not sys.stderr.isatty():
             return
         if self.bar is None:
+            if self.after is not None:
+                self.after.close()
             self.bar = click.progressbar(length=total, label=self.label, file=sys.stderr)
             self.bar.__enter__()
         self.bar.update(done - self.bar.pos)
@@ -64,6 +67,7 @@ class _Bar:
     def close(self) -> None:
         if self.bar is not None:
             self.bar.__exit__(None, None, None)
+            self.bar = None
 
 
 def _summary(report, verb: str) -> None:
@@ -90,11 +94,13 @@ def _summary(report, verb: str) -> None:
 def _ingest(function: Callable, verb: str, sources, settings: Settings) -> None:
     if settings.scheduler:
         _reachable(settings.scheduler)
-    bar = _Bar(verb)
+    files = _Bar("reading ")
+    documents = _Bar("indexing", after=files)
     try:
-        report = function(list(sources), settings, progress=bar)
+        report = function(list(sources), settings, progress=files, indexing=documents)
     finally:
-        bar.close()
+        files.close()
+        documents.close()
     _summary(report, verb)
     sys.exit(report.exit_code)
 

@@ -25,15 +25,17 @@ from indexer.index import files, parts
 from indexer.index.documents import doc_ids, document_count
 from indexer.errors import IndexDamaged
 from indexer.index.facetrows import FacetRows
-from indexer.index.parts import Loader
+from indexer.index.parts import Loader, Tick
 from indexer.record import Record
 from indexer.index.snapshots import open_whoosh
 
 # Below this many documents process start-up costs more than a second core saves.
 PARALLEL_MIN_DOCS = 2000
 
-# (snapshot, chunks, load) -> the chunks' part names, in chunk order
-Runner = Callable[[Path, list[list[Record]], "Loader | None"], list[str]]
+# (snapshot, chunks, load, tick) -> the chunks' part names, in chunk order; tick(n): n more documents
+Runner = Callable[[Path, list[list[Record]], "Loader | None", "Tick | None"], list[str]]
+# (documents analysed, documents in all)
+Progress = Callable[[int, int], None]
 
 
 def _chunks(records: list[Record], n: int) -> list[list[Record]]:
@@ -50,8 +52,9 @@ def _chunks(records: list[Record], n: int) -> list[list[Record]]:
 
 
 def _part_child(conn, snapshot: str, k: int, chunk: list[Record], load: Loader | None) -> None:
+    # Progress goes up the pipe as ints; the answer (a part's name or an exception) last.
     try:
-        conn.send(parts.write_part(snapshot, k, chunk, load))
+        conn.send(parts.write_part(snapshot, k, chunk, load, conn.send))
     except BaseException as exc:   # reported to the parent, which raises it
         try:
             conn.send(exc)
@@ -75,21 +78,26 @@ def _start(snapshot: Path, k: int, chunk: list[Record], load: Loader | None):
     return child, receive
 
 
-def _answer(child, receive):
-    """What a finished child sent: its part's name or its exception."""
+def _answer(child, receive, tick: Tick | None):
+    """What a child sent: an int (documents analysed, told to `tick`; None is returned), or its
+    last word: its part's name or its exception."""
     try:
-        answer = receive.recv()
+        message = receive.recv()
     except EOFError:          # it died before reporting: killed, e.g. by the out-of-memory killer
         child.join()
-        answer = IndexDamaged(f"an index writer process died (exit code {child.exitcode}): "
-                              "not published; if memory ran out, rebuild with fewer --jobs")
+        message = IndexDamaged(f"an index writer process died (exit code {child.exitcode}): "
+                               "not published; if memory ran out, rebuild with fewer --jobs")
+    if isinstance(message, int):
+        if tick:
+            tick(message)
+        return None
     child.join()
     receive.close()
-    return answer
+    return message
 
 
 def write_forked(snapshot: Path, chunks: list[list[Record]], load: Loader | None = None,
-                 jobs: int | None = None) -> list[str]:
+                 tick: Tick | None = None, jobs: int | None = None) -> list[str]:
     """parts.write_part of each chunk, each in a forked child process, at most `jobs` at once
     (default: all), the next started as one ends; the parts' names, in chunk order.
 
@@ -97,7 +105,7 @@ def write_forked(snapshot: Path, chunks: list[list[Record]], load: Loader | None
     than receiving them pickled, and load and analyse their own records, in parallel.
     """
     if len(chunks) == 1:
-        return [parts.write_part(str(snapshot), 0, chunks[0], load)]
+        return [parts.write_part(str(snapshot), 0, chunks[0], load, tick)]
     waiting = list(enumerate(chunks))[::-1]
     running: dict = {}           # receiving end -> (k, child)
     answers: dict[int, object] = {}
@@ -110,8 +118,11 @@ def write_forked(snapshot: Path, chunks: list[list[Record]], load: Loader | None
             if not running:
                 break
             for receive in mp_connection.wait(list(running)):
-                k, child = running.pop(receive)
-                answers[k] = _answer(child, receive)
+                k, child = running[receive]
+                answer = _answer(child, receive, tick)
+                if answer is not None:
+                    answers[k] = answer
+                    del running[receive]
     finally:
         for receive, (_, child) in running.items():    # only after an interrupt
             child.kill()
@@ -138,21 +149,38 @@ def part_count(documents: int, wanted: int, part_docs: int | None = None) -> int
 
 
 def write_whoosh(snapshot: Path, letters: list[Record], jobs: int = 1, load: Loader | None = None,
-                 run: Runner | None = None, chunks: int | None = None, part_docs: int | None = None) -> None:
+                 run: Runner | None = None, chunks: int | None = None, part_docs: int | None = None,
+                 progress: Progress | None = None) -> None:
     """Index the letters' documents in order, with letter store and facet arrays: one segment,
     or `chunks` (default: `jobs`, more when a part would hold over `part_docs` documents)
     segments written by at most `jobs` forked processes at a time, or by `run` (a cluster).
 
     Segments are listed in chunk order, so docnums follow the letters either
     way (the facet arrays rely on it). Analysis is pure Python, so two processes
-    on two cores index about twice as fast as one writer.
+    on two cores index about twice as fast as one writer. `progress(done, total)` is told of
+    the documents analysed as they are.
     """
-    n = part_count(sum(document_count(r) for r in letters), chunks or jobs, part_docs)
+    documents = sum(document_count(r) for r in letters)
+    n = part_count(documents, chunks or jobs, part_docs)
     try:
-        names = (run or partial(write_forked, jobs=jobs))(snapshot, _chunks(letters, n), load)
+        names = (run or partial(write_forked, jobs=jobs))(snapshot, _chunks(letters, n), load,
+                                                          counter(progress, documents))
         parts.assemble(snapshot, names)
     finally:
         parts.discard_parts(snapshot)
+
+
+def counter(progress: Progress | None, total: int) -> Tick | None:
+    """A tick(n) adding up the documents done and telling `progress`."""
+    if progress is None:
+        return None
+    done = 0
+
+    def tick(n: int) -> None:
+        nonlocal done
+        done = min(total, done + n)     # a retried cluster part counts again: never past the total
+        progress(done, total)
+    return tick
 
 
 def _stored_docs(snapshot: Path) -> Iterable[dict]:
@@ -197,13 +225,14 @@ def verify(snapshot: Path, letters: list[Record], ordered: bool = True,
 
 
 def write_snapshot(snapshot: Path, letters: list[Record], jobs: int = 1, load: Loader | None = None,
-                   run: Runner | None = None, chunks: int | None = None, part_docs: int | None = None) -> int:
+                   run: Runner | None = None, chunks: int | None = None, part_docs: int | None = None,
+                   progress: Progress | None = None) -> int:
     """Write and verify a complete snapshot in `snapshot`; returns its document count.
 
     `letters` are records, or references that `load` turns into records (each
     writer loads its own chunk's); `run` writes the parts elsewhere (a cluster).
     """
-    write_whoosh(snapshot, letters, jobs, load, run, chunks, part_docs)
+    write_whoosh(snapshot, letters, jobs, load, run, chunks, part_docs, progress)
     documents = verify(snapshot, letters)
     files.stamp_schema(snapshot)
     return documents

@@ -15,7 +15,7 @@ import shutil
 from collections import Counter
 from pathlib import Path
 
-from indexer.index import build, facetdata, files, letterstore, termstore, writing
+from indexer.index import build, facetdata, files, letterstore, parts, termstore, writing
 from indexer.index.facetrows import FacetRows
 from indexer.index.documents import doc_ids, document_count, item_documents
 from indexer.errors import IndexDamaged
@@ -74,15 +74,17 @@ def _added_facets(snapshot: Path, base: Path, new: list[Record]) -> dict:
 
 
 def extend_snapshot(snapshot: Path, base: Path, records: list[Record], removed: set[str],
-                    new: list[Record]) -> int:
+                    new: list[Record], progress: build.Progress | None = None) -> int:
     """Write `snapshot` as `base` minus letters `removed` plus `new` (final letters: `records`,
-    whole or as references); returns its document count."""
+    whole or as references); returns its document count. `progress(done, total)`: the new
+    letters' documents analysed."""
     _link_whoosh_files(base, snapshot)
     writer = writing.open_writer(open_whoosh(snapshot))
     try:
         for letter_id in removed:
             writer.delete_by_term("letter_id", letter_id)
-        writing.add_documents(writer, (d for record in new for d in item_documents(record)))
+        docs = (d for record in new for d in item_documents(record))
+        writing.add_documents(writer, parts.ticking(docs, build.counter(progress, sum(map(document_count, new)))))
     except BaseException:
         writer.cancel()
         raise

@@ -34,6 +34,9 @@ MOVED = (".seg", files.TERM_STORE_SUFFIX)    # a segment's files (unique random 
 
 # letters (records, or references to records) -> the records, in the same order
 Loader = Callable[[list[Record]], Iterable[Record]]
+# told how many more documents were analysed
+Tick = Callable[[int], None]
+TICK_DOCS = 1000          # documents between two ticks of a part's progress
 
 
 def _documents(records: Iterable[Record], rows: letterstore.Appender, facets: FacetRows) -> Iterator[Document]:
@@ -45,9 +48,25 @@ def _documents(records: Iterable[Record], rows: letterstore.Appender, facets: Fa
             yield doc
 
 
-def write_part(snapshot: str, k: int, letters: list[Record], load: Loader | None = None) -> str:
+def ticking(docs: Iterable[Document], tick: Tick | None) -> Iterator[Document]:
+    """`docs`, telling `tick(n)` of every TICK_DOCS of them and of the rest at the end."""
+    if tick is None:
+        yield from docs
+        return
+    n = 0
+    for n, doc in enumerate(docs, 1):
+        yield doc
+        if n % TICK_DOCS == 0:
+            tick(TICK_DOCS)
+    if n % TICK_DOCS:
+        tick(n % TICK_DOCS)
+
+
+def write_part(snapshot: str, k: int, letters: list[Record], load: Loader | None = None,
+               tick: Tick | None = None) -> str:
     """Write chunk `k` as one part of `snapshot`: one segment, its term store, letter rows and
-    facet arrays; `load` turns `letters` into records (None: they are records). Returns its name."""
+    facet arrays; `load` turns `letters` into records (None: they are records); `tick(n)` is
+    told of every TICK_DOCS documents analysed. Returns its name."""
     from whoosh import index
 
     folder = Path(snapshot) / f"{PREFIX}{k:05d}-{secrets.token_hex(4)}{SUFFIX}"
@@ -56,7 +75,7 @@ def write_part(snapshot: str, k: int, letters: list[Record], load: Loader | None
     with letterstore.Appender(letterstore.path_of(folder), case_index=False) as rows:
         writer = writing.open_writer(index.create_in(str(folder), make_schema()))
         try:
-            writing.add_documents(writer, _documents(load(letters) if load else letters, rows, facets))
+            writing.add_documents(writer, ticking(_documents(load(letters) if load else letters, rows, facets), tick))
         except BaseException:
             writer.cancel()
             raise

@@ -20,6 +20,7 @@ from typing import Callable, Iterator
 from indexer.errors import ImrError
 from indexer.index import build, parts
 from indexer.index.build import Runner
+from indexer.index.parts import Tick
 from indexer.index.documents import document_count
 from indexer.ingest import refs
 from indexer.ingest.sources import Outcome, Source
@@ -67,7 +68,9 @@ def extract(todo: list[Source], settings: Settings, tick: Callable[[], None], sl
             for s, o in zip(todo, results)]
 
 
-def _write_parts(settings: Settings, snapshot: Path, chunks: list[list[Record]], load) -> list[str]:
+def _write_parts(settings: Settings, snapshot: Path, chunks: list[list[Record]], load,
+                 tick: Tick | None = None) -> list[str]:
+    from distributed import as_completed
     from distributed.scheduler import KilledWorker
 
     folder = str(Path(snapshot).resolve())
@@ -75,7 +78,12 @@ def _write_parts(settings: Settings, snapshot: Path, chunks: list[list[Record]],
     with connect(settings) as client:
         futures = [client.submit(parts.write_part, folder, k, chunk, load, pure=False, key=f"imr-part-{run}-{k}")
                    for k, chunk in enumerate(chunks)]
+        documents = {f.key: sum(document_count(r) for r in chunk) for f, chunk in zip(futures, chunks)}
         try:
+            for future in as_completed(futures):
+                future.result()          # a task's exception (or KilledWorker) is raised here
+                if tick:                 # a part's progress is told when it is written
+                    tick(documents[future.key])
             return client.gather(futures)
         except KilledWorker as exc:
             raise ImrError(f"Dask workers died writing an index part ({exc}): nothing published; see the "

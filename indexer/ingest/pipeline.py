@@ -62,7 +62,8 @@ def parse_paths(paths: Iterable[Path], settings: Settings) -> Iterator[Outcome]:
             yield parse_one(str(source.path), None, settings)
 
 
-def _write_new(building: Path, letters: list[Record], settings: Settings) -> int:
+def _write_new(building: Path, letters: list[Record], settings: Settings,
+               indexing: Progress | None = None) -> int:
     """build.write_snapshot of `letters` (records or references): on the cluster with a scheduler,
     else one forked writer per job; each writer loads its own chunk's records."""
     if settings.scheduler:
@@ -70,18 +71,18 @@ def _write_new(building: Path, letters: list[Record], settings: Settings) -> int
 
         run, chunks = cluster.part_writers(letters, settings)
         return build.write_snapshot(building, letters, load=cluster.loader(settings), run=run, chunks=chunks,
-                                    part_docs=settings.part_docs)
+                                    part_docs=settings.part_docs, progress=indexing)
     return build.write_snapshot(building, letters, settings.jobs, load=partial(refs.load, settings=settings),
-                                part_docs=settings.part_docs)
+                                part_docs=settings.part_docs, progress=indexing)
 
 
 def _publish_new(settings: Settings, records: list[Record],
                  write: Callable[[Path], int] | None = None,
-                 report: dict | None = None) -> tuple[str, int]:
+                 report: dict | None = None, indexing: Progress | None = None) -> tuple[str, int]:
     """Write, verify and publish a snapshot of `records`; the old one stays current on any failure."""
     building = snapshots.new_snapshot_dir(settings)
     try:
-        documents = write(building) if write else _write_new(building, records, settings)
+        documents = write(building) if write else _write_new(building, records, settings, indexing)
         manifest.write(building, report)
         final = snapshots.finish(building)
     except OSError as exc:
@@ -128,12 +129,14 @@ def _kept(settings: Settings, print_: str, listing: list[Source], started: float
 
 
 def rebuild(sources: list[Path], settings: Settings, progress: Progress | None = None,
-            force: bool = False) -> BuildReport:
+            force: bool = False, indexing: Progress | None = None) -> BuildReport:
     """Rebuild the whole index from `sources` and publish it (raises LockHeld, ImrError).
 
     When nothing changed since the current snapshot was built (same files, same
     bytes, same parser, engine and schema, and the snapshot's files intact) it is
     kept as it is: no re-extraction and no re-indexing. force=True builds anyway.
+    `progress(files done, files)` is told of extraction, `indexing(documents, documents
+    in all)` of the documents analysed into the index.
     """
     started = time.monotonic()
     with snapshots.rebuild_lock(settings):
@@ -153,7 +156,7 @@ def rebuild(sources: list[Path], settings: Settings, progress: Progress | None =
                  "duplicates": duplicates, "items": sum(map(item_count, records)),
                  "documents": sum(document_count(r) for r in records),
                  "unread": [r["source"] for r in records if r.get("decisions_unread")]}
-        name, documents = _publish_new(settings, records, report=built)
+        name, documents = _publish_new(settings, records, report=built, indexing=indexing)
     report = _report(records, outcomes, started, listing)
     report.skipped, report.duplicates, report.snapshot, report.documents = skipped, duplicates, name, documents
     return report
@@ -184,8 +187,8 @@ def _current(settings: Settings, as_refs: bool) -> tuple[Path | None, list[Recor
     return snapshot, letterstore.read_refs(snapshot) if as_refs else letterstore.read_all(snapshot)
 
 
-def _incremental(base: Path | None, records: list[Record],
-                 before: list[Record]) -> Callable[[Path], int] | None:
+def _incremental(base: Path | None, records: list[Record], before: list[Record],
+                 indexing: Progress | None = None) -> Callable[[Path], int] | None:
     """The writer of an `add`: extend the base snapshot when there is a usable one."""
     if base is None:
         return None
@@ -193,15 +196,16 @@ def _incremental(base: Path | None, records: list[Record],
     removed = {r["id"] for r in before if id(r) not in kept}
     old = {id(r) for r in before}
     new = [r for r in records if id(r) not in old]
-    return lambda building: extend.extend_snapshot(building, base, records, removed, new)
+    return lambda building: extend.extend_snapshot(building, base, records, removed, new, indexing)
 
 
 def add(sources: list[Path], settings: Settings, progress: Progress | None = None,
-        incremental: bool = True) -> BuildReport:
+        incremental: bool = True, indexing: Progress | None = None) -> BuildReport:
     """Add new letters and replace changed ones in a new snapshot; unchanged files are not parsed.
 
     incremental: extend the current index (only new letters are analysed);
     False rebuilds the snapshot from all records (slower, same result).
+    `progress` and `indexing` as for `rebuild` (an extended index: the new letters' documents).
     """
     started = time.monotonic()
     with snapshots.rebuild_lock(settings):
@@ -221,8 +225,8 @@ def add(sources: list[Path], settings: Settings, progress: Progress | None = Non
             # Nothing new: keep serving the current snapshot rather than copy it.
             name, documents = base.name, sum(document_count(r) for r in records)
         else:
-            write = _incremental(base, records, before) if incremental else None
-            name, documents = _publish_new(settings, records, write)
+            write = _incremental(base, records, before, indexing) if incremental else None
+            name, documents = _publish_new(settings, records, write, indexing=indexing)
     report = _report(records, outcomes, started, fresh)
     report.skipped, report.duplicates, report.snapshot, report.documents = skipped, duplicates, name, documents
     report.kept = kept
