@@ -3,6 +3,7 @@
 
     python scripts/bench.py [--items N] [--queries Q] [--large] [--huge] [--work DIR]
                             [--queries-only | --no-queries | --rebuild-only [--workers W] [--keep] | --segments 2,8,16]
+                            [--part-docs N]
                             [--real-pdfs K]
                             [--systems ours,whoosh,fts5,tantivy]
 
@@ -274,6 +275,8 @@ def main() -> int:
     ap.add_argument("--no-queries", action="store_true", help="only the rebuild, build and extraction tables")
     ap.add_argument("--rebuild-only", action="store_true",
                     help="only a forced whole rebuild: wall, CPU, peak PSS of the process tree")
+    ap.add_argument("--part-docs", type=int, default=None,
+                    help="most documents a part (segment) of a rebuild holds (default: Settings.part_docs)")
     ap.add_argument("--keep", action="store_true",
                     help="with --rebuild-only: build into WORK/items-N/index and keep it (for --queries-only)")
     ap.add_argument("--workers", type=int, default=0,
@@ -287,7 +290,7 @@ def main() -> int:
         print("note: tantivy not importable (pip install -e '.[bench]'): skipped")
         systems.remove("tantivy")
     work = args.work / f"items-{items}"
-    settings = Settings(index_dir=work / "index", cache_dir=args.work / "cache")
+    settings = Settings(index_dir=work / "index", cache_dir=args.work / "cache").with_(part_docs=args.part_docs)
     dirs, took = corpus(args.work, items, settings)
     print(f"corpus: {len(dirs)} folders; synth {took['synth_s']:.1f} s, parse {took['parse_s']:.1f} s "
           "(0 when cached)")

@@ -15,41 +15,20 @@ Usage: .venv/bin/python scripts/load.py [--short] [--workers 1,2] [--balancer ng
 from __future__ import annotations
 
 import argparse
-import csv
-import io
 import json
 import os
-import random
 import shutil
-import socket
 import subprocess
 import sys
 import threading
 import time
-from dataclasses import dataclass
 from pathlib import Path
-from urllib.parse import quote, urlencode
+from urllib.parse import urlencode
 
 import httpx
-from load_procs import cpu_seconds, memory, tree
+from load_procs import HOST, cpu_seconds, free_port, imr, memory, start_server, stop, tree, wait_answering, workers_of
 from load_report import Level, Run, print_table, report, verify_swap, verify_workers
-
-HOST = "127.0.0.1"   # loopback only: this script never talks to any other address
-QUERIES = ("physical therapy", "knee", "lumbar", "MRI", "acupuncture", "opioid", "tramadol", "injection",
-           "chiropractic", "upheld", "overturned", "functional restoration", "cervical", "shoulder",
-           "gabapentin", "TENS unit", "physio*", '"home exercise"', "pain management NOT surgery")
-PROBES = ("", "knee")          # fixed queries whose totals identify a snapshot
-MIX = {"search": 25, "facets": 15, "paging": 10, "api": 15, "letter": 12, "similar": 8, "csv": 5,
-       "facet_csv": 5, "letter_api": 5}
-HTML_KINDS = ("search", "facets", "paging", "letter")
-
-
-@dataclass
-class Catalog:
-    """What requests pick from: facet values, letter ids and item ids of the index."""
-    facets: dict[str, list[str]]
-    letters: list[str]
-    docs: list[str]
+from load_requests import PROBES, Catalog, catalog, fetch, run_level
 
 
 def build_corpus(work: Path, items: int, seed: int) -> tuple[Path, Path, int]:
@@ -92,164 +71,6 @@ def base_index(work: Path, corpus: Path, items: int):
         marker.write_text(built.snapshot)
         print(f"built {built.documents} items of {built.letters} letters in {built.seconds:.0f} s", flush=True)
     return settings
-
-
-def imr(*args: str) -> list[str]:
-    """The command line of `imr ARGS` from this interpreter's environment."""
-    return [str(Path(sys.executable).parent / "imr"), *args]
-
-
-def free_port() -> int:
-    """A TCP port free on the loopback address now."""
-    with socket.socket() as sock:
-        sock.bind((HOST, 0))
-        return sock.getsockname()[1]
-
-
-def wait_answering(base: str, procs: list[subprocess.Popen], log: Path) -> None:
-    """Return once `base` answers a search (60 s at most), else stop `procs` and exit."""
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline and all(p.poll() is None for p in procs):
-        try:
-            if httpx.get(base + "/api/search?per_page=1", timeout=5).status_code == 200:
-                return
-        except httpx.TransportError:
-            pass
-        time.sleep(0.2)
-    for p in procs:
-        p.kill()
-    raise SystemExit(f"the server did not start answering on {base}; see {log}")
-
-
-def start_server(index_dir: Path, workers: int, threads: int, log: Path, port: int | None = None,
-                 wait: bool = True, extra: tuple[str, ...] = ()) -> tuple[subprocess.Popen, str]:
-    """`imr serve --workers N` on a free loopback port, once it answers: (process, base URL)."""
-    port = port or free_port()
-    with open(log, "ab") as out:
-        proc = subprocess.Popen(imr("serve", "--index", str(index_dir), "--host", HOST, "--port", str(port),
-                                    "--workers", str(workers), "--threads", str(threads), *extra),
-                                stdout=out, stderr=subprocess.STDOUT)
-    base = f"http://{HOST}:{port}"
-    if wait:
-        wait_answering(base, [proc], log)
-    return proc, base
-
-
-def stop(procs: list[subprocess.Popen]) -> None:
-    """Stop servers and balancers: SIGTERM (graceful), SIGKILL after 20 s."""
-    for proc in procs:
-        proc.terminate()
-    for proc in procs:
-        try:
-            proc.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
-
-
-def workers_of(servers: list[subprocess.Popen]) -> list[int]:
-    """The processes that answer requests: each server's workers (the server itself with one)."""
-    pids = []
-    for proc in servers:
-        below = tree(proc.pid)
-        pids += below[1:] or below
-    return sorted(pids)
-
-
-def catalog(base: str) -> Catalog:
-    """Facet values, letters and items to draw requests from."""
-    data = httpx.get(base + "/api/search", params={"per_page": 100, "sort": "newest"}, timeout=30).json()
-    facets = {name: [v["value"] for v in values][:12] for name, values in data["facets"].items() if values}
-    return Catalog(facets, sorted({h["letter_id"] for h in data["hits"]}), [h["doc_id"] for h in data["hits"]])
-
-
-def pick(rng: random.Random, cat: Catalog) -> tuple[str, str]:
-    """One request of the mix: (kind, path with query string)."""
-    kind, q = rng.choices(list(MIX), list(MIX.values()))[0], rng.choice(QUERIES)
-    facet = rng.choice(sorted(cat.facets))
-    filtered = urlencode({"q": q, f"f.{facet}": rng.choice(cat.facets[facet])})
-    paths = {"search": lambda: "/?" + urlencode({"q": q}), "facets": lambda: "/?" + filtered,
-             "paging": lambda: "/?" + urlencode({"q": rng.choice(("", q)), "page": rng.randint(2, 6),
-                                                 "sort": rng.choice(("relevance", "newest", "oldest"))}),
-             "api": lambda: "/api/search?" + rng.choice((urlencode({"q": q}), filtered)),
-             "letter": lambda: "/letters/" + rng.choice(cat.letters),
-             "letter_api": lambda: "/api/letters/" + rng.choice(cat.letters),
-             "similar": lambda: "/api/similar/" + quote(rng.choice(cat.docs), safe=""),
-             "csv": lambda: "/export.csv?" + filtered,
-             "facet_csv": lambda: f"/facets/{facet}.csv?" + urlencode({"q": q})}
-    return kind, paths[kind]()
-
-
-def whole(kind: str, response: httpx.Response) -> bool:
-    """True when a 2xx/3xx body is complete for its kind (HTML closed, CSV rectangular, JSON parsed)."""
-    if response.status_code >= 300:
-        return response.status_code < 400
-    if kind in HTML_KINDS:
-        return response.text.rstrip().endswith("</html>")
-    if kind in ("csv", "facet_csv"):
-        rows = list(csv.reader(io.StringIO(response.text)))
-        return bool(rows) and len({len(r) for r in rows}) == 1
-    return response.json() is not None
-
-
-def fetch(http: httpx.Client, kind: str, path: str) -> tuple[float, str | None, tuple | None]:
-    """(seconds, problem or None, probe answer) of one GET; the time excludes checking the body.
-
-    A probe's answer is (q, snapshot, total, worker pid, started, finished) (monotonic seconds)."""
-    began, started = time.monotonic(), time.perf_counter()
-    try:
-        response = http.get(path)
-    except httpx.HTTPError as exc:
-        return time.perf_counter() - started, f"{type(exc).__name__}: {exc}", None
-    elapsed = time.perf_counter() - started
-    try:
-        if response.status_code >= 400 or not whole(kind, response):
-            return elapsed, f"{response.status_code}, {len(response.content)} bytes", None
-        body = response.json() if kind == "probe" else None
-        return elapsed, None, body and (body["request"]["q"], body["snapshot"], body["total"],
-                                        int(response.headers.get("X-IMR-Worker", 0)), began, began + elapsed)
-    except (ValueError, KeyError, TypeError) as exc:
-        return elapsed, f"unreadable body: {exc}", None
-
-
-def run_level(base: str, cat: Catalog, level: Level, max_requests: int, seconds: float,
-              busy: threading.Event | None = None, fresh_probes: bool = False) -> None:
-    """Drive `level.concurrency` clients until max_requests or the time is up (with `busy`: until it clears).
-
-    Each client keeps its connection (as a browser does); with `fresh_probes` a probe opens a new
-    one, so that probes reach every worker process whichever worker holds the client's connection."""
-    lock, issued, deadline = threading.Lock(), [0], time.monotonic() + seconds
-
-    def more() -> bool:
-        with lock:
-            issued[0] += 1
-        if busy is not None:          # the swap level runs until the swap is over (time-bounded still)
-            return busy.is_set() and time.monotonic() < deadline
-        return issued[0] <= max_requests and time.monotonic() < deadline
-
-    def client(n: int) -> None:
-        rng = random.Random(f"{level.concurrency}:{n}")
-        with httpx.Client(base_url=base, timeout=60) as http:
-            while more():
-                if busy is not None and rng.random() < 0.3:
-                    kind, path = "probe", "/api/search?" + urlencode({"q": rng.choice(PROBES), "per_page": 1})
-                else:
-                    kind, path = pick(rng, cat)
-                if kind == "probe" and fresh_probes:
-                    with httpx.Client(base_url=base, timeout=60) as once:
-                        elapsed, problem, answer = fetch(once, kind, path)
-                else:
-                    elapsed, problem, answer = fetch(http, kind, path)
-                with lock:
-                    level.record(kind, path, elapsed, problem, answer)
-
-    threads = [threading.Thread(target=client, args=(n,)) for n in range(level.concurrency)]
-    started = time.monotonic()
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    level.seconds = time.monotonic() - started
 
 
 def measured(run: Run, level: Level, drive) -> None:

@@ -2,7 +2,7 @@
 
 scripts/load.py drives the server from Python threads on the same machine; on 2 cores that
 client takes a good part of a core itself, so it cannot show what a second worker adds.
-This script sends the same mix of requests (load.pick, same catalog, same seed) with Debian's
+This script sends the same mix of requests (load_requests.pick, same catalog, same seed) with Debian's
 `wrk` (one thread, keep-alive connections, a Lua list of paths), and reports per level the
 requests/s, the cores the server's processes used and the cores wrk used, p50/p95/p99 (wrk's
 latency histogram; a 60 s timeout, so no slow answer drops out of it), socket errors and
@@ -29,6 +29,8 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 import load
+import load_procs
+import load_requests
 from load_procs import cpu_seconds, memory, tree
 
 PATHS = 4000          # distinct requests in the Lua list, cycled through
@@ -77,11 +79,11 @@ def lua_script(paths: list[str], folder: Path) -> Path:
     return script
 
 
-def request_paths(cat: load.Catalog, seed: int, exports: bool) -> list[str]:
+def request_paths(cat: load_requests.Catalog, seed: int, exports: bool) -> list[str]:
     """PATHS requests of scripts/load.py's mix (without the full exports if `exports` is false)."""
     rng, out = random.Random(seed), []
     while len(out) < PATHS:
-        kind, path = load.pick(rng, cat)
+        kind, path = load_requests.pick(rng, cat)
         if exports or kind != "csv":
             out.append(path)
     return out
@@ -103,7 +105,7 @@ def run_wrk(base: str, script: Path, clients: int, seconds: float, servers: list
     client = (after_kids.ru_utime + after_kids.ru_stime) - (kids.ru_utime + kids.ru_stime)
     errors = r["connect"] + r["read"] + r["write"] + r["status"] + r["timeout"]
     workers = [(m.pid, round(m.pss_kb / 1024, 1), round(m.rss_kb / 1024, 1))
-               for m in (memory(pid) for pid in load.workers_of(servers)) if m]
+               for m in (memory(pid) for pid in load_procs.workers_of(servers)) if m]
     everything = sum(m.pss_kb for m in (memory(pid) for s in servers for pid in tree(s.pid)) if m) / 1024
     return WrkLevel(clients, r["requests"], round(wall, 1), round(r["requests"] / wall, 1), round(server / wall, 2),
                     round(client / wall, 2), r["p50_us"] / 1000, r["p95_us"] / 1000, r["p99_us"] / 1000,
@@ -112,7 +114,7 @@ def run_wrk(base: str, script: Path, clients: int, seconds: float, servers: list
 
 def measure(label: str, base: str, servers: list, args, folder: Path) -> list[WrkLevel]:
     """Every level against one server set-up, after a short warm-up level."""
-    script = lua_script(request_paths(load.catalog(base), args.seed, not args.no_exports), folder)
+    script = lua_script(request_paths(load_requests.catalog(base), args.seed, not args.no_exports), folder)
     run_wrk(base, script, 4, min(5.0, args.seconds), servers)      # warm caches; not reported
     levels = []
     for n in args.levels:
@@ -200,13 +202,13 @@ def main(argv: list[str] | None = None) -> int:
             try:
                 results[run.label] = measure(run.label, run.base, run.servers, args, Path(tmp))
             finally:
-                load.stop(run.servers)
+                load_procs.stop(run.servers)
         if args.balancer == "nginx":
             run, _ = load.serve_replicas(settings, args)
             try:
                 results[run.label] = measure(run.label, run.base, run.servers, args, Path(tmp))
             finally:
-                load.stop(run.servers + [run.balancer])
+                load_procs.stop(run.servers + [run.balancer])
     for line in compare(results):
         print(line)
     if args.markdown:

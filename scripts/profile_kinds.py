@@ -3,7 +3,7 @@
 
     python scripts/profile_kinds.py --index DIR [--requests N] [--seed S] [--only KIND,...] [--profile KIND]
 
-Draws requests as `scripts/load.py` does (its MIX, QUERIES and `pick`, with a
+Draws requests as `scripts/load.py` does (`load_requests`: its MIX, QUERIES and `pick`, with a
 catalog read from the index's newest 100 hits), answers each through the Flask
 test client and reads the whole body (exports are streamed), and reports CPU ms
 (time.process_time, this process only) per kind: p50, p95, mean, and the mix's
@@ -26,22 +26,23 @@ from pathlib import Path
 import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-import load  # noqa: E402  (scripts/ is not a package)
+import load_requests  # noqa: E402  (scripts/ is not a package)
 
 
-def catalog(client) -> load.Catalog:
-    """What `load.catalog` reads over HTTP, through the test client."""
+def catalog(client) -> load_requests.Catalog:
+    """What `load_requests.catalog` reads over HTTP, through the test client."""
     data = client.get("/api/search?per_page=100&sort=newest").get_json()
     facets = {name: [v["value"] for v in values][:12] for name, values in data["facets"].items() if values}
-    return load.Catalog(facets, sorted({h["letter_id"] for h in data["hits"]}), [h["doc_id"] for h in data["hits"]])
+    return load_requests.Catalog(facets, sorted({h["letter_id"] for h in data["hits"]}),
+                                 [h["doc_id"] for h in data["hits"]])
 
 
-def draw(cat: load.Catalog, per_kind: int, seed: int, kinds: tuple[str, ...] = tuple(load.MIX)
+def draw(cat: load_requests.Catalog, per_kind: int, seed: int, kinds: tuple[str, ...] = tuple(load_requests.MIX)
          ) -> list[tuple[str, str]]:
-    """Requests of the mix in the order `load.pick` draws them, until each of `kinds` has `per_kind`."""
+    """Requests of the mix in the order `load_requests.pick` draws them, until each of `kinds` has `per_kind`."""
     rng, counts, out = random.Random(seed), dict.fromkeys(kinds, 0), []
     while min(counts.values()) < per_kind:
-        kind, path = load.pick(rng, cat)
+        kind, path = load_requests.pick(rng, cat)
         if kind in counts and counts[kind] < per_kind:
             counts[kind] += 1
             out.append((kind, path))
@@ -76,16 +77,16 @@ def report(times: dict[str, list[float]]) -> float:
     """Print the table; return the mix's weighted mean CPU ms a request."""
     print("| kind | share of the mix | requests | CPU ms p50 | p95 | mean |")
     print("|---|---|---|---|---|---|")
-    total = sum(load.MIX.values())
-    for kind, weight in load.MIX.items():
+    total = sum(load_requests.MIX.values())
+    for kind, weight in load_requests.MIX.items():
         ms = times.get(kind)
         if not ms:
             continue
         print(f"| {kind} | {weight / total:.0%} | {len(ms)} | {np.percentile(ms, 50):.2f} | "
               f"{np.percentile(ms, 95):.2f} | {np.mean(ms):.2f} |")
-    if times.keys() < load.MIX.keys():
+    if times.keys() < load_requests.MIX.keys():
         return float("nan")
-    mixed = sum(w * np.mean(times[k]) for k, w in load.MIX.items()) / total
+    mixed = sum(w * np.mean(times[k]) for k, w in load_requests.MIX.items()) / total
     print(f"mix-weighted mean: {mixed:.2f} CPU ms a request = at most {1000 / mixed:.0f} requests/s a core")
     return mixed
 
@@ -95,9 +96,9 @@ def main() -> int:
     ap.add_argument("--index", type=Path, required=True, help="an index folder (e.g. one of scripts/load.py)")
     ap.add_argument("--requests", type=int, default=40, help="timed requests per kind")
     ap.add_argument("--seed", type=int, default=16)
-    ap.add_argument("--only", type=lambda v: tuple(v.split(",")), default=tuple(load.MIX),
+    ap.add_argument("--only", type=lambda v: tuple(v.split(",")), default=tuple(load_requests.MIX),
                     help="only these kinds, comma-separated (default: every kind of the mix)")
-    ap.add_argument("--profile", metavar="KIND", choices=[*load.MIX, "all"], help="cProfile listing of a kind")
+    ap.add_argument("--profile", metavar="KIND", choices=[*load_requests.MIX, "all"], help="cProfile listing of a kind")
     args = ap.parse_args()
     from indexer.settings import Settings
     from webapp import create_app
