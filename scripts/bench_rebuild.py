@@ -48,24 +48,28 @@ def _pss_kb(pid: int) -> int:
     return 0
 
 
-def tree_pss_mb(root: int | None = None) -> tuple[float, float]:
-    """(PSS of the whole process tree under `root`, PSS of `root` alone), in MB."""
+def tree_pss_mb(root: int | None = None) -> tuple[float, float, float]:
+    """(PSS of the whole process tree under `root`, of `root` alone, of its largest descendant), in MB."""
     root = root or os.getpid()
-    todo, total, own = [root], 0, _pss_kb(root)
+    todo, total, own, largest = [root], 0, _pss_kb(root), 0
     while todo:
         pid = todo.pop()
-        total += own if pid == root else _pss_kb(pid)
+        pss = own if pid == root else _pss_kb(pid)
+        total += pss
+        if pid != root:
+            largest = max(largest, pss)
         todo += _children(pid)
-    return total / 1024, own / 1024
+    return total / 1024, own / 1024, largest / 1024
 
 
 class PeakSampler:
-    """Samples tree_pss_mb in a thread while it is entered; `peak` and `peak_parent` in MB, and
-    `cpu`, the seconds of CPU the sampling itself took (reading smaps_rollup of GB-sized
-    processes: ~30 ms a sample, ~6% of a core, counted in the parent's CPU)."""
+    """Samples tree_pss_mb in a thread while it is entered; `peak`, `peak_parent`, `parent_at_peak`
+    (the parent's share of the tree's peak) and `peak_child` (the largest process below it: a
+    writer) in MB, and `cpu`, the seconds of CPU the sampling itself took (reading smaps_rollup
+    of GB-sized processes: ~30 ms a sample, ~6% of a core, counted in the parent's CPU)."""
 
     def __init__(self) -> None:
-        self.peak = self.peak_parent = self.cpu = 0.0
+        self.peak = self.peak_parent = self.parent_at_peak = self.peak_child = self.cpu = 0.0
         self.samples = 0
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, daemon=True)
@@ -73,8 +77,10 @@ class PeakSampler:
     def _run(self) -> None:
         while not self._stop.is_set():
             started = time.thread_time()
-            total, own = tree_pss_mb()
-            self.peak, self.peak_parent = max(self.peak, total), max(self.peak_parent, own)
+            total, own, child = tree_pss_mb()
+            if total > self.peak:
+                self.peak, self.parent_at_peak = total, own
+            self.peak_parent, self.peak_child = max(self.peak_parent, own), max(self.peak_child, child)
             self.samples += 1
             self.cpu += time.thread_time() - started
             self._stop.wait(INTERVAL)
@@ -124,6 +130,7 @@ def bench_rebuild(work: Path, dirs: list[Path], settings, workers: int = 0, keep
     cpu, own = _cpu() - cpu, _cpu(resource.RUSAGE_SELF) - own
     out = {"parent_cpu": own, "letters": report.letters, "documents": report.documents, "wall": wall, "cpu": cpu,
            "peak_mb": sampler.peak, "parent_mb": sampler.peak_parent, "samples": sampler.samples,
+           "parent_at_peak_mb": sampler.parent_at_peak, "child_mb": sampler.peak_child,
            "sampling_cpu": sampler.cpu,
            "workers": workers, "snapshot": report.snapshot, "segments": _segments(settings)}
     if not keep:
@@ -147,7 +154,9 @@ def report_rebuild_run(r: dict) -> None:
           f"wall {r['wall']:.1f} s, CPU {r['cpu']:.1f} s (incl. children; the parent's own "
           f"{r.get('parent_cpu', 0):.1f} s, of which sampling memory {r.get('sampling_cpu', 0):.1f} s); "
           "peak PSS of the process tree "
-          f"{r['peak_mb']:,.0f} MB (parent {r['parent_mb']:,.0f} MB, {r['samples']} samples); "
+          f"{r['peak_mb']:,.0f} MB (the parent's share of it {r.get('parent_at_peak_mb', 0):,.0f} MB; "
+          f"the parent's peak {r['parent_mb']:,.0f} MB, a writer's {r.get('child_mb', 0):,.0f} MB; "
+          f"{r['samples']} samples); "
           f"per 100k documents: {r['wall'] * per:.1f} s wall, {r['cpu'] * per:.1f} s CPU", flush=True)
 
 
