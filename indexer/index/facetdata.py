@@ -146,8 +146,9 @@ def concat_arrays(parts: list[Mapping[str, np.ndarray]]) -> dict[str, np.ndarray
 def write_concatenated(snapshot_dir: Path | str, parts: list[Mapping[str, np.ndarray]]) -> list[Path]:
     """write_arrays of concat_arrays(parts), one facet in memory at a time.
 
-    At a million documents all the arrays (with their keys) are ~120 MB; a
-    whole rebuild's parent writes them while it holds every letter's reference.
+    At a million documents all the arrays with their keys are of the order of 100 MB (by
+    their dtypes, not measured); a whole rebuild's parent writes them while it holds
+    every letter's reference.
     """
     common = _concat_common(parts)
     overturned = common["overturned"].astype(np.int32)
