@@ -79,12 +79,13 @@ def _write_parts(settings: Settings, snapshot: Path, chunks: list[list[Record]],
         futures = [client.submit(parts.write_part, folder, k, chunk, load, pure=False, key=f"imr-part-{run}-{k}")
                    for k, chunk in enumerate(chunks)]
         documents = {f.key: sum(document_count(r) for r in chunk) for f, chunk in zip(futures, chunks)}
+        names = {}
         try:
             for future in as_completed(futures):
-                future.result()          # a task's exception (or KilledWorker) is raised here
-                if tick:                 # a part's progress is told when it is written
+                names[future.key] = future.result()    # a task's exception (or KilledWorker) is raised here
+                if tick:                               # a part's progress is told when it is written
                     tick(documents[future.key])
-            return client.gather(futures)
+            return [names[f.key] for f in futures]
         except KilledWorker as exc:
             raise ImrError(f"Dask workers died writing an index part ({exc}): nothing published; see the "
                            "workers' logs (a --memory-limit too small?) and run again") from None
