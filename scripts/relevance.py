@@ -21,8 +21,8 @@ import tempfile
 import time
 from pathlib import Path
 
-from indexer.index import letterstore, snapshots
-from indexer.search.request import parse_request
+from indexer.index.stores import letterstore, snapshots
+from indexer.search.query.request import parse_request
 from indexer.search.searcher import Searcher
 from indexer.settings import Settings
 
@@ -39,7 +39,7 @@ def load_judged(path: Path) -> dict:
 
 def build_index(index_dir: Path, sources: list[Path], jobs: int = 2) -> Settings:
     """Build (or keep, when unchanged) an index of `sources` at index_dir; its Settings."""
-    from indexer.ingest.pipeline import rebuild
+    from indexer.pipeline.conductor import rebuild
 
     settings = Settings(index_dir=Path(index_dir), jobs=jobs)
     rebuild(sources, settings)
