@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import errno
 import functools
+import logging
 import os
 import sys
 from pathlib import Path
@@ -77,11 +78,30 @@ def fatal_errors(command: Callable) -> Callable:
     return wrapper
 
 
+class _Notices(logging.Handler):
+    """The library's warnings, one line each on stderr."""
+
+    def __init__(self) -> None:
+        super().__init__(logging.WARNING)
+
+    def emit(self, record: logging.LogRecord) -> None:
+        click.echo(f"warning: {record.getMessage()}", err=True)
+
+
 class Imr(click.Group):
     """The `imr` group: usage errors and unexpected OS errors as one line, a closed pipe as a quiet end."""
 
     def main(self, args: Any = None, prog_name: str | None = None, complete_var: str | None = None,
              standalone_mode: bool = True, **extra: Any) -> Any:
+        notices = _Notices()      # warnings of the library (a lock taken over ...) as lines on stderr
+        logging.getLogger("indexer").addHandler(notices)
+        try:
+            return self._main(args, prog_name, complete_var, standalone_mode, **extra)
+        finally:
+            logging.getLogger("indexer").removeHandler(notices)
+
+    def _main(self, args: Any, prog_name: str | None, complete_var: str | None,
+              standalone_mode: bool, **extra: Any) -> Any:
         if not standalone_mode:
             return super().main(args, prog_name, complete_var, standalone_mode, **extra)
         try:

@@ -14,6 +14,7 @@ assembles the parts and reads the documents back segment by segment.
 from __future__ import annotations
 
 import gc
+import os
 import multiprocessing as mp
 from multiprocessing import connection as mp_connection
 from collections import Counter
@@ -21,6 +22,7 @@ from functools import partial
 from pathlib import Path
 from typing import Callable, Iterable
 
+from indexer import orphans
 from indexer.index.stores import files
 from indexer.index import parts
 from indexer.index.values.documents import doc_ids, document_count
@@ -52,8 +54,9 @@ def _chunks(records: list[Record], n: int) -> list[list[Record]]:
     return [c for c in chunks if c]
 
 
-def _part_child(conn, snapshot: str, k: int, chunk: list[Record], load: Loader | None) -> None:
+def _part_child(conn, snapshot: str, k: int, chunk: list[Record], load: Loader | None, parent: int) -> None:
     # Progress goes up the pipe as ints; the answer (a part's name or an exception) last.
+    orphans.die_with_parent(parent)     # a killed rebuild leaves no writer holding its lock
     try:
         conn.send(parts.write_part(snapshot, k, chunk, load, conn.send))
     except BaseException as exc:   # reported to the parent, which raises it
@@ -69,7 +72,8 @@ def _start(snapshot: Path, k: int, chunk: list[Record], load: Loader | None):
     """A forked child writing part k, and the end of the pipe it answers on."""
     ctx = mp.get_context("fork")
     receive, send = ctx.Pipe(duplex=False)
-    child = ctx.Process(target=_part_child, args=(send, str(snapshot), k, chunk, load), daemon=True)
+    child = ctx.Process(target=_part_child, args=(send, str(snapshot), k, chunk, load, os.getpid()),
+                        daemon=True)
     gc.freeze()   # keep the child's garbage collector from touching (copying) every parent page
     try:
         child.start()

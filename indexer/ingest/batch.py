@@ -1,20 +1,20 @@
 """Parsing every source file into its record: from the record cache, or extracted in parallel.
 
-Misses are parsed on local processes (each file under limits; a crashing
-worker costs its file alone) or on a Dask cluster (`indexer.pipeline.cluster`).
+Misses are parsed in local worker processes, never in this one (each file under
+limits; a worker that crashes or aborts costs its file alone, `indexer.ingest.pool`)
+or on a Dask cluster (`indexer.pipeline.cluster`).
 With `slim`, records come back as references (`indexer.ingest.refs`): what a
 whole rebuild keeps in memory.
 """
 from __future__ import annotations
 
-from concurrent.futures import ProcessPoolExecutor
-from concurrent.futures.process import BrokenProcessPool
-from itertools import repeat
+import signal
+from functools import partial
 from pathlib import Path
-from typing import Callable
+from typing import Callable, Iterator
 
 from indexer.errors import ExtractError
-from indexer.ingest import cache, limits, refs
+from indexer.ingest import cache, limits, pool, refs
 from indexer.ingest.sources import Outcome, Source, describe_os_error, file_hash
 from indexer.settings import Settings
 
@@ -75,39 +75,38 @@ def _from_cache(source: Source, settings: Settings, slim: bool) -> Outcome | Non
     return Outcome(source.file, record=record)
 
 
-def _isolated(path: str, content_hash: str | None, settings: Settings, slim: bool) -> Outcome:
-    """parse_task in a process of its own, so a crash (e.g. in the PDF library) costs one file."""
-    before = limits.children_cpu()
-    try:
-        with ProcessPoolExecutor(max_workers=1) as pool:
-            return pool.submit(parse_task, path, content_hash, settings, slim).result()
-    except BrokenProcessPool:
-        if settings.max_extract_seconds and limits.children_cpu() - before >= settings.max_extract_seconds:
-            return Outcome(path, reason=limits.cpu_reason(settings), parsed=True)   # the watchdog's kill
-        return Outcome(path, reason="extraction crashed the worker process (damaged file?)", parsed=True)
+def _died(settings: Settings, path: str, code: int) -> Outcome:
+    """The outcome of a file whose worker process died on it (exit code; negative: the signal)."""
+    if code == limits.WATCHDOG_EXIT:
+        reason = limits.cpu_reason(settings)
+    elif code == -signal.SIGABRT:
+        reason = limits.abort_reason(settings)
+    elif code == -signal.SIGKILL:
+        reason = "the worker process was killed (SIGKILL: out of memory?): skipped"
+    else:
+        reason = "extraction crashed the worker process (damaged file?)"
+    return Outcome(path, reason=reason, parsed=True)
+
+
+def parse_each(sources: list[tuple[str, str | None]], settings: Settings, slim: bool = False,
+               tick: Callable[[], None] | None = None) -> Iterator[Outcome]:
+    """parse_task of every (path, content hash), in order, each in a worker process (settings.jobs
+    of them) that may die alone: a crash, an abort or the watchdog's kill costs that file only."""
+    answered: dict[int, Outcome] = {}
+    following = 0
+    work = partial(parse_task, settings=settings, slim=slim)
+    for n, outcome in pool.run_each(sources, work, settings.jobs, partial(_died, settings)):
+        answered[n] = outcome
+        if tick:
+            tick()
+        while following in answered:
+            yield answered.pop(following)
+            following += 1
 
 
 def run_local(todo: list[Source], settings: Settings, tick: Callable[[], None], slim: bool) -> list[Outcome]:
-    paths = [s.file for s in todo]
-    hashes = [s.content_hash for s in todo]
-    results: list[Outcome] = []
-    if settings.jobs <= 1 or len(todo) <= 1:
-        for path, digest in zip(paths, hashes):
-            results.append(parse_task(path, digest, settings, slim))
-            tick()
-        return results
-    chunk = max(1, min(16, len(todo) // (settings.jobs * 4)))
-    try:
-        with ProcessPoolExecutor(max_workers=settings.jobs) as pool:
-            for outcome in pool.map(parse_task, paths, hashes, repeat(settings), repeat(slim), chunksize=chunk):
-                results.append(outcome)
-                tick()
-    except BrokenProcessPool:
-        # A worker died: finish the files not yet answered one process each.
-        for path, digest in zip(paths[len(results):], hashes[len(results):]):
-            results.append(_isolated(path, digest, settings, slim))
-            tick()
-    return results
+    """The cache's misses parsed by local worker processes (never in this process), in order."""
+    return list(parse_each([(s.file, s.content_hash) for s in todo], settings, slim, tick))
 
 
 def extract_all(sources: list[Source], settings: Settings, progress: Progress | None = None,

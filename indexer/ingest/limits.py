@@ -24,6 +24,7 @@ from typing import Iterator
 from indexer.settings import Settings
 
 
+WATCHDOG_EXIT = 124  # a worker's exit status when the watchdog ended it (the pool tells the file so)
 GRACE = 5.0          # seconds past the CPU limit before the watchdog kills a stuck worker
 _deadline: list[float | None] = [None]     # the CPU time (process_time) the current file must end by
 _watching: list[int | None] = [None]       # pid whose watchdog thread runs
@@ -42,6 +43,11 @@ def memory_reason(settings: Settings) -> str:
             "max_extract_memory): skipped")
 
 
+def abort_reason(settings: Settings) -> str:
+    return (f"extraction aborted the worker process (SIGABRT): over the memory limit "
+            f"({settings.max_extract_memory // 2**20:,} MB per file, max_extract_memory) or damaged: skipped")
+
+
 def _on_sigxcpu(signum, frame) -> None:
     raise CpuLimitExceeded()
 
@@ -51,8 +57,7 @@ def _watchdog() -> None:
         time.sleep(1)
         deadline = _deadline[0]
         if deadline is not None and time.process_time() > deadline:
-            import signal
-            os.kill(os.getpid(), signal.SIGKILL)    # the pipeline sees a dead worker and says why
+            os._exit(WATCHDOG_EXIT)    # the whole process, whatever its main thread is stuck in
 
 
 def _watch(seconds: float) -> None:

@@ -16,7 +16,7 @@ from indexer.index import build, extend
 from indexer.index.stores import letterstore, snapshots
 from indexer.ingest import hashcache, refs
 from indexer.pipeline import manifest
-from indexer.ingest.batch import Progress, Runner, extract_all, parse_one
+from indexer.ingest.batch import Progress, Runner, extract_all, parse_each, parse_one
 from indexer.index.values.documents import document_count, item_count
 from indexer.errors import ImrError
 from indexer.record import Record
@@ -65,11 +65,11 @@ def _runner(settings: Settings) -> Runner | None:
 
 def parse_paths(paths: Iterable[Path], settings: Settings) -> Iterator[Outcome]:
     """Parse files (or folders of them) one by one, bypassing the cache, for `imr parse`."""
-    for source in list_sources(list(paths), settings.max_file_bytes):
-        if source.error:
-            yield Outcome(str(source.path), reason=source.error)
-        else:
-            yield parse_one(str(source.path), None, settings)
+    listed = list_sources(list(paths), settings.max_file_bytes)
+    readable = iter(parse_each([(str(s.path), None) for s in listed if not s.error], settings))
+    for source in listed:
+        # Each file in a worker process that may die alone: a PDF bomb never ends `imr parse`.
+        yield Outcome(str(source.path), reason=source.error) if source.error else next(readable)
 
 
 def _write_new(building: Path, letters: list[Record], settings: Settings,

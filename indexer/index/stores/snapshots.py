@@ -5,7 +5,8 @@ Layout under INDEX_DIR:
                                           files, letters.sqlite, facets.*.npy, schema_version)
     snapshots/<name>.building/            a rebuild in progress (removed if one was killed)
     CURRENT                               the name of the snapshot being served
-    lock                                  held (flock) for a whole rebuild; says who holds it
+    lock                                  held (flock) for a whole rebuild; says who holds it (a
+                                          holder of this host found dead is taken over)
     cache/                                the record cache (see indexer.ingest.cache)
 A snapshot is written completely, verified, renamed from .building and only
 then named in CURRENT (written to a temp file and os.replace'd), so a reader
@@ -16,7 +17,9 @@ from __future__ import annotations
 import contextlib
 import fcntl
 import json
+import logging
 import os
+import re
 import secrets
 import shutil
 import socket
@@ -229,24 +232,79 @@ def _unwritable(path: Path, exc: OSError) -> ImrError:
                     "choose a writable --index folder (or fix its permissions, or free disk space)")
 
 
-def _acquire(lock_path: Path) -> int:
-    """An fd holding the flock on lock_path; raises LockHeld naming the holder."""
-    while True:
-        fd = os.open(lock_path, os.O_RDWR | os.O_CREAT, 0o644)
-        try:
-            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            os.close(fd)
-            raise LockHeld(f"another rebuild holds {lock_path}: {_holder(lock_path)} "
-                           "(wait for it to finish)") from None
-        # The holder before us removes the file as it releases: if it did between our open
-        # and our flock, we hold a lock on a file nobody else sees. Then take the new one.
+def _dead_holder(fd: int) -> str | None:
+    """The holder recorded in the lock file when it is a process of this host that no longer runs."""
+    try:
+        text = os.pread(fd, 4096, 0).decode(errors="replace").strip()
+    except OSError:
+        return None
+    found = re.match(r"pid (\d+) on (\S+) since", text)
+    if not found or found.group(2) != socket.gethostname():
+        return None      # another host's process: this one cannot tell whether it runs
+    try:
+        os.kill(int(found.group(1)), 0)
+    except ProcessLookupError:
+        return text
+    except OSError:      # it runs (as another user)
+        return None
+    return None
+
+
+def _take_over(lock_path: Path, fd: int) -> bool:
+    """Remove a lock file whose recorded holder is dead though its flock is held (by processes it
+    forked, which inherited the descriptor); True when removed. Takers-over queue on the folder's
+    flock, so none removes the fresh lock file of another."""
+    folder = os.open(lock_path.parent, os.O_RDONLY | os.O_CLOEXEC)
+    try:
+        fcntl.flock(folder, fcntl.LOCK_EX)
+        holder = _dead_holder(fd)
         try:
             same = os.stat(lock_path).st_ino == os.fstat(fd).st_ino
         except FileNotFoundError:
             same = False
-        if same:
-            return fd
+        if holder is None or not same:
+            return not same      # gone or replaced meanwhile: try the new one
+        os.unlink(lock_path)
+    finally:
+        os.close(folder)
+    logging.getLogger(__name__).warning(
+        "took over %s: its holder, %s, is no longer running (processes it left behind still had "
+        "the file open)", lock_path, holder)
+    return True
+
+
+def _acquire(lock_path: Path, holder: str) -> int:
+    """An fd holding the flock on lock_path; raises LockHeld naming the holder, or takes the lock
+    over (with a warning) when the holder it names is dead."""
+    while True:
+        fd = os.open(lock_path, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o644)
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            try:
+                if _take_over(lock_path, fd):
+                    continue
+            finally:
+                os.close(fd)
+            raise LockHeld(f"another rebuild holds {lock_path}: {_holder(lock_path)} "
+                           "(wait for it to finish)") from None
+        # The holder before us removes the file as it releases: if it did between our open
+        # and our flock, we hold a lock on a file nobody else sees. Then take the new one.
+        # Checked, and our name written, under the folder's flock: a taker-over reading the
+        # dead holder's name still in the file cannot remove it once ours is there.
+        folder = os.open(lock_path.parent, os.O_RDONLY | os.O_CLOEXEC)
+        try:
+            fcntl.flock(folder, fcntl.LOCK_EX)
+            try:
+                same = os.stat(lock_path).st_ino == os.fstat(fd).st_ino
+            except FileNotFoundError:
+                same = False
+            if same:
+                os.ftruncate(fd, 0)
+                os.pwrite(fd, holder.encode(), 0)
+                return fd
+        finally:
+            os.close(folder)
         os.close(fd)
 
 
@@ -256,10 +314,8 @@ def rebuild_lock(settings: Settings) -> Iterator[None]:
     lock_path = Path(settings.index_dir) / "lock"
     try:
         lock_path.parent.mkdir(parents=True, exist_ok=True)
-        fd = _acquire(lock_path)
         started = datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
-        os.ftruncate(fd, 0)
-        os.pwrite(fd, f"pid {os.getpid()} on {socket.gethostname()} since {started}\n".encode(), 0)
+        fd = _acquire(lock_path, f"pid {os.getpid()} on {socket.gethostname()} since {started}\n")
     except OSError as exc:
         raise _unwritable(lock_path, exc) from exc
     try:
