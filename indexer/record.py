@@ -33,13 +33,15 @@ served by the API as they are). Keys:
     content_hash          sha256 hex of the source file's bytes
     parser_version        PARSER_VERSION when parsed
     warnings              list of one-line strings
+    truncated             only on a letter whose text fields were cut to Settings.max_field_chars:
+                          which ('summary', 'item 2 rationale', ...); the original has them whole
 """
 from __future__ import annotations
 
 from typing import Any
 
 # Bump when parsing changes: cached records of an older version are re-parsed.
-PARSER_VERSION = "2"
+PARSER_VERSION = "3"
 
 Record = dict[str, Any]
 

@@ -27,6 +27,10 @@ class Settings:
                    ~0.01-0.5 s); a file over it is skipped, saying so (indexer.ingest.limits). 0: none.
     max_extract_memory   bytes of memory one file's extraction may add (a letter needs a few
                    MB); a file over it is skipped, saying so. 0: none.
+    max_field_chars      characters of one text field (a summary, an item's heading, guideline
+                   or rationale) that are stored, analysed and shown (a rationale is ~1-10 thousand);
+                   longer ones are cut at parse time, the letter says so and its original file
+                   keeps the whole text. 0: none (docs/security.md, Limits and faults).
     keep_snapshots how many published snapshots to keep (current + rollback targets).
     cache_dir      the record cache and remembered file hashes (default: INDEX_DIR/cache).
     connection_limit     `imr serve`: open connections at most (waitress stops accepting beyond).
@@ -47,6 +51,7 @@ class Settings:
     max_pages: int = 200
     max_extract_seconds: int = 60
     max_extract_memory: int = 1024 * 1024 * 1024
+    max_field_chars: int = 64_000
     keep_snapshots: int = 3
     cache_dir: Path | None = None
     rehash: bool = False

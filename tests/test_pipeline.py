@@ -31,19 +31,42 @@ def _doc_ids(settings: Settings) -> list[str]:
 
 
 @pytest.fixture
-def parse_calls(monkeypatch) -> list[str]:
-    """Count real extract+parse calls (in-process runs, jobs=1)."""
+def parse_calls(monkeypatch, tmp_path) -> "Calls":
+    """Count real extract+parse calls; they run in worker processes, so each is told in a file."""
     import indexer.ingest.parser
 
-    calls: list[str] = []
+    calls = Calls(tmp_path / "parse-calls")
     real = indexer.ingest.parser.parse_file
 
     def counting(path, settings=None):
-        calls.append(str(path))
+        with open(calls.file, "a") as fh:
+            fh.write(f"{path}\n")
         return real(path, settings)
 
     monkeypatch.setattr(indexer.ingest.parser, "parse_file", counting)
     return calls
+
+
+class Calls:
+    """The paths parse_file was called with, as a list, read from the file the workers append to."""
+
+    def __init__(self, file: Path):
+        self.file = file
+
+    def _read(self) -> list[str]:
+        return self.file.read_text().splitlines() if self.file.exists() else []
+
+    def clear(self) -> None:
+        self.file.unlink(missing_ok=True)
+
+    def __len__(self) -> int:
+        return len(self._read())
+
+    def __iter__(self):
+        return iter(self._read())
+
+    def __eq__(self, other: object) -> bool:
+        return self._read() == other
 
 
 def test_rebuild_from_seeds_indexes_every_letter_and_item(tmp_path):

@@ -289,7 +289,8 @@ class Searcher:
             raise LetterNotFound(f"no item {doc_id!r} in the index")
         stored = searcher.stored_fields(docnum)
         terms = [wq.Term(f, word, boost=weight) for f, n in ranking.SIMILAR_TERMS
-                 for word, weight in searcher.key_terms_from_text(f, stored.get(f) or "", numterms=n)]
+                 for word, weight in searcher.key_terms_from_text(f, (stored.get(f) or "")[:highlight.WINDOW],
+                                                                  numterms=n)]
         if not terms:
             return []
         ev = ranking.evaluate(wq.Or(terms), searcher, snap.postings, snap.facets.decided)

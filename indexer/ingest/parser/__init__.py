@@ -36,8 +36,42 @@ def parse_file(path: Path, settings: Settings | None = None) -> Record:
     path = Path(path)
     data = read_bytes(path, settings)   # one read: the same bytes are hashed and parsed
     extracted = extract(path, settings, data=data)
-    return parse_text(extracted.text, source=str(path), fmt=extracted.fmt, pages=extracted.pages,
-                      content_hash=hashlib.sha256(data).hexdigest())
+    record = parse_text(extracted.text, source=str(path), fmt=extracted.fmt, pages=extracted.pages,
+                        content_hash=hashlib.sha256(data).hexdigest())
+    return cap_fields(record, settings.max_field_chars)
+
+
+ITEM_TEXTS = ("item", "claims_administrator_guideline", "maximus_guideline", "rationale")
+
+
+def _cut(text: str, limit: int) -> str:
+    """`text` cut at a word boundary at or before `limit` characters, ' …' marking the cut."""
+    head = text[:limit]
+    space = head.rfind(" ", limit // 2)
+    return (head[:space] if space > 0 else head).rstrip() + " …"
+
+
+def cap_fields(record: Record, limit: int) -> Record:
+    """Cut every text field (the summary, each item's heading, guidelines, rationale) to `limit`
+    characters, so what one letter stores and analyses, and what a request over it reads, is
+    bounded; the cut fields are listed in `truncated` and the original keeps the whole text."""
+    if not limit:
+        return record
+    cut = []
+    if len(record.get("summary") or "") > limit:
+        record["summary"] = _cut(record["summary"], limit)
+        cut.append("summary")
+    for number, item in enumerate(record.get("items") or [], start=1):
+        for name in ITEM_TEXTS:
+            if len(item.get(name) or "") > limit:
+                item[name] = _cut(item[name], limit)
+                cut.append(f"item {number} {name}")
+    if cut:
+        record["truncated"] = cut
+        record["warnings"].append(f"text over {limit:,} characters cut (max_field_chars) in: "
+                                  f"{', '.join(cut[:5])}{' …' if len(cut) > 5 else ''}; "
+                                  "the original file has it whole")
+    return record
 
 
 def parse_text(text: str, source: str | None = None, fmt: str = "txt", pages: int | None = None,

@@ -21,6 +21,9 @@ from indexer.results import Snippet
 
 # Spaces after . ! or ? before a capital or digit, or a blank line. The mark is matched, not
 # looked behind for: a leading class lets the regex engine skip to candidates (2x faster).
+# Snippets are looked for in a text's first WINDOW characters only: what a request reads of one
+# field is bounded even in a snapshot built before fields were capped (Settings.max_field_chars).
+WINDOW = 64_000
 SENTENCE_END = re.compile(r"[.!?]\s+(?=[\"'(\[]?[A-Z0-9])|\n\s*\n")
 
 
@@ -186,6 +189,7 @@ def snippets(text: str, terms: Terms, field: str, limit: int = 3,
     """Up to `limit` sentences with the most query terms, in text order, terms marked."""
     if not text or not terms or limit <= 0:
         return []
+    text = text[:WINDOW]
     return [Snippet(field, mark(plain, terms), plain)
             for plain in _chosen(text, _ranked(text, terms), limit, max_chars)]
 
@@ -211,6 +215,7 @@ class Marker:
         """`snippets(text, terms, field, limit, max_chars)`."""
         if not text or not self.terms or limit <= 0:
             return []
+        text = text[:WINDOW]
         ranked = self._ranked.get(text)
         if ranked is None:
             ranked = self._ranked[text] = _ranked(text, self.terms)
