@@ -55,7 +55,7 @@ class Ref:
     """
 
     __slots__ = ("id", "case_number", "content_hash", "source", "partial", "format",
-                 "decisions_unread", "item_count")
+                 "decisions_unread", "item_count", "verdicts")
 
     def __init__(self, **values: Any) -> None:
         for key in self.__slots__:
@@ -83,6 +83,15 @@ class Ref:
     def __setstate__(self, state: tuple) -> None:
         for key, value in zip(self.__slots__, state):
             setattr(self, key, value)
+
+def verdicts(letter: "Record | Ref") -> str:
+    """What two copies of one letter must agree on: its decision date and each item's decision
+    ('2016-03-01|Upheld,Overturned'); copies that differ in it conflict (indexer.ingest.sources)."""
+    if isinstance(letter, Ref):
+        return letter.verdicts or ""
+    decisions = ",".join(item.get("decision") or "-" for item in letter.get("items") or [])
+    return f"{letter.get('decision_date') or '-'}|{decisions}"
+
 
 HEADER_FIELDS = (
     "case_number", "date_assigned", "date_of_injury", "decision_date",

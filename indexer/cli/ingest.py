@@ -82,7 +82,8 @@ def _summary(report, verb: str) -> None:
                 f"the index now holds {report.letters} letters, {report.items} items")
     else:
         done = f"indexed {report.letters} letters, {report.items} items"
-    click.echo(f"{done}; {len(report.skipped)} files skipped; {report.parsed} parsed, "
+    conflicts = f" ({len(report.conflicts)} conflicting copies)" if report.conflicts else ""
+    click.echo(f"{done}; {len(report.skipped)} files skipped{conflicts}; {report.parsed} parsed, "
                f"{report.cached} from cache; {report.seconds:.1f} s"
                + ("" if report.kept else f", {report.letters_per_second:.1f} letters/s; snapshot {report.snapshot}"))
     for path, reason in report.skipped:

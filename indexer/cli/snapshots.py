@@ -61,6 +61,8 @@ def check_command(index_dir: Path, deep: bool) -> None:
     report = check_report(Settings(index_dir=index_dir), deep=deep)
     for problem in report.problems:
         click.echo(problem if problem.startswith("fix:") else f"error: {problem}", err=True)
+    for path, reason in report.conflicts:
+        click.echo(f"warning: case-number conflict: {path}: {reason}", err=True)
     if report.problems:
         sys.exit(EXIT_FATAL)
     click.echo(f"index OK{' (deep)' if deep else ''}: snapshot {report.snapshot}, {report.letters} letters, "

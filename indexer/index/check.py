@@ -18,7 +18,8 @@ from indexer.fields import SCHEMA_VERSION
 from indexer.index.stores import facetdata, letterstore, termstore
 from indexer.index.values.documents import document_count
 from indexer.index.stores.files import FACET_ARRAYS, TERM_STORE_SUFFIX
-from indexer.index.stores.snapshots import check_schema, current_or_newest, damaged_files, open_whoosh
+from indexer.index.stores.snapshots import (check_schema, current_or_newest, damaged_files, open_whoosh,
+                                            read_manifest)
 from indexer.settings import Settings
 
 FIX = "fix: `imr rollback` to the previous snapshot, or `imr index --force SOURCE`"
@@ -36,6 +37,7 @@ class CheckReport:
     schema: int = SCHEMA_VERSION
     deep: bool = False
     problems: list[str] = field(default_factory=list)
+    conflicts: list[tuple[str, str]] = field(default_factory=list)   # (file, reason): not indexed, other decisions
 
 
 def _whoosh_problems(snapshot: Path) -> tuple[list[str], dict[str, int]]:
@@ -156,6 +158,7 @@ def check_report(settings: Settings, deep: bool = False) -> CheckReport:
     except ImrError as exc:
         report.problems = [str(exc)]
         return report
+    report.conflicts = [tuple(c) for c in read_manifest(snapshot).get("conflicts", [])]
     if report.note:
         report.problems.append(f"{report.note}: the server answers 503 until CURRENT names a snapshot: "
                                f"run imr rollback --index {settings.index_dir}")

@@ -16,7 +16,7 @@ from typing import Iterable, Iterator
 from indexer.errors import IndexDamaged
 from indexer.ingest import cache
 from indexer.ingest.sources import Outcome
-from indexer.record import Record, Ref
+from indexer.record import Record, Ref, verdicts
 from indexer.settings import Settings
 
 
@@ -37,7 +37,8 @@ def reference(record: Record, settings: Settings, content_hash: str | None = Non
                content_hash=content_hash if content_hash == digest else digest,
                source=record.get("source"), partial=record.get("partial"),
                format=sys.intern(form) if isinstance(form, str) else form,
-               decisions_unread=record.get("decisions_unread"), item_count=len(record.get("items") or []))
+               decisions_unread=record.get("decisions_unread"), item_count=len(record.get("items") or []),
+               verdicts=verdicts(record))
 
 
 def is_reference(letter: Record | Ref) -> bool:

@@ -6,9 +6,10 @@ import os
 import stat
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Callable
 
 from indexer.ingest.hashcache import HashCache
-from indexer.record import Record
+from indexer.record import Record, verdicts
 
 SUFFIXES = {".pdf", ".txt", ".html", ".htm"}
 FORMAT_RANK = {"pdf": 0, "html": 1, "txt": 2}
@@ -173,15 +174,36 @@ def _preference(record: Record) -> tuple:
     return (bool(record.get("partial")), FORMAT_RANK.get(record.get("format"), 9), record.get("source") or "")
 
 
-def select_letters(outcomes: list[Outcome]) -> tuple[list[Record], list[tuple[str, str]], int]:
-    """Records with one copy per letter id, the skipped (path, reason) list, and the duplicate count."""
+CONFLICT = "conflicts with"    # a skip reason's start: another file's copy of the letter, other decisions
+
+
+def _conflict(kept: Record, other: Record) -> str:
+    return (f"{CONFLICT} {kept.get('source')}: the same case number {kept['id']} with other decisions "
+            f"({verdicts(other)} here, {verdicts(kept)} there): not indexed, the copy indexed first "
+            "stays (docs/security.md, case-number conflicts); remove the wrong file")
+
+
+def select_letters(outcomes: list[Outcome], incumbents: Callable[[], dict[str, str]] | None = None
+                   ) -> tuple[list[Record], list[tuple[str, str]], int]:
+    """Records with one copy per letter id, the skipped (path, reason) list, and the duplicate count.
+
+    Copies agreeing on their decisions are duplicates: the fullest is kept. Copies that disagree
+    conflict: the one the current index holds stays (`incumbents()`: letter id -> content hash,
+    asked only when there is a conflict), else the fullest; the others are skipped, saying so.
+    """
     skipped = [(o.path, o.reason or "no record") for o in outcomes if o.record is None]
-    best: dict[str, Record] = {}
+    copies: dict[str, list[Record]] = {}
     for o in outcomes:
         if o.record is not None:
-            rec = o.record
-            if rec["id"] not in best or _preference(rec) < _preference(best[rec["id"]]):
-                best[rec["id"]] = rec
+            copies.setdefault(o.record["id"], []).append(o.record)
+    held: dict[str, str] | None = None
+    best: dict[str, Record] = {}
+    for letter_id, found in copies.items():
+        best[letter_id] = min(found, key=_preference)
+        if len(found) > 1 and len({verdicts(r) for r in found}) > 1:
+            held = held if held is not None else (incumbents() if incumbents else {})
+            best[letter_id] = next((r for r in found if r.get("content_hash") == held.get(letter_id)),
+                                   best[letter_id])
     kept = {id(r) for r in best.values()}
     records, duplicates = [], 0
     for o in outcomes:
@@ -189,9 +211,13 @@ def select_letters(outcomes: list[Outcome]) -> tuple[list[Record], list[tuple[st
             continue
         if id(o.record) in kept:
             records.append(o.record)
+            continue
+        chosen = best[o.record["id"]]
+        if verdicts(o.record) != verdicts(chosen):
+            skipped.append((o.path, _conflict(chosen, o.record)))
         else:
             duplicates += 1
-            skipped.append((o.path, f"duplicate of {best[o.record['id']]['source']}"))
+            skipped.append((o.path, f"duplicate of {chosen['source']}"))
     return records, skipped, duplicates
 
 
@@ -207,12 +233,16 @@ def merge_letters(base: list[Record], new: list[Record], skipped: list[tuple[str
 
     A letter is replaced when the same id comes back with other bytes, or when
     its file now holds other content (hash-based ids change with the bytes).
+    Another file's copy with other decisions never replaces it: a conflict, skipped saying so.
     """
     merged = {r["id"]: r for r in base}
     by_source = {r.get("source"): r["id"] for r in base}
     replaced = 0
     for rec in new:
         old = merged.get(rec["id"])
+        if old is not None and old.get("source") != rec.get("source") and verdicts(old) != verdicts(rec):
+            skipped.append((rec["source"], _conflict(old, rec)))
+            continue
         if old is not None and not _replaces(rec, old):
             skipped.append((rec["source"], f"duplicate of {old.get('source')}"))
             continue

@@ -6,6 +6,7 @@ under the index lock and publishes only a verified snapshot.
 """
 from __future__ import annotations
 
+import sqlite3
 import time
 from dataclasses import dataclass, field
 from functools import partial
@@ -21,7 +22,7 @@ from indexer.index.values.documents import document_count, item_count
 from indexer.errors import ImrError
 from indexer.record import Record
 from indexer.settings import Settings
-from indexer.ingest.sources import Outcome, Source, list_sources, merge_letters, select_letters
+from indexer.ingest.sources import CONFLICT, Outcome, Source, list_sources, merge_letters, select_letters
 
 __all__ = ["BuildReport", "Progress", "add", "extract_all", "parse_one", "parse_paths", "rebuild"]
 
@@ -44,6 +45,11 @@ class BuildReport:
     snapshot: str = ""
     kept: bool = False            # nothing changed: the current snapshot was kept
     unread: list[str] = field(default_factory=list)   # letters with 0 items that state decisions (a parser bug)
+
+    @property
+    def conflicts(self) -> list[tuple[str, str]]:
+        """Files skipped as another copy of an indexed letter with other decisions (also in `skipped`)."""
+        return [(path, reason) for path, reason in self.skipped if reason.startswith(CONFLICT)]
 
     @property
     def letters_per_second(self) -> float:
@@ -158,18 +164,28 @@ def rebuild(sources: list[Path], settings: Settings, progress: Progress | None =
             return kept
         # References, not records: each index writer loads its own chunk's records from the cache.
         outcomes = extract_all(listing, settings, progress, slim=True, runner=_runner(settings))
-        records, skipped, duplicates = select_letters(outcomes)
+        records, skipped, duplicates = select_letters(outcomes, partial(_incumbents, settings))
         _require_letters(records, sources)
         if not manifest.repeatable(listing, skipped, settings):
             fingerprint = None    # a transient failure (vanished, unreadable): build afresh next time
         built = {"fingerprint": fingerprint, "letters": len(records), "skipped": skipped,
                  "duplicates": duplicates, "items": sum(map(item_count, records)),
                  "documents": sum(document_count(r) for r in records),
-                 "unread": [r["source"] for r in records if r.get("decisions_unread")]}
+                 "unread": [r["source"] for r in records if r.get("decisions_unread")],
+                 "conflicts": [[p, r] for p, r in skipped if r.startswith(CONFLICT)]}
         name, documents = _publish_new(settings, records, report=built, indexing=indexing)
     report = _report(records, outcomes, started, listing)
     report.skipped, report.duplicates, report.snapshot, report.documents = skipped, duplicates, name, documents
     return report
+
+
+def _incumbents(settings: Settings) -> dict[str, str]:
+    """Letter id -> content hash of the current snapshot's letters: the copies a conflict keeps."""
+    try:
+        snapshot = snapshots.current(settings)
+        return {r["id"]: r["content_hash"] for r in letterstore.read_refs(snapshot)}
+    except (ImrError, OSError, sqlite3.Error):    # no index, a damaged store: the fullest copy is kept
+        return {}
 
 
 def _listing(sources: list[Path], settings: Settings) -> list[Source]:
@@ -209,6 +225,14 @@ def _incremental(base: Path | None, records: list[Record], before: list[Record],
     return lambda building: extend.extend_snapshot(building, base, records, removed, new, indexing)
 
 
+def _carried(base: Path | None, skipped: list[tuple[str, str]]) -> dict:
+    """The manifest of an `add`: the conflicts known before (for `imr check`) and the new ones."""
+    before = snapshots.read_manifest(base).get("conflicts", []) if base is not None else []
+    new = [[path, reason] for path, reason in skipped if reason.startswith(CONFLICT)]
+    paths = {path for path, _ in new}
+    return {"conflicts": [c for c in before if c[0] not in paths] + new}
+
+
 def add(sources: list[Path], settings: Settings, progress: Progress | None = None,
         incremental: bool = True, indexing: Progress | None = None) -> BuildReport:
     """Add new letters and replace changed ones in a new snapshot; unchanged files are not parsed.
@@ -230,13 +254,17 @@ def add(sources: list[Path], settings: Settings, progress: Progress | None = Non
         duplicates = sum(reason.startswith("duplicate of") for _, reason in skipped)
         records = list(merged.values())
         _require_letters(records, sources)
-        kept = base is not None and replaced == 0 and len(records) == len(before)
+        carried = _carried(base, skipped)
+        # A new conflict is published (with the same letters) so that `imr check` can list it.
+        kept = base is not None and replaced == 0 and len(records) == len(before) and \
+            carried["conflicts"] == snapshots.read_manifest(base).get("conflicts", [])
         if kept:
             # Nothing new: keep serving the current snapshot rather than copy it.
             name, documents = base.name, sum(document_count(r) for r in records)
         else:
             write = _incremental(base, records, before, indexing) if incremental else None
-            name, documents = _publish_new(settings, records, write, indexing=indexing)
+            name, documents = _publish_new(settings, records, write, indexing=indexing,
+                                           report=carried)
     report = _report(records, outcomes, started, fresh)
     report.skipped, report.duplicates, report.snapshot, report.documents = skipped, duplicates, name, documents
     report.kept = kept

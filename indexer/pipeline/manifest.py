@@ -14,7 +14,7 @@ from indexer.index.stores import snapshots, termstore
 from indexer.errors import ImrError
 from indexer.fields import SCHEMA_VERSION
 from indexer.settings import Settings
-from indexer.ingest.sources import Source
+from indexer.ingest.sources import CONFLICT, Source
 
 
 def fingerprint(listing: list[Source], settings: Settings) -> str:
@@ -31,7 +31,7 @@ def fingerprint(listing: list[Source], settings: Settings) -> str:
 def repeatable(listing: list[Source], skipped: list[tuple[str, str]], settings: Settings) -> bool:
     """True when the same files would give the same result: every skip reason is a cached one."""
     hashes = {s.file: s.content_hash for s in listing if not s.error}
-    return all(reason.startswith("duplicate of") or
+    return all(reason.startswith(("duplicate of", CONFLICT)) or
                (path in hashes and cache.lookup(settings, hashes[path]) is not None)
                for path, reason in skipped)
 

@@ -171,7 +171,7 @@ def read_all(snapshot: Path) -> list[Record]:
 
 def read_refs(snapshot: Path) -> list[Ref]:
     """Every letter of a snapshot's store, in insertion order, as a reference: id, case number,
-    content hash, source, partial, format and item_count (not its text, summary or items).
+    content hash, source, partial, format, item_count and verdicts (not its text, summary or items).
 
     What `add` needs of the letters already indexed, at a fraction of the memory and
     time of the whole records (SQLite reads the JSON, once per row).
@@ -179,14 +179,17 @@ def read_refs(snapshot: Path) -> list[Ref]:
     con = connect_readonly(snapshot)
     query = ("SELECT id, case_number, content_hash, source,"
              " json_array(json_extract(record, '$.partial'), json_extract(record, '$.format'),"
-             " json_array_length(record, '$.items')) FROM letters ORDER BY rowid")
+             " json_array_length(record, '$.items'), json_extract(record, '$.decision_date'),"
+             " (SELECT group_concat(COALESCE(json_extract(value, '$.decision'), '-'), ',')"
+             "  FROM json_each(record, '$.items'))) FROM letters ORDER BY rowid")
     try:
         refs = []
         for letter_id, case_number, content_hash, source, extra in con.execute(query):
-            partial, form, items = json.loads(extra)
+            partial, form, items, decided, decisions = json.loads(extra)
             refs.append(Ref(id=letter_id, case_number=case_number, content_hash=content_hash,
                             source=os.fsdecode(source) if isinstance(source, bytes) else source,
-                            partial=partial, format=form, item_count=items or 0))
+                            partial=partial, format=form, item_count=items or 0,
+                            verdicts=f"{decided or '-'}|{decisions or ''}"))
         return refs
     finally:
         con.close()
