@@ -86,9 +86,10 @@ class Hit:
     states: list[str]
     categories: list[str]
     synthetic: bool
-    other_items: list[dict]          # [{'item_no', 'item', 'decision', 'doc_id'}]
+    other_items: list[dict]          # [{'item_no', 'item', 'decision', 'doc_id'}], Settings.max_other_items at most
     snippets: list[Snippet]
     score: float | None = None
+    other_more: int = 0              # the letter's other items not listed in other_items
 
 
 @dataclass

@@ -31,6 +31,14 @@ class Settings:
                    or rationale) that are stored, analysed and shown (a rationale is ~1-10 thousand);
                    longer ones are cut at parse time, the letter says so and its original file
                    keeps the whole text. 0: none (docs/security.md, Limits and faults).
+    max_items      items of one letter that are kept (a letter has 1-20); later ones are left out at
+                   parse time, the letter says so. 0: none.
+    max_letter_chars     characters of text one letter keeps in all its fields (a letter has ~5-50
+                   thousand); fields past it are cut. 0: none.
+    max_other_items      items of the same letter listed under a search hit ("Also in this
+                   letter"); the others are counted.
+    max_similar_items    items of a letter page that get their similar decisions looked up (the
+                   others link to a page that looks theirs up).
     keep_snapshots how many published snapshots to keep (current + rollback targets).
     cache_dir      the record cache and remembered file hashes (default: INDEX_DIR/cache).
     connection_limit     `imr serve`: open connections at most (waitress stops accepting beyond).
@@ -52,6 +60,10 @@ class Settings:
     max_extract_seconds: int = 60
     max_extract_memory: int = 1024 * 1024 * 1024
     max_field_chars: int = 64_000
+    max_items: int = 100
+    max_letter_chars: int = 500_000
+    max_other_items: int = 10
+    max_similar_items: int = 10
     keep_snapshots: int = 3
     cache_dir: Path | None = None
     rehash: bool = False

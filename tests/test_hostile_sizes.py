@@ -76,3 +76,65 @@ def test_snippets_and_similar_read_a_bounded_window():
     assert highlight.Marker(terms).snippets(far, "rationale") == []
     near = "The gym is near. " + far
     assert highlight.snippets(near, terms, "rationale")[0].text == "The gym is near."
+
+
+def many_items_letter(folder: Path, items: int) -> Path:
+    """A real letter (seed 001) whose one disputed item, with its guidelines and rationale, is
+    repeated `items` times (each its own heading), as its own case."""
+    lines = (SEEDS / "001_3c5fa3563d311aff.txt").read_text().splitlines()
+    start = next(i for i, x in enumerate(lines) if x.startswith("6 sessions"))
+    end = next(i for i, x in enumerate(lines) if x.startswith("Decision rationale")) + 1
+    block = "\n".join(lines[start:end])
+    body = "\n\n".join(block.replace("6 sessions with Personal Trainer", f"{k} sessions of gym {k} with a trainer")
+                       for k in range(1, items + 1))
+    path = folder / "many.txt"
+    path.write_text("\n".join(lines[:start]) + "\n" + body + "\n" + "\n".join(lines[end:]))
+    path.write_text(path.read_text().replace("CM14-0046246", "CM15-7000003"))
+    return path
+
+
+@pytest.fixture(scope="module")
+def many_index(tmp_path_factory) -> Settings:
+    root = tmp_path_factory.mktemp("many")
+    src = root / "letters"
+    src.mkdir()
+    for seed in SEEDS.glob("*.txt"):
+        (src / seed.name).write_bytes(seed.read_bytes())
+    many_items_letter(src, 1000)
+    settings = Settings(index_dir=root / "index", jobs=2)
+    conductor.rebuild([src], settings)
+    return settings
+
+
+def test_a_letter_of_a_thousand_items_keeps_the_first_hundred_and_says_so(many_index):
+    record = {r["case_number"]: r for r in letterstore.read_all(snapshots.current(many_index))}["CM15-7000003"]
+    assert len(record["items"]) == Settings().max_items == 100
+    assert record["truncated"][0] == "items after 100"
+
+
+def test_pages_over_a_letter_of_many_items_are_bounded(many_index, monkeypatch):
+    from indexer.search.searcher import Searcher
+    from webapp import create_app
+
+    looked_up = []
+    real = Searcher.similar
+
+    def similar(self, doc_id, *args, **kwargs):
+        looked_up.append(doc_id)
+        return real(self, doc_id, *args, **kwargs)
+
+    monkeypatch.setattr(Searcher, "similar", similar)
+    client = create_app(many_index).test_client()
+    for url in ("/?q=gym&per_page=100", "/api/search?q=gym&per_page=100"):
+        answer = client.get(url)
+        assert answer.status_code == 200 and len(answer.data) < 1_000_000, (url, len(answer.data))
+    page = client.get("/api/search?q=gym&per_page=100").get_json()
+    hit = next(h for h in page["hits"] if h["letter_id"] == "CM15-7000003")
+    assert len(hit["other_items"]) == Settings().max_other_items and hit["other_more"] == 89
+    letter = client.get("/letters/CM15-7000003")
+    assert letter.status_code == 200 and len(letter.data) < 1_500_000
+    assert len(looked_up) == Settings().max_similar_items
+    assert b"similar_from=11#item-11" in letter.data
+    looked_up.clear()
+    assert client.get("/letters/CM15-7000003?similar_from=95").status_code == 200
+    assert looked_up == [f"CM15-7000003#{n}" for n in range(95, 101)]

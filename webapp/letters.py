@@ -43,15 +43,21 @@ def letter_page(letter_id: str) -> str:
     """The whole letter, structured, with query words marked and similar decisions."""
     record = find_letter(letter_id)
     wide = request.args.get("similar") == "all"
-    similar = {}
-    for number, _item in enumerate(record.get("items") or [], start=1):
+    similar: dict[int, list] = {}
+    # Similar decisions of max_similar_items items a page (from ?similar_from=N): a letter of
+    # many items must not cost a look-up each.
+    count = len(record.get("items") or [])
+    first = request.args.get("similar_from", "1")
+    first = min(max(int(first), 1), max(count, 1)) if first.isdigit() and len(first) < 7 else 1
+    shown = range(first, min(count, first + app_settings().max_similar_items - 1) + 1)
+    for number in shown:
         doc_id = f"{record['id']}#{number}"
         try:
             similar[number] = searcher().similar(doc_id, same_category=not wide, limit=SIMILAR_LIMIT)
         except LetterNotFound:
             similar[number] = []
     return render_template("letter.html", letter=record, q=request.args.get("q", ""),
-                           similar=similar, wide=wide, cite_line=cite_line)
+                           similar=similar, similar_shown=shown, wide=wide, cite_line=cite_line)
 
 
 def cite_line(record: dict, number: int, item: dict) -> str:

@@ -61,6 +61,8 @@ def _hit_item(n: int, hit: Hit) -> str:
             out.append(f'      <a href="{link}"><bdi>{text}</bdi></a>'
                        + (f' <span class="mini mini-{escape(str(decision).lower())}">{escape(decision)}</span>'
                           if decision else "") + (";" if k < last else ""))
+        if hit.other_more:
+            out.append(f' <a href="{escape(letter_url(hit.letter_id))}">and {hit.other_more:,} more</a>')
         out.append("    </p>\n")
     out.append("  </li>")
     return "".join(out)

@@ -317,10 +317,12 @@ class Searcher:
             found += marker.snippets(text, name, SNIPPETS - len(found))
         hit.snippets = found or highlight.lead(stored.get("rationale") or record.get("summary") or "",
                                                "rationale")
-        hit.other_items = [
-            {"item_no": n, "item": it.get("item"), "decision": it.get("decision"),
-             "doc_id": f"{lid}#{n}"}
-            for n, it in enumerate(record.get("items") or [], 1) if n != hit.item_no]
+        # A letter of thousands of items must not make every hit on it thousands of lines long.
+        others = [n for n in range(1, len(items) + 1) if n != hit.item_no]
+        shown = others[:self.settings.max_other_items]
+        hit.other_items = [{"item_no": n, "item": items[n - 1].get("item"), "decision": items[n - 1].get("decision"),
+                            "doc_id": f"{lid}#{n}"} for n in shown]
+        hit.other_more = len(others) - len(shown)
         return hit
 
 

@@ -38,7 +38,7 @@ def parse_file(path: Path, settings: Settings | None = None) -> Record:
     extracted = extract(path, settings, data=data)
     record = parse_text(extracted.text, source=str(path), fmt=extracted.fmt, pages=extracted.pages,
                         content_hash=hashlib.sha256(data).hexdigest())
-    return cap_fields(record, settings.max_field_chars)
+    return cap_fields(record, settings.max_field_chars, settings.max_items, settings.max_letter_chars)
 
 
 ITEM_TEXTS = ("item", "claims_administrator_guideline", "maximus_guideline", "rationale")
@@ -51,26 +51,37 @@ def _cut(text: str, limit: int) -> str:
     return (head[:space] if space > 0 else head).rstrip() + " …"
 
 
-def cap_fields(record: Record, limit: int) -> Record:
+def cap_fields(record: Record, limit: int, max_items: int = 0, budget: int = 0) -> Record:
     """Cut every text field (the summary, each item's heading, guidelines, rationale) to `limit`
-    characters, so what one letter stores and analyses, and what a request over it reads, is
-    bounded; the cut fields are listed in `truncated` and the original keeps the whole text."""
-    if not limit:
-        return record
+    characters, keep the first `max_items` items and, field after field, at most `budget`
+    characters in all, so what one letter stores and analyses, and what a request over it reads,
+    is bounded. What was cut is listed in `truncated`; the original file keeps it whole. 0: no cap."""
     cut = []
-    if len(record.get("summary") or "") > limit:
-        record["summary"] = _cut(record["summary"], limit)
-        cut.append("summary")
-    for number, item in enumerate(record.get("items") or [], start=1):
+    items = record.get("items") or []
+    if max_items and len(items) > max_items:
+        record["items"] = items = items[:max_items]
+        cut.append(f"items after {max_items}")
+    left = budget or None
+
+    def capped(text: str | None, name: str) -> str | None:
+        nonlocal left
+        room = min(x for x in (limit or None, left) if x is not None) if (limit or left) else None
+        if text and room is not None and len(text) > room:
+            text = _cut(text, room) if room > 40 else "…"
+            cut.append(name)
+        if left is not None and text:
+            left = max(0, left - len(text))
+        return text
+
+    record["summary"] = capped(record.get("summary"), "summary") or ""
+    for number, item in enumerate(items, start=1):
         for name in ITEM_TEXTS:
-            if len(item.get(name) or "") > limit:
-                item[name] = _cut(item[name], limit)
-                cut.append(f"item {number} {name}")
+            item[name] = capped(item.get(name), f"item {number} {name}")
     if cut:
         record["truncated"] = cut
-        record["warnings"].append(f"text over {limit:,} characters cut (max_field_chars) in: "
-                                  f"{', '.join(cut[:5])}{' …' if len(cut) > 5 else ''}; "
-                                  "the original file has it whole")
+        record["warnings"].append(f"text cut (max_field_chars {limit:,}, max_items {max_items:,}, "
+                                  f"max_letter_chars {budget:,}) in: {', '.join(cut[:5])}"
+                                  f"{' …' if len(cut) > 5 else ''}; the original file has it whole")
     return record
 
 
