@@ -37,8 +37,8 @@ def parse_one(path: str, content_hash: str | None, settings: Settings) -> Outcom
     try:
         with limits.extraction_limits(settings):
             record = parse_file(Path(path), settings)
-    except limits.CpuLimitExceeded:     # not cached: a larger limit may read it
-        return Outcome(path, reason=limits.cpu_reason(settings), parsed=True)
+    except limits.CpuLimitExceeded:
+        return _over_cpu(path, content_hash, settings)
     except MemoryError:
         return Outcome(path, reason=limits.memory_reason(settings), parsed=True)
     except ExtractError as exc:
@@ -56,6 +56,15 @@ def parse_one(path: str, content_hash: str | None, settings: Settings) -> Outcom
     return Outcome(path, record=record, parsed=True)
 
 
+def _over_cpu(path: str, content_hash: str | None, settings: Settings) -> Outcome:
+    """A file over the CPU limit: remembered with the limit, so later runs under the same (or a
+    lower) limit skip it at once; a larger limit reads it again."""
+    reason = limits.cpu_reason(settings)
+    if content_hash and _same_bytes(path, content_hash):
+        cache.store(settings, content_hash, skipped=reason, cpu_limit=settings.max_extract_seconds)
+    return Outcome(path, reason=reason, parsed=True)
+
+
 def parse_task(path: str, content_hash: str | None, settings: Settings, slim: bool = False) -> Outcome:
     """parse_one where the work is done; with `slim`, a reference in place of the record
     (it is in the cache), so records never travel back to the parent."""
@@ -68,6 +77,9 @@ def _from_cache(source: Source, settings: Settings, slim: bool) -> Outcome | Non
     if entry is None:
         return None
     if "skipped" in entry:
+        over = entry.get("cpu_limit")
+        if over is not None and (not settings.max_extract_seconds or settings.max_extract_seconds > over):
+            return None      # skipped under a lower CPU limit than this run's: try again
         return Outcome(source.file, reason=entry["skipped"])
     record = dict(entry["record"], source=source.file)
     if slim:
@@ -75,11 +87,11 @@ def _from_cache(source: Source, settings: Settings, slim: bool) -> Outcome | Non
     return Outcome(source.file, record=record)
 
 
-def _died(settings: Settings, path: str, code: int) -> Outcome:
+def _died(settings: Settings, path: str, content_hash: str | None, code: int) -> Outcome:
     """The outcome of a file whose worker process died on it (exit code; negative: the signal)."""
     if code == limits.WATCHDOG_EXIT:
-        reason = limits.cpu_reason(settings)
-    elif code == -signal.SIGABRT:
+        return _over_cpu(path, content_hash, settings)
+    if code == -signal.SIGABRT:
         reason = limits.abort_reason(settings)
     elif code == -signal.SIGKILL:
         reason = "the worker process was killed (SIGKILL: out of memory?): skipped"

@@ -53,13 +53,15 @@ def _write_atomic(path: Path, data: dict) -> None:
 
 
 def store(settings: Settings, content_hash: str, record: Record | None = None,
-          skipped: str | None = None) -> None:
+          skipped: str | None = None, cpu_limit: int | None = None) -> None:
     """Cache a parsed record, or the reason a file was skipped.
 
     A full disk or read-only cache only costs a re-parse next time, so write
     errors are swallowed.
     """
     entry = {"record": record} if record is not None else {"skipped": skipped}
+    if cpu_limit is not None:
+        entry["cpu_limit"] = cpu_limit      # skipped over this CPU limit: a larger one may read it
     try:
         _write_atomic(Path(entry_file(settings, content_hash)), entry)
     except OSError:

@@ -67,9 +67,9 @@ def _stop(worker: _Worker) -> None:
 
 
 def run_each(tasks: list[Task], work: Callable[[str, str | None], T], jobs: int,
-             dead: Callable[[str, int], T]) -> Iterator[tuple[int, T]]:
+             dead: Callable[[str, str | None, int], T]) -> Iterator[tuple[int, T]]:
     """(position, work(*task)) for every task as workers answer; a task whose worker died is
-    answered dead(path, exit code) (negative: the signal) and a fresh worker goes on."""
+    answered dead(path, content hash, exit code) (negative: the signal) and a fresh worker goes on."""
     pending = deque(enumerate(tasks))
     workers: list[_Worker] = []
 
@@ -94,7 +94,7 @@ def run_each(tasks: list[Task], work: Callable[[str, str | None], T], jobs: int,
             for slot, worker in enumerate(workers):
                 if worker.task is None or not (worker.conn in ready or worker.process.sentinel in ready):
                     continue
-                n, (path, _) = worker.task
+                n, (path, digest) = worker.task
                 try:
                     answer = worker.conn.recv() if worker.conn.poll() else None
                 except (EOFError, OSError):
@@ -108,7 +108,7 @@ def run_each(tasks: list[Task], work: Callable[[str, str | None], T], jobs: int,
                         pending.appendleft(worker.task)    # never reached it: a fresh worker takes it
                 else:
                     worker.process.join()
-                    yield n, dead(path, worker.process.exitcode or 0)
+                    yield n, dead(path, digest, worker.process.exitcode or 0)
                 worker.conn.close()
                 worker.process.join()
                 workers[slot] = _start(work)
