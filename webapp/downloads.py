@@ -6,13 +6,14 @@ from datetime import date
 from itertools import chain
 from typing import Iterable, Iterator
 
-from flask import Blueprint, Response, abort, request, stream_with_context, url_for
+from flask import Blueprint, Response, abort, request, stream_with_context
 
 from indexer.fields import FACETS
 from indexer.errors import QueryError
 from indexer.search.show.export import facet_csv, file_name, stream_csv, stream_json
 from indexer.search.show.feed import atom_feed
 from indexer.search.query.request import parse_request
+from webapp.security import external_url
 from webapp.state import searcher
 
 bp = Blueprint("exports", __name__)
@@ -46,7 +47,7 @@ def excel_wanted() -> bool:
 
 def site_url() -> str:
     """The absolute address of the site's root, for the letter links of an export."""
-    return url_for("search.search_page", _external=True)
+    return external_url("search.search_page")
 
 
 def parsed_request():
@@ -90,5 +91,7 @@ def feed() -> Response:
     """The newest decisions matching the search, as an Atom feed."""
     newest = replace(parsed_request(), sort="newest", page=1, per_page=FEED_SIZE)
     result = searcher().search(newest)
-    body = atom_feed(result, self_url=request.url, site_url=url_for("search.search_page", _external=True))
+    query = request.query_string.decode("utf-8", "replace")
+    body = atom_feed(result, self_url=external_url("exports.feed") + (f"?{query}" if query else ""),
+                     site_url=external_url("search.search_page"))
     return Response(body, mimetype="application/atom+xml")

@@ -11,9 +11,10 @@ import os
 import re
 from pathlib import Path
 
-from flask import Blueprint, Response, abort, render_template, request, url_for
+from flask import Blueprint, Response, abort, render_template, request
 
 from indexer.errors import LetterNotFound
+from webapp.security import external_url
 from webapp.state import app_settings, searcher
 
 bp = Blueprint("letters", __name__)
@@ -62,7 +63,7 @@ def letter_page(letter_id: str) -> str:
 
 def cite_line(record: dict, number: int, item: dict) -> str:
     """One line to paste into a brief: case number, decision date, the item, its decision, the link."""
-    link = url_for("letters.letter_page", letter_id=record["id"], _external=True) + f"#item-{number}"
+    link = external_url("letters.letter_page", letter_id=record["id"]) + f"#item-{number}"
     parts = [record.get("case_number") or f"IMR letter {record['id']}",
              f"decided {record['decision_date']}" if record.get("decision_date") else "decision date not stated",
              f"item {number}: {' '.join(str(item.get('item') or '').split())}",

@@ -1,7 +1,10 @@
-"""Response headers that make every page inert to injected markup and framing."""
+"""Response headers that make every page inert to injected markup and framing; absolute links
+that a request's Host header cannot point elsewhere."""
 from __future__ import annotations
 
-from flask import Flask, Response
+from flask import Flask, Response, url_for
+
+from webapp.state import app_settings
 
 CSP = "; ".join((
     "default-src 'self'",
@@ -32,6 +35,16 @@ def add_headers(response: Response) -> Response:
     return response
 
 
+def external_url(endpoint: str, **values: object) -> str:
+    """The absolute address of a page: Settings.site_url and the page's path when a site URL is
+    configured (never the request's Host header, which any client sets), else the request's own."""
+    site = app_settings().site_url
+    if site:
+        return site.rstrip("/") + url_for(endpoint, **values)
+    return url_for(endpoint, _external=True, **values)
+
+
 def register(app: Flask) -> None:
-    """Add the headers to every response of `app`, error pages included."""
+    """Add the headers to every response of `app`, error pages included; `external_url` for templates."""
     app.after_request(add_headers)
+    app.jinja_env.globals["external_url"] = external_url

@@ -7,6 +7,7 @@ import socket
 from pathlib import Path
 
 import click
+from urllib.parse import urlsplit
 
 from indexer.cli import INDEX_OPTION, cli, fail, fatal_errors
 from indexer.errors import ImrError
@@ -32,6 +33,16 @@ def _default_workers() -> int:
     return default_workers()
 
 
+def _site_url(value: str | None) -> str | None:
+    """An http(s) address with a host and nothing after its path."""
+    if value is None:
+        return None
+    parts = urlsplit(value)
+    if parts.scheme not in ("http", "https") or not parts.hostname or parts.query or parts.fragment:
+        raise click.BadParameter(f"{value!r}: give the site's address, e.g. https://imr.example.org")
+    return value.rstrip("/")
+
+
 @cli.command()
 @INDEX_OPTION
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
@@ -48,9 +59,12 @@ def _default_workers() -> int:
                    f"(default {Settings.client_connections}).")
 @click.option("--request-timeout", type=click.FloatRange(0.5, 3600), default=None,
               help=f"Seconds a connection has to send a whole request (default {Settings.request_timeout:g}).")
+@click.option("--site-url", default=None, metavar="URL", callback=lambda ctx, param, value: _site_url(value),
+              help="The site's public address (https://imr.example.org): absolute links (exports, feeds, "
+                   "citations) start with it, never with a request's Host header.")
 @fatal_errors
 def serve(index_dir: Path, host: str, port: int, workers: int, threads: int, connection_limit: int | None,
-          client_connections: int | None, request_timeout: float | None) -> None:
+          client_connections: int | None, request_timeout: float | None, site_url: str | None) -> None:
     """Serve the search pages and JSON API at http://HOST:PORT/."""
     from indexer.index.stores import snapshots
     from webapp import create_app
@@ -58,7 +72,8 @@ def serve(index_dir: Path, host: str, port: int, workers: int, threads: int, con
     from webapp.state import KEY
 
     settings = Settings().with_(index_dir=index_dir, connection_limit=connection_limit,
-                                client_connections=client_connections, request_timeout=request_timeout)
+                                client_connections=client_connections, request_timeout=request_timeout,
+                                site_url=site_url)
     app = create_app(settings)
     try:
         sock = listen(host, port)
