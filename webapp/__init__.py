@@ -33,12 +33,14 @@ def create_app(settings: Settings | None = None, **overrides: Any) -> Flask:
     listing.register(app)
     errors.register(app)
     security.register(app)
+    app.before_request(lambda: app.extensions[KEY].begin_request())
     app.after_request(_served_by)
     return app
 
 
 def _served_by(response: Response) -> Response:
-    """Say which worker process and snapshot answered (load tests and balancers check swaps by them)."""
+    """Say which worker process and snapshot answered (load tests and balancers check swaps by them):
+    the snapshot the request read, not the one current by now."""
     response.headers["X-IMR-Worker"] = str(os.getpid())
     name = current_app.extensions[KEY].snapshot_name() if response.status_code < 500 else None
     if name:

@@ -41,13 +41,19 @@ class AppState:
         return self._searcher
 
     def snapshot_name(self) -> str | None:
-        """The snapshot this process answers with now (None before its first search or when unreadable)."""
+        """The snapshot that answered this thread's request, or the one this process answers with
+        now when the request read none (None before its first search or when unreadable)."""
         if self._searcher is None or self._pid != os.getpid():
             return None
         try:
-            return self._searcher.snapshot_name
+            return self._searcher.answered() or self._searcher.snapshot_name
         except ImrError:
             return None
+
+    def begin_request(self) -> None:
+        """A request starts on this thread: the snapshot the last one read did not answer it."""
+        if self._searcher is not None and self._pid == os.getpid():
+            self._searcher.forget_answered()
 
     def close(self) -> None:
         """Close the Searcher's open files (at shutdown; a later request opens them again)."""

@@ -105,20 +105,31 @@ class Searcher:
         self._lock = threading.Lock()
         self._snapshot: Snapshot | None = None
         self._checked = 0.0
+        self._answering = threading.local()     # the snapshot each thread last answered with
 
     def current(self) -> Snapshot:
         """The snapshot to answer with, reopened when CURRENT names another one."""
         snap = self._snapshot
-        if snap is not None and time.monotonic() - self._checked < self.recheck:
-            return snap
-        with self._lock:
-            self._checked = time.monotonic()
-            name = snapshots.current_name(self.settings)
-            if self._snapshot is None or name != self._snapshot.name:
-                path = snapshots.current(self.settings)
-                snapshots.check_schema(path, self.settings)
-                self._snapshot = Snapshot.open(path)
-            return self._snapshot
+        if snap is None or time.monotonic() - self._checked >= self.recheck:
+            with self._lock:
+                self._checked = time.monotonic()
+                name = snapshots.current_name(self.settings)
+                if self._snapshot is None or name != self._snapshot.name:
+                    path = snapshots.current(self.settings)
+                    snapshots.check_schema(path, self.settings)
+                    self._snapshot = Snapshot.open(path)
+                snap = self._snapshot
+        self._answering.name = snap.name
+        return snap
+
+    def answered(self) -> str | None:
+        """The snapshot this thread last answered with (what a response says answered it: the
+        current one may have changed since); None after `forget_answered` until a search."""
+        return getattr(self._answering, "name", None)
+
+    def forget_answered(self) -> None:
+        """Start a new request on this thread: nothing answered it yet."""
+        self._answering.name = None
 
     def close(self) -> None:
         """Close the open snapshot's files (a later search opens the current one again)."""
