@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import contextlib
 import secrets
+import time
 from functools import partial
 from pathlib import Path
 from typing import Callable, Iterator
@@ -33,24 +34,103 @@ def shared(settings: Settings) -> Settings:
     return settings.with_(index_dir=Path(settings.index_dir).resolve(), cache_dir=settings.record_cache.resolve())
 
 
-@contextlib.contextmanager
-def connect(settings: Settings) -> Iterator:
-    """A client of the scheduler `settings.scheduler` (ImrError when it does not answer)."""
-    from distributed import Client
+ANSWER_SECONDS = 10.0     # how long a scheduler has to answer, or to come back once it went away
+POLL_SECONDS = 1.0        # how often a wait for results checks the scheduler is still there
+
+
+def _cancelled(client, settings: Settings) -> ImrError:
+    """Work cancelled: the scheduler went away (its client is no longer connected) or restarted."""
+    lost = client.status != "running"
+    return _gone(settings, "went away (the work was cancelled)" if lost else "cancelled the work (did it restart?)")
+
+
+def _gone(settings: Settings, what: str) -> ImrError:
+    return ImrError(f"the Dask scheduler at {settings.scheduler} {what}: nothing published; "
+                    "check the scheduler (dask scheduler) or leave out --scheduler to work on this machine")
+
+
+def _probe(settings: Settings) -> None:
+    """Ask the address who it is, within ANSWER_SECONDS: distributed's Client waits minutes on an
+    address that accepts connections but never speaks (its own timeout is not honoured there)."""
+    import asyncio
+
+    from distributed.comm import connect as connect_comm
+
+    async def identity():
+        comm = await connect_comm(settings.scheduler, timeout=ANSWER_SECONDS)
+        try:
+            await comm.write({"op": "identity", "reply": True})
+            return await comm.read()
+        finally:
+            comm.abort()
 
     try:
-        client = Client(settings.scheduler, timeout="10s")
+        reply = asyncio.run(asyncio.wait_for(identity(), ANSWER_SECONDS))
+    except (asyncio.TimeoutError, TimeoutError):
+        raise ImrError(f"{settings.scheduler} did not answer as a Dask scheduler within {ANSWER_SECONDS:g} s: "
+                       "check the address (tcp://HOST:PORT of `dask scheduler`), or leave out --scheduler "
+                       "to work on this machine") from None
+    except (OSError, ValueError) as exc:
+        raise ImrError(f"cannot reach the Dask scheduler at {settings.scheduler} ({exc}): start it "
+                       "(dask scheduler) or leave out --scheduler to work on this machine") from None
+    if not isinstance(reply, dict) or reply.get("type") != "Scheduler":
+        raise ImrError(f"{settings.scheduler} answers, but not as a Dask scheduler: check the address "
+                       "(tcp://HOST:PORT of `dask scheduler`)")
+
+
+@contextlib.contextmanager
+def connect(settings: Settings) -> Iterator:
+    """A client of the scheduler `settings.scheduler` (ImrError when it does not answer as one)."""
+    import logging
+
+    from distributed import Client
+
+    _probe(settings)
+    try:
+        client = Client(settings.scheduler, timeout=f"{ANSWER_SECONDS:g}s")
     except (OSError, TimeoutError) as exc:
         raise ImrError(f"cannot reach the Dask scheduler at {settings.scheduler} ({exc}): start it "
                        "(dask scheduler) or leave out --scheduler to work on this machine") from None
-    with client:
-        yield client
+    # Its reconnection attempts are our one line's business: not a screenful of log records.
+    quiet = logging.getLogger("distributed.client")
+    level, quiet.level = quiet.level, logging.CRITICAL
+    try:
+        with client:
+            yield client
+    finally:
+        quiet.setLevel(level)
+
+
+def completed(client, futures: list, settings: Settings) -> Iterator:
+    """Each future as it completes (distributed.as_completed), ending in ImrError when the
+    scheduler goes away (no answer for ANSWER_SECONDS) or cancels the work, never a hang."""
+    from concurrent.futures import CancelledError
+
+    from distributed import wait
+
+    pending, lost_since = set(futures), None
+    while pending:
+        try:
+            done, pending = wait(pending, timeout=POLL_SECONDS, return_when="FIRST_COMPLETED")
+        except TimeoutError:
+            done = set()
+        except CancelledError:
+            raise _cancelled(client, settings) from None
+        if client.status == "running":
+            lost_since = None
+        else:
+            lost_since = lost_since or time.monotonic()
+            if client.status in ("closed", "closing", "failed") or \
+                    time.monotonic() - lost_since > ANSWER_SECONDS:
+                raise _gone(settings, "went away")
+        for future in done:
+            if future.status == "cancelled":
+                raise _cancelled(client, settings)
+            yield future
 
 
 def extract(todo: list[Source], settings: Settings, tick: Callable[[], None], slim: bool) -> list[Outcome]:
     """An Outcome per source, parsed on the cluster; with `slim`, references come back, not records."""
-    from distributed import as_completed
-
     from indexer.ingest.batch import parse_task
 
     paths = [str(s.path.resolve()) for s in todo]
@@ -59,8 +139,8 @@ def extract(todo: list[Source], settings: Settings, tick: Callable[[], None], sl
         futures = client.map(parse_task, paths, [s.content_hash for s in todo],
                              settings=shared(settings), slim=slim, pure=False)
         where = {future.key: n for n, future in enumerate(futures)}
-        for future, outcome in as_completed(futures, with_results=True):
-            results[where[future.key]] = outcome
+        for future in completed(client, futures, settings):
+            results[where[future.key]] = _result(future, client, settings)
             future.release()        # its result is here: the cluster may forget it
             tick()
     # Report the paths the user gave, not the resolved ones.
@@ -68,9 +148,18 @@ def extract(todo: list[Source], settings: Settings, tick: Callable[[], None], sl
             for s, o in zip(todo, results)]
 
 
+def _result(future, client, settings: Settings):
+    """A finished future's result; a cancelled one (the scheduler restarted or went) is ImrError."""
+    from concurrent.futures import CancelledError
+
+    try:
+        return future.result()
+    except CancelledError:
+        raise _cancelled(client, settings) from None
+
+
 def _write_parts(settings: Settings, snapshot: Path, chunks: list[list[Record]], load,
                  tick: Tick | None = None) -> list[str]:
-    from distributed import as_completed
     from distributed.scheduler import KilledWorker
 
     folder = str(Path(snapshot).resolve())
@@ -81,8 +170,9 @@ def _write_parts(settings: Settings, snapshot: Path, chunks: list[list[Record]],
         documents = {f.key: sum(document_count(r) for r in chunk) for f, chunk in zip(futures, chunks)}
         names = {}
         try:
-            for future in as_completed(futures):
-                names[future.key] = future.result()    # a task's exception (or KilledWorker) is raised here
+            for future in completed(client, futures, settings):
+                # a task's exception (or KilledWorker) is raised here
+                names[future.key] = _result(future, client, settings)
                 if tick:                               # a part's progress is told when it is written
                     tick(documents[future.key])
             return [names[f.key] for f in futures]
