@@ -9,15 +9,22 @@ shared table (made by the master before it forks) and polls the listening socket
 while no live worker holds fewer: the least-connections rule (nginx's `least_conn`),
 kept within one connection. A worker that dies is skipped (its process is gone) and
 its slot taken by its replacement; a stopping worker leaves the table before it drains
-(webapp.serving.workers); with no free slot a worker accepts as before.
+(webapp.serving.workers); with no free slot a worker accepts as before. Each worker
+writes the time with its count, every loop pass (at most POLL_SECONDS apart): a slot
+not written for STALE_SECONDS (a worker stopped by SIGSTOP, or stuck) is ignored, so
+the live workers never wait for it to take its share.
 """
 from __future__ import annotations
 
 import ctypes
 import multiprocessing
 import os
+import time
+from typing import Callable
 
 from webapp.serving.server import listeners
+
+STALE_SECONDS = 3.0      # a slot not written for this long is not held back for (workers write every 0.5 s)
 
 
 def _alive(pid: int) -> bool:
@@ -33,17 +40,19 @@ def _alive(pid: int) -> bool:
 class Ledger:
     """Open connections per worker process, in memory shared by the master and its workers."""
 
-    def __init__(self, slots: int):
+    def __init__(self, slots: int, clock: Callable[[], float] = time.monotonic):
         self._pids = multiprocessing.RawArray(ctypes.c_long, slots)
         self._counts = multiprocessing.RawArray(ctypes.c_long, slots)
+        self._beats = multiprocessing.RawArray(ctypes.c_double, slots)   # the clock when last written
         self._lock = multiprocessing.Lock()
+        self._clock = clock      # CLOCK_MONOTONIC: one clock for every process of the machine
 
     def claim(self, pid: int) -> int | None:
         """A slot for worker `pid` (a free one, or one whose process is gone), or None when all are held."""
         with self._lock:
             for slot, holder in enumerate(self._pids):
                 if holder == 0 or holder == pid or not _alive(holder):
-                    self._pids[slot], self._counts[slot] = pid, 0
+                    self._pids[slot], self._counts[slot], self._beats[slot] = pid, 0, self._clock()
                     return slot
         return None
 
@@ -53,14 +62,18 @@ class Ledger:
             self._pids[slot], self._counts[slot] = 0, 0
 
     def publish(self, slot: int, connections: int) -> None:
-        """Record that the worker of `slot` holds `connections` now (one aligned word: no lock needed)."""
+        """Record that the worker of `slot` holds `connections` now, and that it is alive and
+        looping (aligned words: no lock needed)."""
         self._counts[slot] = connections
+        self._beats[slot] = self._clock()
 
     def least(self, slot: int) -> bool:
-        """True unless some other live worker holds fewer connections than the worker of `slot`."""
-        mine = self._counts[slot]
+        """True unless some other live worker, one that wrote its count lately, holds fewer
+        connections than the worker of `slot`."""
+        mine, now = self._counts[slot], self._clock()
         for other, pid in enumerate(self._pids):
-            if other != slot and pid and self._counts[other] < mine and _alive(pid):
+            if other != slot and pid and self._counts[other] < mine \
+                    and now - self._beats[other] < STALE_SECONDS and _alive(pid):
                 return False
         return True
 
