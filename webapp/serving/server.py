@@ -22,12 +22,25 @@ from typing import Iterator
 
 from waitress.channel import HTTPChannel
 from waitress.server import BaseWSGIServer, create_server
+from waitress.task import WSGITask
 
 from indexer.settings import Settings
 
 
+class ClosingTask(WSGITask):
+    """A request's answer, which closes its connection once the server is stopping (a graceful
+    restart drains its keep-alive connections: each client is told, none is cut off)."""
+
+    def build_response_header(self):
+        if getattr(self.channel.server, "imr_stopping", False):
+            self.request.headers["CONNECTION"] = "close"     # answered as if the client had asked
+        return super().build_response_header()
+
+
 class GuardedChannel(HTTPChannel):
     """A waitress connection with a deadline for each request and a cap per client address."""
+
+    task_class = ClosingTask
 
     def __init__(self, server, sock, addr, adj, map=None):
         super().__init__(server, sock, addr, adj, map=map)

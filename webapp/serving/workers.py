@@ -15,6 +15,7 @@ shared through the page cache. Every worker follows CURRENT on its own.
 """
 from __future__ import annotations
 
+import contextlib
 import gc
 import logging
 import os
@@ -23,6 +24,7 @@ import time
 
 from gunicorn.app.base import BaseApplication
 from gunicorn.workers.base import Worker
+from waitress.channel import HTTPChannel
 
 from indexer.settings import Settings
 from webapp.serving.balance import Ledger, gate
@@ -31,6 +33,8 @@ from webapp.state import KEY
 
 POLL_SECONDS = 0.5       # the worker's loop pass: heartbeat, stop flag, parent check
 DRAIN_SECONDS = 30.0     # a stopping worker finishes the requests it has, this long at most
+CLOSE_GRACE_SECONDS = 1.0   # a stopping worker reads and answers its keep-alive connections this long
+FIN_SECONDS = 1.0        # then waits this long for a client told the end (FIN) to close its side
 
 
 class WaitressWorker(Worker):
@@ -67,13 +71,38 @@ class WaitressWorker(Worker):
 
 
 def _drain(server) -> None:
-    """Stop accepting and answer the requests already read, then return (bounded in time)."""
+    """Stop accepting, answer every request already sent (each answer closing its connection),
+    then close the idle keep-alive connections cleanly; bounded in time.
+
+    Closing a connection whose request bytes are still unread makes the kernel reset it: the
+    client loses a request it had sent. So the loop goes on reading for CLOSE_GRACE_SECONDS,
+    answering with 'Connection: close'; then each connection left idle is told the end (FIN)
+    and read until its client closes it (or FIN_SECONDS pass) before it is closed."""
     for listener in listeners(server):
+        listener.imr_stopping = True        # every answer from now on closes its connection
         listener.del_channel()
-    deadline = time.monotonic() + DRAIN_SECONDS
-    while time.monotonic() < deadline and any(getattr(ch, "requests", None) or getattr(ch, "total_outbufs_len", 0)
-                                              for ch in list(server._map.values())):
-        server.asyncore.loop(timeout=0.1, map=server._map, use_poll=True, count=1)
+    started = time.monotonic()
+    finished: dict[int, float] = {}         # channel id -> when it was told the end
+
+    def busy(channel) -> bool:
+        return bool(channel.requests or channel.total_outbufs_len)
+
+    while time.monotonic() - started < DRAIN_SECONDS:
+        channels = [c for c in list(server._map.values()) if isinstance(c, HTTPChannel)]
+        now = time.monotonic()
+        if not channels:
+            return
+        if now - started >= CLOSE_GRACE_SECONDS:
+            for channel in channels:
+                if busy(channel):
+                    continue
+                if id(channel) not in finished:
+                    with contextlib.suppress(OSError):
+                        channel.socket.shutdown(socket.SHUT_WR)
+                    finished[id(channel)] = now
+                elif now - finished[id(channel)] > FIN_SECONDS:
+                    channel.handle_close()
+        server.asyncore.loop(timeout=0.05, map=server._map, use_poll=True, count=1)
 
 
 class _Master(BaseApplication):
