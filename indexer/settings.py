@@ -46,7 +46,7 @@ class Settings:
                    at once (0: no cap; behind a reverse proxy every client has its address).
     request_timeout      `imr serve`: seconds a connection has to send a whole request (of
                    connecting, or of its previous answer) before it is closed.
-    site_url       `imr serve`: the site's public address ('https://imr.example.org'); absolute links
+    site_url       `imr serve` (env IMR_SITE_URL): the site's public address ('https://imr.example.org'); absolute links
                    (exports' letter_url, feed links, citations) start with it. None: the request's
                    own host, which a client can set (Host header): set it when serving the public.
     rehash         read and hash every source file, not trusting remembered hashes of

@@ -35,5 +35,5 @@ def test_cite_lines_come_from_site_url(site_client):
 
 
 def test_serve_refuses_a_site_url_that_is_not_an_address(runner, tmp_path):
-    result = runner("serve", "--index", tmp_path, "--site-url", "evil.example/x?y")
-    assert result.exit_code == 2 and "give the site's address" in result.stderr
+    result = runner("serve", "--index", tmp_path, env={"IMR_SITE_URL": "evil.example/x?y"})
+    assert result.exit_code == 2 and "IMR_SITE_URL='evil.example/x?y': give the site's address" in result.stderr

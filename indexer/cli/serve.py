@@ -3,11 +3,12 @@ or in several worker processes under gunicorn's master (webapp.serving.workers).
 from __future__ import annotations
 
 import errno
+import os
 import socket
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import click
-from urllib.parse import urlsplit
 
 from indexer.cli import INDEX_OPTION, cli, fail, fatal_errors
 from indexer.errors import ImrError
@@ -34,12 +35,12 @@ def _default_workers() -> int:
 
 
 def _site_url(value: str | None) -> str | None:
-    """An http(s) address with a host and nothing after its path."""
+    """IMR_SITE_URL checked: an http(s) address with a host and nothing after its path."""
     if value is None:
         return None
     parts = urlsplit(value)
     if parts.scheme not in ("http", "https") or not parts.hostname or parts.query or parts.fragment:
-        raise click.BadParameter(f"{value!r}: give the site's address, e.g. https://imr.example.org")
+        fail(f"IMR_SITE_URL={value!r}: give the site's address, e.g. https://imr.example.org")
     return value.rstrip("/")
 
 
@@ -59,13 +60,14 @@ def _site_url(value: str | None) -> str | None:
                    f"(default {Settings.client_connections}).")
 @click.option("--request-timeout", type=click.FloatRange(0.5, 3600), default=None,
               help=f"Seconds a connection has to send a whole request (default {Settings.request_timeout:g}).")
-@click.option("--site-url", default=None, metavar="URL", callback=lambda ctx, param, value: _site_url(value),
-              help="The site's public address (https://imr.example.org): absolute links (exports, feeds, "
-                   "citations) start with it, never with a request's Host header.")
 @fatal_errors
 def serve(index_dir: Path, host: str, port: int, workers: int, threads: int, connection_limit: int | None,
-          client_connections: int | None, request_timeout: float | None, site_url: str | None) -> None:
-    """Serve the search pages and JSON API at http://HOST:PORT/."""
+          client_connections: int | None, request_timeout: float | None) -> None:
+    """Serve the search pages and JSON API at http://HOST:PORT/.
+
+    Set IMR_SITE_URL to the site's public address (https://imr.example.org): absolute links
+    (exports, feeds, citations) then start with it, never with a request's Host header.
+    """
     from indexer.index.stores import snapshots
     from webapp import create_app
     from webapp.serving.server import listen, make_server
@@ -73,7 +75,7 @@ def serve(index_dir: Path, host: str, port: int, workers: int, threads: int, con
 
     settings = Settings().with_(index_dir=index_dir, connection_limit=connection_limit,
                                 client_connections=client_connections, request_timeout=request_timeout,
-                                site_url=site_url)
+                                site_url=_site_url(os.environ.get("IMR_SITE_URL") or None))
     app = create_app(settings)
     try:
         sock = listen(host, port)
