@@ -5,7 +5,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from indexer.vocabulary.concepts import KINDS, Concept, load_concepts
+from indexer.vocabulary.concepts import KINDS, Concept, load_common_words, load_concepts
 from indexer.vocabulary.matching import Match, Matcher
 
 if TYPE_CHECKING:
@@ -42,8 +42,10 @@ class QueryParse:
 class Vocabulary:
     """The domain vocabulary. Build with Vocabulary.load(); nothing is read or cached at import."""
 
-    def __init__(self, concepts: dict[str, Concept], dosage: dict | None = None) -> None:
+    def __init__(self, concepts: dict[str, Concept], dosage: dict | None = None, folder: Path | None = None) -> None:
         self.concepts = concepts
+        self.folder = folder
+        self._common: tuple[set[str], set[str]] | None = None
         self.dosage_topical = {w.lower() for w in (dosage or {}).get("topical", [])}
         self.matcher = Matcher([(form, c.id) for c in concepts.values() for form in c.forms])
         guideline_forms = [(f, c.id) for c in concepts.values() if c.kind == "class" for f in c.forms + c.guideline]
@@ -61,7 +63,7 @@ class Vocabulary:
         if extra is not None:
             for concept in extra.concepts(concepts):
                 concepts.setdefault(concept.id, concept)
-        return cls(concepts, dosage)
+        return cls(concepts, dosage, folder)
 
     # --- looking concepts up
     def __contains__(self, concept_id: str) -> bool:
@@ -114,6 +116,12 @@ class Vocabulary:
         """The drug classes a concept is or implies (optionally of one axis)."""
         ids = (concept_id, *self.implied(concept_id))
         return {c for c in ids if c.startswith("class:") and (axis is None or self.concepts[c].axis == axis)}
+
+    def common_words(self) -> tuple[set[str], set[str]]:
+        """The common English words and those deliberately allowed as aliases (read on first use)."""
+        if self._common is None:
+            self._common = load_common_words(self.folder)
+        return self._common
 
     # --- reading text
     def concepts_in(self, text: str, implied: bool = True, strict: bool = True) -> list[Match]:
