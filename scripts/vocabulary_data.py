@@ -31,6 +31,17 @@ def ingredients() -> dict[str, str]:
     return {key.replace("-", " "): key for cls in drugs["class"].values() for key in cls.get("members", {})}
 
 
+def hand_kept_names() -> dict[str, str]:
+    """Every name drugs.toml gives an ingredient (its own and its brands), lower case -> ingredient key."""
+    drugs = tomllib.loads((DATA / "drugs.toml").read_text())
+    names = {}
+    for cls in drugs["class"].values():
+        for key, brands in cls.get("members", {}).items():
+            for name in [key.replace("-", " "), *brands]:
+                names[name.lower()] = key
+    return names
+
+
 def english_words() -> set[str]:
     """Every dictionary word (web2 and GCIDE), lower case: a brand must not be one."""
     from english_words import get_english_words_set
@@ -46,13 +57,15 @@ def brand_rows() -> list[tuple[str, str, str]]:
     with bz2.open(str(path), "rb") as handle:
         table = pickle.load(handle)
     to_canonical, variant_data = table["drug_variant_to_canonical"], table["drug_variant_to_variant_data"]
-    wanted, words = ingredients(), english_words()
+    wanted, words, kept = ingredients(), english_words(), hand_kept_names()
     rows = []
     for variant, canonicals in sorted(to_canonical.items()):
         if len(canonicals) != 1 or canonicals[0] not in wanted or variant == canonicals[0]:
             continue
         if not NAME.match(variant) or len(variant.split()) > 3 or variant in words:
             continue
+        if kept.get(variant, wanted[canonicals[0]]) != wanted[canonicals[0]]:
+            continue   # drugs.toml names it as another ingredient (divalproex is not valproic acid here)
         if any(word in words and len(word) <= 3 for word in variant.split()):
             continue   # "apo baclofen", "nu baclo": a two-letter word makes a name too easy to hit by chance
         kind = "brand" if variant_data.get(variant, {}).get("is_brand") else "synonym"

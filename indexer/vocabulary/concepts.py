@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
 
-from indexer.vocabulary.text import slug
+from indexer.vocabulary.text import slug, tokenize
 
 # Kinds of concept, in the order a listing shows them.
 KINDS = ("class", "drug", "product", "family", "procedure", "region", "part", "panel", "decision", "level")
@@ -108,7 +108,9 @@ def _tables(folder: Path, file: str, concepts: dict[str, Concept]) -> None:
             _put(concepts, Concept(cid, kind, label, [*entry.get("forms", []), *entry.get("abbr", [])],
                                    implies, file, value=entry.get("value")))
             for part in entry.get("parts", []):
-                _put(concepts, Concept(f"part:{slug(part)}", "part", part, [part], [cid], file))
+                # One part per normal form: "facet joint" and "facet joints" are the same part.
+                pid = "part:" + "-".join(t.norm for t in tokenize(part))
+                _put(concepts, Concept(pid, "part", part, [part], [cid], file))
 
 
 def load_concepts(folder: Path | None = None) -> tuple[dict[str, Concept], dict]:
