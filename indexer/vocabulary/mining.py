@@ -7,6 +7,7 @@ dropped. Output is inspectable: which letters, how many items, which evidence.""
 from __future__ import annotations
 
 import json
+import re
 from collections import Counter
 from dataclasses import dataclass, field
 from typing import Iterable
@@ -18,6 +19,11 @@ from indexer.vocabulary.vocabulary import Vocabulary
 
 # The item fields whose text is the guideline the decision cites.
 GUIDELINE_FIELDS = ("maximus_guideline", "claims_administrator_guideline")
+# A sentence that defines a product by its ingredients, wherever it stands in a rationale:
+# "Terocin is a topical analgesic containing ...", "Sentradine (a medical food) consists of ...".
+DEFINITION = re.compile(r"(?:^|[.;]\s+)(?:The\s+)?(?:requested\s+)?(?P<name>[A-Z][A-Za-z-]{3,})\b"
+                        r"(?P<clause>[^.;]{0,80}?\b(?:contains|containing|consists of|consisting of|"
+                        r"composed of|comprised of|is a combination of)\b[^.;]*)")
 
 
 @dataclass
@@ -105,34 +111,50 @@ def _guidelines(item: dict) -> str:
     return " ; ".join(item.get(f) or "" for f in GUIDELINE_FIELDS)
 
 
-def mine_item(vocab: Vocabulary, item: dict, letter: str, mined: MinedVocabulary) -> None:
-    """Add what one item teaches about the unknown product its own words name, if any."""
+class _Finding:
+    """What one item says about one name: ingredients, classes and the kinds of evidence."""
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+        self.ingredients: set[str] = set()
+        self.classes: set[str] = set()
+        self.evidence: set[str] = set()
+
+
+def item_findings(vocab: Vocabulary, item: dict) -> dict[str, _Finding]:
+    """What one item teaches: about the unknown product its own words name (rationale sentences
+    defining it, the guideline class cited), and about products its rationale defines."""
+    findings: dict[str, _Finding] = {}
     own_words = item.get("item") or ""
-    own = [m.concept for m in vocab.concepts_in(own_words, implied=False)]
-    kinds = {vocab.concept(c).kind for c in own}
-    if kinds & (DRUG_KINDS | NON_DRUG_KINDS):
-        return      # a known drug or a procedure: nothing here is about an unknown product
+    rationale = item.get("rationale") or ""
+    kinds = {vocab.concept(m.concept).kind for m in vocab.concepts_in(own_words, implied=False)}
     names = _unknown_names(vocab, own_words)[:1]    # the product's name leads the request
-    if not names:
-        return
-    name = names[0]
-    ingredients, classes, evidence = set(), set(), set()
-    for concept, _surface in rationale_concepts(vocab, names, item.get("rationale") or ""):
-        kind = vocab.concept(concept).kind
-        if kind == "class":
-            classes.add(concept)
-        else:
-            ingredients.update(c for c in (concept, *vocab.implied(concept)) if c.startswith("drug:"))
-        evidence.add("rationale")
-    for m in vocab.guideline_matcher.scan(_guidelines(item))[0]:
-        classes.add(m.concept)
-        evidence.add("guideline")
-    entry = mined.entries.setdefault(name.lower(), MinedEntry(name))
-    entry.items += 1
-    entry.letters.add(letter)
-    entry.ingredients.update(ingredients)
-    entry.classes.update(classes)
-    entry.evidence.update(evidence)
+    # A known drug or a procedure in the own words: nothing here is about an unknown product.
+    if names and not kinds & (DRUG_KINDS | NON_DRUG_KINDS):
+        found = findings.setdefault(names[0].lower(), _Finding(names[0]))
+        for concept, _surface in rationale_concepts(vocab, names, rationale):
+            if vocab.concept(concept).kind == "class":
+                found.classes.add(concept)
+            else:
+                found.ingredients.update(c for c in (concept, *vocab.implied(concept)) if c.startswith("drug:"))
+            found.evidence.add("rationale")
+        for m in vocab.guideline_matcher.scan(_guidelines(item))[0]:
+            found.classes.add(m.concept)
+            found.evidence.add("guideline")
+    common, _allowed = vocab.common_words()
+    for m in DEFINITION.finditer(rationale):
+        name = m.group("name")
+        if name.lower() in common or vocab.matcher.concepts_of(name):
+            continue
+        named = [c.concept for c in vocab.concepts_in(m.group("clause"), implied=False)]
+        drugs = {d for c in named if vocab.concept(c).kind in ("drug", "product")
+                 for d in (c, *vocab.implied(c)) if d.startswith("drug:")}
+        if drugs:       # "X contains" with no drug named teaches nothing
+            found = findings.setdefault(name.lower(), _Finding(name))
+            found.ingredients.update(drugs)
+            found.classes.update(c for c in named if c.startswith("class:"))
+            found.evidence.add("definition")
+    return findings
 
 
 def mine(records: Iterable[dict], vocab: Vocabulary | None = None) -> MinedVocabulary:
@@ -144,5 +166,11 @@ def mine(records: Iterable[dict], vocab: Vocabulary | None = None) -> MinedVocab
         letter = record.get("id") or record.get("case_number") or record.get("source") or "?"
         for item in record.get("items") or []:
             mined.items_read += 1
-            mine_item(vocab, item, letter, mined)
+            for key, found in item_findings(vocab, item).items():
+                entry = mined.entries.setdefault(key, MinedEntry(found.name))
+                entry.items += 1
+                entry.letters.add(letter)
+                entry.ingredients.update(found.ingredients)
+                entry.classes.update(found.classes)
+                entry.evidence.update(found.evidence)
     return mined
