@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import subprocess
 import sys
-from pathlib import Path
 
 import pytest
 
@@ -49,7 +48,7 @@ def test_every_brand_resolves_to_an_ingredient(vocab):
     for line in (data_dir() / "brands.tsv").read_text().splitlines():
         if not line.startswith("#"):
             alias, ingredient, _ = line.split("\t")
-            assert f"drug:{ingredient.replace('-', '-')}" in drugs or f"drug:{ingredient}" in drugs, line
+            assert f"drug:{ingredient}" in drugs, line
             assert set(vocab.matcher.concepts_of(alias)) == {f"drug:{ingredient}"}, alias
     for product in vocab.of_kind("product"):
         ingredients = [c for c in vocab.implied(product.id) if c.startswith("drug:")]
@@ -104,7 +103,8 @@ def test_brand_implies_ingredient_implies_class(vocab):
     assert {"drug:cyclobenzaprine", "class:muscle-relaxant"} <= ids(vocab, "Fexmid 7.5mg #60")
     norco = ids(vocab, "Norco 10/325mg #60")
     assert {"product:norco", "drug:hydrocodone", "drug:acetaminophen", "class:opioid"} <= norco
-    assert {"drug:gabapentin", "class:antiepilepsy", "class:compounded"} <= ids(vocab, "Fanatrex 25mg/ml oral suspension")
+    fanatrex = ids(vocab, "Fanatrex 25mg/ml oral suspension")
+    assert {"drug:gabapentin", "class:antiepilepsy", "class:compounded"} <= fanatrex
     assert {"class:medical-food"} <= ids(vocab, "Theramine #120")
     assert {"drug:capsaicin", "drug:lidocaine", "class:topical-analgesic"} <= ids(vocab, "Terocin lotion 120ml")
 
@@ -213,7 +213,8 @@ def test_a_class_from_a_guideline_or_rationale_never_contradicts_the_items_own_w
     assert "class:opioid" not in own(vocab, "Urine drug testing", "Opioids, criteria for use")
     assert "class:nsaid" not in own(vocab, "Pantoprazole 20mg #30", "NSAIDs, GI symptoms & cardiovascular risk")
     assert own(vocab, "Cyclobenzaprine 7.5mg", "Muscle relaxants (for pain)")["class:muscle-relaxant"] == "own"
-    assert "drug:tramadol" not in own(vocab, "MRI of the knee", None, "MRI is a test; Ultram is a drug containing tramadol")
+    rationale = "MRI is a test; Ultram is a drug containing tramadol"
+    assert "drug:tramadol" not in own(vocab, "MRI of the knee", None, rationale)
 
 
 def test_topical_and_compound_rules(vocab):
