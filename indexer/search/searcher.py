@@ -34,7 +34,7 @@ from indexer.search.query.scopes import ScopedQuery
 from indexer.results import Hit, QueryInfo, SearchRequest, SearchResult, Suggestion
 from indexer.settings import Settings
 from indexer.fields import FIELD_FACETS, SCOPE_FIELDS
-from indexer.search.query.understand import understand
+from indexer.search.query.understand import DECISIONS, understand
 
 SNIPPETS = 3
 
@@ -168,10 +168,11 @@ class Searcher:
         snap = snap or self.current()
         data = snap.facets
         known = {f: data.values(f) for f in FIELD_FACETS if f in data.columns}
-        meaning = understand(request.q, known, literal=request.literal)
+        decisions = {w: v for w, v in snap.vocabulary.decisions().items() if v in DECISIONS}
+        meaning = understand(request.q, known, literal=request.literal, decisions=decisions)
         found = self._run(snap, request, meaning)
         if not found.mask.any() and meaning.from_words and not request.literal:
-            literal = self._run(snap, request, understand(request.q, known, literal=True))
+            literal = self._run(snap, request, understand(request.q, known, literal=True, decisions=decisions))
             if literal.mask.any():
                 words = ", ".join(f"'{c.word}'" for c in meaning.chips if ":" not in c.word)
                 literal.info.messages.insert(0, f"No decisions match with {words} as a filter: "
@@ -194,7 +195,8 @@ class Searcher:
         scopes = [request.scope] if request.scope else list(SCOPE_FIELDS)
         dates = _date_mask(data, request, meaning.date_ranges())
         # Parsed once; each widened scope narrows the same tree.
-        text = ScopedQuery(meaning.text, searcher.schema, searcher.reader(), snap.resolve, synonyms=request.synonyms)
+        text = ScopedQuery(meaning.text, searcher.schema, searcher.reader(), snap.resolve, synonyms=request.synonyms,
+                           vocab=snap.vocabulary)
         for n, scope in enumerate(scopes):
             parsed = text.over(SCOPE_FIELDS[scope])
             base, evaluation, matched = dates.copy(), None, dates.any()
