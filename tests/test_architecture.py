@@ -75,6 +75,13 @@ def test_only_index_and_search_import_whoosh():
             assert not bad, f"{rel} imports {bad}"
 
 
+def test_vocabulary_is_shared_and_imports_no_wing():
+    """The domain vocabulary serves the index and the search side alike: it imports neither, nor Whoosh."""
+    for path in _modules("indexer/vocabulary"):
+        bad = [n for n in _imports(path) if _within(n, "whoosh") or any(_within(n, f"indexer.{w}") for w in WINGS)]
+        assert not bad, f"{path.relative_to(ROOT)} imports {bad}"
+
+
 def test_shared_modules_import_no_wing():
     for name in SHARED_MODULES - {"indexer"}:
         path = ROOT / (name.replace(".", "/") + ".py")
@@ -114,10 +121,10 @@ def test_snapshot_file_names_are_written_only_in_files_module():
 
 def test_every_facet_has_one_value_function():
     from indexer.fields import FACETS
-    from indexer.index.values.documents import ITEM_VALUES, LETTER_VALUES
+    from indexer.index.values.documents import ITEM_VALUES, LETTER_VALUES, TAG_VALUES
 
-    assert not set(ITEM_VALUES) & set(LETTER_VALUES)
-    assert set(ITEM_VALUES) | set(LETTER_VALUES) == set(FACETS)
+    declared = [*ITEM_VALUES, *LETTER_VALUES, *TAG_VALUES]
+    assert len(declared) == len(set(declared)) and set(declared) == set(FACETS)
 
 
 def test_schema_has_a_field_for_every_declared_field():

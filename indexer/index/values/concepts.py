@@ -81,3 +81,13 @@ def drug_classes(vocab: Vocabulary, tags: list[Tag]) -> list[str]:
     """The drug-class facet's values: labels of the classes tagged (none for a non-drug item)."""
     return sorted({vocab.concept(t.concept).label for t in tags
                    if t.concept.startswith("class:") and t.concept in vocab.concepts})
+
+
+def current_vocabulary(settings) -> tuple[Vocabulary, MinedVocabulary | None]:
+    """The current snapshot's vocabulary and what was mined for it (None: nothing was), for
+    `imr vocabulary`; ImrError when no snapshot is published."""
+    from indexer.index.stores import snapshots
+
+    snapshot = snapshots.current(settings)
+    mined = read_mined(snapshot)
+    return Vocabulary.load(extra=mined), mined

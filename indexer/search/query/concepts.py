@@ -19,7 +19,8 @@ from indexer.vocabulary import QuerySpan, Vocabulary
 
 # Quoted phrases and field:value terms are the user's own syntax.
 _PROTECTED = re.compile(r"\"[^\"]*\"|'[^']*'|\b\w+:(?:\"[^\"]*\"|'[^']*'|\S+)")
-SHOWN_FORMS = 6      # forms listed per concept in "Also searched"
+SHOWN_FORMS = 6      # kinds or names listed per concept in "Also searched"
+MEMBER_ORDER = {"drug": 0, "procedure": 1, "part": 2, "panel": 3, "product": 4}
 
 
 def _term(concept_id: str) -> str:
@@ -38,14 +39,19 @@ def _alternatives(vocab: Vocabulary, concept_id: str) -> list[str]:
 
 
 def _shown(vocab: Vocabulary, span: QuerySpan) -> list[str]:
-    """What the page lists as searched too: each concept's label and a few of its other forms."""
+    """What the page lists as searched too: each concept's label, then a few of its kinds
+    (a class's drugs, a family's procedures, a region's parts), or else its other names."""
     typed = span.surface.lower()
     out: list[str] = []
     for cid in span.concepts:
         concept = vocab.concept(cid)
-        forms = [f for f in vocab.forms(cid) if f.lower() != typed][:SHOWN_FORMS]
+        members = sorted((vocab.concept(m) for m in vocab.members(cid) - {cid}),
+                         key=lambda c: (MEMBER_ORDER.get(c.kind, 9), c.label.lower()))
+        names = [c.label for c in members] or [f for f in concept.forms if f.lower() != typed]
+        more = len(names) > SHOWN_FORMS
+        names = names[:SHOWN_FORMS] + (["…"] if more else [])
         label = concept.label if concept.label.lower() != typed else None
-        out += [x for x in (label, *forms) if x and x not in out]
+        out += [x for x in (label, *names) if x and x not in out]
     return out
 
 
