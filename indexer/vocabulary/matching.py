@@ -29,6 +29,9 @@ class Matcher:
 
     def __init__(self, forms: list[tuple[str, str]]) -> None:
         self.table: dict[tuple[str, ...], list[_Form]] = {}
+        # Every proper prefix of a form: a window is only widened while it can still grow into one
+        # (most words of a letter start no form, so scanning stays about one lookup a word).
+        self.prefixes: set[tuple[str, ...]] = set()
         self.longest = 1
         for text, concept in forms:
             tokens = tokenize(text)
@@ -40,6 +43,7 @@ class Matcher:
             if entry not in bucket:
                 bucket.append(entry)
             self.longest = max(self.longest, len(key))
+            self.prefixes.update(key[:n] for n in range(1, len(key)))
 
     def keys(self) -> list[tuple[str, ...]]:
         """Every normalised form (token tuples)."""
@@ -67,15 +71,22 @@ class Matcher:
                 while i < len(tokens) and tokens[i].start < level.end:
                     i += 1
                 continue
-            for size in range(min(self.longest, len(tokens) - i), 0, -1):
-                window = tokens[i:i + size]
-                found = [f for f in self.table.get(tuple(t.norm for t in window), []) if self._fits(f, window, strict)]
+            best = None
+            key: tuple[str, ...] = ()
+            for j in range(i, min(i + self.longest, len(tokens))):
+                key += (tokens[j].norm,)
+                window = tokens[i:j + 1]
+                found = [f for f in self.table.get(key, ()) if self._fits(f, window, strict)]
                 if found:
-                    start, end = window[0].start, window[-1].end
-                    matches.extend(Match(f.concept, start, end, text[start:end]) for f in found)
-                    i += size
+                    best = (j + 1, found)
+                if key not in self.prefixes:
                     break
-            else:
-                plain.append(tokens[i])
-                i += 1
+            if best is not None:
+                stop, found = best
+                start, end = tokens[i].start, tokens[stop - 1].end
+                matches.extend(Match(f.concept, start, end, text[start:end]) for f in found)
+                i = stop
+                continue
+            plain.append(tokens[i])
+            i += 1
         return matches, plain
