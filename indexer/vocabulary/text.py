@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import NamedTuple
 
 # A token is a run of letters and digits; an apostrophe-s stays with its word ("de Quervain's").
 _TOKEN = re.compile(r"[A-Za-z0-9]+(?:'s)?")
@@ -13,9 +14,9 @@ _LEVEL_REGION = {"c": "region:cervical", "t": "region:thoracic", "l": "region:lu
 _LEVEL_MAX = {"c": 8, "t": 12, "l": 5, "s": 2}
 
 
-@dataclass(frozen=True)
-class Token:
-    """One word of a text: its normal form, the text as written, and where it stands."""
+class Token(NamedTuple):
+    """One word of a text: its normal form, the text as written, and where it stands (a tuple:
+    a letter's guidelines make thousands, and a frozen dataclass costs twice as much to make)."""
 
     norm: str
     raw: str
@@ -41,7 +42,11 @@ def normalise_word(word: str) -> str:
 
 def tokenize(text: str) -> list[Token]:
     """The tokens of `text`; punctuation, slashes and dashes separate words ("EMG/NCV", "5/325mg")."""
-    return [Token(normalise_word(m.group()), m.group(), m.start(), m.end()) for m in _TOKEN.finditer(text or "")]
+    out = []
+    for m in _TOKEN.finditer(text or ""):
+        raw = m.group()
+        out.append(Token(normalise_word(raw), raw, m.start(), m.end()))
+    return out
 
 
 def strict_word(raw: str) -> bool:
