@@ -19,7 +19,7 @@ class Settings:
     jobs           worker processes for extract+parse, and index writers (default: number of cores).
     part_docs      most documents one index part (a Whoosh segment) holds: a bigger corpus is
                    written as more parts, `jobs` at a time, so a writer's memory follows this,
-                   not the corpus (~0.8 GB a writer at 125k-250k; see README, Speed and scale).
+                   not the corpus (~0.8 GB a writer at 125k-250k; see docs/performance.md).
     scheduler      'tcp://host:port' of a Dask scheduler to parse on a cluster instead.
     max_file_bytes files larger than this are skipped as too large (a letter is ~100 KB).
     max_pages      PDFs with more pages are skipped (letters have 1-20 pages).
