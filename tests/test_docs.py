@@ -12,6 +12,7 @@
   `indexer.…`/`webapp.…` name and every project file the docs mention exists;
 - every Python example in the docs and the README runs on the bundled seed letters (a block whose
   first line is `# not run: <why>` is an excerpt and is skipped), and the README's searches run;
+- every table of docs/performance.md says its date, machine and command, and older runs sit under History;
 - the README is a front page: at most 150 lines, install, search, scripting and deploying linked on
   its first screen, every link resolving.
 """
@@ -321,6 +322,18 @@ def test_every_project_file_the_docs_mention_exists():
             if not (ROOT / path.rstrip("/")).exists():
                 missing.append(f"{page}: {path}")
     assert not missing, "the docs name files that do not exist:\n" + "\n".join(sorted(missing))
+
+
+def test_every_measured_table_says_when_where_and_how():
+    """docs/performance.md: each section holding a table of measurements names its date, machine, command."""
+    text = _text("performance.md")
+    sections = re.split(r"^#{2,3} ", text, flags=re.M)[1:]
+    assert sections and any(s.startswith("History") for s in sections), "performance.md lost its History"
+    for section in sections:
+        if re.search(r"^\s*\|.*\|\s*$", section, re.M):
+            title = section.splitlines()[0]
+            meta = re.search(r"\*Measured (\d{4}-\d\d-\d\d)[^*]* on [^*]+Command: `[^`]+`", section)
+            assert meta, f"performance.md, {title!r}: a table without '*Measured DATE on MACHINE. Command: `...`*'"
 
 
 # --- the examples run --------------------------------------------------------------------------------
