@@ -20,13 +20,13 @@ PUBLIC: dict[str, str] = {
     # configuration
     "Settings": "indexer.settings",
     # building the index
-    "rebuild": "indexer.ingest.pipeline",
-    "add": "indexer.ingest.pipeline",
-    "parse_paths": "indexer.ingest.pipeline",
-    "BuildReport": "indexer.ingest.pipeline",
+    "rebuild": "indexer.pipeline.conductor",
+    "add": "indexer.pipeline.conductor",
+    "parse_paths": "indexer.pipeline.conductor",
+    "BuildReport": "indexer.pipeline.conductor",
     # searching
     "Searcher": "indexer.search.searcher",
-    "parse_request": "indexer.search.request",
+    "parse_request": "indexer.search.query.request",
     "SearchRequest": "indexer.results",
     "SearchResult": "indexer.results",
     "Hit": "indexer.results",
@@ -34,12 +34,12 @@ PUBLIC: dict[str, str] = {
     "QueryInfo": "indexer.results",
     "FACETS": "indexer.fields",
     # exports
-    "stream_csv": "indexer.search.export",
-    "stream_json": "indexer.search.export",
+    "stream_csv": "indexer.search.show.export",
+    "stream_json": "indexer.search.show.export",
     # operating the index
     "index_stats": "indexer.index.stats",
-    "list_snapshots": "indexer.index.snapshots",
-    "rollback": "indexer.index.snapshots",
+    "list_snapshots": "indexer.index.stores.snapshots",
+    "rollback": "indexer.index.stores.snapshots",
     "check_report": "indexer.index.check",
     "CheckReport": "indexer.index.check",
     # synthetic letters

@@ -2,7 +2,7 @@
 
 The schema, the documents, the query parser, query understanding, highlighting,
 the facet arrays, the exports and the pages all read these declarations. To add
-a facet: declare it in FACET_LIST and give `indexer.index.documents` (LETTER_VALUES
+a facet: declare it in FACET_LIST and give `indexer.index.values.documents` (LETTER_VALUES
 or ITEM_VALUES) the function that computes its value, then bump `SCHEMA_VERSION`
 (docs/development.md, "Adding a facet").
 """

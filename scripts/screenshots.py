@@ -16,7 +16,7 @@ from playwright.sync_api import sync_playwright
 
 from indexer.settings import Settings
 from webapp import create_app
-from webapp.serving import serving_in_thread
+from webapp.serving.server import serving_in_thread
 
 CHROMIUM = "/usr/bin/chromium"
 DESKTOP = {"width": 1280, "height": 900}

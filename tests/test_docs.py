@@ -229,7 +229,7 @@ def test_every_json_api_key_and_parameter_is_documented(seed_index):
 
 
 def test_every_export_column_is_documented():
-    from indexer.search.export import COLUMNS
+    from indexer.search.show.export import COLUMNS
 
     exports = _section(_text("api.md"), "Exports")
     missing = [c for c in COLUMNS if f"`{c}`" not in exports and not re.search(rf"\b{c}\b", exports)]
@@ -272,7 +272,7 @@ def test_every_public_function_is_on_the_python_api_page(site):
 
 def test_importing_the_package_stays_light():
     code = ("import sys, indexer, indexer.cli; "
-            "heavy = [m for m in ('whoosh', 'numpy', 'indexer.ingest.pipeline', 'indexer.search.searcher', "
+            "heavy = [m for m in ('whoosh', 'numpy', 'indexer.pipeline.conductor', 'indexer.search.searcher', "
             "'flask', 'dask') if m in sys.modules]; print(heavy)")
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT)
     assert done.stdout.strip() == "[]", done.stdout + done.stderr

@@ -12,7 +12,7 @@ from typing import Any
 from flask import Flask, Response, current_app
 
 from indexer.settings import Settings
-from webapp import api, errors, exports, letters, listing, search, security, views
+from webapp import api, downloads, errors, letters, listing, search, security, urlstate
 from webapp.state import KEY, AppState
 
 _SETTINGS_FIELDS = {f.name for f in dataclasses.fields(Settings)}
@@ -27,9 +27,9 @@ def create_app(settings: Settings | None = None, **overrides: Any) -> Flask:
     app.config.update({k: v for k, v in overrides.items() if k not in _SETTINGS_FIELDS})
     app.json.sort_keys = False
     app.extensions[KEY] = AppState(settings)
-    for module in (search, letters, api, exports):
+    for module in (search, letters, api, downloads):
         app.register_blueprint(module.bp)
-    views.register(app)
+    urlstate.register(app)
     listing.register(app)
     errors.register(app)
     security.register(app)
@@ -44,4 +44,3 @@ def _served_by(response: Response) -> Response:
     if name:
         response.headers["X-IMR-Snapshot"] = name
     return response
-
