@@ -121,3 +121,15 @@ def test_mining_the_real_letters_recovers_held_out_products(parsed_letters):
     # with the products kept, everything the letters request is already known
     full = Vocabulary.load()
     assert mine(parsed_letters, full).accepted(full) == []
+
+
+def test_imr_vocabulary_lists_counts_concepts_and_mined_products(runner, seeds):
+    counts = json.loads(runner("vocabulary", "--json").stdout)
+    assert counts["drug"] > 100 and counts["class"] >= 15
+    shown = runner("vocabulary", "--concept", "class:muscle-relaxant").stdout
+    assert "Flexeril" in shown and "Tabradol" in shown
+    assert "class:opioid" in runner("vocabulary", "--kind", "class").stdout
+    mined = runner("vocabulary", "--mine", seeds)
+    assert mined.exit_code == 0 and mined.stdout.startswith("mined 0 product names from 6 items of 5 letters")
+    unknown = runner("vocabulary", "--concept", "class:nothing")
+    assert unknown.exit_code == 2 and unknown.stderr.startswith("error: no concept")
