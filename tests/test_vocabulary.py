@@ -252,3 +252,46 @@ def test_labelled_items_are_tagged_from_their_own_words(vocab, real_records):
     tagged, total = _drug_items_get_their_class(vocab, real_records())
     print(f"own-word coverage: {tagged}/{total} items ({tagged / total:.1%})")
     assert tagged / total >= 0.95
+
+
+@pytest.mark.parametrize("item, classes", [
+    ("Theramine #120", {"class:medical-food"}),
+    ("Sentradine #60", {"class:medical-food"}),
+    ("Trepadone #120", {"class:medical-food"}),
+    ("Terocin lotion 120ml", {"class:topical-analgesic", "class:counterirritant", "class:local-anesthetic"}),
+    ("Medrox patch #30", {"class:topical-analgesic", "class:counterirritant"}),
+    ("Lidoderm 5% #30", {"class:topical-analgesic", "class:local-anesthetic"}),
+    ("Flector 1.3% #30", {"class:topical-analgesic", "class:nsaid"}),
+    ("Tabradol 1mg/ml oral suspension 250ml", {"class:muscle-relaxant", "class:compounded"}),
+    ("Synapryn 10mg/ml oral suspension 500ml", {"class:opioid", "class:compounded"}),
+    ("Deprizine 15mg/ml oral suspension", {"class:h2-blocker"}),
+    ("Ultracet 37.5/325mg #60", {"class:opioid", "class:analgesic"}),
+    ("Vimovo 500/20mg #60", {"class:nsaid", "class:ppi"}),
+])
+def test_products_whose_names_hide_what_they_are(vocab, item, classes):
+    assert classes <= set(own(vocab, item))
+
+
+@pytest.mark.parametrize("text, concept", [
+    ("ORIF left ankle", "procedure:orif"), ("Right TKA", "procedure:total-knee-arthroplasty"),
+    ("ACDF C5-6", "procedure:acdf"), ("Bilateral L4-5 MBB", "procedure:medial-branch-block"),
+    ("Right SI joint injection", "procedure:sacroiliac-injection"), ("HEP", "procedure:home-exercise-program"),
+    ("FRP 10 days", "procedure:functional-restoration-program"), ("Labs: CMP", "panel:cmp"),
+    ("BMP", "panel:metabolic"), ("EMG/NCV", "family:electrodiagnostic"), ("UDS", "procedure:urine-drug-screen"),
+])
+def test_abbreviations(vocab, text, concept):
+    assert concept in ids(vocab, text)
+
+
+def test_composite_procedures_are_found_from_their_parts_in_any_order(vocab):
+    tags = own(vocab, "Arthroplasty of the right knee")
+    assert "procedure:total-knee-arthroplasty" in tags
+    assert "procedure:total-hip-arthroplasty" in own(vocab, "Left hip: total joint replacement")
+    assert "procedure:total-knee-arthroplasty" not in own(vocab, "Right knee arthroscopy")
+    assert set(vocab.parse_query("knee replacement").concept_ids()) == {"procedure:total-knee-arthroplasty"}
+
+
+def test_the_lexicon_for_spelling_correction(vocab):
+    words = vocab.words()
+    assert {"cyclobenzaprine", "arthroscopy", "knee", "gabapentin"} <= set(words)
+    assert "the" not in words or words["the"] < 5

@@ -132,6 +132,12 @@ def tag_item(vocab: "Vocabulary", own_words: str, guidelines: str | list[str] | 
         tags.add(m.concept, "own", m.surface)
     own = {m.concept for m in own_matches}
     _topical_rules(vocab, own_words, own, tags)
+    # "Arthroplasty of the right knee" is a total knee arthroplasty: a query naming the composite
+    # concept finds the item whose own words name its parts in any order.
+    have = {t.concept for t in tags.by_concept.values()}
+    for composite, parts in vocab.composites().items():
+        if composite not in have and set(parts) <= have:
+            tags.add(composite, "own", tags.by_concept[parts[0]].surface, implied=True)
     text = " ; ".join(g for g in ([guidelines] if isinstance(guidelines, str) else guidelines or []) if g)
     for m in vocab.guideline_matcher.scan(text)[0]:
         if not contradicts(vocab, own, m.concept):

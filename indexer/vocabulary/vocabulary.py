@@ -112,6 +112,24 @@ class Vocabulary:
                 out.setdefault(form.lower(), form)
         return list(out.values())
 
+    def composites(self) -> dict[str, tuple[str, ...]]:
+        """Concepts that are the conjunction of others ('procedure:total-knee-arthroplasty' = arthroplasty
+        + knee): id -> the concepts (families aside) that together mean it."""
+        out = {}
+        for c in self.concepts.values():
+            parts = tuple(i for i in c.implies if not i.startswith("family:"))
+            if c.kind == "procedure" and len(parts) >= 2:
+                out[c.id] = parts
+        return out
+
+    def words(self) -> dict[str, int]:
+        """Every word of every form (normal form) -> how many forms use it: a lexicon for spelling correction."""
+        counts: dict[str, int] = {}
+        for key, forms in self.matcher.table.items():
+            for word in key:
+                counts[word] = counts.get(word, 0) + len(forms)
+        return counts
+
     def classes_of(self, concept_id: str, axis: str | None = None) -> set[str]:
         """The drug classes a concept is or implies (optionally of one axis)."""
         ids = (concept_id, *self.implied(concept_id))
