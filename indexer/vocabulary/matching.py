@@ -29,6 +29,7 @@ class Matcher:
 
     def __init__(self, forms: list[tuple[str, str]]) -> None:
         self.table: dict[tuple[str, ...], list[_Form]] = {}
+        self.prefixes: set[tuple[str, ...]] = set()    # every leading part of a form: scanning stops early
         self.longest = 1
         for text, concept in forms:
             tokens = tokenize(text)
@@ -40,6 +41,7 @@ class Matcher:
             if entry not in bucket:
                 bucket.append(entry)
             self.longest = max(self.longest, len(key))
+            self.prefixes.update(key[:n] for n in range(1, len(key) + 1))
 
     def keys(self) -> list[tuple[str, ...]]:
         """Every normalised form (token tuples)."""
@@ -56,6 +58,7 @@ class Matcher:
     def scan(self, text: str, strict: bool = True) -> tuple[list[Match], list[Token]]:
         """Matches of `text`, longest first and not overlapping, and the tokens left unmatched."""
         tokens = tokenize(text)
+        norms = [t.norm for t in tokens]
         matches: list[Match] = []
         plain: list[Token] = []
         levels = {lv.start: lv for lv in spinal_levels(text, strict)}
@@ -67,9 +70,12 @@ class Matcher:
                 while i < len(tokens) and tokens[i].start < level.end:
                     i += 1
                 continue
-            for size in range(min(self.longest, len(tokens) - i), 0, -1):
+            reach = i
+            while reach < len(tokens) and tuple(norms[i:reach + 1]) in self.prefixes:
+                reach += 1
+            for size in range(reach - i, 0, -1):
                 window = tokens[i:i + size]
-                found = [f for f in self.table.get(tuple(t.norm for t in window), []) if self._fits(f, window, strict)]
+                found = [f for f in self.table.get(tuple(norms[i:i + size]), ()) if self._fits(f, window, strict)]
                 if found:
                     start, end = window[0].start, window[-1].end
                     matches.extend(Match(f.concept, start, end, text[start:end]) for f in found)

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import NamedTuple
 
 # A token is a run of letters and digits; an apostrophe-s stays with its word ("de Quervain's").
 _TOKEN = re.compile(r"[A-Za-z0-9]+(?:'s)?")
@@ -13,9 +14,8 @@ _LEVEL_REGION = {"c": "region:cervical", "t": "region:thoracic", "l": "region:lu
 _LEVEL_MAX = {"c": 8, "t": 12, "l": 5, "s": 2}
 
 
-@dataclass(frozen=True)
-class Token:
-    """One word of a text: its normal form, the text as written, and where it stands."""
+class Token(NamedTuple):
+    """One word of a text: its normal form, the text as written, and where it stands (a tuple: cheap)."""
 
     norm: str
     raw: str
@@ -46,7 +46,7 @@ def tokenize(text: str) -> list[Token]:
 
 def strict_word(raw: str) -> bool:
     """True for a word written in capitals (an abbreviation: PT, ORIF, SI): it must match as written."""
-    letters = [c for c in raw if c.isalpha()]
+    letters = [c for c in (raw[:-2] if raw.endswith("'s") else raw) if c.isalpha()]   # "TCA's" is TCA
     return bool(letters) and all(c.isupper() for c in letters) and (len(raw) >= 2 or raw.isalpha())
 
 
