@@ -5,6 +5,8 @@ import subprocess
 import sys
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from indexer.vocabulary import Vocabulary
 from indexer.vocabulary.concepts import data_dir
@@ -295,3 +297,21 @@ def test_the_lexicon_for_spelling_correction(vocab):
     words = vocab.words()
     assert {"cyclobenzaprine", "arthroscopy", "knee", "gabapentin"} <= set(words)
     assert "the" not in words or words["the"] < 5
+
+
+@given(st.text(alphabet=st.sampled_from(list("aeiouLSTCNPRMk-/%#. 0123456789")), max_size=60))
+@settings(max_examples=200, deadline=None)
+def test_matches_always_point_at_their_words(text):
+    vocab = _shared_vocab()
+    for match in vocab.concepts_in(text) + vocab.concepts_in(text, strict=False):
+        assert text[match.start:match.end] == match.surface and match.concept in vocab
+
+
+_VOCAB: list[Vocabulary] = []
+
+
+def _shared_vocab() -> Vocabulary:
+    # hypothesis runs the test many times; one vocabulary for all of them (a test's own, not the library's)
+    if not _VOCAB:
+        _VOCAB.append(Vocabulary.load())
+    return _VOCAB[0]
