@@ -315,3 +315,20 @@ def _shared_vocab() -> Vocabulary:
     if not _VOCAB:
         _VOCAB.append(Vocabulary.load())
     return _VOCAB[0]
+
+
+@pytest.mark.parametrize("query, concepts", [
+    ("topical NSAIDs", {"class:topical-analgesic", "class:nsaid"}),
+    ("knee brace", {"region:knee", "procedure:brace"}),
+    ("subacromial decompression", {"part:subacromial", "procedure:decompression"}),
+    ("cervical pillow", {"region:cervical", "procedure:bedding"}),
+])
+def test_a_query_naming_a_region_and_a_treatment_keeps_both(vocab, query, concepts):
+    parsed = vocab.parse_query(query)
+    assert set(parsed.concept_ids()) == concepts and len(parsed.concept_ids()) == len(concepts)
+
+
+def test_region_specific_treatments_are_composites(vocab):
+    assert {"procedure:brace", "region:lumbar"} <= set(vocab.implied("procedure:lumbar-support"))
+    assert "procedure:lumbar-support" in own(vocab, "Brace for the lumbar spine")
+    assert "procedure:lumbar-fusion" in own(vocab, "L4-5 fusion, lumbar")

@@ -78,7 +78,9 @@ class Matcher:
                 found = [f for f in self.table.get(tuple(norms[i:i + size]), ()) if self._fits(f, window, strict)]
                 if found:
                     start, end = window[0].start, window[-1].end
-                    matches.extend(Match(f.concept, start, end, text[start:end]) for f in found)
+                    # "NSAID" and "NSAIDs" share a normal form: one match per concept
+                    named = dict.fromkeys(f.concept for f in found)
+                    matches.extend(Match(c, start, end, text[start:end]) for c in named)
                     i += size
                     break
             else:
