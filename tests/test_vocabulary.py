@@ -332,3 +332,11 @@ def test_region_specific_treatments_are_composites(vocab):
     assert {"procedure:brace", "region:lumbar"} <= set(vocab.implied("procedure:lumbar-support"))
     assert "procedure:lumbar-support" in own(vocab, "Brace for the lumbar spine")
     assert "procedure:lumbar-fusion" in own(vocab, "L4-5 fusion, lumbar")
+
+
+def test_a_compound_named_only_by_its_form_takes_the_ingredients_its_rationale_lists(vocab):
+    tags = own(vocab, "Compounded cream 240gm", None,
+               "The patient has knee pain. The compounded cream contains ketoprofen and cyclobenzaprine.")
+    assert tags["class:compounded"] == "own"
+    assert tags["drug:ketoprofen"] == tags["class:muscle-relaxant"] == "rationale"
+    assert "drug:ketoprofen" not in own(vocab, "Compounded cream 240gm", None, "Ketoprofen was tried before.")

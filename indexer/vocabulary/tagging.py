@@ -144,6 +144,9 @@ def tag_item(vocab: "Vocabulary", own_words: str, guidelines: str | list[str] | 
             tags.add(m.concept, "guideline", m.surface)
     if rationale:
         names = _unknown_names(vocab, own_words)
+        if not {vocab.concept(c).kind for c in own} & {"drug", "product"}:
+            # "Compound cream #1": the rationale's "the compound contains ..." is about this item
+            names += [m.surface for m in own_matches if vocab.concept(m.concept).kind == "class"]
         for concept, surface in rationale_concepts(vocab, names, rationale) if names else []:
             if not contradicts(vocab, own, concept):
                 tags.add(concept, "rationale", surface)
