@@ -8,8 +8,6 @@ import pytest
 from indexer.vocabulary import MinedVocabulary, Vocabulary, load_vocabulary, mine
 from indexer.vocabulary.concepts import load_concepts
 
-from conftest import EXPECTED_FIXTURES, records_of
-
 
 @pytest.fixture(scope="module")
 def vocab() -> Vocabulary:
@@ -86,8 +84,8 @@ def test_mined_output_is_inspectable_and_round_trips(vocab):
     assert again.to_dict() == mined.to_dict()
 
 
-def test_mining_the_seed_letters(vocab):
-    records = records_of([EXPECTED_FIXTURES])
+def test_mining_the_seed_letters(vocab, seed_records):
+    records = seed_records()
     mined = mine(records, vocab)
     assert mined.letters_read == len(records) == 5
     assert mined.items_read == sum(len(r["items"]) for r in records)

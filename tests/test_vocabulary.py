@@ -12,8 +12,6 @@ from indexer.vocabulary import Vocabulary
 from indexer.vocabulary.concepts import data_dir
 from indexer.vocabulary.text import tokenize
 
-from conftest import EXPECTED_FIXTURES, records_of
-
 
 @pytest.fixture(scope="module")
 def vocab() -> Vocabulary:
@@ -245,8 +243,8 @@ def _drug_items_get_their_class(vocab: Vocabulary, records: list[dict]) -> tuple
     return tagged, len(items)
 
 
-def test_seed_items_are_tagged_from_their_own_words(vocab):
-    tagged, total = _drug_items_get_their_class(vocab, records_of([EXPECTED_FIXTURES]))
+def test_seed_items_are_tagged_from_their_own_words(vocab, seed_records):
+    tagged, total = _drug_items_get_their_class(vocab, seed_records())
     assert tagged == total
 
 
