@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 from hypothesis import given, settings
@@ -338,3 +339,17 @@ def test_a_compound_named_only_by_its_form_takes_the_ingredients_its_rationale_l
     assert tags["class:compounded"] == "own"
     assert tags["drug:ketoprofen"] == tags["class:muscle-relaxant"] == "rationale"
     assert "drug:ketoprofen" not in own(vocab, "Compounded cream 240gm", None, "Ketoprofen was tried before.")
+
+
+def test_every_term_of_the_flat_synonym_table_names_a_concept(vocab):
+    """The vocabulary replaces indexer/search/synonyms.txt: nothing it expanded is lost (while it exists)."""
+    table = Path(__file__).resolve().parents[1] / "indexer" / "search" / "synonyms.txt"
+    if not table.exists():
+        pytest.skip("synonyms.txt has been replaced")
+    missing = []
+    for line in table.read_text().splitlines():
+        if line.strip() and not line.startswith("#"):
+            for term in line.split("=", 1)[-1].split(","):
+                if not vocab.parse_query(term.strip()).spans:
+                    missing.append(term.strip())
+    assert missing == []
