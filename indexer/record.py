@@ -24,7 +24,7 @@ served by the API as they are). Keys:
     pages                 page count (PDF) or None
     source                the input path
     format                'pdf' / 'html' / 'txt'
-    layout                which layout was recognised (indexer.ingest.parse.LAYOUT_NAMES) or 'unknown'
+    layout                which layout was recognised (indexer.ingest.parser.LAYOUT_NAMES) or 'unknown'
     items_read            how the items were read: 'layout' (that layout's rules) or 'general'
                           (the general pass over decision sentences); None without items
     decisions_unread      True when no item was read although the text states decisions

@@ -7,7 +7,7 @@ from dataclasses import asdict, dataclass, field, fields, is_dataclass
 
 @dataclass
 class SearchRequest:
-    """What the user asked for, already validated (see indexer.search.request.parse_request)."""
+    """What the user asked for, already validated (see indexer.search.query.request.parse_request)."""
 
     q: str = ""
     filters: dict[str, list[str]] = field(default_factory=dict)   # facet -> values (OR within, AND across)

@@ -10,7 +10,7 @@
 Synthetic letters (`indexer.synth`, txt) are written in chunks of 100 under
 WORK/letters and parsed once through the pipeline into its record cache
 (WORK/cache), so later runs of any size reuse them. Then, on that corpus:
-a no-change `pipeline.rebuild` (must re-extract nothing); our build
+a no-change `conductor.rebuild` (must re-extract nothing); our build
 (`build.write_snapshot` from the cached records) vs a plain single-writer
 Whoosh build of the same documents; pdfplumber vs pypdfium2 CPU per page;
 50+ warm queries per class (common, rare, two-term AND, phrase, each also
@@ -29,7 +29,7 @@ Sizes and run times on the 2-core machine (measured while other runs shared it):
     --huge                   1M items, ~445k letters: corpus ~10 min once (synth 190 s + parse
         380 s; 10 GB of txt, 3 GB of cache); first rebuild (the build) ~21-24 min, peak ~20 GB of
         memory (PSS, parent + two writers) before issue 17; --rebuild-only after it: ~55-77 min
-        (6,200-6,900 CPU-s), peak 2.0 GB with parts capped at 250k documents (README, Speed and scale);
+        (6,200-6,900 CPU-s), peak 2.0 GB with parts capped at 250k documents (docs/performance.md, Building);
         no-change rebuild ~1.5 min the first time (every file hashed), ~10 s after; queries (ours)
         ~5 min. Disk: ~9.6 GB a snapshot (three kept).
     --items 300 --queries 5  ~1 min (the test's tiny mode).
@@ -55,9 +55,10 @@ import numpy as np
 from bench_peers import PEERS, Ours, tantivy_available
 from bench_report import (SYSTEMS, report_build, report_extraction, report_queries_header,
                           report_rebuild, report_system)
-from indexer.index import build, letterstore, snapshots
-from indexer.ingest import pipeline
-from indexer.index.documents import document_count, item_count, item_documents
+from indexer.index import build
+from indexer.index.stores import letterstore, snapshots
+from indexer.pipeline import conductor
+from indexer.index.values.documents import document_count, item_count, item_documents
 from indexer.settings import Settings
 from indexer.ingest.sources import list_sources
 
@@ -100,7 +101,7 @@ def corpus(work: Path, items: int, settings: Settings) -> tuple[list[Path], dict
             list(pool.map(_write_chunk, [root] * len(todo), todo))
         took["synth_s"] += time.perf_counter() - started
         started = time.perf_counter()
-        outcomes = pipeline.extract_all(list_sources([root / f"c{c:05d}" for c in todo]), settings)
+        outcomes = conductor.extract_all(list_sources([root / f"c{c:05d}" for c in todo]), settings)
         took["parse_s"] += time.perf_counter() - started
         manifest.update({f"c{c:05d}": 0 for c in todo})
         for o in outcomes:
@@ -306,11 +307,11 @@ def main() -> int:
                        lambda index, records, docs: bench_queries(work, index, make_queries(records, 2 * args.queries),
                                                                   ["ours"], items, docs))
         return 0
-    rep, cpu, wall = cpu_timed(pipeline.rebuild, dirs, settings)
+    rep, cpu, wall = cpu_timed(conductor.rebuild, dirs, settings)
     built = None
     if not rep.kept:    # no index of these sources yet: that was a whole rebuild; now the no-change one
         built = wall
-        rep, cpu, wall = cpu_timed(pipeline.rebuild, dirs, settings)
+        rep, cpu, wall = cpu_timed(conductor.rebuild, dirs, settings)
     rebuild = {"letters": rep.letters, "wall": wall, "parsed": rep.parsed, "cached": rep.cached,
                "per100k": wall * 100_000 / max(1, rep.letters), "kept": rep.kept, "built": built}
     records = letterstore.read_all(snapshots.current(settings))

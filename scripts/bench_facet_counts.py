@@ -17,7 +17,7 @@ from pathlib import Path
 import numpy as np
 
 from indexer.fields import FACETS
-from indexer.index import facetdata, snapshots
+from indexer.index.stores import facetdata, snapshots
 from indexer.settings import Settings
 
 

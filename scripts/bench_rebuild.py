@@ -3,7 +3,7 @@
     python scripts/bench.py --rebuild-only [--items N | --large | --huge] [--workers W]
     python scripts/bench.py --segments 2,8,16 [--items N | --large] [--queries Q]
 
-Runs `pipeline.rebuild(force=True)` from the record cache (the files' hashes
+Runs `conductor.rebuild(force=True)` from the record cache (the files' hashes
 remembered beforehand, outside the timing) into a fresh index under WORK, while
 a thread samples, every `INTERVAL` s, the Pss of /proc/PID/smaps_rollup summed
 over this process and all its descendants (forked writers, parse workers, Dask
@@ -107,12 +107,12 @@ def bench_rebuild(work: Path, dirs: list[Path], settings, workers: int = 0, keep
     settings' index, kept for the query benchmark): wall, CPU, peak PSS."""
     import contextlib
 
-    from indexer.ingest import pipeline
+    from indexer.pipeline import conductor
 
     # runs side by side do not share an index
     index = Path(settings.index_dir) if keep else work / f"rebuild-{os.getpid()}"
     settings = settings.with_(index_dir=index)
-    pipeline._listing(dirs, settings)                  # remember every file's hash, untimed
+    conductor._listing(dirs, settings)                  # remember every file's hash, untimed
     cluster = contextlib.nullcontext()
     if workers:
         from distributed import LocalCluster
@@ -125,7 +125,7 @@ def bench_rebuild(work: Path, dirs: list[Path], settings, workers: int = 0, keep
             if workers:
                 settings = settings.with_(scheduler=cluster.scheduler_address)
             wall = time.perf_counter()
-            report = pipeline.rebuild(dirs, settings, force=True)
+            report = conductor.rebuild(dirs, settings, force=True)
             wall = time.perf_counter() - wall
     cpu, own = _cpu() - cpu, _cpu(resource.RUSAGE_SELF) - own
     out = {"parent_cpu": own, "letters": report.letters, "documents": report.documents, "wall": wall, "cpu": cpu,
@@ -139,7 +139,7 @@ def bench_rebuild(work: Path, dirs: list[Path], settings, workers: int = 0, keep
 
 
 def _segments(settings) -> int:
-    from indexer.index import snapshots
+    from indexer.index.stores import snapshots
 
     with snapshots.open_whoosh(snapshots.current(settings)).reader() as reader:
         return len(reader.leaf_readers())
@@ -163,12 +163,13 @@ def report_rebuild_run(r: dict) -> None:
 def bench_segments(work: Path, dirs: list[Path], settings, counts: list[int], run_queries) -> None:
     """The same letters built as each count of segments in turn, and the query classes timed on each:
     what a query pays per segment (a cluster build writes one segment per worker thread)."""
-    from indexer.index import build, letterstore, snapshots
-    from indexer.ingest import pipeline
+    from indexer.index import build
+    from indexer.index.stores import letterstore, snapshots
+    from indexer.pipeline import conductor
 
     settings = settings.with_(index_dir=work / f"segments-{os.getpid()}")
-    pipeline._listing(dirs, settings)
-    pipeline.rebuild(dirs, settings, force=True)
+    conductor._listing(dirs, settings)
+    conductor.rebuild(dirs, settings, force=True)
     records = letterstore.read_all(snapshots.current(settings))
     try:
         for n in counts:

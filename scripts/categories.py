@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Coverage of indexer.index.categories.categorize() over every real item with an expected parse.
+"""Coverage of indexer.index.values.categories.categorize() over every real item with an expected parse.
 
     python scripts/categories.py [--min 0.99] [FOLDER ...]
 
@@ -13,7 +13,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from indexer.index.categories import expected_coverage
+from indexer.index.values.categories import expected_coverage
 
 PROJECT = Path(__file__).resolve().parents[1]
 DEFAULTS = [PROJECT.parent / "shared" / "letters" / "expected", PROJECT / "tests" / "fixtures" / "expected"]
@@ -35,7 +35,7 @@ def main() -> int:
         print(f"{name:48} {count:6d} {count / result.items:7.1%}")
     print(f"\n{result.items} items in {result.letters} letters; {result.items - result.other} "
           f"({result.rate:.1%}) in a category other than 'Other'")
-    # The items to teach indexer/index/category_terms.py next.
+    # The items to teach indexer/index/values/category_terms.py next.
     for text in result.others:
         print(f"Other: {' '.join(text.split())[:120]}")
     if args.min is not None and result.rate < args.min:

@@ -10,7 +10,7 @@ the served index, or built aside and pushed to every replica): no request may fa
 must come whole from the old or new snapshot, and every worker must answer from the new one
 (and never from the old one again). Levels are bounded in requests and seconds; servers stop at the end.
 Usage: .venv/bin/python scripts/load.py [--short] [--workers 1,2] [--balancer nginx] [--markdown]
-       .venv/bin/python scripts/load.py --readme     (the README's tables: 1 vs N workers, and nginx)
+       .venv/bin/python scripts/load.py --readme     (docs/performance.md: 1 vs N workers, nginx)
 """
 from __future__ import annotations
 
@@ -52,8 +52,8 @@ def build_corpus(work: Path, items: int, seed: int) -> tuple[Path, Path, int]:
 
 def base_index(work: Path, corpus: Path, items: int):
     """Settings of an index of the corpus alone, reused when the last run left it behind."""
-    from indexer.ingest import pipeline
-    from indexer.index import snapshots
+    from indexer.pipeline import conductor
+    from indexer.index.stores import snapshots
     from indexer.errors import ImrError
     from indexer.settings import Settings
 
@@ -67,7 +67,7 @@ def base_index(work: Path, corpus: Path, items: int):
     except ImrError:
         base = None                      # missing, or written by another schema version: build anew
     if not base or snapshots.current_name(settings) != base:
-        built = pipeline.rebuild([corpus], settings)
+        built = conductor.rebuild([corpus], settings)
         marker.write_text(built.snapshot)
         print(f"built {built.documents} items of {built.letters} letters in {built.seconds:.0f} s", flush=True)
     return settings
@@ -151,7 +151,7 @@ def publish_to_replicas(sources: list[Path], builder: Path, replicas: list[Path]
     def publish() -> dict:
         facts = publish_in_place(sources, builder, args)()
         if facts["exit"] in (0, 3):
-            from indexer.index import snapshots
+            from indexer.index.stores import snapshots
             from indexer.settings import Settings
 
             facts["push_seconds"] = round(push(snapshots.current(Settings(index_dir=builder)), replicas), 2)
@@ -169,7 +169,7 @@ def serve_workers(settings, workers: int, args) -> Run:
 def serve_replicas(settings, args) -> tuple[Run, list[Path]]:
     """Two replicas (`--replica-workers` each) with their own index directories, behind nginx."""
     from deploy.replicas import copy_snapshot, start_nginx
-    from indexer.index import snapshots
+    from indexer.index.stores import snapshots
     from indexer.settings import Settings
 
     current, dirs, procs = snapshots.current(settings), [], []
@@ -226,9 +226,9 @@ def arguments(argv: list[str] | None) -> argparse.Namespace:
     add("--server-threads", type=int, default=2, help="threads of each imr serve worker")
     add("--seed", type=int, default=11)
     add("--json", type=Path, default=None, help="also write the results here as JSON")
-    add("--markdown", action="store_true", help="print the tables as the README's markdown")
+    add("--markdown", action="store_true", help="print the tables as markdown (docs/performance.md)")
     add("--short", action="store_true", help="~300 items, 2 workers, levels 1 and 4, a swap: some seconds")
-    add("--readme", action="store_true", help="the README's run: 10k items, 1 vs CORES workers, nginx, markdown")
+    add("--readme", action="store_true", help="the run of docs/performance.md: 10k items, 1 vs CORES workers, nginx")
     args = parser.parse_args(argv)
     cores = len(os.sched_getaffinity(0))
     if args.short:

@@ -5,7 +5,7 @@
 
 Renders result pages (`/?q=...`, some with facet filters, and the JSON API)
 through the Flask test client and splits each request's CPU time
-(time.process_time) into highlighting (every call into indexer.search.highlight's
+(time.process_time) into highlighting (every call into indexer.search.show.highlight's
 functions and its Marker from a request, nested calls counted once) and the rest. Each page is rendered
 twice per round: with the highlighter as it is, and with its spans found the
 old way (`occurrences.spans_by_analysis`, every word of each text analysed), so
@@ -35,7 +35,7 @@ PAGES = ("/?q=knee+pain", "/?q=physical+therapy&f.decision=Upheld", '/?q="physic
          "/?q=lumbar+mri", "/?q=opioid*&f.decision=Overturned", "/?q=acupuncture+chiropractic",
          '/?q="medically+necessary"+knee', "/?q=gabapentin", "/?q=home+health&page=2",
          "/api/search?q=physical+therapy&f.decision=Upheld")
-HIGHLIGHT = ("mark", "mark_query", "snippets", "lead")     # indexer.search.highlight's functions
+HIGHLIGHT = ("mark", "mark_query", "snippets", "lead")     # indexer.search.show.highlight's functions
 MARKER = ("mark", "snippets")                               # and a request's Marker's
 
 
@@ -65,11 +65,11 @@ def timed_highlighter(split: Split, old: bool):
     import importlib
 
     import webapp.text
-    from indexer.search import highlight
+    from indexer.search.show import highlight
 
     # Run on an older checkout too (PYTHONPATH=...): without a Marker or the fast spans, only
     # what is there is timed, and `old` changes nothing.
-    occurrences = importlib.import_module("indexer.search.occurrences") if old else None
+    occurrences = importlib.import_module("indexer.search.show.occurrences") if old else None
     saved = {name: getattr(highlight, name) for name in HIGHLIGHT}
     marker = getattr(highlight, "Marker", None)
     saved_marker = {name: getattr(marker, name) for name in MARKER} if marker else {}
@@ -97,7 +97,7 @@ def timed_highlighter(split: Split, old: bool):
 
 def build_index(folder: Path, letters: int):
     """Settings of an index of the seed letters and `letters` synthetic ones, built in `folder`."""
-    from indexer.ingest.pipeline import rebuild
+    from indexer.pipeline.conductor import rebuild
     from indexer.settings import Settings
     from indexer.synth import generate
 
@@ -113,7 +113,7 @@ def forget() -> None:
     import importlib
 
     try:
-        vocabulary = importlib.import_module("indexer.search.occurrences").vocabulary()
+        vocabulary = importlib.import_module("indexer.search.show.occurrences").vocabulary()
     except (ModuleNotFoundError, AttributeError):
         return
     if hasattr(vocabulary, "forget_texts"):

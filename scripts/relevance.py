@@ -11,6 +11,8 @@ items: recall = relevant found / R; R-precision = relevant among the first R hit
 Judged ids are `<case number, else the expected file's stem>#<item number>`; they are
 mapped to the index's doc ids through its letter store, and each judged item's name is
 checked against the indexed one (a judgement that no longer points at its item is `stale`).
+A set may also hold "negatives", queries no item answers: for each, its hits and their
+fraction of the indexed items (and the mean and largest fraction) are reported.
 """
 from __future__ import annotations
 
@@ -21,8 +23,8 @@ import tempfile
 import time
 from pathlib import Path
 
-from indexer.index import letterstore, snapshots
-from indexer.search.request import parse_request
+from indexer.index.stores import letterstore, snapshots
+from indexer.search.query.request import parse_request
 from indexer.search.searcher import Searcher
 from indexer.settings import Settings
 
@@ -39,7 +41,7 @@ def load_judged(path: Path) -> dict:
 
 def build_index(index_dir: Path, sources: list[Path], jobs: int = 2) -> Settings:
     """Build (or keep, when unchanged) an index of `sources` at index_dir; its Settings."""
-    from indexer.ingest.pipeline import rebuild
+    from indexer.pipeline.conductor import rebuild
 
     settings = Settings(index_dir=Path(index_dir), jobs=jobs)
     rebuild(sources, settings)
@@ -104,6 +106,13 @@ def evaluate(judged: dict, settings: Settings, show: int = 3) -> dict:
         })
     n = len(rows)
     documents = searcher.current().facets.n_docs
+    negatives = []
+    for entry in judged.get("negatives", []):
+        hits = sum(1 for _ in searcher.iter_hits(parse_request({"q": entry["q"], "per_page": "100"})))
+        negatives.append({"q": entry["q"], "hits": hits, "fraction": _ratio(hits, documents)})
+    extra = {"negatives": negatives,
+             "negatives_mean_fraction": sum(r["fraction"] for r in negatives) / len(negatives),
+             "negatives_max_fraction": max(r["fraction"] for r in negatives)} if negatives else {}
     return {
         "queries": rows, "n_queries": n,
         "mean_recall": sum(r["recall"] for r in rows) / n if n else 0.0,
@@ -111,7 +120,7 @@ def evaluate(judged: dict, settings: Settings, show: int = 3) -> dict:
         "unmapped": unmapped, "stale": stale,
         "all_items": [r["q"] for r in rows if r["hits"] == documents],
         "zero": [r["q"] for r in rows if not r["hits"]],
-        "documents": documents, "snapshot": searcher.snapshot_name,
+        "documents": documents, "snapshot": searcher.snapshot_name, **extra,
     }
 
 
@@ -139,6 +148,12 @@ def print_report(report: dict, out=sys.stdout) -> None:
             print(f"    missed: {', '.join(r['missed'])}", file=out)
         for h in r["top_nonrelevant"]:
             print(f"    {h['rank']:3d}: {h['doc_id']}  {h['item']}", file=out)
+    if report.get("negatives"):
+        print("\nnegatives (queries no item answers): hits and their fraction of the indexed items", file=out)
+        for r in report["negatives"]:
+            print(f"{r['q'][:32]:32} {r['hits']:5d} {r['fraction']:7.3f}", file=out)
+        print(f"negatives: {len(report['negatives'])}; mean fraction {report['negatives_mean_fraction']:.3f}; "
+              f"max fraction {report['negatives_max_fraction']:.3f}", file=out)
 
 
 def main() -> int:

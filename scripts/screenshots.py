@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Make the README's screenshots of the current UI (desktop and phone) from an index.
+"""Make the screenshots in docs/screenshots/ of the current UI (desktop and phone) from an index.
 
     python scripts/screenshots.py [--index DIR] [--out docs/screenshots]
 
@@ -16,7 +16,7 @@ from playwright.sync_api import sync_playwright
 
 from indexer.settings import Settings
 from webapp import create_app
-from webapp.serving import serving_in_thread
+from webapp.serving.server import serving_in_thread
 
 CHROMIUM = "/usr/bin/chromium"
 DESKTOP = {"width": 1280, "height": 900}

@@ -73,7 +73,7 @@ def synthetic_letters(tmp_path_factory) -> Path:
 @pytest.fixture(scope="session")
 def built_index(tmp_path_factory, synthetic_letters) -> Settings:
     """Settings of an index built once from the seeds and the synthetic set (the same on every machine)."""
-    from indexer.ingest.pipeline import rebuild
+    from indexer.pipeline.conductor import rebuild
 
     settings = Settings(index_dir=tmp_path_factory.mktemp("built_index"), jobs=2)
     rebuild([SEEDS, synthetic_letters], settings)
@@ -83,7 +83,7 @@ def built_index(tmp_path_factory, synthetic_letters) -> Settings:
 @pytest.fixture(scope="session")
 def real_index(tmp_path_factory, shared_letters) -> Settings:
     """Settings of an index of the seeds and the shared real PDFs (skips without them)."""
-    from indexer.ingest.pipeline import rebuild
+    from indexer.pipeline.conductor import rebuild
 
     settings = Settings(index_dir=tmp_path_factory.mktemp("real_index"), jobs=2)
     rebuild([SEEDS, shared_letters / "pdf"], settings)
@@ -197,7 +197,7 @@ def records_of(folders: list[Path]) -> list[dict]:
 
 def publish_records(settings: Settings, records: list[dict]) -> str:
     """Build and publish a snapshot of these records; returns its name."""
-    from indexer.index import snapshots
+    from indexer.index.stores import snapshots
     from indexer.index.build import write_snapshot
 
     building = snapshots.new_snapshot_dir(settings)

@@ -13,8 +13,8 @@ from whoosh import index
 from whoosh.analysis import StemmingAnalyzer
 
 from indexer.index import analysis, build, parts, writing
-from indexer.ingest import pipeline
-from indexer.index.documents import item_documents
+from indexer.pipeline import conductor
+from indexer.index.values.documents import item_documents
 from indexer.errors import IndexDamaged
 from indexer.fields import TEXT_FIELDS
 from indexer.index.schema import make_schema
@@ -102,7 +102,7 @@ def _records(tmp_path) -> list[dict]:
     (folder / "expected").mkdir(parents=True)
     paths = sorted(SEEDS.glob("*.txt")) + [write_letter(5, i, LAYOUTS[i % len(LAYOUTS)], "txt", folder)
                                             for i in range(30)]
-    return [r for r in (pipeline.parse_one(str(p), None, Settings()).record for p in paths) if r]
+    return [r for r in (conductor.parse_one(str(p), None, Settings()).record for p in paths) if r]
 
 
 def _whoosh_segment(folder, docs) -> None:

@@ -1,11 +1,11 @@
-"""webapp.balance.Ledger: the least-connections rule between worker processes, dead workers skipped."""
+"""webapp.serving.balance.Ledger: the least-connections rule between worker processes, dead workers skipped."""
 from __future__ import annotations
 
 import os
 import subprocess
 import sys
 
-from webapp.balance import Ledger
+from webapp.serving.balance import Ledger
 
 
 def dead_pid() -> int:

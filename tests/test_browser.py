@@ -2,7 +2,7 @@
 an attorney keeps open all day: Back shows the URL's state, Back to search keeps it, the original
 letter opens in the browser, the whole page works from the keyboard.
 
-Screenshots for the README are made by scripts/screenshots.py, not here (a test run leaves the tree clean).
+Screenshots for the docs are made by scripts/screenshots.py, not here (a test run leaves the tree clean).
 """
 from __future__ import annotations
 
@@ -29,7 +29,7 @@ pytest.importorskip("indexer.search.searcher", reason="the search core (indexer/
 def base_url(built_index):
     """The app under waitress on a free loopback port, for the module's tests."""
     from webapp import create_app
-    from webapp.serving import serving_in_thread
+    from webapp.serving.server import serving_in_thread
 
     with serving_in_thread(create_app(built_index)) as url:
         yield url

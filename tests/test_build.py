@@ -5,9 +5,10 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from indexer.index import build, facetdata, files
-from indexer.ingest import pipeline
-from indexer.index.documents import document_count, item_documents
+from indexer.index import build
+from indexer.index.stores import facetdata, files
+from indexer.pipeline import conductor
+from indexer.index.values.documents import document_count, item_documents
 from indexer.errors import IndexDamaged
 from indexer.settings import Settings
 from indexer.synth import LAYOUTS, write_letter
@@ -21,7 +22,7 @@ def records(tmp_path_factory) -> list[dict]:
     (folder / "expected").mkdir()
     paths = sorted(SEEDS.glob("*.txt")) + [write_letter(6, i, LAYOUTS[i % len(LAYOUTS)], "txt", folder)
                                             for i in range(25)]
-    return [r for r in (pipeline.parse_one(str(p), None, Settings()).record for p in paths) if r]
+    return [r for r in (conductor.parse_one(str(p), None, Settings()).record for p in paths) if r]
 
 
 @pytest.mark.parametrize("n", [1, 2, 3, 7])
@@ -73,7 +74,7 @@ def test_verify_refuses_documents_other_than_the_records(records, tmp_path):
 def _reference_arrays(docs: list[dict]) -> dict:
     """facets.npz as it was made before FacetRows: from every document at once (the reference)."""
     from indexer.fields import FACETS, MULTI_VALUED
-    from indexer.index.facetrows import values_of
+    from indexer.index.stores.facetrows import values_of
 
     out = {"n_docs": np.array([len(docs)], dtype=np.int64),
            "overturned": np.array([d.get("decision") == "Overturned" for d in docs], dtype=bool),
@@ -118,7 +119,7 @@ def test_facet_arrays_written_by_the_parts_equal_those_of_the_stored_documents(r
 def test_more_chunks_than_jobs_are_written_a_few_processes_at_a_time(records, tmp_path, monkeypatch):
     from whoosh import index
 
-    from indexer.index import letterstore
+    from indexer.index.stores import letterstore
 
     monkeypatch.setattr(build, "PARALLEL_MIN_DOCS", 1)
     build.write_snapshot(tmp_path, records, jobs=2, chunks=5)

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from indexer.index.categories import CATEGORIES, categorize, expected_coverage, guideline_sources
+from indexer.index.values.categories import CATEGORIES, categorize, expected_coverage, guideline_sources
 
 PROJECT = Path(__file__).resolve().parents[1]
 FIXTURES = PROJECT / "tests" / "fixtures" / "expected"

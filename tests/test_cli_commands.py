@@ -9,8 +9,8 @@ import numpy as np
 import pytest
 
 from indexer.cli import EXIT_FATAL, EXIT_OK
-from indexer.index import files, snapshots
-from indexer.ingest import manifest, pipeline
+from indexer.index.stores import files, snapshots
+from indexer.pipeline import conductor, manifest
 from indexer.settings import Settings
 
 SEEDS = Path(__file__).resolve().parent / "fixtures" / "seeds"
@@ -19,8 +19,8 @@ SEEDS = Path(__file__).resolve().parent / "fixtures" / "seeds"
 @pytest.fixture
 def two_snapshots(tmp_path) -> Settings:
     settings = Settings(index_dir=tmp_path / "ix", jobs=1)
-    pipeline.rebuild([sorted(SEEDS.glob("*.txt"))[0]], settings)
-    pipeline.rebuild([SEEDS], settings)
+    conductor.rebuild([sorted(SEEDS.glob("*.txt"))[0]], settings)
+    conductor.rebuild([SEEDS], settings)
     return settings
 
 
@@ -80,7 +80,7 @@ def test_check_deep_passes_on_a_healthy_index(runner, built_index):
 
 
 def test_a_brand_new_index_has_nothing_from_cache(tmp_path):
-    report = pipeline.rebuild([SEEDS, tmp_path / "typo"], Settings(index_dir=tmp_path / "ix", jobs=1))
+    report = conductor.rebuild([SEEDS, tmp_path / "typo"], Settings(index_dir=tmp_path / "ix", jobs=1))
     assert (report.parsed, report.cached) == (5, 0)
     assert [(Path(p).name, r) for p, r in report.skipped] == [("typo", "no such file or directory")]
 

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from indexer.index import snapshots
+from indexer.index.stores import snapshots
 from indexer.settings import Settings
 
 SEEDS = Path(__file__).resolve().parent / "fixtures" / "seeds"
@@ -38,7 +38,7 @@ def nothing_left(index_dir: Path) -> None:
 
 @pytest.fixture(scope="module")
 def index_dir(tmp_path_factory) -> Path:
-    from indexer.ingest.pipeline import rebuild
+    from indexer.pipeline.conductor import rebuild
 
     folder = tmp_path_factory.mktemp("cli_failures") / "index"
     rebuild([SEEDS], Settings(index_dir=folder, jobs=1))

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from indexer.index import snapshots
+from indexer.index.stores import snapshots
 from indexer.cli import EXIT_FATAL, EXIT_OK, EXIT_SKIPPED
 from indexer.settings import Settings
 

@@ -8,9 +8,11 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from indexer.index import build, facetdata, letterstore, snapshots, termstore
+from indexer.index import build
+from indexer.index.stores import facetdata, letterstore, snapshots, termstore
 from indexer.index.check import check_index
-from indexer.ingest import cluster, pipeline, refs
+from indexer.pipeline import cluster, conductor
+from indexer.ingest import refs
 from indexer.settings import Settings
 
 SEEDS = Path(__file__).resolve().parent / "fixtures" / "seeds"
@@ -47,7 +49,7 @@ def _dies_once(marker: str, settings: Settings, letters):
 @pytest.fixture(scope="module")
 def local(tmp_path_factory, synthetic_letters) -> Settings:
     settings = Settings(index_dir=tmp_path_factory.mktemp("local"), jobs=1)
-    pipeline.rebuild([SEEDS, synthetic_letters], settings)
+    conductor.rebuild([SEEDS, synthetic_letters], settings)
     return settings
 
 
@@ -65,7 +67,7 @@ def test_segments_written_on_the_cluster_make_the_local_index(tmp_path, local, s
     with LocalCluster(n_workers=WORKERS, threads_per_worker=1, processes=True,
                       local_directory=str(tmp_path / "dask"), dashboard_address=":0") as dask:
         remote = Settings(index_dir=tmp_path / "remote", scheduler=dask.scheduler_address, part_docs=cap)
-        report = pipeline.rebuild([SEEDS, synthetic_letters], remote, indexing=lambda *a: told.append(a))
+        report = conductor.rebuild([SEEDS, synthetic_letters], remote, indexing=lambda *a: told.append(a))
     assert marker.exists()                                   # a worker did die
     got = _everything(remote)
     assert got[3] == 2 * WORKERS and want[3] == 1            # capped parts, a multiple of the threads

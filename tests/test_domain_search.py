@@ -6,7 +6,7 @@ import pytest
 
 from indexer.record import empty_record, overall_outcome
 from indexer.results import SearchRequest
-from indexer.search.request import parse_request
+from indexer.search.query.request import parse_request
 from indexer.search.searcher import Searcher
 from indexer.settings import Settings
 

@@ -12,10 +12,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from indexer.search.export import facet_csv, safe_cell, stream_csv, stream_json
-from indexer.search.feed import atom_feed
-from indexer.search.highlight import Terms, mark, snippets, terms_of
-from indexer.search.query import build_query
+from indexer.search.show.export import facet_csv, safe_cell, stream_csv, stream_json
+from indexer.search.show.feed import atom_feed
+from indexer.search.show.highlight import Terms, mark, snippets, terms_of
+from indexer.search.query.parser import build_query
 from indexer.results import FacetValue, SearchRequest
 from indexer.index.schema import make_schema
 from indexer.search.searcher import Searcher
@@ -120,7 +120,7 @@ def test_cli_search_without_index_exits_2(tmp_path, runner):
 def test_mark_query_marks_exactly_the_words_the_index_would_match():
     from indexer.index.analysis import DomainAnalyzer
 
-    from indexer.search.highlight import mark_query
+    from indexer.search.show.highlight import mark_query
 
     text = ("Personal trainers helped; training was denied. The trainer's injections, "
             "an injected knee and <script>trainer</script> & more.")
@@ -140,7 +140,7 @@ def test_mark_query_marks_exactly_the_words_the_index_would_match():
 @given(st.text(max_size=200), st.text(max_size=40))
 @settings(max_examples=200, deadline=None)
 def test_mark_query_emits_only_mark_tags(hostile_text, text, q):
-    from indexer.search.highlight import mark_query
+    from indexer.search.show.highlight import mark_query
 
     out = mark_query(text + " " + hostile_text, q + " script img")
     stripped = out.replace("<mark>", "").replace("</mark>", "")
@@ -150,8 +150,8 @@ def test_mark_query_emits_only_mark_tags(hostile_text, text, q):
 
 # --- streamed in chunks from one writer, byte for byte what a line per row gave -----------------
 
-from indexer.search import export  # noqa: E402
-from indexer.search.display import INVISIBLE, SURROGATE, clean  # noqa: E402
+from indexer.search.show import export  # noqa: E402
+from indexer.search.show.display import INVISIBLE, SURROGATE, clean  # noqa: E402
 from indexer.results import Hit  # noqa: E402
 
 CELLS = st.text(st.sampled_from(list("aZ5 ,;\"'\n\r\t=+-@") + ["\uff1d", "\u202e", "\x00", "\x85", "\ud800",

@@ -8,8 +8,9 @@ import shutil
 import numpy as np
 import pytest
 
-from indexer.index import build, extend, facetdata, files, letterstore, snapshots
-from indexer.ingest import pipeline
+from indexer.index import build, extend
+from indexer.index.stores import facetdata, files, letterstore, snapshots
+from indexer.pipeline import conductor
 from indexer.index.check import check_index
 from indexer.errors import IndexDamaged
 from indexer.fields import FACETS, MULTI_VALUED
@@ -69,12 +70,12 @@ def test_successive_adds_keep_facets_and_letters_as_a_rebuild_makes_them(tmp_pat
     """Seven adds of a few letters: Whoosh merges the small segments on the way, and every
     snapshot's facet arrays still equal those made from its stored documents."""
     settings = Settings(index_dir=tmp_path / "index", jobs=1)
-    pipeline.rebuild([SEEDS], settings)
+    conductor.rebuild([SEEDS], settings)
     folders = []
     for k in range(7):
         folders.append(tmp_path / f"week{k}")
         _letters(folders[-1], 3 * k, 3)
-        report = pipeline.add([folders[-1]], settings)
+        report = conductor.add([folders[-1]], settings)
         assert (report.added, report.replaced, report.letters) == (3, 0, 5 + 3 * (k + 1))
         snapshot = snapshots.current(settings)
         want = facetdata.arrays_for(_stored_rows(snapshot))
@@ -85,7 +86,7 @@ def test_successive_adds_keep_facets_and_letters_as_a_rebuild_makes_them(tmp_pat
         assert len(reader.leaf_readers()) < 8               # some segments were merged
     _assert_summary_phrases_match_whoosh(settings)
     fresh = Settings(index_dir=tmp_path / "fresh", jobs=1)
-    pipeline.rebuild([SEEDS, *folders], fresh)
+    conductor.rebuild([SEEDS, *folders], fresh)
     strip = lambda rs: sorted((r for r in rs), key=lambda r: r["id"])  # noqa: E731
     assert strip(letterstore.read_all(snapshots.current(settings))) == \
         strip(letterstore.read_all(snapshots.current(fresh)))
@@ -98,7 +99,7 @@ def _assert_summary_phrases_match_whoosh(settings: Settings) -> None:
     across segments written by successive adds and merged."""
     from indexer.index import postings
     from indexer.search import ranking
-    from indexer.search.query import build_query
+    from indexer.search.query.parser import build_query
     from indexer.search.searcher import Searcher
 
     snap = Searcher(settings).current()      # held: a snapshot closes its searchers when dropped
@@ -114,7 +115,7 @@ def _assert_summary_phrases_match_whoosh(settings: Settings) -> None:
 
 def test_an_addition_reads_back_only_the_new_documents(tmp_path, monkeypatch):
     settings = Settings(index_dir=tmp_path / "index", jobs=1)
-    first = pipeline.rebuild([SEEDS], settings)
+    first = conductor.rebuild([SEEDS], settings)
     read, real = [], extend._stored
 
     def counting(leaf):
@@ -125,14 +126,14 @@ def test_an_addition_reads_back_only_the_new_documents(tmp_path, monkeypatch):
     monkeypatch.setattr(extend, "_stored", counting)
     monkeypatch.setattr(letterstore, "read_all", None)    # nor every letter's record
     monkeypatch.setattr(build, "verify", None)               # nor every stored document
-    report = pipeline.add([_letters(tmp_path / "new", 0, 3)[0].parent], settings)
+    report = conductor.add([_letters(tmp_path / "new", 0, 3)[0].parent], settings)
     assert report.documents - first.documents == len(read) > 0
     assert report.documents == len(_stored_rows(snapshots.current(settings)))
 
 
 def test_letter_refs_carry_what_add_needs(tmp_path):
     settings = Settings(index_dir=tmp_path / "index", jobs=1)
-    pipeline.rebuild([SEEDS], settings)
+    conductor.rebuild([SEEDS], settings)
     snapshot = snapshots.current(settings)
     records = letterstore.read_all(snapshot)
     refs = letterstore.read_refs(snapshot)
@@ -146,22 +147,22 @@ def test_letter_refs_carry_what_add_needs(tmp_path):
 
 def test_an_added_segment_missing_a_document_is_not_published(tmp_path, monkeypatch):
     settings = Settings(index_dir=tmp_path / "index", jobs=1)
-    first = pipeline.rebuild([SEEDS], settings)
+    first = conductor.rebuild([SEEDS], settings)
     real = extend.writing.add_documents
     monkeypatch.setattr(extend.writing, "add_documents",
                         lambda writer, docs: real(writer, list(docs)[1:]))
     with pytest.raises(IndexDamaged, match=r"added segments differ .*\(1 missing"):
-        pipeline.add([_letters(tmp_path / "new", 0, 2)[0].parent], settings)
+        conductor.add([_letters(tmp_path / "new", 0, 2)[0].parent], settings)
     assert snapshots.current(settings).name == first.snapshot
     assert not list(snapshots.snapshots_dir(settings).glob("*.building*"))
 
 
 def test_add_leaves_the_published_letter_store_untouched(tmp_path):
     settings = Settings(index_dir=tmp_path / "index", jobs=1)
-    pipeline.rebuild([SEEDS], settings)
+    conductor.rebuild([SEEDS], settings)
     base = snapshots.current(settings)
     before = (base / files.LETTER_STORE).read_bytes()
     shutil.copytree(SEEDS, tmp_path / "copy")
-    pipeline.add([_letters(tmp_path / "new", 0, 2)[0].parent], settings)
+    conductor.add([_letters(tmp_path / "new", 0, 2)[0].parent], settings)
     assert (base / files.LETTER_STORE).read_bytes() == before
     assert len(letterstore.read_all(snapshots.current(settings))) == 7

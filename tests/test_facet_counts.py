@@ -6,11 +6,11 @@ import pytest
 from hypothesis import given, settings, strategies as st
 
 from indexer.fields import FACETS
-from indexer.index import facetdata
-from indexer.index.documents import item_documents
+from indexer.index.stores import facetdata
+from indexer.index.values.documents import item_documents
 from indexer.search import facets
 from indexer.search.facets import count_facets, filter_masks
-from indexer.search.request import UNDATED
+from indexer.search.query.request import UNDATED
 
 
 @pytest.fixture(scope="module")

@@ -7,10 +7,10 @@ from collections import Counter
 import numpy as np
 import pytest
 
-from indexer.index import facetdata
-from indexer.index.documents import item_documents
+from indexer.index.stores import facetdata
+from indexer.index.values.documents import item_documents
 from indexer.search.facets import count_facets
-from indexer.search.request import UNDATED
+from indexer.search.query.request import UNDATED
 from indexer.results import SearchRequest
 from indexer.search.searcher import Searcher
 from indexer.settings import Settings

@@ -11,8 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from indexer.index import letterstore, snapshots
-from indexer.ingest import pipeline
+from indexer.index.stores import letterstore, snapshots
+from indexer.pipeline import conductor
 from indexer.index.check import check_index
 from indexer.errors import ImrError
 from indexer.settings import Settings
@@ -24,9 +24,9 @@ SEEDS = Path(__file__).resolve().parent / "fixtures" / "seeds"
 KILLABLE = r"""
 import sys, time
 from pathlib import Path
-import indexer.ingest.parse, whoosh.writing
-from indexer.ingest import pipeline
-from indexer.index import snapshots
+import indexer.ingest.parser, whoosh.writing
+from indexer.pipeline import conductor
+from indexer.index.stores import snapshots
 from indexer.settings import Settings
 
 stage, marker, index = sys.argv[2], Path(sys.argv[3]), Path(sys.argv[4])
@@ -45,13 +45,13 @@ def after(calls, fn, n):
     return wrapped
 
 if stage == "extract":
-    indexer.ingest.parse.parse_file = after([], indexer.ingest.parse.parse_file, 2)
+    indexer.ingest.parser.parse_file = after([], indexer.ingest.parser.parse_file, 2)
 elif stage == "write":
     whoosh.writing.SegmentWriter.add_document = after([], whoosh.writing.SegmentWriter.add_document, 3)
 elif stage == "publish":
     real = snapshots.publish
     snapshots.publish = lambda s, snap: (pause(), real(s, snap))[1]
-pipeline.rebuild([Path(p) for p in sys.argv[5:]], Settings(index_dir=index, jobs=1))
+conductor.rebuild([Path(p) for p in sys.argv[5:]], Settings(index_dir=index, jobs=1))
 """
 
 
@@ -69,7 +69,7 @@ def settings(tmp_path) -> Settings:
 
 @pytest.mark.parametrize("stage", ["extract", "write", "publish"])
 def test_sigkill_leaves_old_snapshot_current_and_next_rebuild_cleans_up(tmp_path, settings, stage):
-    old = pipeline.rebuild([sorted(SEEDS.glob("*.txt"))[0]], settings)
+    old = conductor.rebuild([sorted(SEEDS.glob("*.txt"))[0]], settings)
     marker = tmp_path / "marker"
     child = subprocess.Popen([sys.executable, "-c", KILLABLE, "", stage, str(marker),
                               str(settings.index_dir), str(SEEDS)])
@@ -88,7 +88,7 @@ def test_sigkill_leaves_old_snapshot_current_and_next_rebuild_cleans_up(tmp_path
     assert check_index(settings) == []
     if stage == "write":
         assert list(snapshots.snapshots_dir(settings).glob("*.building"))
-    new = pipeline.rebuild([SEEDS], settings)       # the lock died with the child
+    new = conductor.rebuild([SEEDS], settings)       # the lock died with the child
     assert new.letters == 5 and snapshots.current_name(settings) == new.snapshot
     assert not list(snapshots.snapshots_dir(settings).glob("*.building"))
 
@@ -97,9 +97,9 @@ def test_sigkill_leaves_old_snapshot_current_and_next_rebuild_cleans_up(tmp_path
 def test_disk_full_fails_cleanly_and_old_index_serves(settings, monkeypatch, where):
     import whoosh.writing
 
-    from indexer.index import termstore
+    from indexer.index.stores import termstore
 
-    old = pipeline.rebuild([sorted(SEEDS.glob("*.txt"))[0]], settings)
+    old = conductor.rebuild([sorted(SEEDS.glob("*.txt"))[0]], settings)
 
     def full(*args, **kwargs):
         raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
@@ -111,13 +111,13 @@ def test_disk_full_fails_cleanly_and_old_index_serves(settings, monkeypatch, whe
     else:
         monkeypatch.setattr(letterstore, "merge", full)
     with pytest.raises(ImrError, match="No space left on device.*current index is unchanged"):
-        pipeline.rebuild([SEEDS], settings)
+        conductor.rebuild([SEEDS], settings)
     assert snapshots.current_name(settings) == old.snapshot
     assert snapshots.published(settings) == [old.snapshot]
     assert not list(snapshots.snapshots_dir(settings).glob("*.building"))
     assert _searchable(settings) == old.documents and check_index(settings) == []
     monkeypatch.undo()
-    assert pipeline.rebuild([SEEDS], settings).letters == 5
+    assert conductor.rebuild([SEEDS], settings).letters == 5
 
 
 def _encrypted_pdf(path: Path) -> None:
@@ -155,7 +155,7 @@ def test_bad_inputs_each_get_one_line_and_never_stop_the_rebuild(tmp_path, setti
         (folder / "unreadable.txt").write_text("x")
         (folder / "unreadable.txt").chmod(0)
         bad.append("unreadable.txt")
-    report = pipeline.rebuild([folder], settings)
+    report = conductor.rebuild([folder], settings)
     assert report.letters == 1 and report.exit_code == 3
     assert sorted(Path(p).name for p, _ in report.skipped) == sorted(bad)
     assert all(reason and "\n" not in reason for _, reason in report.skipped)
@@ -168,33 +168,33 @@ def test_file_vanishing_after_listing_is_skipped_not_cached(tmp_path, settings, 
     for seed in seeds[:2]:
         (folder / seed.name).write_bytes(seed.read_bytes())
     doomed = folder / seeds[1].name
-    real_list = pipeline.list_sources
+    real_list = conductor.list_sources
 
     def list_then_delete(paths, max_bytes=None, hashes=None):
         found = real_list(paths, max_bytes, hashes)
         doomed.unlink()
         return found
 
-    monkeypatch.setattr(pipeline, "list_sources", list_then_delete)
-    report = pipeline.rebuild([folder], settings)
+    monkeypatch.setattr(conductor, "list_sources", list_then_delete)
+    report = conductor.rebuild([folder], settings)
     assert report.letters == 1 and [Path(p).name for p, _ in report.skipped] == [doomed.name]
     monkeypatch.undo()
     doomed.write_bytes(seeds[1].read_bytes())
-    assert pipeline.rebuild([folder], settings).letters == 2
+    assert conductor.rebuild([folder], settings).letters == 2
 
 
 def test_parser_crash_is_a_skip_not_a_failed_rebuild(settings, monkeypatch):
-    import indexer.ingest.parse
+    import indexer.ingest.parser
 
-    real = indexer.ingest.parse.parse_file
+    real = indexer.ingest.parser.parse_file
 
     def flaky(path, settings=None):
         if path.name.startswith("002"):
             raise RuntimeError("boom")
         return real(path, settings)
 
-    monkeypatch.setattr(indexer.ingest.parse, "parse_file", flaky)
-    report = pipeline.rebuild([SEEDS], settings)
+    monkeypatch.setattr(indexer.ingest.parser, "parse_file", flaky)
+    report = conductor.rebuild([SEEDS], settings)
     assert report.letters == 4
     assert [r for _, r in report.skipped] == ["parser failed: RuntimeError: boom"]
 
@@ -202,7 +202,7 @@ def test_parser_crash_is_a_skip_not_a_failed_rebuild(settings, monkeypatch):
 def test_no_letters_at_all_publishes_nothing(tmp_path, settings):
     (tmp_path / "in").mkdir()
     with pytest.raises(ImrError, match="no letters found"):
-        pipeline.rebuild([tmp_path / "in", tmp_path / "typo"], settings)
+        conductor.rebuild([tmp_path / "in", tmp_path / "typo"], settings)
     assert snapshots.current_name(settings) is None
 
 
@@ -212,11 +212,11 @@ def test_dask_cluster_gives_the_same_records_as_local_processes(tmp_path, synthe
 
     sources = [SEEDS, synthetic_letters]
     local = Settings(index_dir=tmp_path / "local", jobs=2)
-    pipeline.rebuild(sources, local)
+    conductor.rebuild(sources, local)
     with LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
                       local_directory=str(tmp_path / "dask"), dashboard_address=":0") as cluster:
         remote = Settings(index_dir=tmp_path / "remote", scheduler=cluster.scheduler_address)
-        report = pipeline.rebuild(sources, remote)
+        report = conductor.rebuild(sources, remote)
     assert report.parsed == report.letters + len(report.skipped)
     local_records, remote_records = (letterstore.read_all(snapshots.current(s)) for s in (local, remote))
     assert len(local_records) == report.letters > 0
@@ -224,9 +224,9 @@ def test_dask_cluster_gives_the_same_records_as_local_processes(tmp_path, synthe
 
 
 def test_worker_crash_costs_only_that_file(settings, monkeypatch):
-    import indexer.ingest.parse
+    import indexer.ingest.parser
 
-    real = indexer.ingest.parse.parse_file
+    real = indexer.ingest.parser.parse_file
 
     def crashing(path, settings=None):
         if path.name.startswith("003"):
@@ -235,8 +235,8 @@ def test_worker_crash_costs_only_that_file(settings, monkeypatch):
             os.kill(os.getpid(), signal.SIGSEGV)     # what a C library bug does
         return real(path, settings)
 
-    monkeypatch.setattr(indexer.ingest.parse, "parse_file", crashing)
-    report = pipeline.rebuild([SEEDS], settings.with_(jobs=2))
+    monkeypatch.setattr(indexer.ingest.parser, "parse_file", crashing)
+    report = conductor.rebuild([SEEDS], settings.with_(jobs=2))
     assert report.letters == 4
     assert [(Path(p).name[:3], r) for p, r in report.skipped] == \
         [("003", "extraction crashed the worker process (damaged file?)")]

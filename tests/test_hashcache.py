@@ -8,7 +8,8 @@ import time
 
 import pytest
 
-from indexer.ingest import hashcache, pipeline, sources
+from indexer.ingest import hashcache, sources
+from indexer.pipeline import conductor
 from indexer.settings import Settings
 
 SEEDS = Path(__file__).resolve().parent / "fixtures" / "seeds"
@@ -42,16 +43,16 @@ def _letters(tmp_path):
 
 def test_no_change_rebuild_reads_no_file(tmp_path, hashed, old_enough):
     folder, settings = _letters(tmp_path), Settings(index_dir=tmp_path / "index", jobs=1)
-    first = pipeline.rebuild([folder], settings)
+    first = conductor.rebuild([folder], settings)
     assert len(hashed) == 5
     hashed.clear()
-    again = pipeline.rebuild([folder], settings)
+    again = conductor.rebuild([folder], settings)
     assert again.kept and again.snapshot == first.snapshot and hashed == []
 
 
 def test_a_rewritten_file_is_read_even_with_its_old_size_and_mtime(tmp_path, hashed, old_enough):
     folder, settings = _letters(tmp_path), Settings(index_dir=tmp_path / "index", jobs=1)
-    first = pipeline.rebuild([folder], settings)
+    first = conductor.rebuild([folder], settings)
     victim = sorted(folder.glob("*.txt"))[0]
     st = victim.stat()
     time.sleep(0.05)      # past the clock tick of the first write
@@ -60,19 +61,19 @@ def test_a_rewritten_file_is_read_even_with_its_old_size_and_mtime(tmp_path, has
     os.utime(victim, ns=(st.st_atime_ns, st.st_mtime_ns))  # mtime restored; ctime cannot be
     assert victim.stat().st_size == st.st_size and victim.stat().st_mtime_ns == st.st_mtime_ns
     hashed.clear()
-    again = pipeline.rebuild([folder], settings)
+    again = conductor.rebuild([folder], settings)
     assert hashed == [str(victim)]
     assert not again.kept and again.snapshot != first.snapshot and again.parsed == 1
 
 
 def test_rehash_reads_every_file_and_remembers_them(tmp_path, hashed, old_enough):
     folder, settings = _letters(tmp_path), Settings(index_dir=tmp_path / "index", jobs=1)
-    pipeline.rebuild([folder], settings)
+    conductor.rebuild([folder], settings)
     hashed.clear()
-    assert pipeline.rebuild([folder], settings.with_(rehash=True)).kept
+    assert conductor.rebuild([folder], settings.with_(rehash=True)).kept
     assert len(hashed) == 5
     hashed.clear()
-    assert pipeline.rebuild([folder], settings).kept and hashed == []
+    assert conductor.rebuild([folder], settings).kept and hashed == []
 
 
 def test_a_file_just_written_is_not_remembered(tmp_path):
@@ -88,10 +89,10 @@ def test_a_damaged_table_costs_only_speed(tmp_path, hashed, old_enough):
     folder, settings = _letters(tmp_path), Settings(index_dir=tmp_path / "index", jobs=1)
     (tmp_path / "index" / "cache").mkdir(parents=True)
     (tmp_path / "index" / "cache" / hashcache.FILE).write_bytes(b"not a database" * 100)
-    first = pipeline.rebuild([folder], settings)
+    first = conductor.rebuild([folder], settings)
     assert len(hashed) == 5 and first.letters == 5
     hashed.clear()
-    assert pipeline.rebuild([folder], settings).kept and hashed == []     # rewritten whole
+    assert conductor.rebuild([folder], settings).kept and hashed == []     # rewritten whole
 
 
 def test_cli_rehash_flag(tmp_path, hashed, old_enough, runner):

@@ -1,9 +1,9 @@
-"""indexer.search.highlight: marks exactly the words the index stems, and nothing else is markup."""
+"""indexer.search.show.highlight: marks exactly the words the index stems, and nothing else is markup."""
 from __future__ import annotations
 
 import pytest
 
-from indexer.search import highlight
+from indexer.search.show import highlight
 
 
 @pytest.mark.parametrize("query,marked", [
@@ -25,8 +25,8 @@ import re  # noqa: E402
 from hypothesis import given, settings, strategies as st  # noqa: E402
 
 from indexer.index.analysis import words  # noqa: E402
-from indexer.search import occurrences  # noqa: E402
-from indexer.search.highlight import Terms, mark, query_terms, snippets  # noqa: E402
+from indexer.search.show import occurrences  # noqa: E402
+from indexer.search.show.highlight import Terms, mark, query_terms, snippets  # noqa: E402
 from indexer.results import Snippet  # noqa: E402
 
 from pathlib import Path  # noqa: E402
@@ -226,7 +226,7 @@ def test_remembered_texts_answer_as_the_first_time_and_stay_bounded(seeds):
 
 
 def test_fast_spans_equal_the_analysis_over_the_real_letters(real_index):
-    from indexer.index import letterstore, snapshots
+    from indexer.index.stores import letterstore, snapshots
 
     rng = random.Random(8)
     typed = [query_terms(q) for q in TYPED]

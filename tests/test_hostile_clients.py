@@ -21,7 +21,7 @@ def server(tmp_path, expected_records, publish):
     """(port, settings) of the production server on 127.0.0.1 with small limits, run by this test."""
     from indexer.settings import Settings
     from webapp import create_app
-    from webapp.serving import make_server
+    from webapp.serving.server import make_server
 
     settings = Settings(index_dir=tmp_path / "index", jobs=1, connection_limit=20,
                         client_connections=5, request_timeout=2)

@@ -8,7 +8,7 @@ import xml.etree.ElementTree as ET
 
 import pytest
 
-from indexer.search.export import safe_cell
+from indexer.search.show.export import safe_cell
 
 BIDI = "\u202eevil\u202c \u2066iso\u2069 \u200fmark"
 CONTROLS = "bell\x07 esc\x1b"

@@ -73,8 +73,8 @@ def test_file_names_that_are_not_utf8_never_block_a_rebuild(tmp_path):
     done = imr("index", str(src), "--index", index, "-j", "2", "--rehash", "--force")
     assert done.returncode == 0, done.stderr.decode()
     # the path is kept exactly: the letter store gives back the very name on disk
-    from indexer.index import snapshots
-    from indexer.index import letterstore
+    from indexer.index.stores import snapshots
+    from indexer.index.stores import letterstore
     snapshot = snapshots.current(Settings(index_dir=Path(index)))
     stored = {Path(r["source"]).name for r in letterstore.read_all(snapshot)}
     assert stored == set(names) == {Path(r["source"]).name for r in letterstore.read_refs(snapshot)}
@@ -84,7 +84,7 @@ def test_file_names_that_are_not_utf8_never_block_a_rebuild(tmp_path):
 
 
 def test_the_web_shows_and_serves_a_letter_whose_file_name_is_not_utf8(tmp_path):
-    from indexer.ingest.pipeline import rebuild
+    from indexer.pipeline.conductor import rebuild
     from webapp import create_app
 
     src = tmp_path / "letters"
@@ -116,7 +116,7 @@ def test_an_unreadable_subfolder_is_named_and_counted(tmp_path, monkeypatch):
         assert [s.path for s in bad] == [locked]
         assert "unreadable folder" in bad[0].error and "Permission denied" in bad[0].error
 
-        from indexer.ingest.pipeline import rebuild
+        from indexer.pipeline.conductor import rebuild
         report = rebuild([src], Settings(index_dir=tmp_path / "index", jobs=1))
         assert report.letters == 2 and report.exit_code == 3
         assert [p for p, _ in report.skipped] == [str(locked)]

@@ -41,7 +41,7 @@ def test_memory_limit_fails_the_allocation_not_the_process():
 @pytest.fixture
 def hostile_parser(monkeypatch):
     """parse_file burning CPU on 'slow' files and memory on 'big' ones (workers are forked: they see it)."""
-    import indexer.ingest.parse as parse
+    import indexer.ingest.parser as parse
 
     real = parse.parse_file
 
@@ -57,7 +57,7 @@ def hostile_parser(monkeypatch):
 
 @pytest.mark.parametrize("jobs", [1, 2])
 def test_a_file_over_a_limit_is_skipped_and_the_rebuild_goes_on(tmp_path, hostile_parser, jobs):
-    from indexer.ingest.pipeline import rebuild
+    from indexer.pipeline.conductor import rebuild
 
     src = tmp_path / "letters"
     src.mkdir()
@@ -77,8 +77,8 @@ def test_native_code_past_the_limit_is_stopped_by_the_watchdog(tmp_path, monkeyp
     library) is killed GRACE s past the limit; the file is reported over the CPU limit."""
     import signal
 
-    import indexer.ingest.parse as parse
-    from indexer.ingest.pipeline import rebuild
+    import indexer.ingest.parser as parse
+    from indexer.pipeline.conductor import rebuild
 
     real = parse.parse_file
 

@@ -8,7 +8,7 @@ import time
 import pytest
 from hypothesis import HealthCheck, given, settings as hsettings, strategies as st
 
-from indexer.search import caps
+from indexer.search.query import caps
 
 PATHS = ["/", "/api/search", "/export.csv", "/export.json", "/feed.atom", "/facets/specialty.csv"]
 
@@ -106,15 +106,15 @@ def test_state_and_toggle_links_are_linear_in_the_number_of_values():
     """10x the values costs about 10x (was 100x: a list membership test per value)."""
     from flask import Flask
 
-    from webapp import views
+    from webapp import urlstate
 
     app = Flask(__name__)
 
     def cost(n: int) -> float:
         with app.test_request_context(f"/?q=pain&{values('f.specialty', n)}"):
             started = time.process_time()
-            views.state()
-            views.toggle_filter("specialty", "S1")
+            urlstate.state()
+            urlstate.toggle_filter("specialty", "S1")
             return time.process_time() - started
 
     cost(100)

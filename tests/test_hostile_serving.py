@@ -13,7 +13,7 @@ URLS = ["/?q=pain", "/api/search?q=therapy+knee", "/api/search?q=pain&sort=newes
 @pytest.fixture
 def served(tmp_path, expected_records, publish):
     """(client, app, segment file) of a fresh index with every URL answered once (readers open)."""
-    from indexer.index import snapshots
+    from indexer.index.stores import snapshots
     from indexer.settings import Settings
     from webapp import create_app
 

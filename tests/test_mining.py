@@ -96,8 +96,8 @@ def test_mining_the_seed_letters(vocab, seed_records):
 def parsed_letters(shared_letters, tmp_path_factory) -> list[dict]:
     """Records of the shared real letters with their whole rationales (the labelled JSON keeps only
     the start and end of each)."""
-    from indexer.ingest.pipeline import parse_paths
-    from indexer.settings import Settings
+    from indexer import parse_paths
+    from indexer import Settings
 
     settings = Settings(index_dir=tmp_path_factory.mktemp("index"))
     return [o.record for o in parse_paths([shared_letters / "pdf", shared_letters / "seeds"], settings) if o.record]

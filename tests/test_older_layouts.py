@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from indexer.ingest.parse import LAYOUT_NAMES, parse_file, parse_text
+from indexer.ingest.parser import LAYOUT_NAMES, parse_file, parse_text
 from indexer.synth.render import write_pdf
 
 OLDER = Path(__file__).parent / "fixtures" / "older"

@@ -9,7 +9,7 @@ import pytest
 
 from indexer.errors import ExtractError, NotALetter
 from indexer.ingest.evaluation import Accuracy, compare, evaluate, letter_pairs, synthetic_pairs
-from indexer.ingest.parse import LAYOUT_NAMES, parse_file, parse_text
+from indexer.ingest.parser import LAYOUT_NAMES, parse_file, parse_text
 from indexer.settings import Settings
 
 FIXTURES = Path(__file__).parent / "fixtures"

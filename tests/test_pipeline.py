@@ -6,9 +6,11 @@ from pathlib import Path
 
 import pytest
 
-from indexer.index import build, letterstore, snapshots
-from indexer.ingest import cache, pipeline
-from indexer.index.documents import age_band, date_int, document_count, item_documents
+from indexer.index import build
+from indexer.index.stores import letterstore, snapshots
+from indexer.ingest import cache
+from indexer.pipeline import conductor
+from indexer.index.values.documents import age_band, date_int, document_count, item_documents
 from indexer.settings import Settings
 from indexer.ingest.sources import list_sources
 
@@ -31,22 +33,22 @@ def _doc_ids(settings: Settings) -> list[str]:
 @pytest.fixture
 def parse_calls(monkeypatch) -> list[str]:
     """Count real extract+parse calls (in-process runs, jobs=1)."""
-    import indexer.ingest.parse
+    import indexer.ingest.parser
 
     calls: list[str] = []
-    real = indexer.ingest.parse.parse_file
+    real = indexer.ingest.parser.parse_file
 
     def counting(path, settings=None):
         calls.append(str(path))
         return real(path, settings)
 
-    monkeypatch.setattr(indexer.ingest.parse, "parse_file", counting)
+    monkeypatch.setattr(indexer.ingest.parser, "parse_file", counting)
     return calls
 
 
 def test_rebuild_from_seeds_indexes_every_letter_and_item(tmp_path):
     settings = _settings(tmp_path)
-    report = pipeline.rebuild([SEEDS], settings)
+    report = conductor.rebuild([SEEDS], settings)
     records = _records(settings)
     assert report.letters == len(records) == 5
     assert report.skipped == [] and report.exit_code == 0
@@ -61,7 +63,7 @@ def test_summary_lives_only_in_letter_store_but_is_searchable(tmp_path):
     from whoosh.qparser import QueryParser
 
     settings = _settings(tmp_path)
-    pipeline.rebuild([SEEDS], settings)
+    conductor.rebuild([SEEDS], settings)
     record = next(r for r in _records(settings) if r["items"])
     word = max(record["summary"].split(), key=len).strip(".,;:()").lower()
     ix = snapshots.open_index(settings)
@@ -73,26 +75,26 @@ def test_summary_lives_only_in_letter_store_but_is_searchable(tmp_path):
 
 def test_no_change_rebuild_reextracts_nothing(tmp_path, parse_calls):
     settings = _settings(tmp_path)
-    first = pipeline.rebuild([SEEDS], settings)
+    first = conductor.rebuild([SEEDS], settings)
     assert len(parse_calls) == 5 and first.parsed == 5
     parse_calls.clear()
-    second = pipeline.rebuild([SEEDS], settings)
+    second = conductor.rebuild([SEEDS], settings)
     assert parse_calls == []
     assert (second.parsed, second.cached, second.letters) == (0, 5, 5)
     assert second.kept and second.snapshot == first.snapshot
-    forced = pipeline.rebuild([SEEDS], settings, force=True)
+    forced = conductor.rebuild([SEEDS], settings, force=True)
     assert parse_calls == [] and forced.snapshot != first.snapshot and forced.cached == 5
 
 
 def test_parser_version_or_engine_change_reparses(tmp_path, parse_calls, monkeypatch):
     settings = _settings(tmp_path)
-    pipeline.rebuild([SEEDS], settings)
+    conductor.rebuild([SEEDS], settings)
     parse_calls.clear()
     monkeypatch.setattr(cache, "PARSER_VERSION", "999-test")
-    assert pipeline.rebuild([SEEDS], settings).parsed == 5
+    assert conductor.rebuild([SEEDS], settings).parsed == 5
     assert len(parse_calls) == 5
     parse_calls.clear()
-    assert pipeline.rebuild([SEEDS], settings.with_(pdf_engine="pdfplumber")).parsed == 5
+    assert conductor.rebuild([SEEDS], settings.with_(pdf_engine="pdfplumber")).parsed == 5
 
 
 def test_failures_are_cached_too(tmp_path, parse_calls):
@@ -101,10 +103,10 @@ def test_failures_are_cached_too(tmp_path, parse_calls):
     (folder / "notes.txt").write_text("Shopping list: eggs, milk, bread.\n" * 20)
     shutil.copy(next(SEEDS.glob("*.txt")), folder / "letter.txt")
     settings = _settings(tmp_path)
-    first = pipeline.rebuild([folder], settings)
+    first = conductor.rebuild([folder], settings)
     assert [p for p, _ in first.skipped] == [str(folder / "notes.txt")] and first.exit_code == 3
     parse_calls.clear()
-    second = pipeline.rebuild([folder], settings)
+    second = conductor.rebuild([folder], settings)
     assert parse_calls == [] and second.skipped == first.skipped
 
 
@@ -114,7 +116,7 @@ def test_same_letter_twice_is_kept_once(tmp_path):
     seed = sorted(SEEDS.glob("*.txt"))[0]
     shutil.copy(seed, folder / "a.txt")
     shutil.copy(seed, folder / "sub" / "B.TXT")
-    report = pipeline.rebuild([folder], _settings(tmp_path))
+    report = conductor.rebuild([folder], _settings(tmp_path))
     assert report.letters == 1 and report.duplicates == 1
     assert report.skipped == [(str(folder / "sub" / "B.TXT"), f"duplicate of {folder / 'a.txt'}")]
 
@@ -122,14 +124,14 @@ def test_same_letter_twice_is_kept_once(tmp_path):
 def test_add_skips_known_replaces_changed_never_duplicates(tmp_path, seeds_copy, parse_calls):
     settings = _settings(tmp_path)
     files = sorted(seeds_copy.glob("*.txt"))
-    pipeline.rebuild(files[:3], settings)
+    conductor.rebuild(files[:3], settings)
     parse_calls.clear()
-    report = pipeline.add([seeds_copy], settings)
+    report = conductor.add([seeds_copy], settings)
     assert (report.added, report.replaced, report.unchanged, report.letters) == (2, 0, 3, 5)
     assert sorted(parse_calls) == sorted(map(str, files[3:]))
     changed = files[0]
     changed.write_text(changed.read_text() + "\nAddendum: reviewed again.\n")
-    report = pipeline.add([seeds_copy], settings)
+    report = conductor.add([seeds_copy], settings)
     assert (report.added, report.replaced, report.unchanged, report.letters) == (0, 1, 4, 5)
     ids = _doc_ids(settings)
     assert len(ids) == len(set(ids))
@@ -139,9 +141,9 @@ def test_add_skips_known_replaces_changed_never_duplicates(tmp_path, seeds_copy,
 
 def test_add_with_nothing_new_keeps_the_current_snapshot(tmp_path, parse_calls):
     settings = _settings(tmp_path)
-    first = pipeline.rebuild([SEEDS], settings)
+    first = conductor.rebuild([SEEDS], settings)
     parse_calls.clear()
-    again = pipeline.add([SEEDS], settings)
+    again = conductor.add([SEEDS], settings)
     assert (again.snapshot, again.unchanged, again.added, again.documents) == \
         (first.snapshot, 5, 0, first.documents)
     assert parse_calls == [] and snapshots.published(settings) == [first.snapshot]
@@ -149,7 +151,7 @@ def test_add_with_nothing_new_keeps_the_current_snapshot(tmp_path, parse_calls):
 
 def test_add_to_empty_index_builds_first_snapshot(tmp_path):
     settings = _settings(tmp_path)
-    report = pipeline.add([SEEDS], settings)
+    report = conductor.add([SEEDS], settings)
     assert report.letters == 5 and report.added == 5
     assert snapshots.current(settings).name == report.snapshot
 
@@ -158,8 +160,8 @@ def test_parallel_jobs_give_the_same_records(tmp_path, synthetic_letters):
     one = _settings(tmp_path / "one")
     two = _settings(tmp_path / "two", jobs=2)
     sources = [SEEDS, synthetic_letters]
-    pipeline.rebuild(sources, one)
-    pipeline.rebuild(sources, two)
+    conductor.rebuild(sources, one)
+    conductor.rebuild(sources, two)
     strip = lambda rs: sorted((dict(r, source=None) for r in rs), key=lambda r: r["id"])  # noqa: E731
     assert strip(_records(one)) == strip(_records(two))
 
@@ -226,16 +228,16 @@ def test_add_incremental_and_full_rewrite_agree(tmp_path, seeds_copy, incrementa
 
     settings = _settings(tmp_path)
     files = sorted(seeds_copy.glob("*.txt"))
-    pipeline.rebuild(files[:4], settings)
+    conductor.rebuild(files[:4], settings)
     files[1].write_text(files[1].read_text() + "\nAddendum.\n")
-    report = pipeline.add([seeds_copy], settings, incremental=incremental)
+    report = conductor.add([seeds_copy], settings, incremental=incremental)
     assert (report.added, report.replaced, report.letters) == (1, 1, 5)
     records = _records(settings)
     expected = sorted(d["doc_id"] for r in records for d in item_documents(r))
     assert sorted(_doc_ids(settings)) == expected
     assert check_index(settings) == []
     fresh = _settings(tmp_path / "fresh")
-    pipeline.rebuild([seeds_copy], fresh)
+    conductor.rebuild([seeds_copy], fresh)
     assert sorted(_doc_ids(fresh)) == expected
     assert snapshots.published(settings)[0] != report.snapshot
     _assert_facets_follow_docnums(settings)
@@ -244,7 +246,7 @@ def test_add_incremental_and_full_rewrite_agree(tmp_path, seeds_copy, incrementa
     text = (SEEDS / "001_3c5fa3563d311aff.txt").read_text()
     for n in (1, 2):
         (extra / f"new{n}.txt").write_text(text.replace("CM14-0046246", f"CM14-999999{n}"))
-    more = pipeline.add([extra], settings, incremental=incremental)   # additions only
+    more = conductor.add([extra], settings, incremental=incremental)   # additions only
     assert (more.added, more.replaced, more.letters) == (2, 0, 7) and check_index(settings) == []
     _assert_facets_follow_docnums(settings)
     _assert_one_term_store_per_segment(settings)
@@ -252,7 +254,7 @@ def test_add_incremental_and_full_rewrite_agree(tmp_path, seeds_copy, incrementa
 
 def _assert_one_term_store_per_segment(settings: Settings) -> None:
     """Every segment has its .hot term store; none is left from a merged-away segment."""
-    from indexer.index import termstore
+    from indexer.index.stores import termstore
 
     snapshot = snapshots.current(settings)
     with snapshots.open_index(settings).reader() as reader:
@@ -262,7 +264,7 @@ def _assert_one_term_store_per_segment(settings: Settings) -> None:
 
 def _assert_facets_follow_docnums(settings: Settings) -> None:
     """The facet arrays' rows are in docnum order (the facet counts depend on it)."""
-    from indexer.index import facetdata
+    from indexer.index.stores import facetdata
 
     arrays = facetdata.read_arrays(snapshots.current(settings))
     overturned, decided = list(arrays["overturned"]), list(arrays["decided"])
@@ -276,9 +278,9 @@ def test_parallel_segment_build_keeps_every_document_in_order(tmp_path, monkeypa
     """jobs>1 writes one segment per process; docnums must still follow the records."""
     from whoosh import index
 
-    from indexer.index import termstore
+    from indexer.index.stores import termstore
 
-    records = [r for r in (pipeline.parse_one(str(p), None, Settings()).record
+    records = [r for r in (conductor.parse_one(str(p), None, Settings()).record
                            for p in sorted(SEEDS.glob("*.txt"))) if r]
     monkeypatch.setattr(build, "PARALLEL_MIN_DOCS", 1)
     one, two = tmp_path / "one", tmp_path / "two"
@@ -300,12 +302,12 @@ def test_rebuild_and_add_tell_indexing_progress_of_the_documents_they_write(tmp_
     seeds = sorted(SEEDS.glob("*.txt"))
     shutil.copy(seeds[0], letters)
     told = []
-    report = pipeline.rebuild([letters], settings, indexing=lambda *a: told.append(a))
+    report = conductor.rebuild([letters], settings, indexing=lambda *a: told.append(a))
     assert told[-1] == (report.documents, report.documents)
     shutil.copy(seeds[1], letters)
     told.clear()
     before = report.documents
-    report = pipeline.add([letters], settings, indexing=lambda *a: told.append(a))
+    report = conductor.add([letters], settings, indexing=lambda *a: told.append(a))
     assert told == [(report.documents - before, report.documents - before)]     # the new letter's only
 
 
@@ -314,7 +316,7 @@ def test_rebuild_writes_parts_of_at_most_part_docs_documents(tmp_path, monkeypat
 
     monkeypatch.setattr(build, "PARALLEL_MIN_DOCS", 1)
     settings = Settings(index_dir=tmp_path / "index", jobs=2, part_docs=2)
-    report = pipeline.rebuild([SEEDS], settings)
+    report = conductor.rebuild([SEEDS], settings)
     with index.open_dir(str(snapshots.current(settings))).reader() as reader:
         sizes = [leaf.doc_count_all() for leaf, _ in reader.leaf_readers()]
     assert sum(sizes) == report.documents and len(sizes) == -(-report.documents // 2) > 2
@@ -325,14 +327,14 @@ def test_no_change_rebuild_keeps_the_snapshot_and_its_report(tmp_path, parse_cal
     letters = tmp_path / "letters"
     shutil.copytree(SEEDS, letters)
     (letters / "junk.pdf").write_bytes(b"junk")
-    first = pipeline.rebuild([letters], settings)
+    first = conductor.rebuild([letters], settings)
     calls = len(parse_calls)
-    again = pipeline.rebuild([letters], settings)
+    again = conductor.rebuild([letters], settings)
     assert again.kept and again.snapshot == first.snapshot and len(parse_calls) == calls
     assert (again.letters, again.items, again.skipped, again.exit_code) == \
         (first.letters, first.items, first.skipped, 3)
     (letters / "junk.pdf").unlink()                # any change builds a new snapshot
-    third = pipeline.rebuild([letters], settings)
+    third = conductor.rebuild([letters], settings)
     assert not third.kept and third.snapshot != first.snapshot and third.skipped == []
 
 
@@ -354,14 +356,14 @@ def test_a_whole_rebuild_keeps_references_and_the_writers_load_the_records(tmp_p
     from indexer.ingest import refs
 
     settings = Settings(index_dir=tmp_path / "index", jobs=2)
-    pipeline.rebuild([SEEDS], settings)
+    conductor.rebuild([SEEDS], settings)
     assert len(written) == 5 and all(refs.is_reference(letter) for letter in written)
     assert all(letter.get("items") is None and letter.get("summary") is None for letter in written)
     # A cache that keeps nothing (full, read-only): the records stay whole, the index is the same.
     monkeypatch.setattr(cache, "store", lambda *args, **kwargs: None)
     written.clear()
     whole = Settings(index_dir=tmp_path / "whole", jobs=2)
-    pipeline.rebuild([SEEDS], whole)
+    conductor.rebuild([SEEDS], whole)
     assert len(written) == 5 and not any(refs.is_reference(letter) for letter in written)
     assert letterstore.read_all(snapshots.current(whole)) == letterstore.read_all(snapshots.current(settings))
     with snapshots.open_index(whole).reader() as a, snapshots.open_index(settings).reader() as b:
@@ -379,8 +381,8 @@ def test_a_record_gone_from_the_cache_before_the_writers_publishes_nothing(tmp_p
         return real(building, letters, *args, **kwargs)
     monkeypatch.setattr(build, "write_snapshot", cache_emptied)
     with pytest.raises(IndexDamaged, match="no longer in the record cache.*run the rebuild again"):
-        pipeline.rebuild([SEEDS], settings)
+        conductor.rebuild([SEEDS], settings)
     assert snapshots.current_name(settings) is None
     assert not list(snapshots.snapshots_dir(settings).glob("*.building"))
     monkeypatch.undo()
-    assert pipeline.rebuild([SEEDS], settings).letters == 5
+    assert conductor.rebuild([SEEDS], settings).letters == 5

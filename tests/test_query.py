@@ -7,10 +7,10 @@ from hypothesis import strategies as st
 from whoosh import query as wq
 
 from indexer.errors import QueryError
-from indexer.search.query import MAX_EXPANSION, build_query, date_bounds
-from indexer.search.request import parse_request
+from indexer.search.query.parser import MAX_EXPANSION, build_query, date_bounds
+from indexer.search.query.request import parse_request
 from indexer.index.schema import make_schema
-from indexer.search.understand import understand
+from indexer.search.query.understand import understand
 
 SCHEMA = make_schema()
 
@@ -245,7 +245,7 @@ def test_compound_word_pattern_matches_what_the_analysis_word_matches(text):
     import re
 
     from indexer.index.analysis import WORD
-    from indexer.search.query import UNAMBIGUOUS_WORD
+    from indexer.search.query.parser import UNAMBIGUOUS_WORD
 
     word = re.compile(UNAMBIGUOUS_WORD)
     assert bool(word.fullmatch(text)) == bool(WORD.fullmatch(text))

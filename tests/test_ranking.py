@@ -8,7 +8,7 @@ from whoosh import query as wq
 
 from indexer.index import postings
 from indexer.search import ranking
-from indexer.search.query import build_query
+from indexer.search.query.parser import build_query
 from indexer.results import SearchRequest
 from indexer.search.searcher import Searcher
 from indexer.settings import Settings

@@ -7,10 +7,10 @@ from pathlib import Path
 
 import pytest
 
-from indexer.index.documents import doc_ids, document_count, item_count
+from indexer.index.values.documents import doc_ids, document_count, item_count
 from indexer.ingest import cache, hashcache, refs
-from indexer.ingest.parse import parse_file
-from indexer.ingest.parsing import extract_all
+from indexer.ingest.parser import parse_file
+from indexer.ingest.batch import extract_all
 from indexer.ingest.sources import Source, select_letters
 from indexer.record import Ref
 from indexer.settings import Settings

@@ -8,6 +8,7 @@ the sets were made, rounded down; raise them as the search improves.
 from __future__ import annotations
 
 import importlib.util
+import io
 import json
 import subprocess
 import sys
@@ -38,10 +39,15 @@ def relevance():
 
 
 @pytest.fixture(scope="module")
-def seeds_report(relevance, tmp_path_factory):
+def seeds_settings(relevance, tmp_path_factory):
+    """Settings of an index of the seed letters alone."""
+    return relevance.build_index(tmp_path_factory.mktemp("relevance_seeds"), [SEEDS])
+
+
+@pytest.fixture(scope="module")
+def seeds_report(relevance, seeds_settings):
     """The seeds set evaluated on an index of the seed letters alone."""
-    settings = relevance.build_index(tmp_path_factory.mktemp("relevance_seeds"), [SEEDS])
-    return relevance.evaluate(relevance.load_judged(FIXTURES / "seeds.json"), settings)
+    return relevance.evaluate(relevance.load_judged(FIXTURES / "seeds.json"), seeds_settings)
 
 
 @pytest.fixture(scope="module")
@@ -50,7 +56,7 @@ def shared_report(relevance, real_index):
     return relevance.evaluate(relevance.load_judged(FIXTURES / "judged.json"), real_index)
 
 
-@pytest.mark.parametrize("name, least", [("judged.json", 45), ("seeds.json", 8)])
+@pytest.mark.parametrize("name, least", [("judged.json", 45), ("seeds.json", 8), ("heldout_vocabulary.json", 60)])
 def test_judged_sets_are_well_formed(name, least):
     judged = json.loads((FIXTURES / name).read_text())
     queries = [q["q"] for q in judged["queries"]]
@@ -58,6 +64,41 @@ def test_judged_sets_are_well_formed(name, least):
     for q in judged["queries"]:
         assert q["relevant"] and len(set(q["relevant"])) == len(q["relevant"]), q["q"]
         assert all(j in judged["items"] for j in q["relevant"]), q["q"]
+
+
+def test_negatives_are_well_formed():
+    judged = json.loads((FIXTURES / "heldout_vocabulary.json").read_text())
+    negatives = [n["q"].lower() for n in judged["negatives"]]
+    assert 5 <= len(negatives) <= 10 and len(set(negatives)) == len(negatives)
+    assert all(n["q"].strip() and n["why"].strip() for n in judged["negatives"])
+    assert not set(negatives) & {q["q"].lower() for q in judged["queries"]}
+
+
+def test_no_query_repeats_across_the_judged_sets():
+    seen: dict[str, str] = {}
+    for name in ("judged.json", "heldout.json", "heldout_vocabulary.json"):
+        judged = json.loads((FIXTURES / name).read_text())
+        for entry in judged["queries"] + judged.get("negatives", []):
+            q = entry["q"].lower()
+            assert seen.setdefault(q, name) == name, (entry["q"], seen[q], name)
+
+
+def test_negatives_are_reported_only_when_the_set_has_them(relevance, seeds_settings, seeds_report):
+    judged = relevance.load_judged(FIXTURES / "seeds.json")
+    judged["negatives"] = [{"q": "spinal cord stimulator", "why": ""}, {"q": "gym membership", "why": ""}]
+    report = relevance.evaluate(judged, seeds_settings)
+    assert [r["q"] for r in report["negatives"]] == ["spinal cord stimulator", "gym membership"]
+    for r in report["negatives"]:
+        assert r["fraction"] == r["hits"] / report["documents"]
+    assert report["negatives"][1]["hits"] >= 1      # the seeds do hold a gym membership
+    assert report["negatives_max_fraction"] == max(r["fraction"] for r in report["negatives"])
+    out = io.StringIO()
+    relevance.print_report(report, out)
+    assert "negatives: 2; mean fraction" in out.getvalue()
+    assert "negatives" not in seeds_report
+    out = io.StringIO()
+    relevance.print_report(seeds_report, out)
+    assert "negatives" not in out.getvalue()
 
 
 def test_seed_judgements_point_at_their_items(seeds_report):

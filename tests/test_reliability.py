@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from indexer.ingest import pipeline
-from indexer.index import snapshots
+from indexer.pipeline import conductor
+from indexer.index.stores import snapshots
 from indexer.cli import EXIT_FATAL, EXIT_SKIPPED
 from indexer.settings import Settings
 
@@ -40,7 +40,7 @@ def damage(settings: Settings, how: str) -> Path:
 def test_damaged_index_is_a_503_saying_what_to_run(settings, how):
     from webapp import create_app
 
-    pipeline.rebuild([SEEDS], settings)
+    conductor.rebuild([SEEDS], settings)
     damage(settings, how)
     client = create_app(settings).test_client()
     for path in ("/?q=trainer", "/", "/letters/CM14-0046246", "/export.csv?q=knee"):
@@ -54,7 +54,7 @@ def test_damaged_index_is_a_503_saying_what_to_run(settings, how):
 
 @pytest.mark.parametrize("how", ["truncated", "deleted"])
 def test_check_command_names_the_damage_and_exits_nonzero(runner, settings, how):
-    pipeline.rebuild([SEEDS], settings)
+    conductor.rebuild([SEEDS], settings)
     assert runner("check", "--index", settings.index_dir).exit_code == 0
     damage(settings, how)
     result = runner("check", "--index", settings.index_dir)
@@ -69,12 +69,12 @@ def test_running_server_reports_a_damaged_new_snapshot_and_recovers_on_rollback(
     """CURRENT moving to a damaged snapshot gives 503s (not stale answers), and rollback heals it."""
     from webapp import create_app
 
-    pipeline.rebuild([SEEDS], settings)
+    conductor.rebuild([SEEDS], settings)
     app = create_app(settings)
     app.extensions["imr"].searcher().recheck = 0
     client = app.test_client()
     assert client.get("/api/search?q=trainer").status_code == 200
-    pipeline.rebuild([SEEDS], settings, force=True)
+    conductor.rebuild([SEEDS], settings, force=True)
     damage(settings, "truncated")
     assert client.get("/api/search?q=trainer").status_code == 503
     snapshots.rollback(settings)
@@ -84,7 +84,7 @@ def test_running_server_reports_a_damaged_new_snapshot_and_recovers_on_rollback(
 HOLDER = r"""
 import sys
 from pathlib import Path
-from indexer.index import snapshots
+from indexer.index.stores import snapshots
 from indexer.settings import Settings
 with snapshots.rebuild_lock(Settings(index_dir=Path(sys.argv[1]))):
     print("held", flush=True)
@@ -93,7 +93,7 @@ with snapshots.rebuild_lock(Settings(index_dir=Path(sys.argv[1]))):
 
 
 def test_rebuild_while_another_process_rebuilds_refuses_naming_it(runner, settings):
-    pipeline.rebuild([sorted(SEEDS.glob("*.txt"))[0]], settings)
+    conductor.rebuild([sorted(SEEDS.glob("*.txt"))[0]], settings)
     before = snapshots.current_name(settings)
     holder = subprocess.Popen([sys.executable, "-c", HOLDER, str(settings.index_dir)],
                               stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
@@ -112,7 +112,7 @@ def test_rebuild_while_another_process_rebuilds_refuses_naming_it(runner, settin
 
 def test_files_vanishing_before_extraction_are_reported_not_fatal(runner, settings, seeds_copy, monkeypatch):
     doomed = sorted(seeds_copy.glob("*.txt"))[:2]
-    real_list = pipeline.list_sources
+    real_list = conductor.list_sources
 
     def list_then_delete(paths, max_bytes=None, hashes=None):
         found = real_list(paths, max_bytes, hashes)
@@ -120,7 +120,7 @@ def test_files_vanishing_before_extraction_are_reported_not_fatal(runner, settin
             path.unlink()
         return found
 
-    monkeypatch.setattr(pipeline, "list_sources", list_then_delete)
+    monkeypatch.setattr(conductor, "list_sources", list_then_delete)
     result = runner("index", seeds_copy, "--index", settings.index_dir, "--jobs", 2)
     assert result.exit_code == EXIT_SKIPPED
     assert "indexed 3 letters" in result.stdout and "2 files skipped" in result.stdout
@@ -135,7 +135,7 @@ def app(tmp_path_factory):
     from webapp import create_app
 
     settings = Settings(index_dir=tmp_path_factory.mktemp("reliability") / "index", jobs=1)
-    pipeline.rebuild([SEEDS], settings)
+    conductor.rebuild([SEEDS], settings)
     return create_app(settings)
 
 

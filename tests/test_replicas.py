@@ -40,8 +40,8 @@ def test_load_through_nginx_with_a_snapshot_pushed_to_every_replica(tmp_path):
 def test_push_copies_checks_then_switches_every_replica(tmp_path):
     import shutil
 
-    from indexer.index import snapshots
-    from indexer.ingest.pipeline import rebuild
+    from indexer.index.stores import snapshots
+    from indexer.pipeline.conductor import rebuild
     from indexer.settings import Settings
     from replicas import copy_snapshot, push
 

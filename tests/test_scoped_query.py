@@ -6,8 +6,8 @@ from hypothesis import given, settings, strategies as st
 
 from indexer.fields import SCOPE_FIELDS, TEXT_FIELDS
 from indexer.index.schema import make_schema
-from indexer.search.query import build_query
-from indexer.search.scopes import ScopedQuery
+from indexer.search.query.parser import build_query
+from indexer.search.query.scopes import ScopedQuery
 
 SCHEMA = make_schema()
 FIELD_SETS = [*SCOPE_FIELDS.values(), ("rationale",), ("summary", "item")]
@@ -68,7 +68,7 @@ def test_plain_words_fast_path_equals_the_parser(text):
     """The tree built without Whoosh's tagging equals the parser's, whenever the fast path applies."""
     from whoosh.qparser import AndGroup, MultifieldPlugin, PlusMinusPlugin, QueryParser
 
-    from indexer.search.scopes import _FieldsGroup, _plain_tree
+    from indexer.search.query.scopes import _FieldsGroup, _plain_tree
 
     parser = QueryParser(None, SCHEMA, group=AndGroup)
     parser.add_plugin(MultifieldPlugin(list(TEXT_FIELDS), group=_FieldsGroup))

@@ -233,7 +233,7 @@ def test_date_chip_and_date_parameters_both_apply(searcher, corpus):
 
 @pytest.mark.parametrize("how", ["truncated", "deleted"])
 def test_unreadable_segment_is_index_damaged(tmp_path, corpus, publish, how):
-    from indexer.index import snapshots
+    from indexer.index.stores import snapshots
     from indexer.errors import IndexDamaged
 
     settings = Settings(index_dir=tmp_path / "idx")
@@ -268,7 +268,7 @@ def test_filters_applied_before_phrases_change_no_hit_or_count(searcher, monkeyp
 def test_one_value_selection_mask_equals_the_columns_own(index_settings):
     import numpy as np
 
-    from indexer.index import facetdata, snapshots
+    from indexer.index.stores import facetdata, snapshots
     from indexer.search.facets import selection_mask
 
     data = facetdata.load(snapshots.current(index_settings))

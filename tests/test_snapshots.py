@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from indexer.ingest import pipeline
-from indexer.index import files, snapshots
-from indexer.index.files import LETTER_STORE
+from indexer.pipeline import conductor
+from indexer.index.stores import files, snapshots
+from indexer.index.stores.files import LETTER_STORE
 from indexer.index.check import check_index
 from indexer.errors import IndexMissing, LockHeld, SchemaMismatch
 from indexer.settings import Settings
@@ -33,8 +33,8 @@ def test_current_without_index_says_how_to_build(settings):
 
 
 def test_publish_replaces_pointer_and_rollback_goes_back(settings):
-    first = pipeline.rebuild([SEEDS], settings).snapshot
-    second = pipeline.rebuild([SEEDS], settings, force=True).snapshot
+    first = conductor.rebuild([SEEDS], settings).snapshot
+    second = conductor.rebuild([SEEDS], settings, force=True).snapshot
     assert first < second and snapshots.current(settings).name == second
     assert snapshots.rollback(settings) == first
     assert snapshots.current(settings).name == first
@@ -43,12 +43,12 @@ def test_publish_replaces_pointer_and_rollback_goes_back(settings):
 
 
 def test_keeps_current_plus_two_and_cleans_building_dirs(settings):
-    names = [pipeline.rebuild([SEEDS], settings, force=True).snapshot for _ in range(4)]
+    names = [conductor.rebuild([SEEDS], settings, force=True).snapshot for _ in range(4)]
     assert snapshots.published(settings) == names[1:]
     leftover = snapshots.snapshots_dir(settings) / "20000101T000000000000Z-dead00.building"
     leftover.mkdir()
     (leftover / "MAIN_x.seg").write_bytes(b"half")
-    pipeline.rebuild([SEEDS], settings)
+    conductor.rebuild([SEEDS], settings)
     assert not leftover.exists()
     assert not list(snapshots.snapshots_dir(settings).glob("*.building"))
 
@@ -61,19 +61,19 @@ def test_publish_refuses_an_unfinished_snapshot(settings):
 
 
 def test_second_rebuild_gets_lock_held_naming_the_holder(settings):
-    pipeline.rebuild([SEEDS], settings)
+    conductor.rebuild([SEEDS], settings)
     before = snapshots.current_name(settings)
     with snapshots.rebuild_lock(settings):
         with pytest.raises(LockHeld, match=rf"pid {os.getpid()} on {socket.gethostname()} since "):
-            pipeline.rebuild([SEEDS], settings)
+            conductor.rebuild([SEEDS], settings)
         with pytest.raises(LockHeld):
-            pipeline.add([SEEDS], settings)
+            conductor.add([SEEDS], settings)
     assert snapshots.current_name(settings) == before
-    pipeline.rebuild([SEEDS], settings)   # released: works again
+    conductor.rebuild([SEEDS], settings)   # released: works again
 
 
 def test_schema_mismatch_is_refused_with_rebuild_advice(settings):
-    pipeline.rebuild([SEEDS], settings)
+    conductor.rebuild([SEEDS], settings)
     (snapshots.current(settings) / snapshots.SCHEMA_FILE).write_text("0\n")
     with pytest.raises(SchemaMismatch, match=r"schema v0, this program reads v\d+: rebuild with imr index"):
         snapshots.open_index(settings)
@@ -81,12 +81,12 @@ def test_schema_mismatch_is_refused_with_rebuild_advice(settings):
 
 
 def test_check_index_healthy(settings):
-    pipeline.rebuild([SEEDS], settings)
+    conductor.rebuild([SEEDS], settings)
     assert check_index(settings) == []
 
 
 def test_check_index_reports_truncated_segment(settings):
-    pipeline.rebuild([SEEDS], settings)
+    conductor.rebuild([SEEDS], settings)
     seg = _segment(snapshots.current(settings))
     with open(seg, "r+b") as fh:
         fh.truncate(seg.stat().st_size // 2)
@@ -96,7 +96,7 @@ def test_check_index_reports_truncated_segment(settings):
 
 
 def test_check_index_reports_deleted_segment(settings):
-    pipeline.rebuild([SEEDS], settings)
+    conductor.rebuild([SEEDS], settings)
     seg = _segment(snapshots.current(settings))
     seg.unlink()
     problem, fix = check_index(settings)
@@ -104,7 +104,7 @@ def test_check_index_reports_deleted_segment(settings):
 
 
 def test_check_index_reports_store_and_facet_damage(settings):
-    pipeline.rebuild([SEEDS], settings)
+    conductor.rebuild([SEEDS], settings)
     snapshot = snapshots.current(settings)
     import sqlite3
     con = sqlite3.connect(snapshot / LETTER_STORE)
@@ -124,7 +124,7 @@ def test_check_index_without_index(settings):
 
 
 def test_index_from_a_newer_program_says_to_upgrade_and_restart(settings):
-    pipeline.rebuild([SEEDS], settings)
+    conductor.rebuild([SEEDS], settings)
     (snapshots.current(settings) / snapshots.SCHEMA_FILE).write_text("999\n")
     with pytest.raises(SchemaMismatch, match=r"newer than this program's v\d+: upgrade imr and restart"):
         snapshots.open_index(settings)

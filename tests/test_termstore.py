@@ -1,4 +1,4 @@
-"""indexer.index.termstore: the per-segment store of frequent terms' postings gives exactly
+"""indexer.index.stores.termstore: the per-segment store of frequent terms' postings gives exactly
 what decoding Whoosh's postings gives, is written by every build, and a damaged one
 only costs speed."""
 from __future__ import annotations
@@ -9,10 +9,11 @@ import numpy as np
 import pytest
 from whoosh import index
 
-from indexer.ingest import manifest
-from indexer.index import postings, snapshots, termstore
+from indexer.pipeline import manifest
+from indexer.index import postings
+from indexer.index.stores import snapshots, termstore
 from indexer.search import ranking
-from indexer.search.query import build_query
+from indexer.search.query.parser import build_query
 from indexer.results import SearchRequest
 from indexer.index.schema import make_schema
 from indexer.search.searcher import Searcher, Snapshot

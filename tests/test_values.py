@@ -12,8 +12,8 @@ from pathlib import Path
 import pytest
 from bs4 import BeautifulSoup
 
-from indexer.index import credentials
-from indexer.index.documents import item_documents
+from indexer.index.values import reviewer
+from indexer.index.values.documents import item_documents
 from indexer.results import SearchRequest
 from indexer.search.searcher import Searcher
 from indexer.settings import Settings
@@ -38,7 +38,7 @@ EXPECTED_FIXTURES = Path(__file__).resolve().parent / "fixtures" / "expected"
     ("Neurology", "Neurology"),
 ])
 def test_specialty_spellings(printed, canonical):
-    assert credentials.specialty(printed) == canonical
+    assert reviewer.specialty(printed) == canonical
 
 
 @pytest.mark.parametrize("printed, canonical", [
@@ -47,12 +47,12 @@ def test_specialty_spellings(printed, canonical):
     ("West Virginia", "West Virginia"), ("Virginia", "Virginia"),
 ])
 def test_state_spellings(printed, canonical):
-    assert credentials.state(printed) == canonical
+    assert reviewer.state(printed) == canonical
 
 
 def test_empty_values_are_dropped_and_duplicates_merged():
-    assert credentials.specialty("  ") is None and credentials.state(None) is None
-    assert credentials.specialties(["Sports Medicine", "Sports Medicinea", "", "Family Medicine"]) == \
+    assert reviewer.specialty("  ") is None and reviewer.state(None) is None
+    assert reviewer.specialties(["Sports Medicine", "Sports Medicinea", "", "Family Medicine"]) == \
         ["Sports Medicine", "Family Practice"]
 
 
@@ -73,20 +73,20 @@ def test_every_labelled_and_synthetic_value_is_a_known_canonical_one(labelled):
     specialties = {s for d in labelled for s in d.get("specialties") or []} | set(vocab.SPECIALTIES)
     states = {s for d in labelled for s in d.get("license_states") or []} | set(vocab.STATES)
     assert specialties and states
-    assert {credentials.specialty(s) for s in specialties} <= set(credentials.SPECIALTIES)
-    assert {credentials.state(s) for s in states} <= set(credentials.STATES)
+    assert {reviewer.specialty(s) for s in specialties} <= set(reviewer.SPECIALTIES)
+    assert {reviewer.state(s) for s in states} <= set(reviewer.STATES)
     # The synthetic generator already writes canonical names.
-    assert all(credentials.specialty(s) == s for s in vocab.SPECIALTIES)
-    assert all(credentials.state(s) == s for s in vocab.STATES)
+    assert all(reviewer.specialty(s) == s for s in vocab.SPECIALTIES)
+    assert all(reviewer.state(s) == s for s in vocab.STATES)
 
 
 def test_real_variants_of_one_specialty_become_one_facet_value(shared_letters):
     printed = {s for d in _labelled(shared_letters / "expected") for s in d.get("specialties") or []}
     # Both spellings are printed in the real letters; the facet has one.
     assert {"Physical Medicine & Rehabilitation", "Physical Medicine and Rehabilitation"} <= printed
-    assert credentials.specialty("Physical Medicine and Rehabilitation") == \
-        credentials.specialty("Physical Medicine & Rehabilitation")
-    assert len({credentials.specialty(s) for s in printed}) < len(printed)
+    assert reviewer.specialty("Physical Medicine and Rehabilitation") == \
+        reviewer.specialty("Physical Medicine & Rehabilitation")
+    assert len({reviewer.specialty(s) for s in printed}) < len(printed)
 
 
 # --- an index of letters with printed variants, outcomes and undated letters ---
@@ -220,11 +220,11 @@ def test_no_date_bound_keeps_undated_letters(searcher):
 def test_stats_count_specialties_by_their_facet_spelling(tmp_path, seeds):
     """`imr stats` counts the facet's one spelling, not each printed variant (the seeds print PM&R two ways)."""
     from indexer.index.stats import index_stats
-    from indexer.ingest import pipeline
+    from indexer.pipeline import conductor
 
     settings = Settings(index_dir=tmp_path / "index", jobs=1)
-    pipeline.rebuild([seeds], settings)
+    conductor.rebuild([seeds], settings)
     by_specialty = index_stats(settings)["by_specialty"]
     assert "Physical Medicine and Rehabilitation" not in by_specialty
     assert by_specialty["Physical Medicine & Rehabilitation"] == 4
-    assert all(credentials.specialty(name) == name for name in by_specialty)
+    assert all(reviewer.specialty(name) == name for name in by_specialty)

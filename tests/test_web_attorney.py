@@ -12,7 +12,7 @@ import pytest
 from bs4 import BeautifulSoup
 
 from indexer.results import SearchRequest
-from indexer.search.export import NAME_CHARS, file_name
+from indexer.search.show.export import NAME_CHARS, file_name
 
 pytest.importorskip("indexer.search.searcher", reason="the search core is not there yet")
 

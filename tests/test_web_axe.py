@@ -32,7 +32,7 @@ axe_sync = pytest.importorskip("axe_playwright_python.sync_playwright", reason="
 def base_url(built_index):
     """The app under waitress on a free loopback port, for the module's tests."""
     from webapp import create_app
-    from webapp.serving import serving_in_thread
+    from webapp.serving.server import serving_in_thread
 
     with serving_in_thread(create_app(built_index)) as url:
         yield url

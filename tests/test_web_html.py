@@ -186,7 +186,7 @@ def test_decided_range_is_a_chip_and_matches_the_letters(client, built_index):
     import json
     import sqlite3
 
-    from indexer.index import snapshots
+    from indexer.index.stores import snapshots
 
     page = soup_of(client.get("/?q=decided:2017-01..2017-02+acupuncture&scope=letter"))
     chip = page.select_one("li.chip-query")
@@ -303,19 +303,19 @@ def test_facet_values_written_in_python_equal_the_template_loop(app, name, hosti
 def test_letter_links_equal_url_for_for_any_id(app):
     from flask import url_for
 
-    from webapp import views
+    from webapp import urlstate
 
-    ids = ["abc-1", "a b", "é/x", "a?b#c", "%41", views.LINK_STAND_IN, "x" * 80, "&=+"]
+    ids = ["abc-1", "a b", "é/x", "a?b#c", "%41", urlstate.LINK_STAND_IN, "x" * 80, "&=+"]
     # (the page, the q its letter links carry)
     for path, q in (("/?q=knee+%22physical+therapy%22&f.decision=Upheld", 'knee "physical therapy"'),
                     ("/letters/x?q=a%26b&back=q%3Dknee", "a&b"), ("/", None)):
         with app.test_request_context(path):
             for letter_id in ids:
-                expected = url_for("letters.letter_page", letter_id=letter_id, q=q, back=views.back_state())
-                assert views.letter_url(letter_id) == expected
-                assert views.letter_url(letter_id, 2) == expected + "#item-2"
-                assert views.letter_url(letter_id, similar="all") == url_for(
-                    "letters.letter_page", letter_id=letter_id, q=q, back=views.back_state(), similar="all")
+                expected = url_for("letters.letter_page", letter_id=letter_id, q=q, back=urlstate.back_state())
+                assert urlstate.letter_url(letter_id) == expected
+                assert urlstate.letter_url(letter_id, 2) == expected + "#item-2"
+                assert urlstate.letter_url(letter_id, similar="all") == url_for(
+                    "letters.letter_page", letter_id=letter_id, q=q, back=urlstate.back_state(), similar="all")
 
 
 OLD_BADGES = """\

@@ -45,7 +45,7 @@ def hostile_letter(number: int) -> str:
 @pytest.fixture(scope="module")
 def hostile(tmp_path_factory):
     """(client, letters folder, settings) of an index built from hand-made hostile letters."""
-    from indexer.ingest.pipeline import rebuild
+    from indexer.pipeline.conductor import rebuild
     from indexer.settings import Settings
     from webapp import create_app
 

@@ -137,7 +137,7 @@ def test_keep_alive_connections_are_spread_evenly_over_the_workers(served):
     finally:
         for conn in conns:
             conn.close()
-    # Without the shared table they landed 31 / 1 and 22 / 10 (webapp/balance.py); with it 16 / 16.
+    # Without the shared table they landed 31 / 1 and 22 / 10 (webapp/serving/balance.py); with it 16 / 16.
     assert len(seen) == 2 and max(seen.values()) - min(seen.values()) <= 4, seen
 
 

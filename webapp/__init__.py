@@ -12,7 +12,7 @@ from typing import Any
 from flask import Flask, Response, current_app
 
 from indexer.settings import Settings
-from webapp import api, errors, exports, letters, listing, search, security, views
+from webapp import api, downloads, errors, letters, listing, search, security, urlstate
 from webapp.state import KEY, AppState
 
 _SETTINGS_FIELDS = {f.name for f in dataclasses.fields(Settings)}
@@ -27,9 +27,9 @@ def create_app(settings: Settings | None = None, **overrides: Any) -> Flask:
     app.config.update({k: v for k, v in overrides.items() if k not in _SETTINGS_FIELDS})
     app.json.sort_keys = False
     app.extensions[KEY] = AppState(settings)
-    for module in (search, letters, api, exports):
+    for module in (search, letters, api, downloads):
         app.register_blueprint(module.bp)
-    views.register(app)
+    urlstate.register(app)
     listing.register(app)
     errors.register(app)
     security.register(app)
@@ -44,25 +44,3 @@ def _served_by(response: Response) -> Response:
     if name:
         response.headers["X-IMR-Snapshot"] = name
     return response
-
-
-def serve(settings: Settings, host: str = "127.0.0.1", port: int = 5000, threads: int = 2,
-          workers: int = 1) -> None:
-    """Serve the app until interrupted: waitress in this process (webapp.serving's limits, debug off),
-    or with `workers` > 1 that many worker processes on one socket (webapp.workers)."""
-    from webapp.serving import listen, make_server
-
-    app = create_app(settings)
-    if workers > 1:
-        from webapp.workers import run_workers
-
-        run_workers(app, listen(host, port), workers, threads)
-        return
-    server = make_server(app, settings, host=host, port=port, threads=threads)
-    try:
-        server.run()
-    except KeyboardInterrupt:
-        pass
-    finally:
-        server.close()
-        app.extensions[KEY].close()

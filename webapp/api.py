@@ -5,7 +5,7 @@ from flask import Blueprint, Response, jsonify, request
 
 from indexer.errors import LetterNotFound, QueryError
 from indexer.results import plain
-from indexer.search.request import parse_request
+from indexer.search.query.request import parse_request
 from webapp.state import searcher
 from webapp.letters import find_letter
 

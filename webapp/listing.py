@@ -11,10 +11,10 @@ from jinja2.filters import do_truncate
 from markupsafe import Markup, escape
 
 from indexer.results import FacetValue, Hit
-from indexer.search.display import clean
+from indexer.search.show.display import clean
 from indexer.search.facets import display_value, rate_shown
 from webapp.text import marked
-from webapp.views import PREFIX, letter_url, percent
+from webapp.urlstate import PREFIX, letter_url, percent
 
 OTHER_ITEM_CHARS = 60      # an 'Also in this letter' item's text, cut at a word (Jinja's truncate)
 SYNTHETIC_TAG = Markup('<span class="tag-synthetic" title="Made by imr synth, not a real decision">synthetic</span>')

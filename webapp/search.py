@@ -11,8 +11,8 @@ from indexer.errors import QueryError
 from indexer.fields import FACETS
 from indexer.results import FacetValue, SearchResult
 from indexer.search.facets import display_value, rate_shown, shown_first
-from indexer.search.request import DEFAULT_PER_PAGE, MAX_PAGE, PER_PAGE_CHOICES, UNDATED, parse_request
-from webapp import views
+from indexer.search.query.request import DEFAULT_PER_PAGE, MAX_PAGE, PER_PAGE_CHOICES, UNDATED, parse_request
+from webapp import urlstate
 from webapp.state import searcher
 
 bp = Blueprint("search", __name__)
@@ -48,7 +48,7 @@ def search_page() -> Response | str | tuple[str, int]:
     result = searcher().search(search_request)
     if result.query.open_case:
         # Back to search from the letter keeps the filters and sort, not the case number.
-        back = urlencode([(k, v) for k, v in views.state_pairs(request.args) if k not in ("q", "page")])
+        back = urlencode([(k, v) for k, v in urlstate.state_pairs(request.args) if k not in ("q", "page")])
         return redirect(url_for("letters.letter_page", letter_id=result.query.open_case, back=back or None))
     asked = asked or search_request.page
     note = None

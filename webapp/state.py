@@ -4,7 +4,7 @@
 through `searcher()` and `app_settings()`. The Searcher is created on the
 first request that needs it, so an app starts without an index and answers
 503 until one is published. It belongs to the process that created it: after a
-fork (worker processes, webapp.workers) the child creates its own, so no open
+fork (worker processes, webapp.serving.workers) the child creates its own, so no open
 file, SQLite connection or lock is shared between processes.
 """
 from __future__ import annotations

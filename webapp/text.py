@@ -5,8 +5,8 @@ import re
 
 from markupsafe import Markup
 
-from indexer.search.display import clean
-from indexer.search.highlight import mark_query
+from indexer.search.show.display import clean
+from indexer.search.show.highlight import mark_query
 
 _MARK_TAG = re.compile(r"(</?mark>)")
 _BARE_AMP = re.compile(r"&(?!(?:[a-zA-Z][a-zA-Z0-9]{1,31}|#[0-9]{1,7}|#x[0-9a-fA-F]{1,6});)")
@@ -32,5 +32,5 @@ def marked(html: str | None) -> Markup:
 
 
 def highlight(text: object, q: str) -> Markup:
-    """Escaped `text` with the query's words marked as the index stems them (indexer.search.highlight)."""
+    """Escaped `text` with the query's words marked as the index stems them (indexer.search.show.highlight)."""
     return marked(mark_query(clean(text), q or ""))

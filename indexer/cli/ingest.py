@@ -112,7 +112,7 @@ def _ingest(function: Callable, verb: str, sources, settings: Settings) -> None:
 @fatal_errors
 def parse_command(files, as_json: bool, pdf_engine: str | None) -> None:
     """Parse letter FILES (or folders) and print their records; nothing is indexed."""
-    from indexer.ingest.pipeline import parse_paths
+    from indexer.pipeline.conductor import parse_paths
 
     failed = False
     for outcome in parse_paths(files, Settings().with_(pdf_engine=pdf_engine)):
@@ -158,7 +158,7 @@ def index_command(sources, index_dir: Path, jobs, scheduler, pdf_engine, rehash,
     When the files, the parser and the engine are the same as for the current
     snapshot (and its files are intact), it is kept: nothing is re-extracted.
     """
-    from indexer.ingest.pipeline import rebuild
+    from indexer.pipeline.conductor import rebuild
 
     settings = Settings(index_dir=index_dir).with_(jobs=jobs, scheduler=scheduler, pdf_engine=pdf_engine,
                                                    rehash=rehash, part_docs=part_docs)
@@ -171,7 +171,7 @@ def index_command(sources, index_dir: Path, jobs, scheduler, pdf_engine, rehash,
 @fatal_errors
 def add_command(sources, index_dir: Path, jobs, scheduler, pdf_engine, rehash) -> None:
     """Add new or changed letters from SOURCES to the index (unchanged files are not parsed)."""
-    from indexer.ingest.pipeline import add
+    from indexer.pipeline.conductor import add
 
     settings = Settings(index_dir=index_dir).with_(jobs=jobs, scheduler=scheduler, pdf_engine=pdf_engine,
                                                    rehash=rehash)

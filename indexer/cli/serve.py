@@ -1,5 +1,5 @@
 """`imr serve`: the web app under waitress (a production WSGI server, debug off), in one process
-or in several worker processes under gunicorn's master (webapp.workers)."""
+or in several worker processes under gunicorn's master (webapp.serving.workers)."""
 from __future__ import annotations
 
 import errno
@@ -27,7 +27,7 @@ def _bind_error(exc: OSError, host: str, port: int) -> str:
 
 
 def _default_workers() -> int:
-    from webapp.serving import default_workers
+    from webapp.serving.server import default_workers
 
     return default_workers()
 
@@ -39,7 +39,7 @@ def _default_workers() -> int:
 @click.option("--workers", default=_default_workers, show_default="the cores this process may use",
               type=click.IntRange(1, 256), help="Worker processes (1: a single process).")
 # 2: requests are CPU-bound and a worker holds one GIL; 4 threads answered no more requests
-# (README, "Serving on every core"). waitress reads whole requests before a thread takes one.
+# (docs/performance.md, "Serving"). waitress reads whole requests before a thread takes one.
 @click.option("--threads", default=2, show_default=True, type=click.IntRange(1, 64), help="Threads per worker.")
 @click.option("--connection-limit", type=click.IntRange(1, 100000), default=None,
               help=f"Open connections at most, per worker (default {Settings.connection_limit}).")
@@ -52,9 +52,9 @@ def _default_workers() -> int:
 def serve(index_dir: Path, host: str, port: int, workers: int, threads: int, connection_limit: int | None,
           client_connections: int | None, request_timeout: float | None) -> None:
     """Serve the search pages and JSON API at http://HOST:PORT/."""
-    from indexer.index import snapshots
+    from indexer.index.stores import snapshots
     from webapp import create_app
-    from webapp.serving import listen, make_server
+    from webapp.serving.server import listen, make_server
     from webapp.state import KEY
 
     settings = Settings().with_(index_dir=index_dir, connection_limit=connection_limit,
@@ -72,7 +72,7 @@ def serve(index_dir: Path, host: str, port: int, workers: int, threads: int, con
     click.echo(f"IMR Search on http://{host}:{port}/ (index: {index_dir}), {processes} of {threads} threads; "
                "Ctrl-C stops.")
     if workers > 1:
-        from webapp.workers import run_workers
+        from webapp.serving.workers import run_workers
 
         run_workers(app, sock, workers, threads)
         return

@@ -17,7 +17,7 @@ from indexer.settings import Settings
 @fatal_errors
 def snapshots_command(index_dir: Path, as_json: bool) -> None:
     """List the published snapshots, newest first: which is current, which `imr rollback` restores."""
-    from indexer.index.snapshots import list_snapshots
+    from indexer.index.stores.snapshots import list_snapshots
 
     listed = list_snapshots(Settings(index_dir=index_dir))
     if as_json:
@@ -38,7 +38,7 @@ def snapshots_command(index_dir: Path, as_json: bool) -> None:
 @fatal_errors
 def rollback_command(index_dir: Path) -> None:
     """Serve the snapshot published before the current one (or, without CURRENT, the newest)."""
-    from indexer.index.snapshots import current_name, rollback
+    from indexer.index.stores.snapshots import current_name, rollback
 
     settings = Settings(index_dir=index_dir)
     before = current_name(settings)

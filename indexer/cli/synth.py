@@ -7,7 +7,7 @@ import click
 
 from indexer.cli import cli, fail
 from indexer.errors import ImrError
-from indexer.ingest.parse import LAYOUT_NAMES
+from indexer.ingest.parser import LAYOUT_NAMES
 
 
 def _split(value: str | None) -> tuple[str, ...] | None:

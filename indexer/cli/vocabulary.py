@@ -23,7 +23,7 @@ def vocabulary_command(kind: str | None, concept_id: str | None, mine_paths: tup
 
     vocab = Vocabulary.load()
     if mine_paths:
-        from indexer.ingest.pipeline import parse_paths
+        from indexer.pipeline.conductor import parse_paths
 
         records = [o.record for o in parse_paths(list(mine_paths), Settings()) if o.record]
         mined = mine(records, vocab)

@@ -16,7 +16,7 @@ so `L5-S1`, `L5S1` and `"L5 S1"` find the same letters, and `EMG` finds
 parts (`"L5-S1 fusion"` = `"L5 S1 fusion"`), or for its joined form when a
 part is a single letter (`"x-ray of the knee"`); the positions make either
 run on into the next word. A compound typed as a plain word is rewritten by
-the query parser (indexer.search.query) into `(joined OR "parts")`.
+the query parser (indexer.search.query.parser) into `(joined OR "parts")`.
 
 `tokens` and `positions` are the one implementation; `DomainAnalyzer` wraps
 them for Whoosh (the schema's analyzer, used by the query parser and for

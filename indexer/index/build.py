@@ -21,13 +21,14 @@ from functools import partial
 from pathlib import Path
 from typing import Callable, Iterable
 
-from indexer.index import files, parts
-from indexer.index.documents import doc_ids, document_count
+from indexer.index.stores import files
+from indexer.index import parts
+from indexer.index.values.documents import doc_ids, document_count
 from indexer.errors import IndexDamaged
-from indexer.index.facetrows import FacetRows
+from indexer.index.stores.facetrows import FacetRows
 from indexer.index.parts import Loader, Tick
 from indexer.record import Record
-from indexer.index.snapshots import open_whoosh
+from indexer.index.stores.snapshots import open_whoosh
 
 # Below this many documents process start-up costs more than a second core saves.
 PARALLEL_MIN_DOCS = 2000

@@ -1,4 +1,4 @@
-"""Consistency check of the published index, for `imr check` and the web app's error page.
+"""Consistency check of the published index, for `imr check` (`indexer.check_report`).
 
 The plain check compares the files with the sizes recorded at publication, opens
 Whoosh, reads every stored document and posting list and compares the counts of the
@@ -15,10 +15,10 @@ from pathlib import Path
 
 from indexer.errors import ImrError, IndexDamaged
 from indexer.fields import SCHEMA_VERSION
-from indexer.index import facetdata, letterstore, termstore
-from indexer.index.documents import document_count
-from indexer.index.files import FACET_ARRAYS, TERM_STORE_SUFFIX
-from indexer.index.snapshots import check_schema, current_or_newest, damaged_files, open_whoosh
+from indexer.index.stores import facetdata, letterstore, termstore
+from indexer.index.values.documents import document_count
+from indexer.index.stores.files import FACET_ARRAYS, TERM_STORE_SUFFIX
+from indexer.index.stores.snapshots import check_schema, current_or_newest, damaged_files, open_whoosh
 from indexer.settings import Settings
 
 FIX = "fix: `imr rollback` to the previous snapshot, or `imr index --force SOURCE`"

@@ -15,12 +15,13 @@ import shutil
 from collections import Counter
 from pathlib import Path
 
-from indexer.index import build, facetdata, files, letterstore, parts, termstore, writing
-from indexer.index.facetrows import FacetRows
-from indexer.index.documents import doc_ids, document_count, item_documents
+from indexer.index import build, parts, writing
+from indexer.index.stores import facetdata, files, letterstore, termstore
+from indexer.index.stores.facetrows import FacetRows
+from indexer.index.values.documents import doc_ids, document_count, item_documents
 from indexer.errors import IndexDamaged
 from indexer.record import Record
-from indexer.index.snapshots import open_whoosh
+from indexer.index.stores.snapshots import open_whoosh
 
 
 def _link_whoosh_files(base: Path, snapshot: Path) -> None:

@@ -23,9 +23,10 @@ from pathlib import Path
 from typing import Callable, Iterable, Iterator
 
 from indexer.errors import IndexDamaged
-from indexer.index import facetdata, files, letterstore, termstore, writing
-from indexer.index.documents import Document, document_count, item_documents
-from indexer.index.facetrows import FacetRows
+from indexer.index.stores import facetdata, files, letterstore, termstore
+from indexer.index import writing
+from indexer.index.values.documents import Document, document_count, item_documents
+from indexer.index.stores.facetrows import FacetRows
 from indexer.index.schema import make_schema
 from indexer.record import Record
 

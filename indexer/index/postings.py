@@ -1,7 +1,7 @@
 """A snapshot's postings and field lengths as numpy arrays, for indexer.search.ranking.
 
 One PostingCache per opened snapshot (segments never change once published).
-A term's postings come from each segment's term store (indexer.index.termstore,
+A term's postings come from each segment's term store (indexer.index.stores.termstore,
 mapped, for frequent terms) or else are decoded block by block from Whoosh,
 into (docnums int32, weights float32), and are kept in an LRU bounded by total
 array bytes; exact-phrase checks also need a term's positions, cached the same

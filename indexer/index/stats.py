@@ -1,11 +1,12 @@
-"""Counts over the published index, for `imr stats` and the web app's about page."""
+"""Counts over the published index, for `imr stats` (`indexer.index_stats`)."""
 from __future__ import annotations
 
 from collections import Counter
 
-from indexer.index import credentials, letterstore
+from indexer.index.values import reviewer
+from indexer.index.stores import letterstore
 from indexer.settings import Settings
-from indexer.index.snapshots import check_schema, current
+from indexer.index.stores.snapshots import check_schema, current
 
 
 def _ranked(counter: Counter) -> dict[str, int]:
@@ -29,7 +30,7 @@ def index_stats(settings: Settings) -> dict:
         "by_outcome": _ranked(Counter(r.get("outcome") or "unknown" for r in records)),
         # The facet's spellings (one per specialty), not the letters' printed variants.
         "by_specialty": _ranked(Counter(s for r in records
-                                        for s in credentials.specialties(r.get("specialties") or []))),
+                                        for s in reviewer.specialties(r.get("specialties") or []))),
         "by_year": dict(sorted(years.items())),
         "by_format": _ranked(Counter(r.get("format") or "unknown" for r in records)),
     }

@@ -28,7 +28,7 @@ from whoosh.index import Index
 from whoosh.writing import SegmentWriter
 
 from indexer.index.analysis import DomainAnalyzer, Posting, postings
-from indexer.index.documents import Document
+from indexer.index.values.documents import Document
 
 POOL_LIMIT_MB = 1024      # the pool spills to disk past this estimate (one pool per writer process)
 MAX_RUNS = 64             # spill files merged into one when there are this many

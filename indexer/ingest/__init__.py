@@ -1,1 +1,1 @@
-"""Ingest: file -> text -> letter record (sources, extraction, parsing, record cache, pipeline)."""
+"""Ingest: file -> text -> letter record (sources, extraction, the parser, record cache, batches of files)."""

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from indexer.errors import ExtractError
-from indexer.ingest.parse import parse_file
+from indexer.ingest.parser import parse_file
 from indexer.record import HEADER_FIELDS
 from indexer.settings import Settings
 

@@ -7,10 +7,10 @@ from typing import Mapping
 
 import numpy as np
 
-from indexer.index.facetdata import Column, FacetData
+from indexer.index.stores.facetdata import Column, FacetData
 from indexer.results import FacetValue
 from indexer.fields import FACETS
-from indexer.search.request import UNDATED
+from indexer.search.query.request import UNDATED
 
 # Facets whose values read best in their natural order rather than by count.
 ORDERED_BY_VALUE = {"year", "age_band"}

@@ -16,7 +16,7 @@ import numpy as np
 from whoosh import query as wq
 
 from indexer.index.postings import POSITION_BITS, PostingCache
-from indexer.search.query import MAX_EXPANSION
+from indexer.search.query.parser import MAX_EXPANSION
 from indexer.fields import LETTER_FIELDS
 
 # Every weight of the ranking, in one place:

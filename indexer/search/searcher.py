@@ -22,16 +22,19 @@ from typing import Iterator
 import numpy as np
 from whoosh import query as wq
 
-from indexer.index import credentials, facetdata, snapshots
-from indexer.search import highlight, ranking, spelling
+from indexer.index.values import reviewer
+from indexer.index.stores import facetdata, snapshots
+from indexer.search.show import highlight
+from indexer.search import ranking
+from indexer.search.query import spelling
 from indexer.errors import ImrError, IndexDamaged, LetterNotFound
 from indexer.search.facets import count_facets, counted_docs, facet_values, filter_masks, hits_mask
-from indexer.search.opened import READ_ERRORS, Snapshot
-from indexer.search.scopes import ScopedQuery
+from indexer.search.snapshot import READ_ERRORS, Snapshot
+from indexer.search.query.scopes import ScopedQuery
 from indexer.results import Hit, QueryInfo, SearchRequest, SearchResult, Suggestion
 from indexer.settings import Settings
 from indexer.fields import FIELD_FACETS, SCOPE_FIELDS
-from indexer.search.understand import understand
+from indexer.search.query.understand import understand
 
 SNIPPETS = 3
 
@@ -55,7 +58,7 @@ SCOPE_NAMES = {"item": "requests", "decision": "decisions (request, rationale or
 
 def _canonical(facet: str, values: list[str]) -> list[str]:
     """Filter values as the facet spells them (an old link's 'Physical Medicine and Rehabilitation')."""
-    spell = {"specialty": credentials.specialty, "state": credentials.state}.get(facet)
+    spell = {"specialty": reviewer.specialty, "state": reviewer.state}.get(facet)
     return list(dict.fromkeys((spell(v) or v) if spell else v for v in values))
 
 
@@ -353,7 +356,3 @@ def _light_hit(stored: dict, score: float | None) -> Hit:
         score=float(score) if score is not None else None,
     )
 
-
-def search_index(settings: Settings, request: SearchRequest) -> SearchResult:
-    """One search of the index at settings.index_dir (for one-shot callers like the CLI)."""
-    return Searcher(settings).search(request)

@@ -61,7 +61,7 @@ prose2014  2014-2015 letters without a header table (like seeds 002-004)
 
 notice2013, maximus_fs, mpr2013  the 2013-2015 layouts, rendered as the real
     letters are laid out, with their text-layer quirks as variants: see
-    indexer.synth.older (and the parsers indexer.ingest.parse.notice2013,
+    indexer.synth.older (and the parsers indexer.ingest.parser.notice2013,
     maximus_fs, mpr2013, whose docstrings give the shapes). In short:
     notice2013  letterhead, 'Notice of Independent Medical Review Determination',
                 'Dated:'; a two-column header block (or none: no case number);
@@ -92,7 +92,7 @@ from __future__ import annotations
 import random
 from datetime import date
 
-from indexer.ingest.parse import LAYOUT_NAMES
+from indexer.ingest.parser import LAYOUT_NAMES
 from indexer.synth import older
 
 Block = tuple

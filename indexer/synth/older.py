@@ -1,4 +1,4 @@
-"""The 2013-2015 layouts rendered as the real letters are (see indexer.ingest.parse.notice2013,
+"""The 2013-2015 layouts rendered as the real letters are (see indexer.ingest.parser.notice2013,
 maximus_fs and mpr2013 for the shapes), with the text-layer quirks seen in them.
 
 Each renderer takes the ground-truth record and a random generator for the

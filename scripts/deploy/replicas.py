@@ -14,7 +14,7 @@ import subprocess
 import time
 from pathlib import Path
 
-from indexer.index import snapshots
+from indexer.index.stores import snapshots
 from indexer.settings import Settings
 
 TEMPLATE = Path(__file__).with_name("nginx.conf")

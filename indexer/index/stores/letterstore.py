@@ -1,0 +1,207 @@
+"""The letter store (letters.sqlite): one row per letter with its whole record as JSON.
+
+The summary and every item live here once per letter; the Whoosh documents
+hold only what search needs per item. Written by a build, copied and changed
+by `imr add`, read by the searcher (a letter page, a hit's other items) and by
+`imr check` and `imr stats`.
+"""
+from __future__ import annotations
+
+import errno
+import json
+import os
+import shutil
+import sqlite3
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Iterable, Iterator
+
+from indexer.index.stores.files import LETTER_STORE
+from indexer.record import Record, Ref
+
+
+def path_of(snapshot: Path) -> Path:
+    """Where a snapshot's letter store is."""
+    return Path(snapshot) / LETTER_STORE
+
+
+def connect_readonly(snapshot: Path, check_same_thread: bool = True) -> sqlite3.Connection:
+    """A read-only connection to a snapshot's letter store."""
+    return sqlite3.connect(f"file:{path_of(snapshot)}?mode=ro", uri=True,
+                           check_same_thread=check_same_thread)
+
+
+def _utf8(text: str) -> bool:
+    try:
+        text.encode("utf-8")
+        return True
+    except UnicodeEncodeError:     # lone surrogates: a file name that is not UTF-8
+        return False
+
+
+def _path_column(source: str | None) -> str | bytes | None:
+    """A source path for SQLite: its bytes when it is not UTF-8, so it stays exact."""
+    return source if source is None or _utf8(source) else os.fsencode(source)
+
+
+def _record_json(record: Record) -> str:
+    """The record as JSON text SQLite accepts: with ASCII escapes when a path is not UTF-8."""
+    text = json.dumps(record, ensure_ascii=False)
+    return text if _utf8(text) else json.dumps(record)
+
+
+@contextmanager
+def _disk(path: Path) -> Iterator[None]:
+    """SQLite's "database or disk is full" as the OSError (ENOSPC) of every other write, naming the file.
+
+    So the rebuild cleans up as for any full disk and the CLI prints its one line with the fix."""
+    try:
+        yield
+    except sqlite3.OperationalError as exc:
+        if getattr(exc, "sqlite_errorcode", None) == sqlite3.SQLITE_FULL or "is full" in str(exc):
+            raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC), str(path)) from exc
+        raise
+
+
+def _insert(con: sqlite3.Connection, records: Iterable[Record]) -> None:
+    con.executemany(
+        "INSERT INTO letters VALUES (?, ?, ?, ?, ?)",
+        ((r["id"], r.get("case_number"), r.get("content_hash"), _path_column(r.get("source")),
+          _record_json(r)) for r in records))
+
+
+_TABLE = ("CREATE TABLE letters (id TEXT PRIMARY KEY, case_number TEXT,"
+          " content_hash TEXT, source TEXT, record JSON)")
+_CASE_INDEX = "CREATE INDEX letters_case ON letters(case_number)"
+
+
+def write(snapshot: Path, records: Iterable[Record]) -> None:
+    """Create the letter store of a snapshot being built."""
+    with Appender(path_of(snapshot)) as store:
+        for record in records:
+            store.add(record)
+
+
+class Appender:
+    """A new letter store (or a part of one) written record by record, in batches."""
+
+    BATCH = 500
+
+    def __init__(self, path: Path, case_index: bool = True):
+        self._path = path
+        self._con = sqlite3.connect(path)
+        with _disk(path):
+            self._con.execute("PRAGMA journal_mode=OFF")   # a store being built is discarded on failure
+            self._con.execute(_TABLE)
+            if case_index:
+                self._con.execute(_CASE_INDEX)
+        self._pending: list[Record] = []
+
+    def add(self, record: Record) -> None:
+        """One more letter (rows keep the order they are added in)."""
+        self._pending.append(record)
+        if len(self._pending) >= self.BATCH:
+            self._flush()
+
+    def _flush(self) -> None:
+        with _disk(self._path):
+            _insert(self._con, self._pending)
+        self._pending = []
+
+    def __enter__(self) -> "Appender":
+        return self
+
+    def __exit__(self, kind, *_) -> None:
+        try:
+            if kind is None:
+                self._flush()
+                with _disk(self._path):
+                    self._con.commit()
+        finally:
+            self._con.close()
+
+
+def merge(snapshot: Path, parts: list[Path]) -> None:
+    """The snapshot's letter store made of the parts' rows, part after part, each in its row order.
+
+    SQLite copies the rows itself (no JSON is read in Python), so this costs
+    about a copy of the parts' bytes whatever the number of letters; one part
+    is simply moved.
+    """
+    one = len(parts) == 1
+    if one:
+        os.replace(parts[0], path_of(snapshot))
+    con = sqlite3.connect(path_of(snapshot))
+    try:
+        with _disk(path_of(snapshot)):
+            con.execute("PRAGMA journal_mode=OFF")
+            if not one:
+                con.execute(_TABLE)
+                for part in parts:
+                    con.execute("ATTACH DATABASE ? AS part", (str(part),))
+                    with con:
+                        con.execute("INSERT INTO letters SELECT * FROM part.letters ORDER BY rowid")
+                    con.execute("DETACH DATABASE part")
+            with con:
+                con.execute(_CASE_INDEX)
+    finally:
+        con.close()
+
+
+def write_changed(base: Path, snapshot: Path, removed: set[str], new: list[Record]) -> None:
+    """The base's letter store, copied into `snapshot`, less the `removed` letters, plus `new`."""
+    shutil.copyfile(path_of(base), path_of(snapshot))
+    con = sqlite3.connect(path_of(snapshot))
+    try:
+        with _disk(path_of(snapshot)), con:
+            con.executemany("DELETE FROM letters WHERE id = ?", ((i,) for i in sorted(removed)))
+            _insert(con, new)
+    finally:
+        con.close()
+
+
+def read_all(snapshot: Path) -> list[Record]:
+    """Every record in a snapshot's letter store, in insertion order."""
+    con = connect_readonly(snapshot)
+    try:
+        return [json.loads(row[0]) for row in con.execute("SELECT record FROM letters ORDER BY rowid")]
+    finally:
+        con.close()
+
+
+def read_refs(snapshot: Path) -> list[Ref]:
+    """Every letter of a snapshot's store, in insertion order, as a reference: id, case number,
+    content hash, source, partial, format and item_count (not its text, summary or items).
+
+    What `add` needs of the letters already indexed, at a fraction of the memory and
+    time of the whole records (SQLite reads the JSON, once per row).
+    """
+    con = connect_readonly(snapshot)
+    query = ("SELECT id, case_number, content_hash, source,"
+             " json_array(json_extract(record, '$.partial'), json_extract(record, '$.format'),"
+             " json_array_length(record, '$.items')) FROM letters ORDER BY rowid")
+    try:
+        refs = []
+        for letter_id, case_number, content_hash, source, extra in con.execute(query):
+            partial, form, items = json.loads(extra)
+            refs.append(Ref(id=letter_id, case_number=case_number, content_hash=content_hash,
+                            source=os.fsdecode(source) if isinstance(source, bytes) else source,
+                            partial=partial, format=form, item_count=items or 0))
+        return refs
+    finally:
+        con.close()
+
+
+def read_one(con: sqlite3.Connection, letter_id: str) -> Record | None:
+    """One letter's record from an open letter store, or None."""
+    row = con.execute("SELECT record FROM letters WHERE id = ?", (letter_id,)).fetchone()
+    return json.loads(row[0]) if row else None
+
+
+def count(snapshot: Path) -> int:
+    """How many letters a snapshot's store holds."""
+    con = connect_readonly(snapshot)
+    try:
+        return con.execute("SELECT count(*) FROM letters").fetchone()[0]
+    finally:
+        con.close()

@@ -1,0 +1,128 @@
+"""Index documents: one Whoosh document per disputed item of a letter record."""
+from __future__ import annotations
+
+from typing import Any, Callable
+
+from indexer.index.values import reviewer
+from indexer.index.values.categories import categorize, guideline_sources
+from indexer.record import Record
+
+Document = dict[str, Any]
+
+AGE_BANDS = ((18, "<18"), (30, "18-29"), (40, "30-39"), (50, "40-49"), (60, "50-59"))
+
+
+def date_int(iso: str | None) -> int | None:
+    """'2016-12-09' -> 20161209 (None when absent or malformed)."""
+    if not iso or len(iso) < 10:
+        return None
+    digits = iso[:4] + iso[5:7] + iso[8:10]
+    return int(digits) if digits.isdigit() else None
+
+
+def age_band(age: int | None) -> str | None:
+    """The facet band of a patient age: '<18', '18-29', ..., '50-59', '60+'."""
+    if age is None:
+        return None
+    for upper, band in AGE_BANDS:
+        if age < upper:
+            return band
+    return "60+"
+
+
+def keyword_value(values: list[str]) -> str:
+    """Comma-joined KEYWORD value; commas inside a value would split it, so drop them."""
+    return ",".join(v.replace(",", " ").strip() for v in values if v and v.strip())
+
+
+def _year(record: Record) -> int | None:
+    decided = date_int(record.get("decision_date"))
+    return decided // 10000 if decided else None
+
+
+# The value of each facet of `indexer.fields`: LETTER_VALUES from the letter
+# record (the same in all its item documents), ITEM_VALUES from one item.
+LETTER_VALUES: dict[str, Callable[[Record], Any]] = {
+    # One spelling per specialty and state; the record keeps the printed ones.
+    "specialty": lambda r: keyword_value(reviewer.specialties(r.get("specialties") or [])),
+    "state": lambda r: keyword_value(reviewer.states(r.get("license_states") or [])),
+    "outcome": lambda r: r.get("outcome"),
+    "year": _year,
+    "priority": lambda r: r.get("priority"),
+    "gender": lambda r: r.get("patient_gender"),
+    "age_band": lambda r: age_band(r.get("patient_age")),
+    "origin": lambda r: "Synthetic" if r.get("synthetic") else "Real",
+}
+ITEM_VALUES: dict[str, Callable[[dict], Any]] = {
+    "decision": lambda it: it.get("decision"),
+    "category": lambda it: keyword_value(categorize(it["item"]) if it.get("item") else []),
+    "guideline_source": lambda it: keyword_value(guideline_sources(it.get("maximus_guideline") or "")),
+    "ca_guideline_source": lambda it: keyword_value(
+        guideline_sources(it.get("claims_administrator_guideline") or "")),
+}
+
+
+def _letter_fields(record: Record) -> Document:
+    """Fields every item document of a letter shares."""
+    return {
+        "letter_id": record["id"],
+        "case_number": record.get("case_number"),
+        "summary": record.get("summary") or "",
+        "decided": date_int(record.get("decision_date")),
+        "injured": date_int(record.get("date_of_injury")),
+        "applied": date_int(record.get("application_received")),
+        "decision_date": record.get("decision_date"),
+        "synthetic": bool(record.get("synthetic")),
+        **{name: value(record) for name, value in LETTER_VALUES.items()},
+    }
+
+
+def _item_fields(item: dict, item_no: int) -> Document:
+    ca_text = item.get("claims_administrator_guideline") or ""
+    mx_text = item.get("maximus_guideline") or ""
+    return {
+        "item_no": item_no,
+        "item": item.get("item") or "",
+        "rationale": item.get("rationale") or "",
+        "guideline": "\n".join(t for t in (ca_text, mx_text) if t),
+        **{name: value(item) for name, value in ITEM_VALUES.items()},
+    }
+
+
+def item_documents(record: Record) -> list[Document]:
+    """Whoosh documents for a record: one per item, or one item-0 document when it has none.
+
+    None values are left out (Whoosh indexes nothing for an absent field).
+    """
+    shared = _letter_fields(record)
+    items = record.get("items") or []
+    if items:
+        parts = [_item_fields(it, n) for n, it in enumerate(items, 1)]
+    else:
+        # A partial record is still findable by summary and case number.
+        parts = [{"item_no": 0, "item": "", "rationale": "", "guideline": "", "decision": None}]
+    docs = []
+    for part, doc_id in zip(parts, doc_ids(record)):
+        doc = {"doc_id": doc_id, **shared, **part}
+        # Empty ID/keyword values would index an empty term; the item heading stays for display.
+        docs.append({k: v for k, v in doc.items() if v is not None and (v != "" or k == "item")})
+    return docs
+
+
+def item_count(record: Record) -> int:
+    """How many disputed items a letter has; a letter reference (`letterstore.read_refs`)
+    carries the count in place of the items."""
+    if "item_count" in record:
+        return record["item_count"]
+    return len(record.get("items") or [])
+
+
+def doc_ids(record: Record) -> list[str]:
+    """The doc_id of each document `item_documents(record)` makes: '<letter id>#<item number>'."""
+    n = item_count(record)
+    return [f"{record['id']}#{k}" for k in (range(1, n + 1) if n else (0,))]
+
+
+def document_count(record: Record) -> int:
+    """How many index documents `item_documents(record)` makes."""
+    return max(1, item_count(record))

@@ -1,0 +1,1 @@
+"""The query side of a search: URL parameters -> request, caps, understanding, scopes, parsing, synonyms, spelling."""

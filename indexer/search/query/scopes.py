@@ -1,0 +1,107 @@
+"""A query text parsed once for every scope a search may widen to.
+
+Parsing (Whoosh's tagger and filters, ~0.5 ms a query) does not depend on the
+fields searched except where MultifieldPlugin copies an unfielded word into
+each field: parsed once over every text field with those copies marked
+(`_FieldsOr`), a scope's query is the tree with the other fields' copies
+dropped, then normalized, which equals build_query over that scope's fields
+(tests/test_scoped_query.py). Plain words skip the tagger altogether.
+"""
+from __future__ import annotations
+
+import re
+
+from whoosh import query as wq
+from whoosh.qparser import AndGroup, MultifieldPlugin, OrGroup, PlusMinusPlugin, QueryParser
+from whoosh.qparser.syntax import attach
+
+from indexer.fields import TEXT_FIELDS
+from indexer.search.query.parser import ParsedQuery, Resolver, bound_prefixes, parse_prepared, prepare_text
+
+
+class _FieldsOr(wq.Or):
+    """The Or the parser makes of an unfielded word, one subquery per text field (`fields`), then
+    what an OR in the text appended to it (field None)."""
+
+    def __init__(self, subqueries, boost: float = 1.0, fields: tuple[str | None, ...] = ()):
+        super().__init__(subqueries, boost=boost)
+        self.fields = fields
+
+
+class _FieldsGroup(OrGroup):
+    """MultifieldPlugin's group of a word's copies, one per field; an infix OR may append to it."""
+
+    def __init__(self, nodes=None, boost: float = 1.0, **kwargs):
+        kwargs.setdefault("copies", len(nodes or ()))
+        super().__init__(nodes, boost=boost, **kwargs)
+
+    def query(self, parser):
+        copies = self.kwargs["copies"]
+        subs = [(node.fieldname if i < copies else None, node.query(parser)) for i, node in enumerate(self.nodes)]
+        subs = [(f, q) for f, q in subs if q is not None]
+        return attach(_FieldsOr([q for _, q in subs], boost=self.boost, fields=tuple(f for f, _ in subs)), self)
+
+
+def _narrowed(q: wq.Query, fields: tuple[str, ...]) -> wq.Query:
+    """The unnormalized tree a parser over `fields` makes, from one made over every text field."""
+    if isinstance(q, _FieldsOr):
+        by_field = {f: sub for f, sub in zip(q.fields, q.subqueries) if f is not None}
+        appended = [_narrowed(sub, fields) for f, sub in zip(q.fields, q.subqueries) if f is None]
+        return wq.Or([by_field[f] for f in fields if f in by_field] + appended, boost=q.boost)
+    return q if q.is_leaf() else q.apply(lambda sub: _narrowed(sub, fields))
+
+
+# Text the fast path builds itself: words of letters and digits, none of them an operator.
+_PLAIN_WORDS = re.compile(r"[A-Za-z0-9]+(?:\s+[A-Za-z0-9]+)*")
+_OPERATOR_WORDS = {"and", "or", "not", "andnot", "andmaybe", "require", "to"}
+
+
+def _plain_tree(text: str, parser) -> wq.Query | None:
+    """parser.parse(text, normalize=False) for plain words (each word ANDed, an Or over the
+    text fields), without Whoosh's tagging and filters (~0.4 ms a query); None for other text."""
+    words = text.split()
+    if not _PLAIN_WORDS.fullmatch(text.strip()) or any(w.lower() in _OPERATOR_WORDS for w in words):
+        return None
+    groups = []
+    for word in words:
+        subs = [(f, parser.term_query(f, word, parser.termclass)) for f in TEXT_FIELDS]
+        subs = [(f, q) for f, q in subs if q is not None]
+        groups.append(_FieldsOr([q for _, q in subs], fields=tuple(f for f, _ in subs)))
+    return wq.And(groups) or wq.NullQuery
+
+
+class ScopedQuery:
+    """A query text prepared and parsed once over every text field (a search that widens
+    its scope asks for several field sets): `over(fields)` equals build_query(..., fields)."""
+
+    def __init__(self, text: str, schema, reader=None, resolve: Resolver | None = None,
+                 synonyms: bool = True):
+        self.schema, self.reader, self.typed = schema, reader, bool((text or "").strip())
+        self.messages: list[str] = []
+        self.prepared = prepare_text(text, resolve, synonyms, self.messages)
+        self.tree: wq.Query | None = None
+        if self.prepared is not None:
+            parser = QueryParser(None, schema, group=AndGroup)
+            parser.add_plugin(MultifieldPlugin(list(TEXT_FIELDS), group=_FieldsGroup))
+            parser.add_plugin(PlusMinusPlugin())
+            try:
+                self.tree = _plain_tree(self.prepared[0], parser)
+                if self.tree is None:
+                    self.tree = parser.parse(self.prepared[0], normalize=False)
+            except Exception:   # noqa: BLE001 - over() takes build_query's own way (and fallback)
+                self.tree = None
+
+    def over(self, fields: tuple[str, ...]) -> ParsedQuery:
+        """The query parsed over `fields` (build_query's answer)."""
+        messages = list(self.messages)
+        if self.prepared is None:
+            return ParsedQuery(wq.Every(), "", messages)
+        q = None
+        if self.tree is not None and set(fields) <= set(TEXT_FIELDS):
+            q = _narrowed(self.tree, tuple(fields)) or wq.NullQuery
+            q = q.normalize()
+        if q is None or q is wq.NullQuery:
+            # The plain-words fallback (or a field set outside the text fields): parse as build_query does.
+            return parse_prepared(*self.prepared, self.typed, self.schema, self.reader, fields, messages)
+        text, shown, expansions = self.prepared
+        return ParsedQuery(bound_prefixes(q, self.reader, messages), shown.strip(), messages, expansions)

@@ -1,0 +1,191 @@
+"""Query understanding: words of a query that name a filter become chips, or suggestions.
+
+In `personal trainer upheld` the word 'upheld' is the Decision filter, not
+text to search. A word becomes a filter only where that reading is
+unambiguous: the decision words, a letter outcome (`partially overturned`),
+licence states and four-digit years present in the snapshot, and a query
+that is just a case number (QueryInfo.open_case; typed with a space or
+without the dash too). A reviewer specialty named in a query is also a
+treatment word (`surgery`, `chiropractic`, `pain management`, `neurology`):
+it stays text, and the filter is offered as a suggestion with its count.
+The searcher shows the literal reading when the understood one finds
+nothing (indexer.search.searcher).
+
+Field queries on facets are filters too: `specialty:"pain management"`,
+decision:, state:, category: and year: become chips when the value names one
+facet value of the snapshot (case-insensitive; a unique part of a value will
+do), and `decided:2016-12..2017-01` becomes a 'Decided' date-range chip. They
+stay Whoosh terms when negated, inside parentheses or next to OR, where a
+filter would change the query's meaning.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Iterable, Mapping
+
+from indexer.fields import FIELD_FACETS
+from indexer.results import Chip
+from indexer.search.query.parser import date_bounds, plain_words
+
+UNDERSTOOD = ("decision", "outcome", "state", "year")     # words that become filters
+SUGGESTED = ("specialty",)                                 # words that stay text, filter offered
+# A case number typed loosely: 'CM16 0213037', 'cm160213037'.
+LOOSE_CASE = re.compile(r"\s*(CM\d{2})[\s_-]*(\d{7})\s*", re.IGNORECASE)
+DATE_CHIP = "decided"
+# One scan finds field terms, quoted phrases and parentheses in text order, so
+# a field term inside a phrase or a group is seen as such.
+SCAN = re.compile(
+    r"(?P<field>(?<![\w.])\+?(?P<name>%s|%s):(?P<value>\"[^\"]*\"|'[^']*'|[^\s()\"']+))"
+    r"|(?P<quoted>\"[^\"]*\")|(?P<open>\()|(?P<close>\))"
+    % ("|".join(FIELD_FACETS), DATE_CHIP), re.IGNORECASE)
+DECISIONS = ("Upheld", "Overturned")
+# Quoted phrases and field:value terms are the user's own syntax: left alone.
+PROTECTED = re.compile(r"\"[^\"]*\"|'[^']*'|\S+:\S*")
+
+
+@dataclass
+class Understanding:
+    """What the query means: the text left to search, chips, a case to open."""
+
+    text: str
+    chips: list[Chip] = field(default_factory=list)
+    open_case: str | None = None
+    suggestions: list[Chip] = field(default_factory=list)   # filters offered, not applied
+
+    @property
+    def from_words(self) -> bool:
+        """Whether a chip came from a plain word (not from `field:` syntax)."""
+        return any(":" not in c.word for c in self.chips)
+
+    def filters(self) -> dict[str, list[str]]:
+        """The chips as facet filters (date-range chips are in `date_ranges`)."""
+        out: dict[str, list[str]] = {}
+        for chip in self.chips:
+            if chip.facet == DATE_CHIP:
+                continue
+            out.setdefault(chip.facet, [])
+            if chip.value not in out[chip.facet]:
+                out[chip.facet].append(chip.value)
+        return out
+
+
+    def date_ranges(self) -> list[tuple[int | None, int | None]]:
+        """(from, to) yyyymmdd bounds of each date-range chip; all of them apply."""
+        return [date_bounds(c.value) for c in self.chips if c.facet == DATE_CHIP]
+
+
+def match_value(typed: str, known: Iterable[str]) -> str | None:
+    """The facet value a typed one names: equal ignoring case, else the one value containing it."""
+    low = " ".join(typed.lower().split())
+    values = list(known)
+    exact = [v for v in values if v.lower() == low]
+    partial = [v for v in values if low and low in v.lower()]
+    return exact[0] if exact else (partial[0] if len(partial) == 1 else None)
+
+
+def _standalone(text: str, start: int, end: int, depth: int) -> bool:
+    """A term that filters on its own: top level, not negated, not an OR operand."""
+    before, after = text[:start], text[end:]
+    return (depth == 0 and not before.endswith("-")
+            and not re.search(r"(?:\bNOT|\bOR)\s*$", before)
+            and not re.match(r"\s*OR\b", after))
+
+
+def _field_chip(m: re.Match, values: Mapping[str, Iterable[str]]) -> Chip | None:
+    name, typed = m["name"].lower(), m["value"].strip("\"'").strip()
+    if name == DATE_CHIP:
+        try:
+            lo, hi = date_bounds(typed)
+        except ValueError:
+            return None     # left to the query parser, which says why it is ignored
+        return Chip(DATE_CHIP, typed, m["field"]) if lo or hi else None
+    value = match_value(typed, values.get(name, ()))
+    return Chip(name, value, m["field"]) if value else None
+
+
+def field_chips(text: str, values: Mapping[str, Iterable[str]]) -> tuple[str, list[Chip]]:
+    """Facet field terms of a query taken out as chips; returns (the rest, chips)."""
+    chips: list[Chip] = []
+    parts, last, depth = [], 0, 0
+    for m in SCAN.finditer(text):
+        depth += (m["open"] is not None) - (m["close"] is not None)
+        if not m["field"] or not _standalone(text, m.start(), m.end(), depth):
+            continue
+        chip = _field_chip(m, values)
+        if chip:
+            chips.append(chip)
+            parts.append(text[last:m.start()] + " ")
+            last = m.end()
+    parts.append(text[last:])
+    return re.sub(r"\s+", " ", "".join(parts)).strip(), chips
+
+
+def _vocabulary(values: Mapping[str, Iterable[str]],
+                facets: tuple[str, ...] = UNDERSTOOD) -> dict[str, tuple[str, str]]:
+    """lowercase phrase -> (facet, stored value)."""
+    vocab: dict[str, tuple[str, str]] = {}
+    for facet in facets:
+        known = list(values.get(facet, ()))
+        if facet == "decision":
+            known = list(dict.fromkeys([*known, *DECISIONS]))
+        for value in known:
+            if facet == "year" and not re.fullmatch(r"(19|20)\d\d", value):
+                continue
+            if len(value) >= 4:
+                vocab.setdefault(value.lower(), (facet, value))
+    return vocab
+
+
+def _pattern(vocab: Mapping[str, tuple[str, str]]) -> re.Pattern | None:
+    if not vocab:
+        return None
+    phrases = sorted(vocab, key=len, reverse=True)
+    alternatives = "|".join(r"\s+".join(map(re.escape, p.split())) for p in phrases)
+    return re.compile(r"(?<![\w\-:*/.])(?<!NOT )(" + alternatives + r")(?![\w\-:*/])",
+                      re.IGNORECASE)
+
+
+def _suggestions(text: str, values: Mapping[str, Iterable[str]]) -> list[Chip]:
+    """Specialty (and other SUGGESTED) values the text names, as offered filters."""
+    pattern = _pattern(vocab := _vocabulary(values, SUGGESTED))
+    if pattern is None:
+        return []
+    seen = {}
+    for m in pattern.finditer(PROTECTED.sub(" ", text)):
+        facet, value = vocab[re.sub(r"\s+", " ", m[1].lower())]
+        seen.setdefault((facet, value), Chip(facet, value, m[1]))
+    return list(seen.values())
+
+
+def understand(query: str, values: Mapping[str, Iterable[str]], literal: bool = False) -> Understanding:
+    """Split a query into filter chips, offered filters and the text left to search."""
+    text = (query or "").strip()
+    loose = LOOSE_CASE.fullmatch(text)
+    if loose:
+        case = f"{loose[1]}-{loose[2]}".upper()
+        return Understanding(case, [], case)
+    text, chips = field_chips(text, values)
+    pattern = None if literal or not text else _pattern(vocab := _vocabulary(values))
+    suggestions = [] if literal else _suggestions(text, values)
+    if pattern is None:
+        return Understanding(_tidy(text) if chips else text, chips, suggestions=suggestions)
+
+    def take(m: re.Match) -> str:
+        facet, value = vocab[re.sub(r"\s+", " ", m[1].lower())]
+        chips.append(Chip(facet, value, m[1]))
+        return " "
+
+    parts, last = [], 0
+    for m in PROTECTED.finditer(text):
+        parts += [pattern.sub(take, text[last:m.start()]), m[0]]
+        last = m.end()
+    parts.append(pattern.sub(take, text[last:]))
+    rest = re.sub(r"\s+", " ", "".join(parts)).strip()
+    return Understanding(_tidy(rest) if chips else rest, chips, suggestions=suggestions)
+
+
+def _tidy(rest: str) -> str:
+    """The text left once chips were taken out, without dangling operators."""
+    rest = re.sub(r"(?:\s*-\s*$)|(?:^\s*(?:AND|OR)\s+)|(?:\s+(?:AND|OR|NOT)\s*$)", "", rest)
+    return rest if plain_words(rest) else ""

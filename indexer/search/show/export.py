@@ -1,0 +1,152 @@
+"""Exports of a search: every hit as streamed CSV or JSON, and a facet's table as CSV.
+
+Letter text goes into spreadsheets, so CSV cells lose control and bidi characters
+(as on the pages) and every cell that a spreadsheet could run as a formula
+(starting with = + - @, their fullwidth forms, tab or CR) gets a leading apostrophe.
+With the letter records at hand (`letters`), a row also carries what legal work
+cites: the letter's outcome, both guidelines, the rationale and the letter's URL.
+"""
+from __future__ import annotations
+
+import csv
+import io
+import json
+import re
+from typing import Callable, Iterable, Iterator
+from urllib.parse import quote
+
+from indexer.results import FacetValue, Hit, SearchRequest, SearchResult
+from indexer.search.show.display import clean
+
+# The first eleven are the original columns (kept in place for existing sheets); then the letter's.
+HIT_COLUMNS = ("case_number", "letter_id", "item_no", "item", "decision", "decision_date",
+               "specialties", "states", "categories", "synthetic", "doc_id")
+LETTER_COLUMNS = ("letter_url", "outcome", "claims_administrator_guideline", "maximus_guideline", "rationale")
+COLUMNS = HIT_COLUMNS + LETTER_COLUMNS
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\uff1d", "\uff0b", "\uff0d", "\uff20")
+BOM = "\ufeff"
+EXCEL_CELL_CHARS = 32_000       # Excel holds at most 32,767 characters in a cell
+NAME_CHARS = 60                 # of the file name's part made from the query
+ROWS_PER_CHUNK = 50             # rows of a streamed export written before they are sent
+
+
+def safe_cell(value: object, limit: int | None = None) -> str:
+    """A CSV cell that no spreadsheet will evaluate as a formula (cut to `limit` characters)."""
+    text = "" if value is None else ("; ".join(map(str, value)) if isinstance(value, list) else str(value))
+    text = clean(text)
+    if limit is not None and len(text) > limit:
+        text = text[:limit - 1] + "…"
+    return "'" + text if text.startswith(FORMULA_START) else text
+
+
+def _line(cells: Iterable[object], limit: int | None = None) -> str:
+    buf = io.StringIO()
+    csv.writer(buf, lineterminator="\r\n").writerow([safe_cell(c, limit) for c in cells])
+    return buf.getvalue()
+
+
+def file_name(request: SearchRequest, day: str, extension: str, kind: str = "") -> str:
+    """'imr-knee-surgery-overturned-2026-12-01.csv': the query and filter values in safe characters
+    (`kind`, e.g. a facet's name, after 'imr-')."""
+    words = [request.q, *(v for values in request.filters.values() for v in values)]
+    slug = re.sub(r"[^a-z0-9]+", "-", " ".join(words).lower()).strip("-")
+    slug = slug[:NAME_CHARS].rstrip("-")
+    kind = re.sub(r"[^a-z0-9]+", "-", kind.lower()).strip("-")
+    return "-".join(p for p in ("imr", kind, slug or ("" if kind else "search"), day) if p) + "." + extension
+
+
+def _hits(source, request: SearchRequest | None) -> Iterable[Hit]:
+    """Hits from an iterable of hits, or from a Searcher and a request."""
+    if hasattr(source, "iter_hits"):
+        if request is None:
+            raise TypeError("a request is needed to export from a Searcher")
+        return source.iter_hits(request)
+    return source
+
+
+Letters = Callable[[str], dict | None]
+
+
+def _letters_of(source, letters: Letters | None) -> Letters | None:
+    """The record lookup: given, or the Searcher's own; the last record is kept (hits of a letter
+    come together in date order)."""
+    if letters is None and hasattr(source, "letter"):
+        letters = source.letter
+    if letters is None:
+        return None
+    last: dict = {}
+
+    def lookup(letter_id: str) -> dict | None:
+        if letter_id not in last:
+            last.clear()
+            try:
+                last[letter_id] = letters(letter_id)
+            except LookupError:
+                last[letter_id] = None
+        return last[letter_id]
+    return lookup
+
+
+def hit_row(hit: Hit, record: dict | None = None, site_url: str = "") -> dict:
+    """The exported fields of one hit; with its letter's record, the letter's fields too."""
+    row = {c: getattr(hit, c) for c in HIT_COLUMNS}
+    record = record or {}
+    items = record.get("items") or []
+    item = items[hit.item_no - 1] if 0 < hit.item_no <= len(items) else {}
+    base = site_url.rstrip("/")
+    row["letter_url"] = f"{base}/letters/{quote(hit.letter_id, safe='')}#item-{hit.item_no}" if base else None
+    row["outcome"] = record.get("outcome")
+    for key in ("claims_administrator_guideline", "maximus_guideline", "rationale"):
+        row[key] = item.get(key)
+    return row
+
+
+def _rows(source, request: SearchRequest | None, letters: Letters | None, site_url: str) -> Iterator[dict]:
+    lookup = _letters_of(source, letters)
+    for hit in _hits(source, request):
+        yield hit_row(hit, lookup(hit.letter_id) if lookup else None, site_url)
+
+
+def stream_csv(source, request: SearchRequest | None = None, letters: Letters | None = None,
+               site_url: str = "", excel: bool = False) -> Iterator[str]:
+    """CSV lines (header first, CRLF) of every hit: `source` is hits, or a Searcher with `request`;
+    `letters` looks records up (a Searcher's own by default); `excel` starts with a UTF-8 BOM and
+    cuts cells to what Excel holds. Rows come ROWS_PER_CHUNK to a chunk, from one writer."""
+    limit = EXCEL_CELL_CHARS if excel else None
+    yield (BOM if excel else "") + _line(COLUMNS)
+    buf = io.StringIO()
+    writer, rows = csv.writer(buf, lineterminator="\r\n"), 0
+    for row in _rows(source, request, letters, site_url):
+        writer.writerow([safe_cell(row[c], limit) for c in COLUMNS])
+        rows += 1
+        if rows == ROWS_PER_CHUNK:
+            yield buf.getvalue()
+            buf.seek(0)
+            buf.truncate()
+            rows = 0
+    if rows:
+        yield buf.getvalue()
+
+
+def stream_json(source, request: SearchRequest | None = None, letters: Letters | None = None,
+                site_url: str = "") -> Iterator[str]:
+    """A JSON array of every hit, ROWS_PER_CHUNK elements to a chunk."""
+    yield "["
+    encode, chunk = json.JSONEncoder(ensure_ascii=False).encode, []
+    for n, row in enumerate(_rows(source, request, letters, site_url)):
+        chunk.append(("," if n else "") + "\n" + encode(row))
+        if len(chunk) == ROWS_PER_CHUNK:
+            yield "".join(chunk)
+            chunk = []
+    yield "".join(chunk) + "\n]\n"
+
+
+def facet_csv(table: SearchResult | list[FacetValue], facet: str | None = None) -> str:
+    """A facet's values with count, overturned count and overturn rate, as CSV."""
+    if isinstance(table, SearchResult):
+        if facet is None:
+            raise TypeError("name the facet to export from a SearchResult")
+        table = table.facets.get(facet, [])
+    lines = [_line(("value", "count", "overturned", "overturn_rate"))]
+    lines += [_line((v.value, v.count, v.overturned, f"{v.overturn_rate:.4f}")) for v in table]
+    return "".join(lines)

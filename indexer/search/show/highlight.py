@@ -1,0 +1,226 @@
+"""Highlighting: escape first, then wrap query terms in <mark>; nothing else is markup.
+
+Letter text is untrusted: every character of it goes through html.escape and
+the only tags ever emitted are <mark> and </mark>.
+"""
+from __future__ import annotations
+
+import html
+import re
+from bisect import bisect_left
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Iterator
+
+from whoosh import query as wq
+
+from indexer.fields import TEXT_FIELDS
+from indexer.search.show import occurrences
+from indexer.search.query.parser import build_query
+from indexer.results import Snippet
+
+# Spaces after . ! or ? before a capital or digit, or a blank line. The mark is matched, not
+# looked behind for: a leading class lets the regex engine skip to candidates (2x faster).
+SENTENCE_END = re.compile(r"[.!?]\s+(?=[\"'(\[]?[A-Z0-9])|\n\s*\n")
+
+
+@dataclass(frozen=True)
+class Terms:
+    """Stemmed words, prefixes and phrases (runs of stems) to mark."""
+
+    words: frozenset[str] = frozenset()
+    prefixes: tuple[str, ...] = ()
+    phrases: tuple[tuple[str, ...], ...] = ()
+
+    def __bool__(self) -> bool:
+        return bool(self.words or self.prefixes or self.phrases)
+
+    def matches(self, stem: str) -> bool:
+        return stem in self.words or any(stem.startswith(p) for p in self.prefixes)
+
+
+def terms_of(q: wq.Query | None) -> Terms:
+    """The positive (not negated) text terms of a parsed query; a phrase's words only as the phrase."""
+    words: set[str] = set()
+    prefixes: set[str] = set()
+    phrases: set[tuple[str, ...]] = set()
+
+    def walk(node: wq.Query) -> None:
+        if isinstance(node, wq.Not):
+            return
+        if isinstance(node, wq.AndNot):
+            walk(node.a)
+            return
+        if isinstance(node, wq.Prefix) and node.fieldname in TEXT_FIELDS:
+            prefixes.add(node.text)
+        elif isinstance(node, wq.Term) and node.fieldname in TEXT_FIELDS:
+            words.add(str(node.text))
+        elif isinstance(node, wq.Phrase) and node.fieldname in TEXT_FIELDS:
+            phrases.add(tuple(str(w) for w in node.words))
+        for child in node.children():
+            walk(child)
+
+    if q is not None:
+        walk(q)
+    return Terms(frozenset(words), tuple(sorted(prefixes)), tuple(sorted(phrases)))
+
+
+@lru_cache(maxsize=1)
+def _schema():
+    from indexer.index.schema import make_schema
+    return make_schema()
+
+
+@lru_cache(maxsize=64)
+def query_terms(q: str) -> Terms:
+    """The words of a typed query to mark, as the search reads them: stems, synonyms,
+    compounds and phrases; negated words and filters on facets and dates are not words."""
+    return terms_of(build_query(q or "", _schema()).query)
+
+
+def mark_query(text: str, q: str) -> str:
+    """`text` HTML-escaped, with the words of query `q` (as the index stems them) in <mark>."""
+    return mark(text or "", query_terms(q))
+
+
+def _spans(text: str, terms: Terms) -> list[tuple[int, int]]:
+    """Character spans of matching words and phrases, in order, overlaps merged."""
+    if not terms or not text:
+        return []
+    spans = occurrences.spans(text, terms.words, terms.prefixes, terms.phrases)
+    merged: list[tuple[int, int]] = []
+    for a, b in sorted(spans):
+        if merged and a < merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(b, merged[-1][1]))
+        else:
+            merged.append((a, b))
+    return merged
+
+
+def mark(text: str, terms: Terms) -> str:
+    """The whole text, HTML-escaped, with matching words in <mark>."""
+    out, last = [], 0
+    for start, end in _spans(text, terms):
+        out += [html.escape(text[last:start]), "<mark>", html.escape(text[start:end]), "</mark>"]
+        last = end
+    out.append(html.escape(text[last:]))
+    return "".join(out)
+
+
+def _sentence_spans(text: str) -> Iterator[tuple[int, int]]:
+    start = 0
+    for m in SENTENCE_END.finditer(text):
+        # A break after . ! or ? starts at the space: the mark stays in its sentence.
+        end = m.start() + (text[m.start()] in ".!?")
+        if text[start:end].strip():
+            yield start, end
+        start = m.end()
+    if text[start:].strip():
+        yield start, len(text)
+
+
+def sentences(text: str) -> list[tuple[int, int]]:
+    """(start, end) of each sentence of a text."""
+    return list(_sentence_spans(text))
+
+
+def _trim(text: str, first_hit: int, max_chars: int) -> str:
+    """A long sentence cut at word boundaries around its first match."""
+    if len(text) <= max_chars:
+        return text
+    lo = max(0, min(first_hit - max_chars // 3, len(text) - max_chars))
+    hi = lo + max_chars
+    if lo:
+        lo = text.find(" ", lo) + 1 or lo
+    if hi < len(text):
+        hi = text.rfind(" ", lo, hi) if text.rfind(" ", lo, hi) > lo else hi
+    return ("… " if lo else "") + text[lo:hi].strip() + (" …" if hi < len(text) else "")
+
+
+def _breaks(text: str) -> tuple[list[int], list[int]]:
+    """(starts, ends) of every sentence break of a text, as `sentences` finds them, remembered with
+    the text's chunks (a text recurs across requests)."""
+    seen = occurrences.seen(text)
+    if seen.breaks is None:
+        found = [(m.start(), m.end()) for m in SENTENCE_END.finditer(text)]
+        seen.breaks = [a for a, _ in found], [b for _, b in found]
+    return seen.breaks
+
+
+def _sentences_holding(text: str, hits: list[tuple[int, int]], breaks: tuple[list[int], list[int]]
+                       ) -> list[tuple[int, int, list[tuple[int, int]]]]:
+    """(start, end, hits) of each sentence (as `sentences` cuts them) holding hits, in order
+    (`hits` sorted): a hit's sentence ends at the first break at or after it and starts where
+    the break before it ends."""
+    starts, ends = breaks
+    out, i = [], 0
+    while i < len(hits):
+        k = bisect_left(starts, hits[i][0])
+        start = ends[k - 1] if k else 0
+        end = len(text) if k == len(starts) else starts[k] + (text[starts[k]] in ".!?")
+        inside = []
+        while i < len(hits) and hits[i][0] < end:
+            inside.append(hits[i])
+            i += 1
+        out.append((start, end, inside))
+    return out
+
+
+def _ranked(text: str, terms: Terms) -> list[tuple]:
+    """The sentences holding query terms, best first: (distinct terms, hits, -start, start,
+    end, first hit); ties go to the earlier sentence."""
+    hits = _spans(text, terms)
+    held = _sentences_holding(text, hits, _breaks(text)) if hits else []
+    return sorted(((len({text[s:e].lower() for s, e in inside}), len(inside), -a, a, b, inside[0][0])
+                   for a, b, inside in held), reverse=True)
+
+
+def _chosen(text: str, ranked: list[tuple], limit: int, max_chars: int) -> list[str]:
+    """The plain text of the best `limit` sentences, in text order, long ones trimmed."""
+    return [_trim(" ".join(text[a:b].split()), first - a, max_chars)
+            for *_, a, b, first in sorted(ranked[:limit], key=lambda t: t[3])]
+
+
+def snippets(text: str, terms: Terms, field: str, limit: int = 3,
+             max_chars: int = 320) -> list[Snippet]:
+    """Up to `limit` sentences with the most query terms, in text order, terms marked."""
+    if not text or not terms or limit <= 0:
+        return []
+    return [Snippet(field, mark(plain, terms), plain)
+            for plain in _chosen(text, _ranked(text, terms), limit, max_chars)]
+
+
+class Marker:
+    """One request's highlighting of its query's terms: `mark` and `snippets` as the module's,
+    each text worked out once (a letter's summary, a guideline or a sentence recurs across
+    a page's hits)."""
+
+    def __init__(self, terms: Terms):
+        self.terms = terms
+        self._marks: dict[str, str] = {}
+        self._ranked: dict[str, list[tuple]] = {}
+
+    def mark(self, text: str) -> str:
+        """`mark(text, terms)`."""
+        found = self._marks.get(text)
+        if found is None:
+            found = self._marks[text] = mark(text, self.terms)
+        return found
+
+    def snippets(self, text: str, field: str, limit: int = 3, max_chars: int = 320) -> list[Snippet]:
+        """`snippets(text, terms, field, limit, max_chars)`."""
+        if not text or not self.terms or limit <= 0:
+            return []
+        ranked = self._ranked.get(text)
+        if ranked is None:
+            ranked = self._ranked[text] = _ranked(text, self.terms)
+        return [Snippet(field, self.mark(plain), plain) for plain in _chosen(text, ranked, limit, max_chars)]
+
+
+def lead(text: str, field: str, max_chars: int = 320) -> list[Snippet]:
+    """The first sentence, unmarked: a snippet when no query term matched."""
+    a, b = next(_sentence_spans(text or ""), (None, None))
+    if a is None:
+        return []
+    plain = _trim(" ".join(text[a:b].split()), 0, max_chars)
+    return [Snippet(field, html.escape(plain), plain)]

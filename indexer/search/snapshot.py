@@ -1,0 +1,159 @@
+"""One opened snapshot for searching: its Whoosh index, facet arrays, postings cache and
+each thread's searcher and letter-store connection, closed together by close(), or when the
+last search holding the snapshot lets go of it (after a swap), or at interpreter exit."""
+from __future__ import annotations
+
+import pickle
+import sqlite3
+import struct
+import threading
+import weakref
+import zlib
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from whoosh import index as windex
+
+from indexer.errors import IndexDamaged
+from indexer.index.stores import facetdata, letterstore, snapshots, termstore
+from indexer.index.postings import PostingCache
+from indexer.search.query.understand import match_value
+
+# What decoding a damaged segment or store raises inside Whoosh, numpy or sqlite.
+READ_ERRORS = (OSError, EOFError, struct.error, zlib.error, pickle.UnpicklingError, UnicodeDecodeError,
+               sqlite3.DatabaseError, windex.IndexError)
+
+
+def _close_all(handles: list) -> None:
+    """Close searchers and store connections (best effort: a damaged file may fail to close)."""
+    for handle in list(handles):
+        try:
+            handle.close()
+        except Exception:
+            pass
+    handles.clear()
+
+
+def _close_left_open(exc: BaseException) -> None:
+    """Close the segment files Whoosh opened before failing to read them (it leaves them open)."""
+    tb = exc.__traceback__
+    while tb is not None:
+        for value in list(tb.tb_frame.f_locals.values()):
+            if type(value).__name__ in ("StructFile", "CompoundStorage"):
+                try:
+                    value.close()
+                except Exception:
+                    pass
+        tb = tb.tb_next
+
+
+class _Index:
+    """A Whoosh index whose searcher() closes every file it opened when a segment cannot be read.
+
+    Whoosh opens the segments one after another and, when one fails, leaves the files of
+    the others (and of the failing one) to the garbage collector. whoosh3 is pinned exactly,
+    so its table of contents (`_read_toc`) is read here as Whoosh itself does.
+    """
+
+    def __init__(self, index: windex.Index):
+        self._index = index
+
+    def searcher(self, **kwargs):
+        from whoosh.reading import MultiReader, SegmentReader
+        from whoosh.searching import Searcher
+
+        info = self._index._read_toc()
+        if not info.segments:
+            return self._index.searcher(**kwargs)
+        readers = []
+        try:
+            for segment in info.segments:
+                readers.append(SegmentReader(self._index.storage, info.schema, segment, generation=info.generation))
+        except Exception as exc:
+            for reader in readers:
+                reader.close()
+            _close_left_open(exc)
+            raise
+        reader = readers[0] if len(readers) == 1 else MultiReader(readers, generation=info.generation)
+        return Searcher(reader, fromindex=self._index, **kwargs)
+
+    def __getattr__(self, name: str):
+        return getattr(self._index, name)
+
+
+@dataclass
+class Snapshot:
+    """One opened snapshot: Whoosh index, facet arrays, postings cache, per-thread searcher and store."""
+
+    path: Path
+    index: windex.Index
+    facets: facetdata.FacetData
+    local: threading.local = field(default_factory=threading.local)
+    postings: PostingCache | None = None
+    opened: list = field(default_factory=list)    # every thread's searcher and store, to close
+    broken: bool = False
+
+    def __post_init__(self) -> None:
+        if self.postings is None:
+            self.postings = PostingCache(stores=termstore.Stores(self.path))
+        # Holds `opened`, not the snapshot: searches still running on a snapshot replaced by a
+        # swap keep it open; the last one to let go closes its files (no leak, no early close).
+        self._finalizer = weakref.finalize(self, _close_all, self.opened)
+
+    @classmethod
+    def open(cls, path: Path) -> "Snapshot":
+        """Open a snapshot directory; IndexDamaged when its files cannot be read."""
+        damaged = snapshots.damaged_files(path)
+        if damaged:   # checked before mmap-ing: a truncated mapped file would crash the process
+            raise IndexDamaged(f"{path}: {'; '.join(damaged[:3])}: run `imr check`, then rebuild "
+                               "with `imr index --force` or `imr rollback`")
+        try:
+            index = _Index(snapshots.open_whoosh(path))
+            # Whoosh reads the segment files only when a reader opens: open one now,
+            # so a truncated or missing segment is a 503 from the first request on.
+            with index.searcher() as probe:
+                probe.doc_count()
+        except (OSError, EOFError, ValueError, windex.IndexError) as exc:
+            _close_left_open(exc)
+            raise IndexDamaged(f"{path}: Whoosh index unreadable ({exc}): run `imr check`, "
+                               "then rebuild with `imr index`") from exc
+        if not letterstore.path_of(path).is_file():
+            raise IndexDamaged(f"{letterstore.path_of(path)} is missing: rebuild with `imr index`")
+        return cls(path, index, facetdata.load(path))
+
+    @property
+    def name(self) -> str:
+        return self.path.name
+
+    def searcher(self):
+        """This thread's Whoosh searcher."""
+        if getattr(self.local, "searcher", None) is None:
+            self.local.searcher = self.index.searcher()
+            self.opened.append(self.local.searcher)
+        return self.local.searcher
+
+    def store(self) -> sqlite3.Connection:
+        """This thread's read-only connection to the letter store."""
+        if getattr(self.local, "store", None) is None:
+            self.local.store = letterstore.connect_readonly(self.path, check_same_thread=False)
+            self.opened.append(self.local.store)
+        return self.local.store
+
+    def close(self) -> None:
+        """Close every thread's files of this snapshot (it is not used again)."""
+        self.broken = True
+        self._finalizer()
+
+    def __enter__(self) -> "Snapshot":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    def record(self, letter_id: str) -> dict | None:
+        """A letter record from the store, or None."""
+        return letterstore.read_one(self.store(), letter_id)
+
+    def resolve(self, facet: str, typed: str) -> str | None:
+        """A facet value as stored, from what a user typed (case-insensitive)."""
+        return match_value(typed, self.facets.values(facet) if facet in self.facets.columns else ())

@@ -1,0 +1,1 @@
+"""Serving machinery apart from the pages: the waitress server, gunicorn workers, connection balance."""

@@ -1,0 +1,116 @@
+"""The production server: waitress, with limits that keep slow or greedy clients from locking others out.
+
+waitress alone closes a connection only after `channel_timeout` seconds with no
+activity at all and stops accepting at `connection_limit`, so 150 clients sending
+one header line every 3 s held every slot. Here each connection must send a whole
+request within `Settings.request_timeout` seconds (of connecting, or of its previous
+answer), one client address may hold at most `Settings.client_connections`
+connections (more are closed at once), and waitress polls (no select() limit of
+1,024 sockets) up to `Settings.connection_limit` connections.
+
+With several workers (webapp.serving.workers) each worker process runs one such server on the
+listening socket they share, so these limits hold per worker process.
+"""
+from __future__ import annotations
+
+import os
+import socket
+import threading
+import time
+from contextlib import contextmanager
+from typing import Iterator
+
+from waitress.channel import HTTPChannel
+from waitress.server import BaseWSGIServer, create_server
+
+from indexer.settings import Settings
+
+
+class GuardedChannel(HTTPChannel):
+    """A waitress connection with a deadline for each request and a cap per client address."""
+
+    def __init__(self, server, sock, addr, adj, map=None):
+        super().__init__(server, sock, addr, adj, map=map)
+        self.client = addr[0] if isinstance(addr, tuple) else addr
+        self.waiting_since: float | None = time.monotonic()
+        limit = server.imr_settings.client_connections
+        same = sum(getattr(ch, "client", None) == self.client for ch in list(server.active_channels.values()))
+        if limit and same > limit:
+            self.will_close = True        # closed on the next loop pass, nothing read
+
+    def readable(self) -> bool:
+        # Called on every pass of waitress's loop (at least once a second).
+        if self.requests or self.total_outbufs_len:
+            self.waiting_since = None     # the app is answering: not the client's time
+        elif self.waiting_since is None:
+            self.waiting_since = time.monotonic()
+        elif time.monotonic() - self.waiting_since > self.server.imr_settings.request_timeout:
+            self.will_close = True        # a request trickling in (or an idle keep-alive): closed
+            return False
+        return super().readable()
+
+
+def default_workers() -> int:
+    """Worker processes by default: the cores this process may run on."""
+    try:
+        return len(os.sched_getaffinity(0)) or 1
+    except AttributeError:            # not Linux
+        return os.cpu_count() or 1
+
+
+def listen(host: str, port: int) -> socket.socket:
+    """A listening TCP socket on host:port (OSError, socket.gaierror when it cannot be had)."""
+    family, kind, proto, _, address = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)[0]
+    sock = socket.socket(family, kind, proto)
+    try:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        sock.bind(address)
+        sock.listen(1024)
+    except OSError:
+        sock.close()
+        raise
+    return sock
+
+
+def make_server(app, settings: Settings, host: str = "127.0.0.1", port: int = 5000, threads: int = 4,
+                sockets: list[socket.socket] | None = None):
+    """A waitress server for `app` with the limits above (not yet running: call .run()), on host:port
+    or on already listening `sockets`."""
+    where = {"sockets": sockets} if sockets else {"host": host, "port": port}
+    server = create_server(app, threads=threads, ident="imr-search",
+                           connection_limit=settings.connection_limit, asyncore_use_poll=True,
+                           channel_timeout=max(1, int(settings.request_timeout)) * 6, **where)
+    for listener in listeners(server):
+        listener.channel_class = GuardedChannel
+        listener.imr_settings = settings
+    return server
+
+
+def listeners(server) -> list[BaseWSGIServer]:
+    """The listening sockets' dispatchers of a waitress server."""
+    return [server] if isinstance(server, BaseWSGIServer) else \
+        [s for s in server.map.values() if isinstance(s, BaseWSGIServer)]
+
+
+@contextmanager
+def serving_in_thread(app, threads: int = 2) -> Iterator[str]:
+    """Serve `app` with plain waitress on a free loopback port in a thread; yields the base URL.
+
+    For browsers driven from this process (the browser tests, scripts/screenshots.py)."""
+    server = create_server(app, host="127.0.0.1", port=0, threads=threads)
+    stop = threading.Event()
+
+    def loop() -> None:
+        # Stopped between polls, then closed: closing under a running select() fails it (EBADF).
+        while not stop.is_set():
+            server.asyncore.loop(timeout=0.1, map=server._map, count=1)
+
+    thread = threading.Thread(target=loop, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.effective_port}"
+    finally:
+        stop.set()
+        thread.join(timeout=10)
+        server.close()
+        server.task_dispatcher.shutdown()

@@ -1,0 +1,109 @@
+"""Several worker processes on one listening socket: gunicorn's master, a waitress server in each worker.
+
+gunicorn (`preload_app`) creates the app once in the master and forks the workers;
+its master restarts a worker that dies or stops answering its heartbeat and stops
+them gracefully on SIGTERM/SIGINT. Each worker runs the same waitress server as
+`--workers 1` (webapp.serving.server: whole requests buffered before a thread takes them, a
+deadline per request, a cap per client address), because gunicorn's own threaded
+worker hands a connection to a thread as soon as its first bytes arrive: 30 clients
+trickling headers held every thread of it (see docs/operations.md, "Worker processes").
+
+Nothing of a snapshot is opened before the fork: the app opens its Searcher on the
+first request in each worker (webapp.state checks the process id), so no file offset,
+SQLite connection or lock is shared between workers; the snapshot's mapped files are
+shared through the page cache. Every worker follows CURRENT on its own.
+"""
+from __future__ import annotations
+
+import gc
+import logging
+import os
+import socket
+import time
+
+from gunicorn.app.base import BaseApplication
+from gunicorn.workers.base import Worker
+
+from indexer.settings import Settings
+from webapp.serving.balance import Ledger, gate
+from webapp.serving.server import listeners, make_server
+from webapp.state import KEY
+
+POLL_SECONDS = 0.5       # the worker's loop pass: heartbeat, stop flag, parent check
+DRAIN_SECONDS = 30.0     # a stopping worker finishes the requests it has, this long at most
+
+
+class WaitressWorker(Worker):
+    """A gunicorn worker process serving with waitress (webapp.serving.server) on the shared socket."""
+
+    def run(self) -> None:
+        settings: Settings = self.wsgi.extensions[KEY].settings
+        # A request queued while this new worker's threads start (or all are busy) is normal
+        # under load, not a warning for the terminal (waitress logs each one).
+        logging.getLogger("waitress.queue").setLevel(logging.ERROR)
+        server = make_server(self.wsgi, settings, threads=self.cfg.threads,
+                             sockets=[s.sock for s in self.sockets])
+        ledger: Ledger = self.app.ledger
+        slot = ledger.claim(os.getpid())
+        if slot is not None:
+            gate(server, ledger, slot)
+        try:
+            while self.alive and self.ppid == os.getppid():
+                self.notify()
+                server.asyncore.loop(timeout=POLL_SECONDS, map=server._map, use_poll=True, count=1)
+            # Out of the table before draining: a stopping worker's falling count must not
+            # hold the others back from accepting (a reload drains old workers up to 30 s).
+            if slot is not None:
+                ledger.release(slot)
+                slot = None
+            _drain(server)
+        finally:
+            if slot is not None:
+                ledger.release(slot)
+            for channel in list(server._map.values()):
+                channel.close()
+            server.task_dispatcher.shutdown(timeout=5)
+            self.wsgi.extensions[KEY].close()
+
+
+def _drain(server) -> None:
+    """Stop accepting and answer the requests already read, then return (bounded in time)."""
+    for listener in listeners(server):
+        listener.del_channel()
+    deadline = time.monotonic() + DRAIN_SECONDS
+    while time.monotonic() < deadline and any(getattr(ch, "requests", None) or getattr(ch, "total_outbufs_len", 0)
+                                              for ch in list(server._map.values())):
+        server.asyncore.loop(timeout=0.1, map=server._map, use_poll=True, count=1)
+
+
+class _Master(BaseApplication):
+    """gunicorn's arbiter configured from here (no config file, no command line of its own)."""
+
+    def __init__(self, app, options: dict):
+        self.application, self.options = app, options
+        # Room for gunicorn's replacements starting while old workers drain.
+        self.ledger = Ledger(2 * options["workers"] + 2)
+        super().__init__()
+
+    def load_config(self) -> None:
+        for key, value in self.options.items():
+            self.cfg.set(key, value)
+
+    def load(self):
+        # Objects made before the fork move to a permanent generation the collector never
+        # visits, so its passes in a worker do not write to (and copy) the master's pages.
+        gc.collect()
+        gc.freeze()
+        return self.application
+
+
+def run_workers(app, sock: socket.socket, workers: int, threads: int) -> None:
+    """Serve `app` on the listening `sock` with `workers` processes until stopped (SIGTERM, SIGINT).
+
+    gunicorn takes the socket over (and closes it)."""
+    _Master(app, {
+        "bind": [f"fd://{sock.detach()}"], "workers": workers, "threads": threads,
+        "worker_class": WaitressWorker, "preload_app": True, "proc_name": "imr-serve",
+        "timeout": 60, "graceful_timeout": int(DRAIN_SECONDS) + 5, "keepalive": 5,
+        "loglevel": "warning", "errorlog": "-", "accesslog": None, "control_socket_disable": True,
+    }).run()
