@@ -58,14 +58,16 @@ def brand_rows() -> list[tuple[str, str, str]]:
         table = pickle.load(handle)
     to_canonical, variant_data = table["drug_variant_to_canonical"], table["drug_variant_to_variant_data"]
     wanted, words, kept = ingredients(), english_words(), hand_kept_names()
+    products = {name.lower() for section in tomllib.loads((DATA / "products.toml").read_text()).values()
+                for name in section}
     rows = []
     for variant, canonicals in sorted(to_canonical.items()):
         if len(canonicals) != 1 or canonicals[0] not in wanted or variant == canonicals[0]:
             continue
         if not NAME.match(variant) or len(variant.split()) > 3 or variant in words:
             continue
-        if kept.get(variant, wanted[canonicals[0]]) != wanted[canonicals[0]]:
-            continue   # drugs.toml names it as another ingredient (divalproex is not valproic acid here)
+        if kept.get(variant, wanted[canonicals[0]]) != wanted[canonicals[0]] or variant in products:
+            continue   # drugs.toml names it as another ingredient, or products.toml as a product (Zostrix)
         if any(word in words and len(word) <= 3 for word in variant.split()):
             continue   # "apo baclofen", "nu baclo": a two-letter word makes a name too easy to hit by chance
         kind = "brand" if variant_data.get(variant, {}).get("is_brand") else "synonym"

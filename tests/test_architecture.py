@@ -89,6 +89,13 @@ def test_shared_modules_import_no_wing():
         assert not bad, f"{name} imports {bad}"
 
 
+def test_vocabulary_imports_no_wing():
+    """indexer/vocabulary is shared by the index and the search wings: it imports neither (nor ingest)."""
+    for path in _modules("indexer/vocabulary"):
+        bad = [n for n in _imports(path) if any(_within(n, f"indexer.{w}") for w in ("ingest", "index", "search"))]
+        assert not bad, f"{path.relative_to(ROOT)} imports {bad}"
+
+
 FACTS = ("FACETS", "MULTI_VALUED", "TEXT_FIELDS", "LETTER_FIELDS", "FIELD_FACETS", "ALIASES", "BOOSTS",
          "DATE_FIELDS", "SCHEMA_VERSION", "CASE_RE", "CASE_NUMBER", "LETTER_STORE", "FACET_ARRAYS",
          "SCHEMA_FILE", "MANIFEST")

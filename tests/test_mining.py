@@ -8,8 +8,6 @@ import pytest
 from indexer.vocabulary import MinedVocabulary, Vocabulary, load_vocabulary, mine
 from indexer.vocabulary.concepts import load_concepts
 
-from conftest import EXPECTED_FIXTURES, records_of
-
 
 @pytest.fixture(scope="module")
 def vocab() -> Vocabulary:
@@ -86,8 +84,8 @@ def test_mined_output_is_inspectable_and_round_trips(vocab):
     assert again.to_dict() == mined.to_dict()
 
 
-def test_mining_the_seed_letters(vocab):
-    records = records_of([EXPECTED_FIXTURES])
+def test_mining_the_seed_letters(vocab, seed_records):
+    records = seed_records()
     mined = mine(records, vocab)
     assert mined.letters_read == len(records) == 5
     assert mined.items_read == sum(len(r["items"]) for r in records)
@@ -98,8 +96,8 @@ def test_mining_the_seed_letters(vocab):
 def parsed_letters(shared_letters, tmp_path_factory) -> list[dict]:
     """Records of the shared real letters with their whole rationales (the labelled JSON keeps only
     the start and end of each)."""
-    from indexer.ingest.pipeline import parse_paths
-    from indexer.settings import Settings
+    from indexer import parse_paths
+    from indexer import Settings
 
     settings = Settings(index_dir=tmp_path_factory.mktemp("index"))
     return [o.record for o in parse_paths([shared_letters / "pdf", shared_letters / "seeds"], settings) if o.record]
@@ -121,3 +119,15 @@ def test_mining_the_real_letters_recovers_held_out_products(parsed_letters):
     # with the products kept, everything the letters request is already known
     full = Vocabulary.load()
     assert mine(parsed_letters, full).accepted(full) == []
+
+
+def test_imr_vocabulary_lists_counts_concepts_and_mined_products(runner, seeds):
+    counts = json.loads(runner("vocabulary", "--json").stdout)
+    assert counts["drug"] > 100 and counts["class"] >= 15
+    shown = runner("vocabulary", "--concept", "class:muscle-relaxant").stdout
+    assert "Flexeril" in shown and "Tabradol" in shown
+    assert "class:opioid" in runner("vocabulary", "--kind", "class").stdout
+    mined = runner("vocabulary", "--mine", seeds)
+    assert mined.exit_code == 0 and mined.stdout.startswith("mined 0 product names from 6 items of 5 letters")
+    unknown = runner("vocabulary", "--concept", "class:nothing")
+    assert unknown.exit_code == 2 and unknown.stderr.startswith("error: no concept")

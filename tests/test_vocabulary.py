@@ -3,14 +3,15 @@ from __future__ import annotations
 
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from indexer.vocabulary import Vocabulary
 from indexer.vocabulary.concepts import data_dir
 from indexer.vocabulary.text import tokenize
-
-from conftest import EXPECTED_FIXTURES, records_of
 
 
 @pytest.fixture(scope="module")
@@ -243,8 +244,8 @@ def _drug_items_get_their_class(vocab: Vocabulary, records: list[dict]) -> tuple
     return tagged, len(items)
 
 
-def test_seed_items_are_tagged_from_their_own_words(vocab):
-    tagged, total = _drug_items_get_their_class(vocab, records_of([EXPECTED_FIXTURES]))
+def test_seed_items_are_tagged_from_their_own_words(vocab, seed_records):
+    tagged, total = _drug_items_get_their_class(vocab, seed_records())
     assert tagged == total
 
 
@@ -252,3 +253,104 @@ def test_labelled_items_are_tagged_from_their_own_words(vocab, real_records):
     tagged, total = _drug_items_get_their_class(vocab, real_records())
     print(f"own-word coverage: {tagged}/{total} items ({tagged / total:.1%})")
     assert tagged / total >= 0.95
+
+
+@pytest.mark.parametrize("item, classes", [
+    ("Theramine #120", {"class:medical-food"}),
+    ("Sentradine #60", {"class:medical-food"}),
+    ("Trepadone #120", {"class:medical-food"}),
+    ("Terocin lotion 120ml", {"class:topical-analgesic", "class:counterirritant", "class:local-anesthetic"}),
+    ("Medrox patch #30", {"class:topical-analgesic", "class:counterirritant"}),
+    ("Lidoderm 5% #30", {"class:topical-analgesic", "class:local-anesthetic"}),
+    ("Flector 1.3% #30", {"class:topical-analgesic", "class:nsaid"}),
+    ("Tabradol 1mg/ml oral suspension 250ml", {"class:muscle-relaxant", "class:compounded"}),
+    ("Synapryn 10mg/ml oral suspension 500ml", {"class:opioid", "class:compounded"}),
+    ("Deprizine 15mg/ml oral suspension", {"class:h2-blocker"}),
+    ("Ultracet 37.5/325mg #60", {"class:opioid", "class:analgesic"}),
+    ("Vimovo 500/20mg #60", {"class:nsaid", "class:ppi"}),
+])
+def test_products_whose_names_hide_what_they_are(vocab, item, classes):
+    assert classes <= set(own(vocab, item))
+
+
+@pytest.mark.parametrize("text, concept", [
+    ("ORIF left ankle", "procedure:orif"), ("Right TKA", "procedure:total-knee-arthroplasty"),
+    ("ACDF C5-6", "procedure:acdf"), ("Bilateral L4-5 MBB", "procedure:medial-branch-block"),
+    ("Right SI joint injection", "procedure:sacroiliac-injection"), ("HEP", "procedure:home-exercise-program"),
+    ("FRP 10 days", "procedure:functional-restoration-program"), ("Labs: CMP", "panel:cmp"),
+    ("BMP", "panel:metabolic"), ("EMG/NCV", "family:electrodiagnostic"), ("UDS", "procedure:urine-drug-screen"),
+])
+def test_abbreviations(vocab, text, concept):
+    assert concept in ids(vocab, text)
+
+
+def test_composite_procedures_are_found_from_their_parts_in_any_order(vocab):
+    tags = own(vocab, "Arthroplasty of the right knee")
+    assert "procedure:total-knee-arthroplasty" in tags
+    assert "procedure:total-hip-arthroplasty" in own(vocab, "Left hip: total joint replacement")
+    assert "procedure:total-knee-arthroplasty" not in own(vocab, "Right knee arthroscopy")
+    assert set(vocab.parse_query("knee replacement").concept_ids()) == {"procedure:total-knee-arthroplasty"}
+
+
+def test_the_lexicon_for_spelling_correction(vocab):
+    words = vocab.words()
+    assert {"cyclobenzaprine", "arthroscopy", "knee", "gabapentin"} <= set(words)
+    assert "the" not in words or words["the"] < 5
+
+
+@given(st.text(alphabet=st.sampled_from(list("aeiouLSTCNPRMk-/%#. 0123456789")), max_size=60))
+@settings(max_examples=200, deadline=None)
+def test_matches_always_point_at_their_words(text):
+    vocab = _shared_vocab()
+    for match in vocab.concepts_in(text) + vocab.concepts_in(text, strict=False):
+        assert text[match.start:match.end] == match.surface and match.concept in vocab
+
+
+_VOCAB: list[Vocabulary] = []
+
+
+def _shared_vocab() -> Vocabulary:
+    # hypothesis runs the test many times; one vocabulary for all of them (a test's own, not the library's)
+    if not _VOCAB:
+        _VOCAB.append(Vocabulary.load())
+    return _VOCAB[0]
+
+
+@pytest.mark.parametrize("query, concepts", [
+    ("topical NSAIDs", {"class:topical-analgesic", "class:nsaid"}),
+    ("knee brace", {"region:knee", "procedure:brace"}),
+    ("subacromial decompression", {"part:subacromial", "procedure:decompression"}),
+    ("cervical pillow", {"region:cervical", "procedure:bedding"}),
+])
+def test_a_query_naming_a_region_and_a_treatment_keeps_both(vocab, query, concepts):
+    parsed = vocab.parse_query(query)
+    assert set(parsed.concept_ids()) == concepts and len(parsed.concept_ids()) == len(concepts)
+
+
+def test_region_specific_treatments_are_composites(vocab):
+    assert {"procedure:brace", "region:lumbar"} <= set(vocab.implied("procedure:lumbar-support"))
+    assert "procedure:lumbar-support" in own(vocab, "Brace for the lumbar spine")
+    assert "procedure:lumbar-fusion" in own(vocab, "L4-5 fusion, lumbar")
+
+
+def test_a_compound_named_only_by_its_form_takes_the_ingredients_its_rationale_lists(vocab):
+    tags = own(vocab, "Compounded cream 240gm", None,
+               "The patient has knee pain. The compounded cream contains ketoprofen and cyclobenzaprine.")
+    assert tags["class:compounded"] == "own"
+    assert tags["drug:ketoprofen"] == tags["class:muscle-relaxant"] == "rationale"
+    assert "drug:ketoprofen" not in own(vocab, "Compounded cream 240gm", None, "Ketoprofen was tried before.")
+
+
+def test_every_term_of_the_flat_synonym_table_names_a_concept(vocab):
+    """The vocabulary replaces indexer/search/synonyms.txt: nothing it expanded is lost (while it exists)."""
+    tables = sorted((Path(__file__).resolve().parents[1] / "indexer" / "search").rglob("synonyms.txt"))
+    if not tables:
+        pytest.skip("synonyms.txt has been replaced")
+    table = tables[0]
+    missing = []
+    for line in table.read_text().splitlines():
+        if line.strip() and not line.startswith("#"):
+            for term in line.split("=", 1)[-1].split(","):
+                if not vocab.parse_query(term.strip()).spans:
+                    missing.append(term.strip())
+    assert missing == []

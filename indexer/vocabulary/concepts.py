@@ -9,7 +9,7 @@ from pathlib import Path
 from indexer.vocabulary.text import slug, tokenize
 
 # Kinds of concept, in the order a listing shows them.
-KINDS = ("class", "drug", "product", "family", "procedure", "region", "part", "panel", "decision", "level")
+KINDS = ("class", "drug", "product", "family", "procedure", "region", "part", "panel", "term", "decision", "level")
 # Products' sections and the formulation class each implies.
 PRODUCT_CLASSES = {"combination": None, "topical": "class:topical-analgesic",
                    "compound": "class:compounded", "medical-food": "class:medical-food"}
@@ -94,6 +94,7 @@ def _products(folder: Path, concepts: dict[str, Concept]) -> None:
 
 def _tables(folder: Path, file: str, concepts: dict[str, Concept]) -> None:
     """procedures.toml, regions.toml, labs.toml, decisions.toml: one table per kind."""
+    part_ids: dict[tuple[str, ...], str] = {}
     for kind, entries in _toml(folder, file).items():
         for key, entry in entries.items():
             cid = f"{kind}:{key}"
@@ -108,8 +109,10 @@ def _tables(folder: Path, file: str, concepts: dict[str, Concept]) -> None:
             _put(concepts, Concept(cid, kind, label, [*entry.get("forms", []), *entry.get("abbr", [])],
                                    implies, file, value=entry.get("value")))
             for part in entry.get("parts", []):
-                # One part per normal form: "facet joint" and "facet joints" are the same part.
-                pid = "part:" + "-".join(t.norm for t in tokenize(part))
+                # One part per normal form: "facet joint" and "facet joints" are the same part,
+                # named by the first of them ('part:facet-joint').
+                norm = tuple(t.norm for t in tokenize(part))
+                pid = part_ids.setdefault(norm, f"part:{slug(part)}")
                 _put(concepts, Concept(pid, "part", part, [part], [cid], file))
 
 

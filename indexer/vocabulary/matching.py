@@ -29,9 +29,7 @@ class Matcher:
 
     def __init__(self, forms: list[tuple[str, str]]) -> None:
         self.table: dict[tuple[str, ...], list[_Form]] = {}
-        # Every proper prefix of a form: a window is only widened while it can still grow into one
-        # (most words of a letter start no form, so scanning stays about one lookup a word).
-        self.prefixes: set[tuple[str, ...]] = set()
+        self.prefixes: set[tuple[str, ...]] = set()    # every leading part of a form: scanning stops early
         self.longest = 1
         for text, concept in forms:
             tokens = tokenize(text)
@@ -43,7 +41,7 @@ class Matcher:
             if entry not in bucket:
                 bucket.append(entry)
             self.longest = max(self.longest, len(key))
-            self.prefixes.update(key[:n] for n in range(1, len(key)))
+            self.prefixes.update(key[:n] for n in range(1, len(key) + 1))
 
     def keys(self) -> list[tuple[str, ...]]:
         """Every normalised form (token tuples)."""
@@ -60,6 +58,7 @@ class Matcher:
     def scan(self, text: str, strict: bool = True) -> tuple[list[Match], list[Token]]:
         """Matches of `text`, longest first and not overlapping, and the tokens left unmatched."""
         tokens = tokenize(text)
+        norms = [t.norm for t in tokens]
         matches: list[Match] = []
         plain: list[Token] = []
         levels = {lv.start: lv for lv in spinal_levels(text, strict)}
@@ -71,22 +70,20 @@ class Matcher:
                 while i < len(tokens) and tokens[i].start < level.end:
                     i += 1
                 continue
-            best = None
-            key: tuple[str, ...] = ()
-            for j in range(i, min(i + self.longest, len(tokens))):
-                key += (tokens[j].norm,)
-                window = tokens[i:j + 1]
-                found = [f for f in self.table.get(key, ()) if self._fits(f, window, strict)]
+            reach = i
+            while reach < len(tokens) and tuple(norms[i:reach + 1]) in self.prefixes:
+                reach += 1
+            for size in range(reach - i, 0, -1):
+                window = tokens[i:i + size]
+                found = [f for f in self.table.get(tuple(norms[i:i + size]), ()) if self._fits(f, window, strict)]
                 if found:
-                    best = (j + 1, found)
-                if key not in self.prefixes:
+                    start, end = window[0].start, window[-1].end
+                    # "NSAID" and "NSAIDs" share a normal form: one match per concept
+                    named = dict.fromkeys(f.concept for f in found)
+                    matches.extend(Match(c, start, end, text[start:end]) for c in named)
+                    i += size
                     break
-            if best is not None:
-                stop, found = best
-                start, end = tokens[i].start, tokens[stop - 1].end
-                matches.extend(Match(f.concept, start, end, text[start:end]) for f in found)
-                i = stop
-                continue
-            plain.append(tokens[i])
-            i += 1
+            else:
+                plain.append(tokens[i])
+                i += 1
         return matches, plain

@@ -132,12 +132,21 @@ def tag_item(vocab: "Vocabulary", own_words: str, guidelines: str | list[str] | 
         tags.add(m.concept, "own", m.surface)
     own = {m.concept for m in own_matches}
     _topical_rules(vocab, own_words, own, tags)
+    # "Arthroplasty of the right knee" is a total knee arthroplasty: a query naming the composite
+    # concept finds the item whose own words name its parts in any order.
+    have = {t.concept for t in tags.by_concept.values()}
+    for composite, parts in vocab.composites().items():
+        if composite not in have and set(parts) <= have:
+            tags.add(composite, "own", tags.by_concept[parts[0]].surface, implied=True)
     text = " ; ".join(g for g in ([guidelines] if isinstance(guidelines, str) else guidelines or []) if g)
     for m in vocab.guideline_matcher.scan(text)[0]:
         if not contradicts(vocab, own, m.concept):
             tags.add(m.concept, "guideline", m.surface)
     if rationale:
         names = _unknown_names(vocab, own_words)
+        if not {vocab.concept(c).kind for c in own} & {"drug", "product"}:
+            # "Compound cream #1": the rationale's "the compound contains ..." is about this item
+            names += [m.surface for m in own_matches if vocab.concept(m.concept).kind == "class"]
         for concept, surface in rationale_concepts(vocab, names, rationale) if names else []:
             if not contradicts(vocab, own, concept):
                 tags.add(concept, "rationale", surface)

@@ -15,8 +15,7 @@ _LEVEL_MAX = {"c": 8, "t": 12, "l": 5, "s": 2}
 
 
 class Token(NamedTuple):
-    """One word of a text: its normal form, the text as written, and where it stands (a tuple:
-    a letter's guidelines make thousands, and a frozen dataclass costs twice as much to make)."""
+    """One word of a text: its normal form, the text as written, and where it stands (a tuple: cheap)."""
 
     norm: str
     raw: str
@@ -42,16 +41,12 @@ def normalise_word(word: str) -> str:
 
 def tokenize(text: str) -> list[Token]:
     """The tokens of `text`; punctuation, slashes and dashes separate words ("EMG/NCV", "5/325mg")."""
-    out = []
-    for m in _TOKEN.finditer(text or ""):
-        raw = m.group()
-        out.append(Token(normalise_word(raw), raw, m.start(), m.end()))
-    return out
+    return [Token(normalise_word(m.group()), m.group(), m.start(), m.end()) for m in _TOKEN.finditer(text or "")]
 
 
 def strict_word(raw: str) -> bool:
     """True for a word written in capitals (an abbreviation: PT, ORIF, SI): it must match as written."""
-    letters = [c for c in raw if c.isalpha()]
+    letters = [c for c in (raw[:-2] if raw.endswith("'s") else raw) if c.isalpha()]   # "TCA's" is TCA
     return bool(letters) and all(c.isupper() for c in letters) and (len(raw) >= 2 or raw.isalpha())
 
 

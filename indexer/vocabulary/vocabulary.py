@@ -51,6 +51,7 @@ class Vocabulary:
         guideline_forms = [(f, c.id) for c in concepts.values() if c.kind == "class" for f in c.forms + c.guideline]
         self.guideline_matcher = Matcher(guideline_forms)
         self._closure: dict[str, tuple[str, ...]] = {}
+        self._composites: dict[str, tuple[str, ...]] | None = None
         self._members: dict[str, set[str]] = {}
         for c in concepts.values():
             for parent in c.implies:
@@ -111,6 +112,25 @@ class Vocabulary:
             for form in self.concept(cid).forms:
                 out.setdefault(form.lower(), form)
         return list(out.values())
+
+    def composites(self) -> dict[str, tuple[str, ...]]:
+        """Concepts that are the conjunction of others ('procedure:total-knee-arthroplasty' = arthroplasty
+        + knee): id -> the concepts (families aside) that together mean it."""
+        if self._composites is None:
+            self._composites = {}
+            for c in self.concepts.values():
+                parts = tuple(i for i in c.implies if not i.startswith("family:"))
+                if c.kind == "procedure" and len(parts) >= 2:
+                    self._composites[c.id] = parts
+        return self._composites
+
+    def words(self) -> dict[str, int]:
+        """Every word of every form (normal form) -> how many forms use it: a lexicon for spelling correction."""
+        counts: dict[str, int] = {}
+        for key, forms in self.matcher.table.items():
+            for word in key:
+                counts[word] = counts.get(word, 0) + len(forms)
+        return counts
 
     def classes_of(self, concept_id: str, axis: str | None = None) -> set[str]:
         """The drug classes a concept is or implies (optionally of one axis)."""

@@ -84,10 +84,14 @@ def drug_classes(vocab: Vocabulary, tags: list[Tag]) -> list[str]:
 
 
 def current_vocabulary(settings) -> tuple[Vocabulary, MinedVocabulary | None]:
-    """The current snapshot's vocabulary and what was mined for it (None: nothing was), for
-    `imr vocabulary`; ImrError when no snapshot is published."""
+    """The current snapshot's vocabulary and what was mined for it, for `imr vocabulary`; the
+    packaged vocabulary and None when no snapshot is published (or none was mined)."""
+    from indexer.errors import ImrError
     from indexer.index.stores import snapshots
 
-    snapshot = snapshots.current(settings)
+    try:
+        snapshot = snapshots.current(settings)
+    except ImrError:
+        return Vocabulary.load(), None
     mined = read_mined(snapshot)
     return Vocabulary.load(extra=mined), mined
