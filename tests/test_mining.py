@@ -121,8 +121,8 @@ def test_mining_the_real_letters_recovers_held_out_products(parsed_letters):
     assert mine(parsed_letters, full).accepted(full) == []
 
 
-def test_imr_vocabulary_lists_counts_concepts_and_mined_products(runner, seeds):
-    counts = json.loads(runner("vocabulary", "--json").stdout)
+def test_imr_vocabulary_lists_counts_concepts_and_mined_products(runner, seeds, tmp_path):
+    counts = json.loads(runner("vocabulary", "--index", tmp_path / "none", "--json").stdout)["counts"]
     assert counts["drug"] > 100 and counts["class"] >= 15
     shown = runner("vocabulary", "--concept", "class:muscle-relaxant").stdout
     assert "Flexeril" in shown and "Tabradol" in shown
