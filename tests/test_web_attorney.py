@@ -122,7 +122,7 @@ def test_a_page_without_results_has_no_empty_facet_boxes(client):
     page = soup(client.get("/?q=zyzzyvaqx"))
     assert "No values" not in page.get_text()
     assert not page.select("fieldset.facet ul.values:empty")
-    assert page.select_one("p.none")
+    assert page.select_one("section.nohits")
 
 
 def test_selected_values_are_listed_first_never_folded(client):

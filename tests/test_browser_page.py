@@ -1,0 +1,125 @@
+"""Issue 31 in a real Chromium: the page lands on the results after every change, what is not there is
+shown, the keyboard reaches the first result and the downloads in a few Tabs, the letter prints."""
+from __future__ import annotations
+
+from pathlib import Path
+from urllib.parse import parse_qs, urlsplit
+
+import pytest
+
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
+
+CHROMIUM = Path("/usr/bin/chromium")
+ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+        "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+DESKTOP, PHONE = {"width": 1280, "height": 900}, {"width": 390, "height": 844}
+
+if not CHROMIUM.exists():
+    pytest.skip("no Chromium at /usr/bin/chromium (apt-get install chromium)", allow_module_level=True)
+sync_api = pytest.importorskip("playwright.sync_api", reason="playwright is not installed")
+
+
+@pytest.fixture(scope="module")
+def base_url(built_index):
+    """The app under waitress on a free loopback port, for the module's tests."""
+    from webapp import create_app
+    from webapp.serving.server import serving_in_thread
+
+    with serving_in_thread(create_app(built_index)) as url:
+        yield url
+
+
+@pytest.fixture(scope="module")
+def browser():
+    with sync_api.sync_playwright() as p:
+        chromium = p.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
+        yield chromium
+        chromium.close()
+
+
+def query_of(url: str) -> dict[str, list[str]]:
+    return parse_qs(urlsplit(url).query)
+
+
+def focused(page) -> str:
+    return page.evaluate("""(() => { const e = document.activeElement;
+        if (e.closest('li.hit')) return 'hit';
+        if (e.closest('details.downloads')) return 'downloads';
+        return e.id || e.tagName; })()""")
+
+
+def in_view(page, selector: str) -> bool:
+    box = page.locator(selector).first.bounding_box()
+    height = page.viewport_size["height"]
+    return box is not None and 0 <= box["y"] and box["y"] + box["height"] <= height
+
+
+def test_a_filter_click_lands_on_the_results_without_a_focus_ring(base_url, browser):
+    page = browser.new_page(viewport=DESKTOP)
+    page.goto(base_url + "/?q=therapy")
+    box = page.locator("fieldset#facet-gender input[type=checkbox]").first
+    box.scroll_into_view_if_needed()
+    assert page.evaluate("window.scrollY") > 300, "the gender filter is far down the column"
+    with page.expect_navigation():
+        box.click()
+    assert "f.gender" in query_of(page.url)
+    assert focused(page) == "results-title"
+    assert in_view(page, "#status") and in_view(page, "li.chip-filter")
+    ring = page.evaluate("getComputedStyle(document.getElementById('results-title')).outlineStyle")
+    assert ring == "none", "no focus ring after a mouse click"
+    page.close()
+
+
+def test_a_tap_on_the_phone_closes_the_filters_and_lands_on_the_results(base_url, browser):
+    page = browser.new_page(viewport=PHONE, has_touch=True, is_mobile=True)
+    page.goto(base_url + "/?q=therapy")
+    page.locator("#filters > summary").tap()
+    assert page.evaluate("document.getElementById('filters').open")
+    show = page.locator("#filters a.show-results")
+    assert show.is_visible() and show.inner_text().startswith("Show ")
+    with page.expect_navigation():
+        page.locator("fieldset#facet-decision label:has-text('Overturned')").tap()
+    assert query_of(page.url)["f.decision"] == ["Overturned"]
+    assert page.evaluate("document.getElementById('filters').open") is False
+    assert in_view(page, "#status") and in_view(page, "li.chip-filter")
+    # The panel's own button closes it and goes to the results.
+    page.locator("#filters > summary").tap()
+    page.locator("#filters a.show-results").tap()
+    assert page.evaluate("document.getElementById('filters').open") is False
+    assert in_view(page, "#status") and focused(page) == "results-title"
+    page.close()
+
+
+def test_keyboard_reaches_the_first_hit_and_the_downloads_in_five_tabs(base_url, browser):
+    page = browser.new_page(viewport=DESKTOP)
+    page.goto(base_url + "/?q=therapy&f.decision=Upheld")
+    assert focused(page) == "results-title"
+    reached, order = {}, []
+    for n in range(1, 6):
+        page.keyboard.press("Tab")
+        order.append(focused(page))
+        reached.setdefault(order[-1], n)
+    assert "downloads" in reached and "hit" in reached, order
+    # The downloads open with Enter; CSV for Excel is then a few Tabs on.
+    page.focus("#results-title")
+    page.keyboard.press("Tab")
+    page.keyboard.press("Enter")
+    names = []
+    for _ in range(4):
+        page.keyboard.press("Tab")
+        names.append(page.evaluate("document.activeElement.textContent"))
+    assert "CSV for Excel" in names and "Follow this search" in names
+    page.close()
+
+
+def test_skip_links_go_to_the_results_and_the_filters(base_url, browser):
+    page = browser.new_page(viewport=DESKTOP)
+    page.goto(base_url + "/")
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.textContent") == "Skip to results"
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.textContent") == "Skip to filters"
+    page.keyboard.press("Shift+Tab")
+    page.keyboard.press("Enter")
+    assert focused(page) == "results-title"
+    page.close()
