@@ -253,6 +253,8 @@ def test_the_cite_line_copies_in_one_click(base_url, browser):
         page.locator("li.hit h2 a").first.click()
     button = page.locator("button.copy[data-copy=cite-1]")
     assert button.is_visible(), "app.js shows the button"
+    assert page.locator("#cite-1").inner_text().startswith("Independent Medical Review Final Determination, Case No.")
+    page.select_option("#cite-form", "link")     # the form with the link, kept for the next letter
     button.click()
     page.wait_for_function("document.querySelector('button.copy[data-copy=cite-1]').textContent === 'Copied'")
     copied = page.evaluate("navigator.clipboard.readText()")

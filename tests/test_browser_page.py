@@ -123,3 +123,41 @@ def test_skip_links_go_to_the_results_and_the_filters(base_url, browser):
     page.keyboard.press("Enter")
     assert focused(page) == "results-title"
     page.close()
+
+
+def test_a_value_with_no_match_is_greyed_not_removed(base_url, browser):
+    page = browser.new_page(viewport=DESKTOP)
+    page.goto(base_url + "/?q=MRI+lumbar")
+    zero = page.locator("fieldset#facet-decision li.zero")
+    assert zero.count() >= 1, "Overturned is listed with 0"
+    assert zero.first.locator(".count").inner_text() == "0"
+    grey = page.evaluate("getComputedStyle(document.querySelector('#facet-decision li.zero label')).color")
+    ink = page.evaluate("getComputedStyle(document.querySelector('#facet-decision li:not(.zero) label')).color")
+    assert grey != ink
+    # Ticking it is allowed: the page then says what each single change would find.
+    with page.expect_navigation():
+        zero.first.locator("input").check()
+    changes = page.locator("section.nohits li")
+    assert changes.count() >= 1 and page.locator("section.nohits li a").count() >= 1
+    text = changes.first.inner_text()
+    with page.expect_navigation():
+        changes.first.locator("a").click()
+    assert page.locator("li.hit").count() >= 1
+    assert text.split(": ")[-1].split()[0] == page.locator("#status").inner_text().split()[0]
+    page.close()
+
+
+def test_a_letter_prints_its_text_and_citations_without_the_controls(base_url, browser):
+    page = browser.new_page(viewport=DESKTOP)
+    page.goto(base_url + "/?q=therapy")
+    with page.expect_navigation():
+        page.locator("li.hit h2 a").first.click()
+    page.emulate_media(media="print")
+    for hidden in ("header.site", "form.letter-search", "section.similar", "button.copy", ".crumbs"):
+        assert not page.locator(hidden).first.is_visible(), hidden
+    for shown in ("section.contents", "article.item", ".cite-text", "section.clinical"):
+        assert page.locator(shown).first.is_visible(), shown
+    assert page.evaluate("getComputedStyle(document.body).backgroundColor") == "rgb(255, 255, 255)"
+    page.emulate_media(media="screen")
+    assert page.locator("form.letter-search").is_visible()
+    page.close()

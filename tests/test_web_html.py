@@ -265,7 +265,7 @@ OLD_FACET_VALUES = """\
     <ul class="values">
       {% for v in group %}
       {% set box_id = 'f-' ~ name ~ '-' ~ (group is sameas(rest) and 'r' or 's') ~ loop.index %}
-      <li{% if v.selected %} class="selected"{% endif %}>
+      <li{% if v.selected %} class="selected"{% elif not v.count %} class="zero"{% endif %}>
         {% set from_query = v.selected and (v.value|string) not in result.request.filters.get(name, []) %}
         <input type="checkbox" form="search" id="{{ box_id }}"{% if not from_query %} name="{{ PREFIX }}{{ name }}"{% endif %} value="{{ v.value|clean }}"{% if v.selected %} checked{% endif %}{% if from_query %} disabled title="Set by your query: remove its chip"{% endif %}>
         <label for="{{ box_id }}"><bdi class="value">{{ display_value(name, v.value)|clean }}</bdi>
@@ -291,7 +291,7 @@ def test_facet_values_written_in_python_equal_the_template_loop(app, name, hosti
 
     values = [FacetValue(v, c, o, s) for v, c, o, s in [
         ("Upheld", 10, 0, True), ("female", 7, 3, False), (2016, 5, 5, True), (hostile_text[:40], 3, 1, True),
-        ('a "quoted" & <b>', 2, 1, False), ("", 1, 0, False)]]
+        ('a "quoted" & <b>', 2, 1, False), ("", 1, 0, False), ("Overturned", 0, 0, False)]]
     with app.test_request_context("/?q=upheld"):
         for chosen in ([], ["Upheld", "2016"]):
             for decisions in ([], ["Upheld"], ["Upheld", "Overturned"]):

@@ -82,6 +82,7 @@ def hit_items(hits: list[Hit]) -> Markup:
 
 
 SELECTED, NAME = ' class="selected"', ' name="%s"'
+ZERO = ' class="zero"'      # a value that matches nothing here: listed, greyed (what is not there is shown)
 SET_BY_QUERY = ' disabled title="Set by your query: remove its chip"'
 
 
@@ -98,7 +99,7 @@ def facet_values(name: str, values: list[FacetValue], folded: bool, chosen: list
         rate = (f' · <span class="rate">{escape(percent(v.overturn_rate))} overturned</span>'
                 if rate_shown(name, v.value, decisions) else "")
         out.append(
-            f"      <li{SELECTED if v.selected else ''}>\n"
+            f"      <li{SELECTED if v.selected else ZERO if not v.count else ''}>\n"
             f'        <input type="checkbox" form="search" id="{box_id}"{"" if from_query else NAME % prefix}'
             f' value="{escape(clean(v.value))}"{" checked" if v.selected else ""}'
             f'{SET_BY_QUERY if from_query else ""}>\n'

@@ -13,7 +13,7 @@ from indexer.results import SearchResult
 WHERE = {"item": "the requested treatments",
          "decision": "the requests and the reviewers' reasons and guidelines",
          "letter": "whole letters (the clinical summary too)"}
-SCOPE_CHOICES = (("", "Requests, widened if none"), ("item", "Requested treatments only"),
+SCOPE_CHOICES = (("", "Requests, then whole decisions if none"), ("item", "Requested treatments only"),
                  ("decision", "Requests and reasons"), ("letter", "Whole letters"))
 # Labels a lawyer reads where the index's own would need explaining.
 LABELS = {"state": "Reviewer's licence state", "origin": "Kind of letter"}

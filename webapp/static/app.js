@@ -78,6 +78,25 @@
       button.addEventListener("click", function () { copyText(source, button); });
     });
 
+    // The letter page's citation form: every item's Cite line in the form chosen (kept for next time).
+    var citeForm = document.getElementById("cite-form");
+    if (citeForm) {
+      var applyForm = function () {
+        Array.prototype.forEach.call(document.querySelectorAll(".cite-text"), function (cite) {
+          var text = cite.getAttribute("data-cite-" + citeForm.value);
+          if (text !== null) { cite.textContent = text; }
+        });
+        try { localStorage.setItem("imr-cite-form", citeForm.value); } catch (e) { /* not kept */ }
+      };
+      try {
+        var kept = localStorage.getItem("imr-cite-form");
+        if (kept && citeForm.querySelector("option[value='" + kept.replace(/[^a-z]/g, "") + "']")) { citeForm.value = kept; }
+      } catch (e) { /* the first form */ }
+      citeForm.closest(".cite-choice").hidden = false;
+      citeForm.addEventListener("change", applyForm);
+      applyForm();
+    }
+
     if (!form) { return; }
     var heading = document.getElementById("results-title");
 
