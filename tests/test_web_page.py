@@ -48,7 +48,8 @@ def test_hit_titles_are_short_and_the_case_number_and_original_are_links(client)
     assert title.startswith("physical therapy") and title.endswith("…") and len(title) <= 91
     assert not title[:-1].endswith(" ") and "necessary" not in title
     assert str(short_title("Norco 10/325mg #35 is not medically necessary")) == "Norco 10/325mg #35"
-    assert str(short_title("<mark>a</mark> " * 60)).count("<mark>") == str(short_title("<mark>a</mark> " * 60)).count("</mark>")
+    marked = str(short_title("<mark>a</mark> " * 60))
+    assert marked.count("<mark>") == marked.count("</mark>")
     page = soup(client.get("/?q=therapy"))
     for hit in page.select("li.hit"):
         assert len(hit.select_one("h2").get_text()) <= 91
