@@ -161,3 +161,23 @@ def test_a_letter_prints_its_text_and_citations_without_the_controls(base_url, b
     page.emulate_media(media="screen")
     assert page.locator("form.letter-search").is_visible()
     page.close()
+
+
+def test_pages_and_static_files_are_compressed_and_cached_for_a_year(base_url, browser):
+    context = browser.new_context(viewport=DESKTOP)
+    page = context.new_page()
+    seen: dict = {}
+    page.on("response", lambda r: seen.setdefault(urlsplit(r.url).path, r))
+    page.goto(base_url + "/?q=therapy")
+    assert seen["/"].headers.get("content-encoding") in ("br", "gzip")
+    for path in ("/static/style.css", "/static/app.js"):
+        headers = seen[path].headers
+        assert headers.get("content-encoding") in ("br", "gzip"), path
+        assert "max-age=31536000" in headers["cache-control"] and "immutable" in headers["cache-control"], path
+        assert "v=" in seen[path].url, "fingerprinted: a changed file gets a new address"
+    # The next page takes both from the cache: nothing transferred, nothing revalidated.
+    page.goto(base_url + "/?q=knee")
+    sizes = page.evaluate("""performance.getEntriesByType('resource')
+        .filter(e => e.name.includes('/static/')).map(e => e.transferSize)""")
+    assert sizes and all(size == 0 for size in sizes), sizes
+    context.close()

@@ -12,7 +12,7 @@ from typing import Any
 from flask import Flask, Response, current_app
 
 from indexer.settings import Settings
-from webapp import api, downloads, errors, letters, listing, nohits, search, security, urlstate, wording
+from webapp import api, assets, downloads, errors, letters, listing, nohits, search, security, urlstate, wording
 from webapp.state import KEY, AppState
 
 _SETTINGS_FIELDS = {f.name for f in dataclasses.fields(Settings)}
@@ -35,6 +35,7 @@ def create_app(settings: Settings | None = None, **overrides: Any) -> Flask:
     nohits.register(app)
     errors.register(app)
     security.register(app)
+    assets.register(app)
     app.after_request(_served_by)
     return app
 

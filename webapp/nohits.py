@@ -18,6 +18,7 @@ from webapp.urlstate import toggle_filter, with_state, without_word
 from webapp.wording import facet_label
 
 MAX_WORDS = 6            # words of a long query tried one at a time (each is a search)
+MAX_CHANGES = 10         # changes counted at most (a URL may select hundreds of values: not a search each)
 TOKEN = re.compile(r'"[^"]*"|\S+')
 OPERATORS = {"AND", "OR", "NOT"}
 
@@ -60,7 +61,7 @@ def _candidates(result: SearchResult) -> list[tuple[str, str]]:
 
 def single_changes(result: SearchResult) -> list[Change]:
     """Each single change of a search with no hits and what it would find, most found first."""
-    changes = [Change(text, url, _count(url)) for text, url in _candidates(result)]
+    changes = [Change(text, url, _count(url)) for text, url in _candidates(result)[:MAX_CHANGES]]
     return sorted(changes, key=lambda c: -c.count)
 
 
