@@ -123,6 +123,14 @@ def test_skip_links_go_to_the_results_and_the_filters(base_url, browser):
     page.keyboard.press("Enter")
     assert focused(page) == "results-title"
     page.close()
+    phone = browser.new_page(viewport=PHONE)
+    phone.goto(base_url + "/")
+    phone.keyboard.press("Tab")
+    phone.keyboard.press("Tab")
+    phone.keyboard.press("Enter")
+    assert phone.evaluate("document.getElementById('filters').open"), "the folded filters open"
+    assert phone.evaluate("document.activeElement.closest('#filters') !== null")
+    phone.close()
 
 
 def test_a_value_with_no_match_is_greyed_not_removed(base_url, browser):

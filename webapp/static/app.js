@@ -114,6 +114,15 @@
       summary.addEventListener("click", function (event) {
         if (!narrow.matches) { event.preventDefault(); }
       });
+      // 'Skip to filters' opens them on a phone and puts focus on their heading.
+      var skip = document.querySelector("a.skip[href='#filters']");
+      if (skip) {
+        skip.addEventListener("click", function (event) {
+          event.preventDefault();
+          filters.open = true;
+          summary.focus();
+        });
+      }
     }
 
     // How the last search or change was made: a keyboard user sees the focus ring on the results
