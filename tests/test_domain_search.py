@@ -182,10 +182,10 @@ def test_page_shows_synonyms_suggestions_scope_and_did_you_mean(web):
     from bs4 import BeautifulSoup
 
     page = BeautifulSoup(web.get("/?q=knee+surgery").get_data(as_text=True), "html.parser")
-    note = page.select_one("p.expansions").get_text(" ", strip=True)
+    note = page.select_one("p.search-line").get_text(" ", strip=True)     # one line: searched, counted, also searched
     # Two concepts, each widened: the region to its parts, the family to its procedures.
     assert "knee →" in note and "arthroscopy" in note
-    assert page.select_one("p.expansions a")["href"].endswith("synonyms=0")
+    assert page.select_one("p.search-line a")["href"].endswith("synonyms=0")
     offered = page.select_one("p.suggestions a")
     assert "Surgery (1)" in offered.get_text(" ", strip=True) and "f.specialty=Surgery" in offered["href"]
     assert page.select_one("#scope option[selected]")["value"] == ""

@@ -13,10 +13,11 @@ its open files and opened afresh by the next request.
 from __future__ import annotations
 
 import html
+import re
 import threading
 import time
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Iterator
 
 import numpy as np
@@ -60,18 +61,6 @@ def _canonical(facet: str, values: list[str]) -> list[str]:
     """Filter values as the facet spells them (an old link's 'Physical Medicine and Rehabilitation')."""
     spell = {"specialty": reviewer.specialty, "state": reviewer.state}.get(facet)
     return list(dict.fromkeys((spell(v) or v) if spell else v for v in values))
-
-
-def _suggestions(data: facetdata.FacetData, mask: np.ndarray, offered: list,
-                 filters: dict[str, list[str]]) -> list[Suggestion]:
-    """Offered filters with how many of the hits each would keep (those that keep some)."""
-    out = []
-    for chip in offered:
-        if chip.facet in data.columns and chip.value not in filters.get(chip.facet, []):
-            count = int((mask & data.columns[chip.facet].mask([chip.value], data.n_docs)).sum())
-            if count:
-                out.append(Suggestion(chip.facet, chip.value, chip.word, count))
-    return out
 
 
 def _split(value: str | None) -> list[str]:
@@ -178,8 +167,26 @@ class Searcher:
                 literal.info.messages.insert(0, f"No decisions match with {words} as a filter: "
                                                 "showing the words searched as text instead")
                 found = literal
-        found.info.suggestions = _suggestions(data, found.mask, meaning.suggestions, found.filters)
+        found.info.suggestions = self._offers(snap, request, meaning, known, found.filters)
         return found
+
+    def _offers(self, snap: Snapshot, request: SearchRequest, meaning, known: dict,
+                filters: dict[str, list[str]]) -> list[Suggestion]:
+        """Filters offered for words of the query (a specialty), each counted as it would apply: the
+        filter selected and the words that named it no longer searched (the hint's promise; counted
+        over the hits of all the words, `physical therapy pain management` offered nothing)."""
+        out = []
+        for chip in meaning.suggestions:
+            if chip.facet not in snap.facets.columns or chip.value in filters.get(chip.facet, []):
+                continue
+            words = r"\s+".join(map(re.escape, chip.word.split()))
+            rest = " ".join(re.sub(r"(?<!\w)%s(?!\w)" % words, " ", request.q, count=1, flags=re.I).split())
+            narrowed = replace(request, q=rest, filters={
+                **request.filters, chip.facet: [*request.filters.get(chip.facet, []), chip.value]})
+            count = int(self._run(snap, narrowed, understand(rest, known, literal=request.literal)).mask.sum())
+            if count:
+                out.append(Suggestion(chip.facet, chip.value, chip.word, count))
+        return out
 
     def _run(self, snap: Snapshot, request: SearchRequest, meaning) -> Match:
         """One reading of the request, in its scope or the widening scopes."""
@@ -307,6 +314,7 @@ class Searcher:
         if lid not in records:
             records[lid] = snap.record(lid)
         record = records[lid] or {}
+        hit.original = record.get("format")
         hit.item_html = marker.mark(hit.item)
         items = record.get("items") or []
         item = items[hit.item_no - 1] if 0 < hit.item_no <= len(items) else {}

@@ -25,6 +25,7 @@ from dataclasses import dataclass, field
 from typing import Iterable, Mapping
 
 from indexer.fields import FIELD_FACETS
+from indexer.index.values import reviewer
 from indexer.results import Chip
 from indexer.search.query.parser import date_bounds, plain_words
 
@@ -138,6 +139,14 @@ def _vocabulary(values: Mapping[str, Iterable[str]], facets: tuple[str, ...] = U
                 continue
             if len(value) >= 4:
                 vocab.setdefault(value.lower(), (facet, value))
+                if "&" in value:       # 'physical medicine and rehabilitation' names it too
+                    vocab.setdefault(value.lower().replace("&", "and"), (facet, value))
+        if facet == "specialty":
+            # Other spellings of a specialty the snapshot holds: 'orthopaedic surgery', 'PM&R'.
+            present = set(known)
+            for variant, canonical in reviewer.SPECIALTY_VARIANTS.items():
+                if canonical in present:
+                    vocab.setdefault(variant.lower(), (facet, canonical))
     return vocab
 
 
