@@ -132,3 +132,14 @@ def test_real_knee_surgery_finds_arthroscopy_of_the_knee(real):
 def test_real_approved_is_a_filter(real):
     result = real.search(SearchRequest(q="approved chiropractic", per_page=50))
     assert result.hits and {h.decision for h in result.hits} == {"Overturned"}
+
+
+def test_other_vocabulary_data_is_not_a_no_change_rebuild(monkeypatch, seeds, tmp_path):
+    """Concept tags are written into the index: a rebuild after the data changed builds anew."""
+    from indexer.pipeline import conductor, manifest
+
+    settings = Settings(index_dir=tmp_path / "index", jobs=1)
+    first = conductor.rebuild([seeds], settings)
+    assert conductor.rebuild([seeds], settings).snapshot == first.snapshot      # nothing changed: kept
+    monkeypatch.setattr(manifest, "data_digest", lambda: "other data")
+    assert conductor.rebuild([seeds], settings).snapshot != first.snapshot

@@ -1,6 +1,7 @@
 """Concepts and how the data files become them (read with tomllib, nothing cached at import)."""
 from __future__ import annotations
 
+import hashlib
 import tomllib
 from dataclasses import dataclass, field
 from importlib import resources
@@ -45,6 +46,16 @@ class Concept:
 def data_dir() -> Path:
     """The folder of the packaged data files."""
     return Path(str(resources.files("indexer.vocabulary") / "data"))
+
+
+def data_digest(folder: Path | None = None) -> str:
+    """A hash of every data file: what the tags of a snapshot depend on (a rebuild with other data
+    is not a no-change rebuild)."""
+    h = hashlib.sha256()
+    for path in sorted((folder or data_dir()).iterdir()):
+        if path.is_file():
+            h.update(path.name.encode() + b"\0" + path.read_bytes() + b"\0")
+    return h.hexdigest()
 
 
 def _toml(folder: Path, name: str) -> dict:
