@@ -12,6 +12,7 @@ from functools import partial
 from pathlib import Path
 from typing import Callable, Iterable, Iterator
 
+from indexer.fetch import audit
 from indexer.index import build, extend
 from indexer.index.stores import letterstore, snapshots
 from indexer.ingest import hashcache, refs
@@ -44,6 +45,7 @@ class BuildReport:
     snapshot: str = ""
     kept: bool = False            # nothing changed: the current snapshot was kept
     unread: list[str] = field(default_factory=list)   # letters with 0 items that state decisions (a parser bug)
+    disagreements: list[tuple[str, str]] = field(default_factory=list)   # (path, parse vs the DWC's row)
 
     @property
     def letters_per_second(self) -> float:
@@ -169,6 +171,7 @@ def rebuild(sources: list[Path], settings: Settings, progress: Progress | None =
         name, documents = _publish_new(settings, records, report=built, indexing=indexing)
     report = _report(records, outcomes, started, listing)
     report.skipped, report.duplicates, report.snapshot, report.documents = skipped, duplicates, name, documents
+    report.disagreements = audit.disagreements(records, partial(refs.load, settings=settings))
     return report
 
 
@@ -243,4 +246,5 @@ def add(sources: list[Path], settings: Settings, progress: Progress | None = Non
     report.added = len(records) - len(before)
     report.replaced = replaced
     report.unchanged = len(listing) - len(fresh)
+    report.disagreements = audit.disagreements(new)
     return report
