@@ -56,8 +56,8 @@ def _summary(report) -> None:
               help="Base address of the search (default https://www.dir.ca.gov; a mirror or replay).")
 @click.option("--contact", default=None, envvar="IMR_FETCH_CONTACT",
               help="E-mail or URL sent in the User-Agent so the DWC can reach you (env IMR_FETCH_CONTACT).")
-@click.option("--delay", type=click.FloatRange(min=0), default=None, metavar="SECONDS",
-              help="Seconds at least between requests (default 1).")
+@click.option("--delay", type=click.FloatRange(min=0), default=None, metavar="SECONDS", envvar="IMR_FETCH_DELAY",
+              help="Seconds at least between requests (default 1; env IMR_FETCH_DELAY).")
 @click.option("--max-requests", type=click.IntRange(min=1), default=None, metavar="N",
               help="Requests this run makes at most, retries included (default 10,000).")
 @click.option("--dry-run", is_flag=True, help="Print what would be requested; request and write nothing.")

@@ -195,6 +195,8 @@ def parse_page(html: str, kind: str, site: str, where: str, carried: Row | None 
     return Page(found, int(digits), has_next)
 
 
-def next_form_expected(page: Page, page_no: int) -> bool:
-    """True when the total says there are more pages than `page_no` (the next-page form must be there)."""
-    return page.total > page_no * PAGE_ROWS
+def check_last_page(page: Page, page_no: int, where: str) -> None:
+    """Raise SiteChanged when the walk stopped at `page_no` though the total says there are more pages."""
+    if page.total > page_no * PAGE_ROWS:
+        raise SiteChanged(f"{where} page {page_no}: the next-page form (form name=Nextpage) was not found, "
+                          f"yet the total is {page.total}")

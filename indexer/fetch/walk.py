@@ -95,9 +95,8 @@ def list_window(walk: Walk, kind: str, window: tuple[date, date]) -> None:
                                   f"of a total of {page.total}")
             page = _page(walk, kind, window, number, rows[-1] if rows else None)
             rows += page.rows
-        if kind == site.CASE and site.next_form_expected(page, number):
-            raise SiteChanged(f"case search {start}..{end} page {number}: the next-page form (form name=Nextpage) "
-                              f"was not found, yet the total is {page.total}")
+        if kind == site.CASE:
+            site.check_last_page(page, number, f"case search {start}..{end}")
         _store(walk, kind, window, rows, page.total)
     walk.windows += 1
     walk.manifest.record_window(kind, start.isoformat(), end.isoformat(), walk.filters, page.total)
