@@ -258,6 +258,10 @@ def test_fetch_then_add_end_to_end_with_the_audit(replay, runner, tmp_path):
     assert len(audit) == 1, audit      # the parser agrees with the DWC on every other letter
     again = runner(*_cli(replay, out))
     assert again.exit_code == 0 and again.stdout.startswith("fetched 0 letters")
+    # A whole rebuild audits too (its letters are references, their records read back from the cache).
+    rebuilt = runner("index", out, "--index", tmp_path / "index2", "--jobs", "1")
+    assert rebuilt.exit_code == 0, rebuilt.stderr
+    assert [line for line in rebuilt.stderr.splitlines() if line.startswith("the DWC's search row")] == audit
 
 
 def test_cli_errors_are_one_line_with_the_fix(replay, runner, tmp_path, monkeypatch):
@@ -364,3 +368,30 @@ def test_the_nightly_script_in_the_docs_runs_fetch_then_add(replay, tmp_path):
         stale.unlink()
     third = subprocess.run(["sh", "nightly.sh"], cwd=tmp_path, env=env, capture_output=True, text=True)
     assert third.returncode == 2 and "error:" in third.stderr and "nothing new" in third.stdout
+
+
+def test_a_full_disk_and_a_second_fetch_into_the_same_folder_are_one_line_each(replay, tmp_path, monkeypatch):
+    import errno
+    import fcntl
+
+    def full(path, data):
+        raise OSError(errno.ENOSPC, "No space left on device", str(path))
+
+    monkeypatch.setattr(letters, "write_atomically", full)
+    with pytest.raises(ImrError, match="No space left on device; choose an --out folder you can write to"):
+        _fetch(replay, tmp_path / "out")
+    monkeypatch.undo()
+    (tmp_path / "busy").mkdir()
+    with open(tmp_path / "busy" / ".fetch.lock", "w") as held:
+        fcntl.flock(held, fcntl.LOCK_EX)
+        with pytest.raises(ImrError, match="another imr fetch is writing"):
+            _fetch(replay, tmp_path / "busy")
+    assert _fetch(replay, tmp_path / "out").exit_code == 0      # what the full disk stopped, the next run does
+
+
+def test_requests_are_spaced_by_the_delay(replay, tmp_path):
+    settings = _settings(replay).with_(fetch_delay=1.0)
+    waits = Waits()
+    client = Client(settings, sleep=waits, clock=lambda: 100.0)     # no time passes between requests
+    fetch(tmp_path / "out", settings, cases=[replay.cases[0]["case_number"]], client=client)
+    assert client.requests == 2 and waits == [1.0]                   # the lookup, then 1 s, then the letter

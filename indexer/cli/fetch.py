@@ -73,11 +73,13 @@ def fetch_command(out: Path, decided, since_last: bool, cases, outcome, specialt
 
     settings = Settings().with_(fetch_site=site, fetch_contact=contact, fetch_delay=delay,
                                 fetch_max_requests=max_requests)
-    bar = _Bar("fetching")
+    listing = _Bar("listing ")
+    bar = _Bar("fetching", after=listing)
     try:
         report = fetch(out, settings, decided=decided, since_last=since_last, cases=cases, outcome=outcome,
-                       specialty=specialty, dry_run=dry_run, progress=bar)
+                       specialty=specialty, dry_run=dry_run, progress=bar, listing=listing)
     finally:
+        listing.close()
         bar.close()
     _summary(report)
     sys.exit(report.exit_code)

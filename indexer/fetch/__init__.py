@@ -133,15 +133,19 @@ def _download(row: dict, out: Path, client: Client, manifest: Manifest, report: 
 
 
 def _run(out: Path, settings: Settings, span, cases: Sequence[str], outcome, specialty,
-         client: Client, manifest: Manifest, report: FetchReport, progress: Progress | None) -> None:
+         client: Client, manifest: Manifest, report: FetchReport, progress: Progress | None,
+         listing: Progress | None) -> None:
     state = walk.Walk(client, manifest, settings.fetch_site, settings.fetch_window_results, outcome, specialty)
     try:
         for case in cases:
             if not walk.list_case(state, case):
                 state.problems.append(f"case {case}: the search does not know it")
-        for window in walk.windows(*span, settings.fetch_window_days) if span else []:
+        spans = walk.windows(*span, settings.fetch_window_days) if span else []
+        for done, window in enumerate(spans, 1):
             for kind in (site.CASE, site.TREATMENT):
                 walk.list_window(state, kind, window)
+            if listing:
+                listing(done, len(spans))
     finally:
         report.listed, report.windows, report.skipped_windows = state.listed, state.windows, state.skipped
         report.problems += state.problems
@@ -154,12 +158,14 @@ def _run(out: Path, settings: Settings, span, cases: Sequence[str], outcome, spe
 
 def fetch(out: Path, settings: Settings, decided: tuple[date, date] | None = None, since_last: bool = False,
           cases: Sequence[str] = (), outcome: str | None = None, specialty: str | None = None,
-          dry_run: bool = False, progress: Progress | None = None, client: Client | None = None) -> FetchReport:
+          dry_run: bool = False, progress: Progress | None = None, client: Client | None = None,
+          listing: Progress | None = None) -> FetchReport:
     """Fetch the letters decided in `decided` (or since the newest fetched, or `cases`) into `out`.
 
     Raises SiteUnreachable, SiteChanged, FetchManifestDamaged or ImrError (folder unwritable,
-    another fetch running); whatever was fetched before stays recorded. `progress(done, letters)`
-    is told of downloads. `client`: a ready Client (tests pass one with a recorded sleep).
+    another fetch running); whatever was fetched before stays recorded. `listing(windows done,
+    windows)` is told of the search's date windows, `progress(done, letters)` of downloads.
+    `client`: a ready Client (tests pass one with a recorded sleep).
     """
     started, out = time.monotonic(), Path(out)
     if decided and decided[0] > decided[1]:
@@ -190,7 +196,7 @@ def fetch(out: Path, settings: Settings, decided: tuple[date, date] | None = Non
             manifest = Manifest(out)
             try:
                 span = _window(settings, manifest, decided, since_last)
-                _run(out, settings, span, cases, outcome, specialty, client, manifest, report, progress)
+                _run(out, settings, span, cases, outcome, specialty, client, manifest, report, progress, listing)
             except RequestCap as exc:
                 report.capped = f"{exc}: run imr fetch again to continue"
             finally:

@@ -133,7 +133,8 @@ class Manifest:
         """Cases whose letter is not fetched yet (all, or among `cases`), by case number."""
         rows = [_row(r) for r in self.db.execute(
             f"SELECT {','.join(COLUMNS)} FROM cases WHERE state != 'fetched' ORDER BY case_number")]
-        return rows if cases is None else [r for r in rows if r["case_number"] in set(cases)]
+        wanted = None if cases is None else set(cases)
+        return rows if wanted is None else [r for r in rows if r["case_number"] in wanted]
 
     def rows(self) -> Iterator[dict[str, Any]]:
         """Every case, by case number."""

@@ -11,7 +11,6 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
-from typing import Callable
 
 from indexer.errors import SiteChanged
 from indexer.fetch import site
@@ -37,7 +36,6 @@ class Walk:
     windows: int = 0                 # windows listed (not skipped)
     skipped: int = 0                 # windows already listed and settled
     problems: list[str] = field(default_factory=list)
-    tick: Callable[[], None] = lambda: None
 
     @property
     def filters(self) -> str:
@@ -66,7 +64,6 @@ def _page(walk: Walk, kind: str, window: tuple[date, date], number: int,
           carried: site.Row | None) -> site.Page:
     fields = site.search_form(kind, window, number, walk.outcome if kind == site.CASE else None, walk.specialty)
     answer = walk.client.post(site.search_url(walk.base), fields)
-    walk.tick()
     where = f"{'case' if kind == site.CASE else 'treatment'} search {window[0]}..{window[1]} page {number}"
     if answer.status != 200:
         raise SiteChanged(f"{where}: the search answered HTTP {answer.status} (is it still at "
@@ -127,7 +124,6 @@ def derived_outcome(treatments: list[tuple[str, str, str]]) -> str | None:
 def list_case(walk: Walk, case_number: str) -> bool:
     """Look one case up (`GET ?caseno=`) and record it with its treatments; False when not found."""
     answer = walk.client.get(site.case_url(walk.base, case_number))
-    walk.tick()
     where = f"case {case_number}"
     if answer.status != 200:
         raise SiteChanged(f"{where}: the case lookup answered HTTP {answer.status}")
