@@ -312,7 +312,7 @@ def test_kill_9_in_the_middle_and_a_rerun(replay, tmp_path):
 
 def test_real_letters_through_the_replay(shared_letters, tmp_path, runner):
     """The shared real PDFs served by the replay, rows from their own parse: fetched whole, indexed, no audit lines."""
-    from indexer.ingest.pipeline import parse_paths
+    from indexer.pipeline.conductor import parse_paths
 
     cases, data = [], {}
     for outcome in parse_paths([shared_letters / "pdf"], Settings()):
