@@ -395,3 +395,9 @@ def test_requests_are_spaced_by_the_delay(replay, tmp_path):
     client = Client(settings, sleep=waits, clock=lambda: 100.0)     # no time passes between requests
     fetch(tmp_path / "out", settings, cases=[replay.cases[0]["case_number"]], client=client)
     assert client.requests == 2 and waits == [1.0]                   # the lookup, then 1 s, then the letter
+
+
+def test_dates_as_the_search_shows_them():
+    assert [site.iso_date(t) for t in ("1/5/16", "01/05/2016", "2016-01-05", " ")] == ["2016-01-05"] * 3 + [None]
+    with pytest.raises(SiteChanged, match="page 2: a row's date '5 Jan' is not a date"):
+        site.iso_date("5 Jan", "page 2")

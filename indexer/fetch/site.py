@@ -95,17 +95,19 @@ def search_form(kind: str, decided: tuple[date, date] | None, page: int = 1, out
     return fields
 
 
-def iso_date(text: str) -> str | None:
+def iso_date(text: str, where: str = "the search") -> str | None:
     """A date as the search shows it (M/D/YYYY, MM/DD/YYYY or YYYY-MM-DD) in ISO; None when empty."""
     text = text.strip()
     if not text:
         return None
-    for pattern in ("%m/%d/%Y", "%Y-%m-%d", "%m/%d/%y"):
+    # strptime's %Y takes '16' as the year 16: a two-digit year is read with %y only.
+    patterns = ("%m/%d/%y",) if re.fullmatch(r"\d{1,2}/\d{1,2}/\d{2}", text) else ("%m/%d/%Y", "%Y-%m-%d")
+    for pattern in patterns:
         try:
             return datetime.strptime(text, pattern).date().isoformat()
         except ValueError:
             continue
-    raise SiteChanged(f"a row's date {text!r} is not a date (expected MM/DD/YYYY)")
+    raise SiteChanged(f"{where}: a row's date {text!r} is not a date (expected MM/DD/YYYY)")
 
 
 def outcome_of(text: str) -> str | None:
@@ -140,8 +142,8 @@ def _case_row(cells: list, site: str, where: str) -> Row:
         raise SiteChanged(f"{where}: a case row has {len(cells)} cells, not 6 (number, outcome, decided, "
                           "injured, received, specialty)")
     number, url = _link(cells, site, where)
-    return Row(number, url, outcome=outcome_of(_text(cells[1])), decision_date=iso_date(_text(cells[2])),
-               date_of_injury=iso_date(_text(cells[3])), received_date=iso_date(_text(cells[4])),
+    return Row(number, url, outcome=outcome_of(_text(cells[1])), decision_date=iso_date(_text(cells[2]), where),
+               date_of_injury=iso_date(_text(cells[3]), where), received_date=iso_date(_text(cells[4]), where),
                specialty=_text(cells[5]) or None)
 
 
@@ -159,8 +161,8 @@ def _treatment_rows(rows: list, site: str, where: str, carried: Row | None) -> l
         if len(cells) < 8:
             raise SiteChanged(f"{where}: a treatment row has {len(cells)} cells, not 8")
         number, url = _link(cells, site, where)
-        current = Row(number, url, decision_date=iso_date(_text(cells[1])),
-                      date_of_injury=iso_date(_text(cells[2])), received_date=iso_date(_text(cells[3])),
+        current = Row(number, url, decision_date=iso_date(_text(cells[1]), where),
+                      date_of_injury=iso_date(_text(cells[2]), where), received_date=iso_date(_text(cells[3]), where),
                       specialty=_text(cells[4]) or None, treatments=[tuple(_text(c) for c in cells[5:8])])
         found.append(current)
     return found
