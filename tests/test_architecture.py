@@ -140,3 +140,25 @@ def test_schema_has_a_field_for_every_declared_field():
 
     names = set(make_schema().names())
     assert set(FACETS) <= names and set(TEXT_FIELDS) <= names
+
+
+def test_fetch_imports_only_shared_modules_and_itself():
+    """indexer.fetch sits beside the wings: the shared modules only, never index, search, ingest or pipeline."""
+    for path in _modules("indexer/fetch"):
+        bad = [n for n in _imports(path) if _within(n, "webapp")
+               or any(_within(n, f"indexer.{w}") for w in ("index", "search", "ingest", "pipeline", "cli"))]
+        assert not bad, f"{path.relative_to(ROOT)} imports {bad}"
+
+
+def test_only_the_site_module_knows_the_dwc_markup():
+    """A change of the DWC's site is a change of indexer/fetch/site.py alone."""
+    markers = ("tabborder", "Nextpage", "IMRDecisionSearch", "CaseOutcomeV", "newpageno")
+    for folder in ("indexer", "webapp"):
+        for path in _modules(folder):
+            rel = path.relative_to(ROOT).as_posix()
+            if rel == "indexer/fetch/site.py":
+                continue
+            code = re.sub(r'"""[\s\S]*?"""|#.*', "", path.read_text())
+            assert not [m for m in markers if m in code], rel
+            if rel.startswith("indexer/fetch/"):
+                assert not [n for n in _imports(path) if _within(n, "bs4")], rel

@@ -12,6 +12,7 @@ from functools import partial
 from pathlib import Path
 from typing import Callable, Iterable, Iterator
 
+from indexer.fetch import audit
 from indexer.index import build, extend
 from indexer.index.stores import letterstore, snapshots
 from indexer.ingest import hashcache, refs
@@ -46,6 +47,7 @@ class BuildReport:
     snapshot: str = ""
     kept: bool = False            # nothing changed: the current snapshot was kept
     unread: list[str] = field(default_factory=list)   # letters with 0 items that state decisions (a parser bug)
+    disagreements: list[tuple[str, str]] = field(default_factory=list)   # (path, parse vs the DWC's row)
 
     @property
     def letters_per_second(self) -> float:
@@ -185,6 +187,7 @@ def rebuild(sources: list[Path], settings: Settings, progress: Progress | None =
                                        mined=_mined(settings, records))
     report = _report(records, outcomes, started, listing)
     report.skipped, report.duplicates, report.snapshot, report.documents = skipped, duplicates, name, documents
+    report.disagreements = audit.disagreements(records, partial(refs.load, settings=settings))
     return report
 
 
@@ -260,4 +263,5 @@ def add(sources: list[Path], settings: Settings, progress: Progress | None = Non
     report.added = len(records) - len(before)
     report.replaced = replaced
     report.unchanged = len(listing) - len(fresh)
+    report.disagreements = audit.disagreements(new)
     return report
