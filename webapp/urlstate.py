@@ -12,7 +12,7 @@ from indexer.search.query import caps
 from webapp import text
 
 # Parameters that carry the search state (everything else in the URL is dropped).
-STATE_PARAMS = ("q", "sort", "literal", "synonyms", "scope", "page", "per_page", "decided_from", "decided_to")
+STATE_PARAMS = ("q", "sort", "literal", "synonyms", "spell", "scope", "page", "per_page", "decided_from", "decided_to")
 PREFIX = "f."
 # A letter page's `back=` (the search it was opened from) is at most this long; a longer
 # search is not carried (Back to search then keeps the words only).

@@ -16,7 +16,8 @@ import html
 import threading
 import time
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from functools import partial
 from typing import Iterator
 
 import numpy as np
@@ -26,7 +27,7 @@ from indexer.index.values import reviewer
 from indexer.index.stores import facetdata, snapshots
 from indexer.search.show import highlight
 from indexer.search import ranking
-from indexer.search.query import spelling
+from indexer.search.query import forgiveness, spelling
 from indexer.errors import ImrError, IndexDamaged, LetterNotFound
 from indexer.search.facets import count_facets, counted_docs, facet_values, filter_masks, hits_mask
 from indexer.search.snapshot import READ_ERRORS, Snapshot
@@ -163,21 +164,46 @@ class Searcher:
         the words match nothing there (facet filters never widen it). When
         words understood as filters leave nothing while the words searched as
         text would find something, the literal reading answers, and says so.
+        When nothing matches still, unknown words are mended (`_forgiven`).
         Every reading is in `info`.
         """
         snap = snap or self.current()
         data = snap.facets
         known = {f: data.values(f) for f in FIELD_FACETS if f in data.columns}
-        meaning = understand(request.q, known, literal=request.literal)
+        meaning = searched = understand(request.q, known, literal=request.literal)
         found = self._run(snap, request, meaning)
         if not found.mask.any() and meaning.from_words and not request.literal:
-            literal = self._run(snap, request, understand(request.q, known, literal=True))
+            searched = understand(request.q, known, literal=True)
+            literal = self._run(snap, request, searched)
             if literal.mask.any():
                 words = ", ".join(f"'{c.word}'" for c in meaning.chips if ":" not in c.word)
                 literal.info.messages.insert(0, f"No decisions match with {words} as a filter: "
                                                 "showing the words searched as text instead")
                 found = literal
+            else:
+                searched = meaning
+        if not found.mask.any() and found.info.text and not found.info.open_case:
+            found = self._forgiven(snap, request, searched, found)
         found.info.suggestions = _suggestions(data, found.mask, meaning.suggestions, found.filters)
+        return found
+
+    def _forgiven(self, snap: Snapshot, request: SearchRequest, meaning, found: Match) -> Match:
+        """A reading that found nothing, run again with its unknown words mended (indexer.search.query.
+        forgiveness) unless the request says `spell=0`; else a 'Did you mean' offer."""
+        reader = snap.searcher().reader()
+        lexicon = snap.lexicon()
+        if lexicon is None:       # a snapshot without surface words: the stems' correction, offered
+            found.info.did_you_mean = spelling.stem_did_you_mean(found.info.text, reader)
+            return found
+        mending = forgiveness.mend(meaning.text, request.q, lexicon, partial(forgiveness.term_frequency, reader),
+                                   partial(forgiveness.prefix_found, reader))
+        if request.spell and mending.text is not None:
+            mended = self._run(snap, request, replace(meaning, text=mending.text))
+            if mended.mask.any():
+                mended.info.corrected, mended.info.corrected_from = mending.q, request.q
+                mended.info.completed = mending.completed
+                return mended
+        found.info.did_you_mean = mending.offer
         return found
 
     def _run(self, snap: Snapshot, request: SearchRequest, meaning) -> Match:
@@ -243,8 +269,6 @@ class Searcher:
             records: dict[str, dict | None] = {}
             hits = [self._hit(snap, doc, score, marker, records) for doc, score in page]
             facets = count_facets(snap.facets, m.base, m.filters, masks=m.masks)
-            if not m.mask.any() and m.info.text:
-                m.info.did_you_mean = spelling.did_you_mean(m.info.text, snap.searcher().reader())
         return SearchResult(request, int(m.mask.sum()), hits, facets, m.info, snap.name)
 
     def facet_table(self, request: SearchRequest, facet: str) -> list:
