@@ -137,6 +137,12 @@ def test_queries_with_hits_are_left_alone(session):
         assert (info.corrected, info.corrected_from, info.completed, info.did_you_mean) == (None,) * 4, q
 
 
+def test_a_quoted_word_is_searched_as_typed(session):
+    result = _search(session, '"cyclobenzaprin" OR cyclobenzaprin')
+    assert result.query.corrected == '"cyclobenzaprin" OR cyclobenzaprine' and result.total
+    assert _search(session, '"cyclobenzaprin"').total == 0
+
+
 def test_nothing_is_corrected_when_no_word_is_close(session):
     result = _search(session, "zzyzx qwertyuiop")
     assert result.total == 0 and result.query.corrected is None and result.query.did_you_mean is None
@@ -173,9 +179,9 @@ def test_page_shows_the_correction_with_a_way_back(client):
 def test_imr_search_says_what_it_searched(runner, built_index):
     out = runner("search", "cyclobenzaprin", "--index", built_index.index_dir)
     assert out.exit_code == 0
-    assert "showing results for cyclobenzaprine" in out.stdout and "--no-spell" in out.stdout
-    out = runner("search", "cyclobenzaprin", "--no-spell", "--index", built_index.index_dir)
-    assert out.stdout.startswith("0 items found") and "did you mean: cyclobenzaprine" in out.stdout
+    assert "showing results for cyclobenzaprine" in out.stdout and "double quotes" in out.stdout
+    out = runner("search", '"cyclobenzaprin"', "--index", built_index.index_dir)
+    assert out.stdout.startswith("0 items found") and "showing results" not in out.stdout
     body = json.loads(runner("search", "cyclobenzaprin", "--json", "--index", built_index.index_dir).stdout)
     assert body["query"]["corrected"] == "cyclobenzaprine"
 

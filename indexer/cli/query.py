@@ -30,8 +30,8 @@ def _header(result, everything: bool) -> list[str]:
     lines = [head]
     if result.query.corrected:
         completed = f" (words starting with '{result.query.completed}')" if result.query.completed else ""
-        lines.append(f"showing results for {result.query.corrected}{completed}; "
-                     f"search instead for {result.query.corrected_from} with --no-spell")
+        lines.append(f"showing results for {result.query.corrected}{completed}; to search instead for "
+                     f"{result.query.corrected_from} as typed, put its words in double quotes")
     if result.query.did_you_mean:
         lines.append(f"did you mean: {result.query.did_you_mean}")
     return lines + [f"note: {m}" for m in result.query.messages]
@@ -55,17 +55,14 @@ def _plain(result) -> str:
 @click.option("--page", default=1, show_default=True, type=click.IntRange(min=1), help="Which page of hits.")
 @click.option("--all", "everything", is_flag=True,
               help="Every hit, one line each, streamed (no snippets; with --json, JSON lines).")
-@click.option("--no-spell", "no_spell", is_flag=True,
-              help="Search the words as typed: never correct or complete a word that finds nothing.")
 @fatal_errors
-def search(query: str, index_dir: Path, as_json: bool, limit: int, page: int, everything: bool,
-           no_spell: bool) -> None:
+def search(query: str, index_dir: Path, as_json: bool, limit: int, page: int, everything: bool) -> None:
     """Search the index for QUERY (same syntax as the web search box; '' lists everything)."""
     from indexer.results import SearchRequest, plain
     from indexer.search.searcher import Searcher
 
     searcher = Searcher(Settings(index_dir=index_dir))
-    request = SearchRequest(q=query, per_page=limit, page=page, spell=not no_spell)
+    request = SearchRequest(q=query, per_page=limit, page=page)
     result = searcher.search(request)
     if everything:
         if not as_json:

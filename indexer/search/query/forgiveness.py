@@ -11,6 +11,7 @@ not in the index is looked up among the snapshot's surface words
 - a correction that is not confident is only offered ('Did you mean'), spelt as the
   letters spell it, never as a stem.
 
+Words inside a quoted phrase are searched as typed.
 The searcher runs the mended text instead, and says so (QueryInfo.corrected, corrected_from,
 completed); `spell=0` in the URL searches the text as typed.
 """
@@ -27,6 +28,7 @@ from indexer.search.query.spelling import Lexicon
 # A plain word of a query: not part of a field term, a prefix, a compound or a dotted word.
 WORD = re.compile(r"(?<![\w:'*/.-])[A-Za-z]{3,40}(?![\w:*/.'-])")
 OPERATORS = {"AND", "OR", "NOT", "ANDNOT", "TO"}
+QUOTED = re.compile(r'"[^"]*"')      # a phrase is searched as typed: its words are never mended
 # word -> the documents its analysis finds in the index, None when it gives no term (a stop word)
 Frequency = Callable[[str], "int | None"]
 
@@ -42,17 +44,28 @@ class Mending:
     offer: str | None = None             # the query with its best guesses ('Did you mean')
 
 
+def _plain_words(text: str) -> list[re.Match]:
+    """The plain words of a query outside its quoted phrases, in order."""
+    quoted = [m.span() for m in QUOTED.finditer(text)]
+    return [m for m in WORD.finditer(text) if m[0] not in OPERATORS
+            and not any(start < m.start() < end for start, end in quoted)]
+
+
 def _replace(text: str, changes: dict[str, str]) -> str:
     """`text` with each plain word named in `changes` replaced (matched ignoring case)."""
     low = {k.lower(): v for k, v in changes.items()}
-    return WORD.sub(lambda m: low.get(m[0].lower(), m[0]) if m[0] not in OPERATORS else m[0], text)
+    out, last = [], 0
+    for m in _plain_words(text):
+        out += [text[last:m.start()], low.get(m[0].lower(), m[0])]
+        last = m.end()
+    return "".join(out) + text[last:]
 
 
 def mend(text: str, q: str, lexicon: Lexicon, frequency: Frequency,
          expands: Callable[[str], bool]) -> Mending:
     """Mend the unknown words of the understood `text` (and of `q`, the query as typed);
     `expands(prefix)`: whether a prefix matches some indexed term."""
-    words = [m for m in WORD.finditer(text) if m[0] not in OPERATORS]
+    words = _plain_words(text)
     last = words[-1] if words and not text[words[-1].end():].strip() else None
 
     def indexed(word: str) -> bool:
