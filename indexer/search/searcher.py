@@ -191,11 +191,14 @@ class Searcher:
         """A reading that found nothing, run again with its unknown words mended (indexer.search.query.
         forgiveness) unless the request says `spell=0`; else a 'Did you mean' offer."""
         reader = snap.searcher().reader()
+        frequency = partial(forgiveness.term_frequency, reader)
+        if not forgiveness.unknown_words(meaning.text, frequency):
+            return found          # every word is in the index: nothing to mend (nor to load)
         lexicon = snap.lexicon()
         if lexicon is None:       # a snapshot without surface words: the stems' correction, offered
             found.info.did_you_mean = spelling.stem_did_you_mean(found.info.text, reader)
             return found
-        mending = forgiveness.mend(meaning.text, request.q, lexicon, partial(forgiveness.term_frequency, reader),
+        mending = forgiveness.mend(meaning.text, request.q, lexicon, frequency,
                                    partial(forgiveness.prefix_found, reader))
         if request.spell and mending.text is not None:
             mended = self._run(snap, request, replace(meaning, text=mending.text))

@@ -51,6 +51,11 @@ def _plain_words(text: str) -> list[re.Match]:
             and not any(start < m.start() < end for start, end in quoted)]
 
 
+def unknown_words(text: str, frequency: Frequency) -> list[str]:
+    """The plain words of `text` whose analysis is in no text field of the index."""
+    return [m[0] for m in _plain_words(text) if frequency(m[0]) == 0]
+
+
 def _replace(text: str, changes: dict[str, str]) -> str:
     """`text` with each plain word named in `changes` replaced (matched ignoring case)."""
     low = {k.lower(): v for k, v in changes.items()}
