@@ -169,6 +169,8 @@ def test_page_shows_the_correction_with_a_way_back(client):
     assert "Showing results for cyclobenzaprine" in note.get_text(" ", strip=True)
     back = note.select_one("a")
     assert back.get_text() == "cyclobenzaprin" and "spell=0" in back["href"] and "q=cyclobenzaprin" in back["href"]
+    letter = page.select_one("a[href^='/letters/']")["href"]
+    assert "q=cyclobenzaprine&" in letter and "<mark>" in client.get(letter).get_data(as_text=True)
     page = BeautifulSoup(client.get(back["href"]).get_data(as_text=True), "html.parser")
     assert page.select_one("p.corrected") is None
     assert page.select_one("p.did-you-mean a").get_text() == "cyclobenzaprine"

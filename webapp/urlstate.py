@@ -81,7 +81,9 @@ def back_to_search() -> str:
 
 def _letter_link(**extra: object) -> str:
     """`url_for` of a letter page with this request's query and back state (and `extra`)."""
-    q = request.args.get("q", "") if request.blueprint != "search" else dict(_pairs()).get("q", "")
+    # From a search answered with a mended query (QueryInfo.corrected), the letter marks what was searched.
+    q = request.args.get("q", "") if request.blueprint != "search" else \
+        g.get("imr_searched_q") or dict(_pairs()).get("q", "")
     return url_for("letters.letter_page", q=q or None, back=back_state(), **extra)
 
 
