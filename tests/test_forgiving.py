@@ -204,6 +204,9 @@ LETTERS = [
     ("CM18-0000001", [("Baclofen 10 mg #60", "Upheld"), ("Percocet 5/325 mg #30", "Upheld")]),
     ("CM18-0000002", [("Baclofen 10mg #90", "Overturned"), ("Post-op Percocet 5/325mg", "Overturned")]),
     ("CM18-0000003", [("Baclofen 20mg #90", "Upheld"), ("Percocet 10/325mg #60", "Upheld")]),
+    # 'mssage' is one edit from both, each in two items: no confident correction
+    ("CM18-0000004", [("Massage therapy 6 sessions", "Upheld"), ("Telephone message to the provider", "Upheld")]),
+    ("CM18-0000005", [("Massage 4 visits", "Overturned"), ("Secure message service", "Upheld")]),
 ]
 
 
@@ -239,6 +242,14 @@ def test_doses_match_with_or_without_units_and_spaces(doses, q, want):
     result = _search(doses, q, scope="item")
     assert {h.item for h in result.hits} == want
     assert all("<mark>" in hit.item_html for hit in result.hits)
+
+
+def test_an_unsure_correction_is_only_offered_spelt_as_a_word(doses):
+    result = _search(doses, "mssage")
+    assert result.total == 0 and result.query.corrected is None
+    assert result.query.did_you_mean == "massage"       # tied at one edit and in as many items: offered
+    result = _search(doses, "massage")
+    assert result.total == 2 and result.query.did_you_mean is None
 
 
 def test_a_dose_marks_its_whole_span(doses):
