@@ -148,6 +148,12 @@ def test_nothing_is_corrected_when_no_word_is_close(session):
     assert result.total == 0 and result.query.corrected is None and result.query.did_you_mean is None
 
 
+def test_a_query_of_many_unknown_words_is_left_as_typed(session):
+    result = _search(session, "acupunture gabapentn tramdaol baclofan cyclobenzaprin")
+    assert result.total == 0 and result.query.corrected is None and result.query.did_you_mean is None
+    assert _search(session, "acupunture gabapentn").query.did_you_mean == "acupuncture gabapentin"
+
+
 # -- the page, the API and `imr search` ------------------------------------------------------
 
 def test_api_reports_the_correction_and_spell_0_searches_as_typed(client):

@@ -192,8 +192,8 @@ class Searcher:
         forgiveness) unless the request says `spell=0`; else a 'Did you mean' offer."""
         reader = snap.searcher().reader()
         frequency = partial(forgiveness.term_frequency, reader)
-        if not forgiveness.unknown_words(meaning.text, frequency):
-            return found          # every word is in the index: nothing to mend (nor to load)
+        if not forgiveness.worth_mending(meaning.text, frequency):
+            return found          # every word is in the index (nothing to mend, nor to load), or too many are not
         lexicon = snap.lexicon()
         if lexicon is None:       # a snapshot without surface words: the stems' correction, offered
             found.info.did_you_mean = spelling.stem_did_you_mean(found.info.text, reader)

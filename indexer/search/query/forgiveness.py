@@ -29,6 +29,8 @@ from indexer.search.query.spelling import Lexicon
 WORD = re.compile(r"(?<![\w:'*/.-])[A-Za-z]{3,40}(?![\w:*/.'-])")
 OPERATORS = {"AND", "OR", "NOT", "ANDNOT", "TO"}
 QUOTED = re.compile(r'"[^"]*"')      # a phrase is searched as typed: its words are never mended
+# More unknown words than this is no typing slip (and each costs a scan of the surface words).
+MAX_UNKNOWN = 4
 # word -> the documents its analysis finds in the index, None when it gives no term (a stop word)
 Frequency = Callable[[str], "int | None"]
 
@@ -51,9 +53,11 @@ def _plain_words(text: str) -> list[re.Match]:
             and not any(start < m.start() < end for start, end in quoted)]
 
 
-def unknown_words(text: str, frequency: Frequency) -> list[str]:
-    """The plain words of `text` whose analysis is in no text field of the index."""
-    return [m[0] for m in _plain_words(text) if frequency(m[0]) == 0]
+def worth_mending(text: str, frequency: Frequency) -> bool:
+    """Whether `text` has an unknown word (one whose analysis is in no text field of the index),
+    and at most MAX_UNKNOWN of them."""
+    unknown = sum(1 for m in _plain_words(text) if frequency(m[0]) == 0)
+    return 0 < unknown <= MAX_UNKNOWN
 
 
 def _replace(text: str, changes: dict[str, str]) -> str:
