@@ -151,7 +151,7 @@ def test_nothing_is_corrected_when_no_word_is_close(session):
 def test_a_query_of_many_unknown_words_is_left_as_typed(session):
     result = _search(session, "acupunture gabapentn tramdaol baclofan cyclobenzaprin")
     assert result.total == 0 and result.query.corrected is None and result.query.did_you_mean is None
-    assert _search(session, "acupunture gabapentn").query.did_you_mean == "acupuncture gabapentin"
+    assert _search(session, "acupunture gabapentn").query.corrected == "acupuncture gabapentin"
 
 
 # -- the page, the API and `imr search` ------------------------------------------------------
