@@ -16,7 +16,7 @@ import html
 import threading
 import time
 from contextlib import contextmanager
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from functools import partial
 from typing import Iterator
 
@@ -183,13 +183,14 @@ class Searcher:
             else:
                 searched = meaning
         if not found.mask.any() and found.info.text and not found.info.open_case:
-            found = self._forgiven(snap, request, searched, found)
+            found = self._forgiven(snap, request, searched, found, known)
         found.info.suggestions = _suggestions(data, found.mask, meaning.suggestions, found.filters)
         return found
 
-    def _forgiven(self, snap: Snapshot, request: SearchRequest, meaning, found: Match) -> Match:
+    def _forgiven(self, snap: Snapshot, request: SearchRequest, meaning, found: Match, known: dict) -> Match:
         """A reading that found nothing, run again with its unknown words mended (indexer.search.query.
-        forgiveness) unless the request says `spell=0`; else a 'Did you mean' offer."""
+        forgiveness) unless the request says `spell=0`; else a 'Did you mean' offer. The mended
+        query is understood afresh, as if typed ('uphled' mended is the Upheld filter)."""
         reader = snap.searcher().reader()
         frequency = partial(forgiveness.term_frequency, reader)
         if not forgiveness.worth_mending(meaning.text, frequency):
@@ -201,7 +202,7 @@ class Searcher:
         mending = forgiveness.mend(meaning.text, request.q, lexicon, frequency,
                                    partial(forgiveness.prefix_found, reader))
         if request.spell and mending.text is not None:
-            mended = self._run(snap, request, replace(meaning, text=mending.text))
+            mended = self._run(snap, request, understand(mending.q, known, literal=request.literal))
             if mended.mask.any():
                 mended.info.corrected, mended.info.corrected_from = mending.q, request.q
                 mended.info.completed = mending.completed
