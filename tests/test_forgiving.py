@@ -224,7 +224,8 @@ def doses(tmp_path_factory, publish) -> Searcher:
         rec.update(id=case, case_number=case, decision_date="2018-01-02", specialties=["Pain Management"],
                    license_states=["California"], content_hash=case.lower() * 4, summary="Back pain.",
                    source=f"{case}.txt", format="txt")
-        rec["items"] = [{"item": i, "decision": d, "eligible_portion": None, "rationale": "Opioids.",
+        rec["items"] = [{"item": i, "decision": d, "eligible_portion": None,
+                         "rationale": "The denial is upheld." if d == "Upheld" else "Opioids.",
                          "claims_administrator_guideline": None, "maximus_guideline": None} for i, d in items]
         rec["outcome"] = overall_outcome(rec["items"])
         records.append(rec)
@@ -256,6 +257,12 @@ def test_an_unsure_correction_is_only_offered_spelt_as_a_word(doses):
     assert result.query.did_you_mean == "massage"       # tied at one edit and in as many items: offered
     result = _search(doses, "massage")
     assert result.total == 2 and result.query.did_you_mean is None
+
+
+def test_a_corrected_word_is_understood_as_if_typed(doses):
+    result = _search(doses, "baclofen uphled", scope="item")
+    assert result.query.corrected == "baclofen upheld" and [c.value for c in result.query.chips] == ["Upheld"]
+    assert {h.item for h in result.hits} == {"Baclofen 10 mg #60", "Baclofen 20mg #90"}
 
 
 def test_a_dose_marks_its_whole_span(doses):
