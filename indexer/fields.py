@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 # Bump on any change to the fields below, to what goes in them or to a snapshot's files: snapshots
 # written by another version are refused until rebuilt (`imr index --force`).
-SCHEMA_VERSION = 6
+SCHEMA_VERSION = 7
 
 # A case number as the DWC prints it: CM + two-digit year + dash + seven digits.
 CASE_NUMBER = r"CM\d{2}-\d{7}"

@@ -115,7 +115,7 @@ def test_each_fact_is_assigned_in_one_module():
 
 
 def test_snapshot_file_names_are_written_only_in_files_module():
-    names = ("letters.sqlite", "facets.*.npy", "schema_version", "build.json")
+    names = ("letters.sqlite", "facets.*.npy", "schema_version", "build.json", "words.tsv")
     for folder in ("indexer", "webapp"):
         for path in _modules(folder):
             rel = path.relative_to(ROOT).as_posix()

@@ -144,7 +144,10 @@ def test_request_matches_rank_above_rationale_and_summary_matches(searcher):
 
 
 def test_did_you_mean_and_loose_case_numbers(searcher):
+    # A confident correction is searched at once (issue 27.5); spell=0 searches as typed and offers it.
     _, result = items(searcher, "acupunture")
+    assert result.total and result.query.corrected == "acupuncture"
+    result = searcher.search(SearchRequest(q="acupunture", spell=False))
     assert result.total == 0 and result.query.did_you_mean == "acupuncture"
     for typed in ("CM17 0000004", "cm170000004"):
         assert searcher.search(SearchRequest(q=typed)).query.open_case == "CM17-0000004"
@@ -189,7 +192,7 @@ def test_page_shows_synonyms_suggestions_scope_and_did_you_mean(web):
     offered = page.select_one("p.suggestions a")
     assert "Surgery (1)" in offered.get_text(" ", strip=True) and "f.specialty=Surgery" in offered["href"]
     assert page.select_one("#scope option[selected]")["value"] == ""
-    page = BeautifulSoup(web.get("/?q=acupunture").get_data(as_text=True), "html.parser")
+    page = BeautifulSoup(web.get("/?q=acupunture&spell=0").get_data(as_text=True), "html.parser")
     assert page.select_one("p.did-you-mean a").get_text() == "acupuncture"
 
 

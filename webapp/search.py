@@ -4,7 +4,7 @@ from __future__ import annotations
 from dataclasses import replace
 from urllib.parse import urlencode
 
-from flask import Blueprint, Response, redirect, render_template, request, url_for
+from flask import Blueprint, Response, g, redirect, render_template, request, url_for
 from werkzeug.datastructures import MultiDict
 
 from indexer.errors import QueryError
@@ -51,6 +51,7 @@ def search_page() -> Response | str | tuple[str, int]:
         # Back to search from the letter keeps the filters and sort, not the case number.
         back = urlencode([(k, v) for k, v in urlstate.state_pairs(request.args) if k not in ("q", "page")])
         return redirect(url_for("letters.letter_page", letter_id=result.query.open_case, back=back or None))
+    g.imr_searched_q = result.query.corrected    # letter links carry the query searched
     asked = asked or search_request.page
     note = None
     if result.total and asked > result.pages:

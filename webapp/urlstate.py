@@ -13,7 +13,7 @@ from indexer.search.query import caps
 from webapp import text
 
 # Parameters that carry the search state (everything else in the URL is dropped).
-STATE_PARAMS = ("q", "sort", "literal", "synonyms", "scope", "page", "per_page", "decided_from", "decided_to")
+STATE_PARAMS = ("q", "sort", "literal", "synonyms", "spell", "scope", "page", "per_page", "decided_from", "decided_to")
 PREFIX = "f."
 # A letter page's `back=` (the search it was opened from) is at most this long; a longer
 # search is not carried (Back to search then keeps the words only).
@@ -82,7 +82,9 @@ def back_to_search() -> str:
 
 def _letter_link(**extra: object) -> str:
     """`url_for` of a letter page with this request's query and back state (and `extra`)."""
-    q = request.args.get("q", "") if request.blueprint != "search" else dict(_pairs()).get("q", "")
+    # From a search answered with a mended query (QueryInfo.corrected), the letter marks what was searched.
+    q = request.args.get("q", "") if request.blueprint != "search" else \
+        g.get("imr_searched_q") or dict(_pairs()).get("q", "")
     return url_for("letters.letter_page", q=q or None, back=back_state(), **extra)
 
 

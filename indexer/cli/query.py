@@ -27,8 +27,15 @@ def _header(result, everything: bool) -> list[str]:
         head += f" (understood: {chips})"
     if not everything and result.total > len(result.hits):
         head += f"; page {result.request.page} of {result.pages} (--page N for more, --all for every hit)"
+    lines = [head]
+    if result.query.corrected:
+        completed = f" (words starting with '{result.query.completed}')" if result.query.completed else ""
+        lines.append(f"showing results for {result.query.corrected}{completed}; to search instead for "
+                     f"{result.query.corrected_from} as typed, put its words in double quotes")
+    if result.query.did_you_mean:
+        lines.append(f"did you mean: {result.query.did_you_mean}")
     also = [f"also searched: {e.word} -> {', '.join(e.also)}" for e in result.query.expansions]
-    return [head] + [f"note: {m}" for m in result.query.messages] + also
+    return lines + [f"note: {m}" for m in result.query.messages] + also
 
 
 def _plain(result) -> str:

@@ -18,6 +18,7 @@ import threading
 import time
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
+from functools import partial
 from typing import Iterator
 
 import numpy as np
@@ -27,7 +28,7 @@ from indexer.index.values import reviewer
 from indexer.index.stores import facetdata, snapshots
 from indexer.search.show import highlight
 from indexer.search import ranking
-from indexer.search.query import spelling
+from indexer.search.query import forgiveness, spelling
 from indexer.errors import ImrError, IndexDamaged, LetterNotFound
 from indexer.search.facets import count_facets, counted_docs, facet_values, filter_masks, hits_mask
 from indexer.search.snapshot import READ_ERRORS, Snapshot
@@ -35,7 +36,7 @@ from indexer.search.query.scopes import ScopedQuery
 from indexer.results import Hit, QueryInfo, SearchRequest, SearchResult, Suggestion
 from indexer.settings import Settings
 from indexer.fields import FIELD_FACETS, SCOPE_FIELDS
-from indexer.search.query.understand import DECISIONS, understand
+from indexer.search.query.understand import understand
 
 SNIPPETS = 3
 
@@ -152,22 +153,52 @@ class Searcher:
         the words match nothing there (facet filters never widen it). When
         words understood as filters leave nothing while the words searched as
         text would find something, the literal reading answers, and says so.
+        When nothing matches still, unknown words are mended (`_forgiven`).
         Every reading is in `info`.
         """
         snap = snap or self.current()
         data = snap.facets
         known = {f: data.values(f) for f in FIELD_FACETS if f in data.columns}
-        decisions = {w: v for w, v in snap.vocabulary.decisions().items() if v in DECISIONS}
-        meaning = understand(request.q, known, literal=request.literal, decisions=decisions)
+        decisions = snap.decision_words()
+        meaning = searched = understand(request.q, known, literal=request.literal, decisions=decisions)
         found = self._run(snap, request, meaning)
         if not found.mask.any() and meaning.from_words and not request.literal:
-            literal = self._run(snap, request, understand(request.q, known, literal=True, decisions=decisions))
+            searched = understand(request.q, known, literal=True, decisions=decisions)
+            literal = self._run(snap, request, searched)
             if literal.mask.any():
                 words = ", ".join(f"'{c.word}'" for c in meaning.chips if ":" not in c.word)
                 literal.info.messages.insert(0, f"No decisions match with {words} as a filter: "
                                                 "showing the words searched as text instead")
                 found = literal
+            else:
+                searched = meaning
+        if not found.mask.any() and found.info.text and not found.info.open_case:
+            found = self._forgiven(snap, request, searched, found, known)
         found.info.suggestions = self._offers(snap, request, meaning, known, found.filters)
+        return found
+
+    def _forgiven(self, snap: Snapshot, request: SearchRequest, meaning, found: Match, known: dict) -> Match:
+        """A reading that found nothing, run again with its unknown words mended (indexer.search.query.
+        forgiveness) unless the request says `spell=0`; else a 'Did you mean' offer. The mended
+        query is understood afresh, as if typed ('uphled' mended is the Upheld filter)."""
+        reader = snap.searcher().reader()
+        frequency = partial(forgiveness.term_frequency, reader)
+        if not forgiveness.worth_mending(meaning.text, frequency):
+            return found          # every word is in the index (nothing to mend, nor to load), or too many are not
+        lexicon = snap.lexicon()
+        if lexicon is None:       # a snapshot without surface words: the stems' correction, offered
+            found.info.did_you_mean = spelling.stem_did_you_mean(found.info.text, reader)
+            return found
+        mending = forgiveness.mend(meaning.text, request.q, lexicon, frequency,
+                                   partial(forgiveness.prefix_found, reader))
+        if request.spell and mending.text is not None:
+            mended = self._run(snap, request, understand(mending.q, known, literal=request.literal,
+                                                             decisions=snap.decision_words()))
+            if mended.mask.any():
+                mended.info.corrected, mended.info.corrected_from = mending.q, request.q
+                mended.info.completed = mending.completed
+                return mended
+        found.info.did_you_mean = mending.offer
         return found
 
     def _offers(self, snap: Snapshot, request: SearchRequest, meaning, known: dict,
@@ -183,7 +214,8 @@ class Searcher:
             rest = " ".join(re.sub(r"(?<!\w)%s(?!\w)" % words, " ", request.q, count=1, flags=re.I).split())
             narrowed = replace(request, q=rest, filters={
                 **request.filters, chip.facet: [*request.filters.get(chip.facet, []), chip.value]})
-            count = int(self._run(snap, narrowed, understand(rest, known, literal=request.literal)).mask.sum())
+            count = int(self._run(snap, narrowed, understand(rest, known, literal=request.literal,
+                                                              decisions=snap.decision_words())).mask.sum())
             if count:
                 out.append(Suggestion(chip.facet, chip.value, chip.word, count))
         return out
@@ -252,8 +284,6 @@ class Searcher:
             records: dict[str, dict | None] = {}
             hits = [self._hit(snap, doc, score, marker, records) for doc, score in page]
             facets = count_facets(snap.facets, m.base, m.filters, masks=m.masks)
-            if not m.mask.any() and m.info.text:
-                m.info.did_you_mean = spelling.did_you_mean(m.info.text, snap.searcher().reader())
         return SearchResult(request, int(m.mask.sum()), hits, facets, m.info, snap.name)
 
     def facet_table(self, request: SearchRequest, facet: str) -> list:

@@ -25,6 +25,7 @@ from indexer.index.analysis import SEPARATOR, compound_parts, is_compound
 from indexer.results import Expansion
 from indexer.vocabulary import Vocabulary
 from indexer.search.query import concepts, synonyms as synonym_table
+from indexer.search.query.doses import dose_query, join_spaced
 from indexer.search.query.request import MAX_CHARS
 
 MAX_TERMS = 50
@@ -134,19 +135,21 @@ def _rewrite_compounds(text: str) -> str:
     """Hyphen- and slash-joined words as the index holds them: whole or by their parts, never a NOT.
 
     Only '-' at the start of a word (after a space, a parenthesis or the start)
-    negates; inside a word it joins.
+    negates; inside a word it joins. A dose is searched with and without its spaces
+    (indexer.search.query.doses).
     """
     def rewrite(m: re.Match) -> str:
-        if not is_compound(m["word"]):
+        dose = dose_query(m["word"])
+        if dose is None and not is_compound(m["word"]):
             return m[0]
-        return m["sign"] + (m["field"] or "") + _compound_query(m["word"])
+        return m["sign"] + (m["field"] or "") + (dose or _compound_query(m["word"]))
 
     parts, last = [], 0
     for m in _PROTECTED.finditer(text):
         if not m[0].startswith('"') or not _COMPOUND.fullmatch(m[0]):
-            parts += [_COMPOUND.sub(rewrite, text[last:m.start()]), m[0]]
+            parts += [_COMPOUND.sub(rewrite, join_spaced(text[last:m.start()])), m[0]]
             last = m.end()
-    parts.append(_COMPOUND.sub(rewrite, text[last:]))
+    parts.append(_COMPOUND.sub(rewrite, join_spaced(text[last:])))
     return "".join(parts)
 
 

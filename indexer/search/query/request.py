@@ -122,6 +122,7 @@ def parse_request(args: Mapping[str, Any]) -> SearchRequest:
         per_page=_int(args, "per_page", DEFAULT_PER_PAGE, 1, MAX_PER_PAGE),
         literal=_flag(args, "literal", False),
         synonyms=_flag(args, "synonyms", True),
+        spell=_flag(args, "spell", True),
         scope=_scope(args),
         decided_from=lo,
         decided_to=hi,
