@@ -126,3 +126,25 @@ def test_schema_has_a_field_for_every_declared_field():
 
     names = set(make_schema().names())
     assert set(FACETS) <= names and set(TEXT_FIELDS) <= names
+
+
+CACHES = ("lru_cache", "cache", "cached")
+
+
+def _cache_decorated(tree: ast.Module) -> list[ast.FunctionDef]:
+    """Module-level functions decorated with a functools-style cache."""
+    def name(d: ast.expr) -> str:
+        d = d.func if isinstance(d, ast.Call) else d
+        return d.attr if isinstance(d, ast.Attribute) else getattr(d, "id", "")
+    return [node for node in tree.body if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef))
+            and any(name(d) in CACHES for d in node.decorator_list)]
+
+
+def test_no_module_level_cache_but_documented_pure_memos():
+    """What searching learns belongs to the open snapshot; a module may keep only a pure memo
+    (of constant data, or of a pure function), declared so in its docstring."""
+    for folder in ("indexer", "webapp"):
+        for path in _modules(folder):
+            for fn in _cache_decorated(ast.parse(path.read_text())):
+                doc = ast.get_docstring(fn) or ""
+                assert "pure memo" in doc, f"{path.relative_to(ROOT)}:{fn.name} is a module-level cache"

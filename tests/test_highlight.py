@@ -187,8 +187,9 @@ def test_fast_spans_equal_the_analysis_on_generated_text(parts, query):
     _same(text, terms)
     hits = _old_spans(text, terms)
     expected = [(a, b, [h for h in hits if a <= h[0] < b]) for a, b in _old_sentences(text)]
+    vocab = occurrences.Vocabulary()
     for _ in range(2):     # each hit's sentence found from the text's breaks, found and then remembered
-        assert highlight._sentences_holding(text, hits, highlight._breaks(text)) == [e for e in expected if e[2]]
+        assert highlight._sentences_holding(text, hits, highlight._breaks(text, vocab)) == [e for e in expected if e[2]]
     assert snippets(text, terms, "rationale", 2, 40) == _old_snippets(text, terms, "rationale", 2, 40)
     _same(text, Terms(frozenset(), (), (tuple(stems[:2]), tuple(reversed(stems)))))
 

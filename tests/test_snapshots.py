@@ -128,3 +128,20 @@ def test_index_from_a_newer_program_says_to_upgrade_and_restart(settings):
     (snapshots.current(settings) / snapshots.SCHEMA_FILE).write_text("999\n")
     with pytest.raises(SchemaMismatch, match=r"newer than this program's v\d+: upgrade imr and restart"):
         snapshots.open_index(settings)
+
+
+def test_the_open_snapshot_owns_what_searching_learns(built_index):
+    """The words of the texts highlighted and the facet arrays belong to the opened snapshot: a search
+    fills its vocabulary, and a snapshot opened afresh starts with none (nothing kept at module level)."""
+    from indexer.results import SearchRequest
+    from indexer.search.searcher import Searcher
+    from indexer.search.snapshot import Snapshot
+
+    searcher = Searcher(built_index)
+    searcher.search(SearchRequest(q="knee pain"))
+    snap = searcher.current()
+    assert snap.vocabulary._known[0] and snap.vocabulary._known[3]
+    again = Snapshot.open(snap.path)
+    assert not again.vocabulary._known[0] and again.facets is not snap.facets
+    again.close()
+    searcher.close()

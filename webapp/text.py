@@ -3,10 +3,11 @@ from __future__ import annotations
 
 import re
 
+from flask import g
 from markupsafe import Markup
 
 from indexer.search.show.display import clean
-from indexer.search.show.highlight import mark_query
+from webapp.state import searcher
 
 _MARK_TAG = re.compile(r"(</?mark>)")
 _BARE_AMP = re.compile(r"&(?!(?:[a-zA-Z][a-zA-Z0-9]{1,31}|#[0-9]{1,7}|#x[0-9a-fA-F]{1,6});)")
@@ -33,4 +34,8 @@ def marked(html: str | None) -> Markup:
 
 def highlight(text: object, q: str) -> Markup:
     """Escaped `text` with the query's words marked as the index stems them (indexer.search.show.highlight)."""
-    return marked(mark_query(clean(text), q or ""))
+    markers = g.setdefault("markers", {})      # one per query in a request: each text worked out once
+    marker = markers.get(q or "")
+    if marker is None:
+        marker = markers[q or ""] = searcher().marker(q or "")
+    return marked(marker.mark(clean(text)))

@@ -239,13 +239,17 @@ class Searcher:
             m = self.match(request, snap)
             start = (request.page - 1) * request.per_page
             page = self._ordered(snap, request, m, start + request.per_page)[start:]
-            marker = highlight.Marker(highlight.terms_of(m.query))
+            marker = highlight.Marker(highlight.terms_of(m.query), snap.vocabulary)
             records: dict[str, dict | None] = {}
             hits = [self._hit(snap, doc, score, marker, records) for doc, score in page]
             facets = count_facets(snap.facets, m.base, m.filters, masks=m.masks)
             if not m.mask.any() and m.info.text:
                 m.info.did_you_mean = spelling.did_you_mean(m.info.text, snap.searcher().reader())
         return SearchResult(request, int(m.mask.sum()), hits, facets, m.info, snap.name)
+
+    def marker(self, q: str) -> highlight.Marker:
+        """A highlighter of a typed query's words, remembering texts in the current snapshot."""
+        return highlight.Marker(highlight.query_terms(q), self.current().vocabulary)
 
     def facet_table(self, request: SearchRequest, facet: str) -> list:
         """Every value of one facet with counts (other facets' selections applied)."""

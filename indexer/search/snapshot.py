@@ -1,6 +1,8 @@
-"""One opened snapshot for searching: its Whoosh index, facet arrays, postings cache and
-each thread's searcher and letter-store connection, closed together by close(), or when the
-last search holding the snapshot lets go of it (after a swap), or at interpreter exit."""
+"""One opened snapshot for searching: its Whoosh index, facet arrays, postings cache,
+highlighting vocabulary and each thread's searcher and letter-store connection, closed
+together by close(), or when the last search holding the snapshot lets go of it (after a
+swap), or at interpreter exit. What searching learns (the postings read, the words of the
+texts highlighted) is kept here, nowhere at module level: it goes with the snapshot."""
 from __future__ import annotations
 
 import pickle
@@ -18,6 +20,7 @@ from indexer.errors import IndexDamaged
 from indexer.index.stores import facetdata, letterstore, snapshots, termstore
 from indexer.index.postings import PostingCache
 from indexer.search.query.understand import match_value
+from indexer.search.show.occurrences import Vocabulary
 
 # What decoding a damaged segment or store raises inside Whoosh, numpy or sqlite.
 READ_ERRORS = (OSError, EOFError, struct.error, zlib.error, pickle.UnpicklingError, UnicodeDecodeError,
@@ -83,7 +86,8 @@ class _Index:
 
 @dataclass
 class Snapshot:
-    """One opened snapshot: Whoosh index, facet arrays, postings cache, per-thread searcher and store."""
+    """One opened snapshot: Whoosh index, facet arrays, postings cache, the words of the texts
+    highlighted (`vocabulary`), per-thread searcher and store."""
 
     path: Path
     index: windex.Index
@@ -91,6 +95,7 @@ class Snapshot:
     local: threading.local = field(default_factory=threading.local)
     postings: PostingCache | None = None
     opened: list = field(default_factory=list)    # every thread's searcher and store, to close
+    vocabulary: Vocabulary = field(default_factory=Vocabulary)
     broken: bool = False
 
     def __post_init__(self) -> None:

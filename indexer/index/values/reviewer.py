@@ -75,6 +75,7 @@ def _key(value: str) -> str:
 
 @lru_cache(maxsize=2)
 def _table(kind: str) -> dict[str, str]:
+    """compare-key -> canonical name of a kind: a pure memo of constant data, made once."""
     names, variants = (SPECIALTIES, SPECIALTY_VARIANTS) if kind == "specialty" else (STATES, STATE_VARIANTS)
     table = {_key(name): name for name in names}
     table.update({_key(variant): canonical for variant, canonical in variants.items()})
