@@ -15,6 +15,13 @@ from dataclasses import dataclass
 # written by another version are refused until rebuilt (`imr index --force`).
 SCHEMA_VERSION = 5
 
+# A facet's filter parameter is this prefix and its name (`f.specialty=Psychiatry`): in the pages' URLs, the
+# API, the exports and the feed (a bare facet name is accepted too).
+FILTER_PREFIX = "f."
+# The decision-year value of items whose letter states no date (`f.year=Undated`), so the
+# years add up to the total; no four-digit year can clash with it.
+UNDATED = "Undated"
+
 # A case number as the DWC prints it: CM + two-digit year + dash + seven digits.
 CASE_NUMBER = r"CM\d{2}-\d{7}"
 CASE_RE = re.compile(rf"\b{CASE_NUMBER}\b", re.IGNORECASE)
@@ -89,7 +96,17 @@ BOOSTS: dict[str, float] = {f.name: f.boost for f in TEXT_FIELD_LIST}
 # (`year:` goes to the numeric field as it is).
 ALIASES: dict[str, str] = {**{f.name: f.name for f in FACET_LIST if f.alias and not f.numeric},
                            "case": "case_number"}
-DATE_FIELDS: tuple[str, ...] = ("decided", "injured", "applied")   # `decided:2016-01..2016-06`
+DATE_FIELDS: tuple[str, ...] = ("decided", "injured", "applied")
+
+
+def filter_param(facet: str) -> str:
+    """The URL parameter filtering on a facet (`f.<facet>`)."""
+    return FILTER_PREFIX + facet
+
+
+def param_facet(key: str) -> str:
+    """The facet a URL parameter names: `f.<facet>` or the bare name -> the name (other keys unchanged)."""
+    return key[len(FILTER_PREFIX):] if key.startswith(FILTER_PREFIX) else key   # `decided:2016-01..2016-06`
 # What a search counts (`scope=`): the request itself, the request and its
 # decision's rationale and guidelines, or the whole letter (its summary too).
 SCOPE_FIELDS: dict[str, tuple[str, ...]] = {

@@ -9,7 +9,7 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
 SHARED_MODULES = {"indexer", "indexer.errors", "indexer.settings", "indexer.record", "indexer.results",
-                  "indexer.fields"}
+                  "indexer.fields", "indexer.states"}
 
 
 def _modules(folder: str) -> list[Path]:
@@ -84,7 +84,9 @@ def test_shared_modules_import_no_wing():
 
 FACTS = ("FACETS", "MULTI_VALUED", "TEXT_FIELDS", "LETTER_FIELDS", "FIELD_FACETS", "ALIASES", "BOOSTS",
          "DATE_FIELDS", "SCHEMA_VERSION", "CASE_RE", "CASE_NUMBER", "LETTER_STORE", "FACET_ARRAYS",
-         "SCHEMA_FILE", "MANIFEST")
+         "SCHEMA_FILE", "MANIFEST", "FILTER_PREFIX", "UNDATED", "MAX_PER_PAGE", "STATES")
+# The same facts under names of their own once: each must be gone (the one name above serves).
+FORMER_NAMES = ("PER_PAGE_MAX",)
 
 
 def test_each_fact_is_assigned_in_one_module():
@@ -98,6 +100,30 @@ def test_each_fact_is_assigned_in_one_module():
                     if isinstance(t, ast.Name) and t.id in FACTS:
                         where.setdefault(t.id, []).append(path.relative_to(ROOT).as_posix())
     assert {k: v for k, v in where.items() if len(v) > 1} == {}
+
+
+def test_former_names_of_facts_are_not_assigned_again():
+    for folder in ("indexer", "webapp", "scripts"):
+        for path in _modules(folder):
+            for node in ast.parse(path.read_text()).body:
+                if isinstance(node, ast.Assign):
+                    names = [t.id for t in node.targets if isinstance(t, ast.Name)]
+                    assert not set(names) & set(FORMER_NAMES), (path.relative_to(ROOT).as_posix(), names)
+
+
+def test_the_facet_parameter_prefix_is_spelt_only_in_fields():
+    literal = re.compile(r"""["']f\.""")
+    for path in [*_modules("indexer"), *_modules("webapp"), *(ROOT / "webapp").rglob("*.js")]:
+        rel = path.relative_to(ROOT).as_posix()
+        code = re.sub(r'"""[\s\S]*?"""|#.*', "", path.read_text())
+        assert rel == "indexer/fields.py" or not literal.search(code), f"{rel} spells the prefix f."
+
+
+def test_the_states_table_has_every_state_dc_and_puerto_rico_once():
+    from indexer.states import STATES
+
+    assert len(STATES) == 52 and len(set(STATES.values())) == 52
+    assert {"District of Columbia", "Puerto Rico", "California", "Wyoming"} <= set(STATES)
 
 
 def test_snapshot_file_names_are_written_only_in_files_module():

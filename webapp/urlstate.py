@@ -7,13 +7,12 @@ from urllib.parse import parse_qsl, urlencode
 from flask import Flask, current_app, g, request, url_for
 from werkzeug.datastructures import MultiDict
 
-from indexer.fields import FACETS, FIELD_FACETS
+from indexer.fields import FACETS, FIELD_FACETS, FILTER_PREFIX as PREFIX
 from indexer.search.query import caps
 from webapp import text
 
 # Parameters that carry the search state (everything else in the URL is dropped).
 STATE_PARAMS = ("q", "sort", "literal", "synonyms", "scope", "page", "per_page", "decided_from", "decided_to")
-PREFIX = "f."
 # A letter page's `back=` (the search it was opened from) is at most this long; a longer
 # search is not carried (Back to search then keeps the words only).
 MAX_BACK_CHARS = 4096

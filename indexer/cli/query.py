@@ -7,9 +7,8 @@ from pathlib import Path
 import click
 
 from indexer.cli import INDEX_OPTION, cli, fatal_errors
+from indexer.search.query.request import MAX_PER_PAGE
 from indexer.settings import Settings
-
-PER_PAGE_MAX = 100   # the API's bound too
 
 
 def _hit_line(hit) -> str:
@@ -43,7 +42,7 @@ def _plain(result) -> str:
 @click.argument("query")
 @INDEX_OPTION
 @click.option("--json", "as_json", is_flag=True, help="Print total, hits and facet counts as JSON.")
-@click.option("--limit", default=10, show_default=True, type=click.IntRange(1, PER_PAGE_MAX),
+@click.option("--limit", default=10, show_default=True, type=click.IntRange(1, MAX_PER_PAGE),
               help="Hits per page.")
 @click.option("--page", default=1, show_default=True, type=click.IntRange(min=1), help="Which page of hits.")
 @click.option("--all", "everything", is_flag=True,

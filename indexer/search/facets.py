@@ -9,8 +9,7 @@ import numpy as np
 
 from indexer.index.stores.facetdata import Column, FacetData
 from indexer.results import FacetValue
-from indexer.fields import FACETS
-from indexer.search.query.request import UNDATED
+from indexer.fields import FACETS, UNDATED
 
 # Facets whose values read best in their natural order rather than by count.
 ORDERED_BY_VALUE = {"year", "age_band"}
