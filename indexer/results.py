@@ -74,6 +74,10 @@ class Snippet:
 
 @dataclass
 class Hit:
+    """One matching item. `facets` holds every facet's values (indexer.fields: a list for a multi-valued
+    facet, else the value or None); decision, specialties, states and categories repeat four of them
+    under the names the JSON API has always had."""
+
     doc_id: str
     letter_id: str
     item_no: int
@@ -89,6 +93,7 @@ class Hit:
     other_items: list[dict]          # [{'item_no', 'item', 'decision', 'doc_id'}]
     snippets: list[Snippet]
     score: float | None = None
+    facets: dict[str, object] = field(default_factory=dict)
 
 
 @dataclass
