@@ -1,5 +1,5 @@
 """Clean facet values: one spelling per specialty and state, the letter outcome
-as a facet, and date bounds that leave undated letters out (issue 12, point 7)."""
+as a facet, and date bounds that leave undated letters out."""
 from __future__ import annotations
 
 import csv
