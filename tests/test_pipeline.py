@@ -59,11 +59,10 @@ def test_rebuild_from_seeds_indexes_every_letter_and_item(tmp_path):
     assert (tmp_path / "index" / "CURRENT").read_text().strip() == report.snapshot
 
 
-def test_summary_lives_only_in_letter_store_but_is_searchable(tmp_path):
+def test_summary_lives_only_in_letter_store_but_is_searchable(built_index):
     from whoosh.qparser import QueryParser
 
-    settings = _settings(tmp_path)
-    conductor.rebuild([SEEDS], settings)
+    settings = built_index
     record = next(r for r in _records(settings) if r["items"])
     word = max(record["summary"].split(), key=len).strip(".,;:()").lower()
     ix = snapshots.open_index(settings)

@@ -80,9 +80,8 @@ def test_schema_mismatch_is_refused_with_rebuild_advice(settings):
     assert "schema v0" in check_index(settings)[0]
 
 
-def test_check_index_healthy(settings):
-    conductor.rebuild([SEEDS], settings)
-    assert check_index(settings) == []
+def test_check_index_healthy(built_index):
+    assert check_index(built_index) == []
 
 
 def test_check_index_reports_truncated_segment(settings):
