@@ -78,6 +78,7 @@ def _same(text: str, terms: Terms) -> None:
     assert sorted(occurrences.spans(*args)) == sorted(occurrences.spans_by_analysis(*args)), terms
 
 
+@pytest.mark.slow
 def test_fast_spans_equal_the_analysis_over_seed_and_synthetic_letters(seeds):
     rng = random.Random(7)
     typed = [query_terms(q) for q in TYPED]
@@ -147,6 +148,7 @@ def _old_lead(text: str, field: str, max_chars: int = 320) -> list:
     return [Snippet(field, html.escape(plain), plain)]
 
 
+@pytest.mark.slow
 def test_snippets_marks_and_leads_equal_the_old_path(seeds):
     texts = _letter_texts(seeds, 20)
     cases = [(text, query_terms(q), limit) for text in texts for q in TYPED[::3] for limit in (1, 3)]

@@ -27,6 +27,7 @@ def short_run(tmp_path_factory) -> tuple[subprocess.CompletedProcess, dict]:
 
 
 @pytest.mark.slow
+@pytest.mark.load
 def test_no_request_fails_at_any_level(short_run):
     proc, results = short_run
     assert proc.returncode == 0, proc.stdout + proc.stderr
@@ -39,6 +40,7 @@ def test_no_request_fails_at_any_level(short_run):
 
 
 @pytest.mark.slow
+@pytest.mark.load
 def test_swap_happened_and_every_answer_came_from_one_snapshot(short_run):
     proc, results = short_run
     swap = results["swap"]
@@ -50,6 +52,7 @@ def test_swap_happened_and_every_answer_came_from_one_snapshot(short_run):
 
 
 @pytest.mark.slow
+@pytest.mark.load
 def test_both_workers_answered_and_took_the_new_snapshot(short_run):
     _, results = short_run
     (run,) = results["runs"]
@@ -59,6 +62,7 @@ def test_both_workers_answered_and_took_the_new_snapshot(short_run):
 
 
 @pytest.mark.slow
+@pytest.mark.load
 def test_server_cores_and_memory_are_reported(short_run):
     _, results = short_run
     for level in results["levels"]:

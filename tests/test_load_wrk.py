@@ -17,6 +17,7 @@ ROOT = Path(__file__).resolve().parents[1]
 
 
 @pytest.mark.slow
+@pytest.mark.load
 def test_wrk_levels_report_throughput_cores_and_latency(tmp_path):
     out = tmp_path / "wrk.json"
     proc = subprocess.run([sys.executable, str(ROOT / "scripts" / "load_wrk.py"), "--short", "--work", str(tmp_path),
@@ -33,6 +34,7 @@ def test_wrk_levels_report_throughput_cores_and_latency(tmp_path):
         assert lv["server_pss_mb"] > sum(pss for _, pss, _ in lv["workers"])     # the master too
 
 
+@pytest.mark.load
 def test_the_lua_script_cycles_through_every_path(tmp_path):
     sys.path.insert(0, str(ROOT / "scripts"))
     try:

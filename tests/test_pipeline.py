@@ -155,6 +155,7 @@ def test_add_to_empty_index_builds_first_snapshot(tmp_path):
     assert snapshots.current(settings).name == report.snapshot
 
 
+@pytest.mark.slow
 def test_parallel_jobs_give_the_same_records(tmp_path, synthetic_letters):
     one = _settings(tmp_path / "one")
     two = _settings(tmp_path / "two", jobs=2)

@@ -18,6 +18,7 @@ from replicas import nginx_binary  # noqa: E402
 
 @pytest.mark.slow
 @pytest.mark.skipif(nginx_binary() is None, reason="nginx is not installed (Debian: apt-get install nginx-light)")
+@pytest.mark.replicas
 def test_load_through_nginx_with_a_snapshot_pushed_to_every_replica(tmp_path):
     out = tmp_path / "results.json"
     proc = subprocess.run([sys.executable, str(ROOT / "scripts" / "load.py"), "--short", "--workers", "1",
@@ -37,6 +38,7 @@ def test_load_through_nginx_with_a_snapshot_pushed_to_every_replica(tmp_path):
     assert "@" not in conf.split("http {")[1] and conf.count("server 127.0.0.1:") == 2
 
 
+@pytest.mark.replicas
 def test_push_copies_checks_then_switches_every_replica(tmp_path):
     import shutil
 
