@@ -58,11 +58,11 @@ test-fast: install-test
 	IMR_SHARED_LETTERS=none $(BIN)/python -m pytest -q -m "$(FAST_MARKERS)" $(PYTEST_ARGS)
 
 evaluate: install
-	$(BIN)/python scripts/evaluate.py
+	$(BIN)/python -m scripts.evaluate
 
 bench: install
 	$(BIN)/pip install -q -e '.[bench]'
-	$(BIN)/python scripts/bench.py
+	$(BIN)/python -m scripts.bench
 
 clean:
 	rm -rf $(VENV) $(INDEX)/snapshots $(INDEX)/cache $(INDEX)/synthetic $(INDEX)/CURRENT

@@ -13,7 +13,7 @@ from urllib.parse import quote, urlencode
 import httpx
 
 from indexer.fields import filter_param
-from load_report import Level
+from scripts.load_report import Level
 
 QUERIES = ("physical therapy", "knee", "lumbar", "MRI", "acupuncture", "opioid", "tramadol", "injection",
            "chiropractic", "upheld", "overturned", "functional restoration", "cervical", "shoulder",

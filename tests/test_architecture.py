@@ -174,3 +174,31 @@ def test_no_module_level_cache_but_documented_pure_memos():
             for fn in _cache_decorated(ast.parse(path.read_text())):
                 doc = ast.get_docstring(fn) or ""
                 assert "pure memo" in doc, f"{path.relative_to(ROOT)}:{fn.name} is a module-level cache"
+
+
+def _private_uses(tree: ast.Module) -> list[str]:
+    """Private names (one leading underscore) of the project's modules that a file uses."""
+    project = ("indexer", "webapp", "scripts")
+    modules, found = set(), []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.ImportFrom) and node.module and node.module.split(".")[0] in project:
+            found += [f"{node.module}.{a.name}" for a in node.names if a.name.startswith("_")]
+            modules.update(a.asname or a.name for a in node.names)
+        elif isinstance(node, ast.Import):
+            modules.update(a.asname or a.name.split(".")[0] for a in node.names if a.name.split(".")[0] in project)
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name) and node.value.id in modules \
+                and node.attr.startswith("_") and not node.attr.startswith("__"):
+            found.append(f"{node.value.id}.{node.attr}")
+    return found
+
+
+def test_scripts_are_a_package_without_path_edits_or_private_imports():
+    """`python -m scripts.bench` and friends: imported by name, never by editing sys.path, and using
+    only the public names of the project's modules."""
+    assert (ROOT / "scripts" / "__init__.py").is_file()
+    for path in _modules("scripts"):
+        rel = path.relative_to(ROOT).as_posix()
+        code = path.read_text()
+        assert "sys.path" not in code, f"{rel} edits sys.path"
+        assert not _private_uses(ast.parse(code)), f"{rel} uses {_private_uses(ast.parse(code))}"

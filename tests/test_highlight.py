@@ -242,10 +242,7 @@ def test_fast_spans_equal_the_analysis_over_the_real_letters(real_index):
 
 
 def test_profile_page_script_splits_a_page_s_cpu(client):
-    import sys
-
-    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "scripts"))
-    import profile_page
+    from scripts import profile_page
 
     for old, cold in ((False, False), (True, False), (False, True)):
         pages, marks = profile_page.measure(client, 1, old, cold)
