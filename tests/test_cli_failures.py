@@ -37,12 +37,9 @@ def nothing_left(index_dir: Path) -> None:
 
 
 @pytest.fixture(scope="module")
-def index_dir(tmp_path_factory) -> Path:
-    from indexer.pipeline.conductor import rebuild
-
-    folder = tmp_path_factory.mktemp("cli_failures") / "index"
-    rebuild([SEEDS], Settings(index_dir=folder, jobs=1))
-    return folder
+def index_dir(built_index) -> Path:
+    """The session index (only read, or copied before a test changes it)."""
+    return built_index.index_dir
 
 
 def free_port() -> int:
