@@ -401,3 +401,17 @@ def test_hits_written_in_python_equal_the_template_loop(app, hostile_text):
                     assert render_template_string('{% from "_macros.html" import badge, synthetic_tag %}' + macros,
                                                   d=decision, f=flag) == \
                         render_template_string(OLD_BADGES + macros, d=decision, f=flag)
+
+
+def test_a_facet_declared_on_hits_shows_on_each_hit(client, monkeypatch):
+    """Showing a facet on the hits is its declaration's `on_hits`: the listing reads the hit's values."""
+    from dataclasses import replace
+
+    from indexer import fields
+    from webapp import listing
+
+    declared = tuple(replace(f, on_hits=True) if f.name == "state" else f for f in fields.FACET_LIST)
+    monkeypatch.setattr(listing, "FACET_LIST", declared)
+    page = soup_of(client.get("/?q=therapy"))
+    shown = [span.get_text() for span in page.select("li.hit p.hit-meta span.states")]
+    assert shown and all(shown)
