@@ -107,7 +107,14 @@ BOOSTS: dict[str, float] = {f.name: f.boost for f in TEXT_FIELD_LIST}
 # (`year:` goes to the numeric field as it is).
 ALIASES: dict[str, str] = {**{f.name: f.name for f in FACET_LIST if f.alias and not f.numeric},
                            "case": "case_number"}
-DATE_FIELDS: tuple[str, ...] = ("decided", "injured", "applied")
+DATE_FIELDS: tuple[str, ...] = ("decided", "injured", "applied")   # `decided:2016-01..2016-06`
+# What a search counts (`scope=`): the request itself, the request and its
+# decision's rationale and guidelines, or the whole letter (its summary too).
+SCOPE_FIELDS: dict[str, tuple[str, ...]] = {
+    "item": ("item",),
+    "decision": ("item", "rationale", "guideline"),
+    "letter": TEXT_FIELDS,
+}
 
 
 def filter_param(facet: str) -> str:
@@ -117,11 +124,4 @@ def filter_param(facet: str) -> str:
 
 def param_facet(key: str) -> str:
     """The facet a URL parameter names: `f.<facet>` or the bare name -> the name (other keys unchanged)."""
-    return key[len(FILTER_PREFIX):] if key.startswith(FILTER_PREFIX) else key   # `decided:2016-01..2016-06`
-# What a search counts (`scope=`): the request itself, the request and its
-# decision's rationale and guidelines, or the whole letter (its summary too).
-SCOPE_FIELDS: dict[str, tuple[str, ...]] = {
-    "item": ("item",),
-    "decision": ("item", "rationale", "guideline"),
-    "letter": TEXT_FIELDS,
-}
+    return key[len(FILTER_PREFIX):] if key.startswith(FILTER_PREFIX) else key
