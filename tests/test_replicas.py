@@ -42,7 +42,7 @@ def test_push_copies_checks_then_switches_every_replica(tmp_path):
     from indexer.index.stores import snapshots
     from indexer.pipeline.conductor import rebuild
     from indexer.settings import Settings
-    from replicas import copy_snapshot, push
+    from scripts.deploy.replicas import copy_snapshot, push
 
     builder = Settings(index_dir=tmp_path / "builder", jobs=1)
     name = rebuild([ROOT / "tests" / "fixtures" / "seeds"], builder).snapshot    # with its build.json
