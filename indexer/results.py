@@ -81,6 +81,10 @@ class Snippet:
 
 @dataclass
 class Hit:
+    """One matching item. `facets` holds every facet's values (indexer.fields: a list for a multi-valued
+    facet, else the value or None); decision, specialties, states and categories repeat four of them
+    under the names the JSON API has always had."""
+
     doc_id: str
     letter_id: str
     item_no: int
@@ -97,6 +101,7 @@ class Hit:
     snippets: list[Snippet]
     score: float | None = None
     original: str | None = None      # the original file's format ('pdf', 'txt', 'html'), for its link
+    facets: dict[str, object] = field(default_factory=dict)
 
 
 @dataclass

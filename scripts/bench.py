@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Benchmark: build, PDF extraction, query latency and memory, ours vs peers, on one corpus.
 
-    python scripts/bench.py [--items N] [--queries Q] [--large] [--huge] [--work DIR]
+    python -m scripts.bench [--items N] [--queries Q] [--large] [--huge] [--work DIR]
                             [--queries-only | --no-queries | --rebuild-only [--workers W] [--keep] | --segments 2,8,16]
                             [--part-docs N]
                             [--real-pdfs K]
@@ -52,8 +52,8 @@ from pathlib import Path
 
 import numpy as np
 
-from bench_peers import PEERS, Ours, tantivy_available
-from bench_report import (SYSTEMS, report_build, report_extraction, report_queries_header,
+from scripts.bench_peers import PEERS, Ours, tantivy_available
+from scripts.bench_report import (SYSTEMS, report_build, report_extraction, report_queries_header,
                           report_rebuild, report_system)
 from indexer.index import build
 from indexer.index.stores import letterstore, snapshots
@@ -296,12 +296,12 @@ def main() -> int:
     print(f"corpus: {len(dirs)} folders; synth {took['synth_s']:.1f} s, parse {took['parse_s']:.1f} s "
           "(0 when cached)")
     if args.rebuild_only:
-        from bench_rebuild import bench_rebuild, report_rebuild_run
+        from scripts.bench_rebuild import bench_rebuild, report_rebuild_run
 
         report_rebuild_run(bench_rebuild(work, dirs, settings, args.workers, args.keep))
         return 0
     if args.segments:
-        from bench_rebuild import bench_segments
+        from scripts.bench_rebuild import bench_segments
 
         bench_segments(work, dirs, settings, [int(n) for n in args.segments.split(",")],
                        lambda index, records, docs: bench_queries(work, index, make_queries(records, 2 * args.queries),

@@ -9,7 +9,7 @@ latency histogram; a 60 s timeout, so no slow answer drops out of it), socket er
 non-2xx answers, and each worker's PSS/RSS afterwards. It checks nothing of the bodies:
 scripts/load.py remains the correctness check (whole answers, the swap).
 
-Usage: .venv/bin/python scripts/load_wrk.py [--items 10000] [--workers 1,2] [--balancer nginx]
+Usage: .venv/bin/python -m scripts.load_wrk [--items 10000] [--workers 1,2] [--balancer nginx]
            [--levels 1,2,4,8,16,32] [--seconds 20] [--no-exports] [--markdown] [--json FILE] [--short]
 Needs `wrk` on PATH (Debian: apt-get install wrk). Exit 0 when no request failed, 1 otherwise,
 2 when wrk is missing.
@@ -28,10 +28,8 @@ import tempfile
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-import load
-import load_procs
-import load_requests
-from load_procs import cpu_seconds, memory, tree
+from scripts import load, load_procs, load_requests
+from scripts.load_procs import cpu_seconds, memory, tree
 
 PATHS = 4000          # distinct requests in the Lua list, cycled through
 RESULT = "IMR-RESULT "  # the marker of the line the Lua `done` callback prints

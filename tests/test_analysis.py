@@ -138,6 +138,7 @@ def _walk(matcher):
 
 
 @pytest.mark.parametrize("pool_mb", [1024, 0.2])   # all in memory; spilled to run files
+@pytest.mark.slow
 def test_index_built_fast_equals_index_built_by_whoosh(tmp_path, monkeypatch, pool_mb):
     monkeypatch.setattr(writing, "POOL_LIMIT_MB", pool_mb)
     spills = []

@@ -1,4 +1,4 @@
-"""Search as users of this field type it (issue 12): compounds, synonyms, understanding that never
+"""Search as users of this field type it: compounds, synonyms, understanding that never
 hides results, scopes, suggestions and phrase highlighting — on a small index of made-up letters."""
 from __future__ import annotations
 

@@ -11,7 +11,7 @@ from indexer.index.stores import facetdata
 from indexer.index.values.documents import item_documents
 from indexer.search import facets
 from indexer.search.facets import count_facets, filter_masks
-from indexer.search.query.request import UNDATED
+from indexer.fields import UNDATED
 
 
 @pytest.fixture(scope="module")

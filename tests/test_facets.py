@@ -11,7 +11,7 @@ from indexer.index.stores import facetdata
 from indexer.vocabulary import Vocabulary
 from indexer.index.values.documents import item_documents
 from indexer.search.facets import count_facets
-from indexer.search.query.request import UNDATED
+from indexer.fields import UNDATED
 from indexer.results import SearchRequest
 from indexer.search.searcher import Searcher
 from indexer.settings import Settings

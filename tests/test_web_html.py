@@ -96,9 +96,9 @@ def test_export_and_feed_links_carry_the_query(client):
     page = soup_of(client.get("/?q=trainer&sort=newest"))
     links = {a.get_text(): a["href"] for a in page.select("nav.exports a, section.alerts a")}
     assert links.pop("Follow this search") == "#alerts-title"
-    assert set(links) == {"CSV", "CSV for Excel", "JSON", "Open the feed"}
+    assert set(links) == {"CSV", "CSV for Excel", "JSON", "JSON lines", "Open the feed"}
     for name, href in links.items():
-        extra = {"excel": ["1"]} if name == "CSV for Excel" else {}
+        extra = {"format": ["xlsx-csv"]} if name == "CSV for Excel" else {}
         assert query_of(href) == {"q": ["trainer"], "sort": ["newest"], **extra}
     feed = page.select_one("section.alerts input#feed-url")["value"]
     assert feed.startswith("http://") and query_of(feed) == {"q": ["trainer"], "sort": ["newest"]}
@@ -374,13 +374,15 @@ def _hostile_hits(text: str) -> list:
               {"item_no": 3, "item": None, "decision": None}, {"item_no": 4, "item": text[:30], "decision": "Upheld"}]
     hits = []
     for n in range(8):
+        specialties = [] if n % 2 else [text[:15], "Pain"]
         hits.append(Hit(
             doc_id=f"L{n}#1", letter_id=["L-1", "a b", "é&x", text[:12]][n % 4], item_no=n % 3,
             case_number=None if n % 2 else text[:20], item=text,
             item_html=["a <mark>b</mark> &amp; <b>", text, "<mark>x", ""][n % 4],
             decision=[None, "Upheld", "Overturned", "Partially Overturned", text[:9]][n % 5],
-            decision_date=None if n % 3 == 0 else "2016-01-02\u202e", specialties=[] if n % 2 else [text[:15], "Pain"],
+            decision_date=None if n % 3 == 0 else "2016-01-02\u202e", specialties=specialties,
             states=[], categories=[], synthetic=bool(n % 2), other_items=others[:n % 4],
+            facets={"specialty": specialties},   # what the listing shows (a facet declared on_hits)
             snippets=[Snippet(["rationale", "guide<line>", text[:5]][k % 3], ["<mark>x</mark> &lt;", text][k % 2], "p")
                       for k in range(n % 5)]))
     return hits
@@ -403,3 +405,17 @@ def test_hits_written_in_python_equal_the_template_loop(app, hostile_text):
                     assert render_template_string('{% from "_macros.html" import badge, synthetic_tag %}' + macros,
                                                   d=decision, f=flag) == \
                         render_template_string(OLD_BADGES + macros, d=decision, f=flag)
+
+
+def test_a_facet_declared_on_hits_shows_on_each_hit(client, monkeypatch):
+    """Showing a facet on the hits is its declaration's `on_hits`: the listing reads the hit's values."""
+    from dataclasses import replace
+
+    from indexer import fields
+    from webapp import listing
+
+    declared = tuple(replace(f, on_hits=True) if f.name == "state" else f for f in fields.FACET_LIST)
+    monkeypatch.setattr(listing, "FACET_LIST", declared)
+    page = soup_of(client.get("/?q=therapy"))
+    shown = [span.get_text() for span in page.select("li.hit p.hit-meta span.states")]
+    assert shown and all(shown)

@@ -10,6 +10,7 @@ from flask import Flask, current_app, url_for
 from jinja2.filters import do_truncate
 from markupsafe import Markup, escape
 
+from indexer.fields import FACET_LIST
 from indexer.results import FacetValue, Hit
 from indexer.search.show.display import clean
 from indexer.search.facets import display_value, rate_shown
@@ -45,8 +46,13 @@ def _hit_item(n: int, hit: Hit) -> str:
     if hit.decision_date:
         day = escape(clean(hit.decision_date))
         out.append(f'<span>Decided <time datetime="{day}">{day}</time></span>')
-    if hit.specialties:
-        out.append(f'<span class="specialties">{", ".join(escape(clean(s)) for s in hit.specialties)}</span>')
+    for facet in FACET_LIST:        # the facets declared to show on hits (indexer.fields), each a <span>
+        if facet.on_hits:
+            found = hit.facets.get(facet.name)
+            values = found if isinstance(found, list) else [found] if found not in (None, "") else []
+            if values:
+                shown = ", ".join(escape(clean(display_value(facet.name, v))) for v in values)
+                out.append(f'<span class="{escape(facet.column or facet.name)}">{shown}</span>')
     out.append("    </p>\n")
     if hit.snippets:
         out.append('    <ul class="snippets">\n')

@@ -8,10 +8,10 @@ from flask import Blueprint, Response, g, redirect, render_template, request, ur
 from werkzeug.datastructures import MultiDict
 
 from indexer.errors import QueryError
-from indexer.fields import FACETS
+from indexer.fields import FACETS, UNDATED
 from indexer.results import FacetValue, SearchResult
 from indexer.search.facets import display_value, rate_shown, shown_first
-from indexer.search.query.request import DEFAULT_PER_PAGE, MAX_PAGE, PER_PAGE_CHOICES, UNDATED, parse_request
+from indexer.search.query.request import DEFAULT_PER_PAGE, MAX_PAGE, PER_PAGE_CHOICES, parse_request
 from webapp import urlstate
 from webapp.state import searcher
 from webapp.wording import facet_label, plain_error

@@ -3,10 +3,11 @@ from __future__ import annotations
 
 import re
 
+from flask import g
 from markupsafe import Markup
 
 from indexer.search.show.display import clean
-from indexer.search.show.highlight import mark_query
+from webapp.state import searcher
 
 _MARK_TAG = re.compile(r"(</?mark>)")
 # A hit's title is the treatment as requested: the request's boilerplate around it is left to the letter page.
@@ -40,7 +41,11 @@ def marked(html: str | None) -> Markup:
 
 def highlight(text: object, q: str) -> Markup:
     """Escaped `text` with the query's words marked as the index stems them (indexer.search.show.highlight)."""
-    return marked(mark_query(clean(text), q or ""))
+    markers = g.setdefault("markers", {})      # one per query in a request: each text worked out once
+    marker = markers.get(q or "")
+    if marker is None:
+        marker = markers[q or ""] = searcher().marker(q or "")
+    return marked(marker.mark(clean(text)))
 
 
 def short_title(html: str | None, limit: int = TITLE_CHARS) -> Markup:

@@ -7,14 +7,14 @@ from urllib.parse import parse_qsl, urlencode
 from flask import Flask, current_app, g, request, url_for
 from werkzeug.datastructures import MultiDict
 
-from indexer.fields import FACETS, FIELD_FACETS
+from indexer.fields import FACETS, FIELD_FACETS, FILTER_PREFIX as PREFIX
 from indexer.results import Suggestion
 from indexer.search.query import caps
+from indexer.search.show.export import FORMATS
 from webapp import text
 
 # Parameters that carry the search state (everything else in the URL is dropped).
 STATE_PARAMS = ("q", "sort", "literal", "synonyms", "spell", "scope", "page", "per_page", "decided_from", "decided_to")
-PREFIX = "f."
 # A letter page's `back=` (the search it was opened from) is at most this long; a longer
 # search is not carried (Back to search then keeps the words only).
 MAX_BACK_CHARS = 4096
@@ -187,6 +187,17 @@ def export_query() -> str:
     return g.imr_export_query
 
 
+def export_links() -> list[tuple[str, str]]:
+    """(label, URL) of the search in every export format (`format=` when its extension is shared)."""
+    query, out = export_query(), []
+    for fmt in FORMATS.values():
+        url = url_for("exports.export", extension=fmt.extension) + query
+        if fmt.name != fmt.extension:
+            url += ("&" if query else "?") + urlencode({"format": fmt.name})
+        out.append((fmt.label, url))
+    return out
+
+
 def percent(rate: float) -> str:
     """'12%' for 0.12."""
     return f"{round(rate * 100)}%"
@@ -197,7 +208,7 @@ def register(app: Flask) -> None:
     app.jinja_env.filters.update(clean=text.clean, marked=text.marked,
                                  highlight=text.highlight, percent=percent)
     app.jinja_env.globals.update(with_state=with_state, toggle_filter=toggle_filter,
-                                 without_word=without_word, export_query=export_query,
+                                 without_word=without_word, export_query=export_query, export_links=export_links,
                                  suggestion_url=suggestion_url,
                                  letter_url=letter_url, back_to_search=back_to_search,
                                  FACETS=FACETS, ALIAS_FACETS=FIELD_FACETS, PREFIX=PREFIX)

@@ -56,6 +56,8 @@ _UNIT_AFTER_NUMBER = re.compile(rf"(?<=\d){UNITS}")
 
 @lru_cache(maxsize=100_000)
 def _stem(word: str) -> str:
+    """Porter stem of a word: a pure memo of a pure function (bounded; it cannot go stale and holds no
+    snapshot's state, so it is not the snapshot's to own: builds in worker processes use it too)."""
     return stem(word)
 
 

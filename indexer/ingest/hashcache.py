@@ -28,18 +28,18 @@ _LOOKUP = "SELECT size, mtime_ns, ctime_ns, ino, dev, sha256 FROM hashes WHERE p
 Stamp = tuple[int, int, int, int, int]       # size, mtime_ns, ctime_ns, inode, device
 
 
-def _utf8(name: str) -> bool:
-    """Whether a file name (as os.fsdecode gives it) is valid UTF-8 text."""
-    try:
-        name.encode("utf-8")
-    except UnicodeEncodeError:
-        return False
-    return True
-
 
 def stamp(st: os.stat_result) -> Stamp:
     """What must be unchanged for a remembered hash to stand."""
     return st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino, st.st_dev
+
+
+def _text_key(key: bytes) -> str | None:
+    """A path's key in an older table (its text), None for a name that is not UTF-8 (never one there)."""
+    try:
+        return key.decode("utf-8")
+    except UnicodeDecodeError:
+        return None
 
 
 class HashCache:
@@ -67,13 +67,10 @@ class HashCache:
         """The remembered hash of `path` if its stamp is unchanged, else None."""
         if self._con is None:
             return None
-        name = os.path.abspath(path)
+        key = os.fsencode(os.path.abspath(path))
         try:
-            # Keys are the path's bytes (text in older tables; a name that is not UTF-8 was never
-            # stored as text, and sqlite cannot bind it as text).
-            key = os.fsencode(name)
-            text = name if name.isascii() or _utf8(name) else None
-            found = self._con.execute(_LOOKUP, (key, text)).fetchone()
+            # Keys are the path's bytes (text in older tables, which held only names that are UTF-8).
+            found = self._con.execute(_LOOKUP, (key, _text_key(key))).fetchone()
         except sqlite3.Error:
             self.close()
             self._damaged = True

@@ -168,7 +168,7 @@ def rebuild(sources: list[Path], settings: Settings, progress: Progress | None =
     started = time.monotonic()
     with snapshots.rebuild_lock(settings):
         snapshots.clean_building(settings)
-        listing = _listing(sources, settings)
+        listing = list_letters(sources, settings)
         fingerprint = manifest.fingerprint(listing, settings)
         kept = None if force else _kept(settings, fingerprint, listing, started)
         if kept:
@@ -191,7 +191,7 @@ def rebuild(sources: list[Path], settings: Settings, progress: Progress | None =
     return report
 
 
-def _listing(sources: list[Path], settings: Settings) -> list[Source]:
+def list_letters(sources: list[Path], settings: Settings) -> list[Source]:
     """list_sources, with file hashes remembered beside the record cache (read anew on settings.rehash)."""
     hashes = hashcache.HashCache(settings.record_cache / hashcache.FILE, trust=not settings.rehash)
     try:
@@ -241,7 +241,7 @@ def add(sources: list[Path], settings: Settings, progress: Progress | None = Non
         snapshots.clean_building(settings)
         base, before = _current(settings, as_refs=incremental)
         known = {r.get("content_hash") for r in before}
-        listing = _listing(sources, settings)
+        listing = list_letters(sources, settings)
         fresh = [s for s in listing if s.error or s.content_hash not in known]
         outcomes = extract_all(fresh, settings, progress, runner=_runner(settings))
         new, skipped, duplicates = select_letters(outcomes)

@@ -35,7 +35,7 @@ from indexer.search.snapshot import READ_ERRORS, Snapshot
 from indexer.search.query.scopes import ScopedQuery
 from indexer.results import Hit, QueryInfo, SearchRequest, SearchResult, Suggestion
 from indexer.settings import Settings
-from indexer.fields import FIELD_FACETS, SCOPE_FIELDS
+from indexer.fields import FACET_LIST, FIELD_FACETS, SCOPE_FIELDS
 from indexer.search.query.understand import understand
 
 SNIPPETS = 3
@@ -280,11 +280,15 @@ class Searcher:
             m = self.match(request, snap)
             start = (request.page - 1) * request.per_page
             page = self._ordered(snap, request, m, start + request.per_page)[start:]
-            marker = highlight.Marker(highlight.terms_of(m.query))
+            marker = highlight.Marker(highlight.terms_of(m.query), snap.seen)
             records: dict[str, dict | None] = {}
             hits = [self._hit(snap, doc, score, marker, records) for doc, score in page]
             facets = count_facets(snap.facets, m.base, m.filters, masks=m.masks)
         return SearchResult(request, int(m.mask.sum()), hits, facets, m.info, snap.name)
+
+    def marker(self, q: str) -> highlight.Marker:
+        """A highlighter of a typed query's words, remembering texts in the current snapshot."""
+        return highlight.Marker(highlight.query_terms(q), self.current().seen)
 
     def facet_table(self, request: SearchRequest, facet: str) -> list:
         """Every value of one facet with counts (other facets' selections applied)."""
@@ -386,13 +390,15 @@ def _light_hit(stored: dict, score: float | None) -> Hit:
     if not stored.get("doc_id"):     # every document stores one: a truncated segment reads as {}
         raise EOFError("a document's stored fields are empty")
     item = stored.get("item") or ""
+    # Every facet's values, as declared (each is a stored field of the item's document).
+    facets = {f.name: _split(stored.get(f.name)) if f.multi else stored.get(f.name) for f in FACET_LIST}
     return Hit(
         doc_id=stored.get("doc_id", ""), letter_id=stored.get("letter_id", ""),
         item_no=int(stored.get("item_no") or 0), case_number=stored.get("case_number"),
-        item=item, item_html=html.escape(item), decision=stored.get("decision"),
-        decision_date=stored.get("decision_date"), specialties=_split(stored.get("specialty")),
-        states=_split(stored.get("state")), categories=_split(stored.get("category")),
+        item=item, item_html=html.escape(item), decision=facets["decision"],
+        decision_date=stored.get("decision_date"), specialties=facets["specialty"],
+        states=facets["state"], categories=facets["category"],
         synthetic=bool(stored.get("synthetic")), other_items=[], snippets=[],
-        score=float(score) if score is not None else None,
+        score=float(score) if score is not None else None, facets=facets,
     )
 

@@ -1,7 +1,9 @@
-"""One opened snapshot for searching: its Whoosh index, facet arrays, postings cache, surface
-words (read when a search first needs them) and each thread's searcher and letter-store
-connection, closed together by close(), or when the last search holding the snapshot lets go
-of it (after a swap), or at interpreter exit."""
+"""One opened snapshot for searching: its Whoosh index, facet arrays, postings cache, the words of
+the texts it highlighted, its domain vocabulary and surface words (read when a search first needs
+them) and each thread's searcher and letter-store connection, closed together by close(), or when
+the last search holding the snapshot lets go of it (after a swap), or at interpreter exit. What
+searching learns (the postings read, the words of the texts highlighted) is kept here, nowhere at
+module level: it goes with the snapshot."""
 from __future__ import annotations
 
 import pickle
@@ -22,6 +24,7 @@ from indexer.index.values import concepts
 from indexer.search.query.spelling import Lexicon
 from indexer.search.query.understand import DECISIONS, match_value
 from indexer.vocabulary import Vocabulary
+from indexer.search.show import occurrences
 
 # What decoding a damaged segment or store raises inside Whoosh, numpy or sqlite.
 READ_ERRORS = (OSError, EOFError, struct.error, zlib.error, pickle.UnpicklingError, UnicodeDecodeError,
@@ -87,7 +90,8 @@ class _Index:
 
 @dataclass
 class Snapshot:
-    """One opened snapshot: Whoosh index, facet arrays, postings cache, per-thread searcher and store."""
+    """One opened snapshot: Whoosh index, facet arrays, postings cache, the words of the texts
+    highlighted (`vocabulary`), per-thread searcher and store."""
 
     path: Path
     index: windex.Index
@@ -95,6 +99,7 @@ class Snapshot:
     local: threading.local = field(default_factory=threading.local)
     postings: PostingCache | None = None
     opened: list = field(default_factory=list)    # every thread's searcher and store, to close
+    seen: occurrences.Vocabulary = field(default_factory=occurrences.Vocabulary)   # highlighted texts' words
     broken: bool = False
     _vocabulary: Vocabulary | None = None
     _vocabulary_lock: threading.Lock = field(default_factory=threading.Lock)

@@ -195,7 +195,7 @@
     document.addEventListener("change", function (event) {
       var t = event.target;
       if (t.form !== form) { return; }
-      if (t.type === "checkbox" && t.name.indexOf("f.") === 0) { submit(t); }
+      if (t.type === "checkbox" && t.closest("[data-facet]")) { submit(t); }     // a facet's value
       if (t.tagName === "SELECT" && !byKeyboard[t.id]) { submit(t); }
     });
 

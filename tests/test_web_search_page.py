@@ -1,4 +1,4 @@
-"""Issue 15 without a browser: exports fit for legal work, out-of-range pages, quiet facets,
+"""The results page and its downloads without a browser: exports fit for legal work, out-of-range pages, quiet facets,
 Back to search carried safely, date range and per-page controls, the cite line, alerts."""
 from __future__ import annotations
 
