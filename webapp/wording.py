@@ -6,7 +6,7 @@ import re
 
 from flask import Flask
 
-from indexer.fields import FACETS
+from indexer.fields import FACETS, param_facet
 from indexer.results import SearchResult
 
 # Where the words were looked for, by the scope counted.
@@ -57,8 +57,8 @@ def plain_note(message: str) -> str:
 def plain_error(param: str, message: str) -> str:
     """A bad parameter's message naming the control, not the URL parameter."""
     name = PARAMETERS.get(param) or param
-    if param.startswith("f.") and param[2:] in FACETS:
-        name = f"The {facet_label(param[2:]).lower()} filter"
+    if param_facet(param) != param and param_facet(param) in FACETS:
+        name = f"The {facet_label(param_facet(param)).lower()} filter"
     return f"{name} {message}."
 
 
