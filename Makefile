@@ -10,7 +10,7 @@ SYNTH_LETTERS ?= 400
 # corpus beside the project when it is there.
 SOURCES ?= tests/fixtures/seeds $(INDEX)/synthetic $(wildcard ../shared/letters/pdf)
 
-.PHONY: run test install install-test browser index synth bench evaluate clean
+.PHONY: run test test-fast docs install install-test browser index synth bench evaluate clean
 
 $(BIN)/activate:
 	$(PYTHON) -m venv $(VENV)
@@ -50,12 +50,23 @@ test: install-test
 	$(BIN)/ruff check --quiet .
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
+# The documentation site into site/ (git-ignored); any warning, a broken link included, is an error.
+docs: $(VENV)/.installed-test
+	NO_MKDOCS_2_WARNING=1 $(BIN)/mkdocs build --strict --quiet
+
+# What a developer runs between commits: no browser, load, worker, replica, cluster or slow tests
+# (pytest markers, pyproject.toml), the shared corpus hidden. `make test` runs everything.
+FAST_MARKERS = not (browser or load or workers or replicas or cluster or slow)
+test-fast: install-test
+	$(BIN)/ruff check --quiet .
+	IMR_SHARED_LETTERS=none $(BIN)/python -m pytest -q -m "$(FAST_MARKERS)" $(PYTEST_ARGS)
+
 evaluate: install
-	$(BIN)/python scripts/evaluate.py
+	$(BIN)/python -m scripts.evaluate
 
 bench: install
 	$(BIN)/pip install -q -e '.[bench]'
-	$(BIN)/python scripts/bench.py
+	$(BIN)/python -m scripts.bench
 
 clean:
 	rm -rf $(VENV) $(INDEX)/snapshots $(INDEX)/cache $(INDEX)/synthetic $(INDEX)/CURRENT

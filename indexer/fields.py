@@ -1,10 +1,11 @@
 """Every facet and text field of the index, declared once (no Whoosh here).
 
 The schema, the documents, the query parser, query understanding, highlighting,
-the facet arrays, the exports and the pages all read these declarations. To add
-a facet: declare it in FACET_LIST and give `indexer.index.values.documents.FACET_VALUES`
-the function that computes its value, then bump `SCHEMA_VERSION`
-(README, "Development").
+the facet arrays, the hits, the exports and the pages all read these declarations. To add
+a facet: declare it in FACET_LIST (with a `column` to export it, `on_hits` to show it on
+each hit) and give `indexer.index.values.documents` (LETTER_VALUES or ITEM_VALUES) the
+function that computes its value, then bump `SCHEMA_VERSION` (docs/development.md, "Adding a facet").
+Every hit carries every facet's values (`Hit.facets`), so nothing else changes.
 """
 from __future__ import annotations
 
@@ -13,7 +14,14 @@ from dataclasses import dataclass
 
 # Bump on any change to the fields below, to what goes in them or to a snapshot's files: snapshots
 # written by another version are refused until rebuilt (`imr index --force`).
-SCHEMA_VERSION = 5
+SCHEMA_VERSION = 7
+
+# A facet's filter parameter is this prefix and its name (`f.specialty=Psychiatry`): in the pages' URLs, the
+# API, the exports and the feed (a bare facet name is accepted too).
+FILTER_PREFIX = "f."
+# The decision-year value of items whose letter states no date (`f.year=Undated`), so the
+# years add up to the total; no four-digit year can clash with it.
+UNDATED = "Undated"
 
 # A case number as the DWC prints it: CM + two-digit year + dash + seven digits.
 CASE_NUMBER = r"CM\d{2}-\d{7}"
@@ -29,6 +37,11 @@ class Facet:
     multi     several values per document (a comma-separated KEYWORD field)
     numeric   stored as an integer (years)
     alias     `name:value` in a query is a filter on it
+    by_value  its values listed in their own order (years, age bands), not by count
+    fixed_rate  values whose overturn rate the value itself fixes, so none is shown
+              (Decision: Upheld is 0% overturned): True for every value, or the values
+    column    its column in the exports (and key of a hit's row); None: not exported
+    on_hits   its values shown on each hit of the results page
     """
 
     name: str
@@ -36,6 +49,10 @@ class Facet:
     multi: bool = False
     numeric: bool = False
     alias: bool = False
+    by_value: bool = False
+    fixed_rate: bool | tuple[str, ...] = False
+    column: str | None = None
+    on_hits: bool = False
 
 
 @dataclass(frozen=True)
@@ -56,18 +73,20 @@ class TextField:
 
 
 FACET_LIST: tuple[Facet, ...] = (
-    Facet("decision", "Decision", alias=True),
+    Facet("decision", "Decision", alias=True, fixed_rate=True, column="decision"),
     # The letter's: Upheld / Overturned / Partially overturned (record.overall_outcome).
-    Facet("outcome", "Letter outcome", alias=True),
-    Facet("specialty", "Reviewer specialty", multi=True, alias=True),
-    Facet("state", "Licence state", multi=True, alias=True),
-    Facet("year", "Decision year", numeric=True, alias=True),
-    Facet("category", "Treatment category", multi=True, alias=True),
+    Facet("outcome", "Letter outcome", alias=True, fixed_rate=("Upheld", "Overturned")),
+    Facet("specialty", "Reviewer specialty", multi=True, alias=True, column="specialties", on_hits=True),
+    Facet("state", "Licence state", multi=True, alias=True, column="states"),
+    Facet("year", "Decision year", numeric=True, alias=True, by_value=True),
+    Facet("category", "Treatment category", multi=True, alias=True, column="categories"),
+    # The item's drug classes, from the vocabulary's concept tags (indexer.index.values.concepts).
+    Facet("drug_class", "Drug class", multi=True, alias=True, column="drug_classes"),
     Facet("guideline_source", "Reviewer's guideline", multi=True),
     Facet("ca_guideline_source", "Claims administrator's guideline", multi=True),
     Facet("priority", "Priority"),
     Facet("gender", "Patient gender"),
-    Facet("age_band", "Age band"),
+    Facet("age_band", "Age band", by_value=True),
     # Synthetic letters (imr synth) are never mixed silently with real ones.
     Facet("origin", "Letter origin"),
 )
@@ -80,6 +99,7 @@ TEXT_FIELD_LIST: tuple[TextField, ...] = (
 )
 
 FACETS: dict[str, str] = {f.name: f.label for f in FACET_LIST}           # name -> label
+FACET_DECLARATIONS: dict[str, Facet] = {f.name: f for f in FACET_LIST}
 MULTI_VALUED: frozenset[str] = frozenset(f.name for f in FACET_LIST if f.multi)
 FIELD_FACETS: tuple[str, ...] = tuple(f.name for f in FACET_LIST if f.alias)
 TEXT_FIELDS: tuple[str, ...] = tuple(f.name for f in TEXT_FIELD_LIST)
@@ -89,6 +109,9 @@ BOOSTS: dict[str, float] = {f.name: f.boost for f in TEXT_FIELD_LIST}
 # (`year:` goes to the numeric field as it is).
 ALIASES: dict[str, str] = {**{f.name: f.name for f in FACET_LIST if f.alias and not f.numeric},
                            "case": "case_number"}
+# Every concept an item is about (ids such as 'class:nsaid', 'region:knee'), from the vocabulary:
+# searched only through the query's concept expansion, never by typed words.
+CONCEPT_FIELD = "concept"
 DATE_FIELDS: tuple[str, ...] = ("decided", "injured", "applied")   # `decided:2016-01..2016-06`
 # What a search counts (`scope=`): the request itself, the request and its
 # decision's rationale and guidelines, or the whole letter (its summary too).
@@ -97,3 +120,13 @@ SCOPE_FIELDS: dict[str, tuple[str, ...]] = {
     "decision": ("item", "rationale", "guideline"),
     "letter": TEXT_FIELDS,
 }
+
+
+def filter_param(facet: str) -> str:
+    """The URL parameter filtering on a facet (`f.<facet>`)."""
+    return FILTER_PREFIX + facet
+
+
+def param_facet(key: str) -> str:
+    """The facet a URL parameter names: `f.<facet>` or the bare name -> the name (other keys unchanged)."""
+    return key[len(FILTER_PREFIX):] if key.startswith(FILTER_PREFIX) else key

@@ -16,6 +16,7 @@ class SearchRequest:
     per_page: int = 20
     literal: bool = False            # True: do not turn words like 'upheld' into filters
     synonyms: bool = True            # False: search the words typed only (no Norco for hydrocodone)
+    spell: bool = True               # False: never mend unknown words (search the text as typed)
     scope: str | None = None         # 'item' | 'decision' | 'letter'; None: 'item', widened when empty
     decided_from: str | None = None  # ISO date bounds, inclusive
     decided_to: str | None = None
@@ -43,6 +44,12 @@ class QueryInfo:
     expansions: list["Expansion"] = field(default_factory=list)     # synonyms searched too
     scope: str = "item"              # the scope counted: 'item' | 'decision' | 'letter'
     did_you_mean: str | None = None  # the query with misspelt words corrected, when it has no hits
+    # When the query as typed found nothing and a mended one was searched instead
+    # (indexer.search.query.forgiveness): the query searched, the query as typed, and the
+    # last word when it was searched as a prefix.
+    corrected: str | None = None
+    corrected_from: str | None = None
+    completed: str | None = None
 
 
 @dataclass
@@ -74,6 +81,10 @@ class Snippet:
 
 @dataclass
 class Hit:
+    """One matching item. `facets` holds every facet's values (indexer.fields: a list for a multi-valued
+    facet, else the value or None); decision, specialties, states and categories repeat four of them
+    under the names the JSON API has always had."""
+
     doc_id: str
     letter_id: str
     item_no: int
@@ -90,6 +101,8 @@ class Hit:
     snippets: list[Snippet]
     score: float | None = None
     other_more: int = 0              # the letter's other items not listed in other_items
+    original: str | None = None      # the original file's format ('pdf', 'txt', 'html'), for its link
+    facets: dict[str, object] = field(default_factory=dict)
 
 
 @dataclass

@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Benchmark: build, PDF extraction, query latency and memory, ours vs peers, on one corpus.
 
-    python scripts/bench.py [--items N] [--queries Q] [--large] [--huge] [--work DIR]
+    python -m scripts.bench [--items N] [--queries Q] [--large] [--huge] [--work DIR]
                             [--queries-only | --no-queries | --rebuild-only [--workers W] [--keep] | --segments 2,8,16]
                             [--part-docs N]
                             [--real-pdfs K]
@@ -29,7 +29,7 @@ Sizes and run times on the 2-core machine (measured while other runs shared it):
     --huge                   1M items, ~445k letters: corpus ~10 min once (synth 190 s + parse
         380 s; 10 GB of txt, 3 GB of cache); first rebuild (the build) ~21-24 min, peak ~20 GB of
         memory (PSS, parent + two writers) before issue 17; --rebuild-only after it: ~55-77 min
-        (6,200-6,900 CPU-s), peak 2.0 GB with parts capped at 250k documents (README, Speed and scale);
+        (6,200-6,900 CPU-s), peak 2.0 GB with parts capped at 250k documents (docs/performance.md, Building);
         no-change rebuild ~1.5 min the first time (every file hashed), ~10 s after; queries (ours)
         ~5 min. Disk: ~9.6 GB a snapshot (three kept).
     --items 300 --queries 5  ~1 min (the test's tiny mode).
@@ -52,8 +52,8 @@ from pathlib import Path
 
 import numpy as np
 
-from bench_peers import PEERS, Ours, tantivy_available
-from bench_report import (SYSTEMS, report_build, report_extraction, report_queries_header,
+from scripts.bench_peers import PEERS, Ours, tantivy_available
+from scripts.bench_report import (SYSTEMS, report_build, report_extraction, report_queries_header,
                           report_rebuild, report_system)
 from indexer.index import build
 from indexer.index.stores import letterstore, snapshots
@@ -296,12 +296,12 @@ def main() -> int:
     print(f"corpus: {len(dirs)} folders; synth {took['synth_s']:.1f} s, parse {took['parse_s']:.1f} s "
           "(0 when cached)")
     if args.rebuild_only:
-        from bench_rebuild import bench_rebuild, report_rebuild_run
+        from scripts.bench_rebuild import bench_rebuild, report_rebuild_run
 
         report_rebuild_run(bench_rebuild(work, dirs, settings, args.workers, args.keep))
         return 0
     if args.segments:
-        from bench_rebuild import bench_segments
+        from scripts.bench_rebuild import bench_segments
 
         bench_segments(work, dirs, settings, [int(n) for n in args.segments.split(",")],
                        lambda index, records, docs: bench_queries(work, index, make_queries(records, 2 * args.queries),

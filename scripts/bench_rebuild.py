@@ -1,7 +1,7 @@
 """The whole-rebuild benchmark: wall, CPU and peak memory (PSS of the process tree) of one forced rebuild.
 
-    python scripts/bench.py --rebuild-only [--items N | --large | --huge] [--workers W]
-    python scripts/bench.py --segments 2,8,16 [--items N | --large] [--queries Q]
+    python -m scripts.bench --rebuild-only [--items N | --large | --huge] [--workers W]
+    python -m scripts.bench --segments 2,8,16 [--items N | --large] [--queries Q]
 
 Runs `conductor.rebuild(force=True)` from the record cache (the files' hashes
 remembered beforehand, outside the timing) into a fresh index under WORK, while
@@ -112,7 +112,7 @@ def bench_rebuild(work: Path, dirs: list[Path], settings, workers: int = 0, keep
     # runs side by side do not share an index
     index = Path(settings.index_dir) if keep else work / f"rebuild-{os.getpid()}"
     settings = settings.with_(index_dir=index)
-    conductor._listing(dirs, settings)                  # remember every file's hash, untimed
+    conductor.list_letters(dirs, settings)                  # remember every file's hash, untimed
     cluster = contextlib.nullcontext()
     if workers:
         from distributed import LocalCluster
@@ -168,7 +168,7 @@ def bench_segments(work: Path, dirs: list[Path], settings, counts: list[int], ru
     from indexer.pipeline import conductor
 
     settings = settings.with_(index_dir=work / f"segments-{os.getpid()}")
-    conductor._listing(dirs, settings)
+    conductor.list_letters(dirs, settings)
     conductor.rebuild(dirs, settings, force=True)
     records = letterstore.read_all(snapshots.current(settings))
     try:

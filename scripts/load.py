@@ -9,8 +9,8 @@ Then one more level runs while a snapshot with one extra letter is published (`i
 the served index, or built aside and pushed to every replica): no request may fail, every probe
 must come whole from the old or new snapshot, and every worker must answer from the new one
 (and never from the old one again). Levels are bounded in requests and seconds; servers stop at the end.
-Usage: .venv/bin/python scripts/load.py [--short] [--workers 1,2] [--balancer nginx] [--markdown]
-       .venv/bin/python scripts/load.py --readme     (the README's tables: 1 vs N workers, and nginx)
+Usage: .venv/bin/python -m scripts.load [--short] [--workers 1,2] [--balancer nginx] [--markdown]
+       .venv/bin/python -m scripts.load --readme     (docs/performance.md: 1 vs N workers, nginx)
 """
 from __future__ import annotations
 
@@ -26,9 +26,11 @@ from pathlib import Path
 from urllib.parse import urlencode
 
 import httpx
-from load_procs import HOST, cpu_seconds, free_port, imr, memory, start_server, stop, tree, wait_answering, workers_of
-from load_report import Level, Run, print_table, report, verify_swap, verify_workers
-from load_requests import PROBES, Catalog, catalog, fetch, run_level
+
+from scripts.load_procs import (HOST, cpu_seconds, free_port, imr, memory, start_server, stop, tree, wait_answering,
+                                workers_of)
+from scripts.load_report import Level, Run, print_table, report, verify_swap, verify_workers
+from scripts.load_requests import PROBES, Catalog, catalog, fetch, run_level
 
 
 def build_corpus(work: Path, items: int, seed: int) -> tuple[Path, Path, int]:
@@ -146,7 +148,7 @@ def publish_in_place(sources: list[Path], index_dir: Path, args):
 
 def publish_to_replicas(sources: list[Path], builder: Path, replicas: list[Path], args):
     """The swap by `imr index|add` into a builder's index, then the snapshot pushed to every replica."""
-    from deploy.replicas import push
+    from scripts.deploy.replicas import push
 
     def publish() -> dict:
         facts = publish_in_place(sources, builder, args)()
@@ -168,7 +170,7 @@ def serve_workers(settings, workers: int, args) -> Run:
 
 def serve_replicas(settings, args) -> tuple[Run, list[Path]]:
     """Two replicas (`--replica-workers` each) with their own index directories, behind nginx."""
-    from deploy.replicas import copy_snapshot, start_nginx
+    from scripts.deploy.replicas import copy_snapshot, start_nginx
     from indexer.index.stores import snapshots
     from indexer.settings import Settings
 
@@ -226,9 +228,9 @@ def arguments(argv: list[str] | None) -> argparse.Namespace:
     add("--server-threads", type=int, default=2, help="threads of each imr serve worker")
     add("--seed", type=int, default=11)
     add("--json", type=Path, default=None, help="also write the results here as JSON")
-    add("--markdown", action="store_true", help="print the tables as the README's markdown")
+    add("--markdown", action="store_true", help="print the tables as markdown (docs/performance.md)")
     add("--short", action="store_true", help="~300 items, 2 workers, levels 1 and 4, a swap: some seconds")
-    add("--readme", action="store_true", help="the README's run: 10k items, 1 vs CORES workers, nginx, markdown")
+    add("--readme", action="store_true", help="the run of docs/performance.md: 10k items, 1 vs CORES workers, nginx")
     args = parser.parse_args(argv)
     cores = len(os.sched_getaffinity(0))
     if args.short:

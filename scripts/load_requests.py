@@ -11,7 +11,9 @@ from dataclasses import dataclass
 from urllib.parse import quote, urlencode
 
 import httpx
-from load_report import Level
+
+from indexer.fields import filter_param
+from scripts.load_report import Level
 
 QUERIES = ("physical therapy", "knee", "lumbar", "MRI", "acupuncture", "opioid", "tramadol", "injection",
            "chiropractic", "upheld", "overturned", "functional restoration", "cervical", "shoulder",
@@ -41,7 +43,7 @@ def pick(rng: random.Random, cat: Catalog) -> tuple[str, str]:
     """One request of the mix: (kind, path with query string)."""
     kind, q = rng.choices(list(MIX), list(MIX.values()))[0], rng.choice(QUERIES)
     facet = rng.choice(sorted(cat.facets))
-    filtered = urlencode({"q": q, f"f.{facet}": rng.choice(cat.facets[facet])})
+    filtered = urlencode({"q": q, filter_param(facet): rng.choice(cat.facets[facet])})
     paths = {"search": lambda: "/?" + urlencode({"q": q}), "facets": lambda: "/?" + filtered,
              "paging": lambda: "/?" + urlencode({"q": rng.choice(("", q)), "page": rng.randint(2, 6),
                                                  "sort": rng.choice(("relevance", "newest", "oldest"))}),

@@ -9,7 +9,7 @@ latency histogram; a 60 s timeout, so no slow answer drops out of it), socket er
 non-2xx answers, and each worker's PSS/RSS afterwards. It checks nothing of the bodies:
 scripts/load.py remains the correctness check (whole answers, the swap).
 
-Usage: .venv/bin/python scripts/load_wrk.py [--items 10000] [--workers 1,2] [--balancer nginx]
+Usage: .venv/bin/python -m scripts.load_wrk [--items 10000] [--workers 1,2] [--balancer nginx]
            [--levels 1,2,4,8,16,32] [--seconds 20] [--no-exports] [--markdown] [--json FILE] [--short]
 Needs `wrk` on PATH (Debian: apt-get install wrk). Exit 0 when no request failed, 1 otherwise,
 2 when wrk is missing.
@@ -28,10 +28,8 @@ import tempfile
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-import load
-import load_procs
-import load_requests
-from load_procs import cpu_seconds, memory, tree
+from scripts import load, load_procs, load_requests
+from scripts.load_procs import cpu_seconds, memory, tree
 
 PATHS = 4000          # distinct requests in the Lua list, cycled through
 RESULT = "IMR-RESULT "  # the marker of the line the Lua `done` callback prints
@@ -143,7 +141,7 @@ def compare(results: dict[str, list[WrkLevel]]) -> list[str]:
 
 
 def markdown(results: dict[str, list[WrkLevel]]) -> None:
-    """The README's table."""
+    """The throughput table of docs/performance.md."""
     print("| server | clients | requests | req/s | server cores | wrk cores | p50 ms | p95 ms | p99 ms | errors "
           "| PSS MB (all processes) | PSS / RSS MB per worker |")
     print("|---|---|---|---|---|---|---|---|---|---|---|---|")
@@ -169,7 +167,7 @@ def arguments(argv: list[str] | None) -> argparse.Namespace:
     add("--no-exports", action="store_true", help="leave the full CSV exports out of the mix")
     add("--seed", type=int, default=11)
     add("--json", type=Path, default=None, help="also write the results here as JSON")
-    add("--markdown", action="store_true", help="print the README's markdown table")
+    add("--markdown", action="store_true", help="print the markdown table of docs/performance.md")
     add("--short", action="store_true", help="~300 items, 2 workers, levels 1 and 4, 3 s each")
     args = parser.parse_args(argv)
     if args.short:

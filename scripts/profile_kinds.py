@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """CPU per request kind of the load mix, in-process (Flask test client, no server, no sockets).
 
-    python scripts/profile_kinds.py --index DIR [--requests N] [--seed S] [--only KIND,...] [--profile KIND]
+    python -m scripts.profile_kinds --index DIR [--requests N] [--seed S] [--only KIND,...] [--profile KIND]
 
 Draws requests as `scripts/load.py` does (`load_requests`: its MIX, QUERIES and `pick`, with a
 catalog read from the index's newest 100 hits), answers each through the Flask
@@ -25,8 +25,7 @@ from pathlib import Path
 
 import numpy as np
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-import load_requests  # noqa: E402  (scripts/ is not a package)
+from scripts import load_requests
 
 
 def catalog(client) -> load_requests.Catalog:

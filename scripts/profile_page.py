@@ -73,13 +73,14 @@ def timed_highlighter(split: Split, old: bool):
     saved = {name: getattr(highlight, name) for name in HIGHLIGHT}
     marker = getattr(highlight, "Marker", None)
     saved_marker = {name: getattr(marker, name) for name in MARKER} if marker else {}
-    saved_text = webapp.text.mark_query
+    saved_text = getattr(webapp.text, "mark_query", None)     # older checkouts mark letter pages with it
     saved_spans = occurrences.spans if occurrences else None
     for name, fn in saved.items():
         setattr(highlight, name, split.wrap(fn))
     for name, fn in saved_marker.items():
         setattr(marker, name, split.wrap(fn))
-    webapp.text.mark_query = highlight.mark_query
+    if saved_text:
+        webapp.text.mark_query = highlight.mark_query
     if occurrences:
         occurrences.spans = lambda text, stems, prefixes=(), phrases=(), vocab=None: \
             occurrences.spans_by_analysis(text, stems, prefixes, phrases)
@@ -90,7 +91,8 @@ def timed_highlighter(split: Split, old: bool):
             setattr(highlight, name, fn)
         for name, fn in saved_marker.items():
             setattr(marker, name, fn)
-        webapp.text.mark_query = saved_text
+        if saved_text:
+            webapp.text.mark_query = saved_text
         if occurrences:
             occurrences.spans = saved_spans
 
@@ -108,14 +110,18 @@ def build_index(folder: Path, letters: int):
     return settings
 
 
-def forget() -> None:
-    """Empty the highlighter's memory of the texts it has seen (its chunks stay known), where there is one."""
+def forget(client) -> None:
+    """Empty the highlighter's memory of the texts it has seen (its chunks stay known), where there is one:
+    the open snapshot's (an older checkout's was the process's)."""
     import importlib
 
     try:
-        vocabulary = importlib.import_module("indexer.search.show.occurrences").vocabulary()
-    except (ModuleNotFoundError, AttributeError):
-        return
+        vocabulary = client.application.extensions["imr"].searcher().current().seen
+    except AttributeError:
+        try:
+            vocabulary = importlib.import_module("indexer.search.show.occurrences").vocabulary()
+        except (ModuleNotFoundError, AttributeError):
+            return
     if hasattr(vocabulary, "forget_texts"):
         vocabulary.forget_texts()
 
@@ -127,7 +133,7 @@ def measure(client, rounds: int, old: bool, cold: bool = False) -> tuple[list[fl
     for _ in range(rounds):
         for url in PAGES:
             if cold:
-                forget()
+                forget(client)
             split = Split()
             with timed_highlighter(split, old):
                 started = time.process_time()

@@ -135,6 +135,17 @@ def imr():
     return run
 
 
+@pytest.fixture(scope="session")
+def run_script():
+    """run_script(name, *args, cwd=, timeout=) runs `python -m scripts.NAME ARGS` (text output); the
+    project's folder is on its path wherever it runs, as when run from the project's folder."""
+    def run(name: str, *args, cwd=ROOT, timeout: float = 600):
+        environ = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")]))}
+        return subprocess.run([sys.executable, "-m", f"scripts.{name}", *map(str, args)], cwd=cwd, env=environ,
+                              capture_output=True, text=True, timeout=timeout)
+    return run
+
+
 @pytest.fixture
 def seeds_copy(tmp_path) -> Path:
     """A private copy of the five seed letters, free to modify."""
@@ -221,6 +232,12 @@ def hostile_letter():
 def expected_records(synthetic_letters):
     """expected_records() -> fresh records of the seeds' and the synthetic set's expected parses."""
     return lambda: records_of([EXPECTED_FIXTURES, synthetic_letters / "expected"])
+
+
+@pytest.fixture(scope="session")
+def seed_records():
+    """seed_records() -> fresh records of the five bundled seeds' expected parses."""
+    return lambda: records_of([EXPECTED_FIXTURES])
 
 
 @pytest.fixture(scope="session")

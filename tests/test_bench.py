@@ -2,13 +2,9 @@
 from __future__ import annotations
 
 import re
-import subprocess
-import sys
-from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parents[1]
 CLASSES = ("common", "rare", "and", "phrase")
 
 
@@ -21,12 +17,9 @@ def _systems() -> list[str]:
 
 
 @pytest.fixture(scope="module")
-def output(tmp_path_factory) -> str:
+def output(tmp_path_factory, run_script) -> str:
     work = tmp_path_factory.mktemp("bench")
-    run = subprocess.run(
-        [sys.executable, str(ROOT / "scripts" / "bench.py"), "--items", "300", "--queries", "5",
-         "--real-pdfs", "0", "--work", str(work)],
-        cwd=ROOT, capture_output=True, text=True, timeout=600)
+    run = run_script("bench", "--items", "300", "--queries", "5", "--real-pdfs", "0", "--work", work)
     assert run.returncode == 0, run.stderr[-3000:]
     return run.stdout
 

@@ -128,10 +128,9 @@ def test_expected_coverage_counts_a_letter_in_two_folders_once() -> None:
     assert sum(once.per_category.values()) >= once.items
 
 
-def test_categories_script_prints_counts_and_coverage() -> None:
+def test_categories_script_prints_counts_and_coverage(run_script) -> None:
     result = expected_coverage([FIXTURES])
-    run = subprocess.run([sys.executable, str(PROJECT / "scripts" / "categories.py"), str(FIXTURES)],
-                         capture_output=True, text=True, timeout=120, cwd=PROJECT)
+    run = run_script("categories", FIXTURES, timeout=120)
     assert run.returncode == 0, run.stderr
     assert f"{result.items} items in {result.letters} letters" in run.stdout
     assert f"({result.rate:.1%}) in a category other than 'Other'" in run.stdout

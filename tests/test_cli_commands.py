@@ -74,6 +74,7 @@ def test_check_deep_finds_content_damage_that_sizes_do_not(runner, two_snapshots
     assert "Overturned flag differs from their stored decision" in deep.stderr and "imr rollback" in deep.stderr
 
 
+@pytest.mark.slow
 def test_check_deep_passes_on_a_healthy_index(runner, built_index):
     out = runner("check", "--deep", "--index", built_index.index_dir)
     assert out.exit_code == EXIT_OK and out.stdout.startswith("index OK (deep): snapshot ")

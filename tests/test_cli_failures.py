@@ -37,12 +37,9 @@ def nothing_left(index_dir: Path) -> None:
 
 
 @pytest.fixture(scope="module")
-def index_dir(tmp_path_factory) -> Path:
-    from indexer.pipeline.conductor import rebuild
-
-    folder = tmp_path_factory.mktemp("cli_failures") / "index"
-    rebuild([SEEDS], Settings(index_dir=folder, jobs=1))
-    return folder
+def index_dir(built_index) -> Path:
+    """The session index (only read, or copied before a test changes it)."""
+    return built_index.index_dir
 
 
 def free_port() -> int:
@@ -218,6 +215,7 @@ def _stop(server: subprocess.Popen) -> tuple[str, str]:
     return out, err
 
 
+@pytest.mark.workers
 def test_serve_on_a_port_in_use(imr, index_dir):
     with socket.socket() as taken:
         taken.bind(("127.0.0.1", 0))
@@ -229,11 +227,13 @@ def test_serve_on_a_port_in_use(imr, index_dir):
 
 
 @pytest.mark.parametrize("host", ["192.0.2.1", "no-such-host.invalid"])
+@pytest.mark.workers
 def test_serve_on_an_address_it_cannot_bind(imr, index_dir, host):
     one_line_error(imr("serve", "--index", index_dir, "--host", host, "--port", free_port()),
                    f"cannot listen on {host}:", "--host")
 
 
+@pytest.mark.workers
 def test_serve_honours_imr_index(index_dir):
     port = free_port()
     server = _start(["serve", "--port", port], env={"IMR_INDEX": str(index_dir)})
@@ -245,6 +245,7 @@ def test_serve_honours_imr_index(index_dir):
     assert f"(index: {index_dir})" in out and err == ""
 
 
+@pytest.mark.workers
 def test_serve_on_a_missing_index_says_so_at_start(tmp_path):
     port = free_port()
     server = _start(["serve", "--port", port, "--index", tmp_path / "none"])

@@ -54,6 +54,7 @@ def local(tmp_path_factory, synthetic_letters) -> Settings:
 
 
 @pytest.mark.slow
+@pytest.mark.cluster
 def test_segments_written_on_the_cluster_make_the_local_index(tmp_path, local, synthetic_letters, monkeypatch):
     monkeypatch.setattr(build, "PARALLEL_MIN_DOCS", 50)     # several parts of the small set
     # The first part task's worker dies: Dask runs the task again on another worker.

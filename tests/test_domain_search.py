@@ -1,4 +1,4 @@
-"""Search as users of this field type it (issue 12): compounds, synonyms, understanding that never
+"""Search as users of this field type it: compounds, synonyms, understanding that never
 hides results, scopes, suggestions and phrase highlighting — on a small index of made-up letters."""
 from __future__ import annotations
 
@@ -144,7 +144,10 @@ def test_request_matches_rank_above_rationale_and_summary_matches(searcher):
 
 
 def test_did_you_mean_and_loose_case_numbers(searcher):
+    # A confident correction is searched at once (issue 27.5); spell=0 searches as typed and offers it.
     _, result = items(searcher, "acupunture")
+    assert result.total and result.query.corrected == "acupuncture"
+    result = searcher.search(SearchRequest(q="acupunture", spell=False))
     assert result.total == 0 and result.query.did_you_mean == "acupuncture"
     for typed in ("CM17 0000004", "cm170000004"):
         assert searcher.search(SearchRequest(q=typed)).query.open_case == "CM17-0000004"
@@ -182,19 +185,21 @@ def test_page_shows_synonyms_suggestions_scope_and_did_you_mean(web):
     from bs4 import BeautifulSoup
 
     page = BeautifulSoup(web.get("/?q=knee+surgery").get_data(as_text=True), "html.parser")
-    note = page.select_one("p.expansions").get_text(" ", strip=True)
-    assert "knee arthroscopy" in note and page.select_one("p.expansions a")["href"].endswith("synonyms=0")
+    note = page.select_one("p.search-line").get_text(" ", strip=True)     # one line: searched, counted, also searched
+    # Two concepts, each widened: the region to its parts, the family to its procedures.
+    assert "knee →" in note and "arthroscopy" in note
+    assert page.select_one("p.search-line a")["href"].endswith("synonyms=0")
     offered = page.select_one("p.suggestions a")
     assert "Surgery (1)" in offered.get_text(" ", strip=True) and "f.specialty=Surgery" in offered["href"]
     assert page.select_one("#scope option[selected]")["value"] == ""
-    page = BeautifulSoup(web.get("/?q=acupunture").get_data(as_text=True), "html.parser")
+    page = BeautifulSoup(web.get("/?q=acupunture&spell=0").get_data(as_text=True), "html.parser")
     assert page.select_one("p.did-you-mean a").get_text() == "acupuncture"
 
 
 def test_api_query_object_says_how_it_was_read(web):
     body = web.get("/api/search?q=knee+surgery&scope=letter").get_json()
     query = body["query"]
-    assert query["scope"] == "letter" and [e["word"] for e in query["expansions"]] == ["knee surgery"]
+    assert query["scope"] == "letter" and [e["word"] for e in query["expansions"]] == ["knee", "surgery"]
     assert query["suggestions"][0]["facet"] == "specialty"
     assert web.get("/api/search?q=x&scope=everything").status_code == 400
     assert web.get("/api/search?q=x&synonyms=maybe").status_code == 400

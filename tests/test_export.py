@@ -211,3 +211,28 @@ def test_clean_equals_the_two_substitutions_around_every_dropped_character():
     for code in [*range(0x3000), *range(0xD700, 0xE100), *range(0xFE00, 0x10100), 0x10FFFF]:
         for text in (chr(code), "a" + chr(code) + "\n b"):
             assert clean(text) == _old_clean(text)
+
+
+@pytest.mark.parametrize("fmt", sorted(export.FORMATS))
+def test_every_export_format_is_byte_identical_from_the_web_and_the_cli(client, runner, built_index, fmt):
+    """One table of formats, written by one function each, served by one route and by `imr search --format`."""
+    spec = export.FORMATS[fmt]
+    query = "?q=therapy" + ("" if fmt == spec.extension else f"&format={fmt}")
+    web = client.get(f"/export.{spec.extension}{query}")
+    assert web.status_code == 200 and web.headers["Content-Type"] == spec.content_type
+    cli = runner("search", "therapy", "--index", built_index.index_dir, "--format", fmt,
+                 "--site-url", "http://localhost/")
+    assert cli.exit_code == 0 and cli.stdout_bytes == web.get_data() and web.get_data()
+
+
+def test_a_new_facet_with_a_column_is_exported_from_the_hit_s_facets(monkeypatch):
+    """Exports read a facet's values from the hit generically: a column declared is a column written."""
+    from indexer.results import Hit
+
+    monkeypatch.setitem(export.FACET_COLUMNS, "genders", "gender")
+    monkeypatch.setattr(export, "COLUMNS", export.COLUMNS + ("genders",))
+    hit = Hit(doc_id="L#1", letter_id="L", item_no=1, case_number=None, item="x", item_html="x", decision="Upheld",
+              decision_date=None, specialties=[], states=[], categories=[], synthetic=False, other_items=[],
+              snippets=[], facets={"decision": "Upheld", "gender": "female"})
+    row = export.hit_row(hit)
+    assert row["genders"] == "female" and row["decision"] == "Upheld"

@@ -66,6 +66,7 @@ def _letters(folder, first: int, n: int) -> list:
     return [write_letter(7, i, LAYOUTS[i % len(LAYOUTS)], "txt", folder) for i in range(first, first + n)]
 
 
+@pytest.mark.slow
 def test_successive_adds_keep_facets_and_letters_as_a_rebuild_makes_them(tmp_path):
     """Seven adds of a few letters: Whoosh merges the small segments on the way, and every
     snapshot's facet arrays still equal those made from its stored documents."""

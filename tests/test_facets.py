@@ -8,9 +8,10 @@ import numpy as np
 import pytest
 
 from indexer.index.stores import facetdata
+from indexer.vocabulary import Vocabulary
 from indexer.index.values.documents import item_documents
 from indexer.search.facets import count_facets
-from indexer.search.query.request import UNDATED
+from indexer.fields import UNDATED
 from indexer.results import SearchRequest
 from indexer.search.searcher import Searcher
 from indexer.settings import Settings
@@ -43,7 +44,8 @@ def brute_force(docs: list[dict], filters: dict[str, list[str]], keep) -> dict[s
 
 @pytest.fixture(scope="module")
 def docs(expected_records):
-    return [d for r in expected_records() for d in item_documents(r)]
+    vocab = Vocabulary.load()
+    return [d for r in expected_records() for d in item_documents(r, vocab)]
 
 
 @pytest.fixture(scope="module")

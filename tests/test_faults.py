@@ -207,6 +207,7 @@ def test_no_letters_at_all_publishes_nothing(tmp_path, settings):
 
 
 @pytest.mark.slow
+@pytest.mark.cluster
 def test_dask_cluster_gives_the_same_records_as_local_processes(tmp_path, synthetic_letters):
     from distributed import LocalCluster
 

@@ -102,3 +102,12 @@ def test_cli_rehash_flag(tmp_path, hashed, old_enough, runner):
     result = runner("index", folder, "--index", index, "-j", "1", "--rehash")
     assert result.exit_code == 0, result.stderr
     assert len(hashed) == 5
+
+
+def test_a_file_name_that_is_not_utf8_is_remembered_and_looked_up(tmp_path, old_enough):
+    path = tmp_path / os.fsdecode(b"bad\xff.txt")
+    path.write_text("letter")
+    cache = hashcache.HashCache(tmp_path / hashcache.FILE)
+    cache.put(path, path.stat(), "digest")
+    cache.save()
+    assert hashcache.HashCache(tmp_path / hashcache.FILE).get(path, path.stat()) == "digest"

@@ -95,10 +95,12 @@ def workers(tmp_path, expected_records, publish):
     proc.wait(timeout=60)
 
 
+@pytest.mark.workers
 def test_slow_clients_do_not_lock_others_out(server):
     check_slow_clients(*server, processes=1)
 
 
+@pytest.mark.workers
 def test_slow_clients_do_not_lock_others_out_of_worker_processes(workers):
     check_slow_clients(*workers, processes=2)
 

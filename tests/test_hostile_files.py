@@ -138,6 +138,7 @@ def _cpu(function, *args) -> float:
 
 
 @pytest.mark.parametrize("block", ["<p>x</p>", "<div>"])
+@pytest.mark.slow
 def test_html_to_text_is_linear_in_paragraphs_and_nesting(block):
     """10x the blocks costs about 10x (editing the tree per block made it 100x: 38 CPU-s at 20,000)."""
     from indexer.ingest.extract import html_to_text

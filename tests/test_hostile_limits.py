@@ -56,6 +56,7 @@ def hostile_parser(monkeypatch):
 
 
 @pytest.mark.parametrize("jobs", [1, 2])
+@pytest.mark.slow
 def test_a_file_over_a_limit_is_skipped_and_the_rebuild_goes_on(tmp_path, hostile_parser, jobs):
     from indexer.pipeline.conductor import rebuild
 
@@ -72,6 +73,7 @@ def test_a_file_over_a_limit_is_skipped_and_the_rebuild_goes_on(tmp_path, hostil
     assert reasons["big.txt"].startswith("over the memory limit (256 MB per file")
 
 
+@pytest.mark.slow
 def test_native_code_past_the_limit_is_stopped_by_the_watchdog(tmp_path, monkeypatch):
     """A call that never comes back to Python (here: SIGXCPU ignored, as in a stuck native
     library) is killed GRACE s past the limit; the file is reported over the CPU limit."""

@@ -4,29 +4,26 @@ from __future__ import annotations
 
 import json
 import subprocess
-import sys
-from pathlib import Path
 
 import pytest
 
 pytest.importorskip("httpx", reason="the load script drives the server with httpx (pip install -e '.[test]')")
 pytest.importorskip("indexer.search.searcher", reason="the search core (indexer/search/searcher.py) is not there yet")
 
-ROOT = Path(__file__).resolve().parents[1]
 
 
 @pytest.fixture(scope="module")
-def short_run(tmp_path_factory) -> tuple[subprocess.CompletedProcess, dict]:
+def short_run(tmp_path_factory, run_script) -> tuple[subprocess.CompletedProcess, dict]:
     """(process, JSON results) of one short load run on a fresh synthetic index."""
     work = tmp_path_factory.mktemp("load")
     out = work / "results.json"
-    proc = subprocess.run([sys.executable, str(ROOT / "scripts" / "load.py"), "--short", "--work", str(work),
-                           "--json", str(out)], capture_output=True, text=True, timeout=900, cwd=work)
+    proc = run_script("load", "--short", "--work", work, "--json", out, cwd=work, timeout=900)
     assert out.is_file(), f"no results (exit {proc.returncode}):\n{proc.stdout}\n{proc.stderr}"
     return proc, json.loads(out.read_text())
 
 
 @pytest.mark.slow
+@pytest.mark.load
 def test_no_request_fails_at_any_level(short_run):
     proc, results = short_run
     assert proc.returncode == 0, proc.stdout + proc.stderr
@@ -39,6 +36,7 @@ def test_no_request_fails_at_any_level(short_run):
 
 
 @pytest.mark.slow
+@pytest.mark.load
 def test_swap_happened_and_every_answer_came_from_one_snapshot(short_run):
     proc, results = short_run
     swap = results["swap"]
@@ -50,6 +48,7 @@ def test_swap_happened_and_every_answer_came_from_one_snapshot(short_run):
 
 
 @pytest.mark.slow
+@pytest.mark.load
 def test_both_workers_answered_and_took_the_new_snapshot(short_run):
     _, results = short_run
     (run,) = results["runs"]
@@ -59,6 +58,7 @@ def test_both_workers_answered_and_took_the_new_snapshot(short_run):
 
 
 @pytest.mark.slow
+@pytest.mark.load
 def test_server_cores_and_memory_are_reported(short_run):
     _, results = short_run
     for level in results["levels"]:

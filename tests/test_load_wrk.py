@@ -3,9 +3,6 @@ from __future__ import annotations
 
 import json
 import shutil
-import subprocess
-import sys
-from pathlib import Path
 
 import pytest
 
@@ -13,14 +10,13 @@ pytest.importorskip("httpx", reason="the load scripts read the catalog with http
 if shutil.which("wrk") is None:
     pytest.skip("wrk is not installed (apt-get install wrk; .ci/run installs it as root)", allow_module_level=True)
 
-ROOT = Path(__file__).resolve().parents[1]
 
 
 @pytest.mark.slow
-def test_wrk_levels_report_throughput_cores_and_latency(tmp_path):
+@pytest.mark.load
+def test_wrk_levels_report_throughput_cores_and_latency(tmp_path, run_script):
     out = tmp_path / "wrk.json"
-    proc = subprocess.run([sys.executable, str(ROOT / "scripts" / "load_wrk.py"), "--short", "--work", str(tmp_path),
-                           "--json", str(out)], capture_output=True, text=True, timeout=600, cwd=tmp_path)
+    proc = run_script("load_wrk", "--short", "--work", tmp_path, "--json", out, cwd=tmp_path)
     assert proc.returncode == 0, proc.stdout + proc.stderr
     results = json.loads(out.read_text())
     (levels,) = results["runs"].values()
@@ -33,12 +29,10 @@ def test_wrk_levels_report_throughput_cores_and_latency(tmp_path):
         assert lv["server_pss_mb"] > sum(pss for _, pss, _ in lv["workers"])     # the master too
 
 
+@pytest.mark.load
 def test_the_lua_script_cycles_through_every_path(tmp_path):
-    sys.path.insert(0, str(ROOT / "scripts"))
-    try:
-        import load_wrk
-    finally:
-        sys.path.remove(str(ROOT / "scripts"))
+    from scripts import load_wrk
+
     script = load_wrk.lua_script(["/?q=knee%20pain", '/?q=%22home+exercise%22'], tmp_path).read_text()
     assert '"/?q=knee%20pain","/?q=%22home+exercise%22"' in script
     assert "(i - 1) % #paths + 1" in script and "%d" in script

@@ -82,11 +82,10 @@ def test_rebuild_from_seeds_indexes_every_letter_and_item(tmp_path):
     assert (tmp_path / "index" / "CURRENT").read_text().strip() == report.snapshot
 
 
-def test_summary_lives_only_in_letter_store_but_is_searchable(tmp_path):
+def test_summary_lives_only_in_letter_store_but_is_searchable(built_index):
     from whoosh.qparser import QueryParser
 
-    settings = _settings(tmp_path)
-    conductor.rebuild([SEEDS], settings)
+    settings = built_index
     record = next(r for r in _records(settings) if r["items"])
     word = max(record["summary"].split(), key=len).strip(".,;:()").lower()
     ix = snapshots.open_index(settings)
@@ -179,6 +178,7 @@ def test_add_to_empty_index_builds_first_snapshot(tmp_path):
     assert snapshots.current(settings).name == report.snapshot
 
 
+@pytest.mark.slow
 def test_parallel_jobs_give_the_same_records(tmp_path, synthetic_letters):
     one = _settings(tmp_path / "one")
     two = _settings(tmp_path / "two", jobs=2)

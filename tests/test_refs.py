@@ -58,6 +58,7 @@ def test_a_cache_hit_is_referenced_without_looking_at_the_cache_again(tmp_path, 
     assert isinstance(refs.reference(seed_record, settings), Ref) and len(looked) == 1   # asked when not known
 
 
+@pytest.mark.slow
 def test_the_references_of_a_rebuild_take_a_few_hundred_bytes_a_letter(tmp_path, seed_record):
     """What the parent of a whole rebuild holds per letter once every file is listed: an outcome and
     a reference, sharing the listing's path and hash strings (a dict and its copies took ~1 KB)."""

@@ -7,11 +7,8 @@ the sets were made, rounded down; raise them as the search improves.
 """
 from __future__ import annotations
 
-import importlib.util
 import io
 import json
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -26,10 +23,9 @@ SEEDS_BARS = {"mean_recall": 1.0, "mean_r_precision": 1.0}
 
 
 def _script():
-    spec = importlib.util.spec_from_file_location("relevance_script", ROOT / "scripts" / "relevance.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+    from scripts import relevance
+
+    return relevance
 
 
 @pytest.fixture(scope="module")
@@ -120,10 +116,8 @@ def test_seed_report_counts_per_query(seeds_report):
         assert len(r["missed"]) == r["relevant"] - r["found"]
 
 
-def test_script_prints_json_on_seeds(tmp_path):
-    run = subprocess.run([sys.executable, str(ROOT / "scripts" / "relevance.py"), "--seeds-only", "--json",
-                          "--index", str(tmp_path / "index")],
-                         capture_output=True, text=True, cwd=ROOT, timeout=300)
+def test_script_prints_json_on_seeds(tmp_path, run_script):
+    run = run_script("relevance", "--seeds-only", "--json", "--index", tmp_path / "index", timeout=300)
     assert run.returncode == 0, run.stderr
     report = json.loads(run.stdout)
     assert report["n_queries"] == len(json.loads((FIXTURES / "seeds.json").read_text())["queries"])

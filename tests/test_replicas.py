@@ -3,26 +3,24 @@ script through the balancer, a new snapshot pushed to both replicas mid-level, z
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
 pytest.importorskip("httpx", reason="the load script drives the server with httpx (pip install -e '.[test]')")
 
+from scripts.deploy.replicas import nginx_binary  # noqa: E402  (after the importorskip)
+
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT / "scripts" / "deploy"))
-from replicas import nginx_binary  # noqa: E402
 
 
 @pytest.mark.slow
 @pytest.mark.skipif(nginx_binary() is None, reason="nginx is not installed (Debian: apt-get install nginx-light)")
-def test_load_through_nginx_with_a_snapshot_pushed_to_every_replica(tmp_path):
+@pytest.mark.replicas
+def test_load_through_nginx_with_a_snapshot_pushed_to_every_replica(tmp_path, run_script):
     out = tmp_path / "results.json"
-    proc = subprocess.run([sys.executable, str(ROOT / "scripts" / "load.py"), "--short", "--workers", "1",
-                           "--levels", "4", "--balancer", "nginx", "--work", str(tmp_path), "--json", str(out)],
-                          capture_output=True, text=True, timeout=900, cwd=tmp_path)
+    proc = run_script("load", "--short", "--workers", "1", "--levels", "4", "--balancer", "nginx",
+                      "--work", tmp_path, "--json", out, cwd=tmp_path, timeout=900)
     assert out.is_file(), f"no results (exit {proc.returncode}):\n{proc.stdout}\n{proc.stderr}"
     results = json.loads(out.read_text())
     assert proc.returncode == 0 and results["problems"] == [], proc.stdout + proc.stderr
@@ -37,13 +35,14 @@ def test_load_through_nginx_with_a_snapshot_pushed_to_every_replica(tmp_path):
     assert "@" not in conf.split("http {")[1] and conf.count("server 127.0.0.1:") == 2
 
 
+@pytest.mark.replicas
 def test_push_copies_checks_then_switches_every_replica(tmp_path):
     import shutil
 
     from indexer.index.stores import snapshots
     from indexer.pipeline.conductor import rebuild
     from indexer.settings import Settings
-    from replicas import copy_snapshot, push
+    from scripts.deploy.replicas import copy_snapshot, push
 
     builder = Settings(index_dir=tmp_path / "builder", jobs=1)
     name = rebuild([ROOT / "tests" / "fixtures" / "seeds"], builder).snapshot    # with its build.json

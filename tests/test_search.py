@@ -162,6 +162,7 @@ def test_malformed_queries_never_raise(searcher):
     assert searcher.search(SearchRequest(q='"unclosed')).query.messages
 
 
+@pytest.mark.slow
 def test_reopens_when_current_changes(tmp_path, corpus, publish):
     settings = Settings(index_dir=tmp_path / "idx")
     publish(settings, corpus[:3])

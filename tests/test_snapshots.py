@@ -80,9 +80,8 @@ def test_schema_mismatch_is_refused_with_rebuild_advice(settings):
     assert "schema v0" in check_index(settings)[0]
 
 
-def test_check_index_healthy(settings):
-    conductor.rebuild([SEEDS], settings)
-    assert check_index(settings) == []
+def test_check_index_healthy(built_index):
+    assert check_index(built_index) == []
 
 
 def test_check_index_reports_truncated_segment(settings):
@@ -128,3 +127,20 @@ def test_index_from_a_newer_program_says_to_upgrade_and_restart(settings):
     (snapshots.current(settings) / snapshots.SCHEMA_FILE).write_text("999\n")
     with pytest.raises(SchemaMismatch, match=r"newer than this program's v\d+: upgrade imr and restart"):
         snapshots.open_index(settings)
+
+
+def test_the_open_snapshot_owns_what_searching_learns(built_index):
+    """The words of the texts highlighted and the facet arrays belong to the opened snapshot: a search
+    fills its vocabulary, and a snapshot opened afresh starts with none (nothing kept at module level)."""
+    from indexer.results import SearchRequest
+    from indexer.search.searcher import Searcher
+    from indexer.search.snapshot import Snapshot
+
+    searcher = Searcher(built_index)
+    searcher.search(SearchRequest(q="knee pain"))
+    snap = searcher.current()
+    assert snap.seen._known[0] and snap.seen._known[3]
+    again = Snapshot.open(snap.path)
+    assert not again.seen._known[0] and again.facets is not snap.facets
+    again.close()
+    searcher.close()

@@ -106,6 +106,7 @@ def test_expected_json_matches_what_was_rendered(mixed):
             assert name in text
 
 
+@pytest.mark.slow
 def test_decision_wording_per_layout(mixed):
     for path in mixed:
         text, exp = _letter_text(path), _expected(path)

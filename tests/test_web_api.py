@@ -119,3 +119,15 @@ def test_plain_equals_asdict_for_hits_and_results(built_index, hostile_text):
               synthetic=False, other_items=[{"item_no": 2, "nested": [1, (2, 3)]}],
               snippets=[Snippet("rationale", "<mark>x</mark>", "x")], score=None)
     assert plain(odd) == asdict(odd) and plain([odd, (odd,)]) == [asdict(odd), (asdict(odd),)]
+
+
+def test_every_hit_carries_every_facet_s_values(client):
+    """A facet declared in indexer.fields reaches each hit without a field of its own on Hit."""
+    from indexer.fields import FACET_LIST
+
+    hits = client.get("/api/search?q=therapy").get_json()["hits"]
+    assert hits
+    for hit in hits:
+        assert set(hit["facets"]) == {f.name for f in FACET_LIST}
+        assert hit["facets"]["specialty"] == hit["specialties"] and hit["facets"]["decision"] == hit["decision"]
+        assert all(isinstance(hit["facets"][f.name], list) for f in FACET_LIST if f.multi)

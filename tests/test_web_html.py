@@ -31,15 +31,17 @@ def test_empty_state_explains_syntax_with_clickable_examples(client):
     for a in help_box.select("ul.examples a"):
         assert query_of(a["href"])["q"] == [a.get_text()]
     assert page.select_one("label[for=q]") and page.select_one("input#q[name=q]")
-    assert page.select_one("a.skip[href='#main']") and page.select_one("main#main")
+    assert page.select_one("a.skip[href='#results-title']") and page.select_one("main#main #results-title")
 
 
 def test_every_facet_is_in_the_sidebar_with_counts_and_rates(client):
+    from webapp.wording import facet_label
+
     page = soup_of(client.get("/"))
     for name, label in FACETS.items():
         fieldset = page.select_one(f"fieldset#facet-{name}")
         assert fieldset is not None, name
-        assert fieldset.legend.get_text(strip=True) == label
+        assert fieldset.legend.get_text(strip=True) == facet_label(name)
     values = page.select("fieldset#facet-decision li")
     assert values, "the decision facet lists Upheld/Overturned"
     for li in values:
@@ -64,7 +66,7 @@ def test_personal_trainer_upheld_shows_chip_marks_and_badges(client):
     literal = page.select_one("p.literal a")
     assert query_of(literal["href"])["literal"] == ["1"]
     status = page.select_one("#status")
-    assert status.find_parent("h1") and re.search(r"\d+ matching item", status.get_text())
+    assert status.find_parent("h1") and re.search(r"\d+ matching request", status.get_text())
     assert not page.select("[aria-live]"), "every change is a whole page: a live region would never speak"
     hits = page.select("li.hit")
     assert hits, "the seeds hold personal-trainer letters that were upheld"
@@ -93,9 +95,10 @@ def test_facet_filter_is_checked_and_restricts_hits(client):
 def test_export_and_feed_links_carry_the_query(client):
     page = soup_of(client.get("/?q=trainer&sort=newest"))
     links = {a.get_text(): a["href"] for a in page.select("nav.exports a, section.alerts a")}
-    assert set(links) == {"CSV", "CSV for Excel", "JSON", "Open the feed"}
+    assert links.pop("Follow this search") == "#alerts-title"
+    assert set(links) == {"CSV", "CSV for Excel", "JSON", "JSON lines", "Open the feed"}
     for name, href in links.items():
-        extra = {"excel": ["1"]} if name == "CSV for Excel" else {}
+        extra = {"format": ["xlsx-csv"]} if name == "CSV for Excel" else {}
         assert query_of(href) == {"q": ["trainer"], "sort": ["newest"], **extra}
     feed = page.select_one("section.alerts input#feed-url")["value"]
     assert feed.startswith("http://") and query_of(feed) == {"q": ["trainer"], "sort": ["newest"]}
@@ -262,7 +265,7 @@ OLD_FACET_VALUES = """\
     <ul class="values">
       {% for v in group %}
       {% set box_id = 'f-' ~ name ~ '-' ~ (group is sameas(rest) and 'r' or 's') ~ loop.index %}
-      <li{% if v.selected %} class="selected"{% endif %}>
+      <li{% if v.selected %} class="selected"{% elif not v.count %} class="zero"{% endif %}>
         {% set from_query = v.selected and (v.value|string) not in result.request.filters.get(name, []) %}
         <input type="checkbox" form="search" id="{{ box_id }}"{% if not from_query %} name="{{ PREFIX }}{{ name }}"{% endif %} value="{{ v.value|clean }}"{% if v.selected %} checked{% endif %}{% if from_query %} disabled title="Set by your query: remove its chip"{% endif %}>
         <label for="{{ box_id }}"><bdi class="value">{{ display_value(name, v.value)|clean }}</bdi>
@@ -288,7 +291,7 @@ def test_facet_values_written_in_python_equal_the_template_loop(app, name, hosti
 
     values = [FacetValue(v, c, o, s) for v, c, o, s in [
         ("Upheld", 10, 0, True), ("female", 7, 3, False), (2016, 5, 5, True), (hostile_text[:40], 3, 1, True),
-        ('a "quoted" & <b>', 2, 1, False), ("", 1, 0, False)]]
+        ('a "quoted" & <b>', 2, 1, False), ("", 1, 0, False), ("Overturned", 0, 0, False)]]
     with app.test_request_context("/?q=upheld"):
         for chosen in ([], ["Upheld", "2016"]):
             for decisions in ([], ["Upheld"], ["Upheld", "Overturned"]):
@@ -331,9 +334,10 @@ OLD_HITS = OLD_BADGES + """\
 <ol class="hits">
   {% for hit in result.hits %}
   <li class="hit" id="hit-{{ loop.index }}">
-    <h2 class="hit-title"><a href="{{ letter_url(hit.letter_id, hit.item_no) }}"><bdi>{{ hit.item_html|marked }}</bdi></a></h2>
+    <h2 class="hit-title"><a href="{{ letter_url(hit.letter_id, hit.item_no) }}"><bdi>{{ hit.item_html|short_title }}</bdi></a></h2>
     <p class="hit-meta">{{ badge(hit.decision) }} {{ synthetic_tag(hit.synthetic) }}
-      <span>{{ hit.case_number or 'No case number' }}</span>
+      <a class="case" href="{{ letter_url(hit.letter_id) }}">{{ hit.case_number or 'No case number' }}</a>
+      {{ original_link(hit, hit.case_number or 'No case number') }}
       {% if hit.decision_date %}<span>Decided <time datetime="{{ hit.decision_date|clean }}">{{ hit.decision_date|clean }}</time></span>{% endif %}
       {% if hit.specialties %}<span class="specialties">{{ hit.specialties|map('clean')|join(', ') }}</span>{% endif %}
     </p>
@@ -370,13 +374,15 @@ def _hostile_hits(text: str) -> list:
               {"item_no": 3, "item": None, "decision": None}, {"item_no": 4, "item": text[:30], "decision": "Upheld"}]
     hits = []
     for n in range(8):
+        specialties = [] if n % 2 else [text[:15], "Pain"]
         hits.append(Hit(
             doc_id=f"L{n}#1", letter_id=["L-1", "a b", "é&x", text[:12]][n % 4], item_no=n % 3,
             case_number=None if n % 2 else text[:20], item=text,
             item_html=["a <mark>b</mark> &amp; <b>", text, "<mark>x", ""][n % 4],
             decision=[None, "Upheld", "Overturned", "Partially Overturned", text[:9]][n % 5],
-            decision_date=None if n % 3 == 0 else "2016-01-02\u202e", specialties=[] if n % 2 else [text[:15], "Pain"],
+            decision_date=None if n % 3 == 0 else "2016-01-02\u202e", specialties=specialties,
             states=[], categories=[], synthetic=bool(n % 2), other_items=others[:n % 4],
+            facets={"specialty": specialties},   # what the listing shows (a facet declared on_hits)
             snippets=[Snippet(["rationale", "guide<line>", text[:5]][k % 3], ["<mark>x</mark> &lt;", text][k % 2], "p")
                       for k in range(n % 5)]))
     return hits
@@ -399,3 +405,17 @@ def test_hits_written_in_python_equal_the_template_loop(app, hostile_text):
                     assert render_template_string('{% from "_macros.html" import badge, synthetic_tag %}' + macros,
                                                   d=decision, f=flag) == \
                         render_template_string(OLD_BADGES + macros, d=decision, f=flag)
+
+
+def test_a_facet_declared_on_hits_shows_on_each_hit(client, monkeypatch):
+    """Showing a facet on the hits is its declaration's `on_hits`: the listing reads the hit's values."""
+    from dataclasses import replace
+
+    from indexer import fields
+    from webapp import listing
+
+    declared = tuple(replace(f, on_hits=True) if f.name == "state" else f for f in fields.FACET_LIST)
+    monkeypatch.setattr(listing, "FACET_LIST", declared)
+    page = soup_of(client.get("/?q=therapy"))
+    shown = [span.get_text() for span in page.select("li.hit p.hit-meta span.states")]
+    assert shown and all(shown)

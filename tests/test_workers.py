@@ -95,6 +95,7 @@ def workers_answering(port: int, n: int) -> dict[str, str]:
     return seen
 
 
+@pytest.mark.workers
 def test_two_workers_answer_and_nothing_was_opened_before_the_fork(served):
     port, proc, settings = served
     workers = until(lambda: len(children(proc.pid)) == 2 and children(proc.pid))
@@ -108,6 +109,7 @@ def test_two_workers_answer_and_nothing_was_opened_before_the_fork(served):
         assert [f for f in files if f.startswith(snapshot_dir)]
 
 
+@pytest.mark.workers
 def test_a_published_snapshot_reaches_every_worker(served, expected_records, publish):
     port, proc, settings = served
     old = set(workers_answering(port, 2).values())
@@ -120,6 +122,7 @@ def test_a_published_snapshot_reaches_every_worker(served, expected_records, pub
     assert len(until(all_new)) == 2
 
 
+@pytest.mark.workers
 def test_keep_alive_connections_are_spread_evenly_over_the_workers(served):
     port, proc, _ = served
     until(lambda: len(children(proc.pid)) == 2)
@@ -141,6 +144,7 @@ def test_keep_alive_connections_are_spread_evenly_over_the_workers(served):
     assert len(seen) == 2 and max(seen.values()) - min(seen.values()) <= 4, seen
 
 
+@pytest.mark.workers
 def test_sigterm_stops_every_worker_cleanly(served):
     port, proc, _ = served
     workers = until(lambda: len(children(proc.pid)) == 2 and children(proc.pid))
@@ -153,6 +157,7 @@ def test_sigterm_stops_every_worker_cleanly(served):
                 and "Z" not in Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]]
 
 
+@pytest.mark.workers
 def test_one_worker_is_one_process(tmp_path, expected_records, publish):
     settings = Settings(index_dir=tmp_path / "index", jobs=1)
     publish(settings, expected_records()[:2])

@@ -12,7 +12,7 @@ from typing import Any
 from flask import Flask, Response, current_app
 
 from indexer.settings import Settings
-from webapp import api, downloads, errors, letters, listing, search, security, urlstate
+from webapp import api, assets, downloads, errors, letters, listing, nohits, search, security, urlstate, wording
 from webapp.state import KEY, AppState
 
 _SETTINGS_FIELDS = {f.name for f in dataclasses.fields(Settings)}
@@ -31,8 +31,11 @@ def create_app(settings: Settings | None = None, **overrides: Any) -> Flask:
         app.register_blueprint(module.bp)
     urlstate.register(app)
     listing.register(app)
+    wording.register(app)
+    nohits.register(app)
     errors.register(app)
     security.register(app)
+    assets.register(app)
     app.before_request(lambda: app.extensions[KEY].begin_request())
     app.after_request(_served_by)
     return app
@@ -46,25 +49,3 @@ def _served_by(response: Response) -> Response:
     if name:
         response.headers["X-IMR-Snapshot"] = name
     return response
-
-
-def serve(settings: Settings, host: str = "127.0.0.1", port: int = 5000, threads: int = 2,
-          workers: int = 1) -> None:
-    """Serve the app until interrupted: waitress in this process (webapp.serving.server's limits, debug off),
-    or with `workers` > 1 that many worker processes on one socket (webapp.serving.workers)."""
-    from webapp.serving.server import listen, make_server
-
-    app = create_app(settings)
-    if workers > 1:
-        from webapp.serving.workers import run_workers
-
-        run_workers(app, listen(host, port), workers, threads)
-        return
-    server = make_server(app, settings, host=host, port=port, threads=threads)
-    try:
-        server.run()
-    except KeyboardInterrupt:
-        pass
-    finally:
-        server.close()
-        app.extensions[KEY].close()

@@ -1,4 +1,8 @@
-"""Downloads of a search: every hit as CSV or JSON (streamed), a facet's table, an Atom feed."""
+"""Downloads of a search: every hit in an export format (streamed), a facet's table, an Atom feed.
+
+Every format of indexer.search.show.export.FORMATS is served by one route, `/export.<extension>`
+(`format=` picks among formats sharing an extension: /export.csv?format=xlsx-csv, or the older
+excel=1); /export.csv and /export.json keep the addresses they always had."""
 from __future__ import annotations
 
 from dataclasses import replace
@@ -10,7 +14,7 @@ from flask import Blueprint, Response, abort, request, stream_with_context
 
 from indexer.fields import FACETS
 from indexer.errors import QueryError
-from indexer.search.show.export import facet_csv, file_name, stream_csv, stream_json
+from indexer.search.show.export import FORMATS, Format, facet_csv, file_name, stream
 from indexer.search.show.feed import atom_feed
 from indexer.search.query.request import parse_request
 from webapp.security import external_url
@@ -35,14 +39,22 @@ def attachment(body: Iterable | str | bytes, content_type: str, filename: str) -
     return response
 
 
-def excel_wanted() -> bool:
-    """`excel=1` (or `format=xlsx-csv`): the CSV Excel opens right (UTF-8 BOM, CRLF, cells cut to fit)."""
+def export_format(extension: str) -> Format:
+    """The format a URL asks for: `format=` among those of the extension, `excel=1` (the CSV Excel
+    opens right), else the extension's own; QueryError naming a bad parameter (404: no such extension)."""
+    mine = [f for f in FORMATS.values() if f.extension == extension]
+    if not mine:
+        abort(404, "No such export format.")
     raw = request.args.get("excel", "").strip().lower()
-    fmt = request.args.get("format", "").strip().lower()
-    if raw not in ("", "0", "1", "true", "false") or fmt not in ("", "csv", "xlsx-csv"):
-        raise QueryError("excel" if raw not in ("", "0", "1", "true", "false") else "format",
-                         "must be excel=1 or format=xlsx-csv")
-    return raw in ("1", "true") or fmt == "xlsx-csv"
+    name = request.args.get("format", "").strip().lower()
+    if raw not in ("", "0", "1", "true", "false"):
+        raise QueryError("excel", "must be excel=1 or format=xlsx-csv")
+    if raw in ("1", "true"):
+        name = name or "xlsx-csv"
+    chosen = FORMATS.get(name or extension)
+    if chosen not in mine or (raw in ("1", "true") and chosen.name != "xlsx-csv"):
+        raise QueryError("format", f"must be one of {', '.join(f.name for f in mine)} for .{extension}")
+    return chosen
 
 
 def site_url() -> str:
@@ -55,24 +67,19 @@ def parsed_request():
     return parse_request(request.args)
 
 
-@bp.get("/export.csv")
-def export_csv() -> Response:
-    """Every hit of the search as CSV, streamed."""
-    search_request, excel = parsed_request(), excel_wanted()
+@bp.get("/export.<extension>")
+def export(extension: str) -> Response:
+    """Every hit of the search in the format asked for, streamed."""
+    search_request, fmt = parsed_request(), export_format(extension)
     hits = started(searcher().iter_hits(search_request))
-    body = stream_csv(hits, letters=searcher().letter, site_url=site_url(), excel=excel)
-    name = file_name(search_request, date.today().isoformat(), "csv")
-    return attachment(stream_with_context(body), "text/csv; charset=utf-8", name)
+    body = stream(fmt, hits, letters=searcher().letter, site_url=site_url())
+    name = file_name(search_request, date.today().isoformat(), fmt.extension)
+    return attachment(stream_with_context(body), fmt.content_type, name)
 
 
-@bp.get("/export.json")
-def export_json() -> Response:
-    """Every hit of the search as a JSON array, streamed."""
-    search_request = parsed_request()
-    hits = started(searcher().iter_hits(search_request))
-    body = stream_json(hits, letters=searcher().letter, site_url=site_url())
-    name = file_name(search_request, date.today().isoformat(), "json")
-    return attachment(stream_with_context(body), "application/json", name)
+# The addresses pages have always linked to, by the names templates use.
+bp.add_url_rule("/export.csv", "export_csv", export, defaults={"extension": "csv"})
+bp.add_url_rule("/export.json", "export_json", export, defaults={"extension": "json"})
 
 
 @bp.get("/facets/<facet>.csv")

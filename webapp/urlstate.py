@@ -7,13 +7,14 @@ from urllib.parse import parse_qsl, urlencode
 from flask import Flask, current_app, g, request, url_for
 from werkzeug.datastructures import MultiDict
 
-from indexer.fields import FACETS, FIELD_FACETS
+from indexer.fields import FACETS, FIELD_FACETS, FILTER_PREFIX as PREFIX
+from indexer.results import Suggestion
 from indexer.search.query import caps
+from indexer.search.show.export import FORMATS
 from webapp import text
 
 # Parameters that carry the search state (everything else in the URL is dropped).
-STATE_PARAMS = ("q", "sort", "literal", "synonyms", "scope", "page", "per_page", "decided_from", "decided_to")
-PREFIX = "f."
+STATE_PARAMS = ("q", "sort", "literal", "synonyms", "spell", "scope", "page", "per_page", "decided_from", "decided_to")
 # A letter page's `back=` (the search it was opened from) is at most this long; a longer
 # search is not carried (Back to search then keeps the words only).
 MAX_BACK_CHARS = 4096
@@ -81,7 +82,9 @@ def back_to_search() -> str:
 
 def _letter_link(**extra: object) -> str:
     """`url_for` of a letter page with this request's query and back state (and `extra`)."""
-    q = request.args.get("q", "") if request.blueprint != "search" else dict(_pairs()).get("q", "")
+    # From a search answered with a mended query (QueryInfo.corrected), the letter marks what was searched.
+    q = request.args.get("q", "") if request.blueprint != "search" else \
+        g.get("imr_searched_q") or dict(_pairs()).get("q", "")
     return url_for("letters.letter_page", q=q or None, back=back_state(), **extra)
 
 
@@ -159,6 +162,21 @@ def without_word(word: str) -> str:
     return here(args)
 
 
+def suggestion_url(suggestion: Suggestion) -> str:
+    """An offered filter applied: its value selected and the words that named it taken out of the query
+    (what the offer counted: `physical therapy pain management` -> physical therapy, by Pain Management)."""
+    args, key = state(), PREFIX + suggestion.facet
+    args.pop("page", None)
+    if suggestion.value not in args.getlist(key):
+        args.add(key, suggestion.value)
+    q = " ".join(re.sub(r"(?<!\w)%s(?!\w)" % r"\s+".join(map(re.escape, suggestion.word.split())), " ",
+                        args.get("q", ""), count=1, flags=re.IGNORECASE).split())
+    args.pop("q", None)
+    if q:
+        args["q"] = q
+    return here(args)
+
+
 def export_query() -> str:
     """The state for exports and feeds: everything but paging (worked out once per request: a
     results page links it ~17 times)."""
@@ -167,6 +185,17 @@ def export_query() -> str:
         args.pop("page", None)
         g.imr_export_query = query_string(args)
     return g.imr_export_query
+
+
+def export_links() -> list[tuple[str, str]]:
+    """(label, URL) of the search in every export format (`format=` when its extension is shared)."""
+    query, out = export_query(), []
+    for fmt in FORMATS.values():
+        url = url_for("exports.export", extension=fmt.extension) + query
+        if fmt.name != fmt.extension:
+            url += ("&" if query else "?") + urlencode({"format": fmt.name})
+        out.append((fmt.label, url))
+    return out
 
 
 def percent(rate: float) -> str:
@@ -179,7 +208,8 @@ def register(app: Flask) -> None:
     app.jinja_env.filters.update(clean=text.clean, marked=text.marked,
                                  highlight=text.highlight, percent=percent)
     app.jinja_env.globals.update(with_state=with_state, toggle_filter=toggle_filter,
-                                 without_word=without_word, export_query=export_query,
+                                 without_word=without_word, export_query=export_query, export_links=export_links,
+                                 suggestion_url=suggestion_url,
                                  letter_url=letter_url, back_to_search=back_to_search,
                                  FACETS=FACETS, ALIAS_FACETS=FIELD_FACETS, PREFIX=PREFIX)
     app.before_request(check_caps)

@@ -24,7 +24,7 @@ EXIT_OK = 0
 EXIT_FATAL = 2
 EXIT_SKIPPED = 3
 
-# The one --index option of every command (README: "--index DIR defaults to ./index, or $IMR_INDEX").
+# The one --index option of every command (docs/configuration.md: ./index, or $IMR_INDEX).
 INDEX_OPTION = click.option("--index", "index_dir", type=click.Path(file_okay=False, path_type=Path),
                             default=Path("index"), show_default=True, envvar="IMR_INDEX",
                             help="Index directory (env IMR_INDEX).")
@@ -134,7 +134,8 @@ def cli() -> None:
 
 
 def _register() -> None:
-    from indexer.cli import ingest, query, serve, synth, snapshots  # noqa: F401  (commands register on import)
+    from indexer.cli import (fetch, ingest, query, serve, snapshots, synth,  # noqa: F401  (commands register on import)
+                             vocabulary)
 
 
 def main() -> None:

@@ -7,9 +7,9 @@ from pathlib import Path
 import click
 
 from indexer.cli import INDEX_OPTION, cli, fatal_errors
+from indexer.search.query.request import MAX_PER_PAGE
+from indexer.search.show.export import FORMATS
 from indexer.settings import Settings
-
-PER_PAGE_MAX = 100   # the API's bound too
 
 
 def _hit_line(hit) -> str:
@@ -27,7 +27,15 @@ def _header(result, everything: bool) -> list[str]:
         head += f" (understood: {chips})"
     if not everything and result.total > len(result.hits):
         head += f"; page {result.request.page} of {result.pages} (--page N for more, --all for every hit)"
-    return [head] + [f"note: {m}" for m in result.query.messages]
+    lines = [head]
+    if result.query.corrected:
+        completed = f" (words starting with '{result.query.completed}')" if result.query.completed else ""
+        lines.append(f"showing results for {result.query.corrected}{completed}; to search instead for "
+                     f"{result.query.corrected_from} as typed, put its words in double quotes")
+    if result.query.did_you_mean:
+        lines.append(f"did you mean: {result.query.did_you_mean}")
+    also = [f"also searched: {e.word} -> {', '.join(e.also)}" for e in result.query.expansions]
+    return lines + [f"note: {m}" for m in result.query.messages] + also
 
 
 def _plain(result) -> str:
@@ -43,24 +51,35 @@ def _plain(result) -> str:
 @click.argument("query")
 @INDEX_OPTION
 @click.option("--json", "as_json", is_flag=True, help="Print total, hits and facet counts as JSON.")
-@click.option("--limit", default=10, show_default=True, type=click.IntRange(1, PER_PAGE_MAX),
+@click.option("--limit", default=10, show_default=True, type=click.IntRange(1, MAX_PER_PAGE),
               help="Hits per page.")
 @click.option("--page", default=1, show_default=True, type=click.IntRange(min=1), help="Which page of hits.")
 @click.option("--all", "everything", is_flag=True,
-              help="Every hit, one line each, streamed (no snippets; with --json, JSON lines).")
+              help="Every hit, one line each, streamed (no snippets; with --json, as --format jsonl).")
+@click.option("--format", "fmt", type=click.Choice(list(FORMATS)),
+              help="Every hit as the web's export in this format, byte for byte (streamed).")
+@click.option("--site-url", default="", metavar="URL",
+              help="With --format: the site's address, for each row's letter_url (as the web's export).")
 @fatal_errors
-def search(query: str, index_dir: Path, as_json: bool, limit: int, page: int, everything: bool) -> None:
+def search(query: str, index_dir: Path, as_json: bool, limit: int, page: int, everything: bool,
+           fmt: str | None, site_url: str) -> None:
     """Search the index for QUERY (same syntax as the web search box; '' lists everything)."""
-    from indexer.results import SearchRequest, plain
+    from indexer.results import SearchRequest
     from indexer.search.searcher import Searcher
+    from indexer.search.show.export import stream
 
     searcher = Searcher(Settings(index_dir=index_dir))
     request = SearchRequest(q=query, per_page=limit, page=page)
+    if fmt or (everything and as_json):
+        out = click.get_binary_stream("stdout")        # UTF-8 whatever the locale: the web's bytes
+        for chunk in stream(fmt or "jsonl", searcher, request, site_url=site_url):
+            out.write(chunk.encode("utf-8"))
+        out.flush()
+        return
     result = searcher.search(request)
     if everything:
-        if not as_json:
-            click.echo(_header(result, everything=True)[0])
+        click.echo(_header(result, everything=True)[0])
         for hit in searcher.iter_hits(request):
-            click.echo(json.dumps(plain(hit), ensure_ascii=False) if as_json else _hit_line(hit))
+            click.echo(_hit_line(hit))
         return
     click.echo(json.dumps(result.to_dict(), ensure_ascii=False, indent=1) if as_json else _plain(result))

@@ -12,7 +12,11 @@ whole and by its parts:
     L4-5    ->  l4 and l4l5 (a spinal level pair is joined in full: L4-5 = L4-L5)
 
 so `L5-S1`, `L5S1` and `"L5 S1"` find the same letters, and `EMG` finds
-`EMG/NCV`. In a phrase of a query (mode 'query') a compound stands for its
+`EMG/NCV`. A dose, a number with its unit (`10mg`, `325mg`, the joined `10325mg`
+of `10/325mg`), is also indexed as its bare number at the same position and span
+(`10`, `325`, `10325`), so `Norco 10/325` finds `Norco 10/325mg`; the query parser
+writes a typed dose both ways, `10mg` = `(10mg OR "10 mg")`
+(indexer.search.query.doses). In a phrase of a query (mode 'query') a compound stands for its
 parts (`"L5-S1 fusion"` = `"L5 S1 fusion"`), or for its joined form when a
 part is a single letter (`"x-ray of the knee"`); the positions make either
 run on into the next word. A compound typed as a plain word is rewritten by
@@ -42,10 +46,18 @@ SEPARATOR = re.compile(r"[-/]")
 PART = re.compile(r"[^-/]+")          # a part of a compound, between separators
 # (start, end, stem, position) of one indexed word
 Word = tuple[int, int, str, int]
+# Units a dose is written with, right after its number ('10mg') or after a space ('10 mg').
+UNITS = r"(?:mcg|meq|mg|ml|gm|g|iu)"
+NUMBER = r"\d+(?:\.\d+)?"
+# A dose as one word: numbers, each maybe with its unit ('10mg', '10325mg', '7.5mg325mg').
+_DOSE = re.compile(rf"{NUMBER}(?:{UNITS}{NUMBER})*{UNITS}?")
+_UNIT_AFTER_NUMBER = re.compile(rf"(?<=\d){UNITS}")
 
 
 @lru_cache(maxsize=100_000)
 def _stem(word: str) -> str:
+    """Porter stem of a word: a pure memo of a pure function (bounded; it cannot go stale and holds no
+    snapshot's state, so it is not the snapshot's to own: builds in worker processes use it too)."""
     return stem(word)
 
 
@@ -72,6 +84,15 @@ def joined_form(word: str) -> str:
     return SEPARATOR.sub("", low)
 
 
+def bare_dose(word: str) -> str | None:
+    """A dose word without its units ('10mg' -> '10', '10325mg' -> '10325'); None for any other
+    word, and for a bare number of one digit (no word, as '5' is none)."""
+    if not _DOSE.fullmatch(word):
+        return None
+    bare = _UNIT_AFTER_NUMBER.sub("", word)
+    return bare if bare != word and _kept(bare) else None
+
+
 def compound_parts(word: str) -> tuple[str, list[str]]:
     """(joined, kept parts) of a compound, lowercased: 'L5-S1' -> ('l5s1', ['l5', 's1'])."""
     low = word.lower()
@@ -88,10 +109,14 @@ def words(text: str, mode: str = "index") -> Iterator[Word]:
     pos = -1
     for m in WORD.finditer(text):
         word = m.group().lower()
+        index = mode != "query"     # the bare number of a dose is indexed, not queried
         if not is_compound(word):
             if _kept(word):
                 pos += 1
                 yield m.start(), m.end(), _stem(word), pos
+                bare = index and word[0].isdigit() and bare_dose(word)
+                if bare:
+                    yield m.start(), m.end(), bare, pos
             continue
         pieces = list(PART.finditer(word))
         whole = all(_kept(piece.group()) for piece in pieces)
@@ -108,11 +133,18 @@ def words(text: str, mode: str = "index") -> Iterator[Word]:
             if _kept(piece.group()):
                 pos += 1
                 kept_part = True
-                yield m.start() + piece.start(), m.start() + piece.end(), _stem(piece.group()), pos
-        if mode != "query" and _kept(joined):
+                start, end = m.start() + piece.start(), m.start() + piece.end()
+                yield start, end, _stem(piece.group()), pos
+                bare = index and piece.group()[0].isdigit() and bare_dose(piece.group())
+                if bare:
+                    yield start, end, bare, pos
+        if index and _kept(joined):
             # The joined form shares the last part's position, so a phrase runs on after it.
             pos += 0 if kept_part else 1
             yield m.start(), m.end(), _stem(joined), pos
+            bare = joined[0].isdigit() and bare_dose(joined)
+            if bare:
+                yield m.start(), m.end(), bare, pos
 
 
 def tokens(text: str) -> Iterator[tuple[int, int, str]]:

@@ -16,8 +16,9 @@ from collections import Counter
 from pathlib import Path
 
 from indexer.index import build, parts, writing
-from indexer.index.stores import facetdata, files, letterstore, termstore
+from indexer.index.stores import facetdata, files, letterstore, surfacewords, termstore
 from indexer.index.stores.facetrows import FacetRows
+from indexer.index.values import concepts
 from indexer.index.values.documents import doc_ids, document_count, item_documents
 from indexer.errors import IndexDamaged
 from indexer.record import Record
@@ -74,6 +75,31 @@ def _added_facets(snapshot: Path, base: Path, new: list[Record]) -> dict:
     return facetdata.concat_arrays(parts)
 
 
+def _surface_words(snapshot: Path, base: Path, removed: set[str], new: list[Record]) -> None:
+    """The snapshot's surface words: the base's, less the removed letters' documents, plus the new
+    ones'; counted afresh from every stored document when the base has none (an older snapshot)."""
+    from whoosh import query as wq
+
+    counts = surfacewords.read(base)
+    if counts is None:
+        words = surfacewords.WordCounts()
+        with open_whoosh(snapshot).reader() as reader:
+            for leaf, _ in reader.leaf_readers():
+                for stored in _stored(leaf):
+                    words.add(stored)
+        words.write(snapshot)
+        return
+    words = surfacewords.WordCounts(counts)
+    with open_whoosh(base).searcher() as searcher:
+        for letter_id in removed:
+            for docnum in searcher.docs_for_query(wq.Term("letter_id", letter_id)):
+                words.remove(searcher.stored_fields(docnum))
+    for record in new:
+        for doc in item_documents(record):
+            words.add(doc)
+    words.write(snapshot)
+
+
 def extend_snapshot(snapshot: Path, base: Path, records: list[Record], removed: set[str],
                     new: list[Record], progress: build.Progress | None = None) -> int:
     """Write `snapshot` as `base` minus letters `removed` plus `new` (final letters: `records`,
@@ -84,7 +110,8 @@ def extend_snapshot(snapshot: Path, base: Path, records: list[Record], removed: 
     try:
         for letter_id in removed:
             writer.delete_by_term("letter_id", letter_id)
-        docs = (d for record in new for d in item_documents(record))
+        vocab = concepts.load_for(snapshot)
+        docs = (d for record in new for d in item_documents(record, vocab))
         writing.add_documents(writer, parts.ticking(docs, build.counter(progress, sum(map(document_count, new)))))
     except BaseException:
         writer.cancel()
@@ -93,6 +120,7 @@ def extend_snapshot(snapshot: Path, base: Path, records: list[Record], removed: 
     writer.commit(optimize=bool(removed))
     termstore.write_all(snapshot)     # only the new or merged segments lack one
     letterstore.write_changed(base, snapshot, removed, new)
+    _surface_words(snapshot, base, removed, new)
     documents = sum(document_count(r) for r in records)
     if removed:
         rows = FacetRows()

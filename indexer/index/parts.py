@@ -3,7 +3,7 @@
 A part is a folder `part-<k>-<random>.tmp` inside the snapshot being built:
 a Whoosh index of ONE segment (Whoosh's own files, written by
 `indexer.index.writing`), that segment's term store, the chunk's rows of the
-letter store and the chunk's facet arrays. Whoever writes a part (a forked
+letter store, the chunk's facet arrays and its surface-word counts. Whoever writes a part (a forked
 process here, a Dask task on another machine over shared storage) loads its
 own chunk's records, so nothing holds more than one chunk of documents and
 one record at a time. A fresh folder per attempt means a retried task never
@@ -12,8 +12,8 @@ writers are assembled.
 
 `assemble` then moves the segments and term stores into the snapshot under
 ONE table of contents listing the segments in chunk order (so docnums follow
-the letters, as the facet arrays need), copies the letter rows and
-concatenates the facet arrays.
+the letters, as the facet arrays need), copies the letter rows,
+concatenates the facet arrays and sums the surface-word counts.
 """
 from __future__ import annotations
 
@@ -23,12 +23,14 @@ from pathlib import Path
 from typing import Callable, Iterable, Iterator
 
 from indexer.errors import IndexDamaged
-from indexer.index.stores import facetdata, files, letterstore, termstore
+from indexer.index.stores import facetdata, files, letterstore, surfacewords, termstore
 from indexer.index import writing
+from indexer.index.values import concepts
 from indexer.index.values.documents import Document, document_count, item_documents
 from indexer.index.stores.facetrows import FacetRows
 from indexer.index.schema import make_schema
 from indexer.record import Record
+from indexer.vocabulary import Vocabulary
 
 PREFIX, SUFFIX = "part-", ".tmp"
 MOVED = (".seg", files.TERM_STORE_SUFFIX)    # a segment's files (unique random names) and its term store
@@ -40,12 +42,14 @@ Tick = Callable[[int], None]
 TICK_DOCS = 1000          # documents between two ticks of a part's progress
 
 
-def _documents(records: Iterable[Record], rows: letterstore.Appender, facets: FacetRows) -> Iterator[Document]:
-    """Each record's documents, its letter row and facet rows written on the way."""
+def _documents(records: Iterable[Record], rows: letterstore.Appender, facets: FacetRows,
+               vocab: Vocabulary, words: surfacewords.WordCounts) -> Iterator[Document]:
+    """Each record's documents, its letter row, facet rows and surface words counted on the way."""
     for record in records:
         rows.add(record)
-        for doc in item_documents(record):
+        for doc in item_documents(record, vocab):
             facets.add(doc)      # the stored fields' values, as a read-back would give them
+            words.add(doc)
             yield doc
 
 
@@ -72,11 +76,13 @@ def write_part(snapshot: str, k: int, letters: list[Record], load: Loader | None
 
     folder = Path(snapshot) / f"{PREFIX}{k:05d}-{secrets.token_hex(4)}{SUFFIX}"
     folder.mkdir()
-    facets = FacetRows()
+    facets, words = FacetRows(), surfacewords.WordCounts()
     with letterstore.Appender(letterstore.path_of(folder), case_index=False) as rows:
         writer = writing.open_writer(index.create_in(str(folder), make_schema()))
         try:
-            writing.add_documents(writer, ticking(_documents(load(letters) if load else letters, rows, facets), tick))
+            vocab = concepts.load_for(snapshot)     # written into the snapshot before any part
+            docs = _documents(load(letters) if load else letters, rows, facets, vocab, words)
+            writing.add_documents(writer, ticking(docs, tick))
         except BaseException:
             writer.cancel()
             raise
@@ -87,6 +93,7 @@ def write_part(snapshot: str, k: int, letters: list[Record], load: Loader | None
                            f"{want}: not published")
     termstore.write_all(folder)
     facetdata.write_arrays(folder, arrays=facets.arrays())
+    words.write(folder)
     return folder.name
 
 
@@ -124,6 +131,7 @@ def assemble(snapshot: Path, names: list[str]) -> None:
         raise IndexDamaged(f"two parts hold segment {sorted(i for i in ids if ids.count(i) > 1)[0]}: "
                            "not published")
     letterstore.merge(Path(snapshot), [letterstore.path_of(f) for f in folders])
+    surfacewords.merge(Path(snapshot), folders)
     facetdata.write_concatenated(snapshot, arrays)
     del arrays
     for folder in folders:

@@ -28,9 +28,18 @@ _LOOKUP = "SELECT size, mtime_ns, ctime_ns, ino, dev, sha256 FROM hashes WHERE p
 Stamp = tuple[int, int, int, int, int]       # size, mtime_ns, ctime_ns, inode, device
 
 
+
 def stamp(st: os.stat_result) -> Stamp:
     """What must be unchanged for a remembered hash to stand."""
     return st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino, st.st_dev
+
+
+def _text_key(key: bytes) -> str | None:
+    """A path's key in an older table (its text), None for a name that is not UTF-8 (never one there)."""
+    try:
+        return key.decode("utf-8")
+    except UnicodeDecodeError:
+        return None
 
 
 class HashCache:
@@ -58,10 +67,10 @@ class HashCache:
         """The remembered hash of `path` if its stamp is unchanged, else None."""
         if self._con is None:
             return None
-        name = os.path.abspath(path)
+        key = os.fsencode(os.path.abspath(path))
         try:
-            # Keys are the path's bytes (text in older tables).
-            found = self._con.execute(_LOOKUP, (os.fsencode(name), name)).fetchone()
+            # Keys are the path's bytes (text in older tables, which held only names that are UTF-8).
+            found = self._con.execute(_LOOKUP, (key, _text_key(key))).fetchone()
         except sqlite3.Error:
             self.close()
             self._damaged = True

@@ -9,13 +9,11 @@ import numpy as np
 
 from indexer.index.stores.facetdata import Column, FacetData
 from indexer.results import FacetValue
-from indexer.fields import FACETS
-from indexer.search.query.request import UNDATED
-
-# Facets whose values read best in their natural order rather than by count.
-ORDERED_BY_VALUE = {"year", "age_band"}
-# Values whose overturn rate is fixed by the value itself (an upheld decision is 0% overturned).
-RATE_FIXED = {"decision": None, "outcome": {"Upheld", "Overturned"}}    # None: every value
+from indexer.fields import FACET_DECLARATIONS, FACETS, UNDATED
+# A facet with this many values or fewer, or with a selection, lists its values that match nothing too
+# (count 0, greyed on the page): what is not there is shown, not hidden (no Overturned box to tick for
+# `MRI lumbar` told nothing). Longer facets without a selection list only what matches.
+ZEROS_SHOWN_UP_TO = 6
 
 
 def undated(data: FacetData) -> np.ndarray:
@@ -91,15 +89,16 @@ def _values(data: FacetData, facet: str, mask: np.ndarray, docs: np.ndarray | No
     both = column.tally(mask, docs)
     counts, over = both.sum(axis=1).tolist(), both[:, 1].tolist()
     chosen = set(selected or ())
+    every = bool(chosen) or len(column.values) <= ZEROS_SHOWN_UP_TO
     out = [FacetValue(v, counts[i + 1], over[i + 1], v in chosen)
-           for i, v in enumerate(column.values) if counts[i + 1] or v in chosen]
+           for i, v in enumerate(column.values) if counts[i + 1] or v in chosen or every]
     if facet == "year":
         # Row 0 of the year's tally: the docs with no year (undated).
         if counts[0] or UNDATED in chosen:
             out.append(FacetValue(UNDATED, counts[0], over[0], UNDATED in chosen))
         chosen.discard(UNDATED)
     out += [FacetValue(v, 0, 0, True) for v in sorted(chosen - set(column.values))]
-    if facet in ORDERED_BY_VALUE:
+    if FACET_DECLARATIONS[facet].by_value:     # values that read best in their own order
         out.sort(key=lambda fv: fv.value)
     else:
         out.sort(key=lambda fv: (-fv.count, fv.value))
@@ -128,8 +127,8 @@ def count_facets(data: FacetData, base: np.ndarray, filters: Mapping[str, list[s
 def rate_shown(facet: str, value: str, decisions_selected: list[str]) -> bool:
     """Whether a value's overturn rate tells anything: not when the value fixes it (Decision:
     Upheld is 0% overturned) nor when one decision is selected (every value would read 0% or 100%)."""
-    fixed = RATE_FIXED.get(facet, ())
-    if fixed is None or value in fixed:
+    fixed = FACET_DECLARATIONS[facet].fixed_rate if facet in FACET_DECLARATIONS else False
+    if fixed is True or (fixed and value in fixed):
         return False
     return len(set(decisions_selected)) != 1
 

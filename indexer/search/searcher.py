@@ -13,10 +13,12 @@ its open files and opened afresh by the next request.
 from __future__ import annotations
 
 import html
+import re
 import threading
 import time
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from functools import partial
 from typing import Iterator
 
 import numpy as np
@@ -26,14 +28,14 @@ from indexer.index.values import reviewer
 from indexer.index.stores import facetdata, snapshots
 from indexer.search.show import highlight
 from indexer.search import ranking
-from indexer.search.query import spelling
+from indexer.search.query import forgiveness, spelling
 from indexer.errors import ImrError, IndexDamaged, LetterNotFound
 from indexer.search.facets import count_facets, counted_docs, facet_values, filter_masks, hits_mask
 from indexer.search.snapshot import READ_ERRORS, Snapshot
 from indexer.search.query.scopes import ScopedQuery
 from indexer.results import Hit, QueryInfo, SearchRequest, SearchResult, Suggestion
 from indexer.settings import Settings
-from indexer.fields import FIELD_FACETS, SCOPE_FIELDS
+from indexer.fields import FACET_LIST, FIELD_FACETS, SCOPE_FIELDS
 from indexer.search.query.understand import understand
 
 SNIPPETS = 3
@@ -60,18 +62,6 @@ def _canonical(facet: str, values: list[str]) -> list[str]:
     """Filter values as the facet spells them (an old link's 'Physical Medicine and Rehabilitation')."""
     spell = {"specialty": reviewer.specialty, "state": reviewer.state}.get(facet)
     return list(dict.fromkeys((spell(v) or v) if spell else v for v in values))
-
-
-def _suggestions(data: facetdata.FacetData, mask: np.ndarray, offered: list,
-                 filters: dict[str, list[str]]) -> list[Suggestion]:
-    """Offered filters with how many of the hits each would keep (those that keep some)."""
-    out = []
-    for chip in offered:
-        if chip.facet in data.columns and chip.value not in filters.get(chip.facet, []):
-            count = int((mask & data.columns[chip.facet].mask([chip.value], data.n_docs)).sum())
-            if count:
-                out.append(Suggestion(chip.facet, chip.value, chip.word, count))
-    return out
 
 
 def _split(value: str | None) -> list[str]:
@@ -174,22 +164,72 @@ class Searcher:
         the words match nothing there (facet filters never widen it). When
         words understood as filters leave nothing while the words searched as
         text would find something, the literal reading answers, and says so.
+        When nothing matches still, unknown words are mended (`_forgiven`).
         Every reading is in `info`.
         """
         snap = snap or self.current()
         data = snap.facets
         known = {f: data.values(f) for f in FIELD_FACETS if f in data.columns}
-        meaning = understand(request.q, known, literal=request.literal)
+        decisions = snap.decision_words()
+        meaning = searched = understand(request.q, known, literal=request.literal, decisions=decisions)
         found = self._run(snap, request, meaning)
         if not found.mask.any() and meaning.from_words and not request.literal:
-            literal = self._run(snap, request, understand(request.q, known, literal=True))
+            searched = understand(request.q, known, literal=True, decisions=decisions)
+            literal = self._run(snap, request, searched)
             if literal.mask.any():
                 words = ", ".join(f"'{c.word}'" for c in meaning.chips if ":" not in c.word)
                 literal.info.messages.insert(0, f"No decisions match with {words} as a filter: "
                                                 "showing the words searched as text instead")
                 found = literal
-        found.info.suggestions = _suggestions(data, found.mask, meaning.suggestions, found.filters)
+            else:
+                searched = meaning
+        if not found.mask.any() and found.info.text and not found.info.open_case:
+            found = self._forgiven(snap, request, searched, found, known)
+        found.info.suggestions = self._offers(snap, request, meaning, known, found.filters)
         return found
+
+    def _forgiven(self, snap: Snapshot, request: SearchRequest, meaning, found: Match, known: dict) -> Match:
+        """A reading that found nothing, run again with its unknown words mended (indexer.search.query.
+        forgiveness) unless the request says `spell=0`; else a 'Did you mean' offer. The mended
+        query is understood afresh, as if typed ('uphled' mended is the Upheld filter)."""
+        reader = snap.searcher().reader()
+        frequency = partial(forgiveness.term_frequency, reader)
+        if not forgiveness.worth_mending(meaning.text, frequency):
+            return found          # every word is in the index (nothing to mend, nor to load), or too many are not
+        lexicon = snap.lexicon()
+        if lexicon is None:       # a snapshot without surface words: the stems' correction, offered
+            found.info.did_you_mean = spelling.stem_did_you_mean(found.info.text, reader)
+            return found
+        mending = forgiveness.mend(meaning.text, request.q, lexicon, frequency,
+                                   partial(forgiveness.prefix_found, reader))
+        if request.spell and mending.text is not None:
+            mended = self._run(snap, request, understand(mending.q, known, literal=request.literal,
+                                                             decisions=snap.decision_words()))
+            if mended.mask.any():
+                mended.info.corrected, mended.info.corrected_from = mending.q, request.q
+                mended.info.completed = mending.completed
+                return mended
+        found.info.did_you_mean = mending.offer
+        return found
+
+    def _offers(self, snap: Snapshot, request: SearchRequest, meaning, known: dict,
+                filters: dict[str, list[str]]) -> list[Suggestion]:
+        """Filters offered for words of the query (a specialty), each counted as it would apply: the
+        filter selected and the words that named it no longer searched (the hint's promise; counted
+        over the hits of all the words, `physical therapy pain management` offered nothing)."""
+        out = []
+        for chip in meaning.suggestions:
+            if chip.facet not in snap.facets.columns or chip.value in filters.get(chip.facet, []):
+                continue
+            words = r"\s+".join(map(re.escape, chip.word.split()))
+            rest = " ".join(re.sub(r"(?<!\w)%s(?!\w)" % words, " ", request.q, count=1, flags=re.I).split())
+            narrowed = replace(request, q=rest, filters={
+                **request.filters, chip.facet: [*request.filters.get(chip.facet, []), chip.value]})
+            count = int(self._run(snap, narrowed, understand(rest, known, literal=request.literal,
+                                                              decisions=snap.decision_words())).mask.sum())
+            if count:
+                out.append(Suggestion(chip.facet, chip.value, chip.word, count))
+        return out
 
     def _run(self, snap: Snapshot, request: SearchRequest, meaning) -> Match:
         """One reading of the request, in its scope or the widening scopes."""
@@ -205,7 +245,8 @@ class Searcher:
         scopes = [request.scope] if request.scope else list(SCOPE_FIELDS)
         dates = _date_mask(data, request, meaning.date_ranges())
         # Parsed once; each widened scope narrows the same tree.
-        text = ScopedQuery(meaning.text, searcher.schema, searcher.reader(), snap.resolve, synonyms=request.synonyms)
+        text = ScopedQuery(meaning.text, searcher.schema, searcher.reader(), snap.resolve, synonyms=request.synonyms,
+                           vocab=snap.vocabulary)
         for n, scope in enumerate(scopes):
             parsed = text.over(SCOPE_FIELDS[scope])
             base, evaluation, matched = dates.copy(), None, dates.any()
@@ -250,13 +291,15 @@ class Searcher:
             m = self.match(request, snap)
             start = (request.page - 1) * request.per_page
             page = self._ordered(snap, request, m, start + request.per_page)[start:]
-            marker = highlight.Marker(highlight.terms_of(m.query))
+            marker = highlight.Marker(highlight.terms_of(m.query), snap.seen)
             records: dict[str, dict | None] = {}
             hits = [self._hit(snap, doc, score, marker, records) for doc, score in page]
             facets = count_facets(snap.facets, m.base, m.filters, masks=m.masks)
-            if not m.mask.any() and m.info.text:
-                m.info.did_you_mean = spelling.did_you_mean(m.info.text, snap.searcher().reader())
         return SearchResult(request, int(m.mask.sum()), hits, facets, m.info, snap.name)
+
+    def marker(self, q: str) -> highlight.Marker:
+        """A highlighter of a typed query's words, remembering texts in the current snapshot."""
+        return highlight.Marker(highlight.query_terms(q), self.current().seen)
 
     def facet_table(self, request: SearchRequest, facet: str) -> list:
         """Every value of one facet with counts (other facets' selections applied)."""
@@ -317,6 +360,7 @@ class Searcher:
         if lid not in records:
             records[lid] = snap.record(lid)
         record = records[lid] or {}
+        hit.original = record.get("format")
         hit.item_html = marker.mark(hit.item)
         items = record.get("items") or []
         item = items[hit.item_no - 1] if 0 < hit.item_no <= len(items) else {}
@@ -360,17 +404,15 @@ def _light_hit(stored: dict, score: float | None) -> Hit:
     if not stored.get("doc_id"):     # every document stores one: a truncated segment reads as {}
         raise EOFError("a document's stored fields are empty")
     item = stored.get("item") or ""
+    # Every facet's values, as declared (each is a stored field of the item's document).
+    facets = {f.name: _split(stored.get(f.name)) if f.multi else stored.get(f.name) for f in FACET_LIST}
     return Hit(
         doc_id=stored.get("doc_id", ""), letter_id=stored.get("letter_id", ""),
         item_no=int(stored.get("item_no") or 0), case_number=stored.get("case_number"),
-        item=item, item_html=html.escape(item), decision=stored.get("decision"),
-        decision_date=stored.get("decision_date"), specialties=_split(stored.get("specialty")),
-        states=_split(stored.get("state")), categories=_split(stored.get("category")),
+        item=item, item_html=html.escape(item), decision=facets["decision"],
+        decision_date=stored.get("decision_date"), specialties=facets["specialty"],
+        states=facets["state"], categories=facets["category"],
         synthetic=bool(stored.get("synthetic")), other_items=[], snippets=[],
-        score=float(score) if score is not None else None,
+        score=float(score) if score is not None else None, facets=facets,
     )
 
-
-def search_index(settings: Settings, request: SearchRequest) -> SearchResult:
-    """One search of the index at settings.index_dir (for one-shot callers like the CLI)."""
-    return Searcher(settings).search(request)

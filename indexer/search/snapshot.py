@@ -1,6 +1,9 @@
-"""One opened snapshot for searching: its Whoosh index, facet arrays, postings cache and
-each thread's searcher and letter-store connection, closed together by close(), or when the
-last search holding the snapshot lets go of it (after a swap), or at interpreter exit."""
+"""One opened snapshot for searching: its Whoosh index, facet arrays, postings cache, the words of
+the texts it highlighted, its domain vocabulary and surface words (read when a search first needs
+them) and each thread's searcher and letter-store connection, closed together by close(), or when
+the last search holding the snapshot lets go of it (after a swap), or at interpreter exit. What
+searching learns (the postings read, the words of the texts highlighted) is kept here, nowhere at
+module level: it goes with the snapshot."""
 from __future__ import annotations
 
 import pickle
@@ -15,9 +18,13 @@ from pathlib import Path
 from whoosh import index as windex
 
 from indexer.errors import IndexDamaged
-from indexer.index.stores import facetdata, letterstore, snapshots, termstore
+from indexer.index.stores import facetdata, letterstore, snapshots, surfacewords, termstore
 from indexer.index.postings import PostingCache
-from indexer.search.query.understand import match_value
+from indexer.index.values import concepts
+from indexer.search.query.spelling import Lexicon
+from indexer.search.query.understand import DECISIONS, match_value
+from indexer.vocabulary import Vocabulary
+from indexer.search.show import occurrences
 
 # What decoding a damaged segment or store raises inside Whoosh, numpy or sqlite.
 READ_ERRORS = (OSError, EOFError, struct.error, zlib.error, pickle.UnpicklingError, UnicodeDecodeError,
@@ -83,7 +90,8 @@ class _Index:
 
 @dataclass
 class Snapshot:
-    """One opened snapshot: Whoosh index, facet arrays, postings cache, per-thread searcher and store."""
+    """One opened snapshot: Whoosh index, facet arrays, postings cache, the words of the texts
+    highlighted (`vocabulary`), per-thread searcher and store."""
 
     path: Path
     index: windex.Index
@@ -91,7 +99,13 @@ class Snapshot:
     local: threading.local = field(default_factory=threading.local)
     postings: PostingCache | None = None
     opened: list = field(default_factory=list)    # every thread's searcher and store, to close
+    seen: occurrences.Vocabulary = field(default_factory=occurrences.Vocabulary)   # highlighted texts' words
     broken: bool = False
+    _vocabulary: Vocabulary | None = None
+    _vocabulary_lock: threading.Lock = field(default_factory=threading.Lock)
+    _lexicon: Lexicon | None = field(default=None, repr=False)
+    _lexicon_read: bool = field(default=False, repr=False)
+    _lexicon_lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
     def __post_init__(self) -> None:
         if self.postings is None:
@@ -125,6 +139,18 @@ class Snapshot:
     def name(self) -> str:
         return self.path.name
 
+    def decision_words(self) -> dict[str, str]:
+        """Everyday decision words ('approved', 'denied' ...) -> the Decision facet's value they mean."""
+        return {w: v for w, v in self.vocabulary.decisions().items() if v in DECISIONS}
+
+    @property
+    def vocabulary(self) -> Vocabulary:
+        """The snapshot's vocabulary (the packaged one plus what its letters taught), read on first use."""
+        with self._vocabulary_lock:
+            if self._vocabulary is None:
+                self._vocabulary = concepts.load_for(self.path)
+            return self._vocabulary
+
     def searcher(self):
         """This thread's Whoosh searcher."""
         if getattr(self.local, "searcher", None) is None:
@@ -139,9 +165,20 @@ class Snapshot:
             self.opened.append(self.local.store)
         return self.local.store
 
+    def lexicon(self) -> Lexicon | None:
+        """The snapshot's surface words for spelling, read on first use; None when it has none."""
+        if not self._lexicon_read:
+            with self._lexicon_lock:
+                if not self._lexicon_read:
+                    counts = surfacewords.read(self.path)
+                    self._lexicon = Lexicon(counts) if counts is not None else None
+                    self._lexicon_read = True
+        return self._lexicon
+
     def close(self) -> None:
         """Close every thread's files of this snapshot (it is not used again)."""
         self.broken = True
+        self._lexicon = None
         self._finalizer()
 
     def __enter__(self) -> "Snapshot":

@@ -79,7 +79,7 @@ def _credentials(rng: random.Random, single: bool) -> tuple[list[str], list[str]
     specialties = [first]
     if not single and first in v.SECOND_SPECIALTY and rng.random() < 0.3:
         specialties.append(v.SECOND_SPECIALTY[first])
-    other = _weighted(rng, v.STATES)
+    other = _weighted(rng, v.STATE_WEIGHTS)
     if rng.random() >= v.CALIFORNIA_SHARE:
         states = [other]
     elif single or rng.random() < 0.6:

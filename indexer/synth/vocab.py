@@ -20,7 +20,7 @@ SECOND_SPECIALTY = {
     "Family Practice": "Sports Medicine", "Internal Medicine": "Hospice & Palliative Medicine",
     "Emergency Medicine": "Medical Toxicology", "Orthopedic Surgery": "Hand Surgery",
 }
-STATES = {
+STATE_WEIGHTS = {  # licence states (of indexer.states) and how often reviewers hold them
     "Texas": 18, "Florida": 15, "New York": 12, "North Carolina": 7, "Pennsylvania": 7,
     "Arizona": 6, "Montana": 5, "Ohio": 4, "New Jersey": 4, "South Carolina": 4, "Iowa": 4,
     "Maryland": 3, "Washington": 3, "Illinois": 3, "Massachusetts": 2, "Missouri": 2,

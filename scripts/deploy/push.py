@@ -1,6 +1,6 @@
 """Copy a published snapshot to replicas' index directories and make it current in each.
 
-Usage: python scripts/deploy/push.py SNAPSHOT_DIR INDEX_DIR [INDEX_DIR ...]
+Usage: python -m scripts.deploy.push SNAPSHOT_DIR INDEX_DIR [INDEX_DIR ...]
 Every copy is made and checked (sizes against the snapshot's build.json) before any
 replica switches; each then switches with one atomic rename of its CURRENT, and its
 `imr serve` answers from the new snapshot from its next request on (zero failed
@@ -13,14 +13,13 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-from replicas import push  # noqa: E402
+from scripts.deploy.replicas import push
 
 
 def main(argv: list[str]) -> int:
     """Push argv[0] to the index directories argv[1:]."""
     if len(argv) < 2 or not Path(argv[0]).is_dir():
-        print("usage: push.py SNAPSHOT_DIR INDEX_DIR [INDEX_DIR ...]",
+        print("usage: python -m scripts.deploy.push SNAPSHOT_DIR INDEX_DIR [INDEX_DIR ...]",
               file=sys.stderr)
         return 2
     try:

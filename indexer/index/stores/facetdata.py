@@ -18,7 +18,7 @@ plus `overturned` (bool per doc, decision == 'Overturned') and `decided`
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import cached_property, lru_cache
+from functools import cached_property
 from pathlib import Path
 from typing import Iterable, Mapping
 
@@ -262,16 +262,12 @@ def from_arrays(arrays: Mapping[str, np.ndarray]) -> FacetData:
     return FacetData(int(arrays["n_docs"][0]), arrays["overturned"], arrays["decided"], columns)
 
 
-@lru_cache(maxsize=4)
-def _load(snapshot_dir: str) -> FacetData:
+def load(snapshot_dir: Path | str) -> FacetData:
+    """The snapshot's FacetData, its large arrays mapped (read at each call: the opened snapshot keeps
+    it, indexer.search.snapshot, and the mapping goes with it)."""
     arrays = read_arrays(snapshot_dir)
     try:
         return from_arrays(arrays)
     except KeyError as exc:
         raise IndexDamaged(f"{Path(snapshot_dir) / FACET_ARRAYS}: unreadable facet arrays (no {exc}): "
                            "rebuild the index") from exc
-
-
-def load(snapshot_dir: Path | str) -> FacetData:
-    """The snapshot's FacetData, read once per snapshot directory."""
-    return _load(str(Path(snapshot_dir).resolve()))

@@ -55,7 +55,7 @@ def _compile() -> dict[str, re.Pattern]:
 
 @lru_cache(maxsize=1)
 def _patterns() -> dict[str, re.Pattern]:
-    # Compiled on first use, not at import time.
+    """The categories' regexes: a pure memo of constant data, compiled on first use (not at import)."""
     return _compile()
 
 

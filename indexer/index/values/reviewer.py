@@ -17,6 +17,8 @@ import re
 from functools import lru_cache
 from typing import Iterable
 
+from indexer.states import STATES      # canonical licence states (the one table)
+
 # Canonical names: every specialty in the labelled letters and the synthetic
 # vocabulary, plus the other ABMS boards an IMR reviewer may hold.
 SPECIALTIES = (
@@ -50,20 +52,7 @@ SPECIALTY_VARIANTS = {
     "Sports Medicine and Rehabilitation": "Sports Medicine",
 }
 
-STATES = (
-    "Alabama", "Alaska", "Arizona", "Arkansas", "California", "Colorado", "Connecticut", "Delaware",
-    "District of Columbia", "Florida", "Georgia", "Hawaii", "Idaho", "Illinois", "Indiana", "Iowa",
-    "Kansas", "Kentucky", "Louisiana", "Maine", "Maryland", "Massachusetts", "Michigan", "Minnesota",
-    "Mississippi", "Missouri", "Montana", "Nebraska", "Nevada", "New Hampshire", "New Jersey",
-    "New Mexico", "New York", "North Carolina", "North Dakota", "Ohio", "Oklahoma", "Oregon",
-    "Pennsylvania", "Puerto Rico", "Rhode Island", "South Carolina", "South Dakota", "Tennessee",
-    "Texas", "Utah", "Vermont", "Virginia", "Washington", "West Virginia", "Wisconsin", "Wyoming",
-)
-_POSTAL = (
-    "AL AK AZ AR CA CO CT DE DC FL GA HI ID IL IN IA KS KY LA ME MD MA MI MN MS MO MT NE NV NH NJ NM "
-    "NY NC ND OH OK OR PA PR RI SC SD TN TX UT VT VA WA WV WI WY"
-).split()
-STATE_VARIANTS = {**dict(zip(_POSTAL, STATES)), "Washington DC": "District of Columbia",
+STATE_VARIANTS = {**{postal: name for name, postal in STATES.items()}, "Washington DC": "District of Columbia",
                   "Washington D.C.": "District of Columbia"}
 
 
@@ -75,6 +64,7 @@ def _key(value: str) -> str:
 
 @lru_cache(maxsize=2)
 def _table(kind: str) -> dict[str, str]:
+    """compare-key -> canonical name of a kind: a pure memo of constant data, made once."""
     names, variants = (SPECIALTIES, SPECIALTY_VARIANTS) if kind == "specialty" else (STATES, STATE_VARIANTS)
     table = {_key(name): name for name in names}
     table.update({_key(variant): canonical for variant, canonical in variants.items()})

@@ -5,14 +5,6 @@ import re
 
 from indexer.ingest.parser.text import collapse
 
-_STATES = ("Alabama Alaska Arizona Arkansas California Colorado Connecticut Delaware Florida Georgia "
-           "Hawaii Idaho Illinois Indiana Iowa Kansas Kentucky Louisiana Maine Maryland Massachusetts "
-           "Michigan Minnesota Mississippi Missouri Montana Nebraska Nevada Ohio Oklahoma Oregon "
-           "Pennsylvania Tennessee Texas Utah Vermont Virginia Washington Wisconsin Wyoming").split()
-STATES = set(_STATES) | {"New Hampshire", "New Jersey", "New Mexico", "New York", "North Carolina",
-                         "North Dakota", "Rhode Island", "South Carolina", "South Dakota",
-                         "West Virginia", "District of Columbia"}
-
 _STOP = re.compile(r"^(CLINICAL CASE SUMMARY|HOW THE IMR|IMR ISSUES|DOCUMENTS REVIEWED|State\(s\) of"
                    r"|Certification\(s\)|The expert reviewer developed)", re.IGNORECASE)
 

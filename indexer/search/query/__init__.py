@@ -1,1 +1,2 @@
-"""The query side of a search: URL parameters -> request, caps, understanding, scopes, parsing, synonyms, spelling."""
+"""The query side of a search: URL parameters -> request, caps, understanding, scopes, parsing,
+synonyms, doses, spelling and forgiveness (unknown words mended)."""

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections import Counter
 from typing import Any, Iterable, Mapping
 
-from indexer.fields import FACETS
+from indexer.fields import FACETS, FILTER_PREFIX, filter_param, param_facet
 
 MAX_URL_BYTES = 65536         # the query string, as sent (a long query text is cut to 1,000 characters, not refused)
 MAX_PARAMS = 100              # key=value pairs in all, repeated keys counted each time
@@ -43,10 +43,9 @@ def check_params(args: Mapping[str, Any], facets: Iterable[str]) -> None:
     if len(pairs) > MAX_PARAMS:
         raise QueryError("parameters", f"{len(pairs):,} parameters; at most {MAX_PARAMS}")
     known = set(facets)
-    per_facet = Counter(key[2:] if key.startswith("f.") else key for key, _ in pairs
-                        if (key[2:] if key.startswith("f.") else key) in known)
+    per_facet = Counter(param_facet(key) for key, _ in pairs if param_facet(key) in known)
     if len(per_facet) > MAX_FACETS:
-        raise QueryError("f.", f"{len(per_facet)} facets filtered; at most {MAX_FACETS}")
+        raise QueryError(FILTER_PREFIX, f"{len(per_facet)} facets filtered; at most {MAX_FACETS}")
     for facet, count in per_facet.items():
         if count > MAX_VALUES_PER_FACET:
-            raise QueryError(f"f.{facet}", f"{count:,} values; at most {MAX_VALUES_PER_FACET} per facet")
+            raise QueryError(filter_param(facet), f"{count:,} values; at most {MAX_VALUES_PER_FACET} per facet")

@@ -10,7 +10,7 @@ from datetime import date
 from typing import Any, Mapping
 
 from indexer.errors import QueryError
-from indexer.fields import FACETS, SCOPE_FIELDS
+from indexer.fields import FACETS, FILTER_PREFIX, SCOPE_FIELDS, UNDATED, param_facet
 from indexer.results import SearchRequest
 from indexer.search.query import caps
 
@@ -20,9 +20,6 @@ MAX_PER_PAGE = 100
 PER_PAGE_CHOICES = (10, 20, 50, 100)   # what the page offers; the API takes any 1..MAX_PER_PAGE
 DEFAULT_PER_PAGE = 20
 SORTS = ("relevance", "newest", "oldest")
-# The decision-year value of items whose letter states no date (`f.year=Undated`), so the
-# years add up to the total; no four-digit year can clash with it.
-UNDATED = "Undated"
 SCOPES = tuple(SCOPE_FIELDS)   # item, decision, letter: the text fields each counts
 
 
@@ -89,8 +86,8 @@ def _scope(args: Mapping[str, Any]) -> str | None:
 def _filters(args: Mapping[str, Any]) -> dict[str, list[str]]:
     filters: dict[str, list[str]] = {}
     for key in list(args.keys()):
-        name = key[2:] if key.startswith("f.") else key
-        if key.startswith("f.") and name not in FACETS:
+        name = param_facet(key)
+        if key.startswith(FILTER_PREFIX) and name not in FACETS:
             raise QueryError(key, f"unknown facet; known: {', '.join(FACETS)}")
         if name not in FACETS:
             continue
@@ -122,6 +119,7 @@ def parse_request(args: Mapping[str, Any]) -> SearchRequest:
         per_page=_int(args, "per_page", DEFAULT_PER_PAGE, 1, MAX_PER_PAGE),
         literal=_flag(args, "literal", False),
         synonyms=_flag(args, "synonyms", True),
+        spell=_flag(args, "spell", True),
         scope=_scope(args),
         decided_from=lo,
         decided_to=hi,

@@ -29,6 +29,7 @@ def _normal(term: str) -> str:
 
 @lru_cache(maxsize=1)
 def _read() -> tuple[dict[str, tuple[str, ...]], dict[str, tuple[str, ...]]]:
+    """The synonym table read from its file: a pure memo of constant data, made once."""
     text = resources.files("indexer.search.query").joinpath("synonyms.txt").read_text(encoding="utf-8")
     groups: dict[str, tuple[str, ...]] = {}
     categories: dict[str, tuple[str, ...]] = {}
@@ -64,6 +65,7 @@ def categories() -> dict[str, tuple[str, ...]]:
 
 @lru_cache(maxsize=1)
 def _pattern() -> re.Pattern:
+    """The regex of every member of the table: a pure memo of constant data, compiled once."""
     members = sorted(table(), key=len, reverse=True)
     alternatives = "|".join(r"\s+".join(map(re.escape, m.split())) for m in members)
     # '-' joins a compound after a letter, but negates at the start of a word.

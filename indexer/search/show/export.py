@@ -1,4 +1,8 @@
-"""Exports of a search: every hit as streamed CSV or JSON, and a facet's table as CSV.
+"""Exports of a search: every hit in one of the FORMATS (streamed), and a facet's table as CSV.
+
+The formats are a table: a name, a file extension, a content type and a function
+from rows (dicts of COLUMNS) to text chunks. The web (one route, webapp.downloads)
+and `imr search --format` both write them with `stream`, so their bytes are the same.
 
 Letter text goes into spreadsheets, so CSV cells lose control and bidi characters
 (as on the pages) and every cell that a spreadsheet could run as a formula
@@ -12,17 +16,21 @@ import csv
 import io
 import json
 import re
+from dataclasses import dataclass
 from typing import Callable, Iterable, Iterator
 from urllib.parse import quote
 
+from indexer.fields import FACET_LIST
 from indexer.results import FacetValue, Hit, SearchRequest, SearchResult
 from indexer.search.show.display import clean
 
-# The first eleven are the original columns (kept in place for existing sheets); then the letter's.
+# The first eleven are the original columns (kept in place for existing sheets); then the letter's;
+# then every other facet declared with a column (indexer.fields), in declaration order.
 HIT_COLUMNS = ("case_number", "letter_id", "item_no", "item", "decision", "decision_date",
                "specialties", "states", "categories", "synthetic", "doc_id")
 LETTER_COLUMNS = ("letter_url", "outcome", "claims_administrator_guideline", "maximus_guideline", "rationale")
-COLUMNS = HIT_COLUMNS + LETTER_COLUMNS
+FACET_COLUMNS = {f.column: f.name for f in FACET_LIST if f.column}         # column -> facet
+COLUMNS = HIT_COLUMNS + LETTER_COLUMNS + tuple(c for c in FACET_COLUMNS if c not in HIT_COLUMNS + LETTER_COLUMNS)
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\uff1d", "\uff0b", "\uff0d", "\uff20")
 BOM = "\ufeff"
 EXCEL_CELL_CHARS = 32_000       # Excel holds at most 32,767 characters in a cell
@@ -88,8 +96,8 @@ def _letters_of(source, letters: Letters | None) -> Letters | None:
 
 
 def hit_row(hit: Hit, record: dict | None = None, site_url: str = "") -> dict:
-    """The exported fields of one hit; with its letter's record, the letter's fields too."""
-    row = {c: getattr(hit, c) for c in HIT_COLUMNS}
+    """The exported fields of one hit (COLUMNS); with its letter's record, the letter's fields too."""
+    row = {c: hit.facets.get(FACET_COLUMNS[c]) if c in FACET_COLUMNS else getattr(hit, c) for c in HIT_COLUMNS}
     record = record or {}
     items = record.get("items") or []
     item = items[hit.item_no - 1] if 0 < hit.item_no <= len(items) else {}
@@ -98,6 +106,7 @@ def hit_row(hit: Hit, record: dict | None = None, site_url: str = "") -> dict:
     row["outcome"] = record.get("outcome")
     for key in ("claims_administrator_guideline", "maximus_guideline", "rationale"):
         row[key] = item.get(key)
+    row.update((c, hit.facets.get(FACET_COLUMNS[c])) for c in COLUMNS[len(HIT_COLUMNS + LETTER_COLUMNS):])
     return row
 
 
@@ -107,38 +116,94 @@ def _rows(source, request: SearchRequest | None, letters: Letters | None, site_u
         yield hit_row(hit, lookup(hit.letter_id) if lookup else None, site_url)
 
 
-def stream_csv(source, request: SearchRequest | None = None, letters: Letters | None = None,
-               site_url: str = "", excel: bool = False) -> Iterator[str]:
-    """CSV lines (header first, CRLF) of every hit: `source` is hits, or a Searcher with `request`;
-    `letters` looks records up (a Searcher's own by default); `excel` starts with a UTF-8 BOM and
-    cuts cells to what Excel holds. Rows come ROWS_PER_CHUNK to a chunk, from one writer."""
+Rows = Iterable[dict]
+
+
+def csv_lines(rows: Rows, excel: bool = False) -> Iterator[str]:
+    """CSV lines (header first, CRLF) of the rows; `excel` starts with a UTF-8 BOM and cuts cells
+    to what Excel holds. Rows come ROWS_PER_CHUNK to a chunk, from one writer."""
     limit = EXCEL_CELL_CHARS if excel else None
     yield (BOM if excel else "") + _line(COLUMNS)
     buf = io.StringIO()
-    writer, rows = csv.writer(buf, lineterminator="\r\n"), 0
-    for row in _rows(source, request, letters, site_url):
+    writer, count = csv.writer(buf, lineterminator="\r\n"), 0
+    for row in rows:
         writer.writerow([safe_cell(row[c], limit) for c in COLUMNS])
-        rows += 1
-        if rows == ROWS_PER_CHUNK:
+        count += 1
+        if count == ROWS_PER_CHUNK:
             yield buf.getvalue()
             buf.seek(0)
             buf.truncate()
-            rows = 0
-    if rows:
+            count = 0
+    if count:
         yield buf.getvalue()
 
 
-def stream_json(source, request: SearchRequest | None = None, letters: Letters | None = None,
-                site_url: str = "") -> Iterator[str]:
-    """A JSON array of every hit, ROWS_PER_CHUNK elements to a chunk."""
+def excel_csv_lines(rows: Rows) -> Iterator[str]:
+    """The CSV Excel opens right: UTF-8 BOM, CRLF, cells cut to fit."""
+    return csv_lines(rows, excel=True)
+
+
+def json_array(rows: Rows) -> Iterator[str]:
+    """A JSON array of the rows, ROWS_PER_CHUNK elements to a chunk."""
     yield "["
     encode, chunk = json.JSONEncoder(ensure_ascii=False).encode, []
-    for n, row in enumerate(_rows(source, request, letters, site_url)):
+    for n, row in enumerate(rows):
         chunk.append(("," if n else "") + "\n" + encode(row))
         if len(chunk) == ROWS_PER_CHUNK:
             yield "".join(chunk)
             chunk = []
     yield "".join(chunk) + "\n]\n"
+
+
+def json_lines(rows: Rows) -> Iterator[str]:
+    """One JSON object a line (JSON Lines), ROWS_PER_CHUNK lines to a chunk."""
+    encode, chunk = json.JSONEncoder(ensure_ascii=False).encode, []
+    for row in rows:
+        chunk.append(encode(row) + "\n")
+        if len(chunk) == ROWS_PER_CHUNK:
+            yield "".join(chunk)
+            chunk = []
+    if chunk:
+        yield "".join(chunk)
+
+
+@dataclass(frozen=True)
+class Format:
+    """An export format: `write` turns rows into text chunks; `extension` names its files."""
+
+    name: str
+    label: str
+    extension: str
+    content_type: str
+    write: Callable[[Rows], Iterator[str]]
+
+
+FORMATS: dict[str, Format] = {f.name: f for f in (
+    Format("csv", "CSV", "csv", "text/csv; charset=utf-8", csv_lines),
+    Format("xlsx-csv", "CSV for Excel", "csv", "text/csv; charset=utf-8", excel_csv_lines),
+    Format("json", "JSON", "json", "application/json", json_array),
+    Format("jsonl", "JSON lines", "jsonl", "application/x-ndjson", json_lines),
+)}
+
+
+def stream(fmt: Format | str, source, request: SearchRequest | None = None, letters: Letters | None = None,
+           site_url: str = "") -> Iterator[str]:
+    """Every hit in a format: `source` is hits, or a Searcher with `request`; `letters` looks records up
+    (a Searcher's own by default); `site_url` makes each row's letter_url (None without it)."""
+    fmt = FORMATS[fmt] if isinstance(fmt, str) else fmt
+    return fmt.write(_rows(source, request, letters, site_url))
+
+
+def stream_csv(source, request: SearchRequest | None = None, letters: Letters | None = None,
+               site_url: str = "", excel: bool = False) -> Iterator[str]:
+    """`stream` in CSV (`excel`: CSV for Excel)."""
+    return stream("xlsx-csv" if excel else "csv", source, request, letters, site_url)
+
+
+def stream_json(source, request: SearchRequest | None = None, letters: Letters | None = None,
+                site_url: str = "") -> Iterator[str]:
+    """`stream` as a JSON array."""
+    return stream("json", source, request, letters, site_url)
 
 
 def facet_csv(table: SearchResult | list[FacetValue], facet: str | None = None) -> str:

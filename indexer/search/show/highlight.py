@@ -2,6 +2,10 @@
 
 Letter text is untrusted: every character of it goes through html.escape and
 the only tags ever emitted are <mark> and </mark>.
+
+What is learnt of the texts (their words, their sentence breaks) is kept in a
+`Vocabulary` passed in: the open snapshot's (indexer.search.snapshot), so it goes
+when the snapshot closes. Without one nothing is kept beyond the call.
 """
 from __future__ import annotations
 
@@ -16,6 +20,7 @@ from whoosh import query as wq
 
 from indexer.fields import TEXT_FIELDS
 from indexer.search.show import occurrences
+from indexer.search.show.occurrences import Vocabulary
 from indexer.search.query.parser import build_query
 from indexer.results import Snippet
 
@@ -70,27 +75,27 @@ def terms_of(q: wq.Query | None) -> Terms:
 
 @lru_cache(maxsize=1)
 def _schema():
+    """The schema (a pure memo of constant data, made once: it learns nothing from requests)."""
     from indexer.index.schema import make_schema
     return make_schema()
 
 
-@lru_cache(maxsize=64)
 def query_terms(q: str) -> Terms:
     """The words of a typed query to mark, as the search reads them: stems, synonyms,
     compounds and phrases; negated words and filters on facets and dates are not words."""
     return terms_of(build_query(q or "", _schema()).query)
 
 
-def mark_query(text: str, q: str) -> str:
+def mark_query(text: str, q: str, vocab: Vocabulary | None = None) -> str:
     """`text` HTML-escaped, with the words of query `q` (as the index stems them) in <mark>."""
-    return mark(text or "", query_terms(q))
+    return mark(text or "", query_terms(q), vocab)
 
 
-def _spans(text: str, terms: Terms) -> list[tuple[int, int]]:
+def _spans(text: str, terms: Terms, vocab: Vocabulary) -> list[tuple[int, int]]:
     """Character spans of matching words and phrases, in order, overlaps merged."""
     if not terms or not text:
         return []
-    spans = occurrences.spans(text, terms.words, terms.prefixes, terms.phrases)
+    spans = occurrences.spans(text, terms.words, terms.prefixes, terms.phrases, vocab)
     merged: list[tuple[int, int]] = []
     for a, b in sorted(spans):
         if merged and a < merged[-1][1]:
@@ -100,10 +105,10 @@ def _spans(text: str, terms: Terms) -> list[tuple[int, int]]:
     return merged
 
 
-def mark(text: str, terms: Terms) -> str:
+def mark(text: str, terms: Terms, vocab: Vocabulary | None = None) -> str:
     """The whole text, HTML-escaped, with matching words in <mark>."""
     out, last = [], 0
-    for start, end in _spans(text, terms):
+    for start, end in _spans(text, terms, vocab or Vocabulary()):
         out += [html.escape(text[last:start]), "<mark>", html.escape(text[start:end]), "</mark>"]
         last = end
     out.append(html.escape(text[last:]))
@@ -140,10 +145,10 @@ def _trim(text: str, first_hit: int, max_chars: int) -> str:
     return ("… " if lo else "") + text[lo:hi].strip() + (" …" if hi < len(text) else "")
 
 
-def _breaks(text: str) -> tuple[list[int], list[int]]:
+def _breaks(text: str, vocab: Vocabulary) -> tuple[list[int], list[int]]:
     """(starts, ends) of every sentence break of a text, as `sentences` finds them, remembered with
     the text's chunks (a text recurs across requests)."""
-    seen = occurrences.seen(text)
+    seen = occurrences.seen(text, vocab)
     if seen.breaks is None:
         found = [(m.start(), m.end()) for m in SENTENCE_END.finditer(text)]
         seen.breaks = [a for a, _ in found], [b for _, b in found]
@@ -169,11 +174,11 @@ def _sentences_holding(text: str, hits: list[tuple[int, int]], breaks: tuple[lis
     return out
 
 
-def _ranked(text: str, terms: Terms) -> list[tuple]:
+def _ranked(text: str, terms: Terms, vocab: Vocabulary) -> list[tuple]:
     """The sentences holding query terms, best first: (distinct terms, hits, -start, start,
     end, first hit); ties go to the earlier sentence."""
-    hits = _spans(text, terms)
-    held = _sentences_holding(text, hits, _breaks(text)) if hits else []
+    hits = _spans(text, terms, vocab)
+    held = _sentences_holding(text, hits, _breaks(text, vocab)) if hits else []
     return sorted(((len({text[s:e].lower() for s, e in inside}), len(inside), -a, a, b, inside[0][0])
                    for a, b, inside in held), reverse=True)
 
@@ -185,22 +190,24 @@ def _chosen(text: str, ranked: list[tuple], limit: int, max_chars: int) -> list[
 
 
 def snippets(text: str, terms: Terms, field: str, limit: int = 3,
-             max_chars: int = 320) -> list[Snippet]:
+             max_chars: int = 320, vocab: Vocabulary | None = None) -> list[Snippet]:
     """Up to `limit` sentences with the most query terms, in text order, terms marked."""
     if not text or not terms or limit <= 0:
         return []
     text = text[:WINDOW]
-    return [Snippet(field, mark(plain, terms), plain)
-            for plain in _chosen(text, _ranked(text, terms), limit, max_chars)]
+    vocab = vocab or Vocabulary()
+    return [Snippet(field, mark(plain, terms, vocab), plain)
+            for plain in _chosen(text, _ranked(text, terms, vocab), limit, max_chars)]
 
 
 class Marker:
     """One request's highlighting of its query's terms: `mark` and `snippets` as the module's,
     each text worked out once (a letter's summary, a guideline or a sentence recurs across
-    a page's hits)."""
+    a page's hits); `vocab` is the open snapshot's, remembering texts across requests."""
 
-    def __init__(self, terms: Terms):
+    def __init__(self, terms: Terms, vocab: Vocabulary | None = None):
         self.terms = terms
+        self.vocab = vocab or Vocabulary()
         self._marks: dict[str, str] = {}
         self._ranked: dict[str, list[tuple]] = {}
 
@@ -208,7 +215,7 @@ class Marker:
         """`mark(text, terms)`."""
         found = self._marks.get(text)
         if found is None:
-            found = self._marks[text] = mark(text, self.terms)
+            found = self._marks[text] = mark(text, self.terms, self.vocab)
         return found
 
     def snippets(self, text: str, field: str, limit: int = 3, max_chars: int = 320) -> list[Snippet]:
@@ -218,7 +225,7 @@ class Marker:
         text = text[:WINDOW]
         ranked = self._ranked.get(text)
         if ranked is None:
-            ranked = self._ranked[text] = _ranked(text, self.terms)
+            ranked = self._ranked[text] = _ranked(text, self.terms, self.vocab)
         return [Snippet(field, self.mark(plain), plain) for plain in _chosen(text, ranked, limit, max_chars)]
 
 

@@ -11,7 +11,8 @@ and a space before or after a chunk stops a match as the chunk's ends do).
 1. the text's distinct chunks (`set(text.split())`, in C);
 2. which of them hold a searched stem, from a `Vocabulary` that remembers
    each chunk's words (`analysis.words` of the chunk alone) and the chunks
-   holding each stem;
+   holding each stem (the open snapshot owns one, indexer.search.snapshot: it
+   learns from the requests' texts and goes when the snapshot closes);
 3. each such chunk's occurrences (`str.find`, kept where spaces or the
    text's ends surround it);
 4. for a phrase, from each occurrence of a chunk holding its first word, the
@@ -25,7 +26,6 @@ from __future__ import annotations
 
 import re
 import threading
-from functools import lru_cache
 
 from indexer.index.analysis import words
 
@@ -134,15 +134,9 @@ class Vocabulary:
         return known
 
 
-@lru_cache(maxsize=1)
-def vocabulary() -> Vocabulary:
-    """The process's vocabulary (made on first use)."""
-    return Vocabulary()
-
-
 def seen(text: str, vocab: Vocabulary | None = None) -> Seen:
-    """What the vocabulary remembers of a text (learnt now if new)."""
-    return (vocab or vocabulary()).text(text)[0]
+    """What the vocabulary remembers of a text (learnt now if new; without one, nothing is kept)."""
+    return (vocab or Vocabulary()).text(text)[0]
 
 
 def _occurrences(text: str, chunk: str) -> list[int]:
@@ -230,8 +224,9 @@ def _phrase_at(entries: list[Entry], phrase: tuple[str, ...], pos: int) -> Span 
 
 def spans(text: str, stems: frozenset[str], prefixes: tuple[str, ...] = (),
           phrases: tuple[tuple[str, ...], ...] = (), vocab: Vocabulary | None = None) -> list[Span]:
-    """Character spans of the words giving `stems` or a prefix, and of each phrase, unmerged."""
-    seen, (entries, by_stem, by_prefix, _) = (vocab or vocabulary()).text(text, prefixes)
+    """Character spans of the words giving `stems` or a prefix, and of each phrase, unmerged
+    (`vocab`: what remembers texts across calls, an open snapshot's; without one, nothing is kept)."""
+    seen, (entries, by_stem, by_prefix, _) = (vocab or Vocabulary()).text(text, prefixes)
     distinct = seen.chunks
     if prefixes:
         stems = stems.union(*(by_prefix[p] for p in prefixes))

@@ -129,16 +129,6 @@ def test_files_vanishing_before_extraction_are_reported_not_fatal(runner, settin
     assert len(snapshots.published(settings)) == 1
 
 
-@pytest.fixture(scope="module")
-def app(tmp_path_factory):
-    """This module's app (conftest's `client` uses it): an index of the seeds alone."""
-    from webapp import create_app
-
-    settings = Settings(index_dir=tmp_path_factory.mktemp("reliability") / "index", jobs=1)
-    conductor.rebuild([SEEDS], settings)
-    return create_app(settings)
-
-
 HOSTILE = {
     "inner wildcard": {"q": "*a*"},
     "bare star": {"q": "*"},
