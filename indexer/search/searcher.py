@@ -28,6 +28,7 @@ from indexer.search.show import highlight
 from indexer.search import ranking
 from indexer.search.query import spelling
 from indexer.errors import ImrError, IndexDamaged, LetterNotFound
+from indexer.search.crosstab import Table, crosstab, letter_ordinals
 from indexer.search.facets import count_facets, counted_docs, facet_values, filter_masks, hits_mask
 from indexer.search.snapshot import READ_ERRORS, Snapshot
 from indexer.search.query.scopes import ScopedQuery
@@ -256,6 +257,13 @@ class Searcher:
             mask = hits_mask(m.base, filter_masks(snap.facets, others))
             return facet_values(snap.facets, facet, mask, m.filters.get(facet, []))
 
+    def crosstab(self, request: SearchRequest, by: list[str]) -> Table:
+        """The matching items counted by one or two dimensions, with letters and overturn intervals."""
+        snap = self.current()
+        with self._reading(snap):
+            m = self.match(request, snap)
+            return crosstab(snap.facets, letters_of(snap), m.mask, by)
+
     def iter_hits(self, request: SearchRequest) -> Iterator[Hit]:
         """Every hit of a request in display order, read one at a time (no snippets)."""
         snap = self.current()
@@ -321,6 +329,11 @@ class Searcher:
              "doc_id": f"{lid}#{n}"}
             for n, it in enumerate(record.get("items") or [], 1) if n != hit.item_no]
         return hit
+
+
+def letters_of(snap: Snapshot) -> np.ndarray:
+    """Per doc, its letter's ordinal (documents of a letter are consecutive)."""
+    return letter_ordinals(snap.postings.letter_firsts(snap.searcher().reader()))
 
 
 def similar_categories(categories: list[str]) -> list[str]:
