@@ -18,7 +18,7 @@ from indexer.index.values.documents import ITEM_VALUES, LETTER_VALUES
 from indexer.fields import MULTI_VALUED
 from indexer.results import SearchRequest
 from indexer.search.crosstab import NONE
-from indexer.search.intervals import Z95, wilson
+from indexer.intervals import Z95, wilson
 from indexer.search.query.request import UNDATED
 from indexer.search.searcher import Searcher
 from indexer.settings import Settings
@@ -127,7 +127,10 @@ def _bisect_bound(k: int, n: int, upper: bool) -> float:
     """A Wilson bound from its definition: the p where |k/n - p| = z * sqrt(p (1 - p) / n)."""
     phat = k / n
     lo, hi = (phat, 1.0) if upper else (0.0, phat)
-    inside = (lambda p: abs(phat - p) <= Z95 * math.sqrt(p * (1 - p) / n))
+
+    def inside(p: float) -> bool:
+        return abs(phat - p) <= Z95 * math.sqrt(p * (1 - p) / n)
+
     for _ in range(200):
         mid = (lo + hi) / 2
         if inside(mid) == upper:
@@ -150,3 +153,37 @@ def test_wilson_published_values():
     # 15/148 -> 0.0624 to 0.1605 (ibid.)
     assert wilson(15, 148) == pytest.approx((0.0624, 0.1605), abs=5e-5)
     assert wilson(0, 0) is None
+
+
+@pytest.mark.parametrize("q,filters", [("", {}), ("physical therapy", {}), ("", {"category": ["Pharmaceuticals"]}),
+                                       ("", {"outcome": ["Upheld"], "specialty": ["Pain Management"]})])
+def test_letter_level_facets_count_letters(labelled, q, filters):
+    """Every letter-level facet value of a search carries its distinct letters, recounted from the labels
+    (each facet counted without its own selection, as its item counts are)."""
+    from indexer.search.units import LETTER, level
+
+    settings, _ = labelled
+    records = {r["id"]: r for r in letterstore.read_all(current(settings))}
+    with Searcher(settings) as searcher:
+        result = searcher.search(SearchRequest(q=q, filters=filters))
+        for facet, values in result.facets.items():
+            if level(facet) != LETTER:
+                assert all(v.letters is None for v in values), facet
+                continue
+            others = {f: v for f, v in filters.items() if f != facet}
+            doc_ids = [h.doc_id for h in searcher.iter_hits(SearchRequest(q=q, filters=others))]
+            want = _reference(records, doc_ids, [facet])
+            for v in values:
+                items, _, letters = want.get((str(v.value),), (0, 0, 0))
+                assert (v.count, v.letters) == (items, letters), (facet, v.value)
+
+
+def test_outcome_facet_counts_letters_as_imr_stats_does(labelled):
+    settings, records = labelled
+    result = Searcher(settings).search(SearchRequest())
+    letters = {v.value: v.letters for v in result.facets["outcome"]}
+    want: dict[str, int] = defaultdict(int)
+    for record in records:
+        if record["outcome"]:
+            want[record["outcome"]] += 1
+    assert letters == dict(want)

@@ -14,7 +14,7 @@ from flask import Blueprint, Response, jsonify, render_template, request
 
 from indexer.errors import QueryError
 from indexer.search.crosstab import Table, check_dimensions, dimension_names
-from indexer.search.intervals import FEW_ITEMS, few, percent
+from indexer.intervals import FEW_ITEMS, few, percent
 from indexer.search.query.request import parse_request
 from indexer.search.show.chart import chart_svg
 from indexer.search.show.export import file_name

@@ -7,7 +7,7 @@ import click
 
 from indexer.errors import QueryError
 from indexer.search.crosstab import Table
-from indexer.search.intervals import FEW_ITEMS, few, percent
+from indexer.intervals import FEW_ITEMS, few, percent
 from indexer.search.units import label, level
 from indexer.settings import Settings
 

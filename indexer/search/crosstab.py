@@ -21,7 +21,7 @@ import numpy as np
 from indexer.errors import QueryError
 from indexer.fields import FACETS
 from indexer.index.stores.facetdata import FacetData
-from indexer.search.intervals import few, wilson_arrays
+from indexer.intervals import few, wilson_arrays
 from indexer.search.query.request import UNDATED
 from indexer.search.units import TIME_DIMENSIONS, label, level
 

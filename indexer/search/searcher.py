@@ -29,6 +29,7 @@ from indexer.search import ranking
 from indexer.search.query import spelling
 from indexer.errors import ImrError, IndexDamaged, LetterNotFound
 from indexer.search.crosstab import Table, crosstab, letter_ordinals
+from indexer.search.lettercount import count_letters
 from indexer.search.facets import count_facets, counted_docs, facet_values, filter_masks, hits_mask
 from indexer.search.snapshot import READ_ERRORS, Snapshot
 from indexer.search.query.scopes import ScopedQuery
@@ -244,6 +245,7 @@ class Searcher:
             records: dict[str, dict | None] = {}
             hits = [self._hit(snap, doc, score, marker, records) for doc, score in page]
             facets = count_facets(snap.facets, m.base, m.filters, masks=m.masks)
+            count_letters(snap.facets, letters_of(snap), facets, m.base, m.masks or {})
             if not m.mask.any() and m.info.text:
                 m.info.did_you_mean = spelling.did_you_mean(m.info.text, snap.searcher().reader())
         return SearchResult(request, int(m.mask.sum()), hits, facets, m.info, snap.name)
@@ -255,7 +257,9 @@ class Searcher:
             m = self.match(request, snap)
             others = {f: v for f, v in m.filters.items() if f != facet}
             mask = hits_mask(m.base, filter_masks(snap.facets, others))
-            return facet_values(snap.facets, facet, mask, m.filters.get(facet, []))
+            values = facet_values(snap.facets, facet, mask, m.filters.get(facet, []))
+            count_letters(snap.facets, letters_of(snap), {facet: values}, mask, {})
+            return values
 
     def crosstab(self, request: SearchRequest, by: list[str]) -> Table:
         """The matching items counted by one or two dimensions, with letters and overturn intervals."""

@@ -33,7 +33,7 @@ def note(name: str) -> str:
     else:
         text = "Counts items (disputed decisions)."
     if name in MULTI_VALUED:
-        text += " One letter or item can count under several values: the counts do not add up to the total."
+        text += f" One {level(name)} can count under several values: the counts do not add up to the total."
     return text
 
 

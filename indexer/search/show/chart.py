@@ -15,7 +15,7 @@ from __future__ import annotations
 from html import escape
 
 from indexer.search.crosstab import Cell, Table
-from indexer.search.intervals import FEW_ITEMS, few, percent
+from indexer.intervals import FEW_ITEMS, few, percent
 from indexer.search.units import TIME_DIMENSIONS, label
 
 COLOURS = ("#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9")

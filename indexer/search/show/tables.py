@@ -6,7 +6,7 @@ import io
 from typing import Iterable
 
 from indexer.search.crosstab import Table
-from indexer.search.intervals import few
+from indexer.intervals import few
 from indexer.search.show.export import safe_cell
 
 
