@@ -19,7 +19,7 @@ from indexer.search.query.request import parse_request
 from indexer.search.show.chart import chart_svg
 from indexer.search.show.export import file_name
 from indexer.search.show.tables import table_csv
-from indexer.search.units import describe_all, label, level
+from indexer.search.units import describe_all, label, level, short_note
 from webapp import urlstate
 from webapp.state import searcher
 
@@ -80,6 +80,12 @@ def _choices() -> list[tuple[str, str]]:
 def _hidden() -> list[tuple[str, str]]:
     """The search state the dimension form carries along unchanged (the query is its own field)."""
     return [(k, v) for k, v in urlstate.state_pairs(request.args) if k not in ("q", "page", "sort", "per_page")]
+
+
+@bp.app_context_processor
+def unit_helpers() -> dict:
+    """What a facet's counts count, for the results page's sidebar."""
+    return {"unit_note": short_note}
 
 
 @bp.get("/api/stats")

@@ -37,6 +37,14 @@ def note(name: str) -> str:
     return text
 
 
+def short_note(name: str) -> str:
+    """What a facet's counts count, in the few words a sidebar has room for."""
+    text = "Counts letters (items in brackets)" if level(name) == LETTER else "Counts items"
+    if name in MULTI_VALUED:
+        text += f"; a{'n' if level(name) == ITEM else ''} {level(name)} can have several"
+    return text
+
+
 def describe_all() -> dict[str, dict]:
     """Every facet's unit, level, multi-valuedness and note (the API's `facet_units`)."""
     return {f.name: {"label": f.label, "level": level(f.name), "unit": unit(f.name), "multi": f.multi,
