@@ -31,6 +31,7 @@ def table_lines(table: Table) -> list[str]:
     widths = [max([len(h)] + [len(c.values[d]) for c in table.cells]) for d, h in enumerate(heads)]
     lines = [f"{table.items} items from {table.letters} letters match; "
              f"{percent(table.overturned / table.items if table.items else None)} of the items overturned"]
+    lines += [f"note: {n}" for n in table.notes]
     for b, multi in zip(table.by, table.multi):
         if multi:
             lines.append(f"note: one {level(b)} can count under several values of {label(b)}: "

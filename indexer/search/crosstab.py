@@ -77,6 +77,7 @@ class Table:
     letters: int                 # their letters, each once
     overturned: int
     multi: list[bool] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)     # how the search was read (scope, messages)
 
     def to_dict(self) -> dict:
         """Plain data for the API and the JSON download."""
@@ -89,6 +90,7 @@ class Table:
                        "overturn_rate": None if c.rate is None else round(c.rate, 4),
                        "interval": None if c.low is None else [round(c.low, 4), round(c.high, 4)],
                        "few": few(c.items)} for c in self.cells],
+            "notes": list(self.notes),
         }
 
 

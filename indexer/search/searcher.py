@@ -58,6 +58,11 @@ SCOPE_NAMES = {"item": "requests", "decision": "decisions (request, rationale or
                "letter": "letters (the clinical summary too)"}
 
 
+# Why the same words give other counts as a filter: said wherever a table counts a text search.
+ROUTE_NOTE = ("Counting items whose {what} match '{text}'. A facet filter (e.g. a treatment category) counts "
+              "the items given that value instead, which can differ.")
+
+
 def _canonical(facet: str, values: list[str]) -> list[str]:
     """Filter values as the facet spells them (an old link's 'Physical Medicine and Rehabilitation')."""
     spell = {"specialty": reviewer.specialty, "state": reviewer.state}.get(facet)
@@ -266,7 +271,10 @@ class Searcher:
         snap = self.current()
         with self._reading(snap):
             m = self.match(request, snap)
-            return crosstab(snap.facets, letters_of(snap), m.mask, by)
+            table = crosstab(snap.facets, letters_of(snap), m.mask, by)
+        table.notes = m.info.messages + ([ROUTE_NOTE.format(what=SCOPE_NAMES[m.info.scope], text=m.info.text.strip())]
+                                         if m.info.text.strip() else [])
+        return table
 
     def iter_hits(self, request: SearchRequest) -> Iterator[Hit]:
         """Every hit of a request in display order, read one at a time (no snippets)."""
