@@ -10,7 +10,7 @@ SYNTH_LETTERS ?= 400
 # corpus beside the project when it is there.
 SOURCES ?= tests/fixtures/seeds $(INDEX)/synthetic $(wildcard ../shared/letters/pdf)
 
-.PHONY: run test install install-test browser index synth bench evaluate clean
+.PHONY: run test docs install install-test browser index synth bench evaluate clean
 
 $(BIN)/activate:
 	$(PYTHON) -m venv $(VENV)
@@ -49,6 +49,10 @@ run: index
 test: install-test
 	$(BIN)/ruff check --quiet .
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+# The documentation site into site/ (git-ignored); any warning, a broken link included, is an error.
+docs: $(VENV)/.installed-test
+	NO_MKDOCS_2_WARNING=1 $(BIN)/mkdocs build --strict --quiet
 
 evaluate: install
 	$(BIN)/python scripts/evaluate.py

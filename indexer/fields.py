@@ -2,9 +2,9 @@
 
 The schema, the documents, the query parser, query understanding, highlighting,
 the facet arrays, the exports and the pages all read these declarations. To add
-a facet: declare it in FACET_LIST and give `indexer.index.values.documents.FACET_VALUES`
-the function that computes its value, then bump `SCHEMA_VERSION`
-(README, "Development").
+a facet: declare it in FACET_LIST and give `indexer.index.values.documents` (LETTER_VALUES
+or ITEM_VALUES) the function that computes its value, then bump `SCHEMA_VERSION`
+(docs/development.md, "Adding a facet").
 """
 from __future__ import annotations
 

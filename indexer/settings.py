@@ -12,30 +12,31 @@ def _default_jobs() -> int:
 
 @dataclass(frozen=True)
 class Settings:
-    """Everything configurable, with defaults a user can run with.
+    """Everything configurable, with defaults a user can run with (docs/configuration.md).
 
-    index_dir      where snapshots, the CURRENT pointer, the lock and the record cache live.
-    pdf_engine     'pdfium' (default, ~40x faster) or 'pdfplumber'; both give the same record.
-    jobs           worker processes for extract+parse, and index writers (default: number of cores).
-    part_docs      most documents one index part (a Whoosh segment) holds: a bigger corpus is
-                   written as more parts, `jobs` at a time, so a writer's memory follows this,
-                   not the corpus (~0.8 GB a writer at 125k-250k; see README, Speed and scale).
-    scheduler      'tcp://host:port' of a Dask scheduler to parse on a cluster instead.
-    max_file_bytes files larger than this are skipped as too large (a letter is ~100 KB).
-    max_pages      PDFs with more pages are skipped (letters have 1-20 pages).
-    max_extract_seconds  CPU seconds one file may take to extract and parse (a letter takes
-                   ~0.01-0.5 s); a file over it is skipped, saying so (indexer.ingest.limits). 0: none.
-    max_extract_memory   bytes of memory one file's extraction may add (a letter needs a few
-                   MB); a file over it is skipped, saying so. 0: none.
-    keep_snapshots how many published snapshots to keep (current + rollback targets).
-    cache_dir      the record cache and remembered file hashes (default: INDEX_DIR/cache).
-    connection_limit     `imr serve`: open connections at most (waitress stops accepting beyond).
-    client_connections   `imr serve`: connections one client address may hold; more are closed
-                   at once (0: no cap; behind a reverse proxy every client has its address).
-    request_timeout      `imr serve`: seconds a connection has to send a whole request (of
-                   connecting, or of its previous answer) before it is closed.
-    rehash         read and hash every source file, not trusting remembered hashes of
-                   files whose size, times and inode are unchanged (indexer.ingest.hashcache).
+    Attributes:
+        index_dir: Where snapshots, the CURRENT pointer, the lock and the record cache live.
+        pdf_engine: 'pdfium' (default, ~40x faster) or 'pdfplumber'; both give the same record.
+        jobs: Worker processes for extract+parse, and index writers (default: number of cores).
+        part_docs: Most documents one index part (a Whoosh segment) holds: a bigger corpus is
+            written as more parts, `jobs` at a time, so a writer's memory follows this, not the
+            corpus (~0.8 GB a writer at 125k-250k; see docs/performance.md).
+        scheduler: 'tcp://host:port' of a Dask scheduler to parse on a cluster instead.
+        max_file_bytes: Files larger than this are skipped as too large (a letter is ~100 KB).
+        max_pages: PDFs with more pages are skipped (letters have 1-20 pages).
+        max_extract_seconds: CPU seconds one file may take to extract and parse (a letter takes
+            ~0.01-0.5 s); a file over it is skipped, saying so (indexer.ingest.limits). 0: none.
+        max_extract_memory: Bytes of memory one file's extraction may add (a letter needs a few
+            MB); a file over it is skipped, saying so. 0: none.
+        keep_snapshots: How many published snapshots to keep (current + rollback targets).
+        cache_dir: The record cache and remembered file hashes (default: INDEX_DIR/cache).
+        rehash: Read and hash every source file, not trusting remembered hashes of files whose
+            size, times and inode are unchanged (indexer.ingest.hashcache).
+        connection_limit: `imr serve`: open connections at most (waitress stops accepting beyond).
+        client_connections: `imr serve`: connections one client address may hold; more are
+            closed at once (0: no cap; behind a reverse proxy every client has its address).
+        request_timeout: `imr serve`: seconds a connection has to send a whole request (of
+            connecting, or of its previous answer) before it is closed.
     """
 
     index_dir: Path = Path("index")

@@ -30,7 +30,7 @@ Sizes and run times on the 2-core machine (measured while other runs shared it):
     --huge                   1M items, ~445k letters: corpus ~10 min once (synth 190 s + parse
         380 s; 10 GB of txt, 3 GB of cache); first rebuild (the build) ~21-24 min, peak ~20 GB of
         memory (PSS, parent + two writers) before issue 17; --rebuild-only after it: ~55-77 min
-        (6,200-6,900 CPU-s), peak 2.0 GB with parts capped at 250k documents (README, Speed and scale);
+        (6,200-6,900 CPU-s), peak 2.0 GB with parts capped at 250k documents (docs/performance.md, Building);
         no-change rebuild ~1.5 min the first time (every file hashed), ~10 s after; queries (ours)
         ~5 min. Disk: ~9.6 GB a snapshot (three kept).
     --items 300 --queries 5  ~1 min (the test's tiny mode).

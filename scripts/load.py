@@ -10,7 +10,7 @@ the served index, or built aside and pushed to every replica): no request may fa
 must come whole from the old or new snapshot, and every worker must answer from the new one
 (and never from the old one again). Levels are bounded in requests and seconds; servers stop at the end.
 Usage: .venv/bin/python scripts/load.py [--short] [--workers 1,2] [--balancer nginx] [--markdown]
-       .venv/bin/python scripts/load.py --readme     (the README's tables: 1 vs N workers, and nginx)
+       .venv/bin/python scripts/load.py --readme     (docs/performance.md: 1 vs N workers, nginx)
 """
 from __future__ import annotations
 
@@ -226,9 +226,9 @@ def arguments(argv: list[str] | None) -> argparse.Namespace:
     add("--server-threads", type=int, default=2, help="threads of each imr serve worker")
     add("--seed", type=int, default=11)
     add("--json", type=Path, default=None, help="also write the results here as JSON")
-    add("--markdown", action="store_true", help="print the tables as the README's markdown")
+    add("--markdown", action="store_true", help="print the tables as markdown (docs/performance.md)")
     add("--short", action="store_true", help="~300 items, 2 workers, levels 1 and 4, a swap: some seconds")
-    add("--readme", action="store_true", help="the README's run: 10k items, 1 vs CORES workers, nginx, markdown")
+    add("--readme", action="store_true", help="the run of docs/performance.md: 10k items, 1 vs CORES workers, nginx")
     args = parser.parse_args(argv)
     cores = len(os.sched_getaffinity(0))
     if args.short:

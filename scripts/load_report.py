@@ -125,7 +125,7 @@ def print_table(run: Run, levels: list[Level], header: bool = True) -> None:
 
 
 def markdown(runs: list[Run]) -> None:
-    """The README's load table."""
+    """The load table of docs/performance.md."""
     print("| server | clients | requests | req/s | cores used | p50 ms | p95 ms | p99 ms | errors "
           "| PSS MB (all processes) | PSS / RSS MB per worker |")
     print("|---|---|---|---|---|---|---|---|---|---|---|")

@@ -143,7 +143,7 @@ def compare(results: dict[str, list[WrkLevel]]) -> list[str]:
 
 
 def markdown(results: dict[str, list[WrkLevel]]) -> None:
-    """The README's table."""
+    """The throughput table of docs/performance.md."""
     print("| server | clients | requests | req/s | server cores | wrk cores | p50 ms | p95 ms | p99 ms | errors "
           "| PSS MB (all processes) | PSS / RSS MB per worker |")
     print("|---|---|---|---|---|---|---|---|---|---|---|---|")
@@ -169,7 +169,7 @@ def arguments(argv: list[str] | None) -> argparse.Namespace:
     add("--no-exports", action="store_true", help="leave the full CSV exports out of the mix")
     add("--seed", type=int, default=11)
     add("--json", type=Path, default=None, help="also write the results here as JSON")
-    add("--markdown", action="store_true", help="print the README's markdown table")
+    add("--markdown", action="store_true", help="print the markdown table of docs/performance.md")
     add("--short", action="store_true", help="~300 items, 2 workers, levels 1 and 4, 3 s each")
     args = parser.parse_args(argv)
     if args.short:

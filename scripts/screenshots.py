@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Make the README's screenshots of the current UI (desktop and phone) from an index.
+"""Make the screenshots in docs/screenshots/ of the current UI (desktop and phone) from an index.
 
     python scripts/screenshots.py [--index DIR] [--out docs/screenshots]
 

@@ -2,7 +2,7 @@
 an attorney keeps open all day: Back shows the URL's state, Back to search keeps it, the original
 letter opens in the browser, the whole page works from the keyboard.
 
-Screenshots for the README are made by scripts/screenshots.py, not here (a test run leaves the tree clean).
+Screenshots for the docs are made by scripts/screenshots.py, not here (a test run leaves the tree clean).
 """
 from __future__ import annotations
 

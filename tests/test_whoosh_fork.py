@@ -1,6 +1,6 @@
 """The Whoosh distribution we pin (whoosh3) must keep the two fixes we chose it for.
 
-whoosh 2.7.4 and whoosh-reloaded 2.7.5 both fail these (see README, Dependencies).
+whoosh 2.7.4 and whoosh-reloaded 2.7.5 both fail these (see docs/development.md, Dependencies and choices).
 """
 from __future__ import annotations
 

@@ -45,25 +45,3 @@ def _served_by(response: Response) -> Response:
     if name:
         response.headers["X-IMR-Snapshot"] = name
     return response
-
-
-def serve(settings: Settings, host: str = "127.0.0.1", port: int = 5000, threads: int = 2,
-          workers: int = 1) -> None:
-    """Serve the app until interrupted: waitress in this process (webapp.serving.server's limits, debug off),
-    or with `workers` > 1 that many worker processes on one socket (webapp.serving.workers)."""
-    from webapp.serving.server import listen, make_server
-
-    app = create_app(settings)
-    if workers > 1:
-        from webapp.serving.workers import run_workers
-
-        run_workers(app, listen(host, port), workers, threads)
-        return
-    server = make_server(app, settings, host=host, port=port, threads=threads)
-    try:
-        server.run()
-    except KeyboardInterrupt:
-        pass
-    finally:
-        server.close()
-        app.extensions[KEY].close()

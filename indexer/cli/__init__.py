@@ -23,7 +23,7 @@ EXIT_OK = 0
 EXIT_FATAL = 2
 EXIT_SKIPPED = 3
 
-# The one --index option of every command (README: "--index DIR defaults to ./index, or $IMR_INDEX").
+# The one --index option of every command (docs/configuration.md: ./index, or $IMR_INDEX).
 INDEX_OPTION = click.option("--index", "index_dir", type=click.Path(file_okay=False, path_type=Path),
                             default=Path("index"), show_default=True, envvar="IMR_INDEX",
                             help="Index directory (env IMR_INDEX).")

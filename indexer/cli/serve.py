@@ -39,7 +39,7 @@ def _default_workers() -> int:
 @click.option("--workers", default=_default_workers, show_default="the cores this process may use",
               type=click.IntRange(1, 256), help="Worker processes (1: a single process).")
 # 2: requests are CPU-bound and a worker holds one GIL; 4 threads answered no more requests
-# (README, "Serving on every core"). waitress reads whole requests before a thread takes one.
+# (docs/performance.md, "Serving"). waitress reads whole requests before a thread takes one.
 @click.option("--threads", default=2, show_default=True, type=click.IntRange(1, 64), help="Threads per worker.")
 @click.option("--connection-limit", type=click.IntRange(1, 100000), default=None,
               help=f"Open connections at most, per worker (default {Settings.connection_limit}).")

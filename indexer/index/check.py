@@ -1,4 +1,4 @@
-"""Consistency check of the published index, for `imr check` and the web app's error page.
+"""Consistency check of the published index, for `imr check` (`indexer.check_report`).
 
 The plain check compares the files with the sizes recorded at publication, opens
 Whoosh, reads every stored document and posting list and compares the counts of the

@@ -1,4 +1,4 @@
-"""Counts over the published index, for `imr stats` and the web app's about page."""
+"""Counts over the published index, for `imr stats` (`indexer.index_stats`)."""
 from __future__ import annotations
 
 from collections import Counter

@@ -381,7 +381,3 @@ def _light_hit(stored: dict, score: float | None) -> Hit:
         score=float(score) if score is not None else None,
     )
 
-
-def search_index(settings: Settings, request: SearchRequest) -> SearchResult:
-    """One search of the index at settings.index_dir (for one-shot callers like the CLI)."""
-    return Searcher(settings).search(request)

@@ -6,7 +6,7 @@ them gracefully on SIGTERM/SIGINT. Each worker runs the same waitress server as
 `--workers 1` (webapp.serving.server: whole requests buffered before a thread takes them, a
 deadline per request, a cap per client address), because gunicorn's own threaded
 worker hands a connection to a thread as soon as its first bytes arrive: 30 clients
-trickling headers held every thread of it (see README, "Serving on every core").
+trickling headers held every thread of it (see docs/operations.md, "Worker processes").
 
 Nothing of a snapshot is opened before the fork: the app opens its Searcher on the
 first request in each worker (webapp.state checks the process id), so no file offset,
