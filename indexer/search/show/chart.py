@@ -70,8 +70,9 @@ def _legend(series: list[str], y: int) -> tuple[list[str], int]:
         if x + width > WIDTH - 10 and x > LEFT:
             x, extra = LEFT, extra + 1
         row_y = y + 16 * extra
-        out.append(f'<line x1="{x}" y1="{row_y - 4}" x2="{x + 22}" y2="{row_y - 4}" stroke="{COLOURS[i]}" '
-                   f'stroke-width="3" stroke-dasharray="{DASHES[i]}"/>')
+        colour, dash = (COLOURS[i], DASHES[i]) if i < len(COLOURS) else (OTHER, "")
+        out.append(f'<line x1="{x}" y1="{row_y - 4}" x2="{x + 22}" y2="{row_y - 4}" stroke="{colour}" '
+                   f'stroke-width="3" stroke-dasharray="{dash}"/>')
         out.append(f'<text x="{x + 26}" y="{row_y}" fill="#111">{_e(short)}</text>')
         x += width
     return out, extra
@@ -174,7 +175,8 @@ def _rows_chart(table: Table, title: str, note: str) -> str:
     """One row per cell: its label, a bar of its items and its rate with the interval."""
     series = _series(table)
     cells = table.cells[:MAX_ROWS]
-    legend, extra = _legend(series, 40)
+    others = len(table.by) > 1 and len(table.values[1]) > len(series)
+    legend, extra = _legend(series + (["other values (grey)"] if others else []), 40)
     row, top = 22, 64 + 16 * extra
     height = top + row * len(cells) + 48
     out = _head(title, note, height) + legend
@@ -194,7 +196,8 @@ def _rows_chart(table: Table, title: str, note: str) -> str:
         colour = COLOURS[series.index(c.values[1])] if len(c.values) > 1 and c.values[1] in series else \
             (COLOURS[0] if len(c.values) == 1 else OTHER)
         w = bar_w * c.items / most
-        out.append(f'<text x="{label_w}" y="{y + 15}" text-anchor="end" fill="#111">{_e(name[:40])}</text>')
+        short = name if len(name) <= 36 else name[:35] + "…"      # ~6.5 px a character: fits the 250 px
+        out.append(f'<text x="{label_w}" y="{y + 15}" text-anchor="end" fill="#111">{_e(short)}</text>')
         out.append(f'<rect class="mark" x="{bar_x}" y="{y + 4}" width="{max(w, 1):.1f}" height="{row - 8}" '
                    f'fill="{colour}"><title>{_e(name)}: {c.items} items, {c.letters} letters</title></rect>'
                    f'<text x="{bar_x + w + 4:.1f}" y="{y + 15}" fill="#333">{c.items}</text>')
