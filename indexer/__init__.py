@@ -53,6 +53,9 @@ PUBLIC: dict[str, str] = {
     "LockHeld": "indexer.errors",
     "QueryError": "indexer.errors",
     "LetterNotFound": "indexer.errors",
+    "SiteUnreachable": "indexer.errors",
+    "SiteChanged": "indexer.errors",
+    "FetchManifestDamaged": "indexer.errors",
 }
 
 __all__ = sorted(PUBLIC) + ["__version__"]

@@ -50,3 +50,15 @@ class LetterNotFound(ImrError, KeyError):
     def __str__(self) -> str:
         # KeyError would show the message in quotes; a domain error reads plainly.
         return str(self.args[0]) if self.args else ""
+
+
+class SiteUnreachable(ImrError):
+    """`imr fetch`: the DWC's search (or the --site given) did not answer, or kept failing."""
+
+
+class SiteChanged(ImrError):
+    """`imr fetch`: a page no longer has the shape the fetcher was built to; names what was not found."""
+
+
+class FetchManifestDamaged(ImrError):
+    """`imr fetch`: the fetch manifest in the output folder is unreadable or not ours."""

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 # Bump on any change to the fields below, to what goes in them or to a snapshot's files: snapshots
 # written by another version are refused until rebuilt (`imr index --force`).
-SCHEMA_VERSION = 5
+SCHEMA_VERSION = 6
 
 # A case number as the DWC prints it: CM + two-digit year + dash + seven digits.
 CASE_NUMBER = r"CM\d{2}-\d{7}"
@@ -63,6 +63,8 @@ FACET_LIST: tuple[Facet, ...] = (
     Facet("state", "Licence state", multi=True, alias=True),
     Facet("year", "Decision year", numeric=True, alias=True),
     Facet("category", "Treatment category", multi=True, alias=True),
+    # The item's drug classes, from the vocabulary's concept tags (indexer.index.values.concepts).
+    Facet("drug_class", "Drug class", multi=True, alias=True),
     Facet("guideline_source", "Reviewer's guideline", multi=True),
     Facet("ca_guideline_source", "Claims administrator's guideline", multi=True),
     Facet("priority", "Priority"),
@@ -89,6 +91,9 @@ BOOSTS: dict[str, float] = {f.name: f.boost for f in TEXT_FIELD_LIST}
 # (`year:` goes to the numeric field as it is).
 ALIASES: dict[str, str] = {**{f.name: f.name for f in FACET_LIST if f.alias and not f.numeric},
                            "case": "case_number"}
+# Every concept an item is about (ids such as 'class:nsaid', 'region:knee'), from the vocabulary:
+# searched only through the query's concept expansion, never by typed words.
+CONCEPT_FIELD = "concept"
 DATE_FIELDS: tuple[str, ...] = ("decided", "injured", "applied")   # `decided:2016-01..2016-06`
 # What a search counts (`scope=`): the request itself, the request and its
 # decision's rationale and guidelines, or the whole letter (its summary too).

@@ -91,6 +91,7 @@ class Hit:
     other_items: list[dict]          # [{'item_no', 'item', 'decision', 'doc_id'}]
     snippets: list[Snippet]
     score: float | None = None
+    original: str | None = None      # the original file's format ('pdf', 'txt', 'html'), for its link
 
 
 @dataclass

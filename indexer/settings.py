@@ -37,6 +37,19 @@ class Settings:
             closed at once (0: no cap; behind a reverse proxy every client has its address).
         request_timeout: `imr serve`: seconds a connection has to send a whole request (of
             connecting, or of its previous answer) before it is closed.
+        fetch_site: `imr fetch`: the base address of the DWC's IMR decision search (a mirror or a
+            replay may stand in for it).
+        fetch_contact: `imr fetch`: who the DWC can reach about this fetcher (an e-mail or URL), sent
+            in the User-Agent; required to fetch from the network (not for --dry-run).
+        fetch_delay: `imr fetch`: seconds at least between two requests (one request at a time).
+        fetch_timeout: `imr fetch`: seconds one request may take before it is retried.
+        fetch_retries: `imr fetch`: retries of one request after a timeout, 429 or 5xx, with back-off
+            (doubling from fetch_delay, at least 2 s; Retry-After honoured up to 15 min).
+        fetch_max_requests: `imr fetch`: requests one run makes at most (retries count); the run
+            then stops cleanly and the next one continues.
+        fetch_window_days: `imr fetch`: days of decisions one search asks for.
+        fetch_window_results: `imr fetch`: a window whose total is larger is split in two (a search
+            of more results is not paged through: 100 pages of 25).
     """
 
     index_dir: Path = Path("index")
@@ -54,6 +67,14 @@ class Settings:
     connection_limit: int = 500
     client_connections: int = 50
     request_timeout: float = 10.0
+    fetch_site: str = "https://www.dir.ca.gov"
+    fetch_contact: str | None = None
+    fetch_delay: float = 1.0
+    fetch_timeout: float = 60.0
+    fetch_retries: int = 4
+    fetch_max_requests: int = 10_000
+    fetch_window_days: int = 7
+    fetch_window_results: int = 2_500
 
     @property
     def record_cache(self) -> Path:

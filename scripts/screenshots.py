@@ -22,10 +22,12 @@ CHROMIUM = "/usr/bin/chromium"
 DESKTOP = {"width": 1280, "height": 900}
 PHONE = {"width": 390, "height": 844}
 QUERY = "/?q=personal+trainer+upheld"
+NOTHING = "/?q=MRI+lumbar+overturned"       # no results: what each single change would find
 
 
 def shoot(base: str, out: Path) -> list[Path]:
-    """search.png and letter.png at desktop width, phone-search.png and phone-filters.png on a phone."""
+    """search.png, letter.png and no-results.png at desktop width, phone-search.png and phone-filters.png
+    on a phone."""
     out.mkdir(parents=True, exist_ok=True)
     made = []
     with sync_playwright() as p:
@@ -40,6 +42,10 @@ def shoot(base: str, out: Path) -> list[Path]:
         page.evaluate("window.scrollTo(0, 0)")
         page.screenshot(path=str(out / "letter.png"))
         made.append(out / "letter.png")
+        page.goto(base + NOTHING)
+        page.evaluate("document.activeElement.blur()")
+        page.screenshot(path=str(out / "no-results.png"))
+        made.append(out / "no-results.png")
         page.close()
         phone = browser.new_page(viewport=PHONE, is_mobile=True, has_touch=True, device_scale_factor=2)
         phone.goto(base + QUERY)

@@ -224,6 +224,12 @@ def expected_records(synthetic_letters):
 
 
 @pytest.fixture(scope="session")
+def seed_records():
+    """seed_records() -> fresh records of the five bundled seeds' expected parses."""
+    return lambda: records_of([EXPECTED_FIXTURES])
+
+
+@pytest.fixture(scope="session")
 def real_records(shared_letters):
     """real_records() -> fresh records of every hand-labelled letter of the shared corpus (skips without it)."""
     return lambda: records_of([shared_letters / "expected"])

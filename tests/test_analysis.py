@@ -13,6 +13,7 @@ from whoosh import index
 from whoosh.analysis import StemmingAnalyzer
 
 from indexer.index import analysis, build, parts, writing
+from indexer.vocabulary import Vocabulary
 from indexer.pipeline import conductor
 from indexer.index.values.documents import item_documents
 from indexer.errors import IndexDamaged
@@ -136,7 +137,8 @@ def test_index_built_fast_equals_index_built_by_whoosh(tmp_path, monkeypatch, po
     spill = writing.TermPool._spill
     monkeypatch.setattr(writing.TermPool, "_spill", lambda pool: spills.append(1) or spill(pool))
     records = _records(tmp_path)
-    docs = [d for r in records for d in item_documents(r)]
+    vocab = Vocabulary.load()       # what write_whoosh tags items with (nothing mined here)
+    docs = [d for r in records for d in item_documents(r, vocab)]
     assert len(docs) > len(records) >= 30     # letters with several items: the summary is reused
     fast, slow = tmp_path / "fast", tmp_path / "slow"
     fast.mkdir(), slow.mkdir()

@@ -75,11 +75,25 @@ def test_only_index_and_search_import_whoosh():
             assert not bad, f"{rel} imports {bad}"
 
 
+def test_vocabulary_is_shared_and_imports_no_wing():
+    """The domain vocabulary serves the index and the search side alike: it imports neither, nor Whoosh."""
+    for path in _modules("indexer/vocabulary"):
+        bad = [n for n in _imports(path) if _within(n, "whoosh") or any(_within(n, f"indexer.{w}") for w in WINGS)]
+        assert not bad, f"{path.relative_to(ROOT)} imports {bad}"
+
+
 def test_shared_modules_import_no_wing():
     for name in SHARED_MODULES - {"indexer"}:
         path = ROOT / (name.replace(".", "/") + ".py")
         bad = [n for n in _imports(path) if any(_within(n, f"indexer.{w}") for w in WINGS)]
         assert not bad, f"{name} imports {bad}"
+
+
+def test_vocabulary_imports_no_wing():
+    """indexer/vocabulary is shared by the index and the search wings: it imports neither (nor ingest)."""
+    for path in _modules("indexer/vocabulary"):
+        bad = [n for n in _imports(path) if any(_within(n, f"indexer.{w}") for w in ("ingest", "index", "search"))]
+        assert not bad, f"{path.relative_to(ROOT)} imports {bad}"
 
 
 FACTS = ("FACETS", "MULTI_VALUED", "TEXT_FIELDS", "LETTER_FIELDS", "FIELD_FACETS", "ALIASES", "BOOSTS",
@@ -114,10 +128,10 @@ def test_snapshot_file_names_are_written_only_in_files_module():
 
 def test_every_facet_has_one_value_function():
     from indexer.fields import FACETS
-    from indexer.index.values.documents import ITEM_VALUES, LETTER_VALUES
+    from indexer.index.values.documents import ITEM_VALUES, LETTER_VALUES, TAG_VALUES
 
-    assert not set(ITEM_VALUES) & set(LETTER_VALUES)
-    assert set(ITEM_VALUES) | set(LETTER_VALUES) == set(FACETS)
+    declared = [*ITEM_VALUES, *LETTER_VALUES, *TAG_VALUES]
+    assert len(declared) == len(set(declared)) and set(declared) == set(FACETS)
 
 
 def test_schema_has_a_field_for_every_declared_field():
@@ -126,3 +140,25 @@ def test_schema_has_a_field_for_every_declared_field():
 
     names = set(make_schema().names())
     assert set(FACETS) <= names and set(TEXT_FIELDS) <= names
+
+
+def test_fetch_imports_only_shared_modules_and_itself():
+    """indexer.fetch sits beside the wings: the shared modules only, never index, search, ingest or pipeline."""
+    for path in _modules("indexer/fetch"):
+        bad = [n for n in _imports(path) if _within(n, "webapp")
+               or any(_within(n, f"indexer.{w}") for w in ("index", "search", "ingest", "pipeline", "cli"))]
+        assert not bad, f"{path.relative_to(ROOT)} imports {bad}"
+
+
+def test_only_the_site_module_knows_the_dwc_markup():
+    """A change of the DWC's site is a change of indexer/fetch/site.py alone."""
+    markers = ("tabborder", "Nextpage", "IMRDecisionSearch", "CaseOutcomeV", "newpageno")
+    for folder in ("indexer", "webapp"):
+        for path in _modules(folder):
+            rel = path.relative_to(ROOT).as_posix()
+            if rel == "indexer/fetch/site.py":
+                continue
+            code = re.sub(r'"""[\s\S]*?"""|#.*', "", path.read_text())
+            assert not [m for m in markers if m in code], rel
+            if rel.startswith("indexer/fetch/"):
+                assert not [n for n in _imports(path) if _within(n, "bs4")], rel

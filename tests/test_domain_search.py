@@ -182,8 +182,10 @@ def test_page_shows_synonyms_suggestions_scope_and_did_you_mean(web):
     from bs4 import BeautifulSoup
 
     page = BeautifulSoup(web.get("/?q=knee+surgery").get_data(as_text=True), "html.parser")
-    note = page.select_one("p.expansions").get_text(" ", strip=True)
-    assert "knee arthroscopy" in note and page.select_one("p.expansions a")["href"].endswith("synonyms=0")
+    note = page.select_one("p.search-line").get_text(" ", strip=True)     # one line: searched, counted, also searched
+    # Two concepts, each widened: the region to its parts, the family to its procedures.
+    assert "knee →" in note and "arthroscopy" in note
+    assert page.select_one("p.search-line a")["href"].endswith("synonyms=0")
     offered = page.select_one("p.suggestions a")
     assert "Surgery (1)" in offered.get_text(" ", strip=True) and "f.specialty=Surgery" in offered["href"]
     assert page.select_one("#scope option[selected]")["value"] == ""
@@ -194,7 +196,7 @@ def test_page_shows_synonyms_suggestions_scope_and_did_you_mean(web):
 def test_api_query_object_says_how_it_was_read(web):
     body = web.get("/api/search?q=knee+surgery&scope=letter").get_json()
     query = body["query"]
-    assert query["scope"] == "letter" and [e["word"] for e in query["expansions"]] == ["knee surgery"]
+    assert query["scope"] == "letter" and [e["word"] for e in query["expansions"]] == ["knee", "surgery"]
     assert query["suggestions"][0]["facet"] == "specialty"
     assert web.get("/api/search?q=x&scope=everything").status_code == 400
     assert web.get("/api/search?q=x&synonyms=maybe").status_code == 400

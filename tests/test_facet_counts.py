@@ -6,6 +6,7 @@ import pytest
 from hypothesis import given, settings, strategies as st
 
 from indexer.fields import FACETS
+from indexer.vocabulary import Vocabulary
 from indexer.index.stores import facetdata
 from indexer.index.values.documents import item_documents
 from indexer.search import facets
@@ -16,7 +17,8 @@ from indexer.search.query.request import UNDATED
 @pytest.fixture(scope="module")
 def data(tmp_path_factory, expected_records) -> facetdata.FacetData:
     folder = tmp_path_factory.mktemp("facet_counts")
-    facetdata.write_arrays(folder, [d for r in expected_records() for d in item_documents(r)])
+    vocab = Vocabulary.load()
+    facetdata.write_arrays(folder, [d for r in expected_records() for d in item_documents(r, vocab)])
     return facetdata.load(folder)
 
 

@@ -8,6 +8,7 @@ import numpy as np
 import pytest
 
 from indexer.index.stores import facetdata
+from indexer.vocabulary import Vocabulary
 from indexer.index.values.documents import item_documents
 from indexer.search.facets import count_facets
 from indexer.search.query.request import UNDATED
@@ -43,7 +44,8 @@ def brute_force(docs: list[dict], filters: dict[str, list[str]], keep) -> dict[s
 
 @pytest.fixture(scope="module")
 def docs(expected_records):
-    return [d for r in expected_records() for d in item_documents(r)]
+    vocab = Vocabulary.load()
+    return [d for r in expected_records() for d in item_documents(r, vocab)]
 
 
 @pytest.fixture(scope="module")

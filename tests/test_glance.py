@@ -39,7 +39,7 @@ def test_year_histogram_has_true_proportions(app):
     found, svg = heights([FacetValue("2015", 1, 0), FacetValue("2016", 4, 1), FacetValue("2017", 179, 15)])
     assert found[2] == BAR_HEIGHT and found[0] < found[1] < found[2]
     assert abs(found[1] - BAR_HEIGHT * 4 / 179) < 0.1
-    assert svg.count('aria-label="2016: 4 items"') == 1 and ">4</text>" in svg     # its count printed
+    assert svg.count('aria-label="2016: 4 requests"') == 1 and ">4</text>" in svg     # its count printed
     # One year is one bar of the usual width, not a box across the sidebar.
     found, svg = heights([FacetValue("2017", 12, 2)])
     assert found == [BAR_HEIGHT] and f'width="{BAR_WIDTH}"' in svg

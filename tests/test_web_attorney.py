@@ -122,7 +122,7 @@ def test_a_page_without_results_has_no_empty_facet_boxes(client):
     page = soup(client.get("/?q=zyzzyvaqx"))
     assert "No values" not in page.get_text()
     assert not page.select("fieldset.facet ul.values:empty")
-    assert page.select_one("p.none")
+    assert page.select_one("section.nohits")
 
 
 def test_selected_values_are_listed_first_never_folded(client):
@@ -229,10 +229,14 @@ def test_every_item_has_a_cite_line(client):
     page = soup(client.get(f"/letters/{hit['letter_id']}"))
     cites = [c.get_text() for c in page.select(".cite-text")]
     assert len(cites) == len(record["items"])
-    first = cites[0]
+    first = page.select_one("#cite-1")
+    assert first.get_text() == first["data-cite-full"], "the recognised form is shown first"
+    assert f"Case No. {record['case_number'] or 'letter ' + record['id']}, item 1" in first["data-cite-full"]
+    assert record["items"][0]["decision"].lower() in first["data-cite-full"]
     for part in (record["case_number"] or record["id"], record["items"][0]["decision"],
                  f"http://localhost/letters/{record['id']}#item-1"):
-        assert part in first
+        assert part in first["data-cite-link"]
     if record["decision_date"]:
-        assert f"decided {record['decision_date']}" in first
+        assert f"decided {record['decision_date']}" in first["data-cite-link"]
+    assert first["data-cite-short"].startswith("IMR Case No.")
     assert page.select_one("button.copy[data-copy=cite-1]")

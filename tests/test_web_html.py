@@ -31,15 +31,17 @@ def test_empty_state_explains_syntax_with_clickable_examples(client):
     for a in help_box.select("ul.examples a"):
         assert query_of(a["href"])["q"] == [a.get_text()]
     assert page.select_one("label[for=q]") and page.select_one("input#q[name=q]")
-    assert page.select_one("a.skip[href='#main']") and page.select_one("main#main")
+    assert page.select_one("a.skip[href='#results-title']") and page.select_one("main#main #results-title")
 
 
 def test_every_facet_is_in_the_sidebar_with_counts_and_rates(client):
+    from webapp.wording import facet_label
+
     page = soup_of(client.get("/"))
     for name, label in FACETS.items():
         fieldset = page.select_one(f"fieldset#facet-{name}")
         assert fieldset is not None, name
-        assert fieldset.legend.get_text(strip=True) == label
+        assert fieldset.legend.get_text(strip=True) == facet_label(name)
     values = page.select("fieldset#facet-decision li")
     assert values, "the decision facet lists Upheld/Overturned"
     for li in values:
@@ -50,7 +52,7 @@ def test_every_facet_is_in_the_sidebar_with_counts_and_rates(client):
         assert li.select_one(".rate") is None, "a decision's own overturn rate is 0% or 100%: not shown"
     for li in page.select("fieldset#facet-category li"):
         # The rate, its 95% interval, and the count when it is small.
-        assert re.fullmatch(r"\d+% overturned \d+–\d+%( \d+ items?)?", li.select_one(".rate").get_text())
+        assert re.fullmatch(r"\d+% overturned \d+–\d+%( \d+ requests?)?", li.select_one(".rate").get_text())
 
 
 def test_personal_trainer_upheld_shows_chip_marks_and_badges(client):
@@ -65,7 +67,7 @@ def test_personal_trainer_upheld_shows_chip_marks_and_badges(client):
     literal = page.select_one("p.literal a")
     assert query_of(literal["href"])["literal"] == ["1"]
     status = page.select_one("#status")
-    assert status.find_parent("h1") and re.search(r"\d+ matching item", status.get_text())
+    assert status.find_parent("h1") and re.search(r"\d+ matching request", status.get_text())
     assert not page.select("[aria-live]"), "every change is a whole page: a live region would never speak"
     hits = page.select("li.hit")
     assert hits, "the seeds hold personal-trainer letters that were upheld"
@@ -94,6 +96,7 @@ def test_facet_filter_is_checked_and_restricts_hits(client):
 def test_export_and_feed_links_carry_the_query(client):
     page = soup_of(client.get("/?q=trainer&sort=newest"))
     links = {a.get_text(): a["href"] for a in page.select("nav.exports a, section.alerts a")}
+    assert links.pop("Follow this search") == "#alerts-title"
     assert set(links) == {"CSV", "CSV for Excel", "JSON", "Open the feed"}
     for name, href in links.items():
         extra = {"excel": ["1"]} if name == "CSV for Excel" else {}
@@ -263,11 +266,11 @@ OLD_FACET_VALUES = """\
     <ul class="values">
       {% for v in group %}
       {% set box_id = 'f-' ~ name ~ '-' ~ (group is sameas(rest) and 'r' or 's') ~ loop.index %}
-      <li{% if v.selected %} class="selected"{% endif %}>
+      <li{% if v.selected %} class="selected"{% elif not v.count %} class="zero"{% endif %}>
         {% set from_query = v.selected and (v.value|string) not in result.request.filters.get(name, []) %}
         <input type="checkbox" form="search" id="{{ box_id }}"{% if not from_query %} name="{{ PREFIX }}{{ name }}"{% endif %} value="{{ v.value|clean }}"{% if v.selected %} checked{% endif %}{% if from_query %} disabled title="Set by your query: remove its chip"{% endif %}>
         <label for="{{ box_id }}"><bdi class="value">{{ display_value(name, v.value)|clean }}</bdi>
-          {%+ if v.letters is none %}<span class="count">{{ v.count }}</span>{% else %}<span class="count">{{ v.letters }}</span> <span class="items">({{ v.count }})</span>{% endif %}{% if rate_shown(name, v.value, decisions) %}{% set ci = v.interval or (0.0, 0.0) %}{% set few = v.count < 10 %} · <span class="rate{% if few %} few{% endif %}" title="95% interval {{ ci[0]|percent }}–{{ ci[1]|percent }}: {{ v.overturned }} of {{ v.count }} items overturned">{{ v.overturn_rate|percent }} overturned <span class="ci">{{ (100 * ci[0])|round|int }}–{{ ci[1]|percent }}</span>{% if few %} <span class="few-flag">{{ v.count }} item{{ '' if v.count == 1 else 's' }}</span>{% endif %}</span>{% endif %}</label>
+          {%+ if v.letters is none %}<span class="count">{{ v.count }}</span>{% else %}<span class="count">{{ v.letters }}</span> <span class="items">({{ v.count }})</span>{% endif %}{% if v.count and rate_shown(name, v.value, decisions) %}{% set ci = v.interval or (0.0, 0.0) %}{% set few = v.count < 10 %} · <span class="rate{% if few %} few{% endif %}" title="95% interval {{ ci[0]|percent }}–{{ ci[1]|percent }}: {{ v.overturned }} of {{ v.count }} requests overturned">{{ v.overturn_rate|percent }} overturned <span class="ci">{{ (100 * ci[0])|round|int }}–{{ ci[1]|percent }}</span>{% if few %} <span class="few-flag">{{ v.count }} request{{ '' if v.count == 1 else 's' }}</span>{% endif %}</span>{% endif %}</label>
       </li>
       {% endfor %}
     </ul>
@@ -290,7 +293,7 @@ def test_facet_values_written_in_python_equal_the_template_loop(app, name, hosti
     values = [FacetValue(v, c, o, s, letters) for v, c, o, s, letters in [
         ("Upheld", 10, 0, True, None), ("female", 7, 3, False, 5), (2016, 5, 5, True, None),
         (hostile_text[:40], 3, 1, True, 2), ('a "quoted" & <b>', 2, 1, False, None), ("", 1, 0, False, None),
-        ("many", 120, 45, False, 80)]]
+        ("many", 120, 45, False, 80), ("Overturned", 0, 0, False, None)]]
     with app.test_request_context("/?q=upheld"):
         for chosen in ([], ["Upheld", "2016"]):
             for decisions in ([], ["Upheld"], ["Upheld", "Overturned"]):
@@ -333,9 +336,10 @@ OLD_HITS = OLD_BADGES + """\
 <ol class="hits">
   {% for hit in result.hits %}
   <li class="hit" id="hit-{{ loop.index }}">
-    <h2 class="hit-title"><a href="{{ letter_url(hit.letter_id, hit.item_no) }}"><bdi>{{ hit.item_html|marked }}</bdi></a></h2>
+    <h2 class="hit-title"><a href="{{ letter_url(hit.letter_id, hit.item_no) }}"><bdi>{{ hit.item_html|short_title }}</bdi></a></h2>
     <p class="hit-meta">{{ badge(hit.decision) }} {{ synthetic_tag(hit.synthetic) }}
-      <span>{{ hit.case_number or 'No case number' }}</span>
+      <a class="case" href="{{ letter_url(hit.letter_id) }}">{{ hit.case_number or 'No case number' }}</a>
+      {{ original_link(hit, hit.case_number or 'No case number') }}
       {% if hit.decision_date %}<span>Decided <time datetime="{{ hit.decision_date|clean }}">{{ hit.decision_date|clean }}</time></span>{% endif %}
       {% if hit.specialties %}<span class="specialties">{{ hit.specialties|map('clean')|join(', ') }}</span>{% endif %}
     </p>

@@ -12,7 +12,8 @@ from typing import Any
 from flask import Flask, Response, current_app
 
 from indexer.settings import Settings
-from webapp import api, downloads, errors, glance, letters, listing, search, security, stats, urlstate
+from webapp import (api, assets, downloads, errors, glance, letters, listing, nohits, search, security, stats, urlstate,
+                    wording)
 from webapp.state import KEY, AppState
 
 _SETTINGS_FIELDS = {f.name for f in dataclasses.fields(Settings)}
@@ -31,9 +32,12 @@ def create_app(settings: Settings | None = None, **overrides: Any) -> Flask:
         app.register_blueprint(module.bp)
     urlstate.register(app)
     listing.register(app)
+    wording.register(app)
+    nohits.register(app)
     glance.register(app)
     errors.register(app)
     security.register(app)
+    assets.register(app)
     app.after_request(_served_by)
     return app
 

@@ -22,7 +22,7 @@ def wants_json() -> bool:
     return request.path.startswith("/api/")
 
 
-def plain(status: int, title: str, message: str, parameter: str | None = None) -> Response:
+def plain(status: int, title: str, message: str, parameter: str | None = None, **page: object) -> Response:
     """An error answer in the request's kind: JSON for the API, a plain page otherwise."""
     if wants_json():
         body = {"error": message.replace("`", "")}
@@ -32,7 +32,7 @@ def plain(status: int, title: str, message: str, parameter: str | None = None) -
     else:
         # `command` spans in a message are shown as code, not as literal backticks.
         parts = message.split("`") if message.count("`") % 2 == 0 else [message.replace("`", "")]
-        response = Response(render_template("error.html", title=title, parts=parts), mimetype="text/html")
+        response = Response(render_template("error.html", title=title, parts=parts, **page), mimetype="text/html")
     response.status_code = status
     return response
 
@@ -52,6 +52,10 @@ def http_error(error: HTTPException) -> Response:
     """Werkzeug's 404/405/... as plain pages or JSON."""
     if error.code and error.code < 400:
         return error  # redirects raised as exceptions pass through untouched
+    missing = (request.view_args or {}).get("letter_id") if request.blueprint == "letters" else None
+    if error.code == 404 and missing and not wants_json():
+        # An unknown case number: say which, and keep the search box (the number is escaped by the template).
+        return plain(404, "No such letter", error.description or "", missing=missing)
     return plain(error.code or 500, error.name, error.description or error.name)
 
 

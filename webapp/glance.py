@@ -41,7 +41,7 @@ def glance(result: SearchResult) -> dict:
     requested treatment categories with their rates, the newest decisions."""
     table = year_table(result)
     categories = sorted(result.facets.get("category", []), key=lambda v: -v.count)[:TOP_CATEGORIES]
-    return {"table": table, "svg": Markup(chart_svg(table, "Items by decision year, and the share overturned")),
+    return {"table": table, "svg": Markup(chart_svg(table, "Requests by decision year, and the share overturned")),
             "categories": categories, "recent": result.hits[:RECENT],
             "outcomes": result.facets.get("outcome", [])}
 
@@ -65,7 +65,7 @@ def year_bars(histogram: list[tuple[FacetValue, int]]) -> Markup:
             out.append(f'<text x="{x + BAR_WIDTH / 2}" y="{top + BAR_HEIGHT - height - 2:.1f}" text-anchor="middle" '
                        f'font-size="10" fill="#1d232b" aria-hidden="true">{v.count}</text>')
         colour = "#1f5fbf" if v.selected else "#7a9fd6"
-        name = f"{v.value}: {v.count} item{'' if v.count == 1 else 's'}"
+        name = f"{v.value}: {v.count} request{'' if v.count == 1 else 's'}"
         out.append(f'<a href="{escape(toggle_filter("year", str(v.value)))}" aria-label="{escape(name)}">'
                    f'<title>{escape(name)}</title>'
                    f'<rect x="{x}" y="{top + BAR_HEIGHT - height:.1f}" width="{BAR_WIDTH}" height="{height:.1f}" '

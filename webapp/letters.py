@@ -11,9 +11,10 @@ import os
 import re
 from pathlib import Path
 
-from flask import Blueprint, Response, abort, render_template, request, url_for
+from flask import Blueprint, Response, abort, render_template, request
 
 from indexer.errors import LetterNotFound
+from webapp.citation import FORMS, citations
 from webapp.state import app_settings, searcher
 
 bp = Blueprint("letters", __name__)
@@ -34,7 +35,8 @@ def find_letter(letter_id: str) -> dict:
     except LetterNotFound:
         record = None
     if not record:
-        abort(404, "No such letter.")
+        abort(404, f"No letter with the case number {letter_id} is in this index. The number may be mistyped, "
+                   "or the letter not indexed yet: search its treatment or its words instead.")
     return record
 
 
@@ -51,17 +53,7 @@ def letter_page(letter_id: str) -> str:
         except LetterNotFound:
             similar[number] = []
     return render_template("letter.html", letter=record, q=request.args.get("q", ""),
-                           similar=similar, wide=wide, cite_line=cite_line)
-
-
-def cite_line(record: dict, number: int, item: dict) -> str:
-    """One line to paste into a brief: case number, decision date, the item, its decision, the link."""
-    link = url_for("letters.letter_page", letter_id=record["id"], _external=True) + f"#item-{number}"
-    parts = [record.get("case_number") or f"IMR letter {record['id']}",
-             f"decided {record['decision_date']}" if record.get("decision_date") else "decision date not stated",
-             f"item {number}: {' '.join(str(item.get('item') or '').split())}",
-             item.get("decision") or "no decision", link]
-    return " · ".join(parts)
+                           similar=similar, wide=wide, citations=citations, cite_forms=FORMS)
 
 
 def inside(path: Path, root: Path) -> bool:

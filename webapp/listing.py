@@ -6,7 +6,7 @@ is escaped with markupsafe's `escape`, as the template's autoescaping did.
 """
 from __future__ import annotations
 
-from flask import Flask, current_app
+from flask import Flask, current_app, url_for
 from jinja2.filters import do_truncate
 from markupsafe import Markup, escape
 
@@ -14,7 +14,7 @@ from indexer.intervals import few
 from indexer.results import FacetValue, Hit
 from indexer.search.show.display import clean
 from indexer.search.facets import display_value, rate_shown
-from webapp.text import marked
+from webapp.text import marked, short_title
 from webapp.urlstate import PREFIX, letter_url, percent
 
 OTHER_ITEM_CHARS = 60      # an 'Also in this letter' item's text, cut at a word (Jinja's truncate)
@@ -36,11 +36,13 @@ def synthetic_tag(flag: object) -> Markup:
 
 def _hit_item(n: int, hit: Hit) -> str:
     """One hit's <li>, without its last newline."""
+    case = escape(hit.case_number or "No case number")
     out = [f'  <li class="hit" id="hit-{n}">\n'
            f'    <h2 class="hit-title"><a href="{escape(letter_url(hit.letter_id, hit.item_no))}">'
-           f'<bdi>{marked(hit.item_html)}</bdi></a></h2>\n'
+           f'<bdi>{short_title(hit.item_html)}</bdi></a></h2>\n'
            f'    <p class="hit-meta">{badge(hit.decision)} {synthetic_tag(hit.synthetic)}\n'
-           f'      <span>{escape(hit.case_number or "No case number")}</span>\n']
+           f'      <a class="case" href="{escape(letter_url(hit.letter_id))}">{case}</a>\n'
+           f'      {original_link(hit, case)}\n']
     if hit.decision_date:
         day = escape(clean(hit.decision_date))
         out.append(f'<span>Decided <time datetime="{day}">{day}</time></span>')
@@ -67,6 +69,14 @@ def _hit_item(n: int, hit: Hit) -> str:
     return "".join(out)
 
 
+def original_link(hit: Hit, case: str) -> Markup:
+    """The small link to a hit's original file (a PDF opens in the browser's viewer), named for screen readers."""
+    kind = escape((hit.original or "file").upper())
+    href = escape(url_for("letters.original", letter_id=hit.letter_id))
+    return Markup(f'<a class="original-icon" href="{href}" target="_blank" rel="noopener" '
+                  f'aria-label="Original {kind} of {escape(case)}"><span aria-hidden="true">{kind}</span></a>')
+
+
 def hit_items(hits: list[Hit]) -> Markup:
     """The <li>s of a page of hits, as _hits.html's loop wrote them."""
     return Markup("\n".join(_hit_item(n, hit) for n, hit in enumerate(hits, 1)))
@@ -75,13 +85,14 @@ def hit_items(hits: list[Hit]) -> Markup:
 def _rate(v: FacetValue) -> str:
     """' · 53% overturned 38–67%': the rate and its 95% interval; under FEW_ITEMS items flagged and dimmed."""
     low, high = v.interval or (0.0, 0.0)
-    flag = f' <span class="few-flag">{v.count} item{"" if v.count == 1 else "s"}</span>' if few(v.count) else ""
+    flag = f' <span class="few-flag">{v.count} request{"" if v.count == 1 else "s"}</span>' if few(v.count) else ""
     return (f' · <span class="rate{" few" if few(v.count) else ""}" title="95% interval {percent(low)}–{percent(high)}:'
-            f' {v.overturned} of {v.count} items overturned">{percent(v.overturn_rate)} overturned'
+            f' {v.overturned} of {v.count} requests overturned">{percent(v.overturn_rate)} overturned'
             f' <span class="ci">{round(100 * low)}–{percent(high)}</span>{flag}</span>')
 
 
 SELECTED, NAME = ' class="selected"', ' name="%s"'
+ZERO = ' class="zero"'      # a value that matches nothing here: listed, greyed (what is not there is shown)
 SET_BY_QUERY = ' disabled title="Set by your query: remove its chip"'
 
 
@@ -95,11 +106,11 @@ def facet_values(name: str, values: list[FacetValue], folded: bool, chosen: list
     for n, v in enumerate(values, 1):
         box_id = escape(f"f-{name}-{'r' if folded else 's'}{n}")
         from_query = v.selected and str(v.value) not in chosen
-        rate = _rate(v) if rate_shown(name, v.value, decisions) else ""
+        rate = _rate(v) if v.count and rate_shown(name, v.value, decisions) else ""     # no rate of nothing
         count = (f'<span class="count">{escape(v.count)}</span>' if v.letters is None else
                  f'<span class="count">{escape(v.letters)}</span> <span class="items">({escape(v.count)})</span>')
         out.append(
-            f"      <li{SELECTED if v.selected else ''}>\n"
+            f"      <li{SELECTED if v.selected else ZERO if not v.count else ''}>\n"
             f'        <input type="checkbox" form="search" id="{box_id}"{"" if from_query else NAME % prefix}'
             f' value="{escape(clean(v.value))}"{" checked" if v.selected else ""}'
             f'{SET_BY_QUERY if from_query else ""}>\n'
@@ -112,4 +123,5 @@ def facet_values(name: str, values: list[FacetValue], folded: bool, chosen: list
 def register(app: Flask) -> None:
     """Make the pieces callable from every template (imported macros too, which see no context)."""
     app.jinja_env.globals.update(facet_values=facet_values, hit_items=hit_items, badge_html=badge,
-                                 synthetic_html=synthetic_tag)
+                                 synthetic_html=synthetic_tag, original_link=original_link)
+    app.jinja_env.filters.update(short_title=short_title)

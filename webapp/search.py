@@ -14,6 +14,7 @@ from indexer.search.facets import display_value, rate_shown, shown_first
 from indexer.search.query.request import DEFAULT_PER_PAGE, MAX_PAGE, PER_PAGE_CHOICES, UNDATED, parse_request
 from webapp import urlstate
 from webapp.state import searcher
+from webapp.wording import facet_label, plain_error
 
 bp = Blueprint("search", __name__)
 
@@ -42,7 +43,7 @@ def search_page() -> Response | str | tuple[str, int]:
     try:
         search_request = parse_request(args)
     except QueryError as error:
-        page = render_template("search.html", result=None, error=f"{error.param}: {error.message}",
+        page = render_template("search.html", result=None, error=plain_error(error.param, error.message),
                                q=request.args.get("q", ""), empty=False, examples=EXAMPLES)
         return page, 400
     result = searcher().search(search_request)
@@ -58,8 +59,11 @@ def search_page() -> Response | str | tuple[str, int]:
         result = searcher().search(replace(search_request, page=min(result.pages, MAX_PAGE)))
     empty = not (search_request.q.strip() or search_request.filters
                  or search_request.decided_from or search_request.decided_to)
+    # A sort or a page chosen with nothing typed lists every decision in that order (newest first
+    # from the home page's link), not the help again.
+    listing_all = empty and any(request.args.get(k) for k in ("sort", "page", "per_page", "scope"))
     return render_template("search.html", result=result, error=None, q=search_request.q,
-                           empty=empty, examples=EXAMPLES, histogram=year_histogram(result),
+                           empty=empty, listing_all=listing_all, examples=EXAMPLES, histogram=year_histogram(result),
                            top=FACET_TOP, note=note, facets_shown=facets_shown(result))
 
 
@@ -84,7 +88,7 @@ def pages_around(result: SearchResult, width: int = 2) -> list[int | None]:
 
 def facets_shown(result: SearchResult) -> list[tuple[str, str]]:
     """(name, label) of the facets with a value to show (no empty 'No values' boxes)."""
-    return [(name, label) for name, label in FACETS.items() if result.facets.get(name)]
+    return [(name, facet_label(name)) for name in FACETS if result.facets.get(name)]
 
 
 @bp.app_context_processor

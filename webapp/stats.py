@@ -43,7 +43,7 @@ def _table() -> tuple[Table, object]:
 
 def _title(table: Table, q: str) -> str:
     what = " and ".join(label(b) for b in table.by)
-    return f"Items by {what}" + (f" · “{q.strip()}”" if q.strip() else "")
+    return f"Requests by {what}" + (f" · “{q.strip()}”" if q.strip() else "")
 
 
 def _state(by: list[str]) -> str:

@@ -8,6 +8,7 @@ from flask import Flask, current_app, g, request, url_for
 from werkzeug.datastructures import MultiDict
 
 from indexer.fields import FACETS, FIELD_FACETS
+from indexer.results import Suggestion
 from indexer.search.query import caps
 from webapp import text
 
@@ -159,6 +160,21 @@ def without_word(word: str) -> str:
     return here(args)
 
 
+def suggestion_url(suggestion: Suggestion) -> str:
+    """An offered filter applied: its value selected and the words that named it taken out of the query
+    (what the offer counted: `physical therapy pain management` -> physical therapy, by Pain Management)."""
+    args, key = state(), PREFIX + suggestion.facet
+    args.pop("page", None)
+    if suggestion.value not in args.getlist(key):
+        args.add(key, suggestion.value)
+    q = " ".join(re.sub(r"(?<!\w)%s(?!\w)" % r"\s+".join(map(re.escape, suggestion.word.split())), " ",
+                        args.get("q", ""), count=1, flags=re.IGNORECASE).split())
+    args.pop("q", None)
+    if q:
+        args["q"] = q
+    return here(args)
+
+
 def export_query() -> str:
     """The state for exports and feeds: everything but paging (worked out once per request: a
     results page links it ~17 times)."""
@@ -180,6 +196,7 @@ def register(app: Flask) -> None:
                                  highlight=text.highlight, percent=percent)
     app.jinja_env.globals.update(with_state=with_state, toggle_filter=toggle_filter,
                                  without_word=without_word, export_query=export_query,
+                                 suggestion_url=suggestion_url,
                                  letter_url=letter_url, back_to_search=back_to_search,
                                  FACETS=FACETS, ALIAS_FACETS=FIELD_FACETS, PREFIX=PREFIX)
     app.before_request(check_caps)

@@ -114,7 +114,8 @@ def cli() -> None:
 
 
 def _register() -> None:
-    from indexer.cli import ingest, query, serve, synth, snapshots  # noqa: F401  (commands register on import)
+    from indexer.cli import (fetch, ingest, query, serve, snapshots, synth,  # noqa: F401  (commands register on import)
+                             vocabulary)
 
 
 def main() -> None:

@@ -89,6 +89,8 @@ def _summary(report, verb: str) -> None:
         click.echo(f"skipped {path}: {reason}", err=True)
     for path in report.unread:
         click.echo(f"no items read from {path}: it states decisions; please report this file", err=True)
+    for path, differences in report.disagreements:
+        click.echo(f"the DWC's search row disagrees with {path}: {differences}", err=True)
 
 
 def _ingest(function: Callable, verb: str, sources, settings: Settings) -> None:

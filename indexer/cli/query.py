@@ -27,7 +27,8 @@ def _header(result, everything: bool) -> list[str]:
         head += f" (understood: {chips})"
     if not everything and result.total > len(result.hits):
         head += f"; page {result.request.page} of {result.pages} (--page N for more, --all for every hit)"
-    return [head] + [f"note: {m}" for m in result.query.messages]
+    also = [f"also searched: {e.word} -> {', '.join(e.also)}" for e in result.query.expansions]
+    return [head] + [f"note: {m}" for m in result.query.messages] + also
 
 
 def _plain(result) -> str:

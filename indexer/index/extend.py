@@ -18,6 +18,7 @@ from pathlib import Path
 from indexer.index import build, parts, writing
 from indexer.index.stores import facetdata, files, letterstore, termstore
 from indexer.index.stores.facetrows import FacetRows
+from indexer.index.values import concepts
 from indexer.index.values.documents import doc_ids, document_count, item_documents
 from indexer.errors import IndexDamaged
 from indexer.record import Record
@@ -84,7 +85,8 @@ def extend_snapshot(snapshot: Path, base: Path, records: list[Record], removed: 
     try:
         for letter_id in removed:
             writer.delete_by_term("letter_id", letter_id)
-        docs = (d for record in new for d in item_documents(record))
+        vocab = concepts.load_for(snapshot)
+        docs = (d for record in new for d in item_documents(record, vocab))
         writing.add_documents(writer, parts.ticking(docs, build.counter(progress, sum(map(document_count, new)))))
     except BaseException:
         writer.cancel()

@@ -25,10 +25,12 @@ from typing import Callable, Iterable, Iterator
 from indexer.errors import IndexDamaged
 from indexer.index.stores import facetdata, files, letterstore, termstore
 from indexer.index import writing
+from indexer.index.values import concepts
 from indexer.index.values.documents import Document, document_count, item_documents
 from indexer.index.stores.facetrows import FacetRows
 from indexer.index.schema import make_schema
 from indexer.record import Record
+from indexer.vocabulary import Vocabulary
 
 PREFIX, SUFFIX = "part-", ".tmp"
 MOVED = (".seg", files.TERM_STORE_SUFFIX)    # a segment's files (unique random names) and its term store
@@ -40,11 +42,12 @@ Tick = Callable[[int], None]
 TICK_DOCS = 1000          # documents between two ticks of a part's progress
 
 
-def _documents(records: Iterable[Record], rows: letterstore.Appender, facets: FacetRows) -> Iterator[Document]:
+def _documents(records: Iterable[Record], rows: letterstore.Appender, facets: FacetRows,
+               vocab: Vocabulary) -> Iterator[Document]:
     """Each record's documents, its letter row and facet rows written on the way."""
     for record in records:
         rows.add(record)
-        for doc in item_documents(record):
+        for doc in item_documents(record, vocab):
             facets.add(doc)      # the stored fields' values, as a read-back would give them
             yield doc
 
@@ -76,7 +79,9 @@ def write_part(snapshot: str, k: int, letters: list[Record], load: Loader | None
     with letterstore.Appender(letterstore.path_of(folder), case_index=False) as rows:
         writer = writing.open_writer(index.create_in(str(folder), make_schema()))
         try:
-            writing.add_documents(writer, ticking(_documents(load(letters) if load else letters, rows, facets), tick))
+            vocab = concepts.load_for(snapshot)     # written into the snapshot before any part
+            writing.add_documents(writer, ticking(_documents(load(letters) if load else letters, rows, facets, vocab),
+                                                  tick))
         except BaseException:
             writer.cancel()
             raise

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from whoosh.fields import BOOLEAN, ID, KEYWORD, NUMERIC, STORED, TEXT, FieldType, Schema
 
-from indexer.fields import FACET_LIST, TEXT_FIELD_LIST, Facet
+from indexer.fields import CONCEPT_FIELD, FACET_LIST, TEXT_FIELD_LIST, Facet
 from indexer.index.analysis import DomainAnalyzer
 
 
@@ -37,6 +37,8 @@ def make_schema() -> Schema:
         applied=NUMERIC(int, stored=True),
         decision_date=STORED(),                              # ISO string for display
         synthetic=BOOLEAN(stored=True),
+        # Concept ids from the vocabulary (indexer.index.values.concepts); not stored, not analysed.
+        **{CONCEPT_FIELD: KEYWORD(stored=False, commas=True, scorable=False, lowercase=False)},
         **text,
         **facets,
     )

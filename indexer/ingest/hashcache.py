@@ -28,6 +28,15 @@ _LOOKUP = "SELECT size, mtime_ns, ctime_ns, ino, dev, sha256 FROM hashes WHERE p
 Stamp = tuple[int, int, int, int, int]       # size, mtime_ns, ctime_ns, inode, device
 
 
+def _utf8(name: str) -> bool:
+    """Whether a file name (as os.fsdecode gives it) is valid UTF-8 text."""
+    try:
+        name.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
 def stamp(st: os.stat_result) -> Stamp:
     """What must be unchanged for a remembered hash to stand."""
     return st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino, st.st_dev
@@ -60,8 +69,11 @@ class HashCache:
             return None
         name = os.path.abspath(path)
         try:
-            # Keys are the path's bytes (text in older tables).
-            found = self._con.execute(_LOOKUP, (os.fsencode(name), name)).fetchone()
+            # Keys are the path's bytes (text in older tables; a name that is not UTF-8 was never
+            # stored as text, and sqlite cannot bind it as text).
+            key = os.fsencode(name)
+            text = name if name.isascii() or _utf8(name) else None
+            found = self._con.execute(_LOOKUP, (key, text)).fetchone()
         except sqlite3.Error:
             self.close()
             self._damaged = True

@@ -12,15 +12,18 @@ from functools import partial
 from pathlib import Path
 from typing import Callable, Iterable, Iterator
 
+from indexer.fetch import audit
 from indexer.index import build, extend
 from indexer.index.stores import letterstore, snapshots
 from indexer.ingest import hashcache, refs
 from indexer.pipeline import manifest
 from indexer.ingest.batch import Progress, Runner, extract_all, parse_one
+from indexer.index.values import concepts
 from indexer.index.values.documents import document_count, item_count
 from indexer.errors import ImrError
 from indexer.record import Record
 from indexer.settings import Settings
+from indexer.vocabulary import MinedVocabulary, Vocabulary
 from indexer.ingest.sources import Outcome, Source, list_sources, merge_letters, select_letters
 
 __all__ = ["BuildReport", "Progress", "add", "extract_all", "parse_one", "parse_paths", "rebuild"]
@@ -44,6 +47,7 @@ class BuildReport:
     snapshot: str = ""
     kept: bool = False            # nothing changed: the current snapshot was kept
     unread: list[str] = field(default_factory=list)   # letters with 0 items that state decisions (a parser bug)
+    disagreements: list[tuple[str, str]] = field(default_factory=list)   # (path, parse vs the DWC's row)
 
     @property
     def letters_per_second(self) -> float:
@@ -86,12 +90,25 @@ def _write_new(building: Path, letters: list[Record], settings: Settings,
                                 part_docs=settings.part_docs, progress=indexing)
 
 
+def _mined(settings: Settings, letters: list[Record], base: Path | None = None,
+           new: list[Record] | None = None) -> MinedVocabulary:
+    """What the letters teach the vocabulary: all of `letters` (records or references, read one at
+    a time), or, extending `base`, what it had learnt plus what `new` teaches."""
+    vocab = Vocabulary.load()
+    if base is not None and new is not None:
+        return concepts.merged(concepts.read_mined(base), concepts.mine_letters(new, vocab))
+    return concepts.mine_letters(refs.load(letters, settings), vocab)
+
+
 def _publish_new(settings: Settings, records: list[Record],
                  write: Callable[[Path], int] | None = None,
-                 report: dict | None = None, indexing: Progress | None = None) -> tuple[str, int]:
+                 report: dict | None = None, indexing: Progress | None = None,
+                 mined: MinedVocabulary | None = None) -> tuple[str, int]:
     """Write, verify and publish a snapshot of `records`; the old one stays current on any failure."""
     building = snapshots.new_snapshot_dir(settings)
     try:
+        if mined is not None:
+            concepts.write_mined(building, mined)     # before any writer reads the vocabulary
         documents = write(building) if write else _write_new(building, records, settings, indexing)
         manifest.write(building, report)
         final = snapshots.finish(building)
@@ -166,9 +183,11 @@ def rebuild(sources: list[Path], settings: Settings, progress: Progress | None =
                  "duplicates": duplicates, "items": sum(map(item_count, records)),
                  "documents": sum(document_count(r) for r in records),
                  "unread": [r["source"] for r in records if r.get("decisions_unread")]}
-        name, documents = _publish_new(settings, records, report=built, indexing=indexing)
+        name, documents = _publish_new(settings, records, report=built, indexing=indexing,
+                                       mined=_mined(settings, records))
     report = _report(records, outcomes, started, listing)
     report.skipped, report.duplicates, report.snapshot, report.documents = skipped, duplicates, name, documents
+    report.disagreements = audit.disagreements(records, partial(refs.load, settings=settings))
     return report
 
 
@@ -236,11 +255,13 @@ def add(sources: list[Path], settings: Settings, progress: Progress | None = Non
             name, documents = base.name, sum(document_count(r) for r in records)
         else:
             write = _incremental(base, records, before, indexing) if incremental else None
-            name, documents = _publish_new(settings, records, write, indexing=indexing)
+            mined = _mined(settings, records, base, new) if write else _mined(settings, records)
+            name, documents = _publish_new(settings, records, write, indexing=indexing, mined=mined)
     report = _report(records, outcomes, started, fresh)
     report.skipped, report.duplicates, report.snapshot, report.documents = skipped, duplicates, name, documents
     report.kept = kept
     report.added = len(records) - len(before)
     report.replaced = replaced
     report.unchanged = len(listing) - len(fresh)
+    report.disagreements = audit.disagreements(new)
     return report

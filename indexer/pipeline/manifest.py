@@ -14,14 +14,16 @@ from indexer.index.stores import snapshots, termstore
 from indexer.errors import ImrError
 from indexer.fields import SCHEMA_VERSION
 from indexer.settings import Settings
+from indexer.vocabulary import data_digest
 from indexer.ingest.sources import Source
 
 
 def fingerprint(listing: list[Source], settings: Settings) -> str:
-    """What a rebuild's result depends on: every file's path and bytes, parser, engine, schema, term store format."""
+    """What a rebuild's result depends on: every file's path and bytes, parser, engine, schema, term store
+    format, and the vocabulary's data (its concept tags are written into the index)."""
     # the cache's parser version: the same key that decides re-parsing
     h = hashlib.sha256(f"{cache.PARSER_VERSION}|{SCHEMA_VERSION}|{settings.pdf_engine}|"
-                       f"{termstore.MAGIC!r}".encode())
+                       f"{termstore.MAGIC!r}|{data_digest()}".encode())
     for s in sorted(listing, key=lambda s: s.file):
         # surrogateescape: a file name that is not UTF-8 goes in as its very bytes
         h.update(f"\n{s.file}\t{s.content_hash}\t{s.error}".encode("utf-8", "surrogateescape"))

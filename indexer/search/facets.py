@@ -14,6 +14,10 @@ from indexer.search.query.request import UNDATED
 
 # Facets whose values read best in their natural order rather than by count.
 ORDERED_BY_VALUE = {"year", "age_band"}
+# A facet with this many values or fewer, or with a selection, lists its values that match nothing too
+# (count 0, greyed on the page): what is not there is shown, not hidden (no Overturned box to tick for
+# `MRI lumbar` told nothing). Longer facets without a selection list only what matches.
+ZEROS_SHOWN_UP_TO = 6
 # Values whose overturn rate is fixed by the value itself (an upheld decision is 0% overturned).
 RATE_FIXED = {"decision": None, "outcome": {"Upheld", "Overturned"}}    # None: every value
 
@@ -91,8 +95,9 @@ def _values(data: FacetData, facet: str, mask: np.ndarray, docs: np.ndarray | No
     both = column.tally(mask, docs)
     counts, over = both.sum(axis=1).tolist(), both[:, 1].tolist()
     chosen = set(selected or ())
+    every = bool(chosen) or len(column.values) <= ZEROS_SHOWN_UP_TO
     out = [FacetValue(v, counts[i + 1], over[i + 1], v in chosen)
-           for i, v in enumerate(column.values) if counts[i + 1] or v in chosen]
+           for i, v in enumerate(column.values) if counts[i + 1] or v in chosen or every]
     if facet == "year":
         # Row 0 of the year's tally: the docs with no year (undated).
         if counts[0] or UNDATED in chosen:

@@ -17,7 +17,7 @@ from whoosh import query as wq
 
 from indexer.index.postings import POSITION_BITS, PostingCache
 from indexer.search.query.parser import MAX_EXPANSION
-from indexer.fields import LETTER_FIELDS
+from indexer.fields import CONCEPT_FIELD, LETTER_FIELDS
 
 # Every weight of the ranking, in one place:
 # - per-field boosts are applied at index time (`indexer.fields.TEXT_FIELD_LIST`:
@@ -27,12 +27,13 @@ from indexer.fields import LETTER_FIELDS
 #   weighting says otherwise);
 # - "similar items" take the key terms of an item's heading and rationale
 #   (SIMILAR_TERMS: how many of each field).
-# - tiers: a document whose request (item) matches ranks above one whose
-#   rationale or guidelines match, above one matched by its letter's summary
-#   only (FIELD_TIERS); BM25F orders documents within a tier.
+# - tiers: a document whose request (item) matches ranks above one tagged
+#   with a concept the query names (the vocabulary's `concept` field), above
+#   one whose rationale or guidelines match, above one matched by its letter's
+#   summary only (FIELD_TIERS); BM25F orders documents within a tier.
 K1, B = 1.2, 0.75
 SIMILAR_TERMS = (("item", 6), ("rationale", 10))
-FIELD_TIERS = {"item": 2, "rationale": 1, "guideline": 1, "summary": 0}
+FIELD_TIERS = {"item": 3, CONCEPT_FIELD: 2, "rationale": 1, "guideline": 1, "summary": 0}
 
 
 @dataclass

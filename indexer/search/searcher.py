@@ -13,10 +13,11 @@ its open files and opened afresh by the next request.
 from __future__ import annotations
 
 import html
+import re
 import threading
 import time
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Iterator
 
 import numpy as np
@@ -36,7 +37,7 @@ from indexer.search.query.scopes import ScopedQuery
 from indexer.results import Hit, QueryInfo, SearchRequest, SearchResult, Suggestion
 from indexer.settings import Settings
 from indexer.fields import FIELD_FACETS, SCOPE_FIELDS
-from indexer.search.query.understand import understand
+from indexer.search.query.understand import DECISIONS, understand
 
 SNIPPETS = 3
 
@@ -67,18 +68,6 @@ def _canonical(facet: str, values: list[str]) -> list[str]:
     """Filter values as the facet spells them (an old link's 'Physical Medicine and Rehabilitation')."""
     spell = {"specialty": reviewer.specialty, "state": reviewer.state}.get(facet)
     return list(dict.fromkeys((spell(v) or v) if spell else v for v in values))
-
-
-def _suggestions(data: facetdata.FacetData, mask: np.ndarray, offered: list,
-                 filters: dict[str, list[str]]) -> list[Suggestion]:
-    """Offered filters with how many of the hits each would keep (those that keep some)."""
-    out = []
-    for chip in offered:
-        if chip.facet in data.columns and chip.value not in filters.get(chip.facet, []):
-            count = int((mask & data.columns[chip.facet].mask([chip.value], data.n_docs)).sum())
-            if count:
-                out.append(Suggestion(chip.facet, chip.value, chip.word, count))
-    return out
 
 
 def _split(value: str | None) -> list[str]:
@@ -175,17 +164,36 @@ class Searcher:
         snap = snap or self.current()
         data = snap.facets
         known = {f: data.values(f) for f in FIELD_FACETS if f in data.columns}
-        meaning = understand(request.q, known, literal=request.literal)
+        decisions = {w: v for w, v in snap.vocabulary.decisions().items() if v in DECISIONS}
+        meaning = understand(request.q, known, literal=request.literal, decisions=decisions)
         found = self._run(snap, request, meaning)
         if not found.mask.any() and meaning.from_words and not request.literal:
-            literal = self._run(snap, request, understand(request.q, known, literal=True))
+            literal = self._run(snap, request, understand(request.q, known, literal=True, decisions=decisions))
             if literal.mask.any():
                 words = ", ".join(f"'{c.word}'" for c in meaning.chips if ":" not in c.word)
                 literal.info.messages.insert(0, f"No decisions match with {words} as a filter: "
                                                 "showing the words searched as text instead")
                 found = literal
-        found.info.suggestions = _suggestions(data, found.mask, meaning.suggestions, found.filters)
+        found.info.suggestions = self._offers(snap, request, meaning, known, found.filters)
         return found
+
+    def _offers(self, snap: Snapshot, request: SearchRequest, meaning, known: dict,
+                filters: dict[str, list[str]]) -> list[Suggestion]:
+        """Filters offered for words of the query (a specialty), each counted as it would apply: the
+        filter selected and the words that named it no longer searched (the hint's promise; counted
+        over the hits of all the words, `physical therapy pain management` offered nothing)."""
+        out = []
+        for chip in meaning.suggestions:
+            if chip.facet not in snap.facets.columns or chip.value in filters.get(chip.facet, []):
+                continue
+            words = r"\s+".join(map(re.escape, chip.word.split()))
+            rest = " ".join(re.sub(r"(?<!\w)%s(?!\w)" % words, " ", request.q, count=1, flags=re.I).split())
+            narrowed = replace(request, q=rest, filters={
+                **request.filters, chip.facet: [*request.filters.get(chip.facet, []), chip.value]})
+            count = int(self._run(snap, narrowed, understand(rest, known, literal=request.literal)).mask.sum())
+            if count:
+                out.append(Suggestion(chip.facet, chip.value, chip.word, count))
+        return out
 
     def _run(self, snap: Snapshot, request: SearchRequest, meaning) -> Match:
         """One reading of the request, in its scope or the widening scopes."""
@@ -201,7 +209,8 @@ class Searcher:
         scopes = [request.scope] if request.scope else list(SCOPE_FIELDS)
         dates = _date_mask(data, request, meaning.date_ranges())
         # Parsed once; each widened scope narrows the same tree.
-        text = ScopedQuery(meaning.text, searcher.schema, searcher.reader(), snap.resolve, synonyms=request.synonyms)
+        text = ScopedQuery(meaning.text, searcher.schema, searcher.reader(), snap.resolve, synonyms=request.synonyms,
+                           vocab=snap.vocabulary)
         for n, scope in enumerate(scopes):
             parsed = text.over(SCOPE_FIELDS[scope])
             base, evaluation, matched = dates.copy(), None, dates.any()
@@ -325,6 +334,7 @@ class Searcher:
         if lid not in records:
             records[lid] = snap.record(lid)
         record = records[lid] or {}
+        hit.original = record.get("format")
         hit.item_html = marker.mark(hit.item)
         items = record.get("items") or []
         item = items[hit.item_no - 1] if 0 < hit.item_no <= len(items) else {}

@@ -17,7 +17,9 @@ from whoosh import index as windex
 from indexer.errors import IndexDamaged
 from indexer.index.stores import facetdata, letterstore, snapshots, termstore
 from indexer.index.postings import PostingCache
+from indexer.index.values import concepts
 from indexer.search.query.understand import match_value
+from indexer.vocabulary import Vocabulary
 
 # What decoding a damaged segment or store raises inside Whoosh, numpy or sqlite.
 READ_ERRORS = (OSError, EOFError, struct.error, zlib.error, pickle.UnpicklingError, UnicodeDecodeError,
@@ -92,6 +94,8 @@ class Snapshot:
     postings: PostingCache | None = None
     opened: list = field(default_factory=list)    # every thread's searcher and store, to close
     broken: bool = False
+    _vocabulary: Vocabulary | None = None
+    _vocabulary_lock: threading.Lock = field(default_factory=threading.Lock)
 
     def __post_init__(self) -> None:
         if self.postings is None:
@@ -124,6 +128,14 @@ class Snapshot:
     @property
     def name(self) -> str:
         return self.path.name
+
+    @property
+    def vocabulary(self) -> Vocabulary:
+        """The snapshot's vocabulary (the packaged one plus what its letters taught), read on first use."""
+        with self._vocabulary_lock:
+            if self._vocabulary is None:
+                self._vocabulary = concepts.load_for(self.path)
+            return self._vocabulary
 
     def searcher(self):
         """This thread's Whoosh searcher."""

@@ -39,9 +39,9 @@ def note(name: str) -> str:
 
 def short_note(name: str) -> str:
     """What a facet's counts count, in the few words a sidebar has room for."""
-    text = "Counts letters (items in brackets)" if level(name) == LETTER else "Counts items"
+    text = "Counts letters (requests in brackets)" if level(name) == LETTER else "Counts requests"
     if name in MULTI_VALUED:
-        text += f"; a{'n' if level(name) == ITEM else ''} {level(name)} can have several"
+        text += f"; a {'request' if level(name) == ITEM else 'letter'} can have several"
     return text
 
 

@@ -78,6 +78,25 @@
       button.addEventListener("click", function () { copyText(source, button); });
     });
 
+    // The letter page's citation form: every item's Cite line in the form chosen (kept for next time).
+    var citeForm = document.getElementById("cite-form");
+    if (citeForm) {
+      var applyForm = function () {
+        Array.prototype.forEach.call(document.querySelectorAll(".cite-text"), function (cite) {
+          var text = cite.getAttribute("data-cite-" + citeForm.value);
+          if (text !== null) { cite.textContent = text; }
+        });
+        try { localStorage.setItem("imr-cite-form", citeForm.value); } catch (e) { /* not kept */ }
+      };
+      try {
+        var kept = localStorage.getItem("imr-cite-form");
+        if (kept && citeForm.querySelector("option[value='" + kept.replace(/[^a-z]/g, "") + "']")) { citeForm.value = kept; }
+      } catch (e) { /* the first form */ }
+      citeForm.closest(".cite-choice").hidden = false;
+      citeForm.addEventListener("change", applyForm);
+      applyForm();
+    }
+
     if (!form) { return; }
     var heading = document.getElementById("results-title");
 
@@ -95,35 +114,69 @@
       summary.addEventListener("click", function (event) {
         if (!narrow.matches) { event.preventDefault(); }
       });
+      // 'Skip to filters' opens them on a phone and puts focus on their heading.
+      var skip = document.querySelector("a.skip[href='#filters']");
+      if (skip) {
+        skip.addEventListener("click", function (event) {
+          event.preventDefault();
+          filters.open = true;
+          summary.focus();
+        });
+      }
     }
 
-    // After a search or a change of filter, focus goes where the keyboard user was: the value
-    // just toggled, else the results heading (not the top of the page, 77 Tabs away).
-    var remembered = null;
-    try {
-      remembered = JSON.parse(sessionStorage.getItem(FOCUS_KEY) || "null");
-      sessionStorage.removeItem(FOCUS_KEY);
-    } catch (e) { remembered = null; }
-    var target = null;
-    if (remembered && Date.now() - remembered.t < 10000) {
-      var fields = document.querySelectorAll("input, select");
-      target = Array.prototype.find.call(fields, function (el) {
-        return remembered.name && el.name === remembered.name && el.value === remembered.value && el.type === "checkbox";
-      }) || (remembered.id && document.getElementById(remembered.id)) || null;
-      if (target && filters && filters.contains(target)) { filters.open = true; }
-    }
-    if (!target && heading && location.search) { target = heading; }
-    if (target) { target.focus(); }
-
-    form.addEventListener("submit", function () { leaveOutDefaults(form); });
-
-    var submit = function (element) {
+    // How the last search or change was made: a keyboard user sees the focus ring on the results
+    // heading, a mouse user does not (Chrome shows it after a scripted focus otherwise).
+    var byKeys = false;
+    document.addEventListener("keydown", function (event) {
+      if (event.key !== "Shift" && event.key !== "Control" && event.key !== "Alt" && event.key !== "Meta") { byKeys = true; }
+    }, true);
+    document.addEventListener("pointerdown", function () { byKeys = false; }, true);
+    var remember = function () {
       try {
-        sessionStorage.setItem(FOCUS_KEY, JSON.stringify({
-          id: element.id, name: element.name, value: element.value, t: Date.now()
-        }));
-      } catch (e) { /* storage off: focus goes to the results heading */ }
-      if (form.requestSubmit) { form.requestSubmit(); } else { form.submit(); }
+        sessionStorage.setItem(FOCUS_KEY, JSON.stringify({ kb: byKeys, t: Date.now() }));
+      } catch (e) { /* storage off: no ring, the page still lands on the results */ }
+    };
+
+    // After a search or any change of filter, sort or page, the page lands on the results: the
+    // count and the chips in view (phones: the filters folded), focus on the results heading, from
+    // which Tab reaches the downloads and the first result.
+    var came = null;
+    try {
+      came = JSON.parse(sessionStorage.getItem(FOCUS_KEY) || "null");
+      sessionStorage.removeItem(FOCUS_KEY);
+    } catch (e) { came = null; }
+    if (came && Date.now() - came.t > 10000) { came = null; }
+    if (heading && location.search) {
+      if (came && came.kb) { heading.classList.add("kb-focus"); }
+      heading.focus({ preventScroll: true });
+      var top = heading.getBoundingClientRect().top;
+      if (top < 0 || top > window.innerHeight / 2) {
+        var block = heading.closest(".summary") || heading;
+        block.scrollIntoView({ block: "start" });
+      }
+    }
+    if (filters) {
+      var show = filters.querySelector(".show-results");
+      if (show && heading) {
+        show.addEventListener("click", function (event) {
+          event.preventDefault();
+          filters.open = false;
+          heading.focus({ preventScroll: true });
+          (heading.closest(".summary") || heading).scrollIntoView({ block: "start" });
+        });
+      }
+    }
+    // Links that change the search (pages, chips, offered filters, the histogram) land the same way.
+    document.addEventListener("click", function (event) {
+      var link = event.target.closest && event.target.closest("a[href^='/?'], a[href='/']");
+      if (link && !link.closest("header")) { remember(); }
+    });
+
+    form.addEventListener("submit", function () { remember(); leaveOutDefaults(form); });
+
+    var submit = function () {
+      if (form.requestSubmit) { form.requestSubmit(); } else { remember(); leaveOutDefaults(form); form.submit(); }
     };
 
     // A facet checkbox applies at once (Space toggles it, as a click does). A select applies at

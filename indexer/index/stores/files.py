@@ -15,6 +15,7 @@ LETTER_STORE = "letters.sqlite"      # indexer.index.stores.letterstore: one row
 FACET_ARRAYS = "facets.*.npy"        # indexer.index.stores.facetdata: facet columns for bincounts, one file an array
 SCHEMA_FILE = "schema_version"       # the SCHEMA_VERSION the snapshot was written with
 MANIFEST = "build.json"              # what it was built from, its report, its files' sizes
+VOCABULARY = "vocabulary.json"       # indexer.index.values.concepts: what was mined from its letters
 TERM_STORE_SUFFIX = ".hot"           # a segment's frequent terms' postings as flat arrays
 SEGMENT_SUFFIXES = (".seg", ".toc")  # Whoosh's files: immutable once written
 

@@ -3,9 +3,11 @@ from __future__ import annotations
 
 from typing import Any, Callable
 
-from indexer.index.values import reviewer
+from indexer.fields import CONCEPT_FIELD
+from indexer.index.values import concepts, reviewer
 from indexer.index.values.categories import categorize, guideline_sources
 from indexer.record import Record
+from indexer.vocabulary import Tag, Vocabulary
 
 Document = dict[str, Any]
 
@@ -61,6 +63,11 @@ ITEM_VALUES: dict[str, Callable[[dict], Any]] = {
         guideline_sources(it.get("claims_administrator_guideline") or "")),
 }
 
+# Facets computed from the item's concept tags and the snapshot's vocabulary.
+TAG_VALUES: dict[str, Callable[[Vocabulary, list[Tag]], Any]] = {
+    "drug_class": lambda vocab, tags: keyword_value(concepts.drug_classes(vocab, tags)),
+}
+
 
 def _letter_fields(record: Record) -> Document:
     """Fields every item document of a letter shares."""
@@ -77,27 +84,31 @@ def _letter_fields(record: Record) -> Document:
     }
 
 
-def _item_fields(item: dict, item_no: int) -> Document:
+def _item_fields(item: dict, item_no: int, vocab: Vocabulary | None) -> Document:
     ca_text = item.get("claims_administrator_guideline") or ""
     mx_text = item.get("maximus_guideline") or ""
+    tags = concepts.item_tags(vocab, item) if vocab is not None else []
     return {
         "item_no": item_no,
         "item": item.get("item") or "",
         "rationale": item.get("rationale") or "",
         "guideline": "\n".join(t for t in (ca_text, mx_text) if t),
         **{name: value(item) for name, value in ITEM_VALUES.items()},
+        **({CONCEPT_FIELD: keyword_value(concepts.concept_ids(tags)),
+            **{name: value(vocab, tags) for name, value in TAG_VALUES.items()}} if vocab is not None else {}),
     }
 
 
-def item_documents(record: Record) -> list[Document]:
-    """Whoosh documents for a record: one per item, or one item-0 document when it has none.
+def item_documents(record: Record, vocab: Vocabulary | None = None) -> list[Document]:
+    """Whoosh documents for a record: one per item, or one item-0 document when it has none;
+    `vocab` (the snapshot's) tags each item with its concepts.
 
     None values are left out (Whoosh indexes nothing for an absent field).
     """
     shared = _letter_fields(record)
     items = record.get("items") or []
     if items:
-        parts = [_item_fields(it, n) for n, it in enumerate(items, 1)]
+        parts = [_item_fields(it, n, vocab) for n, it in enumerate(items, 1)]
     else:
         # A partial record is still findable by summary and case number.
         parts = [{"item_no": 0, "item": "", "rationale": "", "guideline": "", "decision": None}]

@@ -23,7 +23,8 @@ from whoosh.qparser import AndGroup, MultifieldParser, PlusMinusPlugin
 from indexer.fields import ALIASES, CASE_RE, DATE_FIELDS, TEXT_FIELDS
 from indexer.index.analysis import SEPARATOR, compound_parts, is_compound
 from indexer.results import Expansion
-from indexer.search.query.synonyms import expand
+from indexer.vocabulary import Vocabulary
+from indexer.search.query import concepts, synonyms as synonym_table
 from indexer.search.query.request import MAX_CHARS
 
 MAX_TERMS = 50
@@ -218,8 +219,8 @@ def bound_prefixes(q: wq.Query, reader, messages: list[str]) -> wq.Query:
 
 
 def prepare_text(text: str, resolve: Resolver | None, synonyms: bool,
-              messages: list[str]) -> tuple[str, str, list[Expansion]] | None:
-    """(text to parse, text shown, synonyms searched) of a query; None when it is empty."""
+              messages: list[str], vocab: Vocabulary | None = None) -> tuple[str, str, list[Expansion]] | None:
+    """(text to parse, text shown, concepts and synonyms searched) of a query; None when it is empty."""
     text = re.sub(r"[\x00-\x08\x0b-\x1f\x7f]", " ", text or "")
     text = _bound_size(text, messages)
     if not text.strip():
@@ -229,7 +230,10 @@ def prepare_text(text: str, resolve: Resolver | None, synonyms: bool,
     text = _rewrite_fields(text, resolve, messages)
     shown, expansions = text, []
     if synonyms:
-        text, expansions = expand(text)
+        text, expansions = concepts.expand(text, vocab)
+        text, more = synonym_table.expand(text)
+        named = {e.word.lower() for e in expansions}
+        expansions += [e for e in more if e.word.lower() not in named]
     return _rewrite_compounds(text), shown, expansions
 
 
@@ -256,11 +260,12 @@ def parse_prepared(text: str, shown: str, expansions: list[Expansion], typed: bo
 
 
 def build_query(text: str, schema, reader=None, resolve: Resolver | None = None,
-                fields: tuple[str, ...] = TEXT_FIELDS, synonyms: bool = True) -> ParsedQuery:
+                fields: tuple[str, ...] = TEXT_FIELDS, synonyms: bool = True,
+                vocab: Vocabulary | None = None) -> ParsedQuery:
     """Parse the user's query over `fields`, synonyms expanded; never raises: falls back to
     plain words with a message."""
     messages: list[str] = []
-    prepared = prepare_text(text, resolve, synonyms, messages)
+    prepared = prepare_text(text, resolve, synonyms, messages, vocab)
     if prepared is None:
         return ParsedQuery(wq.Every(), "", messages)
     return parse_prepared(*prepared, bool((text or "").strip()), schema, reader, fields, messages)

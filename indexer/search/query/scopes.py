@@ -16,6 +16,7 @@ from whoosh.qparser import AndGroup, MultifieldPlugin, OrGroup, PlusMinusPlugin,
 from whoosh.qparser.syntax import attach
 
 from indexer.fields import TEXT_FIELDS
+from indexer.vocabulary import Vocabulary
 from indexer.search.query.parser import ParsedQuery, Resolver, bound_prefixes, parse_prepared, prepare_text
 
 
@@ -75,10 +76,10 @@ class ScopedQuery:
     its scope asks for several field sets): `over(fields)` equals build_query(..., fields)."""
 
     def __init__(self, text: str, schema, reader=None, resolve: Resolver | None = None,
-                 synonyms: bool = True):
+                 synonyms: bool = True, vocab: Vocabulary | None = None):
         self.schema, self.reader, self.typed = schema, reader, bool((text or "").strip())
         self.messages: list[str] = []
-        self.prepared = prepare_text(text, resolve, synonyms, self.messages)
+        self.prepared = prepare_text(text, resolve, synonyms, self.messages, vocab)
         self.tree: wq.Query | None = None
         if self.prepared is not None:
             parser = QueryParser(None, schema, group=AndGroup)

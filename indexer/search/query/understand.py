@@ -25,6 +25,7 @@ from dataclasses import dataclass, field
 from typing import Iterable, Mapping
 
 from indexer.fields import FIELD_FACETS
+from indexer.index.values import reviewer
 from indexer.results import Chip
 from indexer.search.query.parser import date_bounds, plain_words
 
@@ -121,10 +122,14 @@ def field_chips(text: str, values: Mapping[str, Iterable[str]]) -> tuple[str, li
     return re.sub(r"\s+", " ", "".join(parts)).strip(), chips
 
 
-def _vocabulary(values: Mapping[str, Iterable[str]],
-                facets: tuple[str, ...] = UNDERSTOOD) -> dict[str, tuple[str, str]]:
-    """lowercase phrase -> (facet, stored value)."""
+def _vocabulary(values: Mapping[str, Iterable[str]], facets: tuple[str, ...] = UNDERSTOOD,
+                decisions: Mapping[str, str] | None = None) -> dict[str, tuple[str, str]]:
+    """lowercase phrase -> (facet, stored value); `decisions`: everyday decision words
+    ('approved' -> 'Overturned', from the vocabulary) understood as the Decision filter too."""
     vocab: dict[str, tuple[str, str]] = {}
+    if "decision" in facets:
+        for word, value in (decisions or {}).items():
+            vocab.setdefault(word.lower(), ("decision", value))
     for facet in facets:
         known = list(values.get(facet, ()))
         if facet == "decision":
@@ -134,6 +139,14 @@ def _vocabulary(values: Mapping[str, Iterable[str]],
                 continue
             if len(value) >= 4:
                 vocab.setdefault(value.lower(), (facet, value))
+                if "&" in value:       # 'physical medicine and rehabilitation' names it too
+                    vocab.setdefault(value.lower().replace("&", "and"), (facet, value))
+        if facet == "specialty":
+            # Other spellings of a specialty the snapshot holds: 'orthopaedic surgery', 'PM&R'.
+            present = set(known)
+            for variant, canonical in reviewer.SPECIALTY_VARIANTS.items():
+                if canonical in present:
+                    vocab.setdefault(variant.lower(), (facet, canonical))
     return vocab
 
 
@@ -158,15 +171,17 @@ def _suggestions(text: str, values: Mapping[str, Iterable[str]]) -> list[Chip]:
     return list(seen.values())
 
 
-def understand(query: str, values: Mapping[str, Iterable[str]], literal: bool = False) -> Understanding:
-    """Split a query into filter chips, offered filters and the text left to search."""
+def understand(query: str, values: Mapping[str, Iterable[str]], literal: bool = False,
+               decisions: Mapping[str, str] | None = None) -> Understanding:
+    """Split a query into filter chips, offered filters and the text left to search; `decisions`
+    maps everyday decision words ('approved', 'denied' ...) to the Decision filter's values."""
     text = (query or "").strip()
     loose = LOOSE_CASE.fullmatch(text)
     if loose:
         case = f"{loose[1]}-{loose[2]}".upper()
         return Understanding(case, [], case)
     text, chips = field_chips(text, values)
-    pattern = None if literal or not text else _pattern(vocab := _vocabulary(values))
+    pattern = None if literal or not text else _pattern(vocab := _vocabulary(values, decisions=decisions))
     suggestions = [] if literal else _suggestions(text, values)
     if pattern is None:
         return Understanding(_tidy(text) if chips else text, chips, suggestions=suggestions)

@@ -81,7 +81,7 @@ def _legend(series: list[str], y: int) -> tuple[list[str], int]:
 def _few_note(y: float) -> str:
     """The key of the hollow dot, bottom right."""
     return (f'<circle cx="{WIDTH - 178}" cy="{y - 4}" r="4" fill="#ffffff" stroke="#111" stroke-width="2"/>'
-            f'<text x="{WIDTH - 170}" y="{y}" fill="#333">a rate from &lt; {FEW_ITEMS} items</text>')
+            f'<text x="{WIDTH - 170}" y="{y}" fill="#333">a rate from &lt; {FEW_ITEMS} requests</text>')
 
 
 def _time_chart(table: Table, title: str, note: str) -> str:
@@ -95,7 +95,7 @@ def _time_chart(table: Table, title: str, note: str) -> str:
     out = _head(title, note, height) + legend
     step = (WIDTH - LEFT - 20) / max(1, len(periods))
     x_of = {p: LEFT + step * (i + 0.5) for i, p in enumerate(periods)}
-    panels = (("Items", 76 + shift, top_items, "{:g}"), ("Overturned (95% CI)", 266 + shift, 1.0, "pct"))
+    panels = (("Requests", 76 + shift, top_items, "{:g}"), ("Overturned (95% CI)", 266 + shift, 1.0, "pct"))
     for name, y0, top, fmt in panels:
         ticks = _ticks(top) if fmt != "pct" else [0, 0.25, 0.5, 0.75, 1.0]
         top = max(ticks[-1], 1e-9)
@@ -129,7 +129,7 @@ def _time_chart(table: Table, title: str, note: str) -> str:
 
 def _bar(x: float, y: float, w: float, h: float, cell: Cell, name: str) -> str:
     return (f'<rect class="mark" x="{x:.1f}" y="{y:.1f}" width="{max(w, 1):.1f}" height="{max(h, 0.5):.1f}" '
-            f'fill="{COLOURS[0]}"><title>{_e(name)}: {cell.items} items, {cell.letters} letters</title></rect>')
+            f'fill="{COLOURS[0]}"><title>{_e(name)}: {cell.items} requests, {cell.letters} letters</title></rect>')
 
 
 def _volume_line(cells, x_of, y0, panel, top, i) -> list[str]:
@@ -168,7 +168,7 @@ def _dot(x: float, y: float, c: Cell, name: str, colour: str) -> str:
     fill = "#ffffff" if few(c.items) else colour
     return (f'<circle class="rate" cx="{x:.1f}" cy="{y:.1f}" r="4" fill="{fill}" stroke="{colour}" '
             f'stroke-width="2"><title>{_e(name)}: {percent(c.rate)} overturned, 95% CI '
-            f'{percent(c.low)}–{percent(c.high)} ({c.overturned} of {c.items} items)</title></circle>')
+            f'{percent(c.low)}–{percent(c.high)} ({c.overturned} of {c.items} requests)</title></circle>')
 
 
 def _rows_chart(table: Table, title: str, note: str) -> str:
@@ -183,7 +183,7 @@ def _rows_chart(table: Table, title: str, note: str) -> str:
     label_w, bar_x, bar_w = 250, 258, 200
     rate_x, rate_w = 500, WIDTH - 520
     most = max([c.items for c in cells] or [1])
-    out.append(f'<text x="{bar_x}" y="{top - 6}" fill="#111" font-weight="bold">Items</text>'
+    out.append(f'<text x="{bar_x}" y="{top - 6}" fill="#111" font-weight="bold">Requests</text>'
                f'<text x="{rate_x}" y="{top - 6}" fill="#111" font-weight="bold">Overturned (95% CI)</text>')
     for t in (0, 0.25, 0.5, 0.75, 1.0):
         x = rate_x + rate_w * t
@@ -199,7 +199,7 @@ def _rows_chart(table: Table, title: str, note: str) -> str:
         short = name if len(name) <= 36 else name[:35] + "…"      # ~6.5 px a character: fits the 250 px
         out.append(f'<text x="{label_w}" y="{y + 15}" text-anchor="end" fill="#111">{_e(short)}</text>')
         out.append(f'<rect class="mark" x="{bar_x}" y="{y + 4}" width="{max(w, 1):.1f}" height="{row - 8}" '
-                   f'fill="{colour}"><title>{_e(name)}: {c.items} items, {c.letters} letters</title></rect>'
+                   f'fill="{colour}"><title>{_e(name)}: {c.items} requests, {c.letters} letters</title></rect>'
                    f'<text x="{bar_x + w + 4:.1f}" y="{y + 15}" fill="#333">{c.items}</text>')
         if c.items:
             out.append(f'<line x1="{rate_x + rate_w * c.low:.1f}" y1="{y + row / 2}" '
@@ -214,7 +214,7 @@ def _rows_chart(table: Table, title: str, note: str) -> str:
 
 def chart_svg(table: Table, title: str) -> str:
     """The table as a standalone SVG document (lines over time, rows across categories)."""
-    note = (f"{table.items} items from {table.letters} letters; rates are of items (decisions) "
+    note = (f"{table.items} requests from {table.letters} letters; rates are of requests (decisions) "
             f"overturned, with their 95% Wilson interval.")
     if table.by[0] in TIME and any(v[:1].isdigit() for v in table.values[0]):
         return _time_chart(table, title, note)

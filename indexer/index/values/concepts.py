@@ -1,0 +1,97 @@
+"""Concept tags of a disputed item, from the vocabulary its snapshot owns.
+
+A snapshot's vocabulary is the packaged one (`indexer.vocabulary`) plus what was mined from the
+snapshot's own letters, kept in the snapshot (`files.VOCABULARY`). The mined file is written into a
+snapshot being built before any document is, so every writer (a forked part, a cluster worker, an
+`imr add` extending the last snapshot) and, later, the searcher read the same vocabulary.
+
+Each item document gets two values from its tags:
+- `concept` (indexer.fields.CONCEPT_FIELD): every concept id it is about (a drug, what it implies,
+  a procedure and its family, a region ...), matched by the query's concept expansion;
+- the `drug_class` facet: the labels of its drug classes (MTUS Chronic Pain / MTUS Drug List groups).
+"""
+from __future__ import annotations
+
+import json
+from collections import Counter
+from pathlib import Path
+from typing import Iterable
+
+from indexer.index.stores.files import VOCABULARY
+from indexer.record import Record
+from indexer.vocabulary import MinedVocabulary, Tag, Vocabulary, mine
+
+
+def mine_letters(records: Iterable[Record], vocab: Vocabulary) -> MinedVocabulary:
+    """What the letters teach about products the packaged vocabulary does not know."""
+    return mine(records, vocab)
+
+
+def merged(old: MinedVocabulary | None, new: MinedVocabulary) -> MinedVocabulary:
+    """`old` and `new` added up (an `imr add` keeps what earlier letters taught)."""
+    if old is None:
+        return new
+    out = MinedVocabulary(letters_read=old.letters_read + new.letters_read,
+                          items_read=old.items_read + new.items_read)
+    for source in (old, new):
+        for key, entry in source.entries.items():
+            have = out.entries.get(key)
+            if have is None:
+                out.entries[key] = type(entry)(entry.name, Counter(entry.ingredients), Counter(entry.classes),
+                                               Counter(entry.evidence), set(entry.letters), entry.items)
+            else:
+                have.ingredients.update(entry.ingredients)
+                have.classes.update(entry.classes)
+                have.evidence.update(entry.evidence)
+                have.letters |= entry.letters
+                have.items += entry.items
+    return out
+
+
+def write_mined(snapshot: Path | str, mined: MinedVocabulary) -> None:
+    """Keep what was mined in a snapshot being built (before its documents are written)."""
+    (Path(snapshot) / VOCABULARY).write_text(mined.to_json(), encoding="utf-8")
+
+
+def read_mined(snapshot: Path | str) -> MinedVocabulary | None:
+    """What was mined for a snapshot, or None when it has none."""
+    path = Path(snapshot) / VOCABULARY
+    if not path.exists():
+        return None
+    return MinedVocabulary.from_dict(json.loads(path.read_text(encoding="utf-8")))
+
+
+def load_for(snapshot: Path | str) -> Vocabulary:
+    """The vocabulary of a snapshot: the packaged data plus its mined products."""
+    return Vocabulary.load(extra=read_mined(snapshot))
+
+
+def item_tags(vocab: Vocabulary, item: dict) -> list[Tag]:
+    """The concepts one item is about: its own words first, then its guidelines and rationale."""
+    guidelines = [item.get("maximus_guideline") or "", item.get("claims_administrator_guideline") or ""]
+    return vocab.tag_item(item.get("item") or "", guidelines, item.get("rationale") or "")
+
+
+def concept_ids(tags: list[Tag]) -> list[str]:
+    """The `concept` field's values: every tagged concept id."""
+    return [t.concept for t in tags]
+
+
+def drug_classes(vocab: Vocabulary, tags: list[Tag]) -> list[str]:
+    """The drug-class facet's values: labels of the classes tagged (none for a non-drug item)."""
+    return sorted({vocab.concept(t.concept).label for t in tags
+                   if t.concept.startswith("class:") and t.concept in vocab.concepts})
+
+
+def current_vocabulary(settings) -> tuple[Vocabulary, MinedVocabulary | None]:
+    """The current snapshot's vocabulary and what was mined for it, for `imr vocabulary`; the
+    packaged vocabulary and None when no snapshot is published (or none was mined)."""
+    from indexer.errors import ImrError
+    from indexer.index.stores import snapshots
+
+    try:
+        snapshot = snapshots.current(settings)
+    except ImrError:
+        return Vocabulary.load(), None
+    mined = read_mined(snapshot)
+    return Vocabulary.load(extra=mined), mined

@@ -1,0 +1,148 @@
+"""Concepts and how the data files become them (read with tomllib, nothing cached at import)."""
+from __future__ import annotations
+
+import hashlib
+import tomllib
+from dataclasses import dataclass, field
+from importlib import resources
+from pathlib import Path
+
+from indexer.vocabulary.text import slug, tokenize
+
+# Kinds of concept, in the order a listing shows them.
+KINDS = ("class", "drug", "product", "family", "procedure", "region", "part", "panel", "term", "decision", "level")
+# Products' sections and the formulation class each implies.
+PRODUCT_CLASSES = {"combination": None, "topical": "class:topical-analgesic",
+                   "compound": "class:compounded", "medical-food": "class:medical-food"}
+
+
+@dataclass
+class Concept:
+    """One thing the vocabulary names: id ('drug:cyclobenzaprine'), the words that name it and what it implies."""
+
+    id: str
+    kind: str
+    label: str
+    forms: list[str] = field(default_factory=list)
+    implies: list[str] = field(default_factory=list)
+    source: str = ""
+    axis: str | None = None          # classes: 'pharmacologic' or 'formulation'
+    value: str | None = None         # decisions: the stored decision ('Upheld' ...)
+    guideline: list[str] = field(default_factory=list)   # classes: section titles matched in guideline text
+
+    def add_forms(self, forms: list[str]) -> None:
+        """Add names not yet known (case-insensitively)."""
+        seen = {f.lower() for f in self.forms}
+        for form in forms:
+            if form and form.lower() not in seen:
+                self.forms.append(form)
+                seen.add(form.lower())
+
+    def add_implies(self, ids: list[str]) -> None:
+        """Add implied concept ids not yet known."""
+        self.implies.extend(i for i in ids if i and i not in self.implies and i != self.id)
+
+
+def data_dir() -> Path:
+    """The folder of the packaged data files."""
+    return Path(str(resources.files("indexer.vocabulary") / "data"))
+
+
+def data_digest(folder: Path | None = None) -> str:
+    """A hash of every data file: what the tags of a snapshot depend on (a rebuild with other data
+    is not a no-change rebuild)."""
+    h = hashlib.sha256()
+    for path in sorted((folder or data_dir()).iterdir()):
+        if path.is_file():
+            h.update(path.name.encode() + b"\0" + path.read_bytes() + b"\0")
+    return h.hexdigest()
+
+
+def _toml(folder: Path, name: str) -> dict:
+    return tomllib.loads((folder / name).read_text(encoding="utf-8"))
+
+
+def _put(concepts: dict[str, Concept], concept: Concept) -> Concept:
+    """Add a concept, or merge its forms and implications into the one of the same id."""
+    known = concepts.get(concept.id)
+    if known is None:
+        concepts[concept.id] = concept
+        return concept
+    known.add_forms(concept.forms)
+    known.add_implies(concept.implies)
+    return known
+
+
+def _drugs(folder: Path, concepts: dict[str, Concept]) -> None:
+    data = _toml(folder, "drugs.toml")
+    for key, cls in data["class"].items():
+        cid = f"class:{key}"
+        _put(concepts, Concept(cid, "class", cls["label"], list(cls.get("forms", [])), ["family:medication"],
+                               "drugs.toml", axis=cls.get("axis"), guideline=list(cls.get("guideline", []))))
+        for ingredient, brands in cls.get("members", {}).items():
+            name = ingredient.replace("-", " ")
+            _put(concepts, Concept(f"drug:{slug(name)}", "drug", name, [name, *brands], [cid], "drugs.toml"))
+    med = data["family"]["medication"]
+    _put(concepts, Concept("family:medication", "family", med["label"], list(med["forms"]), [], "drugs.toml"))
+
+
+def _brands(folder: Path, concepts: dict[str, Concept]) -> None:
+    for line in (folder / "brands.tsv").read_text(encoding="utf-8").splitlines():
+        if line and not line.startswith("#"):
+            alias, ingredient, _kind = line.split("\t")
+            concept = concepts.get(f"drug:{slug(ingredient)}")
+            if concept is not None:
+                concept.add_forms([alias])
+
+
+def _products(folder: Path, concepts: dict[str, Concept]) -> None:
+    for section, products in _toml(folder, "products.toml").items():
+        formulation = PRODUCT_CLASSES[section]
+        for name, ingredients in products.items():
+            implies = [f"drug:{slug(i)}" for i in ingredients] + ([formulation] if formulation else [])
+            _put(concepts, Concept(f"product:{slug(name)}", "product", name, [name], implies, "products.toml"))
+
+
+def _tables(folder: Path, file: str, concepts: dict[str, Concept]) -> None:
+    """procedures.toml, regions.toml, labs.toml, decisions.toml: one table per kind."""
+    part_ids: dict[tuple[str, ...], str] = {}
+    for kind, entries in _toml(folder, file).items():
+        for key, entry in entries.items():
+            cid = f"{kind}:{key}"
+            implies = list(entry.get("implies", []))
+            if entry.get("family"):
+                implies.append(f"family:{entry['family']}")
+            if entry.get("within"):
+                implies.append(f"{kind}:{entry['within']}")
+            if kind == "panel":
+                implies.append("family:lab")
+            label = entry.get("label") or key.replace("-", " ")
+            _put(concepts, Concept(cid, kind, label, [*entry.get("forms", []), *entry.get("abbr", [])],
+                                   implies, file, value=entry.get("value")))
+            for part in entry.get("parts", []):
+                # One part per normal form: "facet joint" and "facet joints" are the same part,
+                # named by the first of them ('part:facet-joint').
+                norm = tuple(t.norm for t in tokenize(part))
+                pid = part_ids.setdefault(norm, f"part:{slug(part)}")
+                _put(concepts, Concept(pid, "part", part, [part], [cid], file))
+
+
+def load_concepts(folder: Path | None = None) -> tuple[dict[str, Concept], dict]:
+    """Every concept of the data files, and the dosage-form table of drugs.toml."""
+    folder = folder or data_dir()
+    concepts: dict[str, Concept] = {}
+    _drugs(folder, concepts)
+    _brands(folder, concepts)
+    _products(folder, concepts)
+    for file in ("procedures.toml", "regions.toml", "labs.toml", "decisions.toml"):
+        _tables(folder, file, concepts)
+    return concepts, _toml(folder, "drugs.toml").get("dosage", {})
+
+
+def load_common_words(folder: Path | None = None) -> tuple[set[str], set[str]]:
+    """The common English words, and those of them deliberately allowed as aliases (qualified.toml)."""
+    folder = folder or data_dir()
+    lines = (folder / "common_words.txt").read_text().splitlines()
+    common = {w.strip() for w in lines if w.strip() and not w.startswith("#")}
+    allowed = {w for words in _toml(folder, "qualified.toml")["allowed"].values() for w in words}
+    return common, allowed

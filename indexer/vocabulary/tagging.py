@@ -1,0 +1,154 @@
+"""Index-time tags of one disputed item: from its own words first, then the guideline sections it
+cites, then its rationale, each tag with its provenance. Conservative: a class read from a guideline
+or a rationale is kept only where the item's own words do not contradict it."""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from indexer.vocabulary.text import tokenize
+
+if TYPE_CHECKING:
+    from indexer.vocabulary.vocabulary import Vocabulary
+
+# Provenance, strongest first: the ranking will weigh own > guideline > rationale.
+SOURCES = ("own", "guideline", "rationale")
+STRENGTH = {"own": 3, "guideline": 2, "rationale": 1}
+# Kinds that name a treatment other than a drug: with one of them in its own words an item is not a
+# drug, whatever class its guideline or rationale mentions (urine drug tests cite "Opioids").
+NON_DRUG_KINDS = {"procedure", "panel"}
+DRUG_KINDS = {"drug", "product", "class"}
+# A rationale sentence that says what a product is: "X is a compounded product containing ...".
+DEFINING = re.compile(r"\b(contain|contains|containing|consist|consists|consisting|composed|comprised|"
+                      r"combination of|compounded|is an?|are|medical food|which includes?)\b", re.I)
+_SENTENCE = re.compile(r"[^.;]+")
+
+
+@dataclass(frozen=True)
+class Tag:
+    """A concept an item is about, where it was read (own/guideline/rationale), the words that named
+    it, and whether it was implied by another tag rather than named."""
+
+    concept: str
+    source: str
+    surface: str
+    implied: bool = False
+
+    @property
+    def strength(self) -> int:
+        """3 own words, 2 guideline, 1 rationale."""
+        return STRENGTH[self.source]
+
+
+class _Tags:
+    """Tags collected so far, one per concept, the strongest kept."""
+
+    def __init__(self, vocab: "Vocabulary") -> None:
+        self.vocab = vocab
+        self.by_concept: dict[str, Tag] = {}
+
+    def add(self, concept: str, source: str, surface: str, implied: bool = False) -> None:
+        known = self.by_concept.get(concept)
+        if known is None or STRENGTH[source] > known.strength or (
+                known.strength == STRENGTH[source] and known.implied and not implied):
+            self.by_concept[concept] = Tag(concept, source, surface, implied)
+        for cid in self.vocab.implied(concept):
+            known = self.by_concept.get(cid)
+            if known is None or STRENGTH[source] > known.strength:
+                self.by_concept[cid] = Tag(cid, source, surface, True)
+
+
+def _own_pharm_classes(vocab: "Vocabulary", own: set[str]) -> set[str]:
+    return {c for cid in own for c in vocab.classes_of(cid, "pharmacologic")}
+
+
+def contradicts(vocab: "Vocabulary", own: set[str], candidate: str) -> bool:
+    """True when the item's own concepts rule out `candidate` (a drug, product or class read
+    elsewhere): its own words name a non-drug treatment and no drug, or drugs of other classes."""
+    kinds = {vocab.concept(c).kind for c in own}
+    if kinds & NON_DRUG_KINDS and not kinds & DRUG_KINDS:
+        return True
+    mine = _own_pharm_classes(vocab, own)
+    theirs = vocab.classes_of(candidate, "pharmacologic")
+    return bool(mine) and bool(theirs) and not theirs <= mine
+
+
+def _topical_rules(vocab: "Vocabulary", text: str, own: set[str], tags: _Tags) -> None:
+    """A drug in a topical dosage form is a topical analgesic (opioid patches excepted); two or more
+    drugs with strengths in per cent are a compound (issue 27: cyclobenzaprine creams)."""
+    drugs = {c for c in own if vocab.concept(c).kind in ("drug", "product")}
+    if not drugs:
+        return
+    words = [t.raw.lower() for t in tokenize(text)]
+    dosage = next((w for w in words if w in vocab.dosage_topical), None)
+    opioid = any("class:opioid" in vocab.classes_of(d) for d in drugs)
+    ingredients = {c for d in drugs for c in (d, *vocab.implied(d)) if c.startswith("drug:")}
+    percent = "%" in text
+    if len(ingredients) >= 2 and percent:
+        tags.add("class:compounded", "own", text.strip()[:60])
+    if (dosage or (percent and len(ingredients) >= 2)) and not opioid:
+        tags.add("class:topical-analgesic", "own", dosage or "%")
+
+
+def _unknown_names(vocab: "Vocabulary", text: str) -> list[str]:
+    """Words of the item's own text that may name a product the vocabulary does not know ('Trezix').
+
+    Only its first sentence: a modified request goes on "... was the original request. The Claims
+    Administrator authorized ...", words about the review, not the product."""
+    _, plain = vocab.matcher.scan(re.split(r"\.\s", text or "", maxsplit=1)[0])
+    common, _allowed = vocab.common_words()
+    return [t.raw for t in plain if t.raw[:1].isupper() and t.raw.isalpha() and len(t.raw) >= 4
+            and t.raw.lower() not in common]
+
+
+def rationale_concepts(vocab: "Vocabulary", names: list[str], rationale: str) -> list[tuple[str, str]]:
+    """(concept, surface) of drugs, products and classes that rationale sentences defining one of
+    `names` name after it ("Theramine is a medical food containing ...")."""
+    found = []
+    lowered = [n.lower() for n in names]
+    for sentence in _SENTENCE.finditer(rationale or ""):
+        text = sentence.group()
+        low = text.lower()
+        at = min((low.find(n) for n in lowered if n in low), default=-1)
+        if at < 0:
+            continue
+        tail = text[at:]
+        if not DEFINING.search(tail):
+            continue
+        for m in vocab.concepts_in(tail, implied=False):
+            if vocab.concept(m.concept).kind in DRUG_KINDS:
+                found.append((m.concept, m.surface))
+    return found
+
+
+def tag_item(vocab: "Vocabulary", own_words: str, guidelines: str | list[str] | None = None,
+             rationale: str | None = None) -> list[Tag]:
+    """Concept tags of one item: own words (strength 3), cited guideline sections (2), rationale (1)."""
+    tags = _Tags(vocab)
+    own_matches = [m for m in vocab.concepts_in(own_words, implied=False)
+                   if vocab.concept(m.concept).kind != "decision"]
+    for m in own_matches:
+        tags.add(m.concept, "own", m.surface)
+    own = {m.concept for m in own_matches}
+    _topical_rules(vocab, own_words, own, tags)
+    # "Arthroplasty of the right knee" is a total knee arthroplasty: a query naming the composite
+    # concept finds the item whose own words name its parts in any order.
+    have = {t.concept for t in tags.by_concept.values()}
+    for composite, parts in vocab.composites().items():
+        if composite not in have and set(parts) <= have:
+            tags.add(composite, "own", tags.by_concept[parts[0]].surface, implied=True)
+    text = " ; ".join(g for g in ([guidelines] if isinstance(guidelines, str) else guidelines or []) if g)
+    for m in vocab.guideline_matcher.scan(text)[0]:
+        if not contradicts(vocab, own, m.concept):
+            tags.add(m.concept, "guideline", m.surface)
+    if rationale:
+        names = _unknown_names(vocab, own_words)
+        if not {vocab.concept(c).kind for c in own} & {"drug", "product"}:
+            # "Compound cream #1": the rationale's "the compound contains ..." is about this item
+            names += [m.surface for m in own_matches if vocab.concept(m.concept).kind == "class"]
+        for concept, surface in rationale_concepts(vocab, names, rationale) if names else []:
+            if not contradicts(vocab, own, concept):
+                tags.add(concept, "rationale", surface)
+    order = {s: i for i, s in enumerate(SOURCES)}
+    return sorted(tags.by_concept.values(), key=lambda t: (order[t.source], t.implied, t.concept))

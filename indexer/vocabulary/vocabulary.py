@@ -1,0 +1,203 @@
+"""The Vocabulary: concepts, their names and implications, loaded explicitly and passed around."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from indexer.vocabulary.concepts import KINDS, Concept, load_common_words, load_concepts
+from indexer.vocabulary.matching import Match, Matcher
+
+if TYPE_CHECKING:
+    from indexer.vocabulary.mining import MinedVocabulary
+    from indexer.vocabulary.tagging import Tag
+
+# Spinal levels are read by pattern; each one is a concept made on demand ('level:L4-L5').
+_LEVEL_REGIONS = {"C": "region:cervical", "T": "region:thoracic", "L": "region:lumbar", "S": "region:lumbar"}
+
+
+@dataclass(frozen=True)
+class QuerySpan:
+    """A run of query words that names concepts (several when a form is shared, such as a brand
+    that is also a product)."""
+
+    concepts: tuple[str, ...]
+    start: int
+    end: int
+    surface: str
+
+
+@dataclass(frozen=True)
+class QueryParse:
+    """A query read against the vocabulary: the spans that name concepts and the words left plain."""
+
+    spans: tuple[QuerySpan, ...]
+    plain: tuple[str, ...]
+
+    def concept_ids(self) -> list[str]:
+        """Every concept named, in query order."""
+        return [c for span in self.spans for c in span.concepts]
+
+
+class Vocabulary:
+    """The domain vocabulary. Build with Vocabulary.load(); nothing is read or cached at import."""
+
+    def __init__(self, concepts: dict[str, Concept], dosage: dict | None = None, folder: Path | None = None) -> None:
+        self.concepts = concepts
+        self.folder = folder
+        self._common: tuple[set[str], set[str]] | None = None
+        self.dosage_topical = {w.lower() for w in (dosage or {}).get("topical", [])}
+        self.matcher = Matcher([(form, c.id) for c in concepts.values() for form in c.forms])
+        guideline_forms = [(f, c.id) for c in concepts.values() if c.kind == "class" for f in c.forms + c.guideline]
+        self.guideline_matcher = Matcher(guideline_forms)
+        self._closure: dict[str, tuple[str, ...]] = {}
+        self._composites: dict[str, tuple[str, ...]] | None = None
+        self._members: dict[str, set[str]] = {}
+        for c in concepts.values():
+            for parent in c.implies:
+                self._members.setdefault(parent, set()).add(c.id)
+
+    @classmethod
+    def load(cls, extra: "MinedVocabulary | None" = None, folder: Path | None = None) -> "Vocabulary":
+        """The packaged vocabulary (or the data in `folder`), with mined products merged in."""
+        concepts, dosage = load_concepts(folder)
+        if extra is not None:
+            for concept in extra.concepts(concepts):
+                concepts.setdefault(concept.id, concept)
+        return cls(concepts, dosage, folder)
+
+    # --- looking concepts up
+    def __contains__(self, concept_id: str) -> bool:
+        return concept_id in self.concepts or concept_id.startswith("level:")
+
+    def concept(self, concept_id: str) -> Concept:
+        """The concept of an id (spinal levels are made on demand); KeyError for an unknown id."""
+        if concept_id.startswith("level:"):
+            name = concept_id.split(":", 1)[1]
+            regions = list(dict.fromkeys(_LEVEL_REGIONS[p[0]] for p in name.split("-")))
+            return Concept(concept_id, "level", name, [name], regions, "pattern")
+        return self.concepts[concept_id]
+
+    def of_kind(self, kind: str) -> list[Concept]:
+        """The concepts of one kind ('drug', 'class' ...), by id."""
+        return sorted((c for c in self.concepts.values() if c.kind == kind), key=lambda c: c.id)
+
+    def implied(self, concept_id: str) -> tuple[str, ...]:
+        """Every concept `concept_id` implies, transitively (a brand: its ingredients, their classes ...)."""
+        if concept_id not in self._closure:
+            seen: list[str] = []
+            todo = list(self.concept(concept_id).implies)
+            while todo:
+                cid = todo.pop(0)
+                if cid not in seen and cid != concept_id:
+                    seen.append(cid)
+                    todo.extend(self.concept(cid).implies)
+            self._closure[concept_id] = tuple(seen)
+        return self._closure[concept_id]
+
+    def members(self, concept_id: str) -> set[str]:
+        """Every concept that implies `concept_id`, transitively, and itself (a class: its drugs, brands ...)."""
+        found, todo = {concept_id}, [concept_id]
+        while todo:
+            for child in self._members.get(todo.pop(), ()):
+                if child not in found:
+                    found.add(child)
+                    todo.append(child)
+        return found
+
+    def forms(self, concept_id: str) -> list[str]:
+        """Every word or phrase naming the concept or one of its members, for query expansion."""
+        out: dict[str, str] = {}
+        for cid in sorted(self.members(concept_id)):
+            for form in self.concept(cid).forms:
+                out.setdefault(form.lower(), form)
+        return list(out.values())
+
+    def composites(self) -> dict[str, tuple[str, ...]]:
+        """Concepts that are the conjunction of others ('procedure:total-knee-arthroplasty' = arthroplasty
+        + knee): id -> the concepts (families aside) that together mean it."""
+        if self._composites is None:
+            self._composites = {}
+            for c in self.concepts.values():
+                parts = tuple(i for i in c.implies if not i.startswith("family:"))
+                if c.kind == "procedure" and len(parts) >= 2:
+                    self._composites[c.id] = parts
+        return self._composites
+
+    def words(self) -> dict[str, int]:
+        """Every word of every form (normal form) -> how many forms use it: a lexicon for spelling correction."""
+        counts: dict[str, int] = {}
+        for key, forms in self.matcher.table.items():
+            for word in key:
+                counts[word] = counts.get(word, 0) + len(forms)
+        return counts
+
+    def classes_of(self, concept_id: str, axis: str | None = None) -> set[str]:
+        """The drug classes a concept is or implies (optionally of one axis)."""
+        ids = (concept_id, *self.implied(concept_id))
+        return {c for c in ids if c.startswith("class:") and (axis is None or self.concepts[c].axis == axis)}
+
+    def common_words(self) -> tuple[set[str], set[str]]:
+        """The common English words and those deliberately allowed as aliases (read on first use)."""
+        if self._common is None:
+            self._common = load_common_words(self.folder)
+        return self._common
+
+    # --- reading text
+    def concepts_in(self, text: str, implied: bool = True, strict: bool = True) -> list[Match]:
+        """Concept mentions in free text, then (implied=True) what they imply, with via set.
+
+        strict: abbreviations count only in capitals, as letters write them; a query passes False.
+        """
+        matches, _ = self.matcher.scan(text, strict)
+        if not implied:
+            return matches
+        out, seen = list(matches), {m.concept for m in matches}
+        for m in matches:
+            for cid in self.implied(m.concept):
+                if cid not in seen:
+                    seen.add(cid)
+                    out.append(Match(cid, m.start, m.end, m.surface, via=m.concept))
+        return out
+
+    def parse_query(self, query: str) -> QueryParse:
+        """Which spans of a query name concepts (longest first, any case) and which words stay plain."""
+        matches, plain = self.matcher.scan(query, strict=False)
+        spans: dict[tuple[int, int], list[str]] = {}
+        for m in matches:
+            spans.setdefault((m.start, m.end), []).append(m.concept)
+        return QueryParse(tuple(QuerySpan(tuple(ids), s, e, query[s:e]) for (s, e), ids in spans.items()),
+                          tuple(t.raw for t in plain))
+
+    def decision_of(self, words: str) -> str | None:
+        """The decision an everyday phrase means ('approved' -> 'Overturned'), or None."""
+        for cid in self.matcher.concepts_of(words):
+            if cid.startswith("decision:"):
+                return self.concepts[cid].value
+        return None
+
+    def decisions(self) -> dict[str, str]:
+        """Every decision word -> the decision value it filters on."""
+        return {form.lower(): c.value for c in self.of_kind("decision") for form in c.forms if c.value}
+
+    def tag_item(self, own_words: str, guidelines: str | list[str] | None = None,
+                 rationale: str | None = None) -> list["Tag"]:
+        """Index-time concept tags of one item, each with its provenance: see tagging.tag_item."""
+        from indexer.vocabulary.tagging import tag_item
+
+        return tag_item(self, own_words, guidelines, rationale)
+
+    def counts(self) -> dict[str, int]:
+        """How many concepts of each kind, forms and abbreviations the vocabulary holds."""
+        out = {kind: 0 for kind in KINDS if kind != "level"}
+        for c in self.concepts.values():
+            out[c.kind] = out.get(c.kind, 0) + 1
+        out["forms"] = sum(len(c.forms) for c in self.concepts.values())
+        out["abbreviations"] = sum(1 for c in self.concepts.values() for f in c.forms
+                                   if f.replace("-", "").replace("/", "").isupper() and len(f) <= 6)
+        return out
+
+
+def load_vocabulary(extra: "MinedVocabulary | None" = None) -> Vocabulary:
+    """Vocabulary.load(extra): the packaged vocabulary with mined products merged in."""
+    return Vocabulary.load(extra)
