@@ -6,6 +6,7 @@ import json
 import click
 
 from indexer.errors import QueryError
+from indexer.fields import filter_param
 from indexer.search.crosstab import Table
 from indexer.intervals import FEW_ITEMS, few, percent
 from indexer.search.units import label, level
@@ -21,7 +22,7 @@ def parse_filters(pairs: list[str]) -> dict[str, list[str]]:
         name, sep, value = pair.partition("=")
         if not sep or not value.strip():
             raise QueryError("--filter", f"{pair!r} is not FACET=VALUE (e.g. -f category='Physical therapy')")
-        args.setdefault(f"f.{name.strip()}", []).append(value.strip())
+        args.setdefault(filter_param(name.strip()), []).append(value.strip())
     return parse_request(args).filters
 
 
