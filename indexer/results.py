@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field, fields, is_dataclass
 
+from indexer.intervals import wilson
+
 
 @dataclass
 class SearchRequest:
@@ -111,10 +113,16 @@ class FacetValue:
     count: int
     overturned: int                  # how many of `count` were Overturned
     selected: bool = False
+    letters: int | None = None       # distinct letters, for a facet of the letter (None for an item's)
 
     @property
     def overturn_rate(self) -> float:
         return self.overturned / self.count if self.count else 0.0
+
+    @property
+    def interval(self) -> tuple[float, float] | None:
+        """The 95% Wilson interval of the overturn rate (None without items)."""
+        return wilson(self.overturned, self.count)
 
 
 @dataclass
@@ -138,16 +146,23 @@ class SearchResult:
             "per_page": self.request.per_page,
             "pages": self.pages,
             "hits": [plain(h) for h in self.hits],
-            "facets": {
-                name: [{"value": v.value, "count": v.count, "overturned": v.overturned,
-                        "overturn_rate": round(v.overturn_rate, 4), "selected": v.selected}
-                       for v in values]
-                for name, values in self.facets.items()
-            },
+            "facets": {name: [_facet_value(v) for v in values] for name, values in self.facets.items()},
             "query": asdict(self.query),
             "request": asdict(self.request),
             "snapshot": self.snapshot,
         }
+
+
+def _facet_value(v: FacetValue) -> dict:
+    """One facet value in the API: `count` is items; `letters` too for a letter-level facet."""
+    interval = v.interval
+    out = {"value": v.value, "count": v.count, "overturned": v.overturned,
+           "overturn_rate": round(v.overturn_rate, 4),
+           "overturn_interval": None if interval is None else [round(interval[0], 4), round(interval[1], 4)],
+           "selected": v.selected}
+    if v.letters is not None:
+        out["letters"] = v.letters
+    return out
 
 
 def plain(value: object) -> object:

@@ -6,6 +6,7 @@
                             [--part-docs N]
                             [--real-pdfs K]
                             [--systems ours,whoosh,fts5,tantivy]
+                            [--crosstab]
 
 Synthetic letters (`indexer.synth`, txt) are written in chunks of 100 under
 WORK/letters and parsed once through the pipeline into its record cache
@@ -284,7 +285,14 @@ def main() -> int:
                     help="with --rebuild-only: rebuild on a local Dask cluster of this many workers")
     ap.add_argument("--segments", default="",
                     help="e.g. 2,8,16: build the corpus as each count of segments and time our queries on each")
+    ap.add_argument("--crosstab", action="store_true",
+                    help="only the statistics table (year x category) at 100k and 1M items vs SQLite GROUP BY "
+                         "(scripts/bench_crosstab.py)")
     args = ap.parse_args()
+    if args.crosstab:
+        from bench_crosstab import main as bench_crosstab
+
+        return bench_crosstab(["--items", "100000,1000000"])
     items = 1_000_000 if args.huge else 100_000 if args.large else args.items
     systems = [s for s in args.systems.split(",") if s in SYSTEMS]
     if "tantivy" in systems and not tantivy_available():

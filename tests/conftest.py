@@ -45,6 +45,35 @@ def pytest_collection_modifyitems(items) -> None:
             item.add_marker(pytest.mark.real_corpus)
 
 
+# Debian's Chromium, driven by Playwright (it cannot download its own browser here); the flags keep it
+# off this machine's closed network.
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+
+
+@pytest.fixture(scope="module")
+def browser():
+    """A headless Chromium for a module's browser tests (skips without Chromium or Playwright)."""
+    if not CHROMIUM.exists():
+        pytest.skip("no Chromium at /usr/bin/chromium (apt-get install chromium)")
+    sync_api = pytest.importorskip("playwright.sync_api", reason="playwright is not installed")
+    with sync_api.sync_playwright() as p:
+        chromium = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture(scope="module")
+def base_url(built_index):
+    """The app over the session index under waitress on a free loopback port, for a module's browser tests."""
+    from webapp import create_app
+    from webapp.serving.server import serving_in_thread
+
+    with serving_in_thread(create_app(built_index)) as url:
+        yield url
+
+
 @pytest.fixture(scope="session")
 def seeds() -> Path:
     """The five real seed letters bundled with the project (read-only: copy before changing)."""

@@ -9,7 +9,7 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
 SHARED_MODULES = {"indexer", "indexer.errors", "indexer.settings", "indexer.record", "indexer.results",
-                  "indexer.fields", "indexer.states"}
+                  "indexer.fields", "indexer.states", "indexer.intervals"}
 
 
 def _modules(folder: str) -> list[Path]:

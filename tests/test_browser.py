@@ -8,39 +8,16 @@ from __future__ import annotations
 
 import csv
 import io
-from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
-CHROMIUM = Path("/usr/bin/chromium")
-ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-        "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 
-if not CHROMIUM.exists():
-    pytest.skip("no Chromium at /usr/bin/chromium (apt-get install chromium)", allow_module_level=True)
-sync_api = pytest.importorskip("playwright.sync_api", reason="playwright is not installed")
 pytest.importorskip("indexer.search.searcher", reason="the search core (indexer/search/searcher.py) is not there yet")
 
 
-@pytest.fixture(scope="module")
-def base_url(built_index):
-    """The app under waitress on a free loopback port, for the module's tests."""
-    from webapp import create_app
-    from webapp.serving.server import serving_in_thread
-
-    with serving_in_thread(create_app(built_index)) as url:
-        yield url
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with sync_api.sync_playwright() as p:
-        chromium = p.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
-        yield chromium
-        chromium.close()
 
 
 def test_search_facet_letter_and_export(base_url, browser, tmp_path):

@@ -70,12 +70,14 @@ def test_facet_csv_has_counts_and_rates(searcher):
     result = searcher.search(SearchRequest())
     text = facet_csv(result, "decision")
     rows = list(csv.reader(io.StringIO(text)))
-    assert rows[0] == ["value", "count", "overturned", "overturn_rate"]
+    assert rows[0] == ["value", "count", "overturned", "overturn_rate", "letters", "ci95_low", "ci95_high"]
     by_value = {r[0]: r for r in rows[1:]}
     assert int(by_value["Overturned"][1]) == int(by_value["Overturned"][2])
     assert float(by_value["Upheld"][3]) == 0.0
+    assert by_value["Upheld"][4] == ""                      # decision is the item's: no letter count
+    assert float(by_value["Upheld"][5]) == 0.0 < float(by_value["Upheld"][6]) < 0.5
     guarded = facet_csv([FacetValue("-cmd", 2, 1)])
-    assert "'-cmd,2,1,0.5000" in guarded
+    assert "'-cmd,2,1,0.5000,,0.0945,0.9055" in guarded
 
 
 def test_atom_feed_parses_newest_first_and_escapes(searcher):

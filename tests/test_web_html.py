@@ -51,7 +51,8 @@ def test_every_facet_is_in_the_sidebar_with_counts_and_rates(client):
         assert re.fullmatch(r"\d+", li.select_one(".count").get_text())
         assert li.select_one(".rate") is None, "a decision's own overturn rate is 0% or 100%: not shown"
     for li in page.select("fieldset#facet-category li"):
-        assert re.fullmatch(r"\d+% overturned", li.select_one(".rate").get_text())
+        # The rate, its 95% interval, and the count when it is small.
+        assert re.fullmatch(r"\d+% overturned \d+–\d+%( \d+ requests?)?", li.select_one(".rate").get_text())
 
 
 def test_personal_trainer_upheld_shows_chip_marks_and_badges(client):
@@ -269,7 +270,7 @@ OLD_FACET_VALUES = """\
         {% set from_query = v.selected and (v.value|string) not in result.request.filters.get(name, []) %}
         <input type="checkbox" form="search" id="{{ box_id }}"{% if not from_query %} name="{{ PREFIX }}{{ name }}"{% endif %} value="{{ v.value|clean }}"{% if v.selected %} checked{% endif %}{% if from_query %} disabled title="Set by your query: remove its chip"{% endif %}>
         <label for="{{ box_id }}"><bdi class="value">{{ display_value(name, v.value)|clean }}</bdi>
-          <span class="count">{{ v.count }}</span>{% if rate_shown(name, v.value, decisions) %} · <span class="rate">{{ v.overturn_rate|percent }} overturned</span>{% endif %}</label>
+          {%+ if v.letters is none %}<span class="count">{{ v.count }}</span>{% else %}<span class="count">{{ v.letters }}</span> <span class="items">({{ v.count }})</span>{% endif %}{% if v.count and rate_shown(name, v.value, decisions) %}{% set ci = v.interval or (0.0, 0.0) %}{% set few = v.count < 10 %} · <span class="rate{% if few %} few{% endif %}" title="95% interval {{ ci[0]|percent }}–{{ ci[1]|percent }}: {{ v.overturned }} of {{ v.count }} requests overturned">{{ v.overturn_rate|percent }} overturned <span class="ci">{{ (100 * ci[0])|round|int }}–{{ ci[1]|percent }}</span>{% if few %} <span class="few-flag">{{ v.count }} request{{ '' if v.count == 1 else 's' }}</span>{% endif %}</span>{% endif %}</label>
       </li>
       {% endfor %}
     </ul>
@@ -289,9 +290,10 @@ def test_facet_values_written_in_python_equal_the_template_loop(app, name, hosti
 
     from indexer.results import FacetValue
 
-    values = [FacetValue(v, c, o, s) for v, c, o, s in [
-        ("Upheld", 10, 0, True), ("female", 7, 3, False), (2016, 5, 5, True), (hostile_text[:40], 3, 1, True),
-        ('a "quoted" & <b>', 2, 1, False), ("", 1, 0, False), ("Overturned", 0, 0, False)]]
+    values = [FacetValue(v, c, o, s, letters) for v, c, o, s, letters in [
+        ("Upheld", 10, 0, True, None), ("female", 7, 3, False, 5), (2016, 5, 5, True, None),
+        (hostile_text[:40], 3, 1, True, 2), ('a "quoted" & <b>', 2, 1, False, None), ("", 1, 0, False, None),
+        ("many", 120, 45, False, 80), ("Overturned", 0, 0, False, None)]]
     with app.test_request_context("/?q=upheld"):
         for chosen in ([], ["Upheld", "2016"]):
             for decisions in ([], ["Upheld"], ["Upheld", "Overturned"]):

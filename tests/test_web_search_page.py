@@ -145,7 +145,7 @@ def test_the_years_add_up_to_the_total_with_an_undated_bucket(client):
     assert mixed["total"] == years["Undated"] + years.get("2016", 0)
     page = soup(client.get("/"))
     assert "Undated" in page.select_one("fieldset#facet-year").get_text()
-    assert len(page.select("ul.histogram li")) == len(years) - 1       # the bars are the dated years
+    assert len(page.select("svg.year-bars a")) == len(years) - 1       # the bars are the dated years
 
 
 def test_gender_is_capitalised_for_display(client):

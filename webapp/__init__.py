@@ -12,7 +12,8 @@ from typing import Any
 from flask import Flask, Response, current_app
 
 from indexer.settings import Settings
-from webapp import api, assets, downloads, errors, letters, listing, nohits, search, security, urlstate, wording
+from webapp import (api, assets, downloads, errors, glance, letters, listing, nohits, search, security, stats, urlstate,
+                    wording)
 from webapp.state import KEY, AppState
 
 _SETTINGS_FIELDS = {f.name for f in dataclasses.fields(Settings)}
@@ -27,12 +28,13 @@ def create_app(settings: Settings | None = None, **overrides: Any) -> Flask:
     app.config.update({k: v for k, v in overrides.items() if k not in _SETTINGS_FIELDS})
     app.json.sort_keys = False
     app.extensions[KEY] = AppState(settings)
-    for module in (search, letters, api, downloads):
+    for module in (search, letters, api, downloads, stats):
         app.register_blueprint(module.bp)
     urlstate.register(app)
     listing.register(app)
     wording.register(app)
     nohits.register(app)
+    glance.register(app)
     errors.register(app)
     security.register(app)
     assets.register(app)

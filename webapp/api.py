@@ -6,6 +6,7 @@ from flask import Blueprint, Response, jsonify, request
 from indexer.errors import LetterNotFound, QueryError
 from indexer.results import plain
 from indexer.search.query.request import parse_request
+from indexer.search.units import describe_all
 from webapp.state import searcher
 from webapp.letters import find_letter
 
@@ -16,8 +17,8 @@ MAX_SIMILAR = 50
 
 @bp.get("/search")
 def search() -> Response:
-    """SearchResult.to_dict() for the query in the URL."""
-    return jsonify(searcher().search(parse_request(request.args)).to_dict())
+    """SearchResult.to_dict() for the query in the URL, with what each facet's counts count."""
+    return jsonify({**searcher().search(parse_request(request.args)).to_dict(), "facet_units": describe_all()})
 
 
 @bp.get("/letters/<letter_id>")

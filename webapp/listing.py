@@ -11,6 +11,7 @@ from jinja2.filters import do_truncate
 from markupsafe import Markup, escape
 
 from indexer.fields import FACET_LIST
+from indexer.intervals import few
 from indexer.results import FacetValue, Hit
 from indexer.search.show.display import clean
 from indexer.search.facets import display_value, rate_shown
@@ -89,6 +90,15 @@ def hit_items(hits: list[Hit]) -> Markup:
     return Markup("\n".join(_hit_item(n, hit) for n, hit in enumerate(hits, 1)))
 
 
+def _rate(v: FacetValue) -> str:
+    """' · 53% overturned 38–67%': the rate and its 95% interval; under FEW_ITEMS items flagged and dimmed."""
+    low, high = v.interval or (0.0, 0.0)
+    flag = f' <span class="few-flag">{v.count} request{"" if v.count == 1 else "s"}</span>' if few(v.count) else ""
+    return (f' · <span class="rate{" few" if few(v.count) else ""}" title="95% interval {percent(low)}–{percent(high)}:'
+            f' {v.overturned} of {v.count} requests overturned">{percent(v.overturn_rate)} overturned'
+            f' <span class="ci">{round(100 * low)}–{percent(high)}</span>{flag}</span>')
+
+
 SELECTED, NAME = ' class="selected"', ' name="%s"'
 ZERO = ' class="zero"'      # a value that matches nothing here: listed, greyed (what is not there is shown)
 SET_BY_QUERY = ' disabled title="Set by your query: remove its chip"'
@@ -104,15 +114,16 @@ def facet_values(name: str, values: list[FacetValue], folded: bool, chosen: list
     for n, v in enumerate(values, 1):
         box_id = escape(f"f-{name}-{'r' if folded else 's'}{n}")
         from_query = v.selected and str(v.value) not in chosen
-        rate = (f' · <span class="rate">{escape(percent(v.overturn_rate))} overturned</span>'
-                if rate_shown(name, v.value, decisions) else "")
+        rate = _rate(v) if v.count and rate_shown(name, v.value, decisions) else ""     # no rate of nothing
+        count = (f'<span class="count">{escape(v.count)}</span>' if v.letters is None else
+                 f'<span class="count">{escape(v.letters)}</span> <span class="items">({escape(v.count)})</span>')
         out.append(
             f"      <li{SELECTED if v.selected else ZERO if not v.count else ''}>\n"
             f'        <input type="checkbox" form="search" id="{box_id}"{"" if from_query else NAME % prefix}'
             f' value="{escape(clean(v.value))}"{" checked" if v.selected else ""}'
             f'{SET_BY_QUERY if from_query else ""}>\n'
             f'        <label for="{box_id}"><bdi class="value">{escape(clean(display_value(name, v.value)))}</bdi>\n'
-            f'          <span class="count">{escape(v.count)}</span>{rate}</label>\n'
+            f'          {count}{rate}</label>\n'
             f"      </li>")
     return Markup("\n".join(out))
 

@@ -182,11 +182,24 @@ def add_command(sources, index_dir: Path, jobs, scheduler, pdf_engine, rehash) -
 
 
 @cli.command("stats")
+@click.argument("query", required=False)
 @INDEX_OPTION
+@click.option("--by", "by", multiple=True, metavar="DIMENSION",
+              help="Count the items matching QUERY by this dimension (once or twice): year, month, "
+                   "quarter, category, specialty, ... (`imr stats --by year --by category \"QUERY\"`).")
+@click.option("--filter", "-f", "filters", multiple=True, metavar="FACET=VALUE",
+              help="Keep only items with this facet value (repeatable), as f.FACET=VALUE in the web app.")
 @click.option("--json", "as_json", is_flag=True, help="Print the counts as JSON.")
 @fatal_errors
-def stats_command(index_dir: Path, as_json: bool) -> None:
-    """Counts of letters and items by decision, specialty and year."""
+def stats_command(query: str | None, index_dir: Path, by: tuple[str, ...], filters: tuple[str, ...],
+                  as_json: bool) -> None:
+    """Counts of letters and items by decision, specialty and year; with --by, a table of the items
+    matching QUERY by one or two dimensions with letters, overturn rates and 95% intervals."""
+    if by or query or filters:
+        from indexer.cli.statistics import print_table
+
+        print_table(Settings(index_dir=index_dir), query or "", list(by), list(filters), as_json)
+        return
     from indexer.index.stats import index_stats
 
     stats = index_stats(Settings(index_dir=index_dir))

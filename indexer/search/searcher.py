@@ -30,6 +30,8 @@ from indexer.search.show import highlight
 from indexer.search import ranking
 from indexer.search.query import forgiveness, spelling
 from indexer.errors import ImrError, IndexDamaged, LetterNotFound
+from indexer.search.crosstab import Table, crosstab, letter_ordinals
+from indexer.search.lettercount import count_letters
 from indexer.search.facets import count_facets, counted_docs, facet_values, filter_masks, hits_mask
 from indexer.search.snapshot import READ_ERRORS, Snapshot
 from indexer.search.query.scopes import ScopedQuery
@@ -56,6 +58,11 @@ class Match:
 
 SCOPE_NAMES = {"item": "requests", "decision": "decisions (request, rationale or guidelines)",
                "letter": "letters (the clinical summary too)"}
+
+
+# Why the same words give other counts as a filter: said wherever a table counts a text search.
+ROUTE_NOTE = ("Counting items whose {what} match '{text}'. A facet filter (e.g. a treatment category) counts "
+              "the items given that value instead, which can differ.")
 
 
 def _canonical(facet: str, values: list[str]) -> list[str]:
@@ -295,6 +302,7 @@ class Searcher:
             records: dict[str, dict | None] = {}
             hits = [self._hit(snap, doc, score, marker, records) for doc, score in page]
             facets = count_facets(snap.facets, m.base, m.filters, masks=m.masks)
+            count_letters(snap.facets, letters_of(snap), facets, m.base, m.masks or {})
         return SearchResult(request, int(m.mask.sum()), hits, facets, m.info, snap.name)
 
     def marker(self, q: str) -> highlight.Marker:
@@ -308,7 +316,19 @@ class Searcher:
             m = self.match(request, snap)
             others = {f: v for f, v in m.filters.items() if f != facet}
             mask = hits_mask(m.base, filter_masks(snap.facets, others))
-            return facet_values(snap.facets, facet, mask, m.filters.get(facet, []))
+            values = facet_values(snap.facets, facet, mask, m.filters.get(facet, []))
+            count_letters(snap.facets, letters_of(snap), {facet: values}, mask, {})
+            return values
+
+    def crosstab(self, request: SearchRequest, by: list[str]) -> Table:
+        """The matching items counted by one or two dimensions, with letters and overturn intervals."""
+        snap = self.current()
+        with self._reading(snap):
+            m = self.match(request, snap)
+            table = crosstab(snap.facets, letters_of(snap), m.mask, by)
+        table.notes = m.info.messages + ([ROUTE_NOTE.format(what=SCOPE_NAMES[m.info.scope], text=m.info.text.strip())]
+                                         if m.info.text.strip() else [])
+        return table
 
     def iter_hits(self, request: SearchRequest) -> Iterator[Hit]:
         """Every hit of a request in display order, read one at a time (no snippets)."""
@@ -379,6 +399,11 @@ class Searcher:
                             "doc_id": f"{lid}#{n}"} for n in shown]
         hit.other_more = len(others) - len(shown)
         return hit
+
+
+def letters_of(snap: Snapshot) -> np.ndarray:
+    """Per doc, its letter's ordinal (documents of a letter are consecutive)."""
+    return letter_ordinals(snap.postings.letter_firsts(snap.searcher().reader()))
 
 
 def similar_categories(categories: list[str]) -> list[str]:

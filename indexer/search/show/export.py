@@ -207,11 +207,17 @@ def stream_json(source, request: SearchRequest | None = None, letters: Letters |
 
 
 def facet_csv(table: SearchResult | list[FacetValue], facet: str | None = None) -> str:
-    """A facet's values with count, overturned count and overturn rate, as CSV."""
+    """A facet's values with count (items), overturned count, overturn rate, letters and the rate's interval, as CSV."""
     if isinstance(table, SearchResult):
         if facet is None:
             raise TypeError("name the facet to export from a SearchResult")
         table = table.facets.get(facet, [])
-    lines = [_line(("value", "count", "overturned", "overturn_rate"))]
-    lines += [_line((v.value, v.count, v.overturned, f"{v.overturn_rate:.4f}")) for v in table]
+    # count is items; letters (a letter-level facet's distinct letters) and the rate's 95% Wilson
+    # interval come after the original columns, so existing sheets keep theirs in place.
+    lines = [_line(("value", "count", "overturned", "overturn_rate", "letters", "ci95_low", "ci95_high"))]
+    for v in table:
+        low, high = v.interval or (None, None)
+        lines.append(_line((v.value, v.count, v.overturned, f"{v.overturn_rate:.4f}",
+                            "" if v.letters is None else v.letters,
+                            "" if low is None else f"{low:.4f}", "" if high is None else f"{high:.4f}")))
     return "".join(lines)

@@ -1,0 +1,63 @@
+"""Letter counts of the letter-level facets (outcome, year, specialty, ...): how many distinct letters
+of the matching items have each value, beside the item counts facets.py makes.
+
+A letter-level value is the same in every item of a letter, so counting the first matching item of
+each letter counts letters. Documents of a letter are consecutive, so among the matching doc numbers
+(ascending) a letter's first is where the letter ordinal changes.
+"""
+from __future__ import annotations
+
+from typing import Mapping
+
+import numpy as np
+
+from indexer.index.stores.facetdata import FacetData
+from indexer.results import FacetValue
+from indexer.search.facets import hits_mask
+from indexer.search.query.request import UNDATED
+from indexer.search.units import LETTER, level
+
+
+def first_of_letters(mask: np.ndarray, letters: np.ndarray) -> np.ndarray:
+    """The doc numbers in `mask` that are the first matching doc of their letter, ascending."""
+    docs = np.flatnonzero(mask)
+    if not len(docs):
+        return docs
+    ordinal = letters[docs]
+    return docs[np.concatenate([[True], ordinal[1:] != ordinal[:-1]])]
+
+
+def letter_counts(data: FacetData, facet: str, mask: np.ndarray, letters: np.ndarray,
+                  firsts: tuple[np.ndarray, np.ndarray] | None = None) -> dict[str, int]:
+    """Distinct letters of the docs in `mask` per value of a letter-level facet (UNDATED for no year);
+    `firsts`: (first_of_letters(mask), a mask of them), when already made."""
+    column = data.columns[facet]
+    docs, only = firsts or _firsts(data, mask, letters)
+    counts = column.tally(only, docs).sum(axis=1)
+    out = {v: int(counts[i + 1]) for i, v in enumerate(column.values) if counts[i + 1]}
+    if facet == "year" and counts[0]:
+        out[UNDATED] = int(counts[0])
+    return out
+
+
+def _firsts(data: FacetData, mask: np.ndarray, letters: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    docs = first_of_letters(mask, letters)
+    only = np.zeros(data.n_docs, dtype=bool)
+    only[docs] = True
+    return docs, only
+
+
+def count_letters(data: FacetData, letters: np.ndarray, facets: Mapping[str, list[FacetValue]],
+                  base: np.ndarray, masks: Mapping[str, np.ndarray]) -> None:
+    """Set `letters` on every value of the letter-level facets of `facets` (counted as facets.count_facets
+    counts items: `base` AND every other facet's selection; facets without a selection share one pass)."""
+    scoped: dict[str | None, tuple[np.ndarray, np.ndarray]] = {}
+    for facet, values in facets.items():
+        if level(facet) != LETTER or facet not in data.columns:
+            continue
+        own = facet if facet in masks else None
+        if own not in scoped:
+            scoped[own] = _firsts(data, hits_mask(base, {f: m for f, m in masks.items() if f != own}), letters)
+        counts = letter_counts(data, facet, base, letters, scoped[own])
+        for value in values:
+            value.letters = counts.get(str(value.value), 0)
