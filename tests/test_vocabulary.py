@@ -320,7 +320,7 @@ def _shared_vocab() -> Vocabulary:
     ("topical NSAIDs", {"class:topical-analgesic", "class:nsaid"}),
     ("knee brace", {"region:knee", "procedure:brace"}),
     ("subacromial decompression", {"part:subacromial", "procedure:decompression"}),
-    ("cervical pillow", {"region:cervical", "procedure:bedding"}),
+    ("cervical pillow", {"region:cervical", "procedure:pillow"}),   # a pillow is a kind of bedding (implied)
 ])
 def test_a_query_naming_a_region_and_a_treatment_keeps_both(vocab, query, concepts):
     parsed = vocab.parse_query(query)
