@@ -113,7 +113,8 @@ def _products(folder: Path, concepts: dict[str, Concept]) -> None:
         formulation = PRODUCT_CLASSES[section]
         for name, ingredients in products.items():
             # an ingredient is a generic name; an id ('class:schedule-iii') is taken as written
-            implies = [i if ":" in i else f"drug:{slug(i)}" for i in ingredients] + ([formulation] if formulation else [])
+            implies = [i if ":" in i else f"drug:{slug(i)}" for i in ingredients]
+            implies += [formulation] if formulation else []
             _put(concepts, Concept(f"product:{slug(name)}", "product", name, [name], implies, "products.toml"))
 
 
@@ -137,7 +138,9 @@ def _tables(folder: Path, file: str, concepts: dict[str, Concept]) -> None:
                 # One part per normal form: "facet joint" and "facet joints" are the same part,
                 # named by the first of them ('part:facet-joint').
                 norm = tuple(t.norm for t in tokenize(part))
-                pid = part_ids.setdefault(norm, f"part:{slug(part)}")
+                # a plural the normaliser keeps ("ribs", "toes") is the part its singular names
+                singular = (*norm[:-1], norm[-1][:-1]) if norm and norm[-1].endswith("s") else norm
+                pid = part_ids.setdefault(norm, part_ids.get(singular) or f"part:{slug(part)}")
                 _put(concepts, Concept(pid, "part", part, [part], [cid], file))
 
 
