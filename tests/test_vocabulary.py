@@ -509,3 +509,8 @@ def test_regulatory_and_functional_groupings(vocab, item, groups, not_groups):
 ])
 def test_class_names_and_abbreviations_from_the_sources(vocab, query, concept):
     assert concept in vocab.parse_query(query).concept_ids()
+
+
+def test_every_class_has_a_known_axis(vocab):
+    from indexer.vocabulary.concepts import AXES
+    assert {c.axis for c in vocab.of_kind("class")} == set(AXES)
