@@ -320,7 +320,7 @@ def _shared_vocab() -> Vocabulary:
     ("topical NSAIDs", {"class:topical-analgesic", "class:nsaid"}),
     ("knee brace", {"region:knee", "procedure:brace"}),
     ("subacromial decompression", {"part:subacromial", "procedure:decompression"}),
-    ("cervical pillow", {"region:cervical", "procedure:bedding"}),
+    ("cervical pillow", {"region:cervical", "procedure:pillow"}),   # a pillow is a kind of bedding (implied)
 ])
 def test_a_query_naming_a_region_and_a_treatment_keeps_both(vocab, query, concepts):
     parsed = vocab.parse_query(query)
@@ -354,3 +354,163 @@ def test_every_term_of_the_flat_synonym_table_names_a_concept(vocab):
                 if not vocab.parse_query(term.strip()).spans:
                     missing.append(term.strip())
     assert missing == []
+
+
+# --- kinds are concepts of their own (one form, one meaning)
+
+KINDS_OF = [
+    # (an item naming the kind, the kind, the broader concept it implies, an item of the broader
+    #  concept that is not the kind)
+    ("Aquatic therapy x 12", "procedure:aquatic-therapy", "procedure:physical-therapy", "Physical therapy x 12"),
+    ("TENS unit purchase", "procedure:tens", "procedure:electrical-stimulation", "H-wave unit"),
+    ("Interferential unit rental", "procedure:interferential", "procedure:electrical-stimulation", "TENS unit"),
+    ("Right shoulder sling", "procedure:sling", "procedure:brace", "Lumbar brace"),
+    ("Bilateral wrist splints", "procedure:splint", "procedure:brace", "Back brace"),
+    ("Custom orthotics", "procedure:foot-orthotics", "procedure:brace", "Cervical collar"),
+    ("Front wheeled walker", "procedure:rolling-walker", "procedure:mobility-aid", "Cane"),
+    ("Power wheelchair", "procedure:power-wheelchair", "procedure:wheelchair", "Standard wheelchair"),
+    ("Bedside commode", "procedure:commode", "procedure:bathroom-equipment", "Shower chair"),
+    ("Wedge pillow", "procedure:wedge-pillow", "procedure:bedding", "Hospital bed"),
+    ("Game Ready unit", "procedure:game-ready", "procedure:heat-cold-therapy", "Heating pad"),
+    ("Cold therapy unit 7 day rental", "procedure:cold-therapy-unit", "procedure:cold-therapy", "Ice packs"),
+    ("Paraffin bath", "procedure:paraffin-bath", "procedure:heat-therapy", "Hot packs"),
+    ("Synvisc-One injection, right knee", "procedure:synvisc", "procedure:viscosupplementation", "Orthovisc"),
+    ("Transforaminal epidural steroid injection L4-5", "procedure:transforaminal-esi",
+     "procedure:epidural-steroid-injection", "Caudal epidural"),
+    ("Stellate ganglion block", "procedure:stellate-ganglion-block", "procedure:sympathetic-block",
+     "Lumbar sympathetic block"),
+    ("Greater occipital nerve block", "procedure:occipital-nerve-block", "procedure:nerve-block",
+     "Genicular nerve block"),
+    ("MR arthrogram of the right shoulder", "procedure:mr-arthrogram", "procedure:mri", "MRI of the right shoulder"),
+    ("CT myelogram of the lumbar spine", "procedure:ct-myelogram", "procedure:ct", "CT scan of the lumbar spine"),
+    ("Flexion-extension x-rays of the lumbar spine", "procedure:flexion-extension-x-ray", "procedure:x-ray",
+     "X-rays of the lumbar spine"),
+    ("Microdiscectomy L5-S1", "procedure:microdiscectomy", "procedure:discectomy", "Discectomy L5-S1"),
+    ("Laminotomy L4-5", "procedure:laminotomy", "procedure:laminectomy", "Laminectomy L4-5"),
+    ("TLIF L4-5", "procedure:tlif", "procedure:lumbar-fusion", "Posterolateral fusion L4-5"),
+    ("Unicompartmental knee arthroplasty", "procedure:unicompartmental-knee-arthroplasty",
+     "procedure:total-knee-arthroplasty", "Total knee arthroplasty"),
+    ("Right shoulder SLAP repair", "procedure:slap-repair", "procedure:labral-repair", "Bankart repair"),
+    ("Chondroplasty, right knee", "procedure:chondroplasty", "procedure:debridement", "Debridement, right knee"),
+    ("Cubital tunnel release", "procedure:cubital-tunnel-release", "procedure:neuroplasty",
+     "Neuroplasty, lumbar spine"),
+    ("Spinal cord stimulator trial", "procedure:scs-trial", "procedure:spinal-cord-stimulator",
+     "Spinal cord stimulator implant"),
+    ("Cognitive behavioral therapy x 6", "procedure:cognitive-behavioral-therapy", "procedure:psychotherapy",
+     "Group therapy"),
+    ("Work hardening x 10", "procedure:work-hardening", "procedure:work-conditioning", "Work conditioning x 10"),
+    ("Orthopedic consultation", "procedure:orthopedic-consultation", "procedure:consultation",
+     "Neurology consultation"),
+    ("Follow-up visit", "procedure:follow-up-visit", "procedure:office-visit", "Telehealth visit"),
+    ("Home health aide 4 hours a day", "procedure:home-health-aide", "procedure:home-health", "Housekeeping"),
+    ("Skilled nursing facility x 14 days", "procedure:skilled-nursing-facility", "family:care-setting",
+     "Inpatient rehabilitation"),
+    ("Taxi to appointments", "procedure:taxi", "procedure:transportation", "Ambulance"),
+    ("Confirmatory drug testing by LC/MS", "procedure:confirmatory-drug-test", "procedure:drug-testing",
+     "Urine drug screen"),
+    ("DEXA scan", "procedure:dexa", "family:imaging", "Bone scan"),
+    ("CBC with differential", "panel:cbc-differential", "panel:cbc", "Platelet count"),
+    ("PT/INR", "panel:pt-inr", "panel:coagulation", "PTT"),
+    ("Serum creatinine", "panel:creatinine", "panel:renal", "BUN"),
+    ("Left index finger x-ray", "part:finger", "region:hand", "Left palm x-ray"),
+    ("Celecoxib 200mg #30", "class:cox-2-inhibitor", "class:nsaid", "Naproxen 550mg #60"),
+    ("Duloxetine 60mg #30", "class:snri", "class:antidepressant", "Amitriptyline 25mg #30"),
+    ("Tizanidine 4mg #60", "class:antispasticity", "class:muscle-relaxant", "Cyclobenzaprine 7.5mg #60"),
+    ("Zolpidem 10mg #30", "class:z-drug", "class:sedative-hypnotic", "Ramelteon 8mg #30"),
+    ("Fanatrex oral suspension 420ml", "class:oral-suspension", "class:compounded", "Flurflex cream"),
+]
+
+
+@pytest.mark.parametrize("item, kind, broader, other", KINDS_OF)
+def test_a_kind_is_its_own_concept_and_implies_the_broader_one(vocab, item, kind, broader, other):
+    assert broader in vocab.implied(kind)
+    assert kind in vocab.members(broader)
+    tagged = {t.concept for t in vocab.tag_item(item)}
+    # the index stores every implied concept: a query for the broader concept finds the kind's item
+    assert {kind, broader} <= tagged, (item, sorted(tagged))
+    # ... and a query for the kind finds the kind, not every item of the broader concept
+    other_tags = {t.concept for t in vocab.tag_item(other)}
+    assert broader in other_tags and kind not in other_tags, (other, sorted(other_tags))
+
+
+@pytest.mark.parametrize("query, kind", [
+    ("aquatic therapy", "procedure:aquatic-therapy"), ("sling", "procedure:sling"), ("tens", "procedure:tens"),
+    ("splint", "procedure:splint"), ("walker", "procedure:walker"), ("pillow", "procedure:pillow"),
+    ("synvisc", "procedure:synvisc"), ("dexa", "procedure:dexa"), ("cbt", "procedure:cognitive-behavioral-therapy"),
+    ("SSRI", "class:ssri"), ("COX-2 inhibitor", "class:cox-2-inhibitor"), ("finger", "part:finger"),
+])
+def test_a_query_for_a_kind_names_the_kind_alone(vocab, query, kind):
+    assert vocab.parse_query(query).concept_ids() == [kind]
+
+
+def test_no_concept_implies_itself_through_another(vocab):
+    for concept in vocab.concepts.values():
+        for target in concept.implies:
+            assert concept.id not in vocab.implied(target), ("cycle", concept.id, target)
+
+
+def test_kinds_that_are_not_their_parts_are_not_composed(vocab):
+    # an unloader brace is a knee brace, but not every knee brace is an unloader brace
+    assert "procedure:unloader-brace" not in own(vocab, "Left knee brace")
+    assert "procedure:knee-orthosis" not in own(vocab, "Left knee brace")
+    assert "procedure:lateral-release" not in own(vocab, "Release of the knee")
+    # a kind whose parts do always mean it is still composed from them
+    assert "procedure:chiropractic-manipulation" in own(vocab, "Chiropractic spinal manipulation x 12")
+    assert "procedure:ct-myelogram" in own(vocab, "Myelogram with CT, lumbar")
+
+
+# --- class groupings on other axes than the pharmacologic one
+
+
+def test_subclasses_sit_within_the_pharmacologic_class_of_their_members(vocab):
+    for cls in (c for c in vocab.of_kind("class") if c.axis == "subclass"):
+        parents = {p for p in cls.implies if p.startswith("class:")}
+        assert len(parents) == 1 and vocab.concept(next(iter(parents))).axis == "pharmacologic", cls.id
+        for drug in (m for m in vocab.members(cls.id) if m.startswith("drug:")):
+            assert vocab.classes_of(drug, "pharmacologic") == parents, (cls.id, drug)
+
+
+def test_no_ingredient_is_in_two_dea_schedules(vocab):
+    schedules = {c.id for c in vocab.of_kind("class") if c.id.startswith("class:schedule-")}
+    assert len(schedules) == 4
+    for drug in vocab.of_kind("drug"):
+        assert len(vocab.classes_of(drug.id) & schedules) <= 1, drug.id
+    for cls in schedules:
+        assert "class:controlled-substance" in vocab.implied(cls)
+
+
+@pytest.mark.parametrize("item, groups, not_groups", [
+    ("Norco 10/325mg #60", {"class:controlled-substance", "class:schedule-ii"}, {"class:schedule-iii"}),
+    ("Tylenol #3 #30", {"class:controlled-substance", "class:schedule-iii"}, {"class:schedule-ii"}),
+    ("Tramadol 50mg #60", {"class:controlled-substance", "class:schedule-iv"}, set()),
+    ("Alprazolam 0.5mg #30", {"class:controlled-substance", "class:schedule-iv", "class:anxiolytic"}, set()),
+    ("Lyrica 75mg #60", {"class:schedule-v", "class:gabapentinoid"}, set()),
+    ("Gabapentin 600mg #90", {"class:gabapentinoid"}, {"class:controlled-substance"}),
+    ("Omeprazole 20mg #30", {"class:gastroprotective", "class:acid-suppressant"}, set()),
+    ("Ranitidine 150mg #60", {"class:gastroprotective", "class:acid-suppressant"}, set()),
+    ("Misoprostol 200mcg #120", {"class:gastroprotective"}, {"class:acid-suppressant"}),
+    ("Arthrotec 75mg #60", {"class:nsaid", "class:gastroprotective"}, set()),
+    ("Trazodone 50mg #30", {"class:sleep-aid", "class:antidepressant"}, set()),
+    ("Ambien 10mg #30", {"class:sleep-aid", "class:sedative-hypnotic", "class:schedule-iv"}, set()),
+    ("Naproxen 550mg #60", set(), {"class:gastroprotective", "class:controlled-substance"}),
+])
+def test_regulatory_and_functional_groupings(vocab, item, groups, not_groups):
+    tagged = set(own(vocab, item))
+    assert groups <= tagged and not (not_groups & tagged), (item, sorted(tagged))
+
+
+@pytest.mark.parametrize("query, concept", [
+    ("controlled substances", "class:controlled-substance"), ("schedule II", "class:schedule-ii"),
+    ("gastroprotective agent", "class:gastroprotective"), ("GI prophylaxis", "class:gastroprotective"),
+    ("sleep aid", "class:sleep-aid"), ("cannabinoids", "class:cannabinoid"), ("blood thinner", "class:anticoagulant"),
+    ("tox screen", "procedure:drug-testing"), ("RCR", "procedure:rotator-cuff-repair"),
+    ("CXR", "procedure:chest-x-ray"), ("ASAD", "procedure:subacromial-decompression"),
+    ("f/u", "procedure:follow-up-visit"), ("FWW", "procedure:rolling-walker"), ("LFTs", "panel:hepatic"),
+])
+def test_class_names_and_abbreviations_from_the_sources(vocab, query, concept):
+    assert concept in vocab.parse_query(query).concept_ids()
+
+
+def test_every_class_has_a_known_axis(vocab):
+    from indexer.vocabulary.concepts import AXES
+    assert {c.axis for c in vocab.of_kind("class")} == set(AXES)

@@ -13,7 +13,11 @@ from indexer.vocabulary.text import slug, tokenize
 KINDS = ("class", "drug", "product", "family", "procedure", "region", "part", "panel", "term", "decision", "level")
 # Products' sections and the formulation class each implies.
 PRODUCT_CLASSES = {"combination": None, "topical": "class:topical-analgesic",
-                   "compound": "class:compounded", "medical-food": "class:medical-food"}
+                   "compound": "class:compounded", "oral-suspension": "class:oral-suspension",
+                   "medical-food": "class:medical-food"}
+# Class axes: an ingredient is in at most one pharmacologic class and one DEA schedule; a subclass is a
+# kind within a pharmacologic class; regulatory and functional groupings span classes.
+AXES = ("pharmacologic", "subclass", "formulation", "regulatory", "functional")
 
 
 @dataclass
@@ -29,6 +33,7 @@ class Concept:
     axis: str | None = None          # classes: 'pharmacologic' or 'formulation'
     value: str | None = None         # decisions: the stored decision ('Upheld' ...)
     guideline: list[str] = field(default_factory=list)   # classes: section titles matched in guideline text
+    compose: bool = True             # procedures: may be composed from what it implies (tagging.py)
 
     def add_forms(self, forms: list[str]) -> None:
         """Add names not yet known (case-insensitively)."""
@@ -75,13 +80,21 @@ def _put(concepts: dict[str, Concept], concept: Concept) -> Concept:
 
 def _drugs(folder: Path, concepts: dict[str, Concept]) -> None:
     data = _toml(folder, "drugs.toml")
+    grouped: list[tuple[str, str]] = []
     for key, cls in data["class"].items():
         cid = f"class:{key}"
-        _put(concepts, Concept(cid, "class", cls["label"], list(cls.get("forms", [])), ["family:medication"],
+        # within: the broader classes this one is a kind of (a subclass its class, a schedule the
+        # controlled substances); classes: whole classes that are members of this grouping.
+        within = cls.get("within", [])
+        implies = ["family:medication", *(f"class:{w}" for w in ([within] if isinstance(within, str) else within))]
+        _put(concepts, Concept(cid, "class", cls["label"], list(cls.get("forms", [])), implies,
                                "drugs.toml", axis=cls.get("axis"), guideline=list(cls.get("guideline", []))))
+        grouped.extend((f"class:{member}", cid) for member in cls.get("classes", []))
         for ingredient, brands in cls.get("members", {}).items():
             name = ingredient.replace("-", " ")
             _put(concepts, Concept(f"drug:{slug(name)}", "drug", name, [name, *brands], [cid], "drugs.toml"))
+    for member, group in grouped:
+        concepts[member].add_implies([group])
     med = data["family"]["medication"]
     _put(concepts, Concept("family:medication", "family", med["label"], list(med["forms"]), [], "drugs.toml"))
 
@@ -99,7 +112,9 @@ def _products(folder: Path, concepts: dict[str, Concept]) -> None:
     for section, products in _toml(folder, "products.toml").items():
         formulation = PRODUCT_CLASSES[section]
         for name, ingredients in products.items():
-            implies = [f"drug:{slug(i)}" for i in ingredients] + ([formulation] if formulation else [])
+            # an ingredient is a generic name; an id ('class:schedule-iii') is taken as written
+            implies = [i if ":" in i else f"drug:{slug(i)}" for i in ingredients]
+            implies += [formulation] if formulation else []
             _put(concepts, Concept(f"product:{slug(name)}", "product", name, [name], implies, "products.toml"))
 
 
@@ -118,12 +133,14 @@ def _tables(folder: Path, file: str, concepts: dict[str, Concept]) -> None:
                 implies.append("family:lab")
             label = entry.get("label") or key.replace("-", " ")
             _put(concepts, Concept(cid, kind, label, [*entry.get("forms", []), *entry.get("abbr", [])],
-                                   implies, file, value=entry.get("value")))
+                                   implies, file, value=entry.get("value"), compose=entry.get("compose", True)))
             for part in entry.get("parts", []):
                 # One part per normal form: "facet joint" and "facet joints" are the same part,
                 # named by the first of them ('part:facet-joint').
                 norm = tuple(t.norm for t in tokenize(part))
-                pid = part_ids.setdefault(norm, f"part:{slug(part)}")
+                # a plural the normaliser keeps ("ribs", "toes") is the part its singular names
+                singular = (*norm[:-1], norm[-1][:-1]) if norm and norm[-1].endswith("s") else norm
+                pid = part_ids.setdefault(norm, part_ids.get(singular) or f"part:{slug(part)}")
                 _put(concepts, Concept(pid, "part", part, [part], [cid], file))
 
 

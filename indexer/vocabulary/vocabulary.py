@@ -120,7 +120,7 @@ class Vocabulary:
             self._composites = {}
             for c in self.concepts.values():
                 parts = tuple(i for i in c.implies if not i.startswith("family:"))
-                if c.kind == "procedure" and len(parts) >= 2:
+                if c.kind == "procedure" and c.compose and len(parts) >= 2:
                     self._composites[c.id] = parts
         return self._composites
 
