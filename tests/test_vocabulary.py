@@ -514,3 +514,11 @@ def test_class_names_and_abbreviations_from_the_sources(vocab, query, concept):
 def test_every_class_has_a_known_axis(vocab):
     from indexer.vocabulary.concepts import AXES
     assert {c.axis for c in vocab.of_kind("class")} == set(AXES)
+
+
+def test_a_formulation_that_is_two_others_is_tagged_from_them(vocab):
+    """A compound of drugs in a cream is a compounded topical, whatever its words: the class a
+    `compounded cream` query names is composed from the compounded and topical tags."""
+    tags = {t.concept for t in vocab.tag_item("Flurbiprofen 20%/Lidocaine 5% cream")}
+    assert {"class:compounded", "class:topical-analgesic", "class:compounded-topical"} <= tags
+    assert "class:compounded-topical" not in {t.concept for t in vocab.tag_item("Ibuprofen 800mg #60")}

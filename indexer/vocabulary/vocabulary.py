@@ -115,12 +115,14 @@ class Vocabulary:
 
     def composites(self) -> dict[str, tuple[str, ...]]:
         """Concepts that are the conjunction of others ('procedure:total-knee-arthroplasty' = arthroplasty
-        + knee): id -> the concepts (families aside) that together mean it."""
+        + knee; 'class:compounded-topical' = compounded + topical analgesic, the formulation axis):
+        id -> the concepts (families aside) that together mean it."""
         if self._composites is None:
             self._composites = {}
             for c in self.concepts.values():
                 parts = tuple(i for i in c.implies if not i.startswith("family:"))
-                if c.kind == "procedure" and c.compose and len(parts) >= 2:
+                formulation = c.kind == "class" and c.axis == "formulation"
+                if (c.kind == "procedure" or formulation) and c.compose and len(parts) >= 2:
                     self._composites[c.id] = parts
         return self._composites
 
