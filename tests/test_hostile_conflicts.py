@@ -57,10 +57,14 @@ def test_add_of_a_conflicting_copy_keeps_the_indexed_one_and_says_so(tmp_path, r
 def test_a_fresh_rebuild_reports_the_conflict_and_keeps_the_fullest_copy(tmp_path, forged):
     from indexer.pipeline import conductor
 
+    # Both copies beside each other, so which sorts first does not depend on where the project lives.
+    good = tmp_path / "seeds" / GOOD.name
+    good.parent.mkdir()
+    good.write_bytes(GOOD.read_bytes())
     settings = Settings(index_dir=tmp_path / "index", jobs=1)
-    report = conductor.rebuild([GOOD, forged], settings)
+    report = conductor.rebuild([good, forged], settings)
     (conflict,) = report.conflicts
-    assert conflict[0] == str(GOOD) and conflict[1].startswith(f"conflicts with {forged}")
+    assert conflict[0] == str(good) and conflict[1].startswith(f"conflicts with {forged}")
     assert report.duplicates == 0 and report.letters == 1
     assert snapshots.read_manifest(snapshots.current(settings))["conflicts"] == [list(conflict)]
 
