@@ -12,7 +12,6 @@ its open files and opened afresh by the next request.
 """
 from __future__ import annotations
 
-import html
 import re
 import threading
 import time
@@ -27,7 +26,7 @@ from whoosh import query as wq
 from indexer.index.values import reviewer
 from indexer.index.stores import facetdata, snapshots
 from indexer.search.show import highlight
-from indexer.search import ranking
+from indexer.search import hits, ranking
 from indexer.search.query import forgiveness, spelling
 from indexer.errors import ImrError, IndexDamaged, LetterNotFound
 from indexer.search.crosstab import Table, crosstab, letter_ordinals
@@ -37,10 +36,9 @@ from indexer.search.snapshot import READ_ERRORS, Snapshot
 from indexer.search.query.scopes import ScopedQuery
 from indexer.results import Hit, QueryInfo, SearchRequest, SearchResult, Suggestion
 from indexer.settings import Settings
-from indexer.fields import FACET_LIST, FIELD_FACETS, SCOPE_FIELDS
+from indexer.fields import FIELD_FACETS, SCOPE_FIELDS
 from indexer.search.query.understand import understand
 
-SNIPPETS = 3
 
 
 @dataclass
@@ -69,10 +67,6 @@ def _canonical(facet: str, values: list[str]) -> list[str]:
     """Filter values as the facet spells them (an old link's 'Physical Medicine and Rehabilitation')."""
     spell = {"specialty": reviewer.specialty, "state": reviewer.state}.get(facet)
     return list(dict.fromkeys((spell(v) or v) if spell else v for v in values))
-
-
-def _split(value: str | None) -> list[str]:
-    return [v for v in (value or "").split(",") if v]
 
 
 def _date_mask(data: facetdata.FacetData, request: SearchRequest,
@@ -300,10 +294,11 @@ class Searcher:
             page = self._ordered(snap, request, m, start + request.per_page)[start:]
             marker = highlight.Marker(highlight.terms_of(m.query), snap.seen)
             records: dict[str, dict | None] = {}
-            hits = [self._hit(snap, doc, score, marker, records) for doc, score in page]
+            shown = [hits.hit_of(snap, doc, score, marker, records, self.settings.max_other_items)
+                     for doc, score in page]
             facets = count_facets(snap.facets, m.base, m.filters, masks=m.masks)
             count_letters(snap.facets, letters_of(snap), facets, m.base, m.masks or {})
-        return SearchResult(request, int(m.mask.sum()), hits, facets, m.info, snap.name)
+        return SearchResult(request, int(m.mask.sum()), shown, facets, m.info, snap.name)
 
     def marker(self, q: str) -> highlight.Marker:
         """A highlighter of a typed query's words, remembering texts in the current snapshot."""
@@ -338,7 +333,7 @@ class Searcher:
             order = self._ordered(snap, request, m, None)
             with snap.index.searcher() as searcher:
                 for doc, score in order:
-                    yield _light_hit(searcher.stored_fields(doc), score)
+                    yield hits.light_hit(searcher.stored_fields(doc), score)
 
     def letter(self, letter_id: str) -> dict:
         """The whole record of a letter; raises LetterNotFound."""
@@ -354,90 +349,9 @@ class Searcher:
         by default only of its treatment category (its drug class, for a drug)."""
         snap = self.current()
         with self._reading(snap):
-            return self._similar(snap, doc_id, same_category, limit)
-
-    def _similar(self, snap: Snapshot, doc_id: str, same_category: bool, limit: int) -> list[Hit]:
-        searcher = snap.searcher()
-        docnum = searcher.document_number(doc_id=doc_id)
-        if docnum is None:
-            raise LetterNotFound(f"no item {doc_id!r} in the index")
-        stored = searcher.stored_fields(docnum)
-        terms = [wq.Term(f, word, boost=weight) for f, n in ranking.SIMILAR_TERMS
-                 for word, weight in searcher.key_terms_from_text(f, (stored.get(f) or "")[:highlight.WINDOW],
-                                                                  numterms=n)]
-        if not terms:
-            return []
-        ev = ranking.evaluate(wq.Or(terms), searcher, snap.postings, snap.facets.decided)
-        mask = ev.mask & _similar_candidates(snap, stored, same_category)
-        best = ranking.rank(ev, searcher, snap.postings, mask, limit)
-        return [_light_hit(searcher.stored_fields(doc), score) for doc, score in best]
-
-    def _hit(self, snap: Snapshot, doc: int, score: float | None,
-             marker: highlight.Marker, records: dict) -> Hit:
-        stored = snap.searcher().stored_fields(doc)
-        hit = _light_hit(stored, score)
-        lid = hit.letter_id
-        if lid not in records:
-            records[lid] = snap.record(lid)
-        record = records[lid] or {}
-        hit.original = record.get("format")
-        hit.item_html = marker.mark(hit.item)
-        items = record.get("items") or []
-        item = items[hit.item_no - 1] if 0 < hit.item_no <= len(items) else {}
-        guideline = "\n".join(t for t in (item.get("claims_administrator_guideline"),
-                                          item.get("maximus_guideline")) if t)
-        # Passages from whichever field matched: the rationale, the guidelines, the summary.
-        found = marker.snippets(stored.get("rationale") or "", "rationale", SNIPPETS)
-        for name, text in (("guideline", guideline), ("summary", record.get("summary") or "")):
-            found += marker.snippets(text, name, SNIPPETS - len(found))
-        hit.snippets = found or highlight.lead(stored.get("rationale") or record.get("summary") or "",
-                                               "rationale")
-        # A letter of thousands of items must not make every hit on it thousands of lines long.
-        others = [n for n in range(1, len(items) + 1) if n != hit.item_no]
-        shown = others[:self.settings.max_other_items]
-        hit.other_items = [{"item_no": n, "item": items[n - 1].get("item"), "decision": items[n - 1].get("decision"),
-                            "doc_id": f"{lid}#{n}"} for n in shown]
-        hit.other_more = len(others) - len(shown)
-        return hit
+            return hits.similar_to(snap, doc_id, same_category, limit)
 
 
 def letters_of(snap: Snapshot) -> np.ndarray:
     """Per doc, its letter's ordinal (documents of a letter are consecutive)."""
     return letter_ordinals(snap.postings.letter_firsts(snap.searcher().reader()))
-
-
-def similar_categories(categories: list[str]) -> list[str]:
-    """The categories 'similar' stays within: a drug class rather than all pharmaceuticals."""
-    specific = {c.split(":")[0] for c in categories if ":" in c}
-    return [c for c in categories if c not in specific]
-
-
-def _similar_candidates(snap: Snapshot, stored: dict, same_category: bool) -> np.ndarray:
-    """Docs 'similar' may return: other letters' items, of the same category by default."""
-    data = snap.facets
-    allowed = np.ones(data.n_docs, dtype=bool)
-    categories = similar_categories(_split(stored.get("category")))
-    if same_category and categories:
-        allowed &= data.columns["category"].mask(categories, data.n_docs)
-    same_letter = snap.searcher().docs_for_query(wq.Term("letter_id", stored.get("letter_id", "")))
-    allowed[np.fromiter(same_letter, dtype=np.int64)] = False
-    return allowed
-
-
-def _light_hit(stored: dict, score: float | None) -> Hit:
-    """A hit from stored fields alone: no snippets, no other items."""
-    if not stored.get("doc_id"):     # every document stores one: a truncated segment reads as {}
-        raise EOFError("a document's stored fields are empty")
-    item = stored.get("item") or ""
-    # Every facet's values, as declared (each is a stored field of the item's document).
-    facets = {f.name: _split(stored.get(f.name)) if f.multi else stored.get(f.name) for f in FACET_LIST}
-    return Hit(
-        doc_id=stored.get("doc_id", ""), letter_id=stored.get("letter_id", ""),
-        item_no=int(stored.get("item_no") or 0), case_number=stored.get("case_number"),
-        item=item, item_html=html.escape(item), decision=facets["decision"],
-        decision_date=stored.get("decision_date"), specialties=facets["specialty"],
-        states=facets["state"], categories=facets["category"],
-        synthetic=bool(stored.get("synthetic")), other_items=[], snippets=[],
-        score=float(score) if score is not None else None, facets=facets,
-    )
-

@@ -1,0 +1,107 @@
+"""A document of a snapshot as a Hit: its stored fields, its highlighted passages, the letter's
+other items; and the items most like one (*similar*)."""
+from __future__ import annotations
+
+import html
+
+import numpy as np
+from whoosh import query as wq
+
+from indexer.errors import LetterNotFound
+from indexer.fields import FACET_LIST
+from indexer.results import Hit
+from indexer.search import ranking
+from indexer.search.show import highlight
+from indexer.search.snapshot import Snapshot
+
+SNIPPETS = 3        # passages shown per hit
+
+
+def _split(value: str | None) -> list[str]:
+    return [v for v in (value or "").split(",") if v]
+
+
+def similar_to(snap: Snapshot, doc_id: str, same_category: bool, limit: int) -> list[Hit]:
+    """Other letters' items most like one item (key terms of its item and a window of its rationale)."""
+    searcher = snap.searcher()
+    docnum = searcher.document_number(doc_id=doc_id)
+    if docnum is None:
+        raise LetterNotFound(f"no item {doc_id!r} in the index")
+    stored = searcher.stored_fields(docnum)
+    terms = [wq.Term(f, word, boost=weight) for f, n in ranking.SIMILAR_TERMS
+             for word, weight in searcher.key_terms_from_text(f, (stored.get(f) or "")[:highlight.WINDOW],
+                                                              numterms=n)]
+    if not terms:
+        return []
+    ev = ranking.evaluate(wq.Or(terms), searcher, snap.postings, snap.facets.decided)
+    mask = ev.mask & _similar_candidates(snap, stored, same_category)
+    best = ranking.rank(ev, searcher, snap.postings, mask, limit)
+    return [light_hit(searcher.stored_fields(doc), score) for doc, score in best]
+
+def hit_of(snap: Snapshot, doc: int, score: float | None, marker: highlight.Marker, records: dict,
+       max_other_items: int) -> Hit:
+    """A document as a result: its stored fields, the marked item, passages from whichever field
+    matched and (at most `max_other_items` of) the letter's other items; `records` holds the
+    request's letter records, each read once."""
+    stored = snap.searcher().stored_fields(doc)
+    hit = light_hit(stored, score)
+    lid = hit.letter_id
+    if lid not in records:
+        records[lid] = snap.record(lid)
+    record = records[lid] or {}
+    hit.original = record.get("format")
+    hit.item_html = marker.mark(hit.item)
+    items = record.get("items") or []
+    item = items[hit.item_no - 1] if 0 < hit.item_no <= len(items) else {}
+    guideline = "\n".join(t for t in (item.get("claims_administrator_guideline"),
+                                      item.get("maximus_guideline")) if t)
+    # Passages from whichever field matched: the rationale, the guidelines, the summary.
+    found = marker.snippets(stored.get("rationale") or "", "rationale", SNIPPETS)
+    for name, text in (("guideline", guideline), ("summary", record.get("summary") or "")):
+        found += marker.snippets(text, name, SNIPPETS - len(found))
+    hit.snippets = found or highlight.lead(stored.get("rationale") or record.get("summary") or "",
+                                           "rationale")
+    # A letter of thousands of items must not make every hit on it thousands of lines long.
+    others = [n for n in range(1, len(items) + 1) if n != hit.item_no]
+    shown = others[:max_other_items]
+    hit.other_items = [{"item_no": n, "item": items[n - 1].get("item"), "decision": items[n - 1].get("decision"),
+                        "doc_id": f"{lid}#{n}"} for n in shown]
+    hit.other_more = len(others) - len(shown)
+    return hit
+
+
+def similar_categories(categories: list[str]) -> list[str]:
+    """The categories 'similar' stays within: a drug class rather than all pharmaceuticals."""
+    specific = {c.split(":")[0] for c in categories if ":" in c}
+    return [c for c in categories if c not in specific]
+
+
+def _similar_candidates(snap: Snapshot, stored: dict, same_category: bool) -> np.ndarray:
+    """Docs 'similar' may return: other letters' items, of the same category by default."""
+    data = snap.facets
+    allowed = np.ones(data.n_docs, dtype=bool)
+    categories = similar_categories(_split(stored.get("category")))
+    if same_category and categories:
+        allowed &= data.columns["category"].mask(categories, data.n_docs)
+    same_letter = snap.searcher().docs_for_query(wq.Term("letter_id", stored.get("letter_id", "")))
+    allowed[np.fromiter(same_letter, dtype=np.int64)] = False
+    return allowed
+
+
+def light_hit(stored: dict, score: float | None) -> Hit:
+    """A hit from stored fields alone: no snippets, no other items."""
+    if not stored.get("doc_id"):     # every document stores one: a truncated segment reads as {}
+        raise EOFError("a document's stored fields are empty")
+    item = stored.get("item") or ""
+    # Every facet's values, as declared (each is a stored field of the item's document).
+    facets = {f.name: _split(stored.get(f.name)) if f.multi else stored.get(f.name) for f in FACET_LIST}
+    return Hit(
+        doc_id=stored.get("doc_id", ""), letter_id=stored.get("letter_id", ""),
+        item_no=int(stored.get("item_no") or 0), case_number=stored.get("case_number"),
+        item=item, item_html=html.escape(item), decision=facets["decision"],
+        decision_date=stored.get("decision_date"), specialties=facets["specialty"],
+        states=facets["state"], categories=facets["category"],
+        synthetic=bool(stored.get("synthetic")), other_items=[], snippets=[],
+        score=float(score) if score is not None else None, facets=facets,
+    )
+
