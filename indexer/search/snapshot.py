@@ -102,6 +102,7 @@ class Snapshot:
     seen: occurrences.Vocabulary = field(default_factory=occurrences.Vocabulary)   # highlighted texts' words
     broken: bool = False
     _vocabulary: Vocabulary | None = None
+    _decision_words: dict[str, str] | None = field(default=None, repr=False)
     _vocabulary_lock: threading.Lock = field(default_factory=threading.Lock)
     _lexicon: Lexicon | None = field(default=None, repr=False)
     _lexicon_read: bool = field(default=False, repr=False)
@@ -140,8 +141,11 @@ class Snapshot:
         return self.path.name
 
     def decision_words(self) -> dict[str, str]:
-        """Everyday decision words ('approved', 'denied' ...) -> the Decision facet's value they mean."""
-        return {w: v for w, v in self.vocabulary.decisions().items() if v in DECISIONS}
+        """Everyday decision words ('approved', 'denied' ...) -> the Decision facet's value they mean
+        (worked out once per snapshot: a search asks for them on every reading)."""
+        if self._decision_words is None:
+            self._decision_words = {w: v for w, v in self.vocabulary.decisions().items() if v in DECISIONS}
+        return self._decision_words
 
     @property
     def vocabulary(self) -> Vocabulary:
