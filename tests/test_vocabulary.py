@@ -112,8 +112,8 @@ def test_brand_implies_ingredient_implies_class(vocab):
 
 def test_multi_word_forms_and_longest_match(vocab):
     matches = vocab.concepts_in("Right total knee arthroplasty", implied=False)
-    assert [m.concept for m in matches] == ["procedure:total-knee-arthroplasty"]
-    assert matches[0].surface == "total knee arthroplasty"
+    assert [m.concept for m in matches] == ["side:right", "procedure:total-knee-arthroplasty"]
+    assert matches[1].surface == "total knee arthroplasty"
     assert {"region:knee", "procedure:arthroplasty", "family:surgery"} <= ids(vocab, "Right total knee arthroplasty")
     assert "panel:coagulation" in ids(vocab, "Labs - PT/PTT")
     assert "procedure:physical-therapy" not in ids(vocab, "Labs - PT/PTT")
