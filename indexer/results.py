@@ -52,6 +52,11 @@ class QueryInfo:
     corrected: str | None = None
     corrected_from: str | None = None
     completed: str | None = None
+    # When no request names all the words (indexer.search.query.relaxing): the words searched
+    # instead, the word (or concept's words) left out, and the words as understood.
+    relaxed: str | None = None
+    relaxed_without: str | None = None
+    relaxed_from: str | None = None
 
 
 @dataclass

@@ -32,6 +32,9 @@ def _header(result, everything: bool) -> list[str]:
         completed = f" (words starting with '{result.query.completed}')" if result.query.completed else ""
         lines.append(f"showing results for {result.query.corrected}{completed}; to search instead for "
                      f"{result.query.corrected_from} as typed, put its words in double quotes")
+    if result.query.relaxed:
+        lines.append(f"no request names all of {result.query.relaxed_from}; showing requests with "
+                     f"{result.query.relaxed} (without '{result.query.relaxed_without}')")
     if result.query.did_you_mean:
         lines.append(f"did you mean: {result.query.did_you_mean}")
     also = [f"also searched: {e.word} -> {', '.join(e.also)}" for e in result.query.expansions]

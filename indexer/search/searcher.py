@@ -27,7 +27,7 @@ from indexer.index.values import reviewer
 from indexer.index.stores import facetdata, snapshots
 from indexer.search.show import highlight
 from indexer.search import hits, ranking
-from indexer.search.query import forgiveness, spelling
+from indexer.search.query import forgiveness, relaxing, spelling
 from indexer.errors import ImrError, IndexDamaged, LetterNotFound
 from indexer.search.crosstab import Table, crosstab, letter_ordinals
 from indexer.search.lettercount import count_letters
@@ -186,6 +186,8 @@ class Searcher:
                 searched = meaning
         if not found.mask.any() and found.info.text and not found.info.open_case:
             found = self._forgiven(snap, request, searched, found, known)
+        if not found.mask.any() and found.info.text and not found.info.open_case and request.spell:
+            found = self._relaxed(snap, request, searched, found)
         found.info.suggestions = self._offers(snap, request, meaning, known, found.filters)
         return found
 
@@ -212,6 +214,21 @@ class Searcher:
                 return mended
         found.info.did_you_mean = mending.offer
         return found
+
+    def _relaxed(self, snap: Snapshot, request: SearchRequest, meaning, found: Match) -> Match:
+        """A reading that found nothing, answered by its best reading without one of its words
+        (indexer.search.query.relaxing), labelled as such; else `found` unchanged."""
+        readings = relaxing.readings(meaning.text, snap.vocabulary)
+        runs = [(r, self._run(snap, request, replace(meaning, text=r.text))) for r in readings]
+        scopes = list(SCOPE_FIELDS)
+        chosen = relaxing.best([(r, scopes.index(m.info.scope), int(m.mask.sum())) for r, m in runs],
+                               snap.facets.n_docs)
+        if chosen is None:
+            return found
+        relaxed = next(m for r, m in runs if r is chosen)
+        relaxed.info.relaxed, relaxed.info.relaxed_without = chosen.text, chosen.without
+        relaxed.info.relaxed_from = meaning.text
+        return relaxed
 
     def _offers(self, snap: Snapshot, request: SearchRequest, meaning, known: dict,
                 filters: dict[str, list[str]]) -> list[Suggestion]:
