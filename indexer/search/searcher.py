@@ -197,14 +197,14 @@ class Searcher:
         query is understood afresh, as if typed ('uphled' mended is the Upheld filter)."""
         reader = snap.searcher().reader()
         frequency = partial(forgiveness.term_frequency, reader)
-        if not forgiveness.worth_mending(meaning.text, frequency):
-            return found          # every word is in the index (nothing to mend, nor to load), or too many are not
+        if not forgiveness.worth_mending(meaning.text, frequency, joinable=True):
+            return found          # nothing to mend (nor to load), or too many unknown words
         lexicon = snap.lexicon()
         if lexicon is None:       # a snapshot without surface words: the stems' correction, offered
             found.info.did_you_mean = spelling.stem_did_you_mean(found.info.text, reader)
             return found
         mending = forgiveness.mend(meaning.text, request.q, lexicon, frequency,
-                                   partial(forgiveness.prefix_found, reader))
+                                   partial(forgiveness.prefix_found, reader), snap.vocabulary.completions)
         if request.spell and mending.text is not None:
             mended = self._run(snap, request, understand(mending.q, known, literal=request.literal,
                                                              decisions=snap.decision_words()))

@@ -1,6 +1,8 @@
 """The Vocabulary: concepts, their names and implications, loaded explicitly and passed around."""
 from __future__ import annotations
 
+import re
+from bisect import bisect_left
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -53,6 +55,7 @@ class Vocabulary:
         self._closure: dict[str, tuple[str, ...]] = {}
         self._composites: dict[str, tuple[str, ...]] | None = None
         self._members: dict[str, set[str]] = {}
+        self._names: list[str] | None = None
         for c in concepts.values():
             for parent in c.implies:
                 self._members.setdefault(parent, set()).add(c.id)
@@ -133,6 +136,26 @@ class Vocabulary:
             for word in key:
                 counts[word] = counts.get(word, 0) + len(forms)
         return counts
+
+    def completions(self, prefix: str, limit: int = 4) -> list[str]:
+        """The words of the vocabulary's names that are `prefix` and more (lowercased), those used by
+        more names first, at most `limit`: how a word typed half-way is finished ('hydroco')."""
+        if self._names is None:
+            self._names = sorted({w for c in self.concepts.values() for f in c.forms
+                                  for w in re.findall(r"[a-z]{4,}", f.lower())})
+        prefix = prefix.lower()
+        i, found = bisect_left(self._names, prefix), []
+        while i < len(self._names) and self._names[i].startswith(prefix):
+            if self._names[i] != prefix:
+                found.append(self._names[i])
+            i += 1
+        counts, named, out = self.words(), set(), []
+        for word in sorted(found, key=lambda w: (-counts.get(w, 0), len(w), w)):
+            concepts = frozenset(self.parse_query(word).concept_ids())
+            if concepts not in named:          # one word per thing named: not 'hydrocodonum' too
+                named.add(concepts)
+                out.append(word)
+        return out[:limit]
 
     def classes_of(self, concept_id: str, axis: str | None = None) -> set[str]:
         """The drug classes a concept is or implies (optionally of one axis)."""

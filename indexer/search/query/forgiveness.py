@@ -5,9 +5,14 @@ not in the index is looked up among the snapshot's surface words
 (indexer.search.query.spelling):
 
 - a confident correction replaces it (`cyclobenzaprin` -> `cyclobenzaprine`);
-- the last word, when no confident correction merely finishes it, is searched as a
-  prefix if some word of the letters starts with it (`physical thera` -> `physical thera*`,
-  bounded like every prefix by parser.bound_prefixes);
+- two neighbouring words the letters write as one are joined (`infra red` -> `infrared`),
+  and an unknown word the letters write as two is split (`homehealth` -> `home health`);
+- a word, when no confident correction merely finishes it, is searched as a prefix if some
+  word of the letters starts with it (`physical thera` -> `physical thera*`, `cyclob 7.5`;
+  three letters for the last word, four for any other; bounded like every prefix by
+  parser.bound_prefixes);
+- else a word of five letters or more that begins a word of the vocabulary's names is
+  finished from them (`hydroco` -> `hydrocodone`, which concept expansion widens to Norco);
 - a correction that is not confident is only offered ('Did you mean'), spelt as the
   letters spell it, never as a stem.
 
@@ -31,6 +36,10 @@ OPERATORS = {"AND", "OR", "NOT", "ANDNOT", "TO"}
 QUOTED = re.compile(r'"[^"]*"')      # a phrase is searched as typed: its words are never mended
 # More unknown words than this is no typing slip (and each costs a scan of the surface words).
 MAX_UNKNOWN = 4
+MIN_PREFIX_LAST = 3      # letters of the shortest last word searched as a prefix
+MIN_PREFIX = 4           # ... and of any other word (`physio thera`: both)
+MIN_NAME_PREFIX = 5      # letters of the shortest word finished from the vocabulary's names
+MIN_PART = 3             # letters of the shorter word a run-together word is split into
 # word -> the documents its analysis finds in the index, None when it gives no term (a stop word)
 Frequency = Callable[[str], "int | None"]
 
@@ -53,11 +62,15 @@ def _plain_words(text: str) -> list[re.Match]:
             and not any(start < m.start() < end for start, end in quoted)]
 
 
-def worth_mending(text: str, frequency: Frequency) -> bool:
+def worth_mending(text: str, frequency: Frequency, joinable: bool = False) -> bool:
     """Whether `text` has an unknown word (one whose analysis is in no text field of the index),
-    and at most MAX_UNKNOWN of them."""
-    unknown = sum(1 for m in _plain_words(text) if frequency(m[0]) == 0)
-    return 0 < unknown <= MAX_UNKNOWN
+    and at most MAX_UNKNOWN of them; with `joinable`, two plain words that may be one do too."""
+    words = _plain_words(text)
+    unknown = sum(1 for m in words if frequency(m[0]) == 0)
+    if unknown > MAX_UNKNOWN:
+        return False
+    return unknown > 0 or (joinable and any(text[a.end():b.start()] in (" ", "-")
+                                            for a, b in zip(words, words[1:])))
 
 
 def _replace(text: str, changes: dict[str, str]) -> str:
@@ -70,19 +83,49 @@ def _replace(text: str, changes: dict[str, str]) -> str:
     return "".join(out) + text[last:]
 
 
-def mend(text: str, q: str, lexicon: Lexicon, frequency: Frequency,
-         expands: Callable[[str], bool]) -> Mending:
-    """Mend the unknown words of the understood `text` (and of `q`, the query as typed);
-    `expands(prefix)`: whether a prefix matches some indexed term."""
+def _join(text: str, lexicon: Lexicon, indexed: Callable[[str], bool]) -> str:
+    """`text` with each pair of neighbouring plain words joined where the letters write them as one
+    word (`infra red` -> `infrared`, `home health` -> `homehealth`): the joined word a surface word
+    of the letters and indexed."""
     words = _plain_words(text)
-    last = words[-1] if words and not text[words[-1].end():].strip() else None
+    out, last, skip = [], 0, False
+    for a, b in zip(words, words[1:] + [None]):
+        if skip or b is None or text[a.end():b.start()] not in (" ", "-"):
+            skip = False
+            continue
+        joined = (a[0] + b[0]).lower()
+        if lexicon.counts.get(joined) and indexed(joined):
+            out += [text[last:a.start()], joined]
+            last, skip = b.end(), True
+    return "".join(out) + text[last:]
 
+
+def _split(word: str, lexicon: Lexicon, indexed: Callable[[str], bool]) -> str | None:
+    """Two surface words of the letters that `word` is written together (`homehealth` -> `home
+    health`), the pair whose rarer word is the most used; None when there are none."""
+    low, best = word.lower(), None
+    for i in range(MIN_PART, len(low) - MIN_PART + 1):
+        x, y = low[:i], low[i:]
+        n = min(lexicon.counts.get(x, 0), lexicon.counts.get(y, 0))
+        if n and (best is None or n > best[0]) and indexed(x) and indexed(y):
+            best = (n, f"{x} {y}")
+    return best[1] if best else None
+
+
+def mend(text: str, q: str, lexicon: Lexicon, frequency: Frequency,
+         expands: Callable[[str], bool], names: Callable[[str], list[str]] | None = None) -> Mending:
+    """Mend the unknown words of the understood `text` (and of `q`, the query as typed);
+    `expands(prefix)`: whether a prefix matches some indexed term; `names(prefix)`: the words of
+    the vocabulary's names that finish a prefix."""
     def indexed(word: str) -> bool:
         return bool(frequency(word))
 
+    joined_text, joined_q = _join(text, lexicon, indexed), _join(q, lexicon, indexed)
+    words = _plain_words(joined_text)
+    last = words[-1] if words and not joined_text[words[-1].end():].strip() else None
     searched: dict[str, str] = {}
     offered: dict[str, str] = {}
-    completed = None
+    completed = []
     for m in words:
         word = m[0]
         if frequency(word) != 0:     # in the index, or no indexed word at all (a stop word)
@@ -91,16 +134,27 @@ def mend(text: str, q: str, lexicon: Lexicon, frequency: Frequency,
         if choice:
             offered[word] = choice.word
         low = word.lower()
-        finishes = choice is not None and choice.confident and choice.word.startswith(low)
-        if m is last and not finishes and lexicon.extends(low) and expands(low):
-            searched[word], completed = low + "*", low
-        elif choice is not None and choice.confident:
+        confident = choice is not None and choice.confident
+        finishes = confident and choice.word.startswith(low)
+        shortest = MIN_PREFIX_LAST if m is last else MIN_PREFIX
+        split = None if finishes else _split(word, lexicon, indexed)
+        finished = [] if finishes or split or len(low) < MIN_NAME_PREFIX or names is None else names(low)
+        if not finishes and len(low) >= shortest and lexicon.extends(low) and expands(low):
+            # the letters' words starting so, and the vocabulary's names (widened to their concepts)
+            # (one name only: a prefix several names begin is left to the letters' words)
+            searched[word] = f"({low}* OR {finished[0]})" if len(finished) == 1 else low + "*"
+            completed.append(low)
+        elif split:
+            searched[word] = split
+        elif finished:
+            searched[word] = finished[0] if len(finished) == 1 else "(" + " OR ".join(finished) + ")"
+        elif confident:
             searched[word] = choice.word
     mending = Mending(offer=_replace(q, offered) if offered else None)
-    if searched:
-        mending.text, mending.q = _replace(text, searched), _replace(q, searched)
-        mending.completed = completed
-        mending.corrections = {k: v for k, v in searched.items() if not v.endswith("*")}
+    if searched or joined_text != text:
+        mending.text, mending.q = _replace(joined_text, searched), _replace(joined_q, searched)
+        mending.completed = ", ".join(completed) or None
+        mending.corrections = {k: v for k, v in searched.items() if "*" not in v}
     return mending
 
 

@@ -6,8 +6,10 @@ parentheses, `field:` terms or prefixes) finds nothing even after its unknown wo
 the searcher (indexer.search.searcher) reads it again without one of its *units* at a time: a
 unit is a run of words naming one concept of the vocabulary (`knee arthroscopy` is one, so it
 is never split) or else one plain word. Of the readings that find something, one matching the
-requests' own words beats one found only by widening to the rationale or the letter; then the
-one with the fewest hits wins (it keeps the rarest words: leaving out the most common one is
+requests' own words beats one found only by widening to the rationale or the letter; then one
+leaving out a plain word beats one leaving out a named concept (the vocabulary names what a
+request is about, a plain word qualifies it: `cyclobenzaprine 7.5` keeps the drug, not the
+dose); then the one with the fewest hits wins (it keeps the rarest words: leaving out the most common one is
 what a ranked engine's "minimum should match" would do), ties broken by query order; a reading finding more
 than MAX_SHARE of the corpus is no answer (a query about nothing the letters hold must not
 answer a twentieth of them). The page, the API (`query.relaxed`, `query.relaxed_without`) and
@@ -36,6 +38,7 @@ class Reading:
 
     text: str
     without: str
+    named: bool = False      # whether the words left out name a concept of the vocabulary
 
 
 def units(text: str, vocab: "Vocabulary | None") -> list[tuple[int, int]]:
@@ -61,18 +64,21 @@ def readings(text: str, vocab: "Vocabulary | None") -> list[Reading]:
     found = units(text, vocab)
     if not 2 <= len(found) <= MAX_UNITS:
         return []
+    spans = [(s.start, s.end) for s in vocab.parse_query(text).spans] if vocab is not None else []
     out = []
     for i, (start, end) in enumerate(found):
         rest = " ".join(text[s:e] for j, (s, e) in enumerate(found) if j != i)
-        out.append(Reading(rest, text[start:end]))
+        named = any(start <= s < end for s, _ in spans)
+        out.append(Reading(rest, text[start:end], named))
     return out
 
 
 def best(counts: list[tuple[Reading, int, int]], n_docs: int) -> Reading | None:
     """Of (reading, scope, hits) -- scope 0 when the requests' own words match, higher when the
     search widened to the rationale or the whole letter -- the reading matching in the narrowest
-    scope with the fewest hits (the first in query order on a tie), among those finding something
-    and at most MAX_SHARE of the `n_docs` indexed items; or None."""
+    scope, leaving out a plain word rather than a concept, with the fewest hits (the first in
+    query order on a tie), among those finding something and at most MAX_SHARE of the `n_docs`
+    indexed items; or None."""
     cap = MAX_SHARE * n_docs
-    kept = [(scope, n, i, r) for i, (r, scope, n) in enumerate(counts) if 0 < n <= cap]
-    return min(kept)[3] if kept else None
+    kept = [(scope, r.named, n, i, r) for i, (r, scope, n) in enumerate(counts) if 0 < n <= cap]
+    return min(kept)[4] if kept else None
