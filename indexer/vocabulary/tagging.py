@@ -12,9 +12,18 @@ from indexer.vocabulary.text import tokenize
 if TYPE_CHECKING:
     from indexer.vocabulary.vocabulary import Vocabulary
 
-# Provenance, strongest first: the ranking will weigh own > guideline > rationale.
-SOURCES = ("own", "guideline", "rationale")
-STRENGTH = {"own": 3, "guideline": 2, "rationale": 1}
+# Provenance, strongest first: the ranking will weigh own > guideline > rationale; `surgery` is what
+# an associated surgical service takes from the surgery of its letter (associated_tags).
+SOURCES = ("own", "guideline", "rationale", "surgery")
+STRENGTH = {"own": 3, "guideline": 2, "rationale": 1, "surgery": 1}
+# How IMR letters head an item that goes with a surgery the letter reviews ("Associated surgical
+# service: Physical Therapy sessions, 12"): it is about that surgery's body region and side.
+ASSOCIATED = re.compile(r"^\s*associated\s+surgical\s+services?\b", re.I)
+# What such a service takes from its surgery: where on the body, which side.
+LOCATING_KINDS = ("region", "side", "level")
+# Families of a service done before the operation (tests, clearance); any other is after it.
+BEFORE_SURGERY = {"family:lab", "family:diagnostic-test", "family:imaging", "family:electrodiagnostic",
+                  "family:consultation"}
 # Kinds that name a treatment other than a drug: with one of them in its own words an item is not a
 # drug, whatever class its guideline or rationale mentions (urine drug tests cite "Opioids").
 NON_DRUG_KINDS = {"procedure", "panel"}
@@ -152,3 +161,33 @@ def tag_item(vocab: "Vocabulary", own_words: str, guidelines: str | list[str] | 
                 tags.add(concept, "rationale", surface)
     order = {s: i for i, s in enumerate(SOURCES)}
     return sorted(tags.by_concept.values(), key=lambda t: (order[t.source], t.implied, t.concept))
+
+
+def associated_tags(vocab: "Vocabulary", items: list[tuple[str, list[Tag]]]) -> list[list[Tag]]:
+    """The tags of a letter's items, (own words, tags) each, with every associated surgical service
+    ("Associated surgical service: Labs - CBC") also tagged with the region, side and spinal level
+    of the letter's surgery (the items that are surgery) and as pre- or post-operative: a test or
+    clearance before it, any other service after it. Source `surgery`: read from the letter, not the
+    item's own words; a letter without a surgical item adds only the pre-/post-operative term."""
+    surgical = [tags for words, tags in items if not ASSOCIATED.match(words)
+                and any(t.concept == "family:surgery" for t in tags)]
+    places = {t.concept: t.surface for tags in surgical for t in tags
+              if t.source == "own" and vocab.concept(t.concept).kind in LOCATING_KINDS}
+    out = []
+    for words, tags in items:
+        if not ASSOCIATED.match(words):
+            out.append(tags)
+            continue
+        found = _Tags(vocab)
+        found.by_concept = {t.concept: t for t in tags}
+        # where the service names none: a side, and a region (or spinal level), of its surgery
+        own = {"side" if vocab.concept(t.concept).kind == "side" else "place"
+               for t in tags if t.source == "own" and vocab.concept(t.concept).kind in LOCATING_KINDS}
+        for concept, surface in places.items():
+            if ("side" if vocab.concept(concept).kind == "side" else "place") not in own:
+                found.add(concept, "surgery", surface)
+        before = any(t.concept in BEFORE_SURGERY or t.concept == "term:preoperative" for t in tags)
+        found.add("term:preoperative" if before else "term:postoperative", "surgery", words.strip()[:60])
+        order = {s: i for i, s in enumerate(SOURCES)}
+        out.append(sorted(found.by_concept.values(), key=lambda t: (order[t.source], t.implied, t.concept)))
+    return out

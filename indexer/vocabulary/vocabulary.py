@@ -212,6 +212,13 @@ class Vocabulary:
 
         return tag_item(self, own_words, guidelines, rationale)
 
+    def tag_letter(self, items: list[tuple[str, list["Tag"]]]) -> list[list["Tag"]]:
+        """The tags of a letter's items, (own words, tag_item's tags) each, with what an associated
+        surgical service takes from the letter's surgery: see tagging.associated_tags."""
+        from indexer.vocabulary.tagging import associated_tags
+
+        return associated_tags(self, items)
+
     def counts(self) -> dict[str, int]:
         """How many concepts of each kind, forms and abbreviations the vocabulary holds."""
         out = {kind: 0 for kind in KINDS if kind != "level"}

@@ -72,6 +72,12 @@ def item_tags(vocab: Vocabulary, item: dict) -> list[Tag]:
     return vocab.tag_item(item.get("item") or "", guidelines, item.get("rationale") or "")
 
 
+def letter_tags(vocab: Vocabulary, items: list[dict]) -> list[list[Tag]]:
+    """The tags of every item of one letter: item_tags, then what an associated surgical service
+    takes from the letter's surgery (its region and side, pre- or post-operative)."""
+    return vocab.tag_letter([(item.get("item") or "", item_tags(vocab, item)) for item in items])
+
+
 def concept_ids(tags: list[Tag]) -> list[str]:
     """The `concept` field's values: every tagged concept id."""
     return [t.concept for t in tags]

@@ -84,10 +84,9 @@ def _letter_fields(record: Record) -> Document:
     }
 
 
-def _item_fields(item: dict, item_no: int, vocab: Vocabulary | None) -> Document:
+def _item_fields(item: dict, item_no: int, vocab: Vocabulary | None, tags: list) -> Document:
     ca_text = item.get("claims_administrator_guideline") or ""
     mx_text = item.get("maximus_guideline") or ""
-    tags = concepts.item_tags(vocab, item) if vocab is not None else []
     return {
         "item_no": item_no,
         "item": item.get("item") or "",
@@ -108,7 +107,8 @@ def item_documents(record: Record, vocab: Vocabulary | None = None) -> list[Docu
     shared = _letter_fields(record)
     items = record.get("items") or []
     if items:
-        parts = [_item_fields(it, n, vocab) for n, it in enumerate(items, 1)]
+        tagged = concepts.letter_tags(vocab, items) if vocab is not None else [[] for _ in items]
+        parts = [_item_fields(it, n, vocab, tags) for n, (it, tags) in enumerate(zip(items, tagged), 1)]
     else:
         # A partial record is still findable by summary and case number.
         parts = [{"item_no": 0, "item": "", "rationale": "", "guideline": "", "decision": None}]
