@@ -7,7 +7,7 @@ import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from indexer.vocabulary.text import tokenize
+from indexer.vocabulary.text import strict_word, tokenize
 
 if TYPE_CHECKING:
     from indexer.vocabulary.vocabulary import Vocabulary
@@ -100,6 +100,26 @@ def _topical_rules(vocab: "Vocabulary", text: str, own: set[str], tags: _Tags) -
         tags.add("class:topical-analgesic", "own", dosage or "%")
 
 
+def _release_rules(vocab: "Vocabulary", text: str, own: list, tags: _Tags) -> None:
+    """An opioid named in an item's own words is long-acting with a release word ('ER', 'extended
+    release', a patch) or a long-acting product (OxyContin, methadone), short-acting otherwise (MTUS
+    "Opioids, long-acting" and short-acting opioids)."""
+    opioids = [m for m in own if vocab.concept(m.concept).kind in ("drug", "product")
+               and "class:opioid" in vocab.classes_of(m.concept)]
+    if not opioids:
+        return
+    tokens = tokenize(text)
+    raw = [t.raw for t in tokens]
+    low = " " + " ".join(r.lower() for r in raw) + " "
+    marker = next((w for w in vocab.long_acting if (w in raw if strict_word(w) else f" {w.lower()} " in low)), None)
+    named = next((m.surface for m in opioids if m.surface.lower() in vocab.long_acting_names
+                  or vocab.concept(m.concept).label.lower() in vocab.long_acting_names), None)
+    if marker or named:
+        tags.add("class:long-acting-opioid", "own", named or marker)
+    else:
+        tags.add("class:short-acting-opioid", "own", opioids[0].surface)
+
+
 def _unknown_names(vocab: "Vocabulary", text: str) -> list[str]:
     """Words of the item's own text that may name a product the vocabulary does not know ('Trezix').
 
@@ -141,6 +161,7 @@ def tag_item(vocab: "Vocabulary", own_words: str, guidelines: str | list[str] | 
         tags.add(m.concept, "own", m.surface)
     own = {m.concept for m in own_matches}
     _topical_rules(vocab, own_words, own, tags)
+    _release_rules(vocab, own_words, own_matches, tags)
     # "Arthroplasty of the right knee" is a total knee arthroplasty: a query naming the composite
     # concept finds the item whose own words name its parts in any order.
     have = {t.concept for t in tags.by_concept.values()}

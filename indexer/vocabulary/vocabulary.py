@@ -49,6 +49,8 @@ class Vocabulary:
         self.folder = folder
         self._common: tuple[set[str], set[str]] | None = None
         self.dosage_topical = {w.lower() for w in (dosage or {}).get("topical", [])}
+        self.long_acting = list((dosage or {}).get("long_acting", []))
+        self.long_acting_names = {w.lower() for w in (dosage or {}).get("long_acting_names", [])}
         self.matcher = Matcher([(form, c.id) for c in concepts.values() for form in c.forms])
         guideline_forms = [(f, c.id) for c in concepts.values() if c.kind == "class" for f in c.forms + c.guideline]
         self.guideline_matcher = Matcher(guideline_forms)
