@@ -127,7 +127,8 @@ class Vocabulary:
             for c in self.concepts.values():
                 parts = tuple(i for i in c.implies if not i.startswith("family:"))
                 formulation = c.kind == "class" and c.axis == "formulation"
-                if (c.kind == "procedure" or formulation) and c.compose and len(parts) >= 2:
+                sided = c.kind == "region" and any(p.startswith("side:") for p in parts)
+                if (c.kind == "procedure" or formulation or sided) and c.compose and len(parts) >= 2:
                     self._composites[c.id] = parts
         return self._composites
 
