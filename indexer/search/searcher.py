@@ -220,6 +220,12 @@ class Searcher:
         (indexer.search.query.relaxing), labelled as such; else `found` unchanged."""
         readings = relaxing.readings(meaning.text, snap.vocabulary)
         runs = [(r, self._run(snap, request, replace(meaning, text=r.text))) for r in readings]
+        alone = {m.info.text: m for _, m in runs}      # with two units, each reading is the other alone
+        for r in readings:                              # only when every word finds something alone
+            if r.without not in alone:
+                alone[r.without] = self._run(snap, request, replace(meaning, text=r.without))
+            if not alone[r.without].mask.any():
+                return found
         scopes = list(SCOPE_FIELDS)
         chosen = relaxing.best([(r, scopes.index(m.info.scope), int(m.mask.sum())) for r, m in runs],
                                snap.facets.n_docs)

@@ -3,6 +3,8 @@
 `orthopedic pillow` finds nothing when no request says *orthopedic* and *pillow*; the requests
 with *pillow* are the nearest answer there is. When a plain query (no quotes, operators,
 parentheses, `field:` terms or prefixes) finds nothing even after its unknown words were mended,
+though each of its units finds something alone (a word nothing matches is no word to leave out:
+`zzzqx pillow` stays unanswered),
 the searcher (indexer.search.searcher) reads it again without one of its *units* at a time: a
 unit is a run of words naming one concept of the vocabulary (`knee arthroscopy` is one, so it
 is never split) or else one plain word. Of the readings that find something, one matching the
