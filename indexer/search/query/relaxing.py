@@ -6,7 +6,7 @@ parentheses, `field:` terms or prefixes) finds nothing even after its unknown wo
 though each of its units finds something alone (a word nothing matches is no word to leave out:
 `zzzqx pillow` stays unanswered),
 the searcher (indexer.search.searcher) reads it again without one of its *units* at a time: a
-unit is a run of words naming one concept of the vocabulary (`knee arthroscopy` is one, so it
+unit is a run of words naming one concept of the vocabulary (`total knee arthroplasty` is one, so it
 is never split) or else one plain word. Of the readings that find something, one matching the
 requests' own words beats one found only by widening to the rationale or the letter; then one
 leaving out a plain word beats one leaving out a named concept (the vocabulary names what a
