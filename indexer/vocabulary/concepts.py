@@ -10,7 +10,8 @@ from pathlib import Path
 from indexer.vocabulary.text import slug, tokenize
 
 # Kinds of concept, in the order a listing shows them.
-KINDS = ("class", "drug", "product", "family", "procedure", "region", "part", "panel", "term", "side", "decision", "level")
+KINDS = ("class", "drug", "product", "family", "procedure", "region", "part", "panel", "term", "side",
+         "decision", "level")
 # Products' sections and the formulation class each implies.
 PRODUCT_CLASSES = {"combination": None, "topical": "class:topical-analgesic",
                    "compound": "class:compounded", "oral-suspension": "class:oral-suspension",
