@@ -81,6 +81,24 @@ def test_hcpcs_and_program_names(vocab):
     assert "procedure:gym-membership" in vocab.parse_query("fitness club").concept_ids()
 
 
+@pytest.mark.parametrize("name, concept", [
+    # CPT laboratory descriptors
+    ("type and screen", "panel:type-and-screen"), ("urine pregnancy test", "panel:pregnancy-test"),
+    ("magnesium level", "panel:magnesium"), ("ferritin", "panel:iron-studies"), ("HIV test", "panel:hiv-test"),
+    ("arterial blood gas", "panel:blood-gas"), ("CK", "panel:creatine-kinase"),
+    ("folate", "panel:vitamin-b12-level"), ("PT/PTT", "panel:pt-ptt"),
+    # HCPCS Level II equipment and supplies
+    ("Hoyer lift", "procedure:patient-lift"), ("trapeze bar", "procedure:patient-lift"),
+    ("TENS lead wires", "procedure:tens-supplies"), ("replacement batteries", "procedure:tens-supplies"),
+    ("bath and toilet aids", "procedure:bathroom-equipment"),
+    # programs (MTUS/ODG topics)
+    ("yoga", "procedure:yoga"), ("tai chi", "procedure:tai-chi"), ("Pilates", "procedure:pilates"),
+    ("Jenny Craig", "procedure:jenny-craig"), ("fitness center", "procedure:gym-membership"),
+])
+def test_names_from_cpt_hcpcs_and_the_guidelines(vocab, name, concept):
+    assert concept in vocab.parse_query(name).concept_ids()
+
+
 def test_an_associated_surgical_service_is_located_by_its_letters_surgery(vocab, real_records):
     letter = next(r for r in real_records() if any("Shoulder Brace" in (i.get("item") or "")
                                                    for i in r["items"]))
