@@ -69,8 +69,7 @@ def worth_mending(text: str, frequency: Frequency, joinable: bool = False) -> bo
     unknown = sum(1 for m in words if frequency(m[0]) == 0)
     if unknown > MAX_UNKNOWN:
         return False
-    return unknown > 0 or (joinable and any(text[a.end():b.start()] in (" ", "-")
-                                            for a, b in zip(words, words[1:])))
+    return unknown > 0 or (joinable and any(text[a.end():b.start()] == " " for a, b in zip(words, words[1:])))
 
 
 def _replace(text: str, changes: dict[str, str]) -> str:
@@ -90,7 +89,7 @@ def _join(text: str, lexicon: Lexicon, indexed: Callable[[str], bool]) -> str:
     words = _plain_words(text)
     out, last, skip = [], 0, False
     for a, b in zip(words, words[1:] + [None]):
-        if skip or b is None or text[a.end():b.start()] not in (" ", "-"):
+        if skip or b is None or text[a.end():b.start()] != " ":
             skip = False
             continue
         joined = (a[0] + b[0]).lower()
