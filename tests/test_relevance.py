@@ -29,7 +29,10 @@ SHARED_BARS = {"mean_recall": 0.98, "mean_r_precision": 0.97}
 # heldout.json 0.935 / 0.901, heldout_vocabulary.json 0.948 / 0.930, heldout_v2.json 0.930 / 0.915.
 HELDOUT_BARS = {"heldout.json": {"mean_recall": 0.93, "mean_r_precision": 0.89},
                 "heldout_vocabulary.json": {"mean_recall": 0.94, "mean_r_precision": 0.92},
-                "heldout_v2.json": {"mean_recall": 0.92, "mean_r_precision": 0.90}}
+                "heldout_v2.json": {"mean_recall": 0.92, "mean_r_precision": 0.90},
+                # Judged blind on 2026-12-07 before vocab3, measured once after it: 0.896 / 0.890
+                # (0.821 / 0.815 on main fe9b335, before vocab3).
+                "heldout_v3.json": {"mean_recall": 0.89, "mean_r_precision": 0.88}}
 SEEDS_BARS = {"mean_recall": 1.0, "mean_r_precision": 1.0}
 
 
@@ -64,7 +67,8 @@ def shared_report(relevance, real_index):
 
 
 @pytest.mark.parametrize("name, least", [("judged.json", 45), ("seeds.json", 8), ("heldout_vocabulary.json", 60),
-                                         ("heldout_v2.json", 60)])
+                                         ("heldout_v2.json", 60),
+                                         ("heldout_v3.json", 80)])
 def test_judged_sets_are_well_formed(name, least):
     judged = json.loads((FIXTURES / name).read_text())
     queries = [q["q"] for q in judged["queries"]]
@@ -74,11 +78,11 @@ def test_judged_sets_are_well_formed(name, least):
         assert all(j in judged["items"] for j in q["relevant"]), q["q"]
 
 
-@pytest.mark.parametrize("name", ["heldout_vocabulary.json", "heldout_v2.json"])
+@pytest.mark.parametrize("name", ["heldout_vocabulary.json", "heldout_v2.json", "heldout_v3.json"])
 def test_negatives_are_well_formed(name):
     judged = json.loads((FIXTURES / name).read_text())
     negatives = [n["q"].lower() for n in judged["negatives"]]
-    assert 5 <= len(negatives) <= 10 and len(set(negatives)) == len(negatives)
+    assert 5 <= len(negatives) <= 20 and len(set(negatives)) == len(negatives)
     assert all(n["q"].strip() and n["why"].strip() for n in judged["negatives"])
     assert not set(negatives) & {q["q"].lower() for q in judged["queries"]}
 
@@ -86,7 +90,7 @@ def test_negatives_are_well_formed(name):
 def test_no_query_repeats_across_the_judged_sets():
     """Each set judges its own queries (negatives, things no letter holds, may recur)."""
     seen: dict[str, str] = {}
-    for name in ("judged.json", "heldout.json", "heldout_vocabulary.json", "heldout_v2.json"):
+    for name in ("judged.json", "heldout.json", "heldout_vocabulary.json", "heldout_v2.json", "heldout_v3.json"):
         judged = json.loads((FIXTURES / name).read_text())
         for entry in judged["queries"]:
             q = entry["q"].lower()
