@@ -54,8 +54,8 @@ from pathlib import Path
 import numpy as np
 
 from scripts.bench_peers import PEERS, Ours, tantivy_available
-from scripts.bench_report import (SYSTEMS, report_build, report_extraction, report_queries_header,
-                          report_rebuild, report_system)
+from scripts.bench_report import (SYSTEMS, load_line, report_build, report_extraction, report_queries_header,
+                          report_rebuild, report_system, show)
 from indexer.index import build
 from indexer.index.stores import letterstore, snapshots
 from indexer.pipeline import conductor
@@ -257,6 +257,7 @@ def bench_queries(work: Path, index_dir: Path, queries: dict, systems: list[str]
     out = {}
     report_queries_header(n_items, docs)
     for system in systems:
+        show(load_line(f"before {system}'s queries"))
         with ProcessPoolExecutor(1, mp_context=mp.get_context("spawn")) as pool:
             out[system] = pool.submit(query_worker, system, paths[system], queries).result()
         report_system(n_items, docs, system, out[system], out.get("ours"))
@@ -289,6 +290,15 @@ def main() -> int:
                     help="only the statistics table (year x category) at 100k and 1M items vs SQLite GROUP BY "
                          "(scripts/bench_crosstab.py)")
     args = ap.parse_args()
+    show(load_line("start"))
+    try:
+        return _run(args)
+    finally:
+        show(load_line("end"))
+
+
+def _run(args: argparse.Namespace) -> int:
+    """The run `main` asked for (its options in `args`)."""
     if args.crosstab:
         from bench_crosstab import main as bench_crosstab
 
