@@ -29,7 +29,7 @@ from indexer.search.show import highlight
 from indexer.search import hits, ranking
 from indexer.search.query import forgiveness, spelling
 from indexer.errors import ImrError, IndexDamaged, LetterNotFound
-from indexer.search.crosstab import Table, crosstab, letter_ordinals
+from indexer.search.crosstab import Table, crosstab
 from indexer.search.lettercount import count_letters
 from indexer.search.facets import count_facets, counted_docs, facet_values, filter_masks, hits_mask
 from indexer.search.snapshot import READ_ERRORS, Snapshot
@@ -353,5 +353,5 @@ class Searcher:
 
 
 def letters_of(snap: Snapshot) -> np.ndarray:
-    """Per doc, its letter's ordinal (documents of a letter are consecutive)."""
-    return letter_ordinals(snap.postings.letter_firsts(snap.searcher().reader()))
+    """Per doc, its letter's ordinal (documents of a letter are consecutive; the snapshot's, made once)."""
+    return snap.letter_ordinals()
