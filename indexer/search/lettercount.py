@@ -13,14 +13,15 @@ import numpy as np
 
 from indexer.index.stores.facetdata import FacetData
 from indexer.results import FacetValue
-from indexer.search.facets import hits_mask
+from indexer.search.facets import Scoped, hits_mask
 from indexer.search.query.request import UNDATED
 from indexer.search.units import LETTER, level
 
 
-def first_of_letters(mask: np.ndarray, letters: np.ndarray) -> np.ndarray:
-    """The doc numbers in `mask` that are the first matching doc of their letter, ascending."""
-    docs = np.flatnonzero(mask)
+def first_of_letters(mask: np.ndarray, letters: np.ndarray, docs: np.ndarray | None = None) -> np.ndarray:
+    """The doc numbers in `mask` that are the first matching doc of their letter, ascending
+    (`docs`: the mask's doc numbers, when already taken)."""
+    docs = np.flatnonzero(mask) if docs is None else docs
     if not len(docs):
         return docs
     ordinal = letters[docs]
@@ -45,16 +46,19 @@ def letter_counts(data: FacetData, facet: str, mask: np.ndarray, letters: np.nda
 
 
 def count_letters(data: FacetData, letters: np.ndarray, facets: Mapping[str, list[FacetValue]],
-                  base: np.ndarray, masks: Mapping[str, np.ndarray]) -> None:
+                  base: np.ndarray, masks: Mapping[str, np.ndarray], counted: Scoped | None = None) -> None:
     """Set `letters` on every value of the letter-level facets of `facets` (counted as facets.count_facets
-    counts items: `base` AND every other facet's selection; facets without a selection share one pass)."""
-    scoped: dict[str | None, np.ndarray] = {}
+    counts items: `base` AND every other facet's selection; facets without a selection share one pass;
+    `counted`: the masks count_facets counted over, reused)."""
+    firsts: dict[str | None, np.ndarray] = {}
     for facet, values in facets.items():
         if level(facet) != LETTER or facet not in data.columns:
             continue
         own = facet if facet in masks else None
-        if own not in scoped:
-            scoped[own] = first_of_letters(hits_mask(base, {f: m for f, m in masks.items() if f != own}), letters)
-        counts = letter_counts(data, facet, base, letters, scoped[own])
+        if own not in firsts:
+            mask, docs = (counted or {}).get(own) or (
+                hits_mask(base, {f: m for f, m in masks.items() if f != own}), None)
+            firsts[own] = first_of_letters(mask, letters, docs)
+        counts = letter_counts(data, facet, base, letters, firsts[own])
         for value in values:
             value.letters = counts.get(str(value.value), 0)

@@ -296,8 +296,10 @@ class Searcher:
             records: dict[str, dict | None] = {}
             shown = [hits.hit_of(snap, doc, score, marker, records, self.settings.max_other_items)
                      for doc, score in page]
-            facets = count_facets(snap.facets, m.base, m.filters, masks=m.masks)
-            count_letters(snap.facets, letters_of(snap), facets, m.base, m.masks or {})
+            # Letters are counted over the masks the items were (each made once).
+            masks, counted = (m.masks if m.masks is not None else filter_masks(snap.facets, m.filters)), {}
+            facets = count_facets(snap.facets, m.base, m.filters, masks=masks, scoped=counted)
+            count_letters(snap.facets, letters_of(snap), facets, m.base, masks, counted)
         return SearchResult(request, int(m.mask.sum()), shown, facets, m.info, snap.name)
 
     def marker(self, q: str) -> highlight.Marker:
