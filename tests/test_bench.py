@@ -69,4 +69,5 @@ def test_memory_rows(output):
 @pytest.mark.slow
 def test_load_average_at_start_end_and_before_each_system(output):
     for when in ("start", "end", *(f"before {s}'s queries" for s in _systems())):
-        assert re.search(rf"^load average \({re.escape(when)}\): (unavailable|[\d.]+ [\d.]+ [\d.]+ )", output, re.M), when
+        line = rf"^load average \({re.escape(when)}\): (unavailable|[\d.]+ [\d.]+ [\d.]+ )"
+        assert re.search(line, output, re.M), when
