@@ -19,18 +19,23 @@ with two facet filters; full facet counts and top-10 highlighting) on ours,
 plain Whoosh groupedby, SQLite FTS5 and tantivy, each in a fresh process so
 its peak RSS is its own. CPU times are process CPU (time.process_time).
 
-Sizes and run times on the 2-core machine (measured while other runs shared it):
-    --items 10000 (default)  ~4.4k letters; corpus: synth 17 s + parse 24 s, once.
-        Builds ~40 s (ours) + ~2 min (plain Whoosh); queries: ours ~1 min, FTS5 ~4 min,
-        tantivy < 1 min, plain Whoosh ~50 min (its groupedby costs 1-10 s CPU a query).
-    --large                  100k items, ~44k letters: corpus ~7 min once; our build ~23 min
-        before the writer changes of session 3 (Whoosh's pool spilled); FTS5 and tantivy
-        builds ~1.5 min each; queries: ours ~2 min, FTS5 ~20 min, tantivy ~1 min.
-        Plain Whoosh: hours (leave it out with --systems).
+It prints the load average (1/5/15 min) at the start, before each system's queries and at
+the end, with a WARNING when the machine is busy (load over 0.75 a core): CPU times are the firm
+figures, but a busy machine swells them too, so compare only runs measured side by side.
+
+Sizes and run times on the 2-core machine (measured 2026-12-07 while helpers shared it, load 5-9:
+wall times stretch with the load, CPU times much less):
+    --items 10000 (default)  ~4.4k letters; corpus (synth + parse) ~40 s, once. Tantivy's build
+        4 CPU-s; --queries-only with ours,tantivy ~1.5 min; FTS5 queries ~4 min; plain Whoosh
+        ~50 min (its groupedby costs 1-10 s CPU a query).
+    --large                  100k items, ~44k letters: corpus ~7 min once. A rebuild from the
+        record cache (what a fresh --work, or a snapshot of another schema, starts with) ~13 min
+        wall at load 7 (~260 CPU-s of building); tantivy's build 41 CPU-s (53 s wall);
+        --queries-only with ours,tantivy ~1.3 min. FTS5 queries ~20 min; plain Whoosh hours
+        (leave it out with --systems).
     --huge                   1M items, ~445k letters: corpus ~10 min once (synth 190 s + parse
-        380 s; 10 GB of txt, 3 GB of cache); first rebuild (the build) ~21-24 min, peak ~20 GB of
-        memory (PSS, parent + two writers) before issue 17; --rebuild-only after it: ~55-77 min
-        (6,200-6,900 CPU-s), peak 2.0 GB with parts capped at 250k documents (docs/performance.md, Building);
+        380 s; 10 GB of txt, 3 GB of cache); --rebuild-only ~55-77 min (6,200-6,900 CPU-s), peak
+        2.0 GB with parts capped at 250k documents (docs/performance.md, Building);
         no-change rebuild ~1.5 min the first time (every file hashed), ~10 s after; queries (ours)
         ~5 min. Disk: ~9.6 GB a snapshot (three kept).
     --items 300 --queries 5  ~1 min (the test's tiny mode).
@@ -54,8 +59,8 @@ from pathlib import Path
 import numpy as np
 
 from scripts.bench_peers import PEERS, Ours, tantivy_available
-from scripts.bench_report import (SYSTEMS, report_build, report_extraction, report_queries_header,
-                          report_rebuild, report_system)
+from scripts.bench_report import (SYSTEMS, load_line, report_build, report_extraction, report_queries_header,
+                          report_rebuild, report_system, show)
 from indexer.index import build
 from indexer.index.stores import letterstore, snapshots
 from indexer.pipeline import conductor
@@ -257,6 +262,7 @@ def bench_queries(work: Path, index_dir: Path, queries: dict, systems: list[str]
     out = {}
     report_queries_header(n_items, docs)
     for system in systems:
+        show(load_line(f"before {system}'s queries"))
         with ProcessPoolExecutor(1, mp_context=mp.get_context("spawn")) as pool:
             out[system] = pool.submit(query_worker, system, paths[system], queries).result()
         report_system(n_items, docs, system, out[system], out.get("ours"))
@@ -289,6 +295,15 @@ def main() -> int:
                     help="only the statistics table (year x category) at 100k and 1M items vs SQLite GROUP BY "
                          "(scripts/bench_crosstab.py)")
     args = ap.parse_args()
+    show(load_line("start"))
+    try:
+        return _run(args)
+    finally:
+        show(load_line("end"))
+
+
+def _run(args: argparse.Namespace) -> int:
+    """The run `main` asked for (its options in `args`)."""
     if args.crosstab:
         from bench_crosstab import main as bench_crosstab
 

@@ -8,6 +8,25 @@ import numpy as np
 SYSTEMS = ("ours", "whoosh", "fts5", "tantivy")
 
 
+# Busy above this load per core: another process then shares the cores, CPU times swell (caches,
+# frequency) and wall times stretch, so a comparison with another run is not decided by this one.
+BUSY_PER_CORE = 0.75
+
+
+def load_line(when: str) -> str:
+    """The 1/5/15-minute load average at `when`, and a warning when the machine is busy."""
+    cores = os.cpu_count() or 1
+    try:
+        one, five, fifteen = os.getloadavg()
+    except OSError:
+        return f"load average ({when}): unavailable"
+    line = f"load average ({when}): {one:.2f} {five:.2f} {fifteen:.2f} (1/5/15 min) on {cores} cores"
+    if one > BUSY_PER_CORE * cores:
+        line += (f"\nWARNING: the machine is busy (load {one:.1f} > {BUSY_PER_CORE * cores:.1f} on {cores} cores): "
+                 "CPU times swell and wall times stretch; compare only runs measured side by side")
+    return line
+
+
 def verdict(ok: bool) -> str:
     return "MET" if ok else "MISSED"
 

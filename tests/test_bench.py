@@ -64,3 +64,10 @@ def test_query_rows_for_every_class_and_system(output):
 def test_memory_rows(output):
     for system in _systems():
         assert re.search(rf"^memory {system}\s+\d+ MB peak", output, re.M), system
+
+
+@pytest.mark.slow
+def test_load_average_at_start_end_and_before_each_system(output):
+    for when in ("start", "end", *(f"before {s}'s queries" for s in _systems())):
+        line = rf"^load average \({re.escape(when)}\): (unavailable|[\d.]+ [\d.]+ [\d.]+ )"
+        assert re.search(line, output, re.M), when

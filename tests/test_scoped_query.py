@@ -79,3 +79,54 @@ def test_plain_words_fast_path_equals_the_parser(text):
         assert fast == slow
         for fields in SCOPE_FIELDS.values():
             _same(text, fields, synonyms=False)
+
+
+@pytest.fixture(scope="module")
+def vocab():
+    from indexer.vocabulary import Vocabulary
+
+    return Vocabulary.load()
+
+
+def _relevance_queries() -> list[str]:
+    import json
+    from pathlib import Path
+
+    out = []
+    for path in sorted((Path(__file__).parent / "fixtures" / "relevance").glob("*.json")):
+        data = json.loads(path.read_text())
+        out += [q["q"] for q in data.get("queries", []) if isinstance(q, dict) and "q" in q]
+    return out
+
+
+def _fast_tree(text: str, vocab):
+    """The tree ScopedQuery builds without Whoosh's parser for `text`, or None (the parser's turn)."""
+    from indexer.search.query import scopes
+
+    scoped = ScopedQuery(text, SCHEMA, vocab=vocab)
+    parser = scopes.QueryParser(None, SCHEMA, group=scopes.AndGroup)
+    if scoped.prepared is None or scopes._plain_tree(scoped.prepared[0], parser) is not None:
+        return None
+    return scopes._expanded_tree(scoped.prepared[0], parser) if scopes._is_plain(scoped.prepared[1]) else None
+
+
+@pytest.mark.parametrize("text", ["surgery", "knee surgery", "muscle relaxant", "norco", "hydrocodone",
+                                  "tramadol pain", "10mg", "physical therapy knee", "NSAID", "TKA"])
+def test_concept_queries_skip_the_parser(text, vocab):
+    """A query naming a concept (its expansion: groups, phrases, concept terms) is built directly."""
+    assert _fast_tree(text, vocab) is not None, text
+    for fields in FIELD_SETS:
+        _same(text, fields, vocab=vocab)
+
+
+def test_expanded_tree_equals_the_parser_on_every_concept_form_and_judged_query(vocab):
+    """Every form of every 3rd concept, alone and beside another word, and every judged query: the tree
+    built without the parser, narrowed to each scope, equals the parser's (or the parser answers)."""
+    forms = sorted({f for n, c in enumerate(sorted(vocab.concepts)) if n % 3 == 0 for f in vocab.forms(c)})
+    texts = forms + [f"{f} pain" for f in forms[::7]] + _relevance_queries()
+    fast = 0
+    for text in texts:
+        fast += _fast_tree(text, vocab) is not None
+        for fields in SCOPE_FIELDS.values():
+            _same(text, fields, vocab=vocab)
+    assert fast > len(texts) // 2

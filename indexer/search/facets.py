@@ -105,14 +105,19 @@ def _values(data: FacetData, facet: str, mask: np.ndarray, docs: np.ndarray | No
     return out
 
 
+Scoped = dict[str | None, tuple[np.ndarray, np.ndarray | None]]   # own selection -> (mask, matched_docs)
+
+
 def count_facets(data: FacetData, base: np.ndarray, filters: Mapping[str, list[str]],
                  facets: list[str] | None = None,
-                 masks: Mapping[str, np.ndarray] | None = None) -> dict[str, list[FacetValue]]:
+                 masks: Mapping[str, np.ndarray] | None = None,
+                 scoped: Scoped | None = None) -> dict[str, list[FacetValue]]:
     """Counts of every facet: for each, `base` AND all other facets' selections
-    (`masks`: filter_masks(data, filters), when already made)."""
+    (`masks`: filter_masks(data, filters), when already made; `scoped`: filled with the masks
+    counted over, keyed by the facet whose selection they leave out, for the letter counts)."""
     masks = filter_masks(data, filters) if masks is None else masks
     # Facets without a selection of their own share one mask (and its doc numbers).
-    scoped: dict[str | None, tuple[np.ndarray, np.ndarray | None]] = {}
+    scoped = {} if scoped is None else scoped
     out = {}
     for facet in facets or list(FACETS):
         own = facet if facet in masks else None

@@ -13,14 +13,15 @@ import numpy as np
 
 from indexer.index.stores.facetdata import FacetData
 from indexer.results import FacetValue
-from indexer.search.facets import hits_mask
+from indexer.search.facets import Scoped, hits_mask
 from indexer.search.query.request import UNDATED
 from indexer.search.units import LETTER, level
 
 
-def first_of_letters(mask: np.ndarray, letters: np.ndarray) -> np.ndarray:
-    """The doc numbers in `mask` that are the first matching doc of their letter, ascending."""
-    docs = np.flatnonzero(mask)
+def first_of_letters(mask: np.ndarray, letters: np.ndarray, docs: np.ndarray | None = None) -> np.ndarray:
+    """The doc numbers in `mask` that are the first matching doc of their letter, ascending
+    (`docs`: the mask's doc numbers, when already taken)."""
+    docs = np.flatnonzero(mask) if docs is None else docs
     if not len(docs):
         return docs
     ordinal = letters[docs]
@@ -28,11 +29,15 @@ def first_of_letters(mask: np.ndarray, letters: np.ndarray) -> np.ndarray:
 
 
 def letter_counts(data: FacetData, facet: str, mask: np.ndarray, letters: np.ndarray,
-                  firsts: tuple[np.ndarray, np.ndarray] | None = None) -> dict[str, int]:
+                  firsts: np.ndarray | None = None) -> dict[str, int]:
     """Distinct letters of the docs in `mask` per value of a letter-level facet (UNDATED for no year);
-    `firsts`: (first_of_letters(mask), a mask of them), when already made."""
+    `firsts`: first_of_letters(mask, letters), when already made."""
     column = data.columns[facet]
-    docs, only = firsts or _firsts(data, mask, letters)
+    docs = first_of_letters(mask, letters) if firsts is None else firsts
+    only = None          # the docs' mask, made only for a column that cannot count by doc numbers
+    if column.multi and column.pair_starts is None:
+        only = np.zeros(data.n_docs, dtype=bool)
+        only[docs] = True
     counts = column.tally(only, docs).sum(axis=1)
     out = {v: int(counts[i + 1]) for i, v in enumerate(column.values) if counts[i + 1]}
     if facet == "year" and counts[0]:
@@ -40,24 +45,20 @@ def letter_counts(data: FacetData, facet: str, mask: np.ndarray, letters: np.nda
     return out
 
 
-def _firsts(data: FacetData, mask: np.ndarray, letters: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    docs = first_of_letters(mask, letters)
-    only = np.zeros(data.n_docs, dtype=bool)
-    only[docs] = True
-    return docs, only
-
-
 def count_letters(data: FacetData, letters: np.ndarray, facets: Mapping[str, list[FacetValue]],
-                  base: np.ndarray, masks: Mapping[str, np.ndarray]) -> None:
+                  base: np.ndarray, masks: Mapping[str, np.ndarray], counted: Scoped | None = None) -> None:
     """Set `letters` on every value of the letter-level facets of `facets` (counted as facets.count_facets
-    counts items: `base` AND every other facet's selection; facets without a selection share one pass)."""
-    scoped: dict[str | None, tuple[np.ndarray, np.ndarray]] = {}
+    counts items: `base` AND every other facet's selection; facets without a selection share one pass;
+    `counted`: the masks count_facets counted over, reused)."""
+    firsts: dict[str | None, np.ndarray] = {}
     for facet, values in facets.items():
         if level(facet) != LETTER or facet not in data.columns:
             continue
         own = facet if facet in masks else None
-        if own not in scoped:
-            scoped[own] = _firsts(data, hits_mask(base, {f: m for f, m in masks.items() if f != own}), letters)
-        counts = letter_counts(data, facet, base, letters, scoped[own])
+        if own not in firsts:
+            mask, docs = (counted or {}).get(own) or (
+                hits_mask(base, {f: m for f, m in masks.items() if f != own}), None)
+            firsts[own] = first_of_letters(mask, letters, docs)
+        counts = letter_counts(data, facet, base, letters, firsts[own])
         for value in values:
             value.letters = counts.get(str(value.value), 0)

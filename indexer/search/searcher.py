@@ -29,7 +29,7 @@ from indexer.search.show import highlight
 from indexer.search import hits, ranking
 from indexer.search.query import forgiveness, relaxing, spelling
 from indexer.errors import ImrError, IndexDamaged, LetterNotFound
-from indexer.search.crosstab import Table, crosstab, letter_ordinals
+from indexer.search.crosstab import Table, crosstab
 from indexer.search.lettercount import count_letters
 from indexer.search.facets import count_facets, counted_docs, facet_values, filter_masks, hits_mask
 from indexer.search.snapshot import READ_ERRORS, Snapshot
@@ -319,8 +319,10 @@ class Searcher:
             records: dict[str, dict | None] = {}
             shown = [hits.hit_of(snap, doc, score, marker, records, self.settings.max_other_items)
                      for doc, score in page]
-            facets = count_facets(snap.facets, m.base, m.filters, masks=m.masks)
-            count_letters(snap.facets, letters_of(snap), facets, m.base, m.masks or {})
+            # Letters are counted over the masks the items were (each made once).
+            masks, counted = (m.masks if m.masks is not None else filter_masks(snap.facets, m.filters)), {}
+            facets = count_facets(snap.facets, m.base, m.filters, masks=masks, scoped=counted)
+            count_letters(snap.facets, letters_of(snap), facets, m.base, masks, counted)
         return SearchResult(request, int(m.mask.sum()), shown, facets, m.info, snap.name)
 
     def marker(self, q: str) -> highlight.Marker:
@@ -376,5 +378,5 @@ class Searcher:
 
 
 def letters_of(snap: Snapshot) -> np.ndarray:
-    """Per doc, its letter's ordinal (documents of a letter are consecutive)."""
-    return letter_ordinals(snap.postings.letter_firsts(snap.searcher().reader()))
+    """Per doc, its letter's ordinal (documents of a letter are consecutive; the snapshot's, made once)."""
+    return snap.letter_ordinals()

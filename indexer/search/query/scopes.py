@@ -5,14 +5,16 @@ fields searched except where MultifieldPlugin copies an unfielded word into
 each field: parsed once over every text field with those copies marked
 (`_FieldsOr`), a scope's query is the tree with the other fields' copies
 dropped, then normalized, which equals build_query over that scope's fields
-(tests/test_scoped_query.py). Plain words skip the tagger altogether.
+(tests/test_scoped_query.py). Plain words skip the tagger altogether, and so do plain words
+widened by the concept, synonym and dose expansions (`muscle relaxant` -> `(("muscle relaxant" OR
+concept:'class:muscle-relaxant') ANDMAYBE (muscle OR relaxant))`): that little syntax is read here.
 """
 from __future__ import annotations
 
 import re
 
 from whoosh import query as wq
-from whoosh.qparser import AndGroup, MultifieldPlugin, OrGroup, PlusMinusPlugin, QueryParser
+from whoosh.qparser import AndGroup, MultifieldPlugin, OrGroup, PhrasePlugin, PlusMinusPlugin, QueryParser
 from whoosh.qparser.syntax import attach
 
 from indexer.fields import TEXT_FIELDS
@@ -57,18 +59,100 @@ _PLAIN_WORDS = re.compile(r"[A-Za-z0-9]+(?:\s+[A-Za-z0-9]+)*")
 _OPERATOR_WORDS = {"and", "or", "not", "andnot", "andmaybe", "require", "to"}
 
 
+def _is_plain(text: str) -> bool:
+    """Whether a text is plain words only: letters and digits, no operator among them."""
+    return bool(_PLAIN_WORDS.fullmatch(text.strip())) and not any(w.lower() in _OPERATOR_WORDS for w in text.split())
+
+
+def _word(parser, word: str) -> _FieldsOr:
+    """What the parser makes of an unfielded word: an Or of its copies, one per text field."""
+    subs = [(f, parser.term_query(f, word, parser.termclass)) for f in TEXT_FIELDS]
+    subs = [(f, q) for f, q in subs if q is not None]
+    return _FieldsOr([q for _, q in subs], fields=tuple(f for f, _ in subs))
+
+
+def _phrase(parser, words: str) -> _FieldsOr:
+    """What the parser makes of an unfielded "quoted phrase": an Or of one per text field."""
+    def node(field: str):
+        made = PhrasePlugin.PhraseNode(words, 0).set_fieldname(field)
+        made.startchar, made.endchar = 0, len(words)
+        return made
+
+    subs = [(f, node(f).query(parser)) for f in TEXT_FIELDS]
+    return _FieldsOr([q for _, q in subs], fields=tuple(f for f, _ in subs))
+
+
 def _plain_tree(text: str, parser) -> wq.Query | None:
     """parser.parse(text, normalize=False) for plain words (each word ANDed, an Or over the
     text fields), without Whoosh's tagging and filters (~0.4 ms a query); None for other text."""
-    words = text.split()
-    if not _PLAIN_WORDS.fullmatch(text.strip()) or any(w.lower() in _OPERATOR_WORDS for w in words):
+    if not _is_plain(text):
         return None
-    groups = []
-    for word in words:
-        subs = [(f, parser.term_query(f, word, parser.termclass)) for f in TEXT_FIELDS]
-        subs = [(f, q) for f, q in subs if q is not None]
-        groups.append(_FieldsOr([q for _, q in subs], fields=tuple(f for f, _ in subs)))
-    return wq.And(groups) or wq.NullQuery
+    return wq.And([_word(parser, word) for word in text.split()]) or wq.NullQuery
+
+
+# What the query's expansions (concepts, synonyms, doses) write around plain words, and nothing else:
+# parentheses, OR / AND / ANDMAYBE between them, "phrases" (the field's analyzer splits them, as the
+# parser's does), concept: and category: terms.
+_TOKEN = re.compile(r"\s*(?:(?P<open>\()|(?P<close>\))|(?P<op>OR|AND|ANDMAYBE)(?=\s)"
+                    r"|\"(?P<phrase>[^\"]+)\"|(?P<field>concept|category):'(?P<value>[^']*)'"
+                    r"|(?P<word>[A-Za-z0-9]+)(?=[\s)]|$))")
+_GROUPS = {"OR": wq.Or, "AND": wq.And}
+
+
+def _expanded_tree(text: str, parser) -> wq.Query | None:
+    """The tree the parser makes of plain words widened by the expansions, equal to it once narrowed
+    to a scope and normalized (tests/test_scoped_query.py), built without Whoosh's tagging (~1-2 ms
+    for a query naming a concept); None for any other syntax."""
+    tokens, at = [], 0
+    text = text.rstrip()
+    while at < len(text):
+        m = _TOKEN.match(text, at)
+        if m is None or m.end() == at:
+            return None
+        tokens.append(m)
+        at = m.end()
+
+    def item(i: int) -> tuple[wq.Query | None, int]:
+        if i >= len(tokens):
+            return None, i
+        m = tokens[i]
+        if m["open"]:
+            q, i = group(i + 1)
+            return (q, i + 1) if q is not None and i < len(tokens) and tokens[i]["close"] else (None, i)
+        if m["word"]:
+            return (None if m["word"].lower() in _OPERATOR_WORDS else _word(parser, m["word"])), i + 1
+        if m["phrase"]:
+            return _phrase(parser, m["phrase"]), i + 1
+        if m["field"]:
+            return parser.term_query(m["field"], m["value"], parser.termclass), i + 1
+        return None, i
+
+    def group(i: int) -> tuple[wq.Query | None, int]:
+        """Items inside parentheses joined by one kind of operator."""
+        first, i = item(i)
+        subs, ops = [first], set()
+        while first is not None and i < len(tokens) and tokens[i]["op"]:
+            ops.add(tokens[i]["op"])
+            sub, i = item(i + 1)
+            if sub is None:
+                return None, i
+            subs.append(sub)
+        if first is None or len(ops) > 1 or (ops == {"ANDMAYBE"} and len(subs) != 2):
+            return None, i
+        if not ops:
+            return first, i
+        op = ops.pop()
+        return (wq.AndMaybe(*subs) if op == "ANDMAYBE" else _GROUPS[op](subs)), i
+
+    subs, i = [], 0
+    while i < len(tokens):
+        if tokens[i]["op"] or tokens[i]["close"]:
+            return None
+        sub, i = item(i)
+        if sub is None:
+            return None
+        subs.append(sub)
+    return wq.And(subs) or wq.NullQuery
 
 
 class ScopedQuery:
@@ -87,6 +171,8 @@ class ScopedQuery:
             parser.add_plugin(PlusMinusPlugin())
             try:
                 self.tree = _plain_tree(self.prepared[0], parser)
+                if self.tree is None and _is_plain(self.prepared[1]):
+                    self.tree = _expanded_tree(self.prepared[0], parser)
                 if self.tree is None:
                     self.tree = parser.parse(self.prepared[0], normalize=False)
             except Exception:   # noqa: BLE001 - over() takes build_query's own way (and fallback)
