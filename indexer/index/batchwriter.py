@@ -45,7 +45,7 @@ COMPRESSION_MIN_SIZE = 80  # whoosh3's: smaller blocks are not compressed
 class BatchWriter:
     """Writes one new segment into an empty index: `add` documents, then `commit` (or `cancel`)."""
 
-    def __init__(self, ix, hot_min_df: int = termstore.HOT_MIN_DF):
+    def __init__(self, ix, hot_min_df: int | None = None):
         self.writer: SegmentWriter = ix.writer(procs=1)
         if self.writer.segments or self.writer.docnum:
             raise ValueError("a batch writer writes the first segment of an empty index")
@@ -58,7 +58,7 @@ class BatchWriter:
         self._stem_keys = {name: np.full(0, -1, dtype=np.int64) for name in self.text}
         self._memo: dict[tuple[str, object], tuple] = {}
         self._lengths = {name: array("q") for name in self.text}
-        self._hot_min_df = hot_min_df
+        self._hot_min_df = termstore.HOT_MIN_DF if hot_min_df is None else hot_min_df
         self._batch: list[Document] = []
         self._hot: termstore.HotWriter | None = None
 

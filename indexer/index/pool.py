@@ -19,7 +19,7 @@ from typing import Iterator
 import numpy as np
 
 POOL_LIMIT_MB = 256       # rows in memory before a spill (one pool per writer process)
-WINDOW_ROWS = 1 << 20     # rows read back at a time (a term's rows are never split)
+WINDOW_ROWS = 1 << 18     # rows read back at a time (a term's rows are never split)
 COLUMNS = (("key", np.int32), ("doc", np.int32), ("weight", np.float32), ("npos", np.int32), ("vid", np.int32))
 
 
