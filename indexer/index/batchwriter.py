@@ -38,7 +38,7 @@ from indexer.index.values.documents import Document
 from indexer.index.writing import is_stemming_text
 
 BATCH_DOCS = 512          # documents analysed together
-MEMO_VALUES = 200_000     # other fields' analysed values remembered (most repeat: years, facets, dates)
+MEMO_VALUES = 50_000      # other fields' analysed values remembered (most repeat: years, facets, dates)
 COMPRESSION_MIN_SIZE = 80  # whoosh3's: smaller blocks are not compressed
 
 
@@ -157,7 +157,8 @@ class BatchWriter:
 
     def _index(self, name: str, field, value) -> tuple:
         """(keys, weights, value ids, length) of a non-text field's value, remembered."""
-        memo_key = (name, value) if isinstance(value, (str, int, bool)) else None
+        # A unique field's values never repeat (doc_id): not remembered.
+        memo_key = (name, value) if isinstance(value, (str, int, bool)) and not field.unique else None
         found = self._memo.get(memo_key) if memo_key is not None else None
         if found is None:
             items = list(field.index(value))

@@ -18,7 +18,7 @@ from typing import Iterator
 
 import numpy as np
 
-POOL_LIMIT_MB = 256       # rows in memory before a spill (one pool per writer process)
+POOL_LIMIT_MB = 128       # rows in memory before a spill (one pool per writer process)
 WINDOW_ROWS = 1 << 18     # rows read back at a time (a term's rows are never split)
 COLUMNS = (("key", np.int32), ("doc", np.int32), ("weight", np.float32), ("npos", np.int32), ("vid", np.int32))
 
@@ -36,7 +36,7 @@ class PostingPool:
         self._value_ids: dict[bytes, int] = {}
         self._batches: list[tuple[dict, np.ndarray]] = []
         self._bytes = 0
-        self._runs: list[Path] = []
+        self._runs: list[_Run] = []
 
     def key(self, field: str, tbytes: bytes) -> int:
         """The id of a term of a field."""
@@ -84,16 +84,15 @@ class PostingPool:
 
     def _spill(self) -> None:
         cols, positions = self._sorted(self._ranks())
-        path = self._folder / f"pool-{len(self._runs)}.npz"
-        with open(path, "wb") as f:
-            np.savez(f, positions=positions, **_terms(cols["key"]), **cols)
-        self._runs.append(path)
+        run = _Run(self._folder / f"pool-{len(self._runs)}", {**cols, "positions": positions})
+        run.ukeys, run.ustart = _terms(cols["key"]).values()
+        self._runs.append(run)
 
     def windows(self) -> Iterator[tuple[dict, np.ndarray]]:
         """Every row, sorted by (field, term bytes) then docnum, a window of whole terms at a time:
         (columns, positions)."""
         rank = self._ranks()
-        sources = [dict(np.load(path, mmap_mode="r")) for path in self._runs]
+        sources = [{"run": run, "ukeys": run.ukeys, "ustart": run.ustart} for run in self._runs]
         if self._batches:
             cols, positions = self._sorted(rank)
             sources.append({**cols, "positions": positions, **_terms(cols["key"])})
@@ -111,10 +110,11 @@ class PostingPool:
                 ua, ub = np.searchsorted(s["urank"], [lo, hi])
                 a, b = int(s["ustart"][ua]), int(s["ustart"][ub])
                 if b > a:
-                    cols = {name: np.asarray(s[name][a:b]) for name, _ in COLUMNS}
+                    read = s["run"].read if "run" in s else lambda name, x, y: s[name][x:y]
+                    cols = {name: read(name, a, b) for name, _ in COLUMNS}
                     p0 = s["pcursor"]
                     s["pcursor"] = p1 = p0 + int(cols["npos"].sum())
-                    parts.append((cols, np.asarray(s["positions"][p0:p1])))
+                    parts.append((cols, read("positions", p0, p1)))
             lo = hi
             if len(parts) == 1:
                 yield parts[0]
@@ -127,12 +127,33 @@ class PostingPool:
 
     def cleanup(self) -> None:
         """Remove the run files."""
-        for path in self._runs:
+        for run in self._runs:
+            run.remove()
+        self._runs, self._batches = [], []
+
+
+class _Run:
+    """Spilled rows: one raw file per column, read back a slice at a time (not mapped: mapped
+    pages would count in the writer's memory until unmapped)."""
+
+    def __init__(self, stem: Path, arrays: dict[str, np.ndarray]):
+        self.paths = {name: stem.with_name(f"{stem.name}.{name}") for name in arrays}
+        self.dtypes = {name: a.dtype for name, a in arrays.items()}
+        self.ukeys = self.ustart = np.zeros(0, dtype=np.int64)
+        for name, a in arrays.items():
+            a.tofile(self.paths[name])
+
+    def read(self, name: str, start: int, end: int) -> np.ndarray:
+        """Elements start .. end - 1 of one column."""
+        dtype = self.dtypes[name]
+        return np.fromfile(self.paths[name], dtype=dtype, count=end - start, offset=start * dtype.itemsize)
+
+    def remove(self) -> None:
+        for path in self.paths.values():
             try:
                 os.remove(path)
             except OSError:
                 pass
-        self._runs, self._batches = [], []
 
 
 def _terms(keys: np.ndarray) -> dict[str, np.ndarray]:
