@@ -253,3 +253,21 @@ def test_pool_spills_and_merges_back_in_order(tmp_path, monkeypatch):
     assert list(pool.iter_postings()) == sorted(postings)
     pool.cleanup()
     assert not list(tmp_path.glob("pool-*"))
+
+
+def test_real_letters_built_fast_equal_whooshs_plain_build(real_records, tmp_path, monkeypatch):
+    """The real letters, document for document: the batch writer's segment (with its term store)
+    against Whoosh's own writer analysing each field through the schema."""
+    monkeypatch.setattr(termstore, "HOT_MIN_DF", 8)
+    records, vocab = real_records(), Vocabulary.load()
+    docs = [d for r in records for d in item_documents(r, vocab)]
+    fast, slow = tmp_path / "fast", tmp_path / "slow"
+    fast.mkdir(), slow.mkdir()
+    build.write_whoosh(fast, records)
+    _whoosh_segment(slow, docs)
+    assert len(docs) > 150
+    assert _everything(fast) == _everything(slow)
+    assert _segment_files(fast) == _segment_files(slow)
+    termstore.write_all(slow, min_df=8)
+    assert len(_hot_store(fast)) > 100
+    assert _hot_store(fast) == _hot_store(slow)
