@@ -12,7 +12,7 @@ import pytest
 from whoosh import index
 from whoosh.analysis import StemmingAnalyzer
 
-from indexer.index import analysis, batchwriter, build, parts, pool, writing
+from indexer.index import analysis, batchwriter, build, parts, pool, wordtable, writing
 from indexer.index.stores import termstore
 from indexer.vocabulary import Vocabulary
 from indexer.pipeline import conductor
@@ -195,7 +195,7 @@ def _segment_files(folder) -> dict[str, bytes]:
 
 def test_many_texts_analysed_at_once_give_each_ones_positions(tmp_path):
     texts = _texts(tmp_path)
-    table = analysis.WordTable()
+    table = wordtable.WordTable()
     for start in (0, 3):
         batch = texts[start:] + texts[:start]
         unit, stem, count, pos = table.analyse_many(batch)
@@ -212,7 +212,7 @@ def test_positions_encoded_at_once_are_whooshs_bytes():
              list(range(1000)), list(range(1001)), list(range(0, 6003, 3))]
     counts = [len(p) for p in lists]
     flat = [p for positions in lists for p in positions]
-    assert analysis.encode_many(counts, flat) == [analysis._encode(p) for p in lists]
+    assert wordtable.encode_many(counts, flat) == [analysis._encode(p) for p in lists]
 
 
 def test_forked_writer_failure_is_raised_and_nothing_is_left_running(tmp_path, monkeypatch):

@@ -5,13 +5,13 @@ objects, pools every posting as a tuple and, at commit, feeds the postings one
 call at a time to its postings writer. Here (a new segment of a build part only;
 `imr add` keeps `indexer.index.writing`):
 
-- the text of a batch of documents is analysed at once (`analysis.WordTable`:
+- the text of a batch of documents is analysed at once (`indexer.index.wordtable`:
   each word as written looked up, positions by numpy), a letter's summary once
   for all its items, other fields' terms looked up per value;
 - postings go to a columnar pool (`indexer.index.pool`) as arrays;
-- at commit each term's blocks are written whole, positions encoded by numpy
-  (`analysis.encode_many`), and the segment's term store (`.hot`) is written
-  from the same arrays instead of being read back.
+- at commit each term's blocks are written whole (`indexer.index.blocks`),
+  positions encoded by numpy, and the segment's term store (`.hot`) is
+  written from the same arrays instead of being read back.
 
 Whoosh's own per-document writer still writes the stored fields, field lengths
 and columns, and its field writer the term index, so the files are Whoosh's
@@ -19,19 +19,15 @@ and columns, and its field writer the term index, so the files are Whoosh's
 """
 from __future__ import annotations
 
-import zlib
 from array import array
 from pathlib import Path
-from pickle import dumps
 from typing import Iterable
 
 import numpy as np
-from whoosh.codec.whoosh3 import WHOOSH3_HEADER_MAGIC, W3TermInfo
-from whoosh.system import pack_ushort
-from whoosh.util.numeric import _length_byte_cache, length_to_byte
 from whoosh.writing import SegmentWriter
 
-from indexer.index.analysis import WordTable, encode_many
+from indexer.index import blocks
+from indexer.index.wordtable import WordTable
 from indexer.index.pool import COLUMNS, PostingPool
 from indexer.index.stores import termstore
 from indexer.index.values.documents import Document
@@ -39,7 +35,6 @@ from indexer.index.writing import is_stemming_text
 
 BATCH_DOCS = 512          # documents analysed together
 MEMO_VALUES = 50_000      # other fields' analysed values remembered (most repeat: years, facets, dates)
-COMPRESSION_MIN_SIZE = 80  # whoosh3's: smaller blocks are not compressed
 
 
 class BatchWriter:
@@ -214,114 +209,8 @@ class BatchWriter:
         writer.perdocwriter.close()
         segment = writer.get_segment()
         self._hot = termstore.HotWriter(Path(writer.storage.folder), segment.segment_id(), writer.docnum)
-        self._write_postings(self._hot)
+        blocks.write_postings(writer, self.pool, blocks.approx_lengths(self._lengths), self._hot, self._hot_min_df)
         writer.fieldwriter.close()
-
-    def _approx_lengths(self) -> dict[str, np.ndarray]:
-        """Per text field, each document's length as the length column gives it back (one byte)."""
-        table = np.asarray(_length_byte_cache, dtype=np.int64)
-        out = {}
-        for name in self.text:
-            raw = np.frombuffer(self._lengths[name], dtype=np.int64) if len(self._lengths[name]) else \
-                np.zeros(0, dtype=np.int64)
-            codes = np.minimum(np.searchsorted(table, raw, "left"), 255)
-            out[name] = table[codes]
-        return out
-
-    def _write_postings(self, hot: termstore.HotWriter) -> None:
-        fw, codec = self.writer.fieldwriter, self.writer.codec
-        if codec._inlinelimit > 1:
-            raise ValueError("the batch writer never inlines postings")
-        limit, level = codec._blocklimit, codec._compression
-        lengths, hot_fields = self._approx_lengths(), termstore.hot_fields(self.schema)
-        current = None
-        for cols, positions in self.pool.windows():
-            keys = cols["key"]
-            starts = np.flatnonzero(np.concatenate(([True], keys[1:] != keys[:-1])))
-            ends = np.append(starts[1:], len(keys))
-            docs_np = cols["doc"].astype(np.int64)
-            within = np.arange(len(keys)) - np.repeat(starts, ends - starts)
-            deltas_np = docs_np.copy()
-            deltas_np[1:] -= docs_np[:-1]
-            block_first = within % limit == 0
-            deltas_np[block_first] = docs_np[block_first]
-            docs, deltas, weights = docs_np.tolist(), deltas_np.tolist(), cols["weight"].astype(np.float64).tolist()
-            npos = cols["npos"]
-            text_rows = npos > 0
-            values = encode_many(npos[text_rows], positions)
-            text_before = np.cumsum(text_rows) - text_rows
-            pos_before = np.cumsum(npos, dtype=np.int64) - npos
-            for a, b, key in zip(starts.tolist(), ends.tolist(), keys[starts].tolist()):
-                name = self.pool.key_field[key]
-                if name != current:
-                    if current is not None:
-                        fw.finish_field()
-                    fw.start_field(name, self.schema[name])
-                    current = name
-                field = self.schema[name]
-                if text_rows[a]:
-                    t = int(text_before[a])
-                    term_values = values[t:t + b - a]
-                else:
-                    term_values = [self.pool.values[v] for v in cols["vid"][a:b].tolist()]
-                lens = lengths[name][docs_np[a:b]].tolist() if name in lengths else None
-                info = self._write_term(fw._postfile, field.format, docs[a:b], deltas[a:b], weights[a:b],
-                                        term_values, lens, limit, level)
-                tbytes = self.pool.key_bytes[key]
-                fw._tindex.add(pack_ushort(fw._fieldid) + tbytes, info.to_bytes())
-                if b - a >= self._hot_min_df and name in hot_fields:
-                    n = npos[a:b]
-                    p0 = int(pos_before[a])
-                    hot.add(name, tbytes, docs_np[a:b], cols["weight"][a:b], n,
-                            positions[p0:p0 + int(n.sum())])
-        if current is not None:
-            fw.finish_field()
-
-    @staticmethod
-    def _write_term(postfile, fmt, docs: list, deltas: list, weights: list, values: list,
-                    lens: list | None, limit: int, level: int) -> W3TermInfo:
-        """One term's posting blocks, as W3PostingsWriter writes them; its term info."""
-        info = W3TermInfo()
-        start = postfile.tell()
-        fixed = fmt.fixed_value_size()
-        n = len(docs)
-        for x in range(0, n, limit):
-            y = min(x + limit, n)
-            w = weights[x:y]
-            minlen, maxlen = (min(lens[x:y]), max(lens[x:y])) if lens else (None, 0)
-            maxweight = max(w)
-            if not maxweight > 0:
-                maxweight = 0
-            vs = [v for v in values[x:y] if v]
-            if fixed is None or fixed < 0:
-                vmini = tuple(vs)
-            elif fixed == 0:
-                vmini = None
-            else:
-                vmini = b"".join(vs)
-            wmini = None if w.count(1.0) == len(w) else w[0] if w.count(w[0]) == len(w) else tuple(w)
-            data = dumps((tuple(deltas[x:y]), wmini, vmini), 2)
-            comp = level if len(data) >= COMPRESSION_MIN_SIZE else 0
-            if comp:
-                data = zlib.compress(data, comp)
-            head = dumps((y - x, docs[y - 1], maxweight, comp, length_to_byte(minlen), length_to_byte(maxlen)), 2)
-            if x == 0:
-                postfile.write(WHOOSH3_HEADER_MAGIC)
-            size = len(head) + len(data)
-            postfile.write_int(-size if y == n else size)
-            postfile.write(head)
-            postfile.write(data)
-            info._weight += sum(w)
-            info._df += y - x
-            info._minlength = minlen if info._minlength is None else min(info._minlength, minlen)
-            info._maxlength = max(info._maxlength, maxlen)
-            info._maxweight = max(info._maxweight, maxweight)
-            if info._minid is None:
-                info._minid = docs[x]
-            info._maxid = docs[y - 1]
-        info.set_extent(start, postfile.tell() - start)
-        return info
-
 
 def _ranges(starts: np.ndarray, counts: np.ndarray) -> np.ndarray:
     """The indexes starts[i] .. starts[i] + counts[i] - 1, for each i in turn."""

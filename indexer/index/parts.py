@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import Callable, Iterable, Iterator
 
 from indexer.errors import IndexDamaged
-from indexer.index.stores import facetdata, files, letterstore, surfacewords, termstore
+from indexer.index.stores import facetdata, files, letterstore, surfacewords
 from indexer.index.batchwriter import BatchWriter
 from indexer.index.values import concepts
 from indexer.index.values.documents import Document, document_count, item_documents
