@@ -65,10 +65,12 @@ class PostingPool:
         if self._bytes > self._limit:
             self._spill()
 
-    def _ranks(self) -> np.ndarray:
-        """Per key id, its place in (field, term bytes) order."""
-        order = sorted(range(len(self.key_field)), key=lambda k: (self.key_field[k], self.key_bytes[k]))
-        rank = np.empty(len(order), dtype=np.int64)
+    def _ranks(self, keys: np.ndarray | None = None) -> np.ndarray:
+        """Per key id, its place in (field, term bytes) order among `keys` (default: all); ids
+        not among `keys` get -1."""
+        ids = range(len(self.key_field)) if keys is None else np.unique(keys).tolist()
+        order = sorted(ids, key=lambda k: (self.key_field[k], self.key_bytes[k]))
+        rank = np.full(len(self.key_field), -1, dtype=np.int64)
         rank[np.asarray(order, dtype=np.int64)] = np.arange(len(order))
         return rank
 
@@ -83,7 +85,8 @@ class PostingPool:
         return cols, _gather(positions, starts, cols["npos"])
 
     def _spill(self) -> None:
-        cols, positions = self._sorted(self._ranks())
+        # Ranked among the batches' own keys: the same order as among all, for less sorting.
+        cols, positions = self._sorted(self._ranks(np.concatenate([b[0]["key"] for b in self._batches])))
         run = _Run(self._folder / f"pool-{len(self._runs)}", {**cols, "positions": positions})
         run.ukeys, run.ustart = _terms(cols["key"]).values()
         self._runs.append(run)
