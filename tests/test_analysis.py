@@ -12,7 +12,8 @@ import pytest
 from whoosh import index
 from whoosh.analysis import StemmingAnalyzer
 
-from indexer.index import analysis, build, parts, writing
+from indexer.index import analysis, batchwriter, build, parts, pool, wordtable, writing
+from indexer.index.stores import termstore
 from indexer.vocabulary import Vocabulary
 from indexer.pipeline import conductor
 from indexer.index.values.documents import item_documents
@@ -137,13 +138,25 @@ def _walk(matcher):
         matcher.next()
 
 
-@pytest.mark.parametrize("pool_mb", [1024, 0.2])   # all in memory; spilled to run files
+def _hot_store(folder):
+    """A segment's term store as {(field, term): (docs, weights, positions' docs, positions)}."""
+    store = termstore.TermStore(next(Path(folder).glob("*.hot")))
+    return {(f, t): tuple(a.tolist() for a in (*store.postings(f, bytes.fromhex(t)),
+                                                *store.positions(f, bytes.fromhex(t))))
+            for f, terms in store.terms.items() for t in terms}
+
+
+# all in memory; spilled to run files after every few documents, read back a few terms at a time
+@pytest.mark.parametrize("pool_mb,batch_docs,window_rows", [(256, 512, 1 << 18), (0.01, 7, 50)])
 @pytest.mark.slow
-def test_index_built_fast_equals_index_built_by_whoosh(tmp_path, monkeypatch, pool_mb):
-    monkeypatch.setattr(writing, "POOL_LIMIT_MB", pool_mb)
+def test_index_built_fast_equals_index_built_by_whoosh(tmp_path, monkeypatch, pool_mb, batch_docs, window_rows):
+    monkeypatch.setattr(pool, "POOL_LIMIT_MB", pool_mb)
+    monkeypatch.setattr(pool, "WINDOW_ROWS", window_rows)
+    monkeypatch.setattr(batchwriter, "BATCH_DOCS", batch_docs)
+    monkeypatch.setattr(termstore, "HOT_MIN_DF", 3)       # the small index has frequent terms too
     spills = []
-    spill = writing.TermPool._spill
-    monkeypatch.setattr(writing.TermPool, "_spill", lambda pool: spills.append(1) or spill(pool))
+    spill = pool.PostingPool._spill
+    monkeypatch.setattr(pool.PostingPool, "_spill", lambda p: spills.append(1) or spill(p))
     records = _records(tmp_path)
     vocab = Vocabulary.load()       # what write_whoosh tags items with (nothing mined here)
     docs = [d for r in records for d in item_documents(r, vocab)]
@@ -155,7 +168,51 @@ def test_index_built_fast_equals_index_built_by_whoosh(tmp_path, monkeypatch, po
     got, want = _everything(fast), _everything(slow)
     assert len(got[0]) > 1000
     assert got == want
+    assert _segment_files(fast) == _segment_files(slow)     # byte for byte: postings, terms, columns
+    termstore.write_all(slow, min_df=3)
+    assert len(_hot_store(fast)) > 100
+    assert _hot_store(fast) == _hot_store(slow)
     assert (len(spills) >= 3) == (pool_mb < 1)
+
+
+def _segment_files(folder) -> dict[str, bytes]:
+    """The files inside a folder's one compound segment, by extension."""
+    from whoosh.filedb.compound import CompoundStorage
+    from whoosh.filedb.filestore import FileStorage
+
+    seg = next(Path(folder).glob("*.seg"))
+    inner = CompoundStorage(FileStorage(str(folder)).open_file(seg.name), use_mmap=False)
+    try:
+        files = {}
+        for name in inner.list():
+            f = inner.open_file(name)
+            files[name.split(".", 1)[1]] = f.read()
+            f.close()
+        return files
+    finally:
+        inner.close()
+
+
+def test_many_texts_analysed_at_once_give_each_ones_positions(tmp_path):
+    texts = _texts(tmp_path)
+    table = wordtable.WordTable()
+    for start in (0, 3):
+        batch = texts[start:] + texts[:start]
+        unit, stem, count, pos = table.analyse_many(batch)
+        got: list[dict] = [{} for _ in batch]
+        at = 0
+        for u, s, c in zip(unit.tolist(), stem.tolist(), count.tolist()):
+            got[u][table.stems[s]] = pos[at:at + c].tolist()
+            at += c
+        assert got == [analysis.positions(text) for text in batch]
+
+
+def test_positions_encoded_at_once_are_whooshs_bytes():
+    lists = [[0], [255], [256], [65535], [65536], [2 ** 31 - 1], [0, 5], [1, 2, 3], [3, 300, 70000],
+             list(range(1000)), list(range(1001)), list(range(0, 6003, 3))]
+    counts = [len(p) for p in lists]
+    flat = [p for positions in lists for p in positions]
+    assert wordtable.encode_many(counts, flat) == [analysis._encode(p) for p in lists]
 
 
 def test_forked_writer_failure_is_raised_and_nothing_is_left_running(tmp_path, monkeypatch):
@@ -196,3 +253,21 @@ def test_pool_spills_and_merges_back_in_order(tmp_path, monkeypatch):
     assert list(pool.iter_postings()) == sorted(postings)
     pool.cleanup()
     assert not list(tmp_path.glob("pool-*"))
+
+
+def test_real_letters_built_fast_equal_whooshs_plain_build(real_records, tmp_path, monkeypatch):
+    """The real letters, document for document: the batch writer's segment (with its term store)
+    against Whoosh's own writer analysing each field through the schema."""
+    monkeypatch.setattr(termstore, "HOT_MIN_DF", 8)
+    records, vocab = real_records(), Vocabulary.load()
+    docs = [d for r in records for d in item_documents(r, vocab)]
+    fast, slow = tmp_path / "fast", tmp_path / "slow"
+    fast.mkdir(), slow.mkdir()
+    build.write_whoosh(fast, records)
+    _whoosh_segment(slow, docs)
+    assert len(docs) > 150
+    assert _everything(fast) == _everything(slow)
+    assert _segment_files(fast) == _segment_files(slow)
+    termstore.write_all(slow, min_df=8)
+    assert len(_hot_store(fast)) > 100
+    assert _hot_store(fast) == _hot_store(slow)

@@ -24,7 +24,7 @@ SEEDS = Path(__file__).resolve().parent / "fixtures" / "seeds"
 KILLABLE = r"""
 import sys, time
 from pathlib import Path
-import indexer.ingest.parser, whoosh.writing
+import indexer.ingest.parser, whoosh.codec.whoosh3
 from indexer.pipeline import conductor
 from indexer.index.stores import snapshots
 from indexer.settings import Settings
@@ -46,8 +46,9 @@ def after(calls, fn, n):
 
 if stage == "extract":
     indexer.ingest.parser.parse_file = after([], indexer.ingest.parser.parse_file, 2)
-elif stage == "write":
-    whoosh.writing.SegmentWriter.add_document = after([], whoosh.writing.SegmentWriter.add_document, 3)
+elif stage == "write":     # Whoosh's per-document writer: every segment writer starts each document there
+    W3 = whoosh.codec.whoosh3.W3PerDocWriter
+    W3.start_doc = after([], W3.start_doc, 3)
 elif stage == "publish":
     real = snapshots.publish
     snapshots.publish = lambda s, snap: (pause(), real(s, snap))[1]
@@ -95,7 +96,7 @@ def test_sigkill_leaves_old_snapshot_current_and_next_rebuild_cleans_up(tmp_path
 
 @pytest.mark.parametrize("where", ["whoosh", "letter store", "term store"])
 def test_disk_full_fails_cleanly_and_old_index_serves(settings, monkeypatch, where):
-    import whoosh.writing
+    import whoosh.codec.whoosh3
 
     from indexer.index.stores import termstore
 
@@ -104,10 +105,10 @@ def test_disk_full_fails_cleanly_and_old_index_serves(settings, monkeypatch, whe
     def full(*args, **kwargs):
         raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
 
-    if where == "whoosh":
-        monkeypatch.setattr(whoosh.writing.SegmentWriter, "add_document", full)
+    if where == "whoosh":       # Whoosh's per-document writer, which every segment writer drives
+        monkeypatch.setattr(whoosh.codec.whoosh3.W3PerDocWriter, "start_doc", full)
     elif where == "term store":
-        monkeypatch.setattr(termstore, "write", full)
+        monkeypatch.setattr(termstore.HotWriter, "close", full)
     else:
         monkeypatch.setattr(letterstore, "merge", full)
     with pytest.raises(ImrError, match="No space left on device.*current index is unchanged"):

@@ -24,8 +24,9 @@ the query parser (indexer.search.query.parser) into `(joined OR "parts")`.
 
 `tokens` and `positions` are the one implementation; `DomainAnalyzer` wraps
 them for Whoosh (the schema's analyzer, used by the query parser and for
-key terms), and `postings` gives exactly what Whoosh's writer would make of
-them, without its per-token objects (indexer.index.writing).
+key terms), `postings` gives exactly what Whoosh's writer would make of
+them, without its per-token objects (indexer.index.writing), and
+`indexer.index.wordtable` the same positions for many texts at once, by table.
 """
 from __future__ import annotations
 

@@ -2,7 +2,7 @@
 
 A part is a folder `part-<k>-<random>.tmp` inside the snapshot being built:
 a Whoosh index of ONE segment (Whoosh's own files, written by
-`indexer.index.writing`), that segment's term store, the chunk's rows of the
+`indexer.index.batchwriter` with that segment's term store), the chunk's rows of the
 letter store, the chunk's facet arrays and its surface-word counts. Whoever writes a part (a forked
 process here, a Dask task on another machine over shared storage) loads its
 own chunk's records, so nothing holds more than one chunk of documents and
@@ -23,8 +23,8 @@ from pathlib import Path
 from typing import Callable, Iterable, Iterator
 
 from indexer.errors import IndexDamaged
-from indexer.index.stores import facetdata, files, letterstore, surfacewords, termstore
-from indexer.index import writing
+from indexer.index.stores import facetdata, files, letterstore, surfacewords
+from indexer.index.batchwriter import BatchWriter
 from indexer.index.values import concepts
 from indexer.index.values.documents import Document, document_count, item_documents
 from indexer.index.stores.facetrows import FacetRows
@@ -78,20 +78,19 @@ def write_part(snapshot: str, k: int, letters: list[Record], load: Loader | None
     folder.mkdir()
     facets, words = FacetRows(), surfacewords.WordCounts()
     with letterstore.Appender(letterstore.path_of(folder), case_index=False) as rows:
-        writer = writing.open_writer(index.create_in(str(folder), make_schema()))
+        writer = BatchWriter(index.create_in(str(folder), make_schema()))
         try:
             vocab = concepts.load_for(snapshot)     # written into the snapshot before any part
             docs = _documents(load(letters) if load else letters, rows, facets, vocab, words)
-            writing.add_documents(writer, ticking(docs, tick))
+            writer.add_documents(ticking(docs, tick))
+            writer.commit()                          # the segment and its term store
         except BaseException:
             writer.cancel()
             raise
-        writer.commit(optimize=True)
     want = sum(document_count(letter) for letter in letters)
     if facets.n_docs != want:
         raise IndexDamaged(f"part {k} made {facets.n_docs} documents, its {len(letters)} letters make "
                            f"{want}: not published")
-    termstore.write_all(folder)
     facetdata.write_arrays(folder, arrays=facets.arrays())
     words.write(folder)
     return folder.name

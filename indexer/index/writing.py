@@ -45,7 +45,8 @@ def _fast_index(field_boost: float, last: list, value, **kwargs) -> list[Posting
     return last[1]
 
 
-def _is_stemming_text(field) -> bool:
+def is_stemming_text(field) -> bool:
+    """A text field `analysis.postings` indexes as Whoosh would (positions, our analyzer, no vectors)."""
     return type(field.format) is Positions and isinstance(field.analyzer, DomainAnalyzer) \
         and not field.vector and not field.separate_spelling()
 
@@ -58,7 +59,7 @@ def fast_text_index(schema: Schema) -> Iterator[int]:
     is never pickled into an index's table of contents: commit after the block.
     Yields how many fields take the fast path.
     """
-    patched = [f for _, f in schema.items() if _is_stemming_text(f)]
+    patched = [f for _, f in schema.items() if is_stemming_text(f)]
     for field in patched:
         field.index = partial(_fast_index, field.format.field_boost, [])
     try:

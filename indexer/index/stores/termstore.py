@@ -80,25 +80,60 @@ class _Spool:
         self.path.unlink()
 
 
-def _collect(leaf, schema, min_df: int, spools: dict[str, _Spool]) -> dict:
-    """Spool every hot term's arrays; the header's term table."""
-    terms: dict[str, dict[str, list[int]]] = {}
-    n_post = n_pos = 0
-    for field in _indexed_text_fields(leaf, schema):
-        fmt = schema[field].format
-        with_positions = fmt.supports("positions")
-        for tbytes in _hot_terms(leaf, field, min_df):
-            docs, weights, values = leaf_postings(leaf, field, tbytes, with_values=with_positions)
-            counts = np.zeros(len(docs), dtype=np.int64)
-            positions = np.zeros(0, dtype=np.int64)
-            if with_positions:
-                index, positions = decode_positions(fmt, values)
-                counts = np.bincount(index, minlength=len(docs))
-            terms.setdefault(field, {})[tbytes.hex()] = [n_post, len(docs), n_pos, len(positions)]
-            for name, array in zip(spools, (docs, weights, counts, positions)):
-                spools[name].add(array)
-            n_post, n_pos = n_post + len(docs), n_pos + len(positions)
-    return terms
+def hot_fields(schema) -> set[str]:
+    """The indexed fields whose frequent terms a store holds (a numeric field's terms are encoded
+    numbers: ranges on them never go term by term)."""
+    return {name for name, field in schema.items() if field.indexed and not hasattr(field, "numtype")}
+
+
+class HotWriter:
+    """Writes one segment's `.hot` file: hot terms added one by one (arrays spooled to temporary
+    files, so memory stays flat), published atomically by `close`."""
+
+    def __init__(self, folder: Path, segid: str, doc_count: int):
+        self.path = Path(folder) / f"{segid}{SUFFIX}"
+        self._segid, self._doc_count = segid, doc_count
+        self._terms: dict[str, dict[str, list[int]]] = {}
+        self._n_post = self._n_pos = 0
+        # Not named after the segment: Whoosh gathers a segment's files into its compound file.
+        self._spools = {name: _Spool(self.path.with_name(f"tmp-{self.path.name}.{name}"), dtype) for name, dtype in
+                        (("docs", "<i4"), ("weights", "<f4"), ("counts", "<i4"), ("positions", "<i4"))}
+
+    def add(self, field: str, tbytes: bytes, docs: np.ndarray, weights: np.ndarray, counts: np.ndarray,
+            positions: np.ndarray) -> None:
+        """One term's segment-local docnums, weights, positions per posting and positions."""
+        self._terms.setdefault(field, {})[tbytes.hex()] = [self._n_post, len(docs), self._n_pos, len(positions)]
+        for name, array in zip(self._spools, (docs, weights, counts, positions)):
+            self._spools[name].add(array)
+        self._n_post, self._n_pos = self._n_post + len(docs), self._n_pos + len(positions)
+
+    def close(self) -> Path:
+        """Write the file; its path."""
+        try:
+            header = {"segment": self._segid, "doc_count": self._doc_count, "arrays": {}, "terms": self._terms}
+            offset = 0
+            for name, spool in self._spools.items():
+                dtype = spool.narrow(name)
+                header["arrays"][name] = [offset, dtype, spool.length]
+                size = spool.length * np.dtype(dtype).itemsize
+                offset += size + (-size % ALIGN)
+            head = json.dumps(header).encode()
+            head += b" " * (-(len(MAGIC) + 8 + len(head)) % ALIGN)
+            tmp = self.path.with_name(self.path.name + ".tmp")
+            with open(tmp, "wb") as out:
+                out.write(MAGIC + struct.pack("<Q", len(head)) + head)
+                for name, spool in self._spools.items():
+                    spool.copy_to(out, header["arrays"][name][1])
+            os.replace(tmp, self.path)
+        finally:
+            self.discard()
+        return self.path
+
+    def discard(self) -> None:
+        """Remove the temporary files (after `close`, or instead of it)."""
+        for spool in self._spools.values():
+            spool.file.close()
+            spool.path.unlink(missing_ok=True)
 
 
 def write(folder: Path, leaf, schema, min_df: int = HOT_MIN_DF) -> Path | None:
@@ -106,31 +141,23 @@ def write(folder: Path, leaf, schema, min_df: int = HOT_MIN_DF) -> Path | None:
     segid = segment_id(leaf)
     if segid is None:
         return None
-    path = Path(folder) / f"{segid}{SUFFIX}"
-    spools = {name: _Spool(path.with_name(f"{path.name}.{name}.tmp"), dtype) for name, dtype in
-              (("docs", "<i4"), ("weights", "<f4"), ("counts", "<i4"), ("positions", "<i4"))}
+    hot = HotWriter(folder, segid, leaf.doc_count_all())
     try:
-        terms = _collect(leaf, schema, min_df, spools)
-        header = {"segment": segid, "doc_count": leaf.doc_count_all(), "arrays": {}, "terms": terms}
-        offset = 0
-        for name, spool in spools.items():
-            dtype = spool.narrow(name)
-            header["arrays"][name] = [offset, dtype, spool.length]
-            size = spool.length * np.dtype(dtype).itemsize
-            offset += size + (-size % ALIGN)
-        head = json.dumps(header).encode()
-        head += b" " * (-(len(MAGIC) + 8 + len(head)) % ALIGN)
-        tmp = path.with_name(path.name + ".tmp")
-        with open(tmp, "wb") as out:
-            out.write(MAGIC + struct.pack("<Q", len(head)) + head)
-            for name, spool in spools.items():
-                spool.copy_to(out, header["arrays"][name][1])
-        os.replace(tmp, path)
-    finally:
-        for spool in spools.values():
-            spool.file.close()
-            spool.path.unlink(missing_ok=True)
-    return path
+        for field in _indexed_text_fields(leaf, schema):
+            fmt = schema[field].format
+            with_positions = fmt.supports("positions")
+            for tbytes in _hot_terms(leaf, field, min_df):
+                docs, weights, values = leaf_postings(leaf, field, tbytes, with_values=with_positions)
+                counts = np.zeros(len(docs), dtype=np.int64)
+                positions = np.zeros(0, dtype=np.int64)
+                if with_positions:
+                    index, positions = decode_positions(fmt, values)
+                    counts = np.bincount(index, minlength=len(docs))
+                hot.add(field, tbytes, docs, weights, counts, positions)
+    except BaseException:
+        hot.discard()
+        raise
+    return hot.close()
 
 
 def write_all(folder: Path, min_df: int = HOT_MIN_DF) -> int:
