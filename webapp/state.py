@@ -5,7 +5,8 @@ through `searcher()` and `app_settings()`. The Searcher is created on the
 first request that needs it, so an app starts without an index and answers
 503 until one is published. It belongs to the process that created it: after a
 fork (worker processes, webapp.serving.workers) the child creates its own, so no open
-file, SQLite connection or lock is shared between processes.
+file, SQLite connection or lock is shared between processes; what the parent preloaded
+(a snapshot's read-only tables, `preload`) the child keeps (`forked`), sharing its pages.
 """
 from __future__ import annotations
 
@@ -39,6 +40,24 @@ class AppState:
                 if self._searcher is None:
                     self._searcher = Searcher(self.settings)
         return self._searcher
+
+    def preload(self) -> bool:
+        """Open the current snapshot and read its read-only tables before worker processes are
+        forked (webapp.serving.workers), so that they share them; False when there is no
+        readable index yet (each worker then opens it on its first request)."""
+        try:
+            self.searcher().preload()
+        except ImrError:
+            return False
+        return True
+
+    def forked(self) -> None:
+        """Called in a forked worker before its threads start: a Searcher of its own that keeps
+        the preloaded snapshot's read-only tables (Searcher.forked)."""
+        if self._pid == os.getpid():
+            return
+        parent, self._pid, self._lock = self._searcher, os.getpid(), threading.Lock()
+        self._searcher = parent.forked() if parent is not None else None
 
     def snapshot_name(self) -> str | None:
         """The snapshot that answered this thread's request, or the one this process answers with

@@ -129,6 +129,18 @@ class Searcher:
         if snap is not None:
             snap.close()
 
+    def preload(self) -> None:
+        """Open the current snapshot and read its read-only tables now (Snapshot.preload): a
+        server's master does this before forking its workers, which then share them."""
+        self.current().preload()
+
+    def forked(self) -> "Searcher":
+        """A Searcher for a process forked from this one: the current snapshot's read-only
+        tables kept (Snapshot.forked), nothing open shared; it follows CURRENT on its own."""
+        child = Searcher(self.settings, self.recheck)
+        child._snapshot = self._snapshot.forked() if self._snapshot is not None else None
+        return child
+
     def __enter__(self) -> "Searcher":
         return self
 

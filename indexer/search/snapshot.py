@@ -140,6 +140,41 @@ class Snapshot:
     def name(self) -> str:
         return self.path.name
 
+    def preload(self) -> None:
+        """Read now every read-only table a search reads on first use (vocabulary, decision words,
+        surface words, term stores, field lengths, letter starts, facet pair starts), so that worker
+        processes forked after this share their pages instead of each reading its own copy.
+
+        Opens the Whoosh segments and closes them again: nothing is left open (see `forked`)."""
+        self.decision_words()
+        self.lexicon()
+        for column in self.facets.columns.values():
+            if column.multi:
+                column.pair_starts
+        with self.index.searcher() as probe:
+            reader = probe.reader()
+            for leaf, _ in reader.leaf_readers():
+                self.postings.stores.get(leaf)
+            for field in reader.schema.scorable_names():
+                self.postings.lengths(reader, field)
+            if "item_no" in reader.schema:
+                self.postings.letter_starts(reader)
+
+    def forked(self) -> "Snapshot | None":
+        """This snapshot for a process forked from the one that opened it: the read-only tables
+        (facet arrays, vocabulary, surface words, term stores, postings read so far) are the
+        parent's, shared page by page until written; the Whoosh index, the per-thread searchers
+        and letter-store connections are this process's own (no file offset or SQLite connection
+        crosses the fork). None when the parent has searched with it (its open files would
+        cross the fork, and be closed by the child's finalizer at exit). The parent forks with
+        no other thread running, so no lock copied here is held."""
+        if self.opened or self.broken:
+            return None
+        child = Snapshot(self.path, _Index(snapshots.open_whoosh(self.path)), self.facets, postings=self.postings)
+        child._vocabulary, child._decision_words = self._vocabulary, self._decision_words
+        child._lexicon, child._lexicon_read = self._lexicon, self._lexicon_read
+        return child
+
     def decision_words(self) -> dict[str, str]:
         """Everyday decision words ('approved', 'denied' ...) -> the Decision facet's value they mean
         (worked out once per snapshot: a search asks for them on every reading)."""

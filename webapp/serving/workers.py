@@ -28,7 +28,7 @@ from waitress.channel import HTTPChannel
 
 from indexer.settings import Settings
 from webapp.serving.balance import Ledger, gate
-from webapp.serving.server import listeners, make_server
+from webapp.serving.server import Trimmer, listeners, make_server
 from webapp.state import KEY
 
 POLL_SECONDS = 0.5       # the worker's loop pass: heartbeat, stop flag, parent check
@@ -41,7 +41,9 @@ class WaitressWorker(Worker):
     """A gunicorn worker process serving with waitress (webapp.serving.server) on the shared socket."""
 
     def run(self) -> None:
-        settings: Settings = self.wsgi.extensions[KEY].settings
+        state = self.wsgi.extensions[KEY]
+        state.forked()            # before any thread starts: the master's preloaded tables, our own files
+        settings: Settings = state.settings
         # A request queued while this new worker's threads start (or all are busy) is normal
         # under load, not a warning for the terminal (waitress logs each one).
         logging.getLogger("waitress.queue").setLevel(logging.ERROR)
@@ -51,10 +53,12 @@ class WaitressWorker(Worker):
         slot = ledger.claim(os.getpid())
         if slot is not None:
             gate(server, ledger, slot)
+        trimmer = Trimmer(server.task_dispatcher)
         try:
             while self.alive and self.ppid == os.getppid():
                 self.notify()
                 server.asyncore.loop(timeout=POLL_SECONDS, map=server._map, use_poll=True, count=1)
+                trimmer.tick()
             # Out of the table before draining: a stopping worker's falling count must not
             # hold the others back from accepting (a reload drains old workers up to 30 s).
             if slot is not None:
@@ -119,11 +123,21 @@ class _Master(BaseApplication):
             self.cfg.set(key, value)
 
     def load(self):
-        # Objects made before the fork move to a permanent generation the collector never
-        # visits, so its passes in a worker do not write to (and copy) the master's pages.
-        gc.collect()
-        gc.freeze()
+        preload(self.application)
         return self.application
+
+
+def preload(app) -> None:
+    """Make in the master, before the workers are forked, what every worker would otherwise make
+    for itself: the current snapshot's read-only tables (webapp.state.AppState.preload) and the
+    compiled templates. Then the objects made so far move to a permanent generation the collector
+    never visits, so its passes in a worker do not write to (and copy) the master's pages."""
+    app.extensions[KEY].preload()
+    for name in app.jinja_env.list_templates():
+        if name.endswith(".html"):
+            app.jinja_env.get_template(name)
+    gc.collect()
+    gc.freeze()
 
 
 def run_workers(app, sock: socket.socket, workers: int, threads: int) -> None:
