@@ -6,7 +6,7 @@ first request that needs it, so an app starts without an index and answers
 503 until one is published. It belongs to the process that created it: after a
 fork (worker processes, webapp.serving.workers) the child creates its own, so no open
 file, SQLite connection or lock is shared between processes; what the parent preloaded
-(a snapshot's read-only tables, `preload`) the child keeps (`forked`), sharing its pages.
+(a snapshot's read-only tables, `preload`, nothing open) the child's Searcher keeps.
 """
 from __future__ import annotations
 
@@ -17,6 +17,7 @@ from flask import current_app
 
 from indexer.errors import ImrError
 from indexer.search.searcher import Searcher
+from indexer.search.snapshot import Preloaded
 from indexer.settings import Settings
 
 KEY = "imr"
@@ -28,6 +29,7 @@ class AppState:
     def __init__(self, settings: Settings):
         self.settings = settings
         self._searcher: Searcher | None = None
+        self._preloaded: Preloaded | None = None
         self._pid = os.getpid()
         self._lock = threading.Lock()
 
@@ -38,26 +40,20 @@ class AppState:
         if self._searcher is None:
             with self._lock:
                 if self._searcher is None:
-                    self._searcher = Searcher(self.settings)
+                    self._searcher = Searcher(self.settings, preloaded=self._preloaded)
         return self._searcher
 
     def preload(self) -> bool:
-        """Open the current snapshot and read its read-only tables before worker processes are
-        forked (webapp.serving.workers), so that they share them; False when there is no
-        readable index yet (each worker then opens it on its first request)."""
+        """Read the current snapshot's read-only tables before worker processes are forked
+        (webapp.serving.workers), so that the Searcher each creates keeps them and they share
+        their pages; nothing stays open here. False when there is no readable index yet."""
         try:
-            self.searcher().preload()
+            self._preloaded = self.searcher().preload()
         except ImrError:
             return False
+        finally:
+            self._searcher = None
         return True
-
-    def forked(self) -> None:
-        """Called in a forked worker before its threads start: a Searcher of its own that keeps
-        the preloaded snapshot's read-only tables (Searcher.forked)."""
-        if self._pid == os.getpid():
-            return
-        parent, self._pid, self._lock = self._searcher, os.getpid(), threading.Lock()
-        self._searcher = parent.forked() if parent is not None else None
 
     def snapshot_name(self) -> str | None:
         """The snapshot that answered this thread's request, or the one this process answers with

@@ -41,9 +41,7 @@ class WaitressWorker(Worker):
     """A gunicorn worker process serving with waitress (webapp.serving.server) on the shared socket."""
 
     def run(self) -> None:
-        state = self.wsgi.extensions[KEY]
-        state.forked()            # before any thread starts: the master's preloaded tables, our own files
-        settings: Settings = state.settings
+        settings: Settings = self.wsgi.extensions[KEY].settings
         # A request queued while this new worker's threads start (or all are busy) is normal
         # under load, not a warning for the terminal (waitress logs each one).
         logging.getLogger("waitress.queue").setLevel(logging.ERROR)
