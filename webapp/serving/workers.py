@@ -8,10 +8,13 @@ deadline per request, a cap per client address), because gunicorn's own threaded
 worker hands a connection to a thread as soon as its first bytes arrive: 30 clients
 trickling headers held every thread of it (see docs/operations.md, "Worker processes").
 
-Nothing of a snapshot is opened before the fork: the app opens its Searcher on the
-first request in each worker (webapp.state checks the process id), so no file offset,
-SQLite connection or lock is shared between workers; the snapshot's mapped files are
-shared through the page cache. Every worker follows CURRENT on its own.
+Nothing of a snapshot stays open across the fork: the master reads the current snapshot's
+read-only tables (vocabulary, decision words, surface words, field lengths; `preload`) and
+closes it again, so no file offset, mapping, SQLite connection or lock is shared between
+workers; each worker opens its Searcher on its first request (webapp.state checks the process
+id) and keeps those tables when it opens the same snapshot. The snapshot's mapped files are
+shared through the page cache. Every worker follows CURRENT on its own. What a worker holds
+alone is measured in docs/performance.md, Serving.
 """
 from __future__ import annotations
 
