@@ -5,7 +5,8 @@ through `searcher()` and `app_settings()`. The Searcher is created on the
 first request that needs it, so an app starts without an index and answers
 503 until one is published. It belongs to the process that created it: after a
 fork (worker processes, webapp.serving.workers) the child creates its own, so no open
-file, SQLite connection or lock is shared between processes.
+file, SQLite connection or lock is shared between processes; what the parent preloaded
+(a snapshot's read-only tables, `preload`, nothing open) the child's Searcher keeps.
 """
 from __future__ import annotations
 
@@ -16,6 +17,7 @@ from flask import current_app
 
 from indexer.errors import ImrError
 from indexer.search.searcher import Searcher
+from indexer.search.snapshot import Preloaded
 from indexer.settings import Settings
 
 KEY = "imr"
@@ -27,6 +29,7 @@ class AppState:
     def __init__(self, settings: Settings):
         self.settings = settings
         self._searcher: Searcher | None = None
+        self._preloaded: Preloaded | None = None
         self._pid = os.getpid()
         self._lock = threading.Lock()
 
@@ -37,8 +40,20 @@ class AppState:
         if self._searcher is None:
             with self._lock:
                 if self._searcher is None:
-                    self._searcher = Searcher(self.settings)
+                    self._searcher = Searcher(self.settings, preloaded=self._preloaded)
         return self._searcher
+
+    def preload(self) -> bool:
+        """Read the current snapshot's read-only tables before worker processes are forked
+        (webapp.serving.workers), so that the Searcher each creates keeps them and they share
+        their pages; nothing stays open here. False when there is no readable index yet."""
+        try:
+            self._preloaded = self.searcher().preload()
+        except ImrError:
+            return False
+        finally:
+            self._searcher = None
+        return True
 
     def snapshot_name(self) -> str | None:
         """The snapshot that answered this thread's request, or the one this process answers with

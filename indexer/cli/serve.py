@@ -70,12 +70,13 @@ def serve(index_dir: Path, host: str, port: int, workers: int, threads: int, con
     """
     from indexer.index.stores import snapshots
     from webapp import create_app
-    from webapp.serving.server import listen, make_server
+    from webapp.serving.server import limit_malloc_arenas, listen, make_server, run_trimming
     from webapp.state import KEY
 
     settings = Settings().with_(index_dir=index_dir, connection_limit=connection_limit,
                                 client_connections=client_connections, request_timeout=request_timeout,
                                 site_url=_site_url(os.environ.get("IMR_SITE_URL") or None))
+    limit_malloc_arenas()       # before any thread starts (waitress's, the workers')
     app = create_app(settings)
     try:
         sock = listen(host, port)
@@ -95,7 +96,7 @@ def serve(index_dir: Path, host: str, port: int, workers: int, threads: int, con
         return
     server = make_server(app, settings, threads=threads, sockets=[sock])
     try:
-        server.run()
+        run_trimming(server)
     except KeyboardInterrupt:
         click.echo("stopped")
     finally:

@@ -32,7 +32,7 @@ from indexer.errors import ImrError, IndexDamaged, LetterNotFound
 from indexer.search.crosstab import Table, crosstab
 from indexer.search.lettercount import count_letters
 from indexer.search.facets import count_facets, counted_docs, facet_values, filter_masks, hits_mask
-from indexer.search.snapshot import READ_ERRORS, Snapshot
+from indexer.search.snapshot import READ_ERRORS, Preloaded, Snapshot
 from indexer.search.query.scopes import ScopedQuery
 from indexer.results import Hit, QueryInfo, SearchRequest, SearchResult, Suggestion
 from indexer.settings import Settings
@@ -90,9 +90,10 @@ def _date_mask(data: facetdata.FacetData, request: SearchRequest,
 class Searcher:
     """Searches the published snapshot of an index directory."""
 
-    def __init__(self, settings: Settings, recheck: float = 0.5):
+    def __init__(self, settings: Settings, recheck: float = 0.5, preloaded: Preloaded | None = None):
         self.settings = settings
         self.recheck = recheck
+        self._preloaded = preloaded     # tables a parent process read (Snapshot.open keeps them)
         self._lock = threading.Lock()
         self._snapshot: Snapshot | None = None
         self._checked = 0.0
@@ -108,7 +109,9 @@ class Searcher:
                 if self._snapshot is None or name != self._snapshot.name:
                     path = snapshots.current(self.settings)
                     snapshots.check_schema(path, self.settings)
-                    self._snapshot = Snapshot.open(path)
+                    self._snapshot = Snapshot.open(path, self._preloaded)
+                    if self._snapshot.path != getattr(self._preloaded, "path", None):
+                        self._preloaded = None      # a newer snapshot: the parent's tables are of no more use
                 snap = self._snapshot
         self._answering.name = snap.name
         return snap
@@ -128,6 +131,14 @@ class Searcher:
             snap, self._snapshot = self._snapshot, None
         if snap is not None:
             snap.close()
+
+    def preload(self) -> Preloaded:
+        """The current snapshot's read-only tables (Snapshot.preload), read by a server's master
+        before it forks its workers; the snapshot is closed again (the master searches nothing)."""
+        try:
+            return self.current().preload()
+        finally:
+            self.close()
 
     def __enter__(self) -> "Searcher":
         return self

@@ -89,6 +89,17 @@ class _Index:
         return getattr(self._index, name)
 
 
+@dataclass(frozen=True)
+class Preloaded:
+    """A snapshot's read-only tables read by one process for the processes it forks (Snapshot.preload)."""
+
+    path: Path
+    vocabulary: Vocabulary
+    decision_words: dict[str, str]
+    lexicon: Lexicon | None
+    postings: PostingCache       # field lengths read; no term store mapped
+
+
 @dataclass
 class Snapshot:
     """One opened snapshot: Whoosh index, facet arrays, postings cache, the words of the texts
@@ -118,8 +129,9 @@ class Snapshot:
         self._finalizer = weakref.finalize(self, _close_all, self.opened)
 
     @classmethod
-    def open(cls, path: Path) -> "Snapshot":
-        """Open a snapshot directory; IndexDamaged when its files cannot be read."""
+    def open(cls, path: Path, preloaded: "Preloaded | None" = None) -> "Snapshot":
+        """Open a snapshot directory; IndexDamaged when its files cannot be read. `preloaded`:
+        the tables a parent process read from it (`preload`), kept when it is the same snapshot."""
         damaged = snapshots.damaged_files(path)
         if damaged:   # checked before mmap-ing: a truncated mapped file would crash the process
             raise IndexDamaged(f"{path}: {'; '.join(damaged[:3])}: run `imr check`, then rebuild "
@@ -136,11 +148,31 @@ class Snapshot:
                                "then rebuild with `imr index`") from exc
         if not letterstore.path_of(path).is_file():
             raise IndexDamaged(f"{letterstore.path_of(path)} is missing: rebuild with `imr index`")
-        return cls(path, index, facetdata.load(path))
+        if preloaded is None or preloaded.path != path:
+            return cls(path, index, facetdata.load(path))
+        # The postings cache holds no mapped file yet (termstore.Stores maps on first use).
+        snap = cls(path, index, facetdata.load(path), postings=preloaded.postings)
+        snap._vocabulary, snap._decision_words = preloaded.vocabulary, preloaded.decision_words
+        snap._lexicon, snap._lexicon_read = preloaded.lexicon, True
+        return snap
 
     @property
     def name(self) -> str:
         return self.path.name
+
+    def preload(self) -> "Preloaded":
+        """Read now the read-only tables a search would read on first use (vocabulary, decision
+        words, surface words, field lengths) and hand them over: a server's master does this
+        before forking its workers, and each worker's `open` of the same snapshot keeps them,
+        sharing their pages instead of reading its own copy. Nothing is left open or mapped by
+        this (the master must hold no file of a snapshot a swap may delete)."""
+        self.decision_words()
+        self.lexicon()
+        with self.index.searcher() as probe:
+            reader = probe.reader()
+            for field in reader.schema.scorable_names():
+                self.postings.lengths(reader, field)
+        return Preloaded(self.path, self.vocabulary, self.decision_words(), self._lexicon, self.postings)
 
     def decision_words(self) -> dict[str, str]:
         """Everyday decision words ('approved', 'denied' ...) -> the Decision facet's value they mean

@@ -8,10 +8,13 @@ deadline per request, a cap per client address), because gunicorn's own threaded
 worker hands a connection to a thread as soon as its first bytes arrive: 30 clients
 trickling headers held every thread of it (see docs/operations.md, "Worker processes").
 
-Nothing of a snapshot is opened before the fork: the app opens its Searcher on the
-first request in each worker (webapp.state checks the process id), so no file offset,
-SQLite connection or lock is shared between workers; the snapshot's mapped files are
-shared through the page cache. Every worker follows CURRENT on its own.
+Nothing of a snapshot stays open across the fork: the master reads the current snapshot's
+read-only tables (vocabulary, decision words, surface words, field lengths; `preload`) and
+closes it again, so no file offset, mapping, SQLite connection or lock is shared between
+workers; each worker opens its Searcher on its first request (webapp.state checks the process
+id) and keeps those tables when it opens the same snapshot. The snapshot's mapped files are
+shared through the page cache. Every worker follows CURRENT on its own. What a worker holds
+alone is measured in docs/performance.md, Serving.
 """
 from __future__ import annotations
 
@@ -28,7 +31,7 @@ from waitress.channel import HTTPChannel
 
 from indexer.settings import Settings
 from webapp.serving.balance import Ledger, gate
-from webapp.serving.server import listeners, make_server
+from webapp.serving.server import Trimmer, listeners, make_server
 from webapp.state import KEY
 
 POLL_SECONDS = 0.5       # the worker's loop pass: heartbeat, stop flag, parent check
@@ -51,10 +54,12 @@ class WaitressWorker(Worker):
         slot = ledger.claim(os.getpid())
         if slot is not None:
             gate(server, ledger, slot)
+        trimmer = Trimmer(server.task_dispatcher)
         try:
             while self.alive and self.ppid == os.getppid():
                 self.notify()
                 server.asyncore.loop(timeout=POLL_SECONDS, map=server._map, use_poll=True, count=1)
+                trimmer.tick()
             # Out of the table before draining: a stopping worker's falling count must not
             # hold the others back from accepting (a reload drains old workers up to 30 s).
             if slot is not None:
@@ -119,11 +124,21 @@ class _Master(BaseApplication):
             self.cfg.set(key, value)
 
     def load(self):
-        # Objects made before the fork move to a permanent generation the collector never
-        # visits, so its passes in a worker do not write to (and copy) the master's pages.
-        gc.collect()
-        gc.freeze()
+        preload(self.application)
         return self.application
+
+
+def preload(app) -> None:
+    """Make in the master, before the workers are forked, what every worker would otherwise make
+    for itself: the current snapshot's read-only tables (webapp.state.AppState.preload) and the
+    compiled templates. Then the objects made so far move to a permanent generation the collector
+    never visits, so its passes in a worker do not write to (and copy) the master's pages."""
+    app.extensions[KEY].preload()
+    for name in app.jinja_env.list_templates():
+        if name.endswith(".html"):
+            app.jinja_env.get_template(name)
+    gc.collect()
+    gc.freeze()
 
 
 def run_workers(app, sock: socket.socket, workers: int, threads: int) -> None:

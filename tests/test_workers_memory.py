@@ -1,0 +1,78 @@
+"""What worker processes share: the tables a master preloads (kept by a worker's Searcher when it opens
+the same snapshot, dropped for a newer one, nothing left open by the preload), and the idle trim."""
+from __future__ import annotations
+
+import os
+from collections import deque
+from types import SimpleNamespace
+
+from indexer.results import SearchRequest
+from indexer.search.searcher import Searcher
+from indexer.search.snapshot import Snapshot
+from webapp.serving.server import Trimmer, limit_malloc_arenas
+from webapp.state import AppState
+
+
+def test_a_preload_leaves_nothing_open_and_a_searcher_keeps_its_tables(built_index):
+    def held() -> set[tuple[str, str]]:
+        out = set()
+        for fd in os.listdir("/proc/self/fd"):
+            try:
+                out.add((fd, os.readlink(f"/proc/self/fd/{fd}")))
+            except OSError:
+                pass
+        return out
+
+    state = AppState(built_index)
+    before = held()         # other tests of this process may hold the session index open
+    assert state.preload()
+    preloaded = state._preloaded
+    assert not [f for _, f in held() - before if f.startswith(str(preloaded.path))]     # read, then closed
+    assert state._searcher is None
+    searcher = state.searcher()
+    try:
+        snap = searcher.current()
+        assert snap.path == preloaded.path
+        assert snap.vocabulary is preloaded.vocabulary and snap.postings is preloaded.postings
+        assert snap.lexicon() is preloaded.lexicon and snap.decision_words() is preloaded.decision_words
+        assert searcher.search(SearchRequest(q="knee")).total > 0       # and it searches
+    finally:
+        searcher.close()
+
+
+def test_a_preload_is_not_kept_for_another_snapshot(built_index, tmp_path):
+    with Searcher(built_index) as searcher:
+        preloaded = searcher.preload()
+    other = Snapshot.open(preloaded.path)      # same path: tables read afresh without `preloaded`
+    try:
+        assert other.vocabulary is not preloaded.vocabulary
+    finally:
+        other.close()
+    moved = SimpleNamespace(**{**preloaded.__dict__, "path": tmp_path})
+    snap = Snapshot.open(preloaded.path, moved)     # a preload of another snapshot: ignored
+    try:
+        assert snap.postings is not preloaded.postings
+    finally:
+        snap.close()
+
+
+def test_the_trimmer_runs_only_when_idle_and_due():
+    dispatcher = SimpleNamespace(active_count=1, queue=deque())
+    trimmer = Trimmer(dispatcher, every=0.0)
+    calls = []
+    trimmer._trim = lambda pad: calls.append(pad)
+    trimmer.tick()
+    assert calls == []                      # a request running
+    dispatcher.active_count, dispatcher.queue = 0, deque(["task"])
+    trimmer.tick()
+    assert calls == []                      # one waiting
+    dispatcher.queue.clear()
+    trimmer.tick()
+    assert calls == [0]
+    trimmer.every = 3600.0
+    trimmer.tick()
+    assert calls == [0]                     # not due again yet
+
+
+def test_malloc_arenas_can_be_limited():
+    assert limit_malloc_arenas(8) in (True, False)     # False off glibc; never raises
