@@ -52,6 +52,7 @@ class Match:
     info: QueryInfo
     evaluation: ranking.Evaluation | None = None   # None for an Every query
     masks: dict[str, np.ndarray] | None = None      # each filtered facet's docs
+    words_found: bool = True          # the text and dates match some doc, whatever the filters
 
 
 SCOPE_NAMES = {"item": "requests", "decision": "decisions (request, rationale or guidelines)",
@@ -197,7 +198,10 @@ class Searcher:
                 searched = meaning
         if not found.mask.any() and found.info.text and not found.info.open_case:
             found = self._forgiven(snap, request, searched, found, known)
-        if not found.mask.any() and found.info.text and not found.info.open_case and request.spell:
+        # Best effort only where the words themselves find nothing: where the filters empty the page,
+        # the no-hits box's single changes (a filter dropped) are the better answer.
+        if (not found.mask.any() and not found.words_found and found.info.text
+                and not found.info.open_case and request.spell):
             found = self._relaxed(snap, request, searched, found)
         found.info.suggestions = self._offers(snap, request, meaning, known, found.filters)
         return found
@@ -304,7 +308,7 @@ class Searcher:
                                "that mention it")
         info = QueryInfo(parsed.text, parsed.parsed, meaning.chips, messages, meaning.open_case,
                          expansions=parsed.expansions, scope=scope)
-        return Match(parsed.query, mask, base, filters, info, evaluation, masks)
+        return Match(parsed.query, mask, base, filters, info, evaluation, masks, words_found=bool(matched))
 
     def _ordered(self, snap: Snapshot, request: SearchRequest, m: Match,
                  limit: int | None) -> list[tuple[int, float | None]]:
