@@ -192,13 +192,6 @@ def test_fast_spans_equal_the_analysis_on_generated_text(parts, query):
     vocab = occurrences.Vocabulary()
     for _ in range(2):     # each hit's sentence found from the text's breaks, found and then remembered
         assert highlight._sentences_holding(text, hits, highlight._breaks(text, vocab)) == [e for e in expected if e[2]]
-    # ... and from each hit's bounded surroundings, looking back a little and then further
-    for back in (1, 3, highlight.LOOK_BACK):
-        highlight.LOOK_BACK, saved = back, highlight.LOOK_BACK
-        try:
-            assert highlight._sentences_around(text, hits) == [e for e in expected if e[2]]
-        finally:
-            highlight.LOOK_BACK = saved
     assert snippets(text, terms, "rationale", 2, 40) == _old_snippets(text, terms, "rationale", 2, 40)
     _same(text, Terms(frozenset(), (), (tuple(stems[:2]), tuple(reversed(stems)))))
 

@@ -174,54 +174,11 @@ def _sentences_holding(text: str, hits: list[tuple[int, int]], breaks: tuple[lis
     return out
 
 
-# How far back from a hit its sentence's start is looked for first (then 4x as far, until found).
-LOOK_BACK = 512
-
-
-def _break_end_before(text: str, at: int) -> int:
-    """Where the last sentence break starting before `at` ends (0 when none), as SENTENCE_END.finditer
-    over the whole text finds it. `text[at]` is no space: a break is punctuation then spaces, so no
-    break spans it, and a scan from any position that is no space finds the whole scan's breaks."""
-    back = LOOK_BACK
-    while True:
-        lo = max(0, at - back)
-        while lo and lo < at and text[lo].isspace():     # a position no break can span
-            lo += 1
-        end = None
-        for m in SENTENCE_END.finditer(text, lo):
-            if m.start() >= at:
-                break
-            end = m.end()
-        if end is not None or lo == 0:
-            return end or 0
-        back *= 4
-
-
-def _sentences_around(text: str, hits: list[tuple[int, int]]) -> list[tuple[int, int, list[tuple[int, int]]]]:
-    """`_sentences_holding` without the text's every break: each sentence's ends are looked for
-    from its first hit, backwards within a bounded window and forwards to the next break."""
-    if any(text[a].isspace() for a, _ in hits):      # never for a word's span; the whole text's breaks then
-        return _sentences_holding(text, hits, ([m.start() for m in SENTENCE_END.finditer(text)],
-                                               [m.end() for m in SENTENCE_END.finditer(text)]))
-    out, i = [], 0
-    while i < len(hits):
-        first = hits[i][0]
-        start = _break_end_before(text, first)
-        after = SENTENCE_END.search(text, first)
-        end = len(text) if after is None else after.start() + (text[after.start()] in ".!?")
-        inside = []
-        while i < len(hits) and hits[i][0] < end:
-            inside.append(hits[i])
-            i += 1
-        out.append((start, end, inside))
-    return out
-
-
 def _ranked(text: str, terms: Terms, vocab: Vocabulary) -> list[tuple]:
     """The sentences holding query terms, best first: (distinct terms, hits, -start, start,
     end, first hit); ties go to the earlier sentence."""
     hits = _spans(text, terms, vocab)
-    held = _sentences_around(text, hits) if hits else []
+    held = _sentences_holding(text, hits, _breaks(text, vocab)) if hits else []
     return sorted(((len({text[s:e].lower() for s, e in inside}), len(inside), -a, a, b, inside[0][0])
                    for a, b, inside in held), reverse=True)
 
