@@ -91,3 +91,36 @@ def test_year_undated_row(data):
     else:
         assert undated.count == int(none.sum())
         assert undated.overturned == int((none & data.overturned.astype(bool)).sum())
+
+
+def _by_bincount(column: facetdata.Column, mask: np.ndarray) -> np.ndarray:
+    """The tally by keys alone (the reference of the bitmap route)."""
+    keys = column.keys[mask[column.docs]] if column.multi else column.keys[mask]
+    return np.bincount(keys, minlength=2 * (len(column.values) + 1)).reshape(-1, 2)
+
+
+@settings(max_examples=40, deadline=None)
+@given(seed=st.integers(0, 2**32 - 1), share=st.sampled_from([0.0, 0.001, 0.05, 0.3, 0.7, 1.0]))
+def test_tally_by_bitmaps_equals_bincount(data, seed, share):
+    mask = _mask(data.n_docs, seed, share)
+    docs = np.flatnonzero(mask)
+    for facet in FACETS:
+        column = data.columns[facet]
+        want = _by_bincount(column, mask)
+        assert column.bits is not None, facet
+        assert np.array_equal(column._tally_bits(mask, None), want), facet
+        assert np.array_equal(column._tally_bits(None, docs), want), facet
+        assert np.array_equal(column.tally(mask, docs), want), facet
+
+
+def test_bitmaps_edges():
+    """Docs past the last doc with a value, a mask longer than the bitmaps, a value given twice."""
+    overturned = np.array([0, 1, 0, 1, 0, 1, 1], dtype=bool)
+    mask = np.array([1, 1, 0, 1, 1, 1, 1], dtype=bool)
+    column = _multi([0, 0, 1, 3, 3, 3], [0, 2, 1, 0, 1, 2], 3, overturned)
+    for m in (mask, np.concatenate([mask, np.ones(200, dtype=bool)])):
+        assert np.array_equal(column._tally_bits(m, None), _by_bincount(column, m))
+        assert np.array_equal(column._tally_bits(None, np.flatnonzero(m)), _by_bincount(column, m))
+    twice = _multi([0, 0, 1], [1, 1, 0], 2, overturned)
+    assert twice.bits is None
+    assert np.array_equal(twice.tally(mask), _by_bincount(twice, mask))

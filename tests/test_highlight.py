@@ -193,6 +193,10 @@ def test_fast_spans_equal_the_analysis_on_generated_text(parts, query):
     for _ in range(2):     # each hit's sentence found from the text's breaks, found and then remembered
         assert highlight._sentences_holding(text, hits, highlight._breaks(text, vocab)) == [e for e in expected if e[2]]
     assert snippets(text, terms, "rationale", 2, 40) == _old_snippets(text, terms, "rationale", 2, 40)
+    # A request's Marker marks each passage from the text's spans: the same as marking it afresh.
+    for max_chars in (8, 40, 320):
+        marker = highlight.Marker(terms, vocab)
+        assert marker.snippets(text, "rationale", 3, max_chars) == _old_snippets(text, terms, "rationale", 3, max_chars)
     _same(text, Terms(frozenset(), (), (tuple(stems[:2]), tuple(reversed(stems)))))
 
 

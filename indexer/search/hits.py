@@ -27,7 +27,7 @@ def similar_to(snap: Snapshot, doc_id: str, same_category: bool, limit: int) -> 
     docnum = searcher.document_number(doc_id=doc_id)
     if docnum is None:
         raise LetterNotFound(f"no item {doc_id!r} in the index")
-    stored = searcher.stored_fields(docnum)
+    stored = snap.stored_fields(docnum)
     terms = [wq.Term(f, word, boost=weight) for f, n in ranking.SIMILAR_TERMS
              for word, weight in searcher.key_terms_from_text(f, (stored.get(f) or "")[:highlight.WINDOW],
                                                               numterms=n)]
@@ -36,14 +36,14 @@ def similar_to(snap: Snapshot, doc_id: str, same_category: bool, limit: int) -> 
     ev = ranking.evaluate(wq.Or(terms), searcher, snap.postings, snap.facets.decided)
     mask = ev.mask & _similar_candidates(snap, stored, same_category)
     best = ranking.rank(ev, searcher, snap.postings, mask, limit)
-    return [light_hit(searcher.stored_fields(doc), score) for doc, score in best]
+    return [light_hit(snap.stored_fields(doc), score) for doc, score in best]
 
 def hit_of(snap: Snapshot, doc: int, score: float | None, marker: highlight.Marker, records: dict,
        max_other_items: int) -> Hit:
     """A document as a result: its stored fields, the marked item, passages from whichever field
     matched and (at most `max_other_items` of) the letter's other items; `records` holds the
     request's letter records, each read once."""
-    stored = snap.searcher().stored_fields(doc)
+    stored = snap.stored_fields(doc)
     hit = light_hit(stored, score)
     lid = hit.letter_id
     if lid not in records:

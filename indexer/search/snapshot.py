@@ -17,6 +17,7 @@ from pathlib import Path
 
 import numpy as np
 from whoosh import index as windex
+from whoosh.reading import MultiReader, ReaderClosed, SegmentReader
 
 from indexer.errors import IndexDamaged
 from indexer.index.stores import facetdata, letterstore, snapshots, surfacewords, termstore
@@ -120,6 +121,7 @@ class Snapshot:
     _lexicon_read: bool = field(default=False, repr=False)
     _lexicon_lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
     _letters: np.ndarray | None = field(default=None, repr=False)
+    _stored_names: dict[str, bool] = field(default_factory=dict, repr=False)   # field name -> in the schema
 
     def __post_init__(self) -> None:
         if self.postings is None:
@@ -204,6 +206,24 @@ class Snapshot:
             self.local.searcher = self.index.searcher()
             self.opened.append(self.local.searcher)
         return self.local.searcher
+
+    def stored_fields(self, doc: int) -> dict:
+        """A document's stored fields, as Whoosh's reader gives them, read from its segment's stored
+        column (the reader asks the schema about every field of every document it reads; here each
+        name is asked once per snapshot)."""
+        reader = self.searcher().reader()
+        if isinstance(reader, MultiReader):
+            segment, doc = reader._segment_and_docnum(doc)
+            reader = reader.readers[segment]
+        if not isinstance(reader, SegmentReader):
+            return reader.stored_fields(doc)
+        if reader.is_closed:
+            raise ReaderClosed
+        known = self._stored_names
+        stored = reader._perdoc.stored_fields(doc)
+        for name in stored.keys() - known.keys():
+            known[name] = name in reader.schema
+        return {name: value for name, value in stored.items() if known[name]}
 
     def store(self) -> sqlite3.Connection:
         """This thread's read-only connection to the letter store."""

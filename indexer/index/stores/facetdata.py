@@ -210,10 +210,49 @@ class Column:
         # Pair j of the output belongs to doc i: lo[i] + (j - first output position of doc i).
         return np.repeat(lo - (np.cumsum(lengths) - lengths), lengths) + np.arange(int(lengths.sum()))
 
+    @cached_property
+    def bits(self) -> np.ndarray | None:
+        """Per code (row c + 1 for code c, row 0 no value) the docs having it as a bitmap of 64-bit
+        words, and a last row: the docs counted overturned. Made on first use in each process
+        ((values + 2) bits a doc: ~1.8 MB for every facet at 100k docs); None when a doc has a
+        value twice (a bitmap counts docs, the tally pairs)."""
+        if self.multi:
+            docs, codes = np.asarray(self.docs, dtype=np.int64), np.asarray(self.pcodes, dtype=np.int64)
+        else:
+            docs, codes = np.arange(len(self.codes)), np.asarray(self.codes, dtype=np.int64)
+        words = (int(docs.max()) + 64) // 64 if len(docs) else 0
+        rows = np.zeros((len(self.values) + 2, words * 64), dtype=bool)
+        rows[codes + 1, docs] = True
+        rows[-1, docs[(self.keys & 1) == 1]] = True
+        out = np.packbits(rows, axis=1, bitorder="little").view(np.uint64)
+        return out if int(np.bitwise_count(out[:-1]).sum()) == len(docs) else None
+
+    def _tally_bits(self, mask: np.ndarray | None, docs: np.ndarray | None) -> np.ndarray:
+        """tally by bitmaps: the docs' bits ANDed with each code's, counted (docs past the column's
+        last doc with a value have none)."""
+        bits = self.bits
+        words = bits.shape[1]
+        if mask is None:
+            mask = np.zeros(words * 64, dtype=bool)
+            mask[docs[docs < words * 64]] = True
+        packed = np.zeros(words * 8, dtype=np.uint8)
+        chunk = np.packbits(mask[:words * 64], bitorder="little")
+        packed[:len(chunk)] = chunk
+        packed = packed.view(np.uint64)
+        codes = bits[:-1]
+        every = np.bitwise_count(codes & packed).sum(axis=1, dtype=np.int64)
+        over = np.bitwise_count(codes & (packed & bits[-1])).sum(axis=1, dtype=np.int64)
+        return np.stack([every - over, over], axis=1)
+
     def tally(self, mask: np.ndarray, docs: np.ndarray | None = None) -> np.ndarray:
         """Docs (pairs, when multi-valued) in `mask` by value and outcome, shape (values + 1, 2):
         row c + 1 is value c, row 0 no value; column 1 the overturned ones. `docs` (the mask's
         doc numbers, sorted) counts only those, for a mask with few docs."""
+        # By bitmaps (cost by the values, whatever the match count) unless few enough docs are
+        # gathered for less: measured at 100k, a doc costs ~1/4 of a bitmap word of a value.
+        if (self.bits is not None and (docs is None or len(docs) * 4 > len(self.bits) * self.bits.shape[1])
+                and (mask is not None or docs is not None)):
+            return self._tally_bits(mask, docs)
         if docs is not None and self.multi and self.pair_starts is None:
             docs = None
         if docs is None:

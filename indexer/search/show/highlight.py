@@ -91,11 +91,8 @@ def mark_query(text: str, q: str, vocab: Vocabulary | None = None) -> str:
     return mark(text or "", query_terms(q), vocab)
 
 
-def _spans(text: str, terms: Terms, vocab: Vocabulary) -> list[tuple[int, int]]:
-    """Character spans of matching words and phrases, in order, overlaps merged."""
-    if not terms or not text:
-        return []
-    spans = occurrences.spans(text, terms.words, terms.prefixes, terms.phrases, vocab)
+def _merged(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Spans in order, overlaps merged."""
     merged: list[tuple[int, int]] = []
     for a, b in sorted(spans):
         if merged and a < merged[-1][1]:
@@ -105,14 +102,31 @@ def _spans(text: str, terms: Terms, vocab: Vocabulary) -> list[tuple[int, int]]:
     return merged
 
 
-def mark(text: str, terms: Terms, vocab: Vocabulary | None = None) -> str:
-    """The whole text, HTML-escaped, with matching words in <mark>."""
+def _raw_spans(text: str, terms: Terms, vocab: Vocabulary) -> list[tuple[int, int]]:
+    """Character spans of matching words and phrases, unmerged."""
+    if not terms or not text:
+        return []
+    return occurrences.spans(text, terms.words, terms.prefixes, terms.phrases, vocab)
+
+
+def _spans(text: str, terms: Terms, vocab: Vocabulary) -> list[tuple[int, int]]:
+    """Character spans of matching words and phrases, in order, overlaps merged."""
+    return _merged(_raw_spans(text, terms, vocab))
+
+
+def _marked(text: str, spans: list[tuple[int, int]]) -> str:
+    """The text HTML-escaped, with the (merged, ordered) spans in <mark>."""
     out, last = [], 0
-    for start, end in _spans(text, terms, vocab or Vocabulary()):
+    for start, end in spans:
         out += [html.escape(text[last:start]), "<mark>", html.escape(text[start:end]), "</mark>"]
         last = end
     out.append(html.escape(text[last:]))
     return "".join(out)
+
+
+def mark(text: str, terms: Terms, vocab: Vocabulary | None = None) -> str:
+    """The whole text, HTML-escaped, with matching words in <mark>."""
+    return _marked(text, _spans(text, terms, vocab or Vocabulary()))
 
 
 def _sentence_spans(text: str) -> Iterator[tuple[int, int]]:
@@ -132,17 +146,59 @@ def sentences(text: str) -> list[tuple[int, int]]:
     return list(_sentence_spans(text))
 
 
-def _trim(text: str, first_hit: int, max_chars: int) -> str:
-    """A long sentence cut at word boundaries around its first match."""
+def _cut(text: str, first_hit: int, max_chars: int) -> tuple[int, int] | None:
+    """Where `_trim` cuts a sentence (None: it is short enough to show whole)."""
     if len(text) <= max_chars:
-        return text
+        return None
     lo = max(0, min(first_hit - max_chars // 3, len(text) - max_chars))
     hi = lo + max_chars
     if lo:
         lo = text.find(" ", lo) + 1 or lo
     if hi < len(text):
         hi = text.rfind(" ", lo, hi) if text.rfind(" ", lo, hi) > lo else hi
+    return lo, hi
+
+
+def _trim(text: str, first_hit: int, max_chars: int) -> str:
+    """A long sentence cut at word boundaries around its first match."""
+    cut = _cut(text, first_hit, max_chars)
+    if cut is None:
+        return text
+    lo, hi = cut
     return ("… " if lo else "") + text[lo:hi].strip() + (" …" if hi < len(text) else "")
+
+
+def _shown(text: str, a: int, b: int, first: int, max_chars: int, raw: list[tuple[int, int]]
+           ) -> tuple[str, list[tuple[int, int]] | None]:
+    """The sentence text[a:b] as a snippet shows it (spaces collapsed, long ones trimmed around
+    `first`), and the spans of `raw` wholly inside what is shown, moved there and merged: what
+    marking the shown text afresh finds, as no word or phrase of the text sees past its chunks
+    (runs of non-space) and the shown text is whole chunks of the sentence in order. None for the
+    spans when a trim cuts inside a chunk (then the shown text is marked afresh)."""
+    plain = " ".join(text[a:b].split())
+    cut = _cut(plain, first - a, max_chars)
+    if cut is None:
+        lo, hi, shown, prefix = 0, len(plain), plain, 0
+    else:
+        lo, hi = cut
+        kept = plain[lo:hi]
+        shown = ("… " if lo else "") + kept.strip() + (" …" if hi < len(plain) else "")
+        prefix = 2 if lo else 0
+        lo, hi = lo + len(kept) - len(kept.lstrip()), hi - (len(kept) - len(kept.rstrip()))
+        if (lo and plain[lo - 1] != " ") or (hi < len(plain) and plain[hi] != " "):
+            return shown, None
+    spans = []
+    for s, e in raw:
+        if a <= s and e <= b:
+            if text[s].isspace() or text[e - 1].isspace():     # never for a word's span
+                return shown, None
+            # Where a character ending (starting) a span stands once spaces are collapsed.
+            before = text[a:s].split()
+            s2 = len(" ".join(before)) + (1 if before and text[s - 1].isspace() else 0)
+            e2 = len(" ".join(text[a:e].split()))
+            if lo <= s2 and e2 <= hi:
+                spans.append((s2 - lo + prefix, e2 - lo + prefix))
+    return shown, _merged(spans)
 
 
 def _breaks(text: str, vocab: Vocabulary) -> tuple[list[int], list[int]]:
@@ -174,10 +230,10 @@ def _sentences_holding(text: str, hits: list[tuple[int, int]], breaks: tuple[lis
     return out
 
 
-def _ranked(text: str, terms: Terms, vocab: Vocabulary) -> list[tuple]:
+def _ranked(text: str, terms: Terms, vocab: Vocabulary, raw: list[tuple[int, int]] | None = None) -> list[tuple]:
     """The sentences holding query terms, best first: (distinct terms, hits, -start, start,
-    end, first hit); ties go to the earlier sentence."""
-    hits = _spans(text, terms, vocab)
+    end, first hit); ties go to the earlier sentence (`raw`: _raw_spans, when already found)."""
+    hits = _merged(_raw_spans(text, terms, vocab) if raw is None else raw)
     held = _sentences_holding(text, hits, _breaks(text, vocab)) if hits else []
     return sorted(((len({text[s:e].lower() for s, e in inside}), len(inside), -a, a, b, inside[0][0])
                    for a, b, inside in held), reverse=True)
@@ -209,7 +265,7 @@ class Marker:
         self.terms = terms
         self.vocab = vocab or Vocabulary()
         self._marks: dict[str, str] = {}
-        self._ranked: dict[str, list[tuple]] = {}
+        self._ranked: dict[str, tuple[list[tuple], list[tuple[int, int]]]] = {}   # text -> (_ranked, raw spans)
 
     def mark(self, text: str) -> str:
         """`mark(text, terms)`."""
@@ -223,10 +279,17 @@ class Marker:
         if not text or not self.terms or limit <= 0:
             return []
         text = text[:WINDOW]
-        ranked = self._ranked.get(text)
-        if ranked is None:
-            ranked = self._ranked[text] = _ranked(text, self.terms, self.vocab)
-        return [Snippet(field, self.mark(plain), plain) for plain in _chosen(text, ranked, limit, max_chars)]
+        found = self._ranked.get(text)
+        if found is None:
+            raw = _raw_spans(text, self.terms, self.vocab)
+            found = self._ranked[text] = _ranked(text, self.terms, self.vocab, raw), raw
+        ranked, raw = found
+        out = []
+        # Each passage marked from the text's spans (not analysed again as a text of its own).
+        for *_, a, b, first in sorted(ranked[:limit], key=lambda t: t[3]):
+            plain, spans = _shown(text, a, b, first, max_chars, raw)
+            out.append(Snippet(field, self.mark(plain) if spans is None else _marked(plain, spans), plain))
+        return out
 
 
 def lead(text: str, field: str, max_chars: int = 320) -> list[Snippet]:
