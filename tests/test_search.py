@@ -251,14 +251,14 @@ def test_unreadable_segment_is_index_damaged(tmp_path, corpus, publish, how):
 @pytest.mark.parametrize("q", ['"physical therapy"', '"medically necessary" knee', 'pain NOT "low back"',
                                '"functional restoration" OR "home exercise"', "therapy", '"knee" -x'])
 def test_filters_applied_before_phrases_change_no_hit_or_count(searcher, monkeypatch, q):
-    from indexer.search import searcher as searcher_module
+    from indexer.search import matching
 
     facets = searcher.search(SearchRequest(q="")).facets
     picks = [(f, facets[f][0].value) for f in ("decision", "category", "specialty", "state") if facets.get(f)]
     requests = [SearchRequest(q=q, literal=True, per_page=50, filters={f: [v] for f, v in chosen})
                 for chosen in (picks[:2], picks[1:3], picks[:3], picks[:1])]
     fast = [searcher.search(r) for r in requests]
-    monkeypatch.setattr(searcher_module, "counted_docs", lambda masks, n: None)   # verify everywhere
+    monkeypatch.setattr(matching, "counted_docs", lambda masks, n: None)   # verify everywhere
     for request, got in zip(requests, fast):
         want = searcher.search(request)
         assert (got.total, [h.doc_id for h in got.hits], got.facets, got.query.scope) == \

@@ -12,80 +12,33 @@ its open files and opened afresh by the next request.
 """
 from __future__ import annotations
 
-import re
 import threading
 import time
 from contextlib import contextmanager
-from dataclasses import dataclass, replace
-from functools import partial
 from typing import Iterator
 
 import numpy as np
-from whoosh import query as wq
 
-from indexer.index.values import reviewer
-from indexer.index.stores import facetdata, snapshots
+from indexer.index.stores import snapshots
 from indexer.search.show import highlight
 from indexer.search import hits, ranking
-from indexer.search.query import forgiveness, relaxing, spelling
+from indexer.search import rescue
+from indexer.search.matching import SCOPE_NAMES, Match, run
 from indexer.errors import ImrError, IndexDamaged, LetterNotFound
 from indexer.search.crosstab import Table, crosstab
 from indexer.search.lettercount import count_letters
-from indexer.search.facets import count_facets, counted_docs, facet_values, filter_masks, hits_mask
+from indexer.search.facets import count_facets, facet_values, filter_masks, hits_mask
 from indexer.search.snapshot import READ_ERRORS, Preloaded, Snapshot
-from indexer.search.query.scopes import ScopedQuery
-from indexer.results import Hit, QueryInfo, SearchRequest, SearchResult, Suggestion
+from indexer.results import Hit, SearchRequest, SearchResult
 from indexer.settings import Settings
-from indexer.fields import FIELD_FACETS, SCOPE_FIELDS
+from indexer.fields import FIELD_FACETS
 from indexer.search.query.understand import understand
 
-
-
-@dataclass
-class Match:
-    """Which documents a request matches, and how it was understood."""
-
-    query: wq.Query
-    mask: np.ndarray                  # docs matching text, dates and every filter
-    base: np.ndarray                  # docs matching text and dates only (exact where a count looks)
-    filters: dict[str, list[str]]
-    info: QueryInfo
-    evaluation: ranking.Evaluation | None = None   # None for an Every query
-    masks: dict[str, np.ndarray] | None = None      # each filtered facet's docs
-    words_found: bool = True          # the text and dates match some doc, whatever the filters
-
-
-SCOPE_NAMES = {"item": "requests", "decision": "decisions (request, rationale or guidelines)",
-               "letter": "letters (the clinical summary too)"}
 
 
 # Why the same words give other counts as a filter: said wherever a table counts a text search.
 ROUTE_NOTE = ("Counting items whose {what} match '{text}'. A facet filter (e.g. a treatment category) counts "
               "the items given that value instead, which can differ.")
-
-
-def _canonical(facet: str, values: list[str]) -> list[str]:
-    """Filter values as the facet spells them (an old link's 'Physical Medicine and Rehabilitation')."""
-    spell = {"specialty": reviewer.specialty, "state": reviewer.state}.get(facet)
-    return list(dict.fromkeys((spell(v) or v) if spell else v for v in values))
-
-
-def _date_mask(data: facetdata.FacetData, request: SearchRequest,
-               ranges: list[tuple[int | None, int | None]]) -> np.ndarray:
-    """Docs decided inside the request's bounds and every range of the query (yyyymmdd)."""
-    def day(iso: str | None) -> int | None:
-        return int(iso.replace("-", "")) if iso else None
-
-    mask = np.ones(data.n_docs, dtype=bool)
-    for lo, hi in [(day(request.decided_from), day(request.decided_to)), *ranges]:
-        if lo is not None or hi is not None:
-            # An undated document (decided 0) is inside no range, open-ended or not.
-            mask &= data.decided > 0
-        if lo is not None:
-            mask &= data.decided >= lo
-        if hi is not None:
-            mask &= data.decided <= hi
-    return mask
 
 
 class Searcher:
@@ -185,10 +138,10 @@ class Searcher:
         known = {f: data.values(f) for f in FIELD_FACETS if f in data.columns}
         decisions = snap.decision_words()
         meaning = searched = understand(request.q, known, literal=request.literal, decisions=decisions)
-        found = self._run(snap, request, meaning)
+        found = run(snap, request, meaning)
         if not found.mask.any() and meaning.from_words and not request.literal:
             searched = understand(request.q, known, literal=True, decisions=decisions)
-            literal = self._run(snap, request, searched)
+            literal = run(snap, request, searched)
             if literal.mask.any():
                 words = ", ".join(f"'{c.word}'" for c in meaning.chips if ":" not in c.word)
                 literal.info.messages.insert(0, f"No decisions match with {words} as a filter: "
@@ -197,118 +150,14 @@ class Searcher:
             else:
                 searched = meaning
         if not found.mask.any() and found.info.text and not found.info.open_case:
-            found = self._forgiven(snap, request, searched, found, known)
+            found = rescue.forgiven(snap, request, searched, found, known)
         # Best effort only where the words themselves find nothing: where the filters empty the page,
         # the no-hits box's single changes (a filter dropped) are the better answer.
         if (not found.mask.any() and not found.words_found and found.info.text
                 and not found.info.open_case and request.spell):
-            found = self._relaxed(snap, request, searched, found)
-        found.info.suggestions = self._offers(snap, request, meaning, known, found.filters)
+            found = rescue.relaxed(snap, request, searched, found)
+        found.info.suggestions = rescue.offers(snap, request, meaning, known, found.filters)
         return found
-
-    def _forgiven(self, snap: Snapshot, request: SearchRequest, meaning, found: Match, known: dict) -> Match:
-        """A reading that found nothing, run again with its unknown words mended (indexer.search.query.
-        forgiveness) unless the request says `spell=0`; else a 'Did you mean' offer. The mended
-        query is understood afresh, as if typed ('uphled' mended is the Upheld filter)."""
-        reader = snap.searcher().reader()
-        frequency = partial(forgiveness.term_frequency, reader)
-        if not forgiveness.worth_mending(meaning.text, frequency, joinable=True):
-            return found          # nothing to mend (nor to load), or too many unknown words
-        lexicon = snap.lexicon()
-        if lexicon is None:       # a snapshot without surface words: the stems' correction, offered
-            found.info.did_you_mean = spelling.stem_did_you_mean(found.info.text, reader)
-            return found
-        mending = forgiveness.mend(meaning.text, request.q, lexicon, frequency,
-                                   partial(forgiveness.prefix_found, reader), snap.vocabulary.completions)
-        if request.spell and mending.text is not None:
-            mended = self._run(snap, request, understand(mending.q, known, literal=request.literal,
-                                                             decisions=snap.decision_words()))
-            if mended.mask.any():
-                mended.info.corrected, mended.info.corrected_from = mending.q, request.q
-                mended.info.completed = mending.completed
-                return mended
-        found.info.did_you_mean = mending.offer
-        return found
-
-    def _relaxed(self, snap: Snapshot, request: SearchRequest, meaning, found: Match) -> Match:
-        """A reading that found nothing, answered by its best reading without one of its words
-        (indexer.search.query.relaxing), labelled as such; else `found` unchanged."""
-        readings = relaxing.readings(meaning.text, snap.vocabulary)
-        runs = [(r, self._run(snap, request, replace(meaning, text=r.text))) for r in readings]
-        alone = {m.info.text: m for _, m in runs}      # with two units, each reading is the other alone
-        for r in readings:                              # only when every word finds something alone
-            if r.without not in alone:
-                alone[r.without] = self._run(snap, request, replace(meaning, text=r.without))
-            if not alone[r.without].mask.any():
-                return found
-        scopes = list(SCOPE_FIELDS)
-        chosen = relaxing.best([(r, scopes.index(m.info.scope), int(m.mask.sum())) for r, m in runs],
-                               snap.facets.n_docs)
-        if chosen is None:
-            return found
-        relaxed = next(m for r, m in runs if r is chosen)
-        relaxed.info.relaxed, relaxed.info.relaxed_without = chosen.text, chosen.without
-        relaxed.info.relaxed_from = meaning.text
-        return relaxed
-
-    def _offers(self, snap: Snapshot, request: SearchRequest, meaning, known: dict,
-                filters: dict[str, list[str]]) -> list[Suggestion]:
-        """Filters offered for words of the query (a specialty), each counted as it would apply: the
-        filter selected and the words that named it no longer searched (the hint's promise; counted
-        over the hits of all the words, `physical therapy pain management` offered nothing)."""
-        out = []
-        for chip in meaning.suggestions:
-            if chip.facet not in snap.facets.columns or chip.value in filters.get(chip.facet, []):
-                continue
-            words = r"\s+".join(map(re.escape, chip.word.split()))
-            rest = " ".join(re.sub(r"(?<!\w)%s(?!\w)" % words, " ", request.q, count=1, flags=re.I).split())
-            narrowed = replace(request, q=rest, filters={
-                **request.filters, chip.facet: [*request.filters.get(chip.facet, []), chip.value]})
-            count = int(self._run(snap, narrowed, understand(rest, known, literal=request.literal,
-                                                              decisions=snap.decision_words())).mask.sum())
-            if count:
-                out.append(Suggestion(chip.facet, chip.value, chip.word, count))
-        return out
-
-    def _run(self, snap: Snapshot, request: SearchRequest, meaning) -> Match:
-        """One reading of the request, in its scope or the widening scopes."""
-        data = snap.facets
-        filters = {f: _canonical(f, v) for f, v in request.filters.items() if f in data.columns}
-        for facet, values in meaning.filters().items():
-            filters[facet] = list(dict.fromkeys(filters.get(facet, []) + values))
-        masks = filter_masks(data, filters)
-        # Phrases are verified only in the docs some count or hit can include (the filters'
-        # masks, applied first), so a selective filter makes a query cheaper.
-        counted = counted_docs(masks, data.n_docs)
-        searcher = snap.searcher()
-        scopes = [request.scope] if request.scope else list(SCOPE_FIELDS)
-        dates = _date_mask(data, request, meaning.date_ranges())
-        # Parsed once; each widened scope narrows the same tree.
-        text = ScopedQuery(meaning.text, searcher.schema, searcher.reader(), snap.resolve, synonyms=request.synonyms,
-                           vocab=snap.vocabulary)
-        for n, scope in enumerate(scopes):
-            parsed = text.over(SCOPE_FIELDS[scope])
-            base, evaluation, matched = dates.copy(), None, dates.any()
-            if not isinstance(parsed.query, wq.Every):
-                evaluation = ranking.evaluate(parsed.query, searcher, snap.postings, data.decided,
-                                              within=counted)
-                base &= evaluation.mask
-                matched = base.any()
-                if not matched and counted is not None:
-                    # Outside the counted docs the words may still match: that decides widening.
-                    whole = ranking.evaluate(parsed.query, searcher, snap.postings, data.decided)
-                    matched = bool((dates & whole.mask).any())
-            # Widened when the words find nothing in this scope; filters never widen it.
-            if matched or n == len(scopes) - 1 or evaluation is None:
-                break
-        mask = hits_mask(base, masks)
-        messages = list(parsed.messages)
-        if scope != scopes[0] and matched:
-            messages.insert(0, f"No request names {meaning.text!r}: counting {SCOPE_NAMES[scope]} "
-                               "that mention it")
-        info = QueryInfo(parsed.text, parsed.parsed, meaning.chips, messages, meaning.open_case,
-                         expansions=parsed.expansions, scope=scope)
-        return Match(parsed.query, mask, base, filters, info, evaluation, masks, words_found=bool(matched))
 
     def _ordered(self, snap: Snapshot, request: SearchRequest, m: Match,
                  limit: int | None) -> list[tuple[int, float | None]]:

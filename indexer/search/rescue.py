@@ -1,0 +1,79 @@
+"""What a reading that found nothing becomes: its unknown words mended, a labelled best effort
+without one of its words, and the filters its words could be (each counted as it would apply)."""
+from __future__ import annotations
+
+import re
+from dataclasses import replace
+from functools import partial
+
+from indexer.fields import SCOPE_FIELDS
+from indexer.results import SearchRequest, Suggestion
+from indexer.search.matching import Match, run
+from indexer.search.query import forgiveness, relaxing, spelling
+from indexer.search.query.understand import understand
+from indexer.search.snapshot import Snapshot
+
+
+def forgiven(snap: Snapshot, request: SearchRequest, meaning, found: Match, known: dict) -> Match:
+    """A reading that found nothing, run again with its unknown words mended (indexer.search.query.
+    forgiveness) unless the request says `spell=0`; else a 'Did you mean' offer. The mended
+    query is understood afresh, as if typed ('uphled' mended is the Upheld filter)."""
+    reader = snap.searcher().reader()
+    frequency = partial(forgiveness.term_frequency, reader)
+    if not forgiveness.worth_mending(meaning.text, frequency, joinable=True):
+        return found          # nothing to mend (nor to load), or too many unknown words
+    lexicon = snap.lexicon()
+    if lexicon is None:       # a snapshot without surface words: the stems' correction, offered
+        found.info.did_you_mean = spelling.stem_did_you_mean(found.info.text, reader)
+        return found
+    mending = forgiveness.mend(meaning.text, request.q, lexicon, frequency,
+                               partial(forgiveness.prefix_found, reader), snap.vocabulary.completions)
+    if request.spell and mending.text is not None:
+        mended = run(snap, request, understand(mending.q, known, literal=request.literal,
+                                               decisions=snap.decision_words()))
+        if mended.mask.any():
+            mended.info.corrected, mended.info.corrected_from = mending.q, request.q
+            mended.info.completed = mending.completed
+            return mended
+    found.info.did_you_mean = mending.offer
+    return found
+
+def relaxed(snap: Snapshot, request: SearchRequest, meaning, found: Match) -> Match:
+    """A reading that found nothing, answered by its best reading without one of its words
+    (indexer.search.query.relaxing), labelled as such; else `found` unchanged."""
+    readings = relaxing.readings(meaning.text, snap.vocabulary)
+    runs = [(r, run(snap, request, replace(meaning, text=r.text))) for r in readings]
+    alone = {m.info.text: m for _, m in runs}      # with two units, each reading is the other alone
+    for r in readings:                              # only when every word finds something alone
+        if r.without not in alone:
+            alone[r.without] = run(snap, request, replace(meaning, text=r.without))
+        if not alone[r.without].mask.any():
+            return found
+    scopes = list(SCOPE_FIELDS)
+    chosen = relaxing.best([(r, scopes.index(m.info.scope), int(m.mask.sum())) for r, m in runs],
+                           snap.facets.n_docs)
+    if chosen is None:
+        return found
+    relaxed = next(m for r, m in runs if r is chosen)
+    relaxed.info.relaxed, relaxed.info.relaxed_without = chosen.text, chosen.without
+    relaxed.info.relaxed_from = meaning.text
+    return relaxed
+
+def offers(snap: Snapshot, request: SearchRequest, meaning, known: dict,
+            filters: dict[str, list[str]]) -> list[Suggestion]:
+    """Filters offered for words of the query (a specialty), each counted as it would apply: the
+    filter selected and the words that named it no longer searched (the hint's promise; counted
+    over the hits of all the words, `physical therapy pain management` offered nothing)."""
+    out = []
+    for chip in meaning.suggestions:
+        if chip.facet not in snap.facets.columns or chip.value in filters.get(chip.facet, []):
+            continue
+        words = r"\s+".join(map(re.escape, chip.word.split()))
+        rest = " ".join(re.sub(r"(?<!\w)%s(?!\w)" % words, " ", request.q, count=1, flags=re.I).split())
+        narrowed = replace(request, q=rest, filters={
+            **request.filters, chip.facet: [*request.filters.get(chip.facet, []), chip.value]})
+        count = int(run(snap, narrowed, understand(rest, known, literal=request.literal,
+                                                   decisions=snap.decision_words())).mask.sum())
+        if count:
+            out.append(Suggestion(chip.facet, chip.value, chip.word, count))
+    return out
