@@ -31,10 +31,8 @@ class Match:
     words_found: bool = True          # the text and dates match some doc, whatever the filters
 
 
-
 SCOPE_NAMES = {"item": "requests", "decision": "decisions (request, rationale or guidelines)",
                "letter": "letters (the clinical summary too)"}
-
 
 
 def canonical(facet: str, values: list[str]) -> list[str]:
@@ -44,7 +42,7 @@ def canonical(facet: str, values: list[str]) -> list[str]:
 
 
 def date_mask(data: facetdata.FacetData, request: SearchRequest,
-               ranges: list[tuple[int | None, int | None]]) -> np.ndarray:
+              ranges: list[tuple[int | None, int | None]]) -> np.ndarray:
     """Docs decided inside the request's bounds and every range of the query (yyyymmdd)."""
     def day(iso: str | None) -> int | None:
         return int(iso.replace("-", "")) if iso else None
