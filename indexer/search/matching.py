@@ -14,6 +14,7 @@ from indexer.results import QueryInfo, SearchRequest
 from indexer.search import ranking
 from indexer.search.facets import counted_docs, filter_masks, hits_mask
 from indexer.search.query.scopes import ScopedQuery
+from indexer.search.query.understand import Understanding
 from indexer.search.snapshot import Snapshot
 
 
@@ -59,7 +60,7 @@ def date_mask(data: facetdata.FacetData, request: SearchRequest,
     return mask
 
 
-def run(snap: Snapshot, request: SearchRequest, meaning) -> Match:
+def run(snap: Snapshot, request: SearchRequest, meaning: Understanding) -> Match:
     """One reading of the request, in its scope or the widening scopes."""
     data = snap.facets
     filters = {f: canonical(f, v) for f, v in request.filters.items() if f in data.columns}

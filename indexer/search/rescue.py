@@ -10,11 +10,12 @@ from indexer.fields import SCOPE_FIELDS
 from indexer.results import SearchRequest, Suggestion
 from indexer.search.matching import Match, run
 from indexer.search.query import forgiveness, relaxing, spelling
-from indexer.search.query.understand import understand
+from indexer.search.query.understand import Understanding, understand
 from indexer.search.snapshot import Snapshot
 
 
-def forgiven(snap: Snapshot, request: SearchRequest, meaning, found: Match, known: dict) -> Match:
+def forgiven(snap: Snapshot, request: SearchRequest, meaning: Understanding, found: Match,
+             known: dict) -> Match:
     """A reading that found nothing, run again with its unknown words mended (indexer.search.query.
     forgiveness) unless the request says `spell=0`; else a 'Did you mean' offer. The mended
     query is understood afresh, as if typed ('uphled' mended is the Upheld filter)."""
@@ -38,7 +39,7 @@ def forgiven(snap: Snapshot, request: SearchRequest, meaning, found: Match, know
     found.info.did_you_mean = mending.offer
     return found
 
-def relaxed(snap: Snapshot, request: SearchRequest, meaning, found: Match) -> Match:
+def relaxed(snap: Snapshot, request: SearchRequest, meaning: Understanding, found: Match) -> Match:
     """A reading that found nothing, answered by its best reading without one of its words
     (indexer.search.query.relaxing), labelled as such; else `found` unchanged."""
     readings = relaxing.readings(meaning.text, snap.vocabulary)
@@ -59,7 +60,7 @@ def relaxed(snap: Snapshot, request: SearchRequest, meaning, found: Match) -> Ma
     relaxed.info.relaxed_from = meaning.text
     return relaxed
 
-def offers(snap: Snapshot, request: SearchRequest, meaning, known: dict,
+def offers(snap: Snapshot, request: SearchRequest, meaning: Understanding, known: dict,
             filters: dict[str, list[str]]) -> list[Suggestion]:
     """Filters offered for words of the query (a specialty), each counted as it would apply: the
     filter selected and the words that named it no longer searched (the hint's promise; counted
