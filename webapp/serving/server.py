@@ -68,6 +68,14 @@ class GuardedChannel(HTTPChannel):
 M_ARENA_MAX = -8        # glibc's mallopt parameter number (malloc.h)
 
 
+def _libc(name: str):
+    """glibc's function `name`, or None where the C library is not glibc."""
+    try:
+        return getattr(ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6"), name)
+    except (OSError, AttributeError):
+        return None
+
+
 def limit_malloc_arenas(arenas: int = 1) -> bool:
     """Have glibc's malloc serve every thread of this process (and of the workers it forks) from
     `arenas` arenas; False where that cannot be set (not glibc).
@@ -76,11 +84,8 @@ def limit_malloc_arenas(arenas: int = 1) -> bool:
     in that thread's arena: ~20 MB a process after a few hundred requests of the load mix
     (docs/performance.md, Serving). Python allocates holding the GIL, so threads seldom wait for
     the shared arena's lock."""
-    try:
-        libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6")
-        return bool(libc.mallopt(M_ARENA_MAX, arenas))
-    except (OSError, AttributeError):
-        return False
+    mallopt = _libc("mallopt")
+    return mallopt is not None and bool(mallopt(M_ARENA_MAX, arenas))
 
 
 class Trimmer:
@@ -95,10 +100,7 @@ class Trimmer:
     def __init__(self, dispatcher, every: float = 1.0):
         self.dispatcher, self.every = dispatcher, every
         self.last = time.monotonic()
-        try:
-            self._trim = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6").malloc_trim
-        except (OSError, AttributeError):      # not glibc: nothing to do
-            self._trim = None
+        self._trim = _libc("malloc_trim")      # None where not glibc: nothing to do
 
     def idle(self) -> bool:
         """True when the server's threads have no request running or queued."""

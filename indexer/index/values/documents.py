@@ -56,6 +56,8 @@ LETTER_VALUES: dict[str, Callable[[Record], Any]] = {
     "age_band": lambda r: age_band(r.get("patient_age")),
     "origin": lambda r: "Synthetic" if r.get("synthetic") else "Real",
 }
+
+
 @lru_cache(maxsize=1 << 16)
 def _categories(item_text: str) -> str:
     """The category facet's value of an item text. A pure memo of a pure function (bounded; holds no
