@@ -13,8 +13,9 @@ The lists are data (indexer/vocabulary/data/query_words.toml, each with its rati
   either one, the items naming both first; concepts of different kinds (`knee surgery`) are both
   required, as before;
 - `after`/`following`/`post` (`before`/`pre`) a surgery asks for the post- (pre-) operative services
-  of that surgery's region: `physical therapy after shoulder arthroscopy` = physical therapy AND
-  post-operative AND shoulder (an associated surgical service is tagged with its surgery's region);
+  of that surgery: `physical therapy after shoulder arthroscopy` = physical therapy AND
+  post-operative, those of the shoulder first (an associated surgical service is tagged with its
+  surgery's region; a `Post-op physical therapy` item is not);
 - a word that is a concept's name but for its ending (`lidocain`, `chiropracter`: the same Porter
   stem as `lidocaine`, `chiropractic`) names that concept, as the correct word does;
 - `pinned=True` (the scopes wider than the request, indexer.search.matching): a body region or side
@@ -118,7 +119,7 @@ class _Unit:
     text: str
     concepts: tuple[str, ...] = ()
     kinds: frozenset[str] = frozenset()
-    role: str = "required"          # required, wrapper, generic, joiner, timing, dropped
+    role: str = "required"          # required, wrapper, generic, joiner, timing, placing, dropped
     pinned: bool = False
     typed: str = ""                 # the word as typed, when read as a concept's name by its stem
 
@@ -189,7 +190,8 @@ def _mark_timing(units: list[_Unit], vocab: Vocabulary, words: QueryWords) -> li
                     for u in units[i:i + n]:
                         u.role = "timing"
                     for u in units[i + n:j]:
-                        u.role = "required" if u.locating else "dropped"
+                        # the surgery's region ranks: only an associated surgical service carries it
+                        u.role = "placing" if u.locating else "dropped"
                     found.append((i, term))
     return found
 
@@ -203,7 +205,7 @@ def _mark_words(units: list[_Unit], words: QueryWords) -> None:
         nxt = units[i + 1].low if i + 1 < len(units) else ""
         if u.low in words.wrappers and not u.concepts:
             u.role = "wrapper"
-        elif u.low in words.generic or (drug and u.low in words.dosage_forms) or \
+        elif u.low in words.generic or (drug and u.low in words.dosage_forms and not u.concepts) or \
                 (u.low in words.qualifiers and nxt in words.generic):
             u.role = "generic"
         elif u.low in words.joiners and not u.concepts:
@@ -279,8 +281,9 @@ def read(text: str, vocab: Vocabulary | None, pinned: bool = False) -> Reading |
         if len(g) > 1:
             out.messages.append("Either of " + ", ".join(u.text for u in g) + " (items naming more of them first)")
     optional = [u.text for u in units if u.role == "generic"]
+    ranking = optional + [concepts.expand(u.text, vocab)[0] for u in units if u.role == "placing"]
     required = parts[0] if len(parts) == 1 else "(" + " AND ".join(parts) + ")"
-    out.text = f"({required} ANDMAYBE ({' OR '.join(optional)}))" if optional else required
+    out.text = f"({required} ANDMAYBE ({' OR '.join(ranking)}))" if ranking else required
     for i, term in timing:
         after = term == "term:postoperative"
         out.messages.append(f"'{units[i].text} …': the {'post' if after else 'pre'}-operative services of "
