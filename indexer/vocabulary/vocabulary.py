@@ -58,6 +58,7 @@ class Vocabulary:
         self._composites: dict[str, tuple[str, ...]] | None = None
         self._members: dict[str, set[str]] = {}
         self._names: list[str] | None = None
+        self._stems: dict[str, list[str]] | None = None
         for c in concepts.values():
             for parent in c.implies:
                 self._members.setdefault(parent, set()).add(c.id)
@@ -159,6 +160,17 @@ class Vocabulary:
                 named.add(concepts)
                 out.append(word)
         return out[:limit]
+
+    def names_by_stem(self, word: str) -> list[str]:
+        """The one-word names sharing `word`'s Porter stem (how `lidocain` is known as `lidocaine`)."""
+        if self._stems is None:
+            from whoosh.lang.porter import stem
+            self._stems = {}
+            for key in self.matcher.table:
+                if len(key) == 1 and key[0].isalpha():
+                    self._stems.setdefault(stem(key[0]), []).append(key[0])
+        from whoosh.lang.porter import stem
+        return self._stems.get(stem(word.lower()), [])
 
     def classes_of(self, concept_id: str, axis: str | None = None) -> set[str]:
         """The drug classes a concept is or implies (optionally of one axis)."""

@@ -31,8 +31,6 @@ import tomllib
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-from whoosh.lang.porter import stem
-
 from indexer.fields import CONCEPT_FIELD
 from indexer.results import Expansion
 from indexer.vocabulary import Vocabulary
@@ -42,6 +40,8 @@ from indexer.search.query import concepts
 DATA_FILE = "query_words.toml"
 # Letters joined by dots: 'E.K.G.', 'M.R.I', 'e.s.i.' (not a dose, not a word with one dot).
 DOTTED = re.compile(r"(?<![\w.])[A-Za-z](?:\.[A-Za-z])+\.?(?![\w.])")
+# What normalise may change: a dot or slash between letters, a question mark.
+_NORMALISED = re.compile(r"[A-Za-z][./][A-Za-z]|\?")
 # The user's own syntax: left to the parser (and to the concept expansion) as it is.
 _SYNTAX = re.compile(r"[\"'()*:?~^]|(?<!\w)[+-](?=\w)|\b(?:AND|OR|NOT|ANDNOT|ANDMAYBE)\b")
 _PROTECTED = re.compile(r"\"[^\"]*\"|'[^']*'|\b\w+:(?:\"[^\"]*\"|'[^']*'|\S+)")
@@ -66,6 +66,7 @@ class QueryWords:
     after: tuple[str, ...]
     before: tuple[str, ...]
     shorthand: dict[str, str]
+    shorthand_pattern: re.Pattern
 
 
 @lru_cache(maxsize=1)
@@ -76,10 +77,12 @@ def query_words() -> QueryWords:
     def words(section: str, key: str = "words") -> frozenset[str]:
         return frozenset(w.lower() for w in data[section][key])
 
+    shorthand = {k.lower(): v for k, v in data["shorthand"].items() if k != "why"}
+    pattern = re.compile(r"(?<![\w/])(" + "|".join(map(re.escape, sorted(shorthand, key=len, reverse=True)))
+                         + r")(?![\w/])", re.IGNORECASE)
     return QueryWords(words("wrappers"), words("generic"), words("generic", "qualifiers"),
                       words("dosage_forms"), words("joiners"), tuple(data["timing"]["after"]),
-                      tuple(data["timing"]["before"]),
-                      {k.lower(): v for k, v in data["shorthand"].items() if k != "why"})
+                      tuple(data["timing"]["before"]), shorthand, pattern)
 
 
 def _outside_protected(text: str, change) -> str:
@@ -94,9 +97,10 @@ def normalise(text: str, shorthand: bool = True) -> tuple[str, list[Expansion]]:
     """Dotted acronyms joined (`E.K.G.` -> `EKG`), a question's final `?` dropped and, with
     `shorthand`, slashed shorthand read as its words (`L/S` -> `lumbosacral`); and the shorthand read."""
     found: list[Expansion] = []
-    table = query_words().shorthand if shorthand else {}
-    pattern = re.compile(r"(?<![\w/])(" + "|".join(map(re.escape, sorted(table, key=len, reverse=True)))
-                         + r")(?![\w/])", re.IGNORECASE) if table else None
+    if not _NORMALISED.search(text):
+        return text, found
+    words = query_words()
+    table, pattern = words.shorthand, (words.shorthand_pattern if shorthand else None)
 
     def shorthand_of(m: re.Match) -> str:
         words = table[m[1].lower()]
@@ -159,11 +163,11 @@ def _units(text: str, vocab: Vocabulary) -> list[_Unit]:
 def _by_stem(unit: _Unit, vocab: Vocabulary) -> _Unit:
     """A plain word read as the concept name it is but for its ending (`lidocain` -> `lidocaine`)."""
     word = unit.low
-    if unit.concepts or len(word) < MIN_STEM_WORD or not word.isalpha():
-        return unit
-    target = stem(word)
-    for name in vocab.completions(word[:max(MIN_STEM_WORD, len(word) - 3)], limit=8):
-        if name != word and stem(name) == target:
+    if unit.role != "required" or unit.concepts or len(word) < MIN_STEM_WORD or not word.isalpha() \
+            or word in vocab.common_words()[0]:
+        return unit        # an English word is itself, not a name missing its ending
+    for name in vocab.names_by_stem(word):
+        if name != word:
             ids = tuple(vocab.parse_query(name).concept_ids())
             if ids:
                 return _Unit(name, ids, frozenset(vocab.concept(c).kind for c in ids), typed=unit.text)
@@ -243,10 +247,11 @@ def read(text: str, vocab: Vocabulary | None, pinned: bool = False) -> Reading |
     if vocab is None or not text.strip() or _SYNTAX.search(text):
         return None
     words = query_words()
-    units = [_by_stem(u, vocab) for u in _units(text, vocab)]
-    stemmed = [u for u in units if u.typed]
+    units = _units(text, vocab)
     timing = _mark_timing(units, vocab, words)
     _mark_words(units, words)
+    units = [_by_stem(u, vocab) for u in units]
+    stemmed = [u for u in units if u.typed]
     if not any(u.role == "required" for u in units):
         for u in units:       # only such words: searched as typed
             u.role = "required"
@@ -276,8 +281,10 @@ def read(text: str, vocab: Vocabulary | None, pinned: bool = False) -> Reading |
             syntax, found = concepts.expand(u.text, vocab)
             out.expansions += [e for e in found if all(e.word.lower() != x.word.lower() for x in out.expansions)]
             alternatives.append(syntax if syntax.startswith("(") or " " not in syntax else f"({syntax})")
-        if alternatives:
-            parts.append(alternatives[0] if len(alternatives) == 1 else "(" + " OR ".join(alternatives) + ")")
+        if len(alternatives) == 1:
+            parts.append(alternatives[0])
+        elif alternatives:     # either one; those naming all of them first
+            parts.append(f"(({' OR '.join(alternatives)}) ANDMAYBE ({' AND '.join(alternatives)}))")
         if len(g) > 1:
             out.messages.append("Either of " + ", ".join(u.text for u in g) + " (items naming more of them first)")
     optional = [u.text for u in units if u.role == "generic"]
