@@ -1,4 +1,4 @@
-"""How a query is read (issue 27): each kind of miss fixed by a rule of indexer.search.query.wording,
+"""How a query is read (issue 27): each kind of miss fixed by a rule of indexer.search.query.reading,
 doses and relaxing, checked on the rules themselves and on the real letters (skipped without them).
 
 The real-letter checks use queries of each kind other than the judged sets' own examples: the rule
@@ -8,7 +8,7 @@ from __future__ import annotations
 import pytest
 
 from indexer.results import SearchRequest
-from indexer.search.query import wording
+from indexer.search.query import reading as wording
 from indexer.search.query.doses import dose_query
 from indexer.search.query.relaxing import readings
 from indexer.search.searcher import Searcher

@@ -24,7 +24,7 @@ from indexer.fields import ALIASES, CASE_RE, DATE_FIELDS, TEXT_FIELDS
 from indexer.index.analysis import SEPARATOR, compound_parts, is_compound
 from indexer.results import Expansion
 from indexer.vocabulary import Vocabulary
-from indexer.search.query import concepts, synonyms as synonym_table, wording
+from indexer.search.query import concepts, reading as query_reading, synonyms as synonym_table
 from indexer.search.query.doses import dose_query, join_spaced
 from indexer.search.query.request import MAX_CHARS
 
@@ -225,18 +225,18 @@ def prepare_text(text: str, resolve: Resolver | None, synonyms: bool,
               messages: list[str], vocab: Vocabulary | None = None,
               pinned: bool = False) -> tuple[str, str, list[Expansion]] | None:
     """(text to parse, text shown, concepts and synonyms searched) of a query; None when it is empty.
-    `pinned`: a region or side qualifying something else must be the item's own (wording.read)."""
+    `pinned`: a region or side qualifying something else must be the item's own (reading.read)."""
     text = re.sub(r"[\x00-\x08\x0b-\x1f\x7f]", " ", text or "")
     text = _bound_size(text, messages)
     if not text.strip():
         return None
-    text, expansions = wording.normalise(text, shorthand=synonyms)
+    text, expansions = query_reading.normalise(text, shorthand=synonyms)
     text = _refuse_wildcards(text, messages)
     text = _balance(text, messages)
     text = _rewrite_fields(text, resolve, messages)
     shown = text
     if synonyms:
-        reading = wording.read(text, vocab, pinned)
+        reading = query_reading.read(text, vocab, pinned)
         if reading is not None:
             text, more = reading.text, reading.expansions
             messages += reading.messages

@@ -31,6 +31,8 @@ import tomllib
 from dataclasses import dataclass, field
 from functools import lru_cache
 
+from whoosh.lang.porter import stem
+
 from indexer.fields import CONCEPT_FIELD
 from indexer.results import Expansion
 from indexer.vocabulary import Vocabulary
@@ -166,7 +168,7 @@ def _by_stem(unit: _Unit, vocab: Vocabulary) -> _Unit:
     if unit.role != "required" or unit.concepts or len(word) < MIN_STEM_WORD or not word.isalpha() \
             or word in vocab.common_words()[0]:
         return unit        # an English word is itself, not a name missing its ending
-    for name in vocab.names_by_stem(word):
+    for name in vocab.names_by_key(word, stem):
         if name != word:
             ids = tuple(vocab.parse_query(name).concept_ids())
             if ids:
