@@ -31,6 +31,7 @@ import tomllib
 from dataclasses import dataclass, field
 from functools import lru_cache
 
+from whoosh.analysis import STOP_WORDS
 from whoosh.lang.porter import stem
 
 from indexer.fields import CONCEPT_FIELD
@@ -125,7 +126,7 @@ class _Unit:
     text: str
     concepts: tuple[str, ...] = ()
     kinds: frozenset[str] = frozenset()
-    role: str = "required"          # required, wrapper, generic, joiner, timing, placing, dropped
+    role: str = "required"          # required, wrapper, generic, joiner, stop, timing, placing, dropped
     pinned: bool = False
     typed: str = ""                 # the word as typed, when read as a concept's name by its stem
 
@@ -205,17 +206,20 @@ def _mark_timing(units: list[_Unit], vocab: Vocabulary, words: QueryWords) -> li
 def _mark_words(units: list[_Unit], words: QueryWords) -> None:
     """Wrappers, generic heads (and their qualifiers), dosage forms beside a drug, joiners."""
     drug = any(u.kinds & DRUG_KINDS for u in units)
-    for i, u in enumerate(units):
+    for i in reversed(range(len(units))):        # right to left: 'nerve pain medication' is one head
+        u = units[i]
         if u.role != "required" or (u.concepts and len(u.text.split()) > 1):
             continue
-        nxt = units[i + 1].low if i + 1 < len(units) else ""
+        nxt = units[i + 1] if i + 1 < len(units) else None
         if u.low in words.wrappers and not u.concepts:
             u.role = "wrapper"
         elif u.low in words.generic or (drug and u.low in words.dosage_forms and not u.concepts) or \
-                (u.low in words.qualifiers and nxt in words.generic):
+                (u.low in words.qualifiers and nxt is not None and nxt.role == "generic"):
             u.role = "generic"
         elif u.low in words.joiners and not u.concepts:
             u.role = "joiner"
+        elif u.low in STOP_WORDS and not u.concepts:
+            u.role = "stop"        # the analyzer drops it anyway
 
 
 def _groups(units: list[_Unit]) -> list[list[_Unit]]:
@@ -255,14 +259,18 @@ def read(text: str, vocab: Vocabulary | None, pinned: bool = False) -> Reading |
     units = [_by_stem(u, vocab) for u in units]
     stemmed = [u for u in units if u.typed]
     if not any(u.role == "required" for u in units):
-        for u in units:       # only such words: searched as typed
-            u.role = "required"
+        # only such words: the generic ones are what is asked ('IMR outcomes for medication'), else
+        # every word as typed
+        heads = any(u.role == "generic" for u in units)
+        for u in units:
+            if u.role == "generic" or not heads:
+                u.role = "required"
     groups = _groups(units)
     locating_only = all(u.locating for g in groups for u in g if u.role == "required")
     for g in groups:
         for u in g:
             u.pinned = pinned and u.locating and not locating_only
-    changed = timing or stemmed or any(u.role != "required" or u.pinned for u in units) or \
+    changed = timing or stemmed or any(u.role not in ("required", "stop") or u.pinned for u in units) or \
         any(len(g) > 1 for g in groups)
     if not changed:
         return None
