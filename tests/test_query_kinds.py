@@ -93,6 +93,13 @@ def test_a_region_is_pinned_to_the_item_only_beside_something_else(vocab):
     assert wording.read("right wrist", vocab, pinned=True) is None
 
 
+def test_a_condition_beside_a_drug_head_is_the_class_against_it(vocab):
+    reading = wording.read("meds for anxiety", vocab)
+    assert "concept:'class:anxiolytic'" in reading.text and "(anxiety OR " in reading.text
+    assert wording.read("anxiety", vocab) is None                 # no drug head: the word itself
+    assert "class:" not in (wording.read("seizure medication", vocab).text)   # no such class name
+
+
 def test_a_single_strength_is_also_the_first_of_a_combination():
     assert dose_query("10mg") == '(10mg OR "10 mg" OR 10)'
     assert dose_query("5mg") == "(5mg)"                          # a one-digit number is no word
@@ -106,7 +113,8 @@ def test_best_effort_never_keeps_only_the_place(vocab):
 
 
 @pytest.mark.parametrize("text", ["OT services", "EMG and NCV", "physical therapy after knee surgery",
-                                  "Valium tab", "lidocain", "right wrist MRI", "was the neck MRI"])
+                                  "Valium tab", "lidocain", "right wrist MRI", "was the neck MRI",
+                                  "medication for anxiety", "program for weight loss", "Norco 10mg tablets"])
 @pytest.mark.parametrize("pinned", [False, True])
 def test_readings_are_built_without_the_parser_and_equal_it(text, pinned, vocab):
     from whoosh.qparser import AndGroup, QueryParser

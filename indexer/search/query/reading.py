@@ -66,6 +66,8 @@ class QueryWords:
     qualifiers: frozenset[str]
     dosage_forms: frozenset[str]
     joiners: frozenset[str]
+    drug_heads: frozenset[str]
+    against: tuple[str, ...]
     after: tuple[str, ...]
     before: tuple[str, ...]
     shorthand: dict[str, str]
@@ -84,7 +86,8 @@ def query_words() -> QueryWords:
     pattern = re.compile(r"(?<![\w/])(" + "|".join(map(re.escape, sorted(shorthand, key=len, reverse=True)))
                          + r")(?![\w/])", re.IGNORECASE)
     return QueryWords(words("wrappers"), words("generic"), words("generic", "qualifiers"),
-                      words("dosage_forms"), words("joiners"), tuple(data["timing"]["after"]),
+                      words("dosage_forms"), words("joiners"), words("generic", "drug_heads"),
+                      tuple(data["generic"]["against"]), tuple(data["timing"]["after"]),
                       tuple(data["timing"]["before"]), shorthand, pattern)
 
 
@@ -177,6 +180,26 @@ def _by_stem(unit: _Unit, vocab: Vocabulary) -> _Unit:
     return unit
 
 
+def _against(units: list[_Unit], vocab: Vocabulary, words: QueryWords) -> list[str]:
+    """Beside a drug head, a condition read as the class against it (`medication for anxiety` ->
+    anti-anxiety, the anxiolytics); the messages saying so."""
+    if not any(u.low in words.drug_heads for u in units):
+        return []
+    said = []
+    for i, u in enumerate(units):
+        if u.role != "required" or u.concepts or not u.low.isalpha():
+            continue
+        for prefix in words.against:
+            name = prefix + u.low
+            spans = vocab.parse_query(name).spans
+            if len(spans) == 1 and spans[0].surface == name and \
+                    all(vocab.concept(c).kind == "class" for c in spans[0].concepts):
+                units[i] = _Unit(name, spans[0].concepts, frozenset({"class"}), typed=u.text)
+                said.append(f"'{u.text}' beside a medication read as '{name}'")
+                break
+    return said
+
+
 def _surgical(unit: _Unit, vocab: Vocabulary) -> bool:
     return any(c == "family:surgery" or "family:surgery" in vocab.implied(c) for c in unit.concepts)
 
@@ -256,8 +279,10 @@ def read(text: str, vocab: Vocabulary | None, pinned: bool = False) -> Reading |
     units = _units(text, vocab)
     timing = _mark_timing(units, vocab, words)
     _mark_words(units, words)
+    against = _against(units, vocab, words)
+    stemmed = [u for u in units if u.typed]     # (before the stems: those are said apart)
     units = [_by_stem(u, vocab) for u in units]
-    stemmed = [u for u in units if u.typed]
+    stemmed = [u for u in units if u.typed and u not in stemmed]
     if not any(u.role == "required" for u in units):
         # only such words: the generic ones are what is asked ('IMR outcomes for medication'), else
         # every word as typed
@@ -270,7 +295,7 @@ def read(text: str, vocab: Vocabulary | None, pinned: bool = False) -> Reading |
     for g in groups:
         for u in g:
             u.pinned = pinned and u.locating and not locating_only
-    changed = timing or stemmed or any(u.role not in ("required", "stop") or u.pinned for u in units) or \
+    changed = timing or stemmed or against or any(u.role not in ("required", "stop") or u.pinned for u in units) or \
         any(len(g) > 1 for g in groups)
     if not changed:
         return None
@@ -290,7 +315,8 @@ def read(text: str, vocab: Vocabulary | None, pinned: bool = False) -> Reading |
                 continue
             syntax, found = concepts.expand(u.text, vocab)
             out.expansions += [e for e in found if all(e.word.lower() != x.word.lower() for x in out.expansions)]
-            alternatives.append(syntax if syntax.startswith("(") or " " not in syntax else f"({syntax})")
+            syntax = syntax if syntax.startswith("(") or " " not in syntax else f"({syntax})"
+            alternatives.append(f"({u.typed} OR {syntax})" if u.typed else syntax)    # the word typed too
         if len(alternatives) == 1:
             parts.append(alternatives[0])
         elif alternatives:     # either one; those naming all of them first
@@ -312,4 +338,5 @@ def read(text: str, vocab: Vocabulary | None, pinned: bool = False) -> Reading |
         out.messages.append("Not searched (words of the question): " + ", ".join(dropped))
     for u in stemmed:
         out.messages.append(f"'{u.typed}' read as '{u.text}'")
+    out.messages += against
     return out
