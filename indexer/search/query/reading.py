@@ -72,6 +72,7 @@ class QueryWords:
     before: tuple[str, ...]
     shorthand: dict[str, str]
     shorthand_pattern: re.Pattern
+    listed: frozenset[str] = frozenset()     # every word above, and each timing phrase's first
 
 
 @lru_cache(maxsize=1)
@@ -88,7 +89,10 @@ def query_words() -> QueryWords:
     return QueryWords(words("wrappers"), words("generic"), words("generic", "qualifiers"),
                       words("dosage_forms"), words("joiners"), words("generic", "drug_heads"),
                       tuple(data["generic"]["against"]), tuple(data["timing"]["after"]),
-                      tuple(data["timing"]["before"]), shorthand, pattern)
+                      tuple(data["timing"]["before"]), shorthand, pattern,
+                      frozenset().union(*(words(k) for k in ("wrappers", "generic", "dosage_forms", "joiners")),
+                                        words("generic", "qualifiers"), words("generic", "drug_heads"),
+                                        (t.split()[0] for t in data["timing"]["after"] + data["timing"]["before"])))
 
 
 def _outside_protected(text: str, change) -> str:
@@ -271,11 +275,22 @@ def _pinned(u: _Unit) -> str:
     return "(" + " OR ".join([typed] + [f"{CONCEPT_FIELD}:'{c}'" for c in u.concepts]) + ")"
 
 
+def _may_apply(text: str, vocab: Vocabulary, words: QueryWords) -> bool:
+    """Whether a rule may apply (a word of a list, a word with a name's stem): most queries have
+    none, and skip reading the vocabulary's spans twice."""
+    typed = text.lower().split()
+    if any(w in words.listed for w in typed):
+        return True
+    return any(len(w) >= MIN_STEM_WORD and any(n != w for n in vocab.names_by_key(w, stem)) for w in typed)
+
+
 def read(text: str, vocab: Vocabulary | None, pinned: bool = False) -> Reading | None:
     """The query syntax a plain query is read as (module docstring); None when no rule applies."""
     if vocab is None or not text.strip() or _SYNTAX.search(text):
         return None
     words = query_words()
+    if not pinned and not _may_apply(text, vocab, words):
+        return None
     units = _units(text, vocab)
     timing = _mark_timing(units, vocab, words)
     _mark_words(units, words)
