@@ -14,8 +14,9 @@ request is about, a plain word qualifies it: `cyclobenzaprine 7.5` keeps the dru
 dose); then the one with the fewest hits wins (it keeps the rarest words: leaving out the most common one is
 what a ranked engine's "minimum should match" would do), ties broken by query order; a reading finding more
 than MAX_SHARE of the corpus is no answer (a query about nothing the letters hold must not
-answer a twentieth of them), and nor is one left with only a side and a region when the query
-asked for something there (`left ankle MRI` is not answered by whatever a letter says of a left ankle). The page, the API (`query.relaxed`, `query.relaxed_without`) and
+answer a twentieth of them), and nor is one left with only a side and a region when the
+query asked for something there (`left ankle MRI` is not answered by whatever a letter says
+of a left ankle). The page, the API (`query.relaxed`, `query.relaxed_without`) and
 `imr search` say so: *No request names all of orthopedic pillow; showing requests with pillow*.
 `spell=0` turns it off, like the other mending.
 """
