@@ -262,7 +262,7 @@ def read(text: str, vocab: Vocabulary | None, pinned: bool = False) -> Reading |
         elif alternatives:     # either one; those naming all of them first
             parts.append(f"(({' OR '.join(alternatives)}) ANDMAYBE ({' AND '.join(alternatives)}))")
         if len(g) > 1:
-            out.messages.append("Either of " + ", ".join(u.text for u in g) + " (items naming more of them first)")
+            out.messages.append("Either of " + ", ".join(u.text for u in g) + " (items naming more of them ranked up)")
     optional = [u.text for u in units if u.role == "generic"]
     ranking = optional + [concepts.expand(u.text, vocab)[0] for u in units if u.role == "placing"]
     required = parts[0] if len(parts) == 1 else "(" + " AND ".join(parts) + ")"
