@@ -27,14 +27,20 @@ SHARED_BARS = {"mean_recall": 0.98, "mean_r_precision": 0.97}
 # data pass, first measured at 0.844 / 0.822 before the compounded-topical composite).
 # After vocab3 (measured on these sets while the work could see them, so no longer held-out figures):
 # heldout.json 0.935 / 0.901, heldout_vocabulary.json 0.948 / 0.930, heldout_v2.json 0.930 / 0.915.
-HELDOUT_BARS = {"heldout.json": {"mean_recall": 0.93, "mean_r_precision": 0.89},
-                "heldout_vocabulary.json": {"mean_recall": 0.94, "mean_r_precision": 0.92},
-                "heldout_v2.json": {"mean_recall": 0.92, "mean_r_precision": 0.90},
+# After how a query is read (branch query4, 2026-12-07; sets the work could see): heldout.json
+# 0.946 / 0.908, heldout_vocabulary.json 0.951 / 0.933, heldout_v2.json 0.974 / 0.954, heldout_v3.json
+# 0.965 / 0.956.
+HELDOUT_BARS = {"heldout.json": {"mean_recall": 0.94, "mean_r_precision": 0.90},
+                "heldout_vocabulary.json": {"mean_recall": 0.95, "mean_r_precision": 0.93},
+                "heldout_v2.json": {"mean_recall": 0.97, "mean_r_precision": 0.95},
                 # Judged blind on 2026-12-07 before vocab3, measured once after it: 0.896 / 0.890
                 # (0.821 / 0.815 on main fe9b335, before vocab3); 0.889 / 0.884 once the best effort
                 # no longer drops a word where the words match and the filters empty the page.
-                "heldout_v3.json": {"mean_recall": 0.88, "mean_r_precision": 0.88}}
+                "heldout_v3.json": {"mean_recall": 0.96, "mean_r_precision": 0.95}}
 SEEDS_BARS = {"mean_recall": 1.0, "mean_r_precision": 1.0}
+# The largest share of the corpus a negative (a query nothing relevant answers) may return: the
+# issue's target, met on every set with negatives since query4 (largest 2.6%, heldout_v3.json).
+NEGATIVES_BAR = 0.05
 
 
 def _script():
@@ -161,3 +167,5 @@ def test_heldout_means_hold(relevance, real_index, name):
     assert report["unmapped"] == [] and report["stale"] == []
     for key, bar in HELDOUT_BARS[name].items():
         assert report[key] >= bar - 1e-9, (name, key, report[key])
+    if "negatives" in report:      # a query with nothing relevant answers at most 5% of the items
+        assert report["negatives_max_fraction"] <= NEGATIVES_BAR, (name, report["negatives"])

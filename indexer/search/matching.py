@@ -76,7 +76,13 @@ def run(snap: Snapshot, request: SearchRequest, meaning: Understanding) -> Match
     # Parsed once; each widened scope narrows the same tree.
     text = ScopedQuery(meaning.text, searcher.schema, searcher.reader(), snap.resolve, synonyms=request.synonyms,
                        vocab=snap.vocabulary)
+    pinned: ScopedQuery | None = None
     for n, scope in enumerate(scopes):
+        if n and request.synonyms:
+            # Wider than the request: a region or side it names must still be the item's own.
+            pinned = pinned or ScopedQuery(meaning.text, searcher.schema, searcher.reader(), snap.resolve,
+                                           vocab=snap.vocabulary, pinned=True)
+            text = pinned
         parsed = text.over(SCOPE_FIELDS[scope])
         base, evaluation, matched = dates.copy(), None, dates.any()
         if not isinstance(parsed.query, wq.Every):

@@ -5,7 +5,7 @@ import re
 from bisect import bisect_left
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Callable
 
 from indexer.vocabulary.concepts import KINDS, Concept, load_common_words, load_concepts
 from indexer.vocabulary.matching import Match, Matcher
@@ -58,6 +58,7 @@ class Vocabulary:
         self._composites: dict[str, tuple[str, ...]] | None = None
         self._members: dict[str, set[str]] = {}
         self._names: list[str] | None = None
+        self._keyed: dict[str, list[str]] | None = None
         for c in concepts.values():
             for parent in c.implies:
                 self._members.setdefault(parent, set()).add(c.id)
@@ -159,6 +160,16 @@ class Vocabulary:
                 named.add(concepts)
                 out.append(word)
         return out[:limit]
+
+    def names_by_key(self, word: str, key: Callable[[str], str]) -> list[str]:
+        """The one-word names whose `key` (a stemmer, the same on every call: the table is made with the
+        first) is `word`'s: how `lidocain` is known as `lidocaine` by the search side's Porter stem."""
+        if self._keyed is None:
+            self._keyed = {}
+            for form in self.matcher.table:
+                if len(form) == 1 and form[0].isalpha():
+                    self._keyed.setdefault(key(form[0]), []).append(form[0])
+        return self._keyed.get(key(word.lower()), [])
 
     def classes_of(self, concept_id: str, axis: str | None = None) -> set[str]:
         """The drug classes a concept is or implies (optionally of one axis)."""

@@ -4,7 +4,8 @@ Letters write `Norco 10/325mg`, `10/325 mg` or `10 mg`; users type `10/325`,
 `5 / 325 mg` or `10mg`. The index holds a dose's bare number beside it
 (indexer.index.analysis: `10mg` is also `10`, `10/325mg` also `10325`), so a dose
 typed without its unit finds it with one. A dose typed with a unit is searched
-attached and spaced: `10mg` -> `(10mg OR "10 mg")`, and a dose typed with spaces
+attached, spaced and bare, the bare number being the first strength of a combination (`Norco 10mg`
+finds `Norco 10/325 mg`): `10mg` -> `(10mg OR "10 mg" OR 10)`, and a dose typed with spaces
 is first written as one word (`5 / 325 mg` -> `5/325mg`). The query parser
 (`parser._rewrite_compounds`) applies both outside quoted phrases.
 """
@@ -30,7 +31,7 @@ def _phrase(words: list[str]) -> str:
 
 def dose_query(word: str) -> str | None:
     """A dose with its unit as query syntax, attached and spaced:
-    '10mg' -> '(10mg OR "10 mg")', '10/325mg' -> '(10325mg OR "10 325mg" OR "10325 mg" OR "10 325 mg")';
+    '10mg' -> '(10mg OR "10 mg" OR 10)', '10/325mg' -> '(10325mg OR "10 325mg" OR "10325 mg" OR "10 325 mg")';
     None for a word that does not end in a number and a unit. (A one-digit number is no word
     of the index: '5mg' is searched attached only.)"""
     low = word.lower()
@@ -45,4 +46,8 @@ def dose_query(word: str) -> str | None:
     # Spaced only where the number is a word: a one-digit '5 mg' is indexed as 'mg' alone.
     spaced = [form[:-1] + [form[-1][:-len(unit[1])], unit[1]] for form in forms
               if len(form[-1]) - len(unit[1]) >= 2]
-    return "(" + " OR ".join(_phrase(f) for f in forms + spaced) + ")"
+    # A single strength may be the first of a combination ('Norco 10mg' is written 'Norco 10/325 mg',
+    # whose first part is indexed as the bare '10'): the bare number too, where it is a word.
+    first = [] if is_compound(low) else [[low[:-len(unit[1])]]]
+    first = [f for f in first if len(f[0]) >= 2]
+    return "(" + " OR ".join(_phrase(f) for f in forms + spaced + first) + ")"

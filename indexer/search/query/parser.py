@@ -24,7 +24,7 @@ from indexer.fields import ALIASES, CASE_RE, DATE_FIELDS, TEXT_FIELDS
 from indexer.index.analysis import SEPARATOR, compound_parts, is_compound
 from indexer.results import Expansion
 from indexer.vocabulary import Vocabulary
-from indexer.search.query import concepts, synonyms as synonym_table
+from indexer.search.query import concepts, reading as query_reading, synonyms as synonym_table
 from indexer.search.query.doses import dose_query, join_spaced
 from indexer.search.query.request import MAX_CHARS
 
@@ -222,18 +222,27 @@ def bound_prefixes(q: wq.Query, reader, messages: list[str]) -> wq.Query:
 
 
 def prepare_text(text: str, resolve: Resolver | None, synonyms: bool,
-              messages: list[str], vocab: Vocabulary | None = None) -> tuple[str, str, list[Expansion]] | None:
-    """(text to parse, text shown, concepts and synonyms searched) of a query; None when it is empty."""
+              messages: list[str], vocab: Vocabulary | None = None,
+              pinned: bool = False) -> tuple[str, str, list[Expansion]] | None:
+    """(text to parse, text shown, concepts and synonyms searched) of a query; None when it is empty.
+    `pinned`: a region or side qualifying something else must be the item's own (reading.read)."""
     text = re.sub(r"[\x00-\x08\x0b-\x1f\x7f]", " ", text or "")
     text = _bound_size(text, messages)
     if not text.strip():
         return None
+    text, expansions = query_reading.normalise(text, shorthand=synonyms)
     text = _refuse_wildcards(text, messages)
     text = _balance(text, messages)
     text = _rewrite_fields(text, resolve, messages)
-    shown, expansions = text, []
+    shown = text
     if synonyms:
-        text, expansions = concepts.expand(text, vocab)
+        reading = query_reading.read(text, vocab, pinned)
+        if reading is not None:
+            text, more = reading.text, reading.expansions
+            messages += reading.messages
+        else:
+            text, more = concepts.expand(text, vocab)
+        expansions += more
         text, more = synonym_table.expand(text)
         named = {e.word.lower() for e in expansions}
         expansions += [e for e in more if e.word.lower() not in named]

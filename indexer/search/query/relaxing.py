@@ -14,7 +14,9 @@ request is about, a plain word qualifies it: `cyclobenzaprine 7.5` keeps the dru
 dose); then the one with the fewest hits wins (it keeps the rarest words: leaving out the most common one is
 what a ranked engine's "minimum should match" would do), ties broken by query order; a reading finding more
 than MAX_SHARE of the corpus is no answer (a query about nothing the letters hold must not
-answer a twentieth of them). The page, the API (`query.relaxed`, `query.relaxed_without`) and
+answer a twentieth of them), and nor is one left with only a side and a region when the
+query asked for something there (`left ankle MRI` is not answered by whatever a letter says
+of a left ankle). The page, the API (`query.relaxed`, `query.relaxed_without`) and
 `imr search` say so: *No request names all of orthopedic pillow; showing requests with pillow*.
 `spell=0` turns it off, like the other mending.
 """
@@ -29,6 +31,8 @@ if TYPE_CHECKING:
 
 MAX_UNITS = 6          # more words than this is a sentence, not a query to take apart
 MAX_SHARE = 0.05       # a best-effort answer holds at most this fraction of the indexed items
+# Kinds of concept that only place a request: a reading left with nothing else answers no question.
+PLACING_KINDS = {"side", "region", "level"}
 # The user's own syntax: phrases, field terms, prefixes, groups and boolean operators.
 _SYNTAX = re.compile(r"[\"'()*:]|(?<!\w)[+-](?=\w)|\b(?:AND|OR|NOT|ANDNOT|ANDMAYBE)\b")
 _WORD = re.compile(r"\S+")
@@ -41,6 +45,7 @@ class Reading:
     text: str
     without: str
     named: bool = False      # whether the words left out name a concept of the vocabulary
+    placing: bool = False    # whether the words kept only place something (a side, region, level)
 
 
 def units(text: str, vocab: "Vocabulary | None") -> list[tuple[int, int]]:
@@ -66,12 +71,21 @@ def readings(text: str, vocab: "Vocabulary | None") -> list[Reading]:
     found = units(text, vocab)
     if not 2 <= len(found) <= MAX_UNITS:
         return []
-    spans = [(s.start, s.end) for s in vocab.parse_query(text).spans] if vocab is not None else []
+    parsed = vocab.parse_query(text).spans if vocab is not None else ()
+    spans = [(s.start, s.end) for s in parsed]
+    placing = {(s.start, s.end) for s in parsed
+               if all(vocab.concept(c).kind in PLACING_KINDS for c in s.concepts)}
+
+    def places(start: int, end: int) -> bool:
+        return any(a <= start and end <= b for a, b in placing)
+
     out = []
     for i, (start, end) in enumerate(found):
         rest = " ".join(text[s:e] for j, (s, e) in enumerate(found) if j != i)
         named = any(start <= s < end for s, _ in spans)
-        out.append(Reading(rest, text[start:end], named))
+        kept = [u for j, u in enumerate(found) if j != i]
+        out.append(Reading(rest, text[start:end], named,
+                           all(places(*u) for u in kept) and not places(start, end)))
     return out
 
 
@@ -82,5 +96,6 @@ def best(counts: list[tuple[Reading, int, int]], n_docs: int) -> Reading | None:
     query order on a tie), among those finding something and at most MAX_SHARE of the `n_docs`
     indexed items; or None."""
     cap = MAX_SHARE * n_docs
-    kept = [(scope, r.named, n, i, r) for i, (r, scope, n) in enumerate(counts) if 0 < n <= cap]
+    kept = [(scope, r.named, n, i, r) for i, (r, scope, n) in enumerate(counts)
+            if 0 < n <= cap and not r.placing]
     return min(kept)[4] if kept else None

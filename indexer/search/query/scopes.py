@@ -71,14 +71,14 @@ def _word(parser, word: str) -> _FieldsOr:
     return _FieldsOr([q for _, q in subs], fields=tuple(f for f, _ in subs))
 
 
-def _phrase(parser, words: str) -> _FieldsOr:
+def _phrase(parser, words: str, fields: tuple[str, ...] = TEXT_FIELDS) -> _FieldsOr:
     """What the parser makes of an unfielded "quoted phrase": an Or of one per text field."""
     def node(field: str):
         made = PhrasePlugin.PhraseNode(words, 0).set_fieldname(field)
         made.startchar, made.endchar = 0, len(words)
         return made
 
-    subs = [(f, node(f).query(parser)) for f in TEXT_FIELDS]
+    subs = [(f, node(f).query(parser)) for f in fields]
     return _FieldsOr([q for _, q in subs], fields=tuple(f for f, _ in subs))
 
 
@@ -95,6 +95,7 @@ def _plain_tree(text: str, parser) -> wq.Query | None:
 # parser's does), concept: and category: terms.
 _TOKEN = re.compile(r"\s*(?:(?P<open>\()|(?P<close>\))|(?P<op>OR|AND|ANDMAYBE)(?=\s)"
                     r"|\"(?P<phrase>[^\"]+)\"|(?P<field>concept|category):'(?P<value>[^']*)'"
+                    r"|item:(?:\"(?P<item_phrase>[^\"]+)\"|(?P<item_word>[A-Za-z0-9]+)(?=[\s)]|$))"
                     r"|(?P<word>[A-Za-z0-9]+)(?=[\s)]|$))")
 _GROUPS = {"OR": wq.Or, "AND": wq.And}
 
@@ -125,6 +126,10 @@ def _expanded_tree(text: str, parser) -> wq.Query | None:
             return _phrase(parser, m["phrase"]), i + 1
         if m["field"]:
             return parser.term_query(m["field"], m["value"], parser.termclass), i + 1
+        if m["item_word"]:
+            return parser.term_query("item", m["item_word"], parser.termclass), i + 1
+        if m["item_phrase"]:
+            return _phrase(parser, m["item_phrase"], ("item",)).subqueries[0], i + 1
         return None, i
 
     def group(i: int) -> tuple[wq.Query | None, int]:
@@ -160,10 +165,10 @@ class ScopedQuery:
     its scope asks for several field sets): `over(fields)` equals build_query(..., fields)."""
 
     def __init__(self, text: str, schema, reader=None, resolve: Resolver | None = None,
-                 synonyms: bool = True, vocab: Vocabulary | None = None):
+                 synonyms: bool = True, vocab: Vocabulary | None = None, pinned: bool = False):
         self.schema, self.reader, self.typed = schema, reader, bool((text or "").strip())
         self.messages: list[str] = []
-        self.prepared = prepare_text(text, resolve, synonyms, self.messages, vocab)
+        self.prepared = prepare_text(text, resolve, synonyms, self.messages, vocab, pinned)
         self.tree: wq.Query | None = None
         if self.prepared is not None:
             parser = QueryParser(None, schema, group=AndGroup)

@@ -1,0 +1,282 @@
+"""How a plain query's words are read before its concepts are expanded (indexer.search.query.concepts).
+
+The lists are data (indexer/vocabulary/data/query_words.toml, each with its rationale):
+
+- dotted acronyms are joined (`E.K.G.` -> `EKG`: the letters write them without dots, the index
+  holds no such word) and slashed shorthand is read as its words (`L/S` -> `lumbosacral`, `w/o` ->
+  `without`), before anything else;
+- words of a question or a report request (`was`, `IMR`, `outcomes`) are not searched;
+- generic head nouns (`medication`, `services`, `sessions`, `stay`, `care` ...) and, when the query
+  names a drug, product or class, dosage forms (`tab`, `cream`, `patch`) rank the answers but are
+  not required; a query made only of such words is searched as typed;
+- two concepts of the same kind joined by `and`/`or`/`&` (`EMGs and nerve conduction studies`) are
+  either one, the items naming both first; concepts of different kinds (`knee surgery`) are both
+  required, as before;
+- `after`/`following`/`post` (`before`/`pre`) a surgery asks for the post- (pre-) operative services
+  of that surgery: `physical therapy after shoulder arthroscopy` = physical therapy AND
+  post-operative, those of the shoulder first (an associated surgical service is tagged with its
+  surgery's region; a `Post-op physical therapy` item is not);
+- a word that is a concept's name but for its ending (`lidocain`, `chiropracter`: the same Porter
+  stem as `lidocaine`, `chiropractic`) names that concept, as the correct word does;
+- `pinned=True` (the scopes wider than the request, indexer.search.matching): a body region or side
+  qualifying something else must be the item's own (its words or concept tags), not a word of its
+  rationale or letter (`right wrist MRI` is not every MRI of a letter mentioning a right wrist).
+
+`read` returns None when none of this applies, and the query takes the concept expansion as it is.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from whoosh.analysis import STOP_WORDS
+from whoosh.lang.porter import stem
+
+from indexer.fields import CONCEPT_FIELD
+from indexer.results import Expansion
+from indexer.vocabulary import Vocabulary
+from indexer.search.query import concepts
+from indexer.search.query.wordlists import QueryWords, normalise, query_words
+
+__all__ = ["Reading", "normalise", "query_words", "read"]
+
+# The user's own syntax: left to the parser (and to the concept expansion) as it is.
+_SYNTAX = re.compile(r"[\"'()*:?~^]|(?<!\w)[+-](?=\w)|\b(?:AND|OR|NOT|ANDNOT|ANDMAYBE)\b")
+_UNIT = re.compile(r"\S+")
+LOCATING = {"region", "side", "level"}
+# Kinds whose concepts a list joins into one either-or group (a drug and a product are one kind).
+JOINED_KINDS = {"drug": "drug", "product": "drug", "class": "class", "procedure": "procedure",
+                "family": "procedure", "panel": "panel"}
+DRUG_KINDS = {"drug", "product", "class"}
+MIN_STEM_WORD = 5        # letters of the shortest word read as a concept's name by its stem
+
+
+@dataclass
+class _Unit:
+    """A run of query words naming one concept, or one plain word."""
+
+    text: str
+    concepts: tuple[str, ...] = ()
+    kinds: frozenset[str] = frozenset()
+    role: str = "required"          # required, wrapper, generic, joiner, stop, timing, placing, dropped
+    pinned: bool = False
+    typed: str = ""                 # the word as typed, when read as a concept's name by its stem
+
+    @property
+    def low(self) -> str:
+        return self.text.lower()
+
+    @property
+    def locating(self) -> bool:
+        return bool(self.kinds) and self.kinds <= LOCATING
+
+
+@dataclass
+class Reading:
+    """A plain query read: the query syntax to search, what was added, what the page says."""
+
+    text: str
+    expansions: list[Expansion] = field(default_factory=list)
+    messages: list[str] = field(default_factory=list)
+
+
+def _units(text: str, vocab: Vocabulary) -> list[_Unit]:
+    spans = sorted(vocab.parse_query(text).spans, key=lambda s: s.start)
+    out: list[tuple[int, int, list[str]]] = []
+    for m in _UNIT.finditer(text):
+        inside = [s for s in spans if s.start < m.end() and m.start() < s.end]
+        start = min([m.start(), *(s.start for s in inside)])
+        end = max([m.end(), *(s.end for s in inside)])
+        ids = [c for s in inside for c in s.concepts]
+        if out and start < out[-1][1]:
+            out[-1] = (out[-1][0], max(out[-1][1], end), list(dict.fromkeys(out[-1][2] + ids)))
+        else:
+            out.append((start, end, ids))
+    return [_Unit(text[s:e], tuple(ids), frozenset(vocab.concept(c).kind for c in ids)) for s, e, ids in out]
+
+
+def _by_stem(unit: _Unit, vocab: Vocabulary) -> _Unit:
+    """A plain word read as the concept name it is but for its ending (`lidocain` -> `lidocaine`)."""
+    word = unit.low
+    if unit.role != "required" or unit.concepts or len(word) < MIN_STEM_WORD or not word.isalpha() \
+            or word in vocab.common_words()[0]:
+        return unit        # an English word is itself, not a name missing its ending
+    for name in vocab.names_by_key(word, stem):
+        if name != word:
+            ids = tuple(vocab.parse_query(name).concept_ids())
+            if ids:
+                return _Unit(name, ids, frozenset(vocab.concept(c).kind for c in ids), typed=unit.text)
+    return unit
+
+
+def _against(units: list[_Unit], vocab: Vocabulary, words: QueryWords) -> list[str]:
+    """Beside a drug head, a condition read as the class against it (`medication for anxiety` ->
+    anti-anxiety, the anxiolytics); the messages saying so."""
+    if not any(u.low in words.drug_heads for u in units):
+        return []
+    said = []
+    for i, u in enumerate(units):
+        if u.role != "required" or u.concepts or not u.low.isalpha():
+            continue
+        for prefix in words.against:
+            name = prefix + u.low
+            spans = vocab.parse_query(name).spans
+            if len(spans) == 1 and spans[0].surface == name and \
+                    all(vocab.concept(c).kind == "class" for c in spans[0].concepts):
+                units[i] = _Unit(name, spans[0].concepts, frozenset({"class"}), typed=u.text)
+                said.append(f"'{u.text}' beside a medication read as '{name}'")
+                break
+    return said
+
+
+def _surgical(unit: _Unit, vocab: Vocabulary) -> bool:
+    return any(c == "family:surgery" or "family:surgery" in vocab.implied(c) for c in unit.concepts)
+
+
+def _mark_timing(units: list[_Unit], vocab: Vocabulary, words: QueryWords) -> list[tuple[int, str]]:
+    """Each `after <surgery>` / `before <surgery>`: its trigger's index and the term it asks for."""
+    found = []
+    for i in range(len(units)):
+        for term, triggers in (("term:postoperative", words.after), ("term:preoperative", words.before)):
+            for trigger in triggers:
+                n = len(trigger.split())
+                if " ".join(u.low for u in units[i:i + n]) != trigger or units[i].role != "required":
+                    continue
+                j = i + n
+                while j < len(units) and (units[j].locating or _surgical(units[j], vocab)):
+                    j += 1
+                if any(_surgical(u, vocab) for u in units[i + n:j]):
+                    for u in units[i:i + n]:
+                        u.role = "timing"
+                    for u in units[i + n:j]:
+                        # the surgery's region ranks: only an associated surgical service carries it
+                        u.role = "placing" if u.locating else "dropped"
+                    found.append((i, term))
+    return found
+
+
+def _mark_words(units: list[_Unit], words: QueryWords) -> None:
+    """Wrappers, generic heads (and their qualifiers), dosage forms beside a drug, joiners."""
+    drug = any(u.kinds & DRUG_KINDS for u in units)
+    for i in reversed(range(len(units))):        # right to left: 'nerve pain medication' is one head
+        u = units[i]
+        if u.role != "required" or (u.concepts and len(u.text.split()) > 1):
+            continue
+        nxt = units[i + 1] if i + 1 < len(units) else None
+        if u.low in words.wrappers and not u.concepts:
+            u.role = "wrapper"
+        elif u.low in words.generic or (drug and u.low in words.dosage_forms and not u.concepts) or \
+                (u.low in words.qualifiers and nxt is not None and nxt.role == "generic"):
+            u.role = "generic"
+        elif u.low in words.joiners and not u.concepts:
+            u.role = "joiner"
+        elif u.low in STOP_WORDS and not u.concepts:
+            u.role = "stop"        # the analyzer drops it anyway
+
+
+def _groups(units: list[_Unit]) -> list[list[_Unit]]:
+    """The required units, those a joiner links (concepts of one kind) as one either-or group."""
+    groups: list[list[_Unit]] = []
+    joined = False
+    for u in units:
+        if u.role == "joiner":
+            joined = True
+            continue
+        if u.role not in ("required", "timing"):
+            continue
+        last = groups[-1][-1] if groups else None
+        kind = {JOINED_KINDS.get(k) for k in u.kinds} - {None}
+        if joined and last is not None and kind and kind == {JOINED_KINDS.get(k) for k in last.kinds} - {None}:
+            groups[-1].append(u)
+        else:
+            groups.append([u])
+        joined = False
+    return groups
+
+
+def _pinned(u: _Unit) -> str:
+    """A region or side as the item's own: its words in the item field, or its concept tag."""
+    typed = f'item:"{u.text}"' if len(u.text.split()) > 1 else f"item:{u.text}"
+    return "(" + " OR ".join([typed] + [f"{CONCEPT_FIELD}:'{c}'" for c in u.concepts]) + ")"
+
+
+def _may_apply(text: str, vocab: Vocabulary, words: QueryWords) -> bool:
+    """Whether a rule may apply (a word of a list, a word with a name's stem): most queries have
+    none, and skip reading the vocabulary's spans twice."""
+    typed = text.lower().split()
+    if any(w in words.listed for w in typed):
+        return True
+    return any(len(w) >= MIN_STEM_WORD and any(n != w for n in vocab.names_by_key(w, stem)) for w in typed)
+
+
+def read(text: str, vocab: Vocabulary | None, pinned: bool = False) -> Reading | None:
+    """The query syntax a plain query is read as (module docstring); None when no rule applies."""
+    if vocab is None or not text.strip() or _SYNTAX.search(text):
+        return None
+    words = query_words()
+    if not pinned and not _may_apply(text, vocab, words):
+        return None
+    units = _units(text, vocab)
+    timing = _mark_timing(units, vocab, words)
+    _mark_words(units, words)
+    against = _against(units, vocab, words)
+    stemmed = [u for u in units if u.typed]     # (before the stems: those are said apart)
+    units = [_by_stem(u, vocab) for u in units]
+    stemmed = [u for u in units if u.typed and u not in stemmed]
+    if not any(u.role == "required" for u in units):
+        # only such words: the generic ones are what is asked ('IMR outcomes for medication'), else
+        # every word as typed
+        heads = any(u.role == "generic" for u in units)
+        for u in units:
+            if u.role == "generic" or not heads:
+                u.role = "required"
+    groups = _groups(units)
+    locating_only = all(u.locating for g in groups for u in g if u.role == "required")
+    for g in groups:
+        for u in g:
+            u.pinned = pinned and u.locating and not locating_only
+    changed = timing or stemmed or against or any(u.role not in ("required", "stop") or u.pinned for u in units) or \
+        any(len(g) > 1 for g in groups)
+    if not changed:
+        return None
+    out = Reading("")
+    terms = {i: term for i, term in timing}
+    parts = []
+    for g in groups:
+        alternatives = []
+        for u in g:
+            if u.role == "timing":
+                index = units.index(u)
+                if index in terms:
+                    alternatives.append(f"{CONCEPT_FIELD}:'{terms[index]}'")
+                continue
+            if u.pinned:
+                alternatives.append(_pinned(u))
+                continue
+            syntax, found = concepts.expand(u.text, vocab)
+            out.expansions += [e for e in found if all(e.word.lower() != x.word.lower() for x in out.expansions)]
+            syntax = syntax if syntax.startswith("(") or " " not in syntax else f"({syntax})"
+            alternatives.append(f"({u.typed} OR {syntax})" if u.typed else syntax)    # the word typed too
+        if len(alternatives) == 1:
+            parts.append(alternatives[0])
+        elif alternatives:     # either one; those naming all of them first
+            parts.append(f"(({' OR '.join(alternatives)}) ANDMAYBE ({' AND '.join(alternatives)}))")
+        if len(g) > 1:
+            out.messages.append("Either of " + ", ".join(u.text for u in g) + " (items naming more of them ranked up)")
+    optional = [u.text for u in units if u.role == "generic"]
+    ranking = optional + [concepts.expand(u.text, vocab)[0] for u in units if u.role == "placing"]
+    required = parts[0] if len(parts) == 1 else "(" + " AND ".join(parts) + ")"
+    out.text = f"({required} ANDMAYBE ({' OR '.join(ranking)}))" if ranking else required
+    for i, term in timing:
+        after = term == "term:postoperative"
+        out.messages.append(f"'{units[i].text} …': the {'post' if after else 'pre'}-operative services of "
+                            "that surgery")
+    if optional:
+        out.messages.append("Ranked by, not required: " + ", ".join(optional))
+    dropped = [u.text for u in units if u.role == "wrapper"]
+    if dropped:
+        out.messages.append("Not searched (words of the question): " + ", ".join(dropped))
+    for u in stemmed:
+        out.messages.append(f"'{u.typed}' read as '{u.text}'")
+    out.messages += against
+    return out
