@@ -206,19 +206,29 @@ def tag_item(vocab: "Vocabulary", own_words: str, guidelines: str | list[str] | 
     return sorted(tags.by_concept.values(), key=lambda t: (order[t.source], t.implied, t.concept))
 
 
+def _goes_with_surgery(words: str, tags: list[Tag]) -> bool:
+    """An associated surgical service, or a service its own words put after an operation ("Post-op
+    physical therapy 12-18 sessions") that is not an operation itself: it is about that operation's
+    region. (A pre-operative clearance is about the patient, not a region.)"""
+    if ASSOCIATED.match(words):
+        return True
+    concepts = {t.concept for t in tags if t.source == "own"}
+    return "term:postoperative" in concepts and "family:surgery" not in concepts
+
+
 def associated_tags(vocab: "Vocabulary", items: list[tuple[str, list[Tag]]]) -> list[list[Tag]]:
     """The tags of a letter's items, (own words, tags) each, with every associated surgical service
     ("Associated surgical service: Labs - CBC") also tagged with the region, side and spinal level
     of the letter's surgery (the items that are surgery) and as pre- or post-operative: a test or
     clearance before it, any other service after it. Source `surgery`: read from the letter, not the
     item's own words; a letter without a surgical item adds only the pre-/post-operative term."""
-    surgical = [tags for words, tags in items if not ASSOCIATED.match(words)
+    surgical = [tags for words, tags in items if not _goes_with_surgery(words, tags)
                 and any(t.concept == "family:surgery" for t in tags)]
     places = {t.concept: t.surface for tags in surgical for t in tags
               if t.source == "own" and vocab.concept(t.concept).kind in LOCATING_KINDS}
     out = []
     for words, tags in items:
-        if not ASSOCIATED.match(words):
+        if not _goes_with_surgery(words, tags):
             out.append(tags)
             continue
         found = _Tags(vocab)
@@ -229,8 +239,15 @@ def associated_tags(vocab: "Vocabulary", items: list[tuple[str, list[Tag]]]) -> 
         for concept, surface in places.items():
             if ("side" if vocab.concept(concept).kind == "side" else "place") not in own:
                 found.add(concept, "surgery", surface)
-        before = any(t.concept in BEFORE_SURGERY or t.concept == "term:preoperative" for t in tags)
-        found.add(PREOPERATIVE if before else "term:postoperative", "surgery", words.strip()[:60])
+        # a test or clearance is done before the operation (unless its own words say after), any other
+        # service after it (unless they say before)
+        said = {t.concept for t in tags if t.source == "own"}
+        after = "term:postoperative" in said
+        if not after and BEFORE_SURGERY & {t.concept for t in tags}:
+            found.add(PREOPERATIVE, "surgery", words.strip()[:60])
+        else:
+            found.add("term:preoperative" if "term:preoperative" in said and not after else "term:postoperative",
+                      "surgery", words.strip()[:60])
         order = {s: i for i, s in enumerate(SOURCES)}
         out.append(sorted(found.by_concept.values(), key=lambda t: (order[t.source], t.implied, t.concept)))
     return out
