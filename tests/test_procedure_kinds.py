@@ -106,6 +106,11 @@ def test_procedures_the_vocabulary_lacked(vocab):
     for brand in ("Vascutherm unit", "Game Ready", "Cryo/Cuff"):
         assert "procedure:cold-therapy-unit" in _own(vocab, brand), brand
     assert {"panel:cmp", "panel:metabolic"} <= _own(vocab, "CMP")
+    # a unit that cools and compresses (HCPCS E0218 with E0676), and its wraps (A9273)
+    assert {"procedure:cold-compression-unit", "procedure:sequential-compression-device"} <= _own(vocab, "Vascutherm unit")
+    assert "procedure:cold-compression-unit" in _query(vocab, "cold compression")
+    assert "procedure:cold-compression-unit" not in _own(vocab, "Cryotherapy unit, seven day use")
+    assert "procedure:cold-therapy-wrap" in _own(vocab, "Associated surgical service: 2 leg wraps")
 
 
 def test_a_pre_operative_test_is_the_pre_operative_evaluation(vocab):
