@@ -74,6 +74,10 @@ def test_a_spinal_treatment_is_on_the_spine_and_a_part_is_under_its_region(vocab
     assert "procedure:spinal-fusion" in _own(vocab, "L4-5 fusion, lumbar")
     assert "region:spine" in _own(vocab, "Bilateral L4-5 facet joint injection")
     assert {"region:cervical", "region:spine"} <= _own(vocab, "Physical therapy for the neck")
+    # "back" alone in a query is the spine; in a letter it is a common word
+    assert _query(vocab, "back surgery") == {"region:spine", "family:surgery"}
+    assert _query(vocab, "low back") == {"region:lumbar"}
+    assert "region:spine" not in _own(vocab, "Return back to work program")
 
 
 def test_an_orthosis_is_in_its_hcpcs_group_whatever_the_request_calls_it(vocab):
