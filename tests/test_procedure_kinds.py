@@ -78,6 +78,10 @@ def test_a_spinal_treatment_is_on_the_spine_and_a_part_is_under_its_region(vocab
     assert _query(vocab, "back surgery") == {"region:spine", "family:surgery"}
     assert _query(vocab, "low back") == {"region:lumbar"}
     assert "region:spine" not in _own(vocab, "Return back to work program")
+    # a steroid injection is one wherever it goes: an epidural (on the spine) or a joint
+    assert "procedure:steroid-injection" in _own(vocab, "Lumbar Spine Epidural Injection at L4-5 under fluoroscopy")
+    assert "procedure:steroid-injection" in _own(vocab, "Right knee intra-articular injection")
+    assert "region:spine" in _own(vocab, "Caudal epidural injection")
 
 
 def test_an_orthosis_is_in_its_hcpcs_group_whatever_the_request_calls_it(vocab):
