@@ -114,6 +114,10 @@ def test_procedures_the_vocabulary_lacked(vocab):
     for brand in ("Vascutherm unit", "Game Ready", "Cryo/Cuff"):
         assert "procedure:cold-therapy-unit" in _own(vocab, brand), brand
     assert {"panel:cmp", "panel:metabolic"} <= _own(vocab, "CMP")
+    # blood work is the panels drawn from blood, not a urine test
+    assert "panel:blood-test" in _own(vocab, "Associated surgical service: Labs - CBC")
+    assert "panel:blood-test" in _own(vocab, "Labs - Chem panel")
+    assert "panel:blood-test" not in _own(vocab, "Urine drug testing") | _own(vocab, "Urinalysis")
     # a unit that cools and compresses (HCPCS E0218 with E0676), and its wraps (A9273)
     assert {"procedure:cold-compression-unit", "procedure:sequential-compression-device"} <= _own(vocab, "Vascutherm unit")
     assert "procedure:cold-compression-unit" in _query(vocab, "cold compression")
