@@ -108,7 +108,8 @@ def test_electrical_stimulation_is_one_family_and_its_units_are_equipment(vocab)
 def test_procedures_the_vocabulary_lacked(vocab):
     neuroplasty = _own(vocab, "Neuroplasty, lumbar spine")
     assert {"procedure:epidural-adhesiolysis", "procedure:neurolysis"} <= neuroplasty
-    assert "procedure:epidural-adhesiolysis" not in _own(vocab, "Carpal tunnel release with neuroplasty of the median nerve, wrist")
+    carpal = _own(vocab, "Carpal tunnel release with neuroplasty of the median nerve, wrist")
+    assert "procedure:epidural-adhesiolysis" not in carpal
     assert "procedure:neurolysis" in _own(vocab, "Injection of neurolytic substance, lumbar spine")
     assert "procedure:neurolysis" in _own(vocab, "Lysis of epidural adhesions")
     for brand in ("Vascutherm unit", "Game Ready", "Cryo/Cuff"):
@@ -119,7 +120,8 @@ def test_procedures_the_vocabulary_lacked(vocab):
     assert "panel:blood-test" in _own(vocab, "Labs - Chem panel")
     assert "panel:blood-test" not in _own(vocab, "Urine drug testing") | _own(vocab, "Urinalysis")
     # a unit that cools and compresses (HCPCS E0218 with E0676), and its wraps (A9273)
-    assert {"procedure:cold-compression-unit", "procedure:sequential-compression-device"} <= _own(vocab, "Vascutherm unit")
+    vascutherm = _own(vocab, "Vascutherm unit")
+    assert {"procedure:cold-compression-unit", "procedure:sequential-compression-device"} <= vascutherm
     assert "procedure:cold-compression-unit" in _query(vocab, "cold compression")
     assert "procedure:cold-compression-unit" not in _own(vocab, "Cryotherapy unit, seven day use")
     assert "procedure:cold-therapy-wrap" in _own(vocab, "Associated surgical service: 2 leg wraps")
@@ -136,7 +138,8 @@ def test_a_pre_operative_test_is_the_pre_operative_evaluation(vocab):
 
 
 def test_a_post_operative_service_takes_its_operations_region(vocab):
-    _, pt = _letter(vocab, "Operative arthroscopy, SLAP repair, right shoulder", "Post-op physical therapy 12-18 sessions")
+    _, pt = _letter(vocab, "Operative arthroscopy, SLAP repair, right shoulder",
+                    "Post-op physical therapy 12-18 sessions")
     assert {"region:shoulder", "side:right"} <= pt
     _, knee_pt = _letter(vocab, "Right shoulder arthroscopy", "Post operative physical therapy for the left knee")
     assert "region:shoulder" not in knee_pt      # its own words name its region
