@@ -41,6 +41,8 @@ def test_clinic_shorthand_is_read_in_queries_and_never_tags_a_letter(vocab):
     assert _query(vocab, "knee scope") == {"region:knee", "procedure:arthroscopy"}
     assert _query(vocab, "elbow therapy") == {"region:elbow", "procedure:rehabilitation-therapy"}
     assert "term:neuro" in _query(vocab, "neuro consult")
+    assert _query(vocab, "ortho eval") == {"term:orthopedics", "procedure:consultation"}
+    assert "procedure:consultation" not in _own(vocab, "Right knee arthroscopy with evaluation of ACL")
     assert {"term:neurology", "term:neurosurgery"} <= vocab.members("term:neuro")
     # "the scope of" and "drug therapy" in a request are not an arthroscopy or a rehabilitation therapy
     assert "procedure:arthroscopy" not in _own(vocab, "Request outside the scope of the guidelines")
@@ -201,6 +203,7 @@ def _found(real: Searcher, q: str) -> list[str]:
     ("knee scope", "Right knee arthroscopy with evaluation of ACL"),
     ("shoulder scope", "Operative arthroscopy, superior labral anterior posterior repair, right shoulder"),
     ("ortho consult", "TOC to ortho spine surgeon eval and treatment"),
+    ("ortho eval", "TOC to ortho spine surgeon eval and treatment"),
     ("surgical consult", "Neurosurgeon evaluation for the Low back/Pelvis"),
     ("spine surgeon evaluation", "Neurosurgeon evaluation for the Low back/Pelvis"),
     ("pre-op workup", "Associated surgical service: Labs - CBC"),
