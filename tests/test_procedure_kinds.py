@@ -126,7 +126,7 @@ def test_procedures_the_vocabulary_lacked(vocab):
     assert {"procedure:cold-compression-unit", "procedure:sequential-compression-device"} <= vascutherm
     assert "procedure:cold-compression-unit" in _query(vocab, "cold compression")
     assert "procedure:cold-compression-unit" not in _own(vocab, "Cryotherapy unit, seven day use")
-    assert "procedure:cold-therapy-wrap" in _own(vocab, "Associated surgical service: 2 leg wraps")
+    assert "procedure:cold-therapy-wrap" in _own(vocab, "Hot/cold wrap for the knee")
 
 
 def test_a_pre_operative_test_is_the_pre_operative_evaluation(vocab):
