@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 # Bump on any change to the fields below, to what goes in them or to a snapshot's files: snapshots
 # written by another version are refused until rebuilt (`imr index --force`).
-SCHEMA_VERSION = 8
+SCHEMA_VERSION = 9
 
 # A facet's filter parameter is this prefix and its name (`f.specialty=Psychiatry`): in the pages' URLs, the
 # API, the exports and the feed (a bare facet name is accepted too).
@@ -82,6 +82,9 @@ FACET_LIST: tuple[Facet, ...] = (
     Facet("category", "Treatment category", multi=True, alias=True, column="categories"),
     # The item's drug classes, from the vocabulary's concept tags (indexer.index.values.concepts).
     Facet("drug_class", "Drug class", multi=True, alias=True, column="drug_classes"),
+    # The item's treatment families (the vocabulary's [family.X]: surgery, injection, imaging ...), from
+    # the same tags.
+    Facet("procedure_family", "Procedure family", multi=True, alias=True, column="procedure_families"),
     Facet("guideline_source", "Reviewer's guideline", multi=True),
     Facet("ca_guideline_source", "Claims administrator's guideline", multi=True),
     Facet("priority", "Priority"),

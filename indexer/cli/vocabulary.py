@@ -39,7 +39,9 @@ def vocabulary_command(index_dir: Path, kind: str | None, concept_id: str | None
             fail(f"no concept {concept_id!r}; see: imr vocabulary --kind KIND")
         c = vocab.concept(concept_id)
         shown = {"id": c.id, "kind": c.kind, "label": c.label, "source": c.source,
-                 "implies": list(vocab.implied(c.id)), "names": c.forms, "all_forms": vocab.forms(c.id)}
+                 "implies": list(vocab.implied(c.id)), "names": c.forms, "all_forms": vocab.forms(c.id),
+                 **({"query_names": c.query_forms} if c.query_forms else {}),
+                 **({"composed_of": c.composed_of} if c.composed_of else {})}
         click.echo(json.dumps(shown, indent=1) if as_json else "\n".join(
             f"{key}: {', '.join(v) if isinstance(v, list) else v}" for key, v in shown.items()))
     elif kind:

@@ -35,6 +35,12 @@ class Concept:
     value: str | None = None         # decisions: the stored decision ('Upheld' ...)
     guideline: list[str] = field(default_factory=list)   # classes: section titles matched in guideline text
     compose: bool = True             # procedures: may be composed from what it implies (tagging.py)
+    # Colloquial names read in queries only ("scope", "therapy"): in a letter's own words they do not
+    # always mean this concept ("the scope of", "drug therapy"), so they never tag an item.
+    query_forms: list[str] = field(default_factory=list)
+    # What the concept is the conjunction of, when that is not all it implies (an epidural neuroplasty
+    # is a neuroplasty of the spine, and is an epidural adhesiolysis too): tagging composes it from these.
+    composed_of: list[str] = field(default_factory=list)
 
     def add_forms(self, forms: list[str]) -> None:
         """Add names not yet known (case-insensitively)."""
@@ -133,8 +139,10 @@ def _tables(folder: Path, file: str, concepts: dict[str, Concept]) -> None:
             if kind == "panel":
                 implies.append("family:lab")
             label = entry.get("label") or key.replace("-", " ")
-            _put(concepts, Concept(cid, kind, label, [*entry.get("forms", []), *entry.get("abbr", [])],
-                                   implies, file, value=entry.get("value"), compose=entry.get("compose", True)))
+            known = _put(concepts, Concept(cid, kind, label, [*entry.get("forms", []), *entry.get("abbr", [])],
+                                           implies, file, value=entry.get("value"), compose=entry.get("compose", True),
+                                           composed_of=list(entry.get("composed_of", []))))
+            known.query_forms.extend(f for f in entry.get("query", []) if f not in known.query_forms)
             for part in entry.get("parts", []):
                 # One part per normal form: "facet joint" and "facet joints" are the same part,
                 # named by the first of them ('part:facet-joint').

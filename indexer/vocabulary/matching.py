@@ -22,21 +22,22 @@ class Match:
 class _Form:
     concept: str
     strict: tuple[bool, ...]     # per token: written in capitals in the data, so matched as written
+    query: bool = False          # a colloquial name read in queries only, never in a letter
 
 
 class Matcher:
     """Forms indexed by their normalised token sequence; built once per Vocabulary."""
 
-    def __init__(self, forms: list[tuple[str, str]]) -> None:
+    def __init__(self, forms: list[tuple[str, str]], query_forms: list[tuple[str, str]] = ()) -> None:
         self.table: dict[tuple[str, ...], list[_Form]] = {}
         self.prefixes: set[tuple[str, ...]] = set()    # every leading part of a form: scanning stops early
         self.longest = 1
-        for text, concept in forms:
+        for text, concept, query in [*((t, c, False) for t, c in forms), *((t, c, True) for t, c in query_forms)]:
             tokens = tokenize(text)
             if not tokens:
                 continue
             key = tuple(t.norm for t in tokens)
-            entry = _Form(concept, tuple(strict_word(t.raw) for t in tokens))
+            entry = _Form(concept, tuple(strict_word(t.raw) for t in tokens), query)
             bucket = self.table.setdefault(key, [])
             if entry not in bucket:
                 bucket.append(entry)
@@ -52,8 +53,9 @@ class Matcher:
         return [f.concept for f in self.table.get(tuple(t.norm for t in tokenize(form)), [])]
 
     def _fits(self, form: _Form, tokens: list[Token], strict: bool) -> bool:
-        # In letters an abbreviation counts only in capitals: "PT" yes, "pt" (patient) no.
-        return not strict or all(not s or strict_word(t.raw) for s, t in zip(form.strict, tokens))
+        # In letters an abbreviation counts only in capitals: "PT" yes, "pt" (patient) no; a query-only
+        # name not at all.
+        return not strict or (not form.query and all(not s or strict_word(t.raw) for s, t in zip(form.strict, tokens)))
 
     def scan(self, text: str, strict: bool = True) -> tuple[list[Match], list[Token]]:
         """Matches of `text`, longest first and not overlapping, and the tokens left unmatched."""

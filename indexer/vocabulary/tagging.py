@@ -24,6 +24,13 @@ LOCATING_KINDS = ("region", "side", "level")
 # Families of a service done before the operation (tests, clearance); any other is after it.
 BEFORE_SURGERY = {"family:lab", "family:diagnostic-test", "family:imaging", "family:electrodiagnostic",
                   "family:consultation"}
+# What such a test or clearance is (ODG "Preoperative lab testing", "Preoperative electrocardiogram",
+# "Preoperative testing, general"): the pre-operative evaluation ("pre-op workup").
+PREOPERATIVE = "procedure:preoperative-evaluation"
+# A consultation, evaluation or referral about an operation ("surgical consultation for the knee",
+# "consult for lumbar fusion") is a consultation: the operation it is about stays a tag, its family not.
+CONSULTATION = "procedure:consultation"
+ABOUT_FAMILIES = ("family:surgery",)
 # Kinds that name a treatment other than a drug: with one of them in its own words an item is not a
 # drug, whatever class its guideline or rationale mentions (urine drug tests cite "Opioids").
 NON_DRUG_KINDS = {"procedure", "panel"}
@@ -151,6 +158,19 @@ def rationale_concepts(vocab: "Vocabulary", names: list[str], rationale: str) ->
     return found
 
 
+def _compose(vocab: "Vocabulary", tags: _Tags) -> None:
+    """Add every composite whose parts are tagged, until none is left: a composite may be the part of
+    another (an orthopaedic evaluation of the low back is a surgical consultation, then a spine
+    surgery consultation)."""
+    for _ in range(3):
+        have = set(tags.by_concept)
+        new = [(c, parts) for c, parts in vocab.composites().items() if c not in have and set(parts) <= have]
+        for composite, parts in new:
+            tags.add(composite, "own", tags.by_concept[parts[0]].surface, implied=True)
+        if not new:
+            return
+
+
 def tag_item(vocab: "Vocabulary", own_words: str, guidelines: str | list[str] | None = None,
              rationale: str | None = None) -> list[Tag]:
     """Concept tags of one item: own words (strength 3), cited guideline sections (2), rationale (1)."""
@@ -164,10 +184,12 @@ def tag_item(vocab: "Vocabulary", own_words: str, guidelines: str | list[str] | 
     _release_rules(vocab, own_words, own_matches, tags)
     # "Arthroplasty of the right knee" is a total knee arthroplasty: a query naming the composite
     # concept finds the item whose own words name its parts in any order.
-    have = {t.concept for t in tags.by_concept.values()}
-    for composite, parts in vocab.composites().items():
-        if composite not in have and set(parts) <= have:
-            tags.add(composite, "own", tags.by_concept[parts[0]].surface, implied=True)
+    _compose(vocab, tags)
+    if CONSULTATION in tags.by_concept:
+        for family in ABOUT_FAMILIES:
+            tags.by_concept.pop(family, None)
+    if "term:preoperative" in tags.by_concept and BEFORE_SURGERY & set(tags.by_concept):
+        tags.add(PREOPERATIVE, "own", tags.by_concept["term:preoperative"].surface, implied=True)
     text = " ; ".join(g for g in ([guidelines] if isinstance(guidelines, str) else guidelines or []) if g)
     for m in vocab.guideline_matcher.scan(text)[0]:
         if not contradicts(vocab, own, m.concept):
@@ -184,19 +206,29 @@ def tag_item(vocab: "Vocabulary", own_words: str, guidelines: str | list[str] | 
     return sorted(tags.by_concept.values(), key=lambda t: (order[t.source], t.implied, t.concept))
 
 
+def _goes_with_surgery(words: str, tags: list[Tag]) -> bool:
+    """An associated surgical service, or a service its own words put after an operation ("Post-op
+    physical therapy 12-18 sessions") that is not an operation itself: it is about that operation's
+    region. (A pre-operative clearance is about the patient, not a region.)"""
+    if ASSOCIATED.match(words):
+        return True
+    concepts = {t.concept for t in tags if t.source == "own"}
+    return "term:postoperative" in concepts and "family:surgery" not in concepts
+
+
 def associated_tags(vocab: "Vocabulary", items: list[tuple[str, list[Tag]]]) -> list[list[Tag]]:
     """The tags of a letter's items, (own words, tags) each, with every associated surgical service
     ("Associated surgical service: Labs - CBC") also tagged with the region, side and spinal level
     of the letter's surgery (the items that are surgery) and as pre- or post-operative: a test or
     clearance before it, any other service after it. Source `surgery`: read from the letter, not the
     item's own words; a letter without a surgical item adds only the pre-/post-operative term."""
-    surgical = [tags for words, tags in items if not ASSOCIATED.match(words)
+    surgical = [tags for words, tags in items if not _goes_with_surgery(words, tags)
                 and any(t.concept == "family:surgery" for t in tags)]
     places = {t.concept: t.surface for tags in surgical for t in tags
               if t.source == "own" and vocab.concept(t.concept).kind in LOCATING_KINDS}
     out = []
     for words, tags in items:
-        if not ASSOCIATED.match(words):
+        if not _goes_with_surgery(words, tags):
             out.append(tags)
             continue
         found = _Tags(vocab)
@@ -207,8 +239,15 @@ def associated_tags(vocab: "Vocabulary", items: list[tuple[str, list[Tag]]]) -> 
         for concept, surface in places.items():
             if ("side" if vocab.concept(concept).kind == "side" else "place") not in own:
                 found.add(concept, "surgery", surface)
-        before = any(t.concept in BEFORE_SURGERY or t.concept == "term:preoperative" for t in tags)
-        found.add("term:preoperative" if before else "term:postoperative", "surgery", words.strip()[:60])
+        # a test or clearance is done before the operation (unless its own words say after), any other
+        # service after it (unless they say before)
+        said = {t.concept for t in tags if t.source == "own"}
+        after = "term:postoperative" in said
+        if not after and BEFORE_SURGERY & {t.concept for t in tags}:
+            found.add(PREOPERATIVE, "surgery", words.strip()[:60])
+        else:
+            found.add("term:preoperative" if "term:preoperative" in said and not after else "term:postoperative",
+                      "surgery", words.strip()[:60])
         order = {s: i for i, s in enumerate(SOURCES)}
         out.append(sorted(found.by_concept.values(), key=lambda t: (order[t.source], t.implied, t.concept)))
     return out

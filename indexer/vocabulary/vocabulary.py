@@ -51,7 +51,8 @@ class Vocabulary:
         self.dosage_topical = {w.lower() for w in (dosage or {}).get("topical", [])}
         self.long_acting = list((dosage or {}).get("long_acting", []))
         self.long_acting_names = {w.lower() for w in (dosage or {}).get("long_acting_names", [])}
-        self.matcher = Matcher([(form, c.id) for c in concepts.values() for form in c.forms])
+        self.matcher = Matcher([(form, c.id) for c in concepts.values() for form in c.forms],
+                               [(form, c.id) for c in concepts.values() for form in c.query_forms])
         guideline_forms = [(f, c.id) for c in concepts.values() if c.kind == "class" for f in c.forms + c.guideline]
         self.guideline_matcher = Matcher(guideline_forms)
         self._closure: dict[str, tuple[str, ...]] = {}
@@ -126,7 +127,7 @@ class Vocabulary:
         if self._composites is None:
             self._composites = {}
             for c in self.concepts.values():
-                parts = tuple(i for i in c.implies if not i.startswith("family:"))
+                parts = tuple(c.composed_of or (i for i in c.implies if not i.startswith("family:")))
                 formulation = c.kind == "class" and c.axis == "formulation"
                 sided = c.kind == "region" and any(p.startswith("side:") for p in parts)
                 if (c.kind == "procedure" or formulation or sided) and c.compose and len(parts) >= 2:

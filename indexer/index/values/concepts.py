@@ -8,7 +8,8 @@ snapshot being built before any document is, so every writer (a forked part, a c
 Each item document gets two values from its tags:
 - `concept` (indexer.fields.CONCEPT_FIELD): every concept id it is about (a drug, what it implies,
   a procedure and its family, a region ...), matched by the query's concept expansion;
-- the `drug_class` facet: the labels of its drug classes (MTUS Chronic Pain / MTUS Drug List groups).
+- the `drug_class` facet: the labels of its drug classes (MTUS Chronic Pain / MTUS Drug List groups);
+- the `procedure_family` facet: the labels of its treatment families (surgery, injection, imaging ...).
 """
 from __future__ import annotations
 
@@ -87,6 +88,14 @@ def drug_classes(vocab: Vocabulary, tags: list[Tag]) -> list[str]:
     """The drug-class facet's values: labels of the classes tagged (none for a non-drug item)."""
     return sorted({vocab.concept(t.concept).label for t in tags
                    if t.concept.startswith("class:") and t.concept in vocab.concepts})
+
+
+def procedure_families(vocab: Vocabulary, tags: list[Tag]) -> list[str]:
+    """The procedure-family facet's values: labels of the families its own words name, else of those
+    read from its guidelines or rationale (an unknown product whose rationale says what it is)."""
+    families = [t for t in tags if t.concept.startswith("family:") and t.concept in vocab.concepts]
+    own = [t for t in families if t.source == "own"]
+    return sorted({vocab.concept(t.concept).label for t in own or families})
 
 
 def current_vocabulary(settings) -> tuple[Vocabulary, MinedVocabulary | None]:

@@ -82,6 +82,7 @@ ITEM_VALUES: dict[str, Callable[[dict], Any]] = {
 # Facets computed from the item's concept tags and the snapshot's vocabulary.
 TAG_VALUES: dict[str, Callable[[Vocabulary, list[Tag]], Any]] = {
     "drug_class": lambda vocab, tags: keyword_value(concepts.drug_classes(vocab, tags)),
+    "procedure_family": lambda vocab, tags: keyword_value(concepts.procedure_families(vocab, tags)),
 }
 
 
