@@ -100,6 +100,29 @@ def _topical_rules(vocab: "Vocabulary", text: str, own: set[str], tags: _Tags) -
         tags.add("class:topical-analgesic", "own", dosage or "%")
 
 
+_WEIGHED = r"\d(?:[\d.,]*)\s?(?:{units})\b"
+_COUNTED = re.compile(r"#\s?\d|\b\d+\s?(?:mg|mcg)\b.*\b(?:qty|quantity|supply|count)\b", re.I)
+_DOSED = re.compile(r"\d\s?(?:mg|mcg)\b", re.I)
+
+
+def _form_rules(vocab: "Vocabulary", text: str, tags: _Tags) -> None:
+    """The dosage form of a drug item from its own words and doses (the FDA SPL dosage forms):
+    "pad" is a patch; a weighed-out item (120 grams) or a topical analgesic that is no patch is a
+    topical form; a dose in mg with a count (#60), no other route and no topical form, an oral one."""
+    have = set(tags.by_concept)
+    words = {t.raw.lower() for t in tokenize(text)}
+    if "form:patch" not in have and words & vocab.dosage_patch:
+        tags.add("form:patch", "own", next(iter(words & vocab.dosage_patch)))
+    weighed = vocab.weight_units and re.search(_WEIGHED.format(units="|".join(vocab.weight_units)), text, re.I)
+    if "form:patch" not in tags.by_concept and "form:topical" not in have and (
+            weighed or "class:topical-analgesic" in have):
+        tags.add("form:topical", "own", weighed[0] if weighed else "topical analgesic")
+    if not {"form:patch", "form:topical", "form:oral", "class:topical-analgesic"} & set(tags.by_concept) \
+            and not any(t.raw in vocab.not_oral or t.raw.lower() in vocab.not_oral for t in tokenize(text)) \
+            and _DOSED.search(text) and _COUNTED.search(text):
+        tags.add("form:oral", "own", _DOSED.search(text)[0])
+
+
 def _release_rules(vocab: "Vocabulary", text: str, own: list, tags: _Tags) -> None:
     """An opioid named in an item's own words is long-acting with a release word ('ER', 'extended
     release', a patch) or a long-acting product (OxyContin, methadone), short-acting otherwise (MTUS
@@ -157,10 +180,15 @@ def tag_item(vocab: "Vocabulary", own_words: str, guidelines: str | list[str] | 
     tags = _Tags(vocab)
     own_matches = [m for m in vocab.concepts_in(own_words, implied=False)
                    if vocab.concept(m.concept).kind != "decision"]
+    drug_item = any(vocab.concept(m.concept).kind in ("drug", "product") for m in own_matches)
+    # a dosage form is read only on an item naming a drug: "ice pack gel" is no medication
+    own_matches = [m for m in own_matches if drug_item or vocab.concept(m.concept).kind != "form"]
     for m in own_matches:
         tags.add(m.concept, "own", m.surface)
     own = {m.concept for m in own_matches}
     _topical_rules(vocab, own_words, own, tags)
+    if drug_item:
+        _form_rules(vocab, own_words, tags)
     _release_rules(vocab, own_words, own_matches, tags)
     # "Arthroplasty of the right knee" is a total knee arthroplasty: a query naming the composite
     # concept finds the item whose own words name its parts in any order.

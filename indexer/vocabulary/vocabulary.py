@@ -51,6 +51,9 @@ class Vocabulary:
         self.dosage_topical = {w.lower() for w in (dosage or {}).get("topical", [])}
         self.long_acting = list((dosage or {}).get("long_acting", []))
         self.long_acting_names = {w.lower() for w in (dosage or {}).get("long_acting_names", [])}
+        self.dosage_patch = {w.lower() for w in (dosage or {}).get("patch_words", [])}
+        self.weight_units = list((dosage or {}).get("weight_units", []))
+        self.not_oral = set((dosage or {}).get("not_oral", []))
         self.matcher = Matcher([(form, c.id) for c in concepts.values() for form in c.forms])
         guideline_forms = [(f, c.id) for c in concepts.values() if c.kind == "class" for f in c.forms + c.guideline]
         self.guideline_matcher = Matcher(guideline_forms)
