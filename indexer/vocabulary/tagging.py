@@ -212,6 +212,22 @@ def tag_item(vocab: "Vocabulary", own_words: str, guidelines: str | list[str] | 
     return sorted(tags.by_concept.values(), key=lambda t: (order[t.source], t.implied, t.concept))
 
 
+# The index marks the classes an item *is* (IS_MARK + class id, `is:class:muscle-relaxant`) apart from
+# those it only contains or cites, so a class query can rank the items that are the class first.
+IS_MARK = "is:"
+
+
+def is_classes(vocab: "Vocabulary", tags: list[Tag]) -> list[str]:
+    """The classes an item is, from its own words: not a class read from a guideline or a rationale,
+    and, for a compounded item, only its formulation (a cyclobenzaprine cream is a compounded
+    topical that contains a muscle relaxant, below the relaxant tablets of a `muscle relaxant` query)."""
+    own = [t.concept for t in tags if t.source == "own" and t.concept.startswith("class:")
+           and t.concept in vocab.concepts]
+    if "class:compounded" in own:
+        own = [c for c in own if vocab.concept(c).axis == "formulation"]
+    return sorted(own)
+
+
 def associated_tags(vocab: "Vocabulary", items: list[tuple[str, list[Tag]]]) -> list[list[Tag]]:
     """The tags of a letter's items, (own words, tags) each, with every associated surgical service
     ("Associated surgical service: Labs - CBC") also tagged with the region, side and spinal level

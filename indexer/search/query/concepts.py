@@ -16,10 +16,13 @@ import re
 from indexer.fields import CONCEPT_FIELD
 from indexer.results import Expansion
 from indexer.vocabulary import QuerySpan, Vocabulary
+from indexer.vocabulary.tagging import IS_MARK
 
 # Quoted phrases and field:value terms are the user's own syntax.
 _PROTECTED = re.compile(r"\"[^\"]*\"|'[^']*'|\b\w+:(?:\"[^\"]*\"|'[^']*'|\S+)")
 SHOWN_FORMS = 6      # kinds or names listed per concept in "Also searched"
+# How much being the class weighs over containing it, within a tier (a constant, not BM25F).
+IS_BOOST = "^100"
 MEMBER_ORDER = {"drug": 0, "procedure": 1, "part": 2, "panel": 3, "product": 4}
 
 
@@ -77,10 +80,13 @@ def _expand_plain(text: str, vocab: Vocabulary, found: list[Expansion]) -> str:
         words = typed.split()
         literal = f'"{typed}"' if len(words) > 1 else typed
         group = "(" + " OR ".join([literal] + [t for c in span.concepts for t in _alternatives(vocab, c)]) + ")"
-        if len(words) > 1:
-            # A concept lumps its kinds together: the typed words, each optional, rank the items
-            # that name more of them first ('cold therapy unit' -> the cryotherapy unit).
-            group = f"({group} ANDMAYBE ({' OR '.join(words)}))"
+        # Items that are the class (indexed `is:class:...`) before those that contain or cite it;
+        # within a multi-word concept the typed words, each optional, rank the items naming more of
+        # them first ('cold therapy unit' -> the cryotherapy unit).
+        maybe = [f"({_term(IS_MARK + c)}){IS_BOOST}" for c in span.concepts if vocab.concept(c).kind == "class"]
+        maybe += words if len(words) > 1 else []
+        if maybe:
+            group = f"({group} ANDMAYBE ({' OR '.join(maybe)}))"
         parts += [text[last:span.start], group]
         last = span.end
         if all(e.word.lower() != typed.lower() for e in found):
