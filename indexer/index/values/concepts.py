@@ -20,7 +20,7 @@ from typing import Iterable
 from indexer.index.stores.files import VOCABULARY
 from indexer.record import Record
 from indexer.vocabulary import MinedVocabulary, Tag, Vocabulary, mine
-from indexer.vocabulary.tagging import IS_MARK, is_classes
+from indexer.vocabulary.tagging import IS_MARK, is_classes, strengths
 
 
 def mine_letters(records: Iterable[Record], vocab: Vocabulary) -> MinedVocabulary:
@@ -79,11 +79,13 @@ def letter_tags(vocab: Vocabulary, items: list[dict]) -> list[list[Tag]]:
     return vocab.tag_letter([(item.get("item") or "", item_tags(vocab, item)) for item in items])
 
 
-def concept_ids(tags: list[Tag], vocab: Vocabulary | None = None) -> list[str]:
+def concept_ids(tags: list[Tag], vocab: Vocabulary | None = None, own_words: str = "") -> list[str]:
     """The `concept` field's values: every tagged concept id, and (with the vocabulary) the classes
-    the item is marked `is:` (tagging.is_classes)."""
+    the item is marked `is:` (tagging.is_classes) and its drugs' strengths (tagging.strengths)."""
     ids = [t.concept for t in tags]
-    return ids + [IS_MARK + c for c in is_classes(vocab, tags)] if vocab is not None else ids
+    if vocab is None:
+        return ids
+    return ids + [IS_MARK + c for c in is_classes(vocab, tags)] + strengths(vocab, own_words)
 
 
 def drug_classes(vocab: Vocabulary, tags: list[Tag]) -> list[str]:
