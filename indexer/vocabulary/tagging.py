@@ -107,10 +107,14 @@ _DOSED = re.compile(r"\d\s?(?:mg|mcg)\b", re.I)
 
 def _form_rules(vocab: "Vocabulary", text: str, tags: _Tags) -> None:
     """The dosage form of a drug item from its own words and doses (the FDA SPL dosage forms):
-    "pad" is a patch; a weighed-out item (120 grams) or a topical analgesic that is no patch is a
+    a release abbreviation in capitals (ER, XR) is an extended-release form; "pad" is a patch; a weighed-out item (120 grams) or a topical analgesic that is no patch is a
     topical form; a dose in mg with a count (#60), no other route and no topical form, an oral one."""
     have = set(tags.by_concept)
-    words = {t.raw.lower() for t in tokenize(text)}
+    tokens = tokenize(text)
+    words = {t.raw.lower() for t in tokens}
+    release = next((t.raw for t in tokens if t.raw in vocab.long_acting and strict_word(t.raw)), None)
+    if release and "form:extended-release" not in have:
+        tags.add("form:extended-release", "own", release)
     if "form:patch" not in have and words & vocab.dosage_patch:
         tags.add("form:patch", "own", next(iter(words & vocab.dosage_patch)))
     weighed = vocab.weight_units and re.search(_WEIGHED.format(units="|".join(vocab.weight_units)), text, re.I)
