@@ -237,6 +237,7 @@ def is_classes(vocab: "Vocabulary", tags: list[Tag]) -> list[str]:
 # ("Lidocaine/Capsaicin 0.025%" gives lidocaine no strength).
 PERCENT_AFTER = re.compile(r"[ \t]*(?:[A-Za-z]+[ \t]+)?(\d+(?:\.\d+)?)[ \t]?(?:%|percent\b|pct\b)", re.I)
 STRENGTH_MARK = "strength:"
+_PERCENT_WORD = re.compile(r"percent|pct", re.I)
 
 
 def strength_id(drug: str, number: str) -> str:
@@ -257,6 +258,8 @@ def single_drug(vocab: "Vocabulary", concept_id: str) -> str | None:
 def strengths(vocab: "Vocabulary", own_words: str) -> list[str]:
     """The per-cent strengths an item's own words give its drugs, as marks ('strength:lidocaine:5%'),
     so that `lidocaine 5%` ranks the 5% items before the 4% cream and the compound of unstated strength."""
+    if "%" not in own_words and not _PERCENT_WORD.search(own_words):
+        return []          # most items: no strength in per cent, no second scan
     out = []
     for m in vocab.concepts_in(own_words, implied=False):
         drug = single_drug(vocab, m.concept) if vocab.concept(m.concept).kind in ("drug", "product") else None
