@@ -10,7 +10,7 @@ from indexer.index.values import concepts
 from indexer.results import SearchRequest
 from indexer.search.searcher import Searcher
 from indexer.vocabulary import Vocabulary
-from indexer.vocabulary.tagging import is_classes, strengths
+from indexer.vocabulary.marks import is_classes, strengths
 
 
 @pytest.fixture(scope="module")
@@ -62,7 +62,8 @@ def test_combinations_resolve_to_every_ingredient(vocab):
     ("Salonpas pad #60", "form:patch"), ("Lidocaine 5% patch #1", "form:patch"), ("Lidoderm #30", "form:patch"),
     ("Dextromethorphan 5%/Amitriptyline 5%/Lidocaine/Capsaicin 0.025%, 120grams #1", "form:topical"),
     ("Ketoprofen 20% 120 gm", "form:topical"), ("Anecream 4% #30", "form:topical"),
-    ("Diazepam 5mg #10", "form:oral"), ("Trezix 320.5/30/16mg", "form:oral"), ("Norco 5/325mg oral tablet", "form:oral"),
+    ("Diazepam 5mg #10", "form:oral"), ("Trezix 320.5/30/16mg", "form:oral"),
+    ("Norco 5/325mg oral tablet", "form:oral"),
     ("Oxycodone HCL ER 20mg #60", "form:extended-release"),
 ])
 def test_the_form_of_a_drug_item(vocab, text, form):
@@ -94,7 +95,8 @@ def test_a_compound_is_its_formulation_not_its_ingredients_classes(vocab):
 def test_strengths_belong_to_the_drug_they_follow(vocab):
     assert strengths(vocab, "Lidocaine 5% patch #1") == ["strength:lidocaine:5%"]
     assert strengths(vocab, "Anecream cream 4% #30") == ["strength:lidocaine:4%"]
-    assert "strength:lidocaine:5%" not in strengths(vocab, "Dextromethorphan 5%/Amitriptyline 5%/Lidocaine/Capsaicin 0.025%")
+    unstated = "Dextromethorphan 5%/Amitriptyline 5%/Lidocaine/Capsaicin 0.025%"
+    assert "strength:lidocaine:5%" not in strengths(vocab, unstated)
     assert strengths(vocab, "Lidocaine HCl 2.50 percent") == ["strength:lidocaine:2.5%"]
     assert strengths(vocab, "Norco 10/325mg #60") == []
     ids = concepts.concept_ids(vocab.tag_item("Lidocaine 5% patch #1"), vocab, "Lidocaine 5% patch #1")

@@ -18,7 +18,7 @@ from whoosh import query as wq
 from indexer.index.postings import POSITION_BITS, PostingCache
 from indexer.search.query.parser import MAX_EXPANSION
 from indexer.fields import CONCEPT_FIELD, LETTER_FIELDS
-from indexer.vocabulary.tagging import IS_MARK, STRENGTH_MARK
+from indexer.vocabulary.marks import IS_MARK, STRENGTH_MARK
 
 # Every weight of the ranking, in one place:
 # - per-field boosts are applied at index time (`indexer.fields.TEXT_FIELD_LIST`:

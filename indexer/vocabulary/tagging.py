@@ -106,9 +106,10 @@ _DOSED = re.compile(r"\d\s?(?:mg|mcg)\b", re.I)
 
 
 def _form_rules(vocab: "Vocabulary", text: str, tags: _Tags) -> None:
-    """The dosage form of a drug item from its own words and doses (the FDA SPL dosage forms):
-    a release abbreviation in capitals (ER, XR) is an extended-release form; "pad" is a patch; a weighed-out item (120 grams) or a topical analgesic that is no patch is a
-    topical form; a dose in mg with a count (#60), no other route and no topical form, an oral one."""
+    """The dosage form of a drug item from its own words and doses (the FDA SPL dosage forms): a
+    release abbreviation in capitals (ER, XR) is an extended-release form; "pad" is a patch; an item
+    weighed out (120 grams) or a topical analgesic that is no patch is a topical form; a dose in mg
+    with a count (#60), no other route and no topical form, an oral one."""
     have = set(tags.by_concept)
     tokens = tokenize(text)
     words = {t.raw.lower() for t in tokens}
@@ -122,7 +123,7 @@ def _form_rules(vocab: "Vocabulary", text: str, tags: _Tags) -> None:
             weighed or "class:topical-analgesic" in have):
         tags.add("form:topical", "own", weighed[0] if weighed else "topical analgesic")
     if not {"form:patch", "form:topical", "form:oral", "class:topical-analgesic"} & set(tags.by_concept) \
-            and not any(t.raw in vocab.not_oral or t.raw.lower() in vocab.not_oral for t in tokenize(text)) \
+            and not any(t.raw in vocab.not_oral or t.raw.lower() in vocab.not_oral for t in tokens) \
             and _DOSED.search(text) and _COUNTED.search(text):
         tags.add("form:oral", "own", _DOSED.search(text)[0])
 
@@ -214,59 +215,6 @@ def tag_item(vocab: "Vocabulary", own_words: str, guidelines: str | list[str] | 
                 tags.add(concept, "rationale", surface)
     order = {s: i for i, s in enumerate(SOURCES)}
     return sorted(tags.by_concept.values(), key=lambda t: (order[t.source], t.implied, t.concept))
-
-
-# The index marks the classes an item *is* (IS_MARK + class id, `is:class:muscle-relaxant`) apart from
-# those it only contains or cites, so a class query can rank the items that are the class first.
-IS_MARK = "is:"
-
-
-def is_classes(vocab: "Vocabulary", tags: list[Tag]) -> list[str]:
-    """The classes an item is, from its own words: not a class read from a guideline or a rationale,
-    and, for a compounded item, only its formulation (a cyclobenzaprine cream is a compounded
-    topical that contains a muscle relaxant, below the relaxant tablets of a `muscle relaxant` query)."""
-    own = [t.concept for t in tags if t.source == "own" and t.concept.startswith("class:")
-           and t.concept in vocab.concepts]
-    if "class:compounded" in own:
-        own = [c for c in own if vocab.concept(c).axis == "formulation"]
-    return sorted(own)
-
-
-# A strength in per cent written after a drug or a single-drug product, one word (a form, a salt)
-# allowed between: "Lidocaine 5% patch", "Anecream cream 4%", "Lidocaine HCl 4%"; not across a slash
-# ("Lidocaine/Capsaicin 0.025%" gives lidocaine no strength).
-PERCENT_AFTER = re.compile(r"[ \t]*(?:[A-Za-z]+[ \t]+)?(\d+(?:\.\d+)?)[ \t]?(?:%|percent\b|pct\b)", re.I)
-STRENGTH_MARK = "strength:"
-_PERCENT_WORD = re.compile(r"percent|pct", re.I)
-
-
-def strength_id(drug: str, number: str) -> str:
-    """The index's mark of a drug at a strength in per cent: 'strength:lidocaine:5%'."""
-    value = f"{float(number):g}"
-    return f"{STRENGTH_MARK}{drug.split(':', 1)[1]}:{value}%"
-
-
-def single_drug(vocab: "Vocabulary", concept_id: str) -> str | None:
-    """The one drug a drug or product names (a product of one ingredient), else None."""
-    concept = vocab.concept(concept_id)
-    if concept.kind == "drug":
-        return concept_id
-    drugs = [c for c in concept.implies if c.startswith("drug:")] if concept.kind == "product" else []
-    return drugs[0] if len(drugs) == 1 else None
-
-
-def strengths(vocab: "Vocabulary", own_words: str) -> list[str]:
-    """The per-cent strengths an item's own words give its drugs, as marks ('strength:lidocaine:5%'),
-    so that `lidocaine 5%` ranks the 5% items before the 4% cream and the compound of unstated strength."""
-    if "%" not in own_words and not _PERCENT_WORD.search(own_words):
-        return []          # most items: no strength in per cent, no second scan
-    out = []
-    for m in vocab.concepts_in(own_words, implied=False):
-        drug = single_drug(vocab, m.concept) if vocab.concept(m.concept).kind in ("drug", "product") else None
-        after = PERCENT_AFTER.match(own_words, m.end) if drug else None
-        if after:
-            out.append(strength_id(drug, after[1]))
-    return list(dict.fromkeys(out))
 
 
 def associated_tags(vocab: "Vocabulary", items: list[tuple[str, list[Tag]]]) -> list[list[Tag]]:

@@ -20,7 +20,7 @@ from typing import Iterable
 from indexer.index.stores.files import VOCABULARY
 from indexer.record import Record
 from indexer.vocabulary import MinedVocabulary, Tag, Vocabulary, mine
-from indexer.vocabulary.tagging import IS_MARK, is_classes, strengths
+from indexer.vocabulary.marks import IS_MARK, is_classes, strengths
 
 
 def mine_letters(records: Iterable[Record], vocab: Vocabulary) -> MinedVocabulary:

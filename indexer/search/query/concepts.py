@@ -16,7 +16,7 @@ import re
 from indexer.fields import CONCEPT_FIELD
 from indexer.results import Expansion
 from indexer.vocabulary import QuerySpan, Vocabulary
-from indexer.vocabulary.tagging import IS_MARK, PERCENT_AFTER, single_drug, strength_id
+from indexer.vocabulary.marks import IS_MARK, PERCENT_AFTER, single_drug, strength_id
 
 # Quoted phrases and field:value terms are the user's own syntax.
 _PROTECTED = re.compile(r"\"[^\"]*\"|'[^']*'|\b\w+:(?:\"[^\"]*\"|'[^']*'|\S+)")
