@@ -61,6 +61,7 @@ class Vocabulary:
         self._composites: dict[str, tuple[str, ...]] | None = None
         self._members: dict[str, set[str]] = {}
         self._names: list[str] | None = None
+        self._analysed: dict[str, tuple[tuple[str, ...], ...]] = {}
         for c in concepts.values():
             for parent in c.implies:
                 self._members.setdefault(parent, set()).add(c.id)
@@ -120,6 +121,13 @@ class Vocabulary:
             for form in self.concept(cid).forms:
                 out.setdefault(form.lower(), form)
         return list(out.values())
+
+    def analysed_forms(self, concept_id: str, analyse) -> tuple[tuple[str, ...], ...]:
+        """forms(concept_id), each split by `analyse` (text -> its words as an index stems them),
+        remembered per concept for this vocabulary's life (the highlighter asks on every search)."""
+        if concept_id not in self._analysed:
+            self._analysed[concept_id] = tuple(t for t in (tuple(analyse(f)) for f in self.forms(concept_id)) if t)
+        return self._analysed[concept_id]
 
     def composites(self) -> dict[str, tuple[str, ...]]:
         """Concepts that are the conjunction of others ('procedure:total-knee-arthroplasty' = arthroplasty

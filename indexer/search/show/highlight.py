@@ -52,21 +52,25 @@ class Terms:
 MARKED_KINDS = ("drug", "product")
 
 
+def _stems(form: str) -> list[str]:
+    """A name's words as the index stems them (without the joined form the analyzer adds)."""
+    stems: list[str] = []
+    for token in _schema()["item"].analyzer(form):
+        if token.text != "".join(stems):
+            stems.append(token.text)
+    return stems
+
+
 def _concept_names(node: wq.Term, vocab, words: set[str], phrases: set[tuple[str, ...]]) -> None:
     """The names of a drug or product the query matched by concept, as the index stems them."""
     cid = str(node.text)
     if cid not in vocab or vocab.concept(cid).kind not in MARKED_KINDS:
         return
-    analyzer = _schema()["item"].analyzer
-    for form in vocab.forms(cid):
-        stems: list[str] = []
-        for token in analyzer(form):
-            if token.text != "".join(stems):      # not the joined form the analyzer adds
-                stems.append(token.text)
+    for stems in vocab.analysed_forms(cid, _stems):
         if len(stems) == 1:
             words.add(stems[0])
-        elif stems:
-            phrases.add(tuple(stems))
+        else:
+            phrases.add(stems)
 
 
 def terms_of(q: wq.Query | None, vocab=None) -> Terms:
