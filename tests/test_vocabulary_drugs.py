@@ -10,7 +10,7 @@ from indexer.index.values import concepts
 from indexer.results import SearchRequest
 from indexer.search.searcher import Searcher
 from indexer.vocabulary import Vocabulary
-from indexer.vocabulary.marks import is_classes, strengths
+from indexer.vocabulary.marks import is_classes
 
 
 @pytest.fixture(scope="module")
@@ -92,14 +92,24 @@ def test_a_compound_is_its_formulation_not_its_ingredients_classes(vocab):
     assert not is_classes(vocab, cited)                                    # read from a guideline only
 
 
-def test_strengths_belong_to_the_drug_they_follow(vocab):
-    assert strengths(vocab, "Lidocaine 5% patch #1") == ["strength:lidocaine:5%"]
-    assert strengths(vocab, "Anecream cream 4% #30") == ["strength:lidocaine:4%"]
+def _doses(vocab: Vocabulary, text: str) -> list[str]:
+    return [t.concept for t in vocab.tag_item(text) if t.concept.startswith("strength:")]
+
+
+def test_doses_belong_to_the_drug_they_follow(vocab):
+    assert _doses(vocab, "Lidocaine 5% patch #1") == ["strength:lidocaine:5%"]
+    assert _doses(vocab, "Anecream cream 4% #30") == ["strength:lidocaine:4%"]
     unstated = "Dextromethorphan 5%/Amitriptyline 5%/Lidocaine/Capsaicin 0.025%"
-    assert "strength:lidocaine:5%" not in strengths(vocab, unstated)
-    assert strengths(vocab, "Lidocaine HCl 2.50 percent") == ["strength:lidocaine:2.5%"]
-    assert strengths(vocab, "Norco 10/325mg #60") == []
-    ids = concepts.concept_ids(vocab.tag_item("Lidocaine 5% patch #1"), vocab, "Lidocaine 5% patch #1")
+    assert "strength:lidocaine:5%" not in _doses(vocab, unstated)
+    assert _doses(vocab, "Lidocaine HCl 2.50 percent") == ["strength:lidocaine:2.5%"]
+    assert "strength:oxycodone:20mg" in _doses(vocab, "Oxycodone HCL ER 20mg #60")
+    assert "strength:diazepam:5mg" in _doses(vocab, "Diazepam (Valium) 5mg take 1 tab")
+    # a combination's dose, number by number in the order of its label
+    assert set(_doses(vocab, "Norco 10/325mg #60")) == {"strength:hydrocodone:10mg", "strength:acetaminophen:325mg"}
+    assert "strength:dihydrocodeine:16mg" in _doses(vocab, "Trezix capsule 320.5/30/16mg")
+    assert _doses(vocab, "Terocin 4% lotion") == []          # which of four ingredients: not said
+    assert _doses(vocab, "Naproxen and Omeprazole 20mg") == ["strength:omeprazole:20mg"]
+    ids = concepts.concept_ids(vocab.tag_item("Lidocaine 5% patch #1"), vocab)
     assert {"strength:lidocaine:5%", "is:class:topical-analgesic", "drug:lidocaine"} <= set(ids)
 
 
@@ -150,6 +160,12 @@ def test_real_strength_query_ranks_that_strength_first(real):
     assert set(_ids(real, "lidocaine 5%")[:3]) == {"CM16-0247802#3", "CM17-0007300#1", "CM17-0013716#4"}
     assert set(_ids(real, "lidocaine 5 percent")[:3]) == {"CM16-0247802#3", "CM17-0007300#1", "CM17-0013716#4"}
     assert _ids(real, "lidocaine 4%")[:1] == ["CM16-0245796#2"]          # Anecream 4%
+
+
+def test_real_drug_with_a_dose_finds_the_combination_of_that_dose(real):
+    assert _ids(real, "norco 10mg")[:1] == ["CM16-0234202#1"]              # Norco 10/325mg
+    assert _ids(real, "hydrocodone 7.5 mg")[:1] == ["CM17-0015790#2"]      # Norco 7.5-325mg
+    assert set(_ids(real, "Ultram 50mg")[:2]) == {h for h in _ids(real, "tramadol 50mg")[:2]}
 
 
 def test_real_generic_query_marks_the_brand(real):

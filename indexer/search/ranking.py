@@ -37,7 +37,7 @@ K1, B = 1.2, 0.75
 SIMILAR_TERMS = (("item", 6), ("rationale", 10))
 FIELD_TIERS = {"item": 3, CONCEPT_FIELD: 2, "rationale": 1, "guideline": 1, "summary": 0}
 # Marks of the concept field read from the request's own words (the classes it is, its drugs'
-# strengths: indexer.vocabulary.tagging) rank as the request's words do.
+# doses: indexer.vocabulary.marks) rank as the request's words do.
 OWN_WORD_MARKS = (IS_MARK.encode(), STRENGTH_MARK.encode())
 
 

@@ -11,7 +11,7 @@ from indexer.vocabulary.text import slug, tokenize
 
 # Kinds of concept, in the order a listing shows them.
 KINDS = ("class", "drug", "product", "form", "family", "procedure", "region", "part", "panel", "term", "side",
-         "decision", "level")
+         "decision", "level", "strength")
 # Products' sections and the formulation class each implies.
 PRODUCT_CLASSES = {"combination": None, "topical": "class:topical-analgesic",
                    "compound": "class:compounded", "oral-suspension": "class:oral-suspension",

@@ -27,38 +27,55 @@ def is_classes(vocab: "Vocabulary", tags: list["Tag"]) -> list[str]:
     return sorted(own)
 
 
-# A strength in per cent written after a drug or a single-drug product, one word (a form, a salt)
-# allowed between: "Lidocaine 5% patch", "Anecream cream 4%", "Lidocaine HCl 4%"; not across a slash
-# ("Lidocaine/Capsaicin 0.025%" gives lidocaine no strength).
-PERCENT_AFTER = re.compile(r"[ \t]*(?:[A-Za-z]+[ \t]+)?(\d+(?:\.\d+)?)[ \t]?(?:%|percent\b|pct\b)", re.I)
+# A dose written after a drug or a product, up to two words (a form, a salt, a release word) or a
+# bracket between: "Lidocaine 5% patch", "Anecream cream 4%", "Oxycodone HCL ER 20mg", "Norco 10/325mg",
+# "Diazepam (Valium) 5mg"; never across a slash or another drug ("Lidocaine/Capsaicin 0.025%" gives
+# lidocaine no strength). A combination's doses go to its ingredients in the order of its label.
+_NUMBER = r"\d+(?:\.\d+)?"
+_UNIT = r"%|percent\b|pct\b|mg\b|mcg\b"
+DOSE_AFTER = re.compile(rf"(?:[ \t(),]*[A-Za-z]+\b){{0,2}}[ \t(),]*({_NUMBER}(?:[ \t]?[/-][ \t]?{_NUMBER})*)"
+                        rf"[ \t]?({_UNIT})", re.I)
+# A dose typed right after a drug in a query: '5%', '5 percent', '10mg', '10 mg', '10/325', '10/325mg'.
+DOSE_TYPED = re.compile(rf"[ \t]*({_NUMBER}(?:[ \t]?/[ \t]?{_NUMBER})+|{_NUMBER}(?=[ \t]?(?:{_UNIT})))"
+                        rf"[ \t]?({_UNIT})?", re.I)
 STRENGTH_MARK = "strength:"
-_PERCENT_WORD = re.compile(r"percent|pct", re.I)
 
 
-def strength_id(drug: str, number: str) -> str:
-    """The index's mark of a drug at a strength in per cent: 'strength:lidocaine:5%'."""
-    value = f"{float(number):g}"
-    return f"{STRENGTH_MARK}{drug.split(':', 1)[1]}:{value}%"
+def strength_id(drug: str, number: str, unit: str = "%") -> str:
+    """The mark of a drug at a dose: 'strength:lidocaine:5%', 'strength:hydrocodone:10mg'."""
+    unit = "%" if unit.lower() in ("%", "percent", "pct") else unit.lower()
+    return f"{STRENGTH_MARK}{drug.split(':', 1)[1]}:{float(number):g}{unit}"
 
 
-def single_drug(vocab: "Vocabulary", concept_id: str) -> str | None:
-    """The one drug a drug or product names (a product of one ingredient), else None."""
+def drugs_of(vocab: "Vocabulary", concept_id: str) -> list[str]:
+    """The drugs a drug or product names, a product's in the order of its label."""
     concept = vocab.concept(concept_id)
     if concept.kind == "drug":
-        return concept_id
-    drugs = [c for c in concept.implies if c.startswith("drug:")] if concept.kind == "product" else []
-    return drugs[0] if len(drugs) == 1 else None
+        return [concept_id]
+    return [c for c in concept.implies if c.startswith("drug:")] if concept.kind == "product" else []
 
 
-def strengths(vocab: "Vocabulary", own_words: str) -> list[str]:
-    """The per-cent strengths an item's own words give its drugs, as marks ('strength:lidocaine:5%'),
-    so that `lidocaine 5%` ranks the 5% items before the 4% cream and the compound of unstated strength."""
-    if "%" not in own_words and not _PERCENT_WORD.search(own_words):
-        return []          # most items: no strength in per cent, no second scan
-    out = []
-    for m in vocab.concepts_in(own_words, implied=False):
-        drug = single_drug(vocab, m.concept) if vocab.concept(m.concept).kind in ("drug", "product") else None
-        after = PERCENT_AFTER.match(own_words, m.end) if drug else None
-        if after:
-            out.append(strength_id(drug, after[1]))
+def dose_ids(vocab: "Vocabulary", concept_id: str, numbers: str, unit: str | None) -> list[str]:
+    """The marks of a dose ('10/325', 'mg') written after a drug or product: one number per
+    ingredient in order, or one number for its first ingredient; none where they do not fit."""
+    drugs = drugs_of(vocab, concept_id)
+    parts = re.split(r"[ \t]?[/-][ \t]?", numbers)
+    if not drugs or (len(parts) > 1 and len(parts) != len(drugs)):
+        return []
+    if len(parts) < len(drugs) and (unit or "mg").lower() in ("%", "percent", "pct"):
+        return []          # "Terocin 4%": which of its four ingredients is not said
+    return [strength_id(d, n, unit or "mg") for d, n in zip(drugs, parts)]
+
+
+def dose_marks(vocab: "Vocabulary", text: str, matches: list) -> list[tuple[str, str]]:
+    """(mark, words) of every dose an item's own words give a drug or product they name (`matches`:
+    the item's own concept matches, in order), so that `lidocaine 5%` ranks the 5% items first and
+    `Norco 10mg` finds Norco 10/325mg."""
+    named = [m for m in matches if vocab.concept(m.concept).kind in ("drug", "product")]
+    out: list[tuple[str, str]] = []
+    for i, m in enumerate(named):
+        dose = DOSE_AFTER.match(text, m.end)
+        if dose is None or any(m.end <= o.start < dose.start(1) for o in named[i + 1:]):
+            continue
+        out += [(mark, dose[0].strip()) for mark in dose_ids(vocab, m.concept, dose[1], dose[2])]
     return list(dict.fromkeys(out))

@@ -7,6 +7,7 @@ import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from indexer.vocabulary.marks import dose_marks
 from indexer.vocabulary.text import strict_word, tokenize
 
 if TYPE_CHECKING:
@@ -194,6 +195,8 @@ def tag_item(vocab: "Vocabulary", own_words: str, guidelines: str | list[str] | 
     _topical_rules(vocab, own_words, own, tags)
     if drug_item:
         _form_rules(vocab, own_words, tags)
+        for mark, surface in dose_marks(vocab, own_words, own_matches):
+            tags.add(mark, "own", surface)
     _release_rules(vocab, own_words, own_matches, tags)
     # "Arthroplasty of the right knee" is a total knee arthroplasty: a query naming the composite
     # concept finds the item whose own words name its parts in any order.

@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from indexer.vocabulary.concepts import KINDS, Concept, load_common_words, load_concepts
+from indexer.vocabulary.marks import STRENGTH_MARK
 from indexer.vocabulary.matching import Match, Matcher
 
 if TYPE_CHECKING:
@@ -77,7 +78,7 @@ class Vocabulary:
 
     # --- looking concepts up
     def __contains__(self, concept_id: str) -> bool:
-        return concept_id in self.concepts or concept_id.startswith("level:")
+        return concept_id in self.concepts or concept_id.startswith(("level:", STRENGTH_MARK))
 
     def concept(self, concept_id: str) -> Concept:
         """The concept of an id (spinal levels are made on demand); KeyError for an unknown id."""
@@ -85,6 +86,9 @@ class Vocabulary:
             name = concept_id.split(":", 1)[1]
             regions = list(dict.fromkeys(_LEVEL_REGIONS[p[0]] for p in name.split("-")))
             return Concept(concept_id, "level", name, [name], regions, "pattern")
+        if concept_id.startswith(STRENGTH_MARK):
+            # a drug at a dose, read by pattern from an item's own words (marks.py); implies nothing
+            return Concept(concept_id, "strength", concept_id.split(":", 1)[1], [], [], "pattern")
         return self.concepts[concept_id]
 
     def of_kind(self, kind: str) -> list[Concept]:

@@ -16,13 +16,12 @@ import re
 from indexer.fields import CONCEPT_FIELD
 from indexer.results import Expansion
 from indexer.vocabulary import QuerySpan, Vocabulary
-from indexer.vocabulary.marks import IS_MARK, PERCENT_AFTER, single_drug, strength_id
+from indexer.search.query.doses import join_spaced
+from indexer.vocabulary.marks import DOSE_TYPED, IS_MARK, dose_ids
 
 # Quoted phrases and field:value terms are the user's own syntax.
 _PROTECTED = re.compile(r"\"[^\"]*\"|'[^']*'|\b\w+:(?:\"[^\"]*\"|'[^']*'|\S+)")
 SHOWN_FORMS = 6      # kinds or names listed per concept in "Also searched"
-# A strength in per cent typed right after a drug: '5%', '5 %', '5 percent', '2.5pct'.
-STRENGTH_TYPED = re.compile(r"\s*\d+(?:\.\d+)?\s?(?:%|percent\b|pct\b)", re.I)
 # How much being the class weighs over containing it, within a tier (a constant, not BM25F).
 IS_BOOST = "^100"
 MEMBER_ORDER = {"drug": 0, "procedure": 1, "part": 2, "panel": 3, "product": 4}
@@ -86,18 +85,24 @@ def _expand_plain(text: str, vocab: Vocabulary, found: list[Expansion]) -> str:
         # within a multi-word concept the typed words, each optional, rank the items naming more of
         # them first ('cold therapy unit' -> the cryotherapy unit).
         maybe = [f"({_term(IS_MARK + c)}){IS_BOOST}" for c in span.concepts if vocab.concept(c).kind == "class"]
-        # A drug typed with a strength in per cent ('lidocaine 5%', 'Lidoderm 5 percent'): the items
-        # of that strength first (indexed `strength:lidocaine:5%`); typed right after the drug, the
-        # strength is read as this ranking only (the other strengths follow), not as words.
-        strength = PERCENT_AFTER.match(text, span.end)
-        right_after = STRENGTH_TYPED.match(text, span.end)
-        drugs = [single_drug(vocab, c) for c in span.concepts if vocab.concept(c).kind in ("drug", "product")]
-        maybe += [f"({_term(strength_id(d, strength[1]))}){IS_BOOST}" for d in dict.fromkeys(drugs) if d and strength]
         maybe += words if len(words) > 1 else []
         if maybe:
             group = f"({group} ANDMAYBE ({' OR '.join(maybe)}))"
         parts += [text[last:span.start], group]
-        last = right_after.end() if right_after and any(drugs) else span.end
+        last = span.end
+        # A drug typed with a dose right after it ('Norco 10mg', 'Norco 10/325', 'lidocaine 5%'): the
+        # dose as typed OR the drug at that dose, read from the request's words by marks.py
+        # (`strength:hydrocodone:10mg`: Norco 10/325mg), each number to its ingredient.
+        dose = DOSE_TYPED.match(text, span.end)
+        marks = [ids for c in span.concepts if vocab.concept(c).kind in ("drug", "product")
+                 for ids in [dose_ids(vocab, c, dose[1], dose[2]) if dose else []] if ids]
+        if marks:
+            per_cent = (dose[2] or "").lower() in ("percent", "pct")
+            typed_dose = f"{dose[1]}%" if per_cent else join_spaced(text[dose.start(1):dose.end()])
+            typed_dose = f'"{typed_dose}"' if " " in typed_dose else typed_dose
+            alts = [_term(ids[0]) if len(ids) == 1 else "(" + " AND ".join(map(_term, ids)) + ")" for ids in marks]
+            parts += [text[last:dose.start(1)], "(" + " OR ".join([typed_dose, *alts]) + ")"]
+            last = dose.end()
         if all(e.word.lower() != typed.lower() for e in found):
             found.append(Expansion(typed, _shown(vocab, span)))
     parts.append(text[last:])
