@@ -101,7 +101,6 @@ def _topical_rules(vocab: "Vocabulary", text: str, own: set[str], tags: _Tags) -
         tags.add("class:topical-analgesic", "own", dosage or "%")
 
 
-_WEIGHED = r"\d(?:[\d.,]*)\s?(?:{units})\b"
 _COUNTED = re.compile(r"#\s?\d|\b\d+\s?(?:mg|mcg)\b.*\b(?:qty|quantity|supply|count)\b", re.I)
 _DOSED = re.compile(r"\d\s?(?:mg|mcg)\b", re.I)
 
@@ -110,23 +109,24 @@ def _form_rules(vocab: "Vocabulary", text: str, tags: _Tags) -> None:
     """The dosage form of a drug item from its own words and doses (the FDA SPL dosage forms): a
     release abbreviation in capitals (ER, XR) is an extended-release form; "pad" is a patch; an item
     weighed out (120 grams) or a topical analgesic that is no patch is a topical form; a dose in mg
-    with a count (#60), no other route and no topical form, an oral one."""
+    with a count (#60), no other route and no topical form, an oral one. (Patterns compiled once per
+    vocabulary, `Vocabulary.form_patterns`: this runs on every drug item of a build.)"""
+    release_words, patch_words, weighed_out, other_routes = vocab.form_patterns()
     have = set(tags.by_concept)
-    tokens = tokenize(text)
-    words = {t.raw.lower() for t in tokens}
-    release = next((t.raw for t in tokens if t.raw in vocab.long_acting and strict_word(t.raw)), None)
+    release = release_words.search(text)
     if release and "form:extended-release" not in have:
-        tags.add("form:extended-release", "own", release)
-    if "form:patch" not in have and words & vocab.dosage_patch:
-        tags.add("form:patch", "own", next(iter(words & vocab.dosage_patch)))
-    weighed = vocab.weight_units and re.search(_WEIGHED.format(units="|".join(vocab.weight_units)), text, re.I)
+        tags.add("form:extended-release", "own", release[0])
+    pad = patch_words.search(text) if "form:patch" not in have else None
+    if pad:
+        tags.add("form:patch", "own", pad[0])
+    weighed = weighed_out.search(text)
     if "form:patch" not in tags.by_concept and "form:topical" not in have and (
             weighed or "class:topical-analgesic" in have):
         tags.add("form:topical", "own", weighed[0] if weighed else "topical analgesic")
-    if not {"form:patch", "form:topical", "form:oral", "class:topical-analgesic"} & set(tags.by_concept) \
-            and not any(t.raw in vocab.not_oral or t.raw.lower() in vocab.not_oral for t in tokens) \
-            and _DOSED.search(text) and _COUNTED.search(text):
-        tags.add("form:oral", "own", _DOSED.search(text)[0])
+    dosed = _DOSED.search(text)
+    if dosed and not {"form:patch", "form:topical", "form:oral", "class:topical-analgesic"} & set(tags.by_concept) \
+            and _COUNTED.search(text) and not other_routes.search(text):
+        tags.add("form:oral", "own", dosed[0])
 
 
 def _release_rules(vocab: "Vocabulary", text: str, own: list, tags: _Tags) -> None:

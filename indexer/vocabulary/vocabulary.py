@@ -63,6 +63,7 @@ class Vocabulary:
         self._members: dict[str, set[str]] = {}
         self._names: list[str] | None = None
         self._analysed: dict[str, tuple[tuple[str, ...], ...]] = {}
+        self._form_patterns: tuple[re.Pattern, ...] | None = None
         for c in concepts.values():
             for parent in c.implies:
                 self._members.setdefault(parent, set()).add(c.id)
@@ -125,6 +126,22 @@ class Vocabulary:
             for form in self.concept(cid).forms:
                 out.setdefault(form.lower(), form)
         return list(out.values())
+
+    def form_patterns(self) -> tuple[re.Pattern, re.Pattern, re.Pattern, re.Pattern]:
+        """The [dosage] word lists as patterns, compiled on first use: release abbreviations (in
+        capitals), patch words, a weight unit after a number, routes other than the mouth."""
+        if self._form_patterns is None:
+            def words(items, flags=0):
+                alts = "|".join(re.escape(w) for w in sorted(items, key=len, reverse=True)) or "(?!)"
+                return re.compile(rf"(?<![A-Za-z0-9])(?:{alts})(?![A-Za-z0-9])", flags)
+            release = [w for w in self.long_acting if w.isalpha() and w.isupper()]
+            caps = [w for w in self.not_oral if w.isupper()]
+            self._form_patterns = (
+                words(release), words(self.dosage_patch, re.I),
+                re.compile(rf"\d[\d.,]*\s?(?:{'|'.join(map(re.escape, self.weight_units)) or '(?!)'})\b", re.I),
+                re.compile(words([w for w in self.not_oral if w not in caps], re.I).pattern.replace("(?:", "(?i:", 1)
+                           + "|" + words(caps).pattern))
+        return self._form_patterns
 
     def analysed_forms(self, concept_id: str, analyse) -> tuple[tuple[str, ...], ...]:
         """forms(concept_id), each split by `analyse` (text -> its words as an index stems them),
