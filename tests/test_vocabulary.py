@@ -140,7 +140,7 @@ def test_spinal_levels_imply_their_region(vocab):
 
 def test_doses_do_not_confuse_the_matcher(vocab):
     direct = [m.concept for m in vocab.concepts_in("Norco 5/325mg #60 1 tab q6h prn", implied=False)]
-    assert direct == ["product:norco"]
+    assert direct == ["product:norco", "form:oral"]      # "tab" is the dosage form, the doses nothing
     assert "product:tylenol-3" in ids(vocab, "Tylenol #3 #30")
     assert ids(vocab, "10/325mg #120 x 2 refills") == set()
 

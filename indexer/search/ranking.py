@@ -18,6 +18,7 @@ from whoosh import query as wq
 from indexer.index.postings import POSITION_BITS, PostingCache
 from indexer.search.query.parser import MAX_EXPANSION
 from indexer.fields import CONCEPT_FIELD, LETTER_FIELDS
+from indexer.vocabulary.marks import IS_MARK, STRENGTH_MARK
 
 # Every weight of the ranking, in one place:
 # - per-field boosts are applied at index time (`indexer.fields.TEXT_FIELD_LIST`:
@@ -30,10 +31,14 @@ from indexer.fields import CONCEPT_FIELD, LETTER_FIELDS
 # - tiers: a document whose request (item) matches ranks above one tagged
 #   with a concept the query names (the vocabulary's `concept` field), above
 #   one whose rationale or guidelines match, above one matched by its letter's
-#   summary only (FIELD_TIERS); BM25F orders documents within a tier.
+#   summary only (FIELD_TIERS); BM25F orders documents within a tier. A concept mark read
+#   from the request's own words (`is:class:...`, `strength:...`, OWN_WORD_MARKS) ranks as they do.
 K1, B = 1.2, 0.75
 SIMILAR_TERMS = (("item", 6), ("rationale", 10))
 FIELD_TIERS = {"item": 3, CONCEPT_FIELD: 2, "rationale": 1, "guideline": 1, "summary": 0}
+# Marks of the concept field read from the request's own words (the classes it is, its drugs'
+# doses: indexer.vocabulary.marks) rank as the request's words do.
+OWN_WORD_MARKS = (IS_MARK.encode(), STRENGTH_MARK.encode())
 
 
 @dataclass
@@ -317,6 +322,8 @@ def tiers(ev: Evaluation, searcher, cache: PostingCache, mask: np.ndarray) -> np
     out = np.zeros(len(mask), dtype=np.int8)
     for leaf in ev.leaves:
         tier = FIELD_TIERS.get(leaf.field, 0)
+        if leaf.field == CONCEPT_FIELD and leaf.tbytes.startswith(OWN_WORD_MARKS):
+            tier = FIELD_TIERS["item"]
         if tier:
             docs, _ = cache.term(reader, leaf.field, leaf.tbytes)
             if leaf.within is not None:

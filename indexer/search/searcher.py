@@ -179,7 +179,7 @@ class Searcher:
             m = self.match(request, snap)
             start = (request.page - 1) * request.per_page
             page = self._ordered(snap, request, m, start + request.per_page)[start:]
-            marker = highlight.Marker(highlight.terms_of(m.query), snap.seen)
+            marker = highlight.Marker(highlight.terms_of(m.query, snap.vocabulary), snap.seen)
             records: dict[str, dict | None] = {}
             shown = [hits.hit_of(snap, doc, score, marker, records, self.settings.max_other_items)
                      for doc, score in page]

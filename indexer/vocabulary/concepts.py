@@ -10,8 +10,8 @@ from pathlib import Path
 from indexer.vocabulary.text import slug, tokenize
 
 # Kinds of concept, in the order a listing shows them.
-KINDS = ("class", "drug", "product", "family", "procedure", "region", "part", "panel", "term", "side",
-         "decision", "level")
+KINDS = ("class", "drug", "product", "form", "family", "procedure", "region", "part", "panel", "term", "side",
+         "decision", "level", "strength")
 # Products' sections and the formulation class each implies.
 PRODUCT_CLASSES = {"combination": None, "topical": "class:topical-analgesic",
                    "compound": "class:compounded", "oral-suspension": "class:oral-suspension",
@@ -104,6 +104,9 @@ def _drugs(folder: Path, concepts: dict[str, Concept]) -> None:
         concepts[member].add_implies([group])
     med = data["family"]["medication"]
     _put(concepts, Concept("family:medication", "family", med["label"], list(med["forms"]), [], "drugs.toml"))
+    for key, form in data.get("form", {}).items():
+        # dosage forms are tagged only on an item naming a drug (tagging.py), so they imply nothing
+        _put(concepts, Concept(f"form:{key}", "form", form["label"], list(form["forms"]), [], "drugs.toml"))
 
 
 def _brands(folder: Path, concepts: dict[str, Concept]) -> None:

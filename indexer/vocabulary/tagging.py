@@ -7,6 +7,7 @@ import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from indexer.vocabulary.marks import dose_marks
 from indexer.vocabulary.text import strict_word, tokenize
 
 if TYPE_CHECKING:
@@ -107,6 +108,34 @@ def _topical_rules(vocab: "Vocabulary", text: str, own: set[str], tags: _Tags) -
         tags.add("class:topical-analgesic", "own", dosage or "%")
 
 
+_COUNTED = re.compile(r"#\s?\d|\b\d+\s?(?:mg|mcg)\b.*\b(?:qty|quantity|supply|count)\b", re.I)
+_DOSED = re.compile(r"\d\s?(?:mg|mcg)\b", re.I)
+
+
+def _form_rules(vocab: "Vocabulary", text: str, tags: _Tags) -> None:
+    """The dosage form of a drug item from its own words and doses (the FDA SPL dosage forms): a
+    release abbreviation in capitals (ER, XR) is an extended-release form; "pad" is a patch; an item
+    weighed out (120 grams) or a topical analgesic that is no patch is a topical form; a dose in mg
+    with a count (#60), no other route and no topical form, an oral one. (Patterns compiled once per
+    vocabulary, `Vocabulary.form_patterns`: this runs on every drug item of a build.)"""
+    release_words, patch_words, weighed_out, other_routes = vocab.form_patterns()
+    have = set(tags.by_concept)
+    release = release_words.search(text)
+    if release and "form:extended-release" not in have:
+        tags.add("form:extended-release", "own", release[0])
+    pad = patch_words.search(text) if "form:patch" not in have else None
+    if pad:
+        tags.add("form:patch", "own", pad[0])
+    weighed = weighed_out.search(text)
+    if "form:patch" not in tags.by_concept and "form:topical" not in have and (
+            weighed or "class:topical-analgesic" in have):
+        tags.add("form:topical", "own", weighed[0] if weighed else "topical analgesic")
+    dosed = _DOSED.search(text)
+    if dosed and not {"form:patch", "form:topical", "form:oral", "class:topical-analgesic"} & set(tags.by_concept) \
+            and _COUNTED.search(text) and not other_routes.search(text):
+        tags.add("form:oral", "own", dosed[0])
+
+
 def _release_rules(vocab: "Vocabulary", text: str, own: list, tags: _Tags) -> None:
     """An opioid named in an item's own words is long-acting with a release word ('ER', 'extended
     release', a patch) or a long-acting product (OxyContin, methadone), short-acting otherwise (MTUS
@@ -177,10 +206,17 @@ def tag_item(vocab: "Vocabulary", own_words: str, guidelines: str | list[str] | 
     tags = _Tags(vocab)
     own_matches = [m for m in vocab.concepts_in(own_words, implied=False)
                    if vocab.concept(m.concept).kind != "decision"]
+    drug_item = any(vocab.concept(m.concept).kind in ("drug", "product") for m in own_matches)
+    # a dosage form is read only on an item naming a drug: "ice pack gel" is no medication
+    own_matches = [m for m in own_matches if drug_item or vocab.concept(m.concept).kind != "form"]
     for m in own_matches:
         tags.add(m.concept, "own", m.surface)
     own = {m.concept for m in own_matches}
     _topical_rules(vocab, own_words, own, tags)
+    if drug_item:
+        _form_rules(vocab, own_words, tags)
+        for mark, surface in dose_marks(vocab, own_words, own_matches):
+            tags.add(mark, "own", surface)
     _release_rules(vocab, own_words, own_matches, tags)
     # "Arthroplasty of the right knee" is a total knee arthroplasty: a query naming the composite
     # concept finds the item whose own words name its parts in any order.

@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Callable
 
 from indexer.vocabulary.concepts import KINDS, Concept, load_common_words, load_concepts
+from indexer.vocabulary.marks import STRENGTH_MARK
 from indexer.vocabulary.matching import Match, Matcher
 
 if TYPE_CHECKING:
@@ -51,6 +52,9 @@ class Vocabulary:
         self.dosage_topical = {w.lower() for w in (dosage or {}).get("topical", [])}
         self.long_acting = list((dosage or {}).get("long_acting", []))
         self.long_acting_names = {w.lower() for w in (dosage or {}).get("long_acting_names", [])}
+        self.dosage_patch = {w.lower() for w in (dosage or {}).get("patch_words", [])}
+        self.weight_units = list((dosage or {}).get("weight_units", []))
+        self.not_oral = set((dosage or {}).get("not_oral", []))
         self.matcher = Matcher([(form, c.id) for c in concepts.values() for form in c.forms],
                                [(form, c.id) for c in concepts.values() for form in c.query_forms])
         guideline_forms = [(f, c.id) for c in concepts.values() if c.kind == "class" for f in c.forms + c.guideline]
@@ -60,6 +64,8 @@ class Vocabulary:
         self._members: dict[str, set[str]] = {}
         self._names: list[str] | None = None
         self._keyed: dict[str, list[str]] | None = None
+        self._analysed: dict[str, tuple[tuple[str, ...], ...]] = {}
+        self._form_patterns: tuple[re.Pattern, ...] | None = None
         for c in concepts.values():
             for parent in c.implies:
                 self._members.setdefault(parent, set()).add(c.id)
@@ -75,7 +81,7 @@ class Vocabulary:
 
     # --- looking concepts up
     def __contains__(self, concept_id: str) -> bool:
-        return concept_id in self.concepts or concept_id.startswith("level:")
+        return concept_id in self.concepts or concept_id.startswith(("level:", STRENGTH_MARK))
 
     def concept(self, concept_id: str) -> Concept:
         """The concept of an id (spinal levels are made on demand); KeyError for an unknown id."""
@@ -83,6 +89,9 @@ class Vocabulary:
             name = concept_id.split(":", 1)[1]
             regions = list(dict.fromkeys(_LEVEL_REGIONS[p[0]] for p in name.split("-")))
             return Concept(concept_id, "level", name, [name], regions, "pattern")
+        if concept_id.startswith(STRENGTH_MARK):
+            # a drug at a dose, read by pattern from an item's own words (marks.py); implies nothing
+            return Concept(concept_id, "strength", concept_id.split(":", 1)[1], [], [], "pattern")
         return self.concepts[concept_id]
 
     def of_kind(self, kind: str) -> list[Concept]:
@@ -119,6 +128,29 @@ class Vocabulary:
             for form in self.concept(cid).forms:
                 out.setdefault(form.lower(), form)
         return list(out.values())
+
+    def form_patterns(self) -> tuple[re.Pattern, re.Pattern, re.Pattern, re.Pattern]:
+        """The [dosage] word lists as patterns, compiled on first use: release abbreviations (in
+        capitals), patch words, a weight unit after a number, routes other than the mouth."""
+        if self._form_patterns is None:
+            def words(items, flags=0):
+                alts = "|".join(re.escape(w) for w in sorted(items, key=len, reverse=True)) or "(?!)"
+                return re.compile(rf"(?<![A-Za-z0-9])(?:{alts})(?![A-Za-z0-9])", flags)
+            release = [w for w in self.long_acting if w.isalpha() and w.isupper()]
+            caps = [w for w in self.not_oral if w.isupper()]
+            self._form_patterns = (
+                words(release), words(self.dosage_patch, re.I),
+                re.compile(rf"\d[\d.,]*\s?(?:{'|'.join(map(re.escape, self.weight_units)) or '(?!)'})\b", re.I),
+                re.compile(words([w for w in self.not_oral if w not in caps], re.I).pattern.replace("(?:", "(?i:", 1)
+                           + "|" + words(caps).pattern))
+        return self._form_patterns
+
+    def analysed_forms(self, concept_id: str, analyse) -> tuple[tuple[str, ...], ...]:
+        """forms(concept_id), each split by `analyse` (text -> its words as an index stems them),
+        remembered per concept for this vocabulary's life (the highlighter asks on every search)."""
+        if concept_id not in self._analysed:
+            self._analysed[concept_id] = tuple(t for t in (tuple(analyse(f)) for f in self.forms(concept_id)) if t)
+        return self._analysed[concept_id]
 
     def composites(self) -> dict[str, tuple[str, ...]]:
         """Concepts that are the conjunction of others ('procedure:total-knee-arthroplasty' = arthroplasty

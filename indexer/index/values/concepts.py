@@ -21,6 +21,7 @@ from typing import Iterable
 from indexer.index.stores.files import VOCABULARY
 from indexer.record import Record
 from indexer.vocabulary import MinedVocabulary, Tag, Vocabulary, mine
+from indexer.vocabulary.marks import IS_MARK, is_classes
 
 
 def mine_letters(records: Iterable[Record], vocab: Vocabulary) -> MinedVocabulary:
@@ -79,9 +80,12 @@ def letter_tags(vocab: Vocabulary, items: list[dict]) -> list[list[Tag]]:
     return vocab.tag_letter([(item.get("item") or "", item_tags(vocab, item)) for item in items])
 
 
-def concept_ids(tags: list[Tag]) -> list[str]:
-    """The `concept` field's values: every tagged concept id."""
-    return [t.concept for t in tags]
+def concept_ids(tags: list[Tag], vocab: Vocabulary | None = None) -> list[str]:
+    """The `concept` field's values: every tagged concept id (its drugs' doses among them,
+    `strength:lidocaine:5%`), and (with the vocabulary) the classes the item is, marked `is:`
+    (marks.is_classes)."""
+    ids = [t.concept for t in tags]
+    return ids + [IS_MARK + c for c in is_classes(vocab, tags)] if vocab is not None else ids
 
 
 def drug_classes(vocab: Vocabulary, tags: list[Tag]) -> list[str]:

@@ -110,7 +110,7 @@ def _item_fields(item: dict, item_no: int, vocab: Vocabulary | None, tags: list)
         "rationale": item.get("rationale") or "",
         "guideline": "\n".join(t for t in (ca_text, mx_text) if t),
         **{name: value(item) for name, value in ITEM_VALUES.items()},
-        **({CONCEPT_FIELD: keyword_value(concepts.concept_ids(tags)),
+        **({CONCEPT_FIELD: keyword_value(concepts.concept_ids(tags, vocab)),
             **{name: value(vocab, tags) for name, value in TAG_VALUES.items()}} if vocab is not None else {}),
     }
 

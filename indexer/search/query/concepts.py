@@ -16,10 +16,14 @@ import re
 from indexer.fields import CONCEPT_FIELD
 from indexer.results import Expansion
 from indexer.vocabulary import QuerySpan, Vocabulary
+from indexer.search.query.doses import join_spaced
+from indexer.vocabulary.marks import DOSE_TYPED, IS_MARK, dose_ids
 
 # Quoted phrases and field:value terms are the user's own syntax.
 _PROTECTED = re.compile(r"\"[^\"]*\"|'[^']*'|\b\w+:(?:\"[^\"]*\"|'[^']*'|\S+)")
 SHOWN_FORMS = 6      # kinds or names listed per concept in "Also searched"
+# How much being the class weighs over containing it, within a tier (a constant, not BM25F).
+IS_BOOST = "^100"
 MEMBER_ORDER = {"drug": 0, "procedure": 1, "part": 2, "panel": 3, "product": 4}
 
 
@@ -77,12 +81,28 @@ def _expand_plain(text: str, vocab: Vocabulary, found: list[Expansion]) -> str:
         words = typed.split()
         literal = f'"{typed}"' if len(words) > 1 else typed
         group = "(" + " OR ".join([literal] + [t for c in span.concepts for t in _alternatives(vocab, c)]) + ")"
-        if len(words) > 1:
-            # A concept lumps its kinds together: the typed words, each optional, rank the items
-            # that name more of them first ('cold therapy unit' -> the cryotherapy unit).
-            group = f"({group} ANDMAYBE ({' OR '.join(words)}))"
+        # Items that are the class (indexed `is:class:...`) before those that contain or cite it;
+        # within a multi-word concept the typed words, each optional, rank the items naming more of
+        # them first ('cold therapy unit' -> the cryotherapy unit).
+        maybe = [f"({_term(IS_MARK + c)}){IS_BOOST}" for c in span.concepts if vocab.concept(c).kind == "class"]
+        maybe += words if len(words) > 1 else []
+        if maybe:
+            group = f"({group} ANDMAYBE ({' OR '.join(maybe)}))"
         parts += [text[last:span.start], group]
         last = span.end
+        # A drug typed with a dose right after it ('Norco 10mg', 'Norco 10/325', 'lidocaine 5%'): the
+        # dose as typed OR the drug at that dose, read from the request's words by marks.py
+        # (`strength:hydrocodone:10mg`: Norco 10/325mg), each number to its ingredient.
+        dose = DOSE_TYPED.match(text, span.end)
+        marks = [ids for c in span.concepts if vocab.concept(c).kind in ("drug", "product")
+                 for ids in [dose_ids(vocab, c, dose[1], dose[2]) if dose else []] if ids]
+        if marks:
+            per_cent = (dose[2] or "").lower() in ("percent", "pct")
+            typed_dose = f"{dose[1]}%" if per_cent else join_spaced(text[dose.start(1):dose.end()])
+            typed_dose = f'"{typed_dose}"' if " " in typed_dose else typed_dose
+            alts = [_term(ids[0]) if len(ids) == 1 else "(" + " AND ".join(map(_term, ids)) + ")" for ids in marks]
+            parts += [text[last:dose.start(1)], "(" + " OR ".join([typed_dose, *alts]) + ")"]
+            last = dose.end()
         if all(e.word.lower() != typed.lower() for e in found):
             found.append(Expansion(typed, _shown(vocab, span)))
     parts.append(text[last:])

@@ -91,9 +91,9 @@ def _plain_tree(text: str, parser) -> wq.Query | None:
 
 
 # What the query's expansions (concepts, synonyms, doses) write around plain words, and nothing else:
-# parentheses, OR / AND / ANDMAYBE between them, "phrases" (the field's analyzer splits them, as the
-# parser's does), concept: and category: terms.
-_TOKEN = re.compile(r"\s*(?:(?P<open>\()|(?P<close>\))|(?P<op>OR|AND|ANDMAYBE)(?=\s)"
+# parentheses (a group may be boosted, `(...)^100`), OR / AND / ANDMAYBE between them, "phrases" (the
+# field's analyzer splits them, as the parser's does), concept: and category: terms.
+_TOKEN = re.compile(r"\s*(?:(?P<open>\()|(?P<close>\))(?:\^(?P<boost>[0-9]+)(?=[\s)]|$))?|(?P<op>OR|AND|ANDMAYBE)(?=\s)"
                     r"|\"(?P<phrase>[^\"]+)\"|(?P<field>concept|category):'(?P<value>[^']*)'"
                     r"|item:(?:\"(?P<item_phrase>[^\"]+)\"|(?P<item_word>[A-Za-z0-9]+)(?=[\s)]|$))"
                     r"|(?P<word>[A-Za-z0-9]+)(?=[\s)]|$))")
@@ -119,7 +119,12 @@ def _expanded_tree(text: str, parser) -> wq.Query | None:
         m = tokens[i]
         if m["open"]:
             q, i = group(i + 1)
-            return (q, i + 1) if q is not None and i < len(tokens) and tokens[i]["close"] else (None, i)
+            if q is None or i >= len(tokens) or not tokens[i]["close"]:
+                return None, i
+            if tokens[i]["boost"]:          # "(concept:'is:class:nsaid')^100", as the parser boosts it
+                q = q.copy()
+                q.boost *= float(tokens[i]["boost"])
+            return q, i + 1
         if m["word"]:
             return (None if m["word"].lower() in _OPERATOR_WORDS else _word(parser, m["word"])), i + 1
         if m["phrase"]:

@@ -18,7 +18,7 @@ from typing import Iterator
 
 from whoosh import query as wq
 
-from indexer.fields import TEXT_FIELDS
+from indexer.fields import CONCEPT_FIELD, TEXT_FIELDS
 from indexer.search.show import occurrences
 from indexer.search.show.occurrences import Vocabulary
 from indexer.search.query.parser import build_query
@@ -47,8 +47,35 @@ class Terms:
         return stem in self.words or any(stem.startswith(p) for p in self.prefixes)
 
 
-def terms_of(q: wq.Query | None) -> Terms:
-    """The positive (not negated) text terms of a parsed query; a phrase's words only as the phrase."""
+# Concepts whose names are marked in a hit when the query matched them through the `concept` field:
+# a drug's brands and the products containing it (`hydrocodone` marks Norco), not a class's hundreds.
+MARKED_KINDS = ("drug", "product")
+
+
+def _stems(form: str) -> list[str]:
+    """A name's words as the index stems them (without the joined form the analyzer adds)."""
+    stems: list[str] = []
+    for token in _schema()["item"].analyzer(form):
+        if token.text != "".join(stems):
+            stems.append(token.text)
+    return stems
+
+
+def _concept_names(node: wq.Term, vocab, words: set[str], phrases: set[tuple[str, ...]]) -> None:
+    """The names of a drug or product the query matched by concept, as the index stems them."""
+    cid = str(node.text)
+    if cid not in vocab or vocab.concept(cid).kind not in MARKED_KINDS:
+        return
+    for stems in vocab.analysed_forms(cid, _stems):
+        if len(stems) == 1:
+            words.add(stems[0])
+        else:
+            phrases.add(stems)
+
+
+def terms_of(q: wq.Query | None, vocab=None) -> Terms:
+    """The positive (not negated) text terms of a parsed query; a phrase's words only as the phrase;
+    with the domain vocabulary, the names of the drugs and products it matched by concept."""
     words: set[str] = set()
     prefixes: set[str] = set()
     phrases: set[tuple[str, ...]] = set()
@@ -65,6 +92,8 @@ def terms_of(q: wq.Query | None) -> Terms:
             words.add(str(node.text))
         elif isinstance(node, wq.Phrase) and node.fieldname in TEXT_FIELDS:
             phrases.add(tuple(str(w) for w in node.words))
+        elif isinstance(node, wq.Term) and node.fieldname == CONCEPT_FIELD and vocab is not None:
+            _concept_names(node, vocab, words, phrases)
         for child in node.children():
             walk(child)
 
