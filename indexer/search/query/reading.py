@@ -7,8 +7,8 @@ The lists are data (indexer/vocabulary/data/query_words.toml, each with its rati
   `without`), before anything else;
 - words of a question or a report request (`was`, `IMR`, `outcomes`) are not searched;
 - generic head nouns (`medication`, `services`, `sessions`, `stay`, `care` ...) and, when the query
-  names a drug, product or class, dosage forms (`tab`, `cream`, `patch`) rank the answers but are
-  not required; a query made only of such words is searched as typed;
+  names a drug, product or class, dosage forms the vocabulary does not tag (`solution`, `spray`)
+  rank the answers but are not required; a query made only of such words is searched as typed;
 - two concepts of the same kind joined by `and`/`or`/`&` (`EMGs and nerve conduction studies`) are
   either one, the items naming both first; concepts of different kinds (`knee surgery`) are both
   required, as before;
