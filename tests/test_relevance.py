@@ -19,7 +19,8 @@ FIXTURES = ROOT / "tests" / "fixtures" / "relevance"
 # Measured on main 9638798: 0.972 / 0.947, seeds 1.0 / 1.0. Earlier: 10ccc10 0.810 / 0.807
 # (seeds 0.90 / 0.90); before issue 12's search work, 9ea00d2, 0.716 / 0.621 (seeds 0.867 / 0.800).
 # vocab3 (sides, opioid release, associated surgical services, joins, best effort): 0.990 / 0.982.
-SHARED_BARS = {"mean_recall": 0.98, "mean_r_precision": 0.97}
+# All of issue 27's third pass (query4, procs4, drugs4 merged): 1.000 / 0.997.
+SHARED_BARS = {"mean_recall": 0.99, "mean_r_precision": 0.99}
 # The held-out sets on the real corpus with the vocabulary (issue 27), rounded down; regression bars only,
 # never tuned against. heldout.json 0.920 / 0.886 (0.729 / 0.685 before the vocabulary);
 # heldout_vocabulary.json 0.923 / 0.905 (0.435 / 0.417 before; 0.863 / 0.833 at its one held-out
@@ -29,14 +30,20 @@ SHARED_BARS = {"mean_recall": 0.98, "mean_r_precision": 0.97}
 # heldout.json 0.935 / 0.901, heldout_vocabulary.json 0.948 / 0.930, heldout_v2.json 0.930 / 0.915.
 # After how a query is read (branch query4, 2026-12-07; sets the work could see): heldout.json
 # 0.946 / 0.908, heldout_vocabulary.json 0.951 / 0.933, heldout_v2.json 0.974 / 0.954, heldout_v3.json
-# 0.965 / 0.956.
-HELDOUT_BARS = {"heldout.json": {"mean_recall": 0.94, "mean_r_precision": 0.90},
-                "heldout_vocabulary.json": {"mean_recall": 0.95, "mean_r_precision": 0.93},
-                "heldout_v2.json": {"mean_recall": 0.97, "mean_r_precision": 0.95},
+# 0.965 / 0.956. With procs4 and drugs4 merged too (main 936d591; sets the work could see): heldout.json
+# 1.000 / 0.967, heldout_vocabulary.json 0.988 / 0.970, heldout_v2.json 1.000 / 0.983, heldout_v3.json
+# 1.000 / 0.995.
+HELDOUT_BARS = {"heldout.json": {"mean_recall": 0.99, "mean_r_precision": 0.96},
+                "heldout_vocabulary.json": {"mean_recall": 0.98, "mean_r_precision": 0.96},
+                "heldout_v2.json": {"mean_recall": 0.99, "mean_r_precision": 0.98},
                 # Judged blind on 2026-12-07 before vocab3, measured once after it: 0.896 / 0.890
                 # (0.821 / 0.815 on main fe9b335, before vocab3); 0.889 / 0.884 once the best effort
                 # no longer drops a word where the words match and the filters empty the page.
-                "heldout_v3.json": {"mean_recall": 0.96, "mean_r_precision": 0.95}}
+                "heldout_v3.json": {"mean_recall": 0.99, "mean_r_precision": 0.99},
+                # Judged blind on 2026-12-07 (220 queries, 32 negatives) before query4, procs4 and drugs4,
+                # measured once after them on main 936d591: 0.888 / 0.847, 13 answering nothing (0.800 /
+                # 0.755 and 25 on main 56913f3, before them); negatives largest 2.1% before and after.
+                "heldout_v4.json": {"mean_recall": 0.88, "mean_r_precision": 0.84}}
 SEEDS_BARS = {"mean_recall": 1.0, "mean_r_precision": 1.0}
 # The largest share of the corpus a negative (a query nothing relevant answers) may return: the
 # issue's target, met on every set with negatives since query4 (largest 2.6%, heldout_v3.json).
@@ -75,7 +82,7 @@ def shared_report(relevance, real_index):
 
 @pytest.mark.parametrize("name, least", [("judged.json", 45), ("seeds.json", 8), ("heldout_vocabulary.json", 60),
                                          ("heldout_v2.json", 60),
-                                         ("heldout_v3.json", 80)])
+                                         ("heldout_v3.json", 80), ("heldout_v4.json", 120)])
 def test_judged_sets_are_well_formed(name, least):
     judged = json.loads((FIXTURES / name).read_text())
     queries = [q["q"] for q in judged["queries"]]
@@ -85,11 +92,11 @@ def test_judged_sets_are_well_formed(name, least):
         assert all(j in judged["items"] for j in q["relevant"]), q["q"]
 
 
-@pytest.mark.parametrize("name", ["heldout_vocabulary.json", "heldout_v2.json", "heldout_v3.json"])
+@pytest.mark.parametrize("name", ["heldout_vocabulary.json", "heldout_v2.json", "heldout_v3.json", "heldout_v4.json"])
 def test_negatives_are_well_formed(name):
     judged = json.loads((FIXTURES / name).read_text())
     negatives = [n["q"].lower() for n in judged["negatives"]]
-    assert 5 <= len(negatives) <= 20 and len(set(negatives)) == len(negatives)
+    assert 5 <= len(negatives) <= 40 and len(set(negatives)) == len(negatives)
     assert all(n["q"].strip() and n["why"].strip() for n in judged["negatives"])
     assert not set(negatives) & {q["q"].lower() for q in judged["queries"]}
 
@@ -97,7 +104,8 @@ def test_negatives_are_well_formed(name):
 def test_no_query_repeats_across_the_judged_sets():
     """Each set judges its own queries (negatives, things no letter holds, may recur)."""
     seen: dict[str, str] = {}
-    for name in ("judged.json", "heldout.json", "heldout_vocabulary.json", "heldout_v2.json", "heldout_v3.json"):
+    for name in ("judged.json", "heldout.json", "heldout_vocabulary.json", "heldout_v2.json", "heldout_v3.json",
+                 "heldout_v4.json"):
         judged = json.loads((FIXTURES / name).read_text())
         for entry in judged["queries"]:
             q = entry["q"].lower()
