@@ -99,6 +99,7 @@ class Preloaded:
     decision_words: dict[str, str]
     lexicon: Lexicon | None
     postings: PostingCache       # field lengths read; no term store mapped
+    facet_bits: dict = field(default_factory=dict)   # facetdata.FacetData.derived(): bitmaps, pair starts
 
 
 @dataclass
@@ -153,7 +154,9 @@ class Snapshot:
         if preloaded is None or preloaded.path != path:
             return cls(path, index, facetdata.load(path))
         # The postings cache holds no mapped file yet (termstore.Stores maps on first use).
-        snap = cls(path, index, facetdata.load(path), postings=preloaded.postings)
+        facets = facetdata.load(path)
+        facets.adopt(preloaded.facet_bits)
+        snap = cls(path, index, facets, postings=preloaded.postings)
         snap._vocabulary, snap._decision_words = preloaded.vocabulary, preloaded.decision_words
         snap._lexicon, snap._lexicon_read = preloaded.lexicon, True
         return snap
@@ -164,7 +167,7 @@ class Snapshot:
 
     def preload(self) -> "Preloaded":
         """Read now the read-only tables a search would read on first use (vocabulary, decision
-        words, surface words, field lengths) and hand them over: a server's master does this
+        words, surface words, field lengths, the facets' bitmaps) and hand them over: a server's master does this
         before forking its workers, and each worker's `open` of the same snapshot keeps them,
         sharing their pages instead of reading its own copy. Nothing is left open or mapped by
         this (the master must hold no file of a snapshot a swap may delete)."""
@@ -174,7 +177,8 @@ class Snapshot:
             reader = probe.reader()
             for field in reader.schema.scorable_names():
                 self.postings.lengths(reader, field)
-        return Preloaded(self.path, self.vocabulary, self.decision_words(), self._lexicon, self.postings)
+        return Preloaded(self.path, self.vocabulary, self.decision_words(), self._lexicon, self.postings,
+                         self.facets.derived())
 
     def decision_words(self) -> dict[str, str]:
         """Everyday decision words ('approved', 'denied' ...) -> the Decision facet's value they mean

@@ -306,6 +306,23 @@ class FacetData:
         """The distinct values of a facet in this snapshot."""
         return self.columns[facet].values
 
+    def derived(self) -> dict[str, tuple[np.ndarray | None, np.ndarray | None]]:
+        """Each column's bitmaps and pair starts, made now (in memory, no file mapped): what a
+        server's master makes once for the workers it forks (`adopt`)."""
+        return {name: (column.bits, column.pair_starts if column.multi else None)
+                for name, column in self.columns.items()}
+
+    def adopt(self, derived: Mapping[str, tuple[np.ndarray | None, np.ndarray | None]]) -> None:
+        """Take the bitmaps and pair starts `derived` made from the same snapshot's arrays
+        (a worker shares its master's pages instead of making its own)."""
+        for name, (bits, starts) in derived.items():
+            column = self.columns.get(name)
+            if column is None:
+                continue
+            column.__dict__["bits"] = bits           # what their cached_property would have made
+            if column.multi:
+                column.__dict__["pair_starts"] = starts
+
 
 def from_arrays(arrays: Mapping[str, np.ndarray]) -> FacetData:
     """FacetData from the arrays `arrays_for` makes (with their keys, as read back, or without)."""
