@@ -28,9 +28,8 @@ def similar_to(snap: Snapshot, doc_id: str, same_category: bool, limit: int) -> 
     if docnum is None:
         raise LetterNotFound(f"no item {doc_id!r} in the index")
     stored = snap.stored_fields(docnum)
-    terms = [wq.Term(f, word, boost=weight) for f, n in ranking.SIMILAR_TERMS
-             for word, weight in searcher.key_terms_from_text(f, (stored.get(f) or "")[:highlight.WINDOW],
-                                                              numterms=n)]
+    texts = [(f, (stored.get(f) or "")[:highlight.WINDOW], n) for f, n in ranking.SIMILAR_TERMS]
+    terms = [wq.Term(f, word, boost=weight) for f, word, weight in snap.key_terms.of(searcher, docnum, texts)]
     if not terms:
         return []
     ev = ranking.evaluate(wq.Or(terms), searcher, snap.postings, snap.facets.decided)

@@ -1,9 +1,10 @@
 """One opened snapshot for searching: its Whoosh index, facet arrays, postings cache, the words of
-the texts it highlighted, its domain vocabulary and surface words (read when a search first needs
-them) and each thread's searcher and letter-store connection, closed together by close(), or when
-the last search holding the snapshot lets go of it (after a swap), or at interpreter exit. What
-searching learns (the postings read, the words of the texts highlighted) is kept here, nowhere at
-module level: it goes with the snapshot."""
+the texts it highlighted, the key terms of the items *similar* was asked about, its domain
+vocabulary and surface words (read when a search first needs them) and each thread's searcher and
+letter-store connection, closed together by close(), or when the last search holding the snapshot
+lets go of it (after a swap), or at interpreter exit. What searching learns (the postings read, the
+words of the texts highlighted, the key terms) is kept here, nowhere at module level: it goes with
+the snapshot."""
 from __future__ import annotations
 
 import pickle
@@ -23,6 +24,7 @@ from indexer.errors import IndexDamaged
 from indexer.index.stores import facetdata, letterstore, snapshots, surfacewords, termstore
 from indexer.index.postings import PostingCache
 from indexer.index.values import concepts
+from indexer.search.keyterms import KeyTerms
 from indexer.search.query.spelling import Lexicon
 from indexer.search.query.understand import DECISIONS, match_value
 from indexer.vocabulary import Vocabulary
@@ -114,6 +116,7 @@ class Snapshot:
     postings: PostingCache | None = None
     opened: list = field(default_factory=list)    # every thread's searcher and store, to close
     seen: occurrences.Vocabulary = field(default_factory=occurrences.Vocabulary)   # highlighted texts' words
+    key_terms: KeyTerms = field(default_factory=KeyTerms)     # *similar*'s terms of the items asked about
     broken: bool = False
     _vocabulary: Vocabulary | None = None
     _decision_words: dict[str, str] | None = field(default=None, repr=False)
