@@ -126,6 +126,7 @@ class Snapshot:
     _lexicon_lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
     _letters: np.ndarray | None = field(default=None, repr=False)
     _stored_names: dict[str, bool] = field(default_factory=dict, repr=False)   # field name -> in the schema
+    _hit_views: bool | None = field(default=None, repr=False)     # the letter store has them, once asked
 
     def __post_init__(self) -> None:
         if self.postings is None:
@@ -264,6 +265,14 @@ class Snapshot:
     def record(self, letter_id: str) -> dict | None:
         """A letter record from the store, or None."""
         return letterstore.read_one(self.store(), letter_id)
+
+    def hit_view(self, letter_id: str) -> letterstore.HitView:
+        """What a hit shows of its letter (letterstore.hit_view), read from the store's compact copy
+        (a store written before them: from the record)."""
+        store = self.store()
+        if self._hit_views is None:
+            self._hit_views = letterstore.has_hit_views(store)
+        return letterstore.read_hit_view(store, letter_id, self._hit_views)
 
     def resolve(self, facet: str, typed: str) -> str | None:
         """A facet value as stored, from what a user typed (case-insensitive)."""
