@@ -126,6 +126,7 @@ class Snapshot:
     _lexicon_lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
     _letters: np.ndarray | None = field(default=None, repr=False)
     _stored_names: dict[str, bool] = field(default_factory=dict, repr=False)   # field name -> in the schema
+    _in_schema: frozenset[str] = field(default=frozenset(), repr=False)        # the names known to be in it
     _hit_views: bool | None = field(default=None, repr=False)     # the letter store has them, once asked
 
     def __post_init__(self) -> None:
@@ -227,10 +228,14 @@ class Snapshot:
             return reader.stored_fields(doc)
         if reader.is_closed:
             raise ReaderClosed
-        known = self._stored_names
         stored = reader._perdoc.stored_fields(doc)
+        if stored.keys() <= self._in_schema:       # the usual case: nothing to leave out
+            return stored
+        known = self._stored_names
         for name in stored.keys() - known.keys():
             known[name] = name in reader.schema
+            if known[name]:
+                self._in_schema = self._in_schema | {name}
         return {name: value for name, value in stored.items() if known[name]}
 
     def store(self) -> sqlite3.Connection:

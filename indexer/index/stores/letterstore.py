@@ -86,13 +86,16 @@ def _view_json(record: Record) -> str:
 
 def _insert(con: sqlite3.Connection, records: Iterable[Record]) -> None:
     con.executemany(
-        "INSERT INTO letters VALUES (?, ?, ?, ?, ?, ?)",
+        "INSERT INTO letters (id, case_number, content_hash, source, hit, record) VALUES (?, ?, ?, ?, ?, ?)",
         ((r["id"], r.get("case_number"), r.get("content_hash"), _path_column(r.get("source")),
-          _record_json(r), _view_json(r)) for r in records))
+          _view_json(r), _record_json(r)) for r in records))
 
 
+# The hit view before the record: a row's columns are read in order, and a record of a few KB
+# spills into overflow pages that reading a column after it walks through (at 10k, 15 µs a hit's
+# view read and decoded, 18 after the record).
 _TABLE = ("CREATE TABLE letters (id TEXT PRIMARY KEY, case_number TEXT,"
-          " content_hash TEXT, source TEXT, record JSON, hit JSON)")
+          " content_hash TEXT, source TEXT, hit JSON, record JSON)")
 _CASE_INDEX = "CREATE INDEX letters_case ON letters(case_number)"
 
 
