@@ -17,7 +17,7 @@ from whoosh import classify
 MAX_ITEMS = 4096          # items whose terms are kept (~1 KB each) before starting afresh
 MAX_WORDS = 100_000       # words whose frequency is kept (~200 bytes each) before starting afresh
 
-Terms = tuple[tuple[str, str, float], ...]      # (field, word, weight)
+ItemTerms = tuple[tuple[str, str, float], ...]      # (field, word, weight)
 
 
 class _Frequencies:
@@ -48,11 +48,11 @@ class KeyTerms:
 
     def __init__(self, max_items: int = MAX_ITEMS, max_words: int = MAX_WORDS):
         self.max_items, self.max_words = max_items, max_words
-        self._items: dict[int, Terms] = {}
+        self._items: dict[int, ItemTerms] = {}
         self._words: dict[tuple[str, bytes], float | None] = {}
         self._lock = threading.Lock()
 
-    def of(self, searcher, doc: int, texts: list[tuple[str, str, int]]) -> Terms:
+    def of(self, searcher, doc: int, texts: list[tuple[str, str, int]]) -> ItemTerms:
         """The key terms of document `doc`: for each (field, text, how many) of `texts`, Whoosh's
         key_terms_from_text(field, text, numterms=how many), worked out on first use."""
         found = self._items.get(doc)

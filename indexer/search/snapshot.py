@@ -172,9 +172,9 @@ class Snapshot:
 
     def preload(self) -> "Preloaded":
         """Read now the read-only tables a search would read on first use (vocabulary, decision
-        words, surface words, field lengths, the facets' bitmaps) and hand them over: a server's master does this
-        before forking its workers, and each worker's `open` of the same snapshot keeps them,
-        sharing their pages instead of reading its own copy. Nothing is left open or mapped by
+        words, surface words, field lengths, the facets' bitmaps) and hand them over: a server's
+        master does this before forking its workers, and each worker's `open` of the same snapshot
+        keeps them, sharing their pages instead of reading its own copy. Nothing is left open or mapped by
         this (the master must hold no file of a snapshot a swap may delete)."""
         self.decision_words()
         self.lexicon()
