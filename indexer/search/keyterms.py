@@ -15,7 +15,7 @@ import threading
 from whoosh import classify
 
 MAX_ITEMS = 4096          # items whose terms are kept (~1 KB each) before starting afresh
-MAX_WORDS = 100_000       # words whose frequency is kept (~200 bytes each) before starting afresh
+MAX_WORDS = 50_000        # words whose frequency is kept (~200 bytes each: ~10 MB) before starting afresh
 
 ItemTerms = tuple[tuple[str, str, float], ...]      # (field, word, weight)
 
