@@ -167,3 +167,40 @@ def test_add_leaves_the_published_letter_store_untouched(tmp_path):
     conductor.add([_letters(tmp_path / "new", 0, 2)[0].parent], settings)
     assert (base / files.LETTER_STORE).read_bytes() == before
     assert len(letterstore.read_all(snapshots.current(settings))) == 7
+
+
+
+def test_hits_read_their_letters_view_and_a_store_without_views_still_answers(tmp_path):
+    """Each letter's hit view equals what its record shows; a store written before the views
+    (no such column) answers from the records, and `imr add`'s copy of it stores views for the new letters."""
+    import sqlite3
+
+    from indexer.search.snapshot import Snapshot
+
+    settings = Settings(index_dir=tmp_path / "index", jobs=1)
+    conductor.rebuild([SEEDS], settings)
+    snapshot = snapshots.current(settings)
+    records = letterstore.read_all(snapshot)
+    with Snapshot.open(snapshot) as snap:
+        assert all(snap.hit_view(r["id"]) == letterstore.hit_view(r) for r in records)
+        assert snap.hit_view("CM00-0000000") == letterstore.hit_view(None)
+    old, changed = tmp_path / "old", tmp_path / "changed"
+    old.mkdir()
+    changed.mkdir()
+    shutil.copyfile(letterstore.path_of(snapshot), letterstore.path_of(old))
+    con = sqlite3.connect(letterstore.path_of(old))
+    con.execute("ALTER TABLE letters DROP COLUMN hit")      # as a store written before the views
+    con.commit()
+    con.close()
+    con = letterstore.connect_readonly(old)
+    assert not letterstore.has_hit_views(con)
+    assert all(letterstore.read_hit_view(con, r["id"], False) == letterstore.hit_view(r) for r in records)
+    con.close()
+    new = [{**records[0], "id": "CM99-0000001", "case_number": "CM99-0000001", "format": "html"}]
+    letterstore.write_changed(old, changed, {records[1]["id"]}, new)
+    con = letterstore.connect_readonly(changed)
+    assert letterstore.has_hit_views(con)
+    assert con.execute("SELECT hit IS NOT NULL FROM letters WHERE id = 'CM99-0000001'").fetchone() == (1,)
+    for record in letterstore.read_all(changed):
+        assert letterstore.read_hit_view(con, record["id"]) == letterstore.hit_view(record)
+    con.close()

@@ -123,6 +123,22 @@ def test_similar_drugs_stay_in_their_drug_class(searcher):
     assert all("Pharmaceuticals: Opioids" in s.categories for s in similar)
 
 
+def test_similar_key_terms_are_whooshs_worked_out_once(searcher):
+    """*similar*'s remembered terms and weights equal Whoosh's key_terms_from_text, asked again or not."""
+    from indexer.search import ranking
+    from indexer.search.keyterms import KeyTerms
+    from indexer.search.show.highlight import WINDOW
+
+    snap = searcher.current()
+    whoosh, terms = snap.searcher(), KeyTerms(max_items=3, max_words=50)    # small: started afresh too
+    for doc in list(range(0, snap.facets.n_docs, 7))[:12] * 2:
+        stored = snap.stored_fields(doc)
+        texts = [(f, (stored.get(f) or "")[:WINDOW], n) for f, n in ranking.SIMILAR_TERMS]
+        expected = tuple((f, word, weight) for f, text, n in texts
+                         for word, weight in whoosh.key_terms_from_text(f, text, numterms=n))
+        assert terms.of(whoosh, doc, texts) == expected
+
+
 def one_item_letter(case: str, item: str, rationale: str, date: str) -> dict:
     from indexer.record import empty_record
 

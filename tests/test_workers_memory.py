@@ -35,6 +35,9 @@ def test_a_preload_leaves_nothing_open_and_a_searcher_keeps_its_tables(built_ind
         assert snap.path == preloaded.path
         assert snap.vocabulary is preloaded.vocabulary and snap.postings is preloaded.postings
         assert snap.lexicon() is preloaded.lexicon and snap.decision_words() is preloaded.decision_words
+        for name, (bits, starts) in preloaded.facet_bits.items():    # the master's bitmaps, not the worker's
+            column = snap.facets.columns[name]
+            assert column.bits is bits and (not column.multi or column.pair_starts is starts)
         assert searcher.search(SearchRequest(q="knee")).total > 0       # and it searches
     finally:
         searcher.close()

@@ -7,7 +7,7 @@ from typing import Mapping
 
 import numpy as np
 
-from indexer.index.stores.facetdata import Column, FacetData
+from indexer.index.stores.facetdata import Column, FacetData, Packed
 from indexer.results import FacetValue
 from indexer.fields import FACET_DECLARATIONS, FACETS, UNDATED
 # A facet with this many values or fewer, or with a selection, lists its values that match nothing too
@@ -83,10 +83,10 @@ def facet_values(data: FacetData, facet: str, mask: np.ndarray,
 
 
 def _values(data: FacetData, facet: str, mask: np.ndarray, docs: np.ndarray | None,
-            selected: list[str] | None) -> list[FacetValue]:
-    """facet_values, given matched_docs(mask)."""
+            selected: list[str] | None, packed: Packed | None = None) -> list[FacetValue]:
+    """facet_values, given matched_docs(mask) (and the mask's bits, when shared)."""
     column = data.columns[facet]
-    both = column.tally(mask, docs)
+    both = column.tally(mask, docs, packed)
     counts, over = both.sum(axis=1).tolist(), both[:, 1].tolist()
     chosen = set(selected or ())
     every = bool(chosen) or len(column.values) <= ZEROS_SHOWN_UP_TO
@@ -118,6 +118,7 @@ def count_facets(data: FacetData, base: np.ndarray, filters: Mapping[str, list[s
     masks = filter_masks(data, filters) if masks is None else masks
     # Facets without a selection of their own share one mask (and its doc numbers).
     scoped = {} if scoped is None else scoped
+    packs: dict[str | None, Packed] = {}      # each mask's bits, packed once for the facets counting by bitmaps
     out = {}
     for facet in facets or list(FACETS):
         own = facet if facet in masks else None
@@ -125,7 +126,9 @@ def count_facets(data: FacetData, base: np.ndarray, filters: Mapping[str, list[s
             mask = hits_mask(base, {f: m for f, m in masks.items() if f != own})
             scoped[own] = mask, matched_docs(mask)
         mask, docs = scoped[own]
-        out[facet] = _values(data, facet, mask, docs, list(filters.get(facet, [])))
+        if own not in packs:
+            packs[own] = Packed(mask)
+        out[facet] = _values(data, facet, mask, docs, list(filters.get(facet, [])), packs[own])
     return out
 
 

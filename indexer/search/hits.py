@@ -28,9 +28,8 @@ def similar_to(snap: Snapshot, doc_id: str, same_category: bool, limit: int) -> 
     if docnum is None:
         raise LetterNotFound(f"no item {doc_id!r} in the index")
     stored = snap.stored_fields(docnum)
-    terms = [wq.Term(f, word, boost=weight) for f, n in ranking.SIMILAR_TERMS
-             for word, weight in searcher.key_terms_from_text(f, (stored.get(f) or "")[:highlight.WINDOW],
-                                                              numterms=n)]
+    texts = [(f, (stored.get(f) or "")[:highlight.WINDOW], n) for f, n in ranking.SIMILAR_TERMS]
+    terms = [wq.Term(f, word, boost=weight) for f, word, weight in snap.key_terms.of(searcher, docnum, texts)]
     if not terms:
         return []
     ev = ranking.evaluate(wq.Or(terms), searcher, snap.postings, snap.facets.decided)
@@ -38,33 +37,28 @@ def similar_to(snap: Snapshot, doc_id: str, same_category: bool, limit: int) -> 
     best = ranking.rank(ev, searcher, snap.postings, mask, limit)
     return [light_hit(snap.stored_fields(doc), score) for doc, score in best]
 
-def hit_of(snap: Snapshot, doc: int, score: float | None, marker: highlight.Marker, records: dict,
-       max_other_items: int) -> Hit:
+def hit_of(snap: Snapshot, doc: int, score: float | None, marker: highlight.Marker, views: dict,
+           max_other_items: int) -> Hit:
     """A document as a result: its stored fields, the marked item, passages from whichever field
-    matched and (at most `max_other_items` of) the letter's other items; `records` holds the
-    request's letter records, each read once."""
+    matched and (at most `max_other_items` of) the letter's other items; `views` holds the
+    request's letters as hits show them (Snapshot.hit_view), each read once."""
     stored = snap.stored_fields(doc)
     hit = light_hit(stored, score)
     lid = hit.letter_id
-    if lid not in records:
-        records[lid] = snap.record(lid)
-    record = records[lid] or {}
-    hit.original = record.get("format")
+    if lid not in views:
+        views[lid] = snap.hit_view(lid)
+    hit.original, summary, items = views[lid]
     hit.item_html = marker.mark(hit.item)
-    items = record.get("items") or []
-    item = items[hit.item_no - 1] if 0 < hit.item_no <= len(items) else {}
-    guideline = "\n".join(t for t in (item.get("claims_administrator_guideline"),
-                                      item.get("maximus_guideline")) if t)
+    guideline = items[hit.item_no - 1][2] if 0 < hit.item_no <= len(items) else ""
     # Passages from whichever field matched: the rationale, the guidelines, the summary.
     found = marker.snippets(stored.get("rationale") or "", "rationale", SNIPPETS)
-    for name, text in (("guideline", guideline), ("summary", record.get("summary") or "")):
+    for name, text in (("guideline", guideline), ("summary", summary)):
         found += marker.snippets(text, name, SNIPPETS - len(found))
-    hit.snippets = found or highlight.lead(stored.get("rationale") or record.get("summary") or "",
-                                           "rationale")
+    hit.snippets = found or highlight.lead(stored.get("rationale") or summary, "rationale")
     # A letter of thousands of items must not make every hit on it thousands of lines long.
     others = [n for n in range(1, len(items) + 1) if n != hit.item_no]
     shown = others[:max_other_items]
-    hit.other_items = [{"item_no": n, "item": items[n - 1].get("item"), "decision": items[n - 1].get("decision"),
+    hit.other_items = [{"item_no": n, "item": items[n - 1][0], "decision": items[n - 1][1],
                         "doc_id": f"{lid}#{n}"} for n in shown]
     hit.other_more = len(others) - len(shown)
     return hit

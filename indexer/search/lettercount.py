@@ -11,7 +11,7 @@ from typing import Mapping
 
 import numpy as np
 
-from indexer.index.stores.facetdata import FacetData
+from indexer.index.stores.facetdata import FacetData, Packed
 from indexer.results import FacetValue
 from indexer.search.facets import Scoped, hits_mask
 from indexer.search.query.request import UNDATED
@@ -29,16 +29,16 @@ def first_of_letters(mask: np.ndarray, letters: np.ndarray, docs: np.ndarray | N
 
 
 def letter_counts(data: FacetData, facet: str, mask: np.ndarray, letters: np.ndarray,
-                  firsts: np.ndarray | None = None) -> dict[str, int]:
+                  firsts: np.ndarray | None = None, packed: Packed | None = None) -> dict[str, int]:
     """Distinct letters of the docs in `mask` per value of a letter-level facet (UNDATED for no year);
-    `firsts`: first_of_letters(mask, letters), when already made."""
+    `firsts`: first_of_letters(mask, letters), when already made (`packed`: their bits, shared)."""
     column = data.columns[facet]
     docs = first_of_letters(mask, letters) if firsts is None else firsts
     only = None          # the docs' mask, made only for a column that cannot count by doc numbers
     if column.multi and column.pair_starts is None:
         only = np.zeros(data.n_docs, dtype=bool)
         only[docs] = True
-    counts = column.tally(only, docs).sum(axis=1)
+    counts = column.tally(only, docs, packed if only is None else None).sum(axis=1)
     out = {v: int(counts[i + 1]) for i, v in enumerate(column.values) if counts[i + 1]}
     if facet == "year" and counts[0]:
         out[UNDATED] = int(counts[0])
@@ -50,7 +50,7 @@ def count_letters(data: FacetData, letters: np.ndarray, facets: Mapping[str, lis
     """Set `letters` on every value of the letter-level facets of `facets` (counted as facets.count_facets
     counts items: `base` AND every other facet's selection; facets without a selection share one pass;
     `counted`: the masks count_facets counted over, reused)."""
-    firsts: dict[str | None, np.ndarray] = {}
+    firsts: dict[str | None, tuple[np.ndarray, Packed]] = {}     # the docs counted, and their bits
     for facet, values in facets.items():
         if level(facet) != LETTER or facet not in data.columns:
             continue
@@ -58,7 +58,8 @@ def count_letters(data: FacetData, letters: np.ndarray, facets: Mapping[str, lis
         if own not in firsts:
             mask, docs = (counted or {}).get(own) or (
                 hits_mask(base, {f: m for f, m in masks.items() if f != own}), None)
-            firsts[own] = first_of_letters(mask, letters, docs)
-        counts = letter_counts(data, facet, base, letters, firsts[own])
+            docs = first_of_letters(mask, letters, docs)
+            firsts[own] = docs, Packed(None, docs)
+        counts = letter_counts(data, facet, base, letters, *firsts[own])
         for value in values:
             value.letters = counts.get(str(value.value), 0)

@@ -180,8 +180,8 @@ class Searcher:
             start = (request.page - 1) * request.per_page
             page = self._ordered(snap, request, m, start + request.per_page)[start:]
             marker = highlight.Marker(highlight.terms_of(m.query, snap.vocabulary), snap.seen)
-            records: dict[str, dict | None] = {}
-            shown = [hits.hit_of(snap, doc, score, marker, records, self.settings.max_other_items)
+            views: dict = {}
+            shown = [hits.hit_of(snap, doc, score, marker, views, self.settings.max_other_items)
                      for doc, score in page]
             # Letters are counted over the masks the items were (each made once).
             masks, counted = (m.masks if m.masks is not None else filter_masks(snap.facets, m.filters)), {}

@@ -1,9 +1,10 @@
 """One opened snapshot for searching: its Whoosh index, facet arrays, postings cache, the words of
-the texts it highlighted, its domain vocabulary and surface words (read when a search first needs
-them) and each thread's searcher and letter-store connection, closed together by close(), or when
-the last search holding the snapshot lets go of it (after a swap), or at interpreter exit. What
-searching learns (the postings read, the words of the texts highlighted) is kept here, nowhere at
-module level: it goes with the snapshot."""
+the texts it highlighted, the key terms of the items *similar* was asked about, its domain
+vocabulary and surface words (read when a search first needs them) and each thread's searcher and
+letter-store connection, closed together by close(), or when the last search holding the snapshot
+lets go of it (after a swap), or at interpreter exit. What searching learns (the postings read, the
+words of the texts highlighted, the key terms) is kept here, nowhere at module level: it goes with
+the snapshot."""
 from __future__ import annotations
 
 import pickle
@@ -23,6 +24,7 @@ from indexer.errors import IndexDamaged
 from indexer.index.stores import facetdata, letterstore, snapshots, surfacewords, termstore
 from indexer.index.postings import PostingCache
 from indexer.index.values import concepts
+from indexer.search.keyterms import KeyTerms
 from indexer.search.query.spelling import Lexicon
 from indexer.search.query.understand import DECISIONS, match_value
 from indexer.vocabulary import Vocabulary
@@ -99,6 +101,7 @@ class Preloaded:
     decision_words: dict[str, str]
     lexicon: Lexicon | None
     postings: PostingCache       # field lengths read; no term store mapped
+    facet_bits: dict = field(default_factory=dict)   # facetdata.FacetData.derived(): bitmaps, pair starts
 
 
 @dataclass
@@ -113,6 +116,7 @@ class Snapshot:
     postings: PostingCache | None = None
     opened: list = field(default_factory=list)    # every thread's searcher and store, to close
     seen: occurrences.Vocabulary = field(default_factory=occurrences.Vocabulary)   # highlighted texts' words
+    key_terms: KeyTerms = field(default_factory=KeyTerms)     # *similar*'s terms of the items asked about
     broken: bool = False
     _vocabulary: Vocabulary | None = None
     _decision_words: dict[str, str] | None = field(default=None, repr=False)
@@ -122,6 +126,8 @@ class Snapshot:
     _lexicon_lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
     _letters: np.ndarray | None = field(default=None, repr=False)
     _stored_names: dict[str, bool] = field(default_factory=dict, repr=False)   # field name -> in the schema
+    _in_schema: frozenset[str] = field(default=frozenset(), repr=False)        # the names known to be in it
+    _hit_views: bool | None = field(default=None, repr=False)     # the letter store has them, once asked
 
     def __post_init__(self) -> None:
         if self.postings is None:
@@ -153,7 +159,9 @@ class Snapshot:
         if preloaded is None or preloaded.path != path:
             return cls(path, index, facetdata.load(path))
         # The postings cache holds no mapped file yet (termstore.Stores maps on first use).
-        snap = cls(path, index, facetdata.load(path), postings=preloaded.postings)
+        facets = facetdata.load(path)
+        facets.adopt(preloaded.facet_bits)
+        snap = cls(path, index, facets, postings=preloaded.postings)
         snap._vocabulary, snap._decision_words = preloaded.vocabulary, preloaded.decision_words
         snap._lexicon, snap._lexicon_read = preloaded.lexicon, True
         return snap
@@ -164,9 +172,9 @@ class Snapshot:
 
     def preload(self) -> "Preloaded":
         """Read now the read-only tables a search would read on first use (vocabulary, decision
-        words, surface words, field lengths) and hand them over: a server's master does this
-        before forking its workers, and each worker's `open` of the same snapshot keeps them,
-        sharing their pages instead of reading its own copy. Nothing is left open or mapped by
+        words, surface words, field lengths, the facets' bitmaps) and hand them over: a server's
+        master does this before forking its workers, and each worker's `open` of the same snapshot
+        keeps them, sharing their pages instead of reading its own copy. Nothing is left open or mapped by
         this (the master must hold no file of a snapshot a swap may delete)."""
         self.decision_words()
         self.lexicon()
@@ -174,7 +182,8 @@ class Snapshot:
             reader = probe.reader()
             for field in reader.schema.scorable_names():
                 self.postings.lengths(reader, field)
-        return Preloaded(self.path, self.vocabulary, self.decision_words(), self._lexicon, self.postings)
+        return Preloaded(self.path, self.vocabulary, self.decision_words(), self._lexicon, self.postings,
+                         self.facets.derived())
 
     def decision_words(self) -> dict[str, str]:
         """Everyday decision words ('approved', 'denied' ...) -> the Decision facet's value they mean
@@ -219,10 +228,14 @@ class Snapshot:
             return reader.stored_fields(doc)
         if reader.is_closed:
             raise ReaderClosed
-        known = self._stored_names
         stored = reader._perdoc.stored_fields(doc)
+        if stored.keys() <= self._in_schema:       # the usual case: nothing to leave out
+            return stored
+        known = self._stored_names
         for name in stored.keys() - known.keys():
             known[name] = name in reader.schema
+            if known[name]:
+                self._in_schema = self._in_schema | {name}
         return {name: value for name, value in stored.items() if known[name]}
 
     def store(self) -> sqlite3.Connection:
@@ -257,6 +270,14 @@ class Snapshot:
     def record(self, letter_id: str) -> dict | None:
         """A letter record from the store, or None."""
         return letterstore.read_one(self.store(), letter_id)
+
+    def hit_view(self, letter_id: str) -> letterstore.HitView:
+        """What a hit shows of its letter (letterstore.hit_view), read from the store's compact copy
+        (a store written before them: from the record)."""
+        store = self.store()
+        if self._hit_views is None:
+            self._hit_views = letterstore.has_hit_views(store)
+        return letterstore.read_hit_view(store, letter_id, self._hit_views)
 
     def resolve(self, facet: str, typed: str) -> str | None:
         """A facet value as stored, from what a user typed (case-insensitive)."""

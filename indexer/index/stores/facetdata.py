@@ -161,6 +161,32 @@ def write_concatenated(snapshot_dir: Path | str, parts: list[Mapping[str, np.nda
     return paths
 
 
+class Packed:
+    """A mask's (or sorted doc numbers') bits as 64-bit words, packed on first use: every facet
+    counted by bitmaps over the same docs reads the same words."""
+
+    __slots__ = ("mask", "docs", "_words")
+
+    def __init__(self, mask: np.ndarray | None, docs: np.ndarray | None = None):
+        self.mask, self.docs = mask, docs
+        self._words: np.ndarray | None = None
+
+    def words(self, count: int) -> np.ndarray:
+        """The first `count` words (zeros past the docs'): a column's bitmaps end at its last doc with a value."""
+        packed = self._words
+        if packed is None or len(packed) < count:
+            size = max(count, (len(self.mask) + 63) // 64 if self.mask is not None else 0)
+            mask = self.mask
+            if mask is None:
+                mask = np.zeros(size * 64, dtype=bool)
+                mask[self.docs[self.docs < size * 64]] = True
+            out = np.zeros(size * 8, dtype=np.uint8)
+            chunk = np.packbits(mask[:size * 64], bitorder="little")
+            out[:len(chunk)] = chunk
+            packed = self._words = out.view(np.uint64)
+        return packed[:count]
+
+
 @dataclass(frozen=True)
 class Column:
     """One facet's values and its doc -> value mapping."""
@@ -227,32 +253,31 @@ class Column:
         out = np.packbits(rows, axis=1, bitorder="little").view(np.uint64)
         return out if int(np.bitwise_count(out[:-1]).sum()) == len(docs) else None
 
-    def _tally_bits(self, mask: np.ndarray | None, docs: np.ndarray | None) -> np.ndarray:
+    def _tally_bits(self, mask: np.ndarray | None, docs: np.ndarray | None,
+                    packed: "Packed | None" = None) -> np.ndarray:
         """tally by bitmaps: the docs' bits ANDed with each code's, counted (docs past the column's
-        last doc with a value have none)."""
+        last doc with a value have none); `packed`: the same docs' bits, shared by the facets."""
         bits = self.bits
         words = bits.shape[1]
-        if mask is None:
-            mask = np.zeros(words * 64, dtype=bool)
-            mask[docs[docs < words * 64]] = True
-        packed = np.zeros(words * 8, dtype=np.uint8)
-        chunk = np.packbits(mask[:words * 64], bitorder="little")
-        packed[:len(chunk)] = chunk
-        packed = packed.view(np.uint64)
-        codes = bits[:-1]
-        every = np.bitwise_count(codes & packed).sum(axis=1, dtype=np.int64)
-        over = np.bitwise_count(codes & (packed & bits[-1])).sum(axis=1, dtype=np.int64)
-        return np.stack([every - over, over], axis=1)
+        selected = (packed or Packed(mask, docs)).words(words)
+        both = bits[:-1] & selected
+        every = np.bitwise_count(both).sum(axis=1, dtype=np.int64)
+        out = np.empty((len(every), 2), dtype=np.int64)
+        out[:, 1] = np.bitwise_count(both & bits[-1]).sum(axis=1, dtype=np.int64)
+        out[:, 0] = every - out[:, 1]
+        return out
 
-    def tally(self, mask: np.ndarray, docs: np.ndarray | None = None) -> np.ndarray:
+    def tally(self, mask: np.ndarray, docs: np.ndarray | None = None,
+              packed: "Packed | None" = None) -> np.ndarray:
         """Docs (pairs, when multi-valued) in `mask` by value and outcome, shape (values + 1, 2):
         row c + 1 is value c, row 0 no value; column 1 the overturned ones. `docs` (the mask's
-        doc numbers, sorted) counts only those, for a mask with few docs."""
+        doc numbers, sorted) counts only those, for a mask with few docs; `packed`: the mask's
+        bits (Packed), when facets counted over the same mask share them."""
         # By bitmaps (cost by the values, whatever the match count) unless few enough docs are
         # gathered for less: measured at 100k, a doc costs ~1/4 of a bitmap word of a value.
         if (self.bits is not None and (docs is None or len(docs) * 4 > len(self.bits) * self.bits.shape[1])
                 and (mask is not None or docs is not None)):
-            return self._tally_bits(mask, docs)
+            return self._tally_bits(mask, docs, packed)
         if docs is not None and self.multi and self.pair_starts is None:
             docs = None
         if docs is None:
@@ -280,6 +305,23 @@ class FacetData:
     def values(self, facet: str) -> tuple[str, ...]:
         """The distinct values of a facet in this snapshot."""
         return self.columns[facet].values
+
+    def derived(self) -> dict[str, tuple[np.ndarray | None, np.ndarray | None]]:
+        """Each column's bitmaps and pair starts, made now (in memory, no file mapped): what a
+        server's master makes once for the workers it forks (`adopt`)."""
+        return {name: (column.bits, column.pair_starts if column.multi else None)
+                for name, column in self.columns.items()}
+
+    def adopt(self, derived: Mapping[str, tuple[np.ndarray | None, np.ndarray | None]]) -> None:
+        """Take the bitmaps and pair starts `derived` made from the same snapshot's arrays
+        (a worker shares its master's pages instead of making its own)."""
+        for name, (bits, starts) in derived.items():
+            column = self.columns.get(name)
+            if column is None:
+                continue
+            column.__dict__["bits"] = bits           # what their cached_property would have made
+            if column.multi:
+                column.__dict__["pair_starts"] = starts
 
 
 def from_arrays(arrays: Mapping[str, np.ndarray]) -> FacetData:

@@ -203,7 +203,8 @@ def _shown(text: str, a: int, b: int, first: int, max_chars: int, raw: list[tupl
     `first`), and the spans of `raw` wholly inside what is shown, moved there and merged: what
     marking the shown text afresh finds, as no word or phrase of the text sees past its chunks
     (runs of non-space) and the shown text is whole chunks of the sentence in order. None for the
-    spans when a trim cuts inside a chunk (then the shown text is marked afresh)."""
+    spans when a trim cuts inside a chunk or a span runs past the sentence (then the shown text
+    is marked afresh)."""
     plain = " ".join(text[a:b].split())
     cut = _cut(plain, first - a, max_chars)
     if cut is None:
@@ -218,6 +219,10 @@ def _shown(text: str, a: int, b: int, first: int, max_chars: int, raw: list[tupl
             return shown, None
     spans = []
     for s, e in raw:
+        if a <= s < b < e:
+            # A span running past its sentence (a phrase across a break, or the analysis's offsets
+            # after a character whose lower case is longer, as 'İ'): the shown text is marked afresh.
+            return shown, None
         if a <= s and e <= b:
             if text[s].isspace() or text[e - 1].isspace():     # never for a word's span
                 return shown, None
