@@ -133,7 +133,8 @@ def test_spinal_levels_imply_their_region(vocab):
     assert {"level:L4-L5", "region:lumbar", "region:spine"} <= ids(vocab, "Epidural injection at L4-5")
     assert {"level:C5-C6", "region:cervical"} <= ids(vocab, "ACDF C5-6")
     assert {"region:thoracic", "region:lumbar"} <= ids(vocab, "fusion T12-L1")
-    assert ids(vocab, "MRI T1 and T2 weighted images") == {"procedure:mri", "family:imaging"}
+    assert ids(vocab, "MRI T1 and T2 weighted images") == {"procedure:mri", "procedure:advanced-imaging",
+                                                           "family:imaging"}
     assert "region:lumbar" in vocab.parse_query("l5-s1 injection").concept_ids() + [
         c for cid in vocab.parse_query("l5-s1 injection").concept_ids() for c in vocab.implied(cid)]
 

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import hashlib
+import re
 import tomllib
 from dataclasses import dataclass, field
 from importlib import resources
@@ -19,6 +20,16 @@ PRODUCT_CLASSES = {"combination": None, "topical": "class:topical-analgesic",
 # Class axes: an ingredient is in at most one pharmacologic class and one DEA schedule; a subclass is a
 # kind within a pharmacologic class; regulatory and functional groupings span classes.
 AXES = ("pharmacologic", "subclass", "formulation", "regulatory", "functional")
+# How people name the drugs for a condition ("heartburn medicine", "ED pills", "medication for
+# anxiety"): a class's `indications` (drugs.toml) each make these names of the class.
+# "treatment" is not a head: "pain treatment" is any treatment.
+INDICATION_HEADS = ("medication", "medications", "medicine", "medicines", "meds", "med", "pill", "pills",
+                    "drug", "drugs", "tablets", "prescription", "prescriptions")
+INDICATION_FOR = ("medication for", "medications for", "medicine for", "meds for", "pills for", "drugs for",
+                  "drug for")
+# Prefixes people write both hyphenated and fused (anti-inflammatory, antiinflammatory; non-steroidal,
+# nonsteroidal): a class form written with one is also read fused.
+_FUSED = re.compile(r"\b(anti|non|pre|post)-(?=[a-z])", re.IGNORECASE)
 
 
 @dataclass
@@ -85,8 +96,22 @@ def _put(concepts: dict[str, Concept], concept: Concept) -> Concept:
     return known
 
 
-def _drugs(folder: Path, concepts: dict[str, Concept]) -> None:
+def indication_forms(indications: list[str]) -> list[str]:
+    """The names of a class's drugs by what they treat: 'heartburn' -> 'heartburn medicine', 'medication
+    for heartburn' ..."""
+    return [f for ind in indications
+            for f in (*(f"{ind} {head}" for head in INDICATION_HEADS), *(f"{lead} {ind}" for lead in INDICATION_FOR))]
+
+
+def spellings(forms: list[str]) -> list[str]:
+    """The forms and, for those with a hyphenated prefix (anti-inflammatory), their fused spelling."""
+    return [*forms, *(_FUSED.sub(r"\1", f) for f in forms if _FUSED.search(f))]
+
+
+def _drugs(folder: Path, concepts: dict[str, Concept]) -> dict[str, list[str]]:
+    """The drug classes, ingredients, forms; returns each class's names made from its indications."""
     data = _toml(folder, "drugs.toml")
+    made: dict[str, list[str]] = {}
     grouped: list[tuple[str, str]] = []
     for key, cls in data["class"].items():
         cid = f"class:{key}"
@@ -94,7 +119,8 @@ def _drugs(folder: Path, concepts: dict[str, Concept]) -> None:
         # controlled substances); classes: whole classes that are members of this grouping.
         within = cls.get("within", [])
         implies = ["family:medication", *(f"class:{w}" for w in ([within] if isinstance(within, str) else within))]
-        _put(concepts, Concept(cid, "class", cls["label"], list(cls.get("forms", [])), implies,
+        made[cid] = indication_forms(cls.get("indications", []))
+        _put(concepts, Concept(cid, "class", cls["label"], spellings([*cls.get("forms", []), *made[cid]]), implies,
                                "drugs.toml", axis=cls.get("axis"), guideline=list(cls.get("guideline", []))))
         grouped.extend((f"class:{member}", cid) for member in cls.get("classes", []))
         for ingredient, brands in cls.get("members", {}).items():
@@ -107,6 +133,25 @@ def _drugs(folder: Path, concepts: dict[str, Concept]) -> None:
     for key, form in data.get("form", {}).items():
         # dosage forms are tagged only on an item naming a drug (tagging.py), so they imply nothing
         _put(concepts, Concept(f"form:{key}", "form", form["label"], list(form["forms"]), [], "drugs.toml"))
+    return made
+
+
+def _drop_taken(concepts: dict[str, Concept], made: dict[str, list[str]]) -> None:
+    """A name made from an indication yields to a concept listing it ("sleep medicine" is the specialty)."""
+    def norm(form: str) -> tuple[str, ...]:
+        return tuple(t.norm for t in tokenize(form))
+
+    made_norms = {cid: {norm(f) for f in forms} for cid, forms in made.items() if forms}
+    every = set().union(*made_norms.values()) if made_norms else set()
+    owners: dict[tuple[str, ...], set[str]] = {}
+    for other in concepts.values():
+        for form in (*other.forms, *other.query_forms):
+            if len(form.split()) > 1 and (key := norm(form)) in every:
+                owners.setdefault(key, set()).add(other.id)
+    for cid, norms in made_norms.items():
+        taken = {key for key in norms if owners.get(key, {cid}) - {cid}}
+        if taken:
+            concepts[cid].forms = [f for f in concepts[cid].forms if norm(f) not in taken or f not in made[cid]]
 
 
 def _brands(folder: Path, concepts: dict[str, Concept]) -> None:
@@ -160,11 +205,12 @@ def load_concepts(folder: Path | None = None) -> tuple[dict[str, Concept], dict]
     """Every concept of the data files, and the dosage-form table of drugs.toml."""
     folder = folder or data_dir()
     concepts: dict[str, Concept] = {}
-    _drugs(folder, concepts)
+    made = _drugs(folder, concepts)
     _brands(folder, concepts)
     _products(folder, concepts)
     for file in ("procedures.toml", "regions.toml", "labs.toml", "decisions.toml"):
         _tables(folder, file, concepts)
+    _drop_taken(concepts, made)
     return concepts, _toml(folder, "drugs.toml").get("dosage", {})
 
 
