@@ -41,11 +41,10 @@ def test_an_indication_names_its_class_with_any_head():
     ("ED pills", "class:pde5-inhibitor"),
     ("erectile dysfunction drugs", "class:pde5-inhibitor"),
     ("insomnia pills", "class:sleep-aid"),
-    ("anxiety meds", "class:anxiolytic"),
+    ("panic attack medication", "class:anxiolytic"),
     ("depression pills", "class:antidepressant"),
     ("neuropathy medication", "class:neuropathic-pain"),
     ("spasm medication", "class:muscle-relaxant"),
-    ("spasticity medication", "class:antispasticity"),
     ("opioid-induced constipation medication", "class:laxative"),
     ("nausea medicine", "class:antiemetic"),
     ("seizure pills", "class:antiepilepsy"),
@@ -53,6 +52,15 @@ def test_an_indication_names_its_class_with_any_head():
 ])
 def test_a_class_is_named_by_what_it_treats(vocab, q, concept):
     assert _query(vocab, q) == [concept]
+
+
+def test_a_condition_named_anti_in_the_class_is_left_to_the_query_side(vocab):
+    # "anti-anxiety" is a name of the anxiolytics: "anxiety meds" is read beside its drug head
+    # (query_words.toml `against`), not made here
+    from indexer.search.query import reading
+
+    assert _query(vocab, "anxiety meds") == []
+    assert "class:anxiolytic" in reading.read("anxiety meds", vocab).text
 
 
 def test_a_made_name_yields_to_a_concept_that_lists_it(vocab):

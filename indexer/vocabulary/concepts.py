@@ -119,7 +119,11 @@ def _drugs(folder: Path, concepts: dict[str, Concept]) -> dict[str, list[str]]:
         # controlled substances); classes: whole classes that are members of this grouping.
         within = cls.get("within", [])
         implies = ["family:medication", *(f"class:{w}" for w in ([within] if isinstance(within, str) else within))]
-        made[cid] = indication_forms(cls.get("indications", []))
+        # a condition whose "anti-" name is already the class's ("anti-anxiety") is read by the query
+        # side beside a drug head (query_words.toml `against`), so it makes no names here
+        names = {f.lower() for f in cls.get("forms", [])}
+        made[cid] = indication_forms([i for i in cls.get("indications", [])
+                                      if not {f"anti-{i.lower()}", f"anti{i.lower()}"} & names])
         _put(concepts, Concept(cid, "class", cls["label"], spellings([*cls.get("forms", []), *made[cid]]), implies,
                                "drugs.toml", axis=cls.get("axis"), guideline=list(cls.get("guideline", []))))
         grouped.extend((f"class:{member}", cid) for member in cls.get("classes", []))
