@@ -1,0 +1,130 @@
+"""Shorthand a plain query is typed in, read before its words are (indexer.search.query.reading).
+
+- a region letter joined to `spine` (`tspine`, `lspine`) is that letter's spine (`T-spine`: the
+  vocabulary reads it as the thoracic spine);
+- a side abbreviation (`R`, `lt`, `bilat`, `both`: query_words.toml [sides]) beside a body region,
+  a part or a procedure is that side (`R knee` = right knee, `MRI knee lt`); elsewhere it is
+  itself (`L` alone may be a spinal level);
+- bare numbers after a drug or a product are its strength: two are a combination (`Norco 5 325` =
+  `Norco 5/325`), one ranks the items with that strength (`cyclobenzaprine 5`: 5 mg or 5 %);
+- dosing schedules and quantities (`tid`, `qhs`, `prn`, `#60`, `x6`, `2x3`, `q6h`: [dosing]) rank,
+  they are never required;
+- a plain word that is no English word, no word of the letters' concepts, and begins words of the
+  vocabulary's names (`cryo`, `lido`) is those names or the word typed.
+"""
+from __future__ import annotations
+
+import re
+from typing import Protocol
+
+from indexer.index.analysis import UNITS
+from indexer.vocabulary import Vocabulary
+
+SPINE = re.compile(r"(?<![\w/.-])([ctl])spine(?![\w/-])", re.IGNORECASE)
+NUMBER = re.compile(r"\d+(?:\.\d+)?")
+UNIT = re.compile(rf"(?:{UNITS}|percent|milligrams?)", re.IGNORECASE)     # a number before one is no bare one
+# Counts and schedules: #60, x6, x 6 (one word here), 2x3, 3x, q6h, q4-6h, q8hrs.
+DOSING = re.compile(r"#\d+|x\d+|\d+x\d*|q\d+(?:-\d+)?h(?:r|rs)?", re.IGNORECASE)
+SIDED_KINDS = frozenset({"region", "part", "procedure", "family"})
+PLACES = frozenset({"region", "part"})
+DOSED_KINDS = frozenset({"drug", "product"})
+NAMED_KINDS = frozenset({"drug", "product", "procedure"})     # one concept a prefix's names may share
+MIN_NAME_PREFIX = 4      # letters of the shortest word read as the start of the vocabulary's names
+MAX_NAME_PREFIX = 3      # names a prefix may stand for (more: it names nothing in particular) ...
+MAX_SHARED_PREFIX = 8    # ... unless every one of them is a form of one concept (`lido`: lidocaine's)
+
+
+class Unit(Protocol):
+    """What reading.py's units offer here."""
+
+    text: str
+    concepts: tuple[str, ...]
+    kinds: frozenset[str]
+    role: str
+
+    @property
+    def low(self) -> str: ...
+
+
+def joined_spine(text: str) -> tuple[str, list[str]]:
+    """`tspine` -> `T-spine` (as the vocabulary names the region); the messages saying so."""
+    said: list[str] = []
+
+    def split(m: re.Match) -> str:
+        said.append(f"'{m[0]}' read as '{m[1].upper()}-spine'")
+        return f"{m[1].upper()}-spine"
+    return SPINE.sub(split, text), said
+
+
+def sides(units: list[Unit], table: dict[str, str]) -> dict[int, str]:
+    """Unit index -> the side its abbreviation names, where it stands beside a region, part or
+    procedure (`both` only right before a region or a part)."""
+    out = {}
+    for i, u in enumerate(units):
+        if u.concepts or u.low not in table:
+            continue
+        before = units[i - 1].kinds if i else frozenset()
+        after = units[i + 1].kinds if i + 1 < len(units) else frozenset()
+        if u.low == "both":
+            if after & PLACES:
+                out[i] = table[u.low]
+        elif (before | after) & SIDED_KINDS:
+            out[i] = table[u.low]
+    return out
+
+
+def strengths(units: list[Unit]) -> tuple[dict[int, str], set[int]]:
+    """Bare numbers after a drug or product: (unit index -> a combination's strength `5/325` that
+    replaces it, the indexes of numbers that rank as a single strength). A number with its unit after
+    it (`Valium 5 mg`) is a dose already (indexer.search.query.doses)."""
+    joined: dict[int, str] = {}
+    single: set[int] = set()
+    if any(UNIT.fullmatch(u.text) for u in units):
+        return joined, single
+    i = 1
+    while i < len(units):
+        u, prev = units[i], units[i - 1]
+        if not u.concepts and NUMBER.fullmatch(u.text) and prev.kinds & DOSED_KINDS:
+            run = [i]
+            while run[-1] + 1 < len(units) and NUMBER.fullmatch(units[run[-1] + 1].text) and len(run) < 3:
+                run.append(run[-1] + 1)
+            if len(run) > 1:
+                joined[i] = "/".join(units[j].text for j in run)
+                joined.update({j: "" for j in run[1:]})
+            else:
+                single.add(i)
+            i = run[-1] + 1
+        else:
+            i += 1
+    return joined, single
+
+
+def strength_ranking(number: str) -> str:
+    """How a single bare strength ranks: with a unit attached or spaced, or as a percentage."""
+    return f'({number}mg OR "{number} mg" OR {number}%)'
+
+
+def is_dosing(word: str, listed: frozenset[str]) -> bool:
+    """Whether a word is a dosing schedule or quantity (it ranks, it is not required)."""
+    return word.lower() in listed or bool(DOSING.fullmatch(word))
+
+
+def name_prefix(u: Unit, vocab: Vocabulary) -> list[str]:
+    """The vocabulary's name words a plain word begins (`cryo` -> cryotherapy, cryocuff ...), when it
+    is no English word and begins at most MAX_NAME_PREFIX of them, or names that all are one concept
+    (`lido`: lidocaine, Lidoderm, LidoPro ...); else []."""
+    word = u.low
+    if u.concepts or u.role != "required" or len(word) < MIN_NAME_PREFIX or not word.isalpha() \
+            or word in vocab.common_words()[0]:
+        return []
+    names = vocab.completions(word, limit=MAX_SHARED_PREFIX + 1)
+    if len(names) <= MAX_NAME_PREFIX:
+        return names
+    if len(names) > MAX_SHARED_PREFIX:
+        return []
+    shared = None
+    for name in names:
+        ids = vocab.parse_query(name).concept_ids()
+        named = {x for c in ids for x in (c, *vocab.implied(c)) if vocab.concept(x).kind in NAMED_KINDS}
+        shared = named if shared is None else shared & named
+    return names if shared else []
