@@ -117,7 +117,7 @@ def mend(text: str, q: str, lexicon: Lexicon, frequency: Frequency,
     """Mend the unknown words of the understood `text` (and of `q`, the query as typed);
     `expands(prefix)`: whether a prefix matches some indexed term; `names(prefix)`: the words of
     the vocabulary's names that finish a prefix; `named`: those words as a lexicon, a word's
-    correction when the letters' words give no confident one (`Flexaril` -> `flexeril`)."""
+    correction when no word of the letters is near it (`Flexaril` -> `flexeril`)."""
     def indexed(word: str) -> bool:
         return bool(frequency(word))
 
@@ -132,8 +132,8 @@ def mend(text: str, q: str, lexicon: Lexicon, frequency: Frequency,
         if frequency(word) != 0:     # in the index, or no indexed word at all (a stop word)
             continue
         choice = lexicon.choose(word, indexed)
-        if (choice is None or not choice.confident) and named is not None:
-            # a name the letters do not spell (a brand) or spell too rarely to be in their words
+        if choice is None and named is not None:
+            # no word of the letters near it: a name they do not spell (a brand the vocabulary knows)
             choice = named.choose(word, lambda w: True) or choice
         if choice:
             offered[word] = choice.word

@@ -149,7 +149,7 @@ def _mark_timing(units: list[_Unit], vocab: Vocabulary, words: QueryWords) -> li
                 while j < len(units) and (units[j].locating or _surgical(units[j], vocab)):
                     j += 1
                 if not any(_surgical(u, vocab) for u in units[i + n:j]):
-                    if n == 1 and trigger not in ("post", "pre"):
+                    if n == 1 and trigger in words.before and trigger != "pre" and len(units) > 2:
                         units[i].role = "dropped"      # 'valium before MRI': a plain preposition
                     continue
                 for u in units[i:i + n]:

@@ -6,7 +6,8 @@
   a part or a procedure is that side (`R knee` = right knee, `MRI knee lt`); elsewhere it is
   itself (`L` alone may be a spinal level);
 - bare numbers after a drug or a product are its strength: two are a combination (`Norco 5 325` =
-  `Norco 5/325`), one ranks the items with that strength (`cyclobenzaprine 5`: 5 mg or 5 %);
+  `Norco 5/325`); one the index holds no word for (`cyclobenzaprine 5`, `7.5`) ranks the items
+  with that strength (5 mg or 5 %), a longer one is required as it was (`baclofen 10`);
 - dosing schedules and quantities (`tid`, `qhs`, `prn`, `#60`, `x6`, `2x3`, `q6h`: [dosing]) rank,
   they are never required;
 - a plain word that is no English word, no word of the letters' concepts, and begins words of the
@@ -31,6 +32,7 @@ DOSED_KINDS = frozenset({"drug", "product"})
 NAMED_KINDS = frozenset({"drug", "product", "procedure"})     # one concept a prefix's names may share
 MIN_NAME_PREFIX = 4      # letters of the shortest word read as the start of the vocabulary's names
 MAX_NAME_PREFIX = 3      # names a prefix may stand for (more: it names nothing in particular) ...
+MIN_CUT = 3              # letters a truncation leaves off every name it begins
 MAX_SHARED_PREFIX = 8    # ... unless every one of them is a form of one concept (`lido`: lidocaine's)
 
 
@@ -91,8 +93,9 @@ def strengths(units: list[Unit]) -> tuple[dict[int, str], set[int]]:
             if len(run) > 1:
                 joined[i] = "/".join(units[j].text for j in run)
                 joined.update({j: "" for j in run[1:]})
-            else:
-                single.add(i)
+            elif len(u.text) < 2 or "." in u.text:
+                single.add(i)       # no word of the index alone (`5`, `7.5`): it ranks
+
             i = run[-1] + 1
         else:
             i += 1
@@ -118,6 +121,8 @@ def name_prefix(u: Unit, vocab: Vocabulary) -> list[str]:
             or word in vocab.common_words()[0]:
         return []
     names = vocab.completions(word, limit=MAX_SHARED_PREFIX + 1)
+    if any(len(n) < len(word) + MIN_CUT for n in names):
+        return []       # a name but for its last letters: the stem rule's or spelling's (`cyclobenzaprin`)
     if len(names) <= MAX_NAME_PREFIX:
         return names
     if len(names) > MAX_SHARED_PREFIX:
