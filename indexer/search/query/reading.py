@@ -51,6 +51,7 @@ DRUG_KINDS = {"drug", "product", "class"}
 # Kinds two neighbouring concepts of which, with no joiner, are either one (`EMG NCS`).
 ADJACENT_KINDS = {"drug", "procedure", "panel"}
 MIN_STEM_WORD = 5        # letters of the shortest word read as a concept's name by its stem
+WITH_BOOST = 10          # how much a word asked `with` (`MRI with contrast`) weighs over a name's many forms
 
 
 @dataclass
@@ -329,7 +330,8 @@ def read(text: str, vocab: Vocabulary | None, pinned: bool = False) -> Reading |
             out.messages.append("Either of " + ", ".join(u.text for u in g) + " (items naming more of them ranked up)")
     optional = [u.text for u in units if u.role == "generic"]
     ranking = optional + [concepts.expand(u.text, vocab)[0] for u in units if u.role == "placing"] + \
-        [shorthand.strength_ranking(u.text) for u in units if u.role == "strength"]
+        [shorthand.strength_ranking(u.text) for u in units if u.role == "strength"] + \
+        [f"item:{w}^{WITH_BOOST}" for w in negated]      # the word asked with ranks its items first
     required = parts[0] if len(parts) == 1 else "(" + " AND ".join(parts) + ")"
     if negated:     # an item saying 'without <word>' does not have it
         required = f"({required} ANDNOT ({' OR '.join(f'item:{chr(34)}without {w}{chr(34)}' for w in negated)}))"
