@@ -33,7 +33,7 @@ SHARED_BARS = {"mean_recall": 0.99, "mean_r_precision": 0.99}
 # 0.965 / 0.956. With procs4 and drugs4 merged too (main 936d591; sets the work could see): heldout.json
 # 1.000 / 0.967, heldout_vocabulary.json 0.988 / 0.970, heldout_v2.json 1.000 / 0.983, heldout_v3.json
 # 1.000 / 0.995.
-HELDOUT_BARS = {"heldout.json": {"mean_recall": 0.99, "mean_r_precision": 0.96},
+HELDOUT_BARS = {"heldout.json": {"mean_recall": 0.99, "mean_r_precision": 0.98},
                 "heldout_vocabulary.json": {"mean_recall": 0.98, "mean_r_precision": 0.96},
                 "heldout_v2.json": {"mean_recall": 0.99, "mean_r_precision": 0.98},
                 # Judged blind on 2026-12-07 before vocab3, measured once after it: 0.896 / 0.890
@@ -43,7 +43,9 @@ HELDOUT_BARS = {"heldout.json": {"mean_recall": 0.99, "mean_r_precision": 0.96},
                 # Judged blind on 2026-12-07 (220 queries, 32 negatives) before query4, procs4 and drugs4,
                 # measured once after them on main 936d591: 0.888 / 0.847, 13 answering nothing (0.800 /
                 # 0.755 and 25 on main 56913f3, before them); negatives largest 2.1% before and after.
-                "heldout_v4.json": {"mean_recall": 0.88, "mean_r_precision": 0.84}}
+                # After the second reading round (read5, seen, so no held-out figure): 0.939 / 0.909, 7;
+                # heldout.json 1.000 / 0.985 (`lumbar MRI with contrast`).
+                "heldout_v4.json": {"mean_recall": 0.93, "mean_r_precision": 0.90}}
 SEEDS_BARS = {"mean_recall": 1.0, "mean_r_precision": 1.0}
 # The largest share of the corpus a negative (a query nothing relevant answers) may return: the
 # issue's target, met on every set with negatives since query4 (largest 2.6%, heldout_v3.json).
