@@ -195,7 +195,7 @@ def test_real_a_place_qualifying_a_test_is_the_items_own(real):
 
 @pytest.mark.parametrize("typed, side", [("lt shoulder", "side:left"), ("ankle rt", "side:right"),
                                          ("bilat wrists", "side:bilateral"), ("both shoulders", "side:bilateral"),
-                                         ("X-ray L hip", "side:left")])
+                                         ("X-ray L hip", "side:left"), ("R and L ankle", "side:right")])
 def test_side_shorthand_beside_a_place_or_procedure_is_the_side(typed, side, vocab):
     assert side in wording.read(typed, vocab).text
 
@@ -211,6 +211,10 @@ def test_side_letters_alone_or_as_a_level_are_themselves(vocab):
 def test_dosing_shorthand_ranks_and_is_not_required(typed, vocab):
     read = wording.read(typed, vocab)
     assert "ANDMAYBE" in read.text and "Ranked by" in " ".join(read.messages)
+
+
+def test_a_frequency_by_duration_ranks_as_letters_spell_it(vocab):
+    assert '"four times" OR "two weeks"' in wording.read("chiropractic 4x2", vocab).text
 
 
 def test_bare_numbers_beside_a_drug_are_its_strength(vocab):
@@ -245,6 +249,11 @@ def test_question_words_only_ask_every_item(vocab):
 def test_real_side_shorthand_finds_the_sided_items(real):
     items = _items(real, "rt knee")
     assert items and all("right" in i.lower() or "bilateral" in i.lower() for i in items)
+
+
+def test_real_a_schedule_ranks_the_items_spelling_it(real):
+    items = _items(real, "physical therapy 2x4")
+    assert "two times" in items[0].lower() or "2 times" in items[0].lower()
 
 
 def test_real_misspelt_brand_is_corrected_from_the_vocabulary(real):

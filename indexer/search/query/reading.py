@@ -329,7 +329,7 @@ def read(text: str, vocab: Vocabulary | None, pinned: bool = False) -> Reading |
         if len(g) > 1:
             out.messages.append("Either of " + ", ".join(u.text for u in g) + " (items naming more of them ranked up)")
     optional = [u.text for u in units if u.role == "generic"]
-    ranking = optional + [concepts.expand(u.text, vocab)[0] for u in units if u.role == "placing"] + \
+    ranking = [shorthand.schedule_ranking(w) for w in optional] + [concepts.expand(u.text, vocab)[0] for u in units if u.role == "placing"] + \
         [shorthand.strength_ranking(u.text) for u in units if u.role == "strength"] + \
         [f"item:{w}^{WITH_BOOST}" for w in negated]      # the word asked with ranks its items first
     required = parts[0] if len(parts) == 1 else "(" + " AND ".join(parts) + ")"

@@ -26,8 +26,11 @@ NUMBER = re.compile(r"\d+(?:\.\d+)?")
 UNIT = re.compile(rf"(?:{UNITS}|percent|milligrams?)", re.IGNORECASE)     # a number before one is no bare one
 # Counts and schedules: #60, x6, x 6 (one word here), 2x3, 3x, q6h, q4-6h, q8hrs.
 DOSING = re.compile(r"#\d+|x\d+|\d+x\d*|q\d+(?:-\d+)?h(?:r|rs)?", re.IGNORECASE)
+CARDINALS = ("zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten",
+             "eleven", "twelve")
 SIDED_KINDS = frozenset({"region", "part", "procedure", "family"})
 PLACES = frozenset({"region", "part"})
+JOINERS = frozenset({"and", "or", "&", "+", "/"})
 DOSED_KINDS = frozenset({"drug", "product"})
 NAMED_KINDS = frozenset({"drug", "product", "procedure"})     # one concept a prefix's names may share
 MIN_NAME_PREFIX = 4      # letters of the shortest word read as the start of the vocabulary's names
@@ -72,6 +75,10 @@ def sides(units: list[Unit], table: dict[str, str]) -> dict[int, str]:
                 out[i] = table[u.low]
         elif (before | after) & SIDED_KINDS:
             out[i] = table[u.low]
+    for i in reversed(range(len(units) - 2)):      # 'R and L knee': a side joined to a side read
+        if i not in out and not units[i].concepts and units[i].low in table and units[i].low != "both" \
+                and units[i + 1].low in JOINERS and i + 2 in out:
+            out[i] = table[units[i].low]
     return out
 
 
@@ -105,6 +112,16 @@ def strengths(units: list[Unit]) -> tuple[dict[int, str], set[int]]:
 def strength_ranking(number: str) -> str:
     """How a single bare strength ranks: with a unit attached or spaced, or as a percentage."""
     return f'({number}mg OR "{number} mg" OR {number}%)'
+
+
+def schedule_ranking(word: str) -> str:
+    """How a dosing word ranks: a frequency x duration also as letters spell it (`2x3` ->
+    `2x3 OR "two times" OR "three weeks"`: a one-digit number is no word of the index)."""
+    m = re.fullmatch(r"(\d+)x(\d+)", word.lower())
+    if not m or not all(0 < int(n) < len(CARDINALS) for n in m.groups()):
+        return word
+    often, weeks = (CARDINALS[int(n)] for n in m.groups())
+    return f'({word} OR "{often} times" OR "{weeks} weeks")'
 
 
 def is_dosing(word: str, listed: frozenset[str]) -> bool:
