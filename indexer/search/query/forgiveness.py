@@ -177,5 +177,5 @@ def prefix_found(reader, prefix: str) -> bool:
 
 def names_lexicon(vocab) -> Lexicon:
     """The words of the vocabulary's names (alphabetic, MIN_NAME_PREFIX letters or more) as a lexicon,
-    counted by the names using them; made when a query found nothing, on that path only."""
+    counted by the names using them (the snapshot keeps it: Snapshot.names_lexicon)."""
     return Lexicon({w: n for w, n in vocab.words().items() if len(w) >= MIN_NAME_PREFIX and w.isalpha()})
