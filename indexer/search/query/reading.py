@@ -18,6 +18,9 @@ The lists are data (indexer/vocabulary/data/query_words.toml, each with its rati
   surgery's region; a `Post-op physical therapy` item is not);
 - a word that is a concept's name but for its ending (`lidocain`, `chiropracter`: the same Porter
   stem as `lidocaine`, `chiropractic`) names that concept, as the correct word does;
+- shorthand (indexer.search.query.shorthand): sides beside a place (`R knee`), dosing words that
+  rank (`tid`, `2x3`), bare strengths (`Norco 5 325`), `tspine`, the start of names (`cryo`),
+  neighbouring concepts of one kind as either (`EMG NCS`), `with <word>` not its negation;
 - `pinned=True` (the scopes wider than the request, indexer.search.matching): a body region or side
   qualifying something else must be the item's own (its words or concept tags), not a word of its
   rationale or letter (`right wrist MRI` is not every MRI of a letter mentioning a right wrist).
@@ -48,8 +51,6 @@ LOCATING = {"region", "side", "level"}
 JOINED_KINDS = {"drug": "drug", "product": "drug", "class": "class", "procedure": "procedure",
                 "family": "procedure", "panel": "panel"}
 DRUG_KINDS = {"drug", "product", "class"}
-# Kinds two neighbouring concepts of which, with no joiner, are either one (`EMG NCS`).
-ADJACENT_KINDS = {"drug", "procedure", "panel"}
 MIN_STEM_WORD = 5        # letters of the shortest word read as a concept's name by its stem
 WITH_BOOST = 10          # how much a word asked `with` (`MRI with contrast`) weighs over a name's many forms
 
@@ -183,15 +184,6 @@ def _mark_words(units: list[_Unit], words: QueryWords) -> None:
             u.role = "stop"        # the analyzer drops it anyway
 
 
-def _side_by_side(a: _Unit, b: _Unit, vocab: Vocabulary) -> bool:
-    """Two neighbouring concepts of exactly one listed kind, neither implying the other (`EMG NCS`;
-    not `Norco hydrocodone`, not a family beside its procedure)."""
-    kinds = a.kinds & b.kinds
-    if len(a.kinds) != 1 or a.kinds != b.kinds or not kinds & (ADJACENT_KINDS):
-        return False
-    return not any(y == x or y in vocab.implied(x) or x in vocab.implied(y) for x in a.concepts for y in b.concepts)
-
-
 def _groups(units: list[_Unit], vocab: Vocabulary) -> tuple[list[list[_Unit]], bool]:
     """The required units, those a joiner links (concepts of one kind) as one either-or group, and
     neighbours of one kind with no joiner (`EMG NCS`) too; and whether any such pair had no joiner."""
@@ -208,7 +200,7 @@ def _groups(units: list[_Unit], vocab: Vocabulary) -> tuple[list[list[_Unit]], b
         kind = {JOINED_KINDS.get(k) for k in u.kinds} - {None}
         if joined and last is not None and kind and kind == {JOINED_KINDS.get(k) for k in last.kinds} - {None}:
             groups[-1].append(u)
-        elif not joined and last is not None and last is previous and _side_by_side(last, u, vocab):
+        elif not joined and last is not None and last is previous and shorthand.side_by_side(last, u, vocab):
             groups[-1].append(u)
             adjacent = True
         else:
@@ -252,13 +244,6 @@ def _shorthand(text: str, vocab: Vocabulary, words: QueryWords) -> tuple[list[_U
     return units, single, said
 
 
-def _negated(units: list[_Unit], words: QueryWords) -> list[str]:
-    """The words asked `with` (`MRI with contrast`): each word after a with-word, in any unit."""
-    flat = [w for u in units for w in u.low.split()]
-    return [b for a, b in zip(flat, flat[1:]) if a in words.with_words and b.isalpha()
-            and b not in STOP_WORDS and b not in words.joiners]
-
-
 def read(text: str, vocab: Vocabulary | None, pinned: bool = False) -> Reading | None:
     """The query syntax a plain query is read as (module docstring); None when no rule applies."""
     if vocab is None or not text.strip() or _SYNTAX.search(text):
@@ -293,7 +278,7 @@ def read(text: str, vocab: Vocabulary | None, pinned: bool = False) -> Reading |
     for g in groups:
         for u in g:
             u.pinned = pinned and u.locating and not locating_only
-    negated = _negated(units, words)
+    negated = shorthand.asked_with(units, words.with_words, words.joiners)
     changed = timing or stemmed or against or said or negated or \
         any(u.role not in ("required", "stop") or u.pinned or u.names for u in units) or any(len(g) > 1 for g in groups)
     if not changed:
@@ -329,7 +314,8 @@ def read(text: str, vocab: Vocabulary | None, pinned: bool = False) -> Reading |
         if len(g) > 1:
             out.messages.append("Either of " + ", ".join(u.text for u in g) + " (items naming more of them ranked up)")
     optional = [u.text for u in units if u.role == "generic"]
-    ranking = [shorthand.schedule_ranking(w) for w in optional] + [concepts.expand(u.text, vocab)[0] for u in units if u.role == "placing"] + \
+    ranking = [shorthand.schedule_ranking(w) for w in optional] + \
+        [concepts.expand(u.text, vocab)[0] for u in units if u.role == "placing"] + \
         [shorthand.strength_ranking(u.text) for u in units if u.role == "strength"] + \
         [f"item:{w}^{WITH_BOOST}" for w in negated]      # the word asked with ranks its items first
     required = parts[0] if len(parts) == 1 else "(" + " AND ".join(parts) + ")"

@@ -11,12 +11,16 @@
 - dosing schedules and quantities (`tid`, `qhs`, `prn`, `#60`, `x6`, `2x3`, `q6h`: [dosing]) rank,
   they are never required;
 - a plain word that is no English word, no word of the letters' concepts, and begins words of the
-  vocabulary's names (`cryo`, `lido`) is those names or the word typed.
+  vocabulary's names (`cryo`, `lido`) is those names or the word typed;
+- two neighbouring concepts of one kind with no joiner are either (`EMG NCS`: reading's groups);
+- a word after `with` is not that word negated (`MRI with contrast`: not *without contrast*).
 """
 from __future__ import annotations
 
 import re
 from typing import Protocol
+
+from whoosh.analysis import STOP_WORDS
 
 from indexer.index.analysis import UNITS
 from indexer.vocabulary import Vocabulary
@@ -32,6 +36,8 @@ SIDED_KINDS = frozenset({"region", "part", "procedure", "family"})
 PLACES = frozenset({"region", "part"})
 JOINERS = frozenset({"and", "or", "&", "+", "/"})
 DOSED_KINDS = frozenset({"drug", "product"})
+# Kinds two neighbouring concepts of which, with no joiner, are either one (`EMG NCS`).
+ADJACENT_KINDS = frozenset({"drug", "procedure", "panel"})
 NAMED_KINDS = frozenset({"drug", "product", "procedure"})     # one concept a prefix's names may share
 MIN_NAME_PREFIX = 4      # letters of the shortest word read as the start of the vocabulary's names
 MAX_NAME_PREFIX = 3      # names a prefix may stand for (more: it names nothing in particular) ...
@@ -150,3 +156,19 @@ def name_prefix(u: Unit, vocab: Vocabulary) -> list[str]:
         named = {x for c in ids for x in (c, *vocab.implied(c)) if vocab.concept(x).kind in NAMED_KINDS}
         shared = named if shared is None else shared & named
     return names if shared else []
+
+
+def side_by_side(a: Unit, b: Unit, vocab: Vocabulary) -> bool:
+    """Two neighbouring concepts of exactly one listed kind, neither implying the other (`EMG NCS`;
+    not `Norco hydrocodone`, not a family beside its procedure)."""
+    kinds = a.kinds & b.kinds
+    if len(a.kinds) != 1 or a.kinds != b.kinds or not kinds & ADJACENT_KINDS:
+        return False
+    return not any(y == x or y in vocab.implied(x) or x in vocab.implied(y) for x in a.concepts for y in b.concepts)
+
+
+def asked_with(units: list[Unit], with_words: frozenset[str], joiners: frozenset[str]) -> list[str]:
+    """The words asked `with` (`MRI with contrast`): each word after a with-word, in any unit."""
+    flat = [w for u in units for w in u.low.split()]
+    return [b for a, b in zip(flat, flat[1:]) if a in with_words and b.isalpha()
+            and b not in STOP_WORDS and b not in joiners]
