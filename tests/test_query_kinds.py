@@ -189,3 +189,77 @@ def test_real_a_place_qualifying_a_test_is_the_items_own(real):
     total = real.current().facets.n_docs
     assert docs.total <= 0.05 * total
     assert all("ankle" in h.item.lower() or "mri" in h.item.lower() for h in docs.hits)
+
+
+# -- second round (read5): shorthand, neighbours, negation, names ----------------------------------
+
+@pytest.mark.parametrize("typed, side", [("lt shoulder", "side:left"), ("ankle rt", "side:right"),
+                                         ("bilat wrists", "side:bilateral"), ("both shoulders", "side:bilateral"),
+                                         ("X-ray L hip", "side:left"), ("R and L ankle", "side:right")])
+def test_side_shorthand_beside_a_place_or_procedure_is_the_side(typed, side, vocab):
+    assert side in wording.read(typed, vocab).text
+
+
+def test_side_letters_alone_or_as_a_level_are_themselves(vocab):
+    for typed in ("L4-5 fusion", "L spine", "vitamin B"):
+        read = wording.read(typed, vocab)
+        assert read is None or "side:" not in read.text, typed
+
+
+@pytest.mark.parametrize("typed", ["Celebrex bid", "gabapentin qhs", "PT x8", "acupuncture 1x6", "Tylenol #30",
+                                   "oxycodone q6h prn"])
+def test_dosing_shorthand_ranks_and_is_not_required(typed, vocab):
+    read = wording.read(typed, vocab)
+    assert "ANDMAYBE" in read.text and "Ranked by" in " ".join(read.messages)
+
+
+def test_a_frequency_by_duration_ranks_as_letters_spell_it(vocab):
+    assert '"four times" OR "two weeks"' in wording.read("chiropractic 4x2", vocab).text
+
+
+def test_bare_numbers_beside_a_drug_are_its_strength(vocab):
+    assert "10/325" in wording.read("Percocet 10 325", vocab).text
+    assert "Ranked by the strength" in " ".join(wording.read("tizanidine 4", vocab).messages)
+    assert wording.read("Valium 5 mg", vocab) is None        # a dose with its unit: doses.py reads it
+    assert "/" not in (wording.read("knee 2 3", vocab) or wording.Reading("")).text
+
+
+def test_neighbouring_concepts_of_one_kind_are_either(vocab):
+    assert "Either of" in " ".join(wording.read("EMG NCV", vocab).messages)
+    assert wording.read("knee arthroscopy", vocab) is None or \
+        "Either" not in " ".join(wording.read("knee arthroscopy", vocab).messages)
+
+
+def test_joined_spine_letters_and_name_prefixes(vocab):
+    assert "region:cervical" in wording.read("cspine", vocab).text
+    assert "region:lumbar" in wording.read("lspine MRI", vocab).text
+    assert "drug:tramadol" in wording.read("trama", vocab).text or wording.read("tram", vocab) is not None
+    assert wording.read("therapy", vocab) is None                     # an English word is itself
+
+
+def test_a_word_asked_with_is_not_its_negation_and_before_a_test_is_no_word(vocab):
+    assert 'ANDNOT (item:"without contrast")' in wording.read("CT with contrast", vocab).text
+    assert "befor" not in wording.read("Xanax before CT", vocab).text.lower()
+
+
+def test_question_words_only_ask_every_item(vocab):
+    assert wording.read("IMR outcomes", vocab).text == ""
+
+
+def test_real_side_shorthand_finds_the_sided_items(real):
+    items = _items(real, "rt knee")
+    assert items and all("right" in i.lower() or "bilateral" in i.lower() for i in items)
+
+
+def test_real_a_schedule_ranks_the_items_spelling_it(real):
+    items = _items(real, "physical therapy 2x4")
+    assert "two times" in items[0].lower() or "2 times" in items[0].lower()
+
+
+def test_real_misspelt_brand_is_corrected_from_the_vocabulary(real):
+    result = real.search(SearchRequest(q="Neurontn", per_page=100))
+    assert result.total and result.query.corrected
+
+
+def test_real_with_contrast_excludes_without(real):
+    assert not any("without contrast" in i.lower() for i in _items(real, "MRI lumbar with contrast"))

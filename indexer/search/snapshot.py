@@ -26,6 +26,7 @@ from indexer.index.postings import PostingCache
 from indexer.index.values import concepts
 from indexer.search.keyterms import KeyTerms
 from indexer.search.query.spelling import Lexicon
+from indexer.search.query import forgiveness
 from indexer.search.query.understand import DECISIONS, match_value
 from indexer.vocabulary import Vocabulary
 from indexer.search.show import occurrences
@@ -123,6 +124,7 @@ class Snapshot:
     _vocabulary_lock: threading.Lock = field(default_factory=threading.Lock)
     _lexicon: Lexicon | None = field(default=None, repr=False)
     _lexicon_read: bool = field(default=False, repr=False)
+    _names_lexicon: Lexicon | None = field(default=None, repr=False)
     _lexicon_lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
     _letters: np.ndarray | None = field(default=None, repr=False)
     _stored_names: dict[str, bool] = field(default_factory=dict, repr=False)   # field name -> in the schema
@@ -254,6 +256,14 @@ class Snapshot:
                     self._lexicon = Lexicon(counts) if counts is not None else None
                     self._lexicon_read = True
         return self._lexicon
+
+    def names_lexicon(self) -> Lexicon:
+        """The words of the vocabulary's names as a lexicon (spelling's fallback), made on first use."""
+        if self._names_lexicon is None:
+            with self._lexicon_lock:
+                if self._names_lexicon is None:
+                    self._names_lexicon = forgiveness.names_lexicon(self.vocabulary)
+        return self._names_lexicon
 
     def close(self) -> None:
         """Close every thread's files of this snapshot (it is not used again)."""

@@ -63,6 +63,7 @@ class Vocabulary:
         self._composites: dict[str, tuple[str, ...]] | None = None
         self._members: dict[str, set[str]] = {}
         self._names: list[str] | None = None
+        self._word_counts: dict[str, int] | None = None
         self._keyed: dict[str, list[str]] | None = None
         self._analysed: dict[str, tuple[tuple[str, ...], ...]] = {}
         self._form_patterns: tuple[re.Pattern, ...] | None = None
@@ -168,11 +169,13 @@ class Vocabulary:
 
     def words(self) -> dict[str, int]:
         """Every word of every form (normal form) -> how many forms use it: a lexicon for spelling correction."""
-        counts: dict[str, int] = {}
-        for key, forms in self.matcher.table.items():
-            for word in key:
-                counts[word] = counts.get(word, 0) + len(forms)
-        return counts
+        if self._word_counts is None:      # remembered: completions() asks on every query read
+            counts: dict[str, int] = {}
+            for key, forms in self.matcher.table.items():
+                for word in key:
+                    counts[word] = counts.get(word, 0) + len(forms)
+            self._word_counts = counts
+        return self._word_counts
 
     def completions(self, prefix: str, limit: int = 4) -> list[str]:
         """The words of the vocabulary's names that are `prefix` and more (lowercased), those used by

@@ -112,10 +112,12 @@ def _split(word: str, lexicon: Lexicon, indexed: Callable[[str], bool]) -> str |
 
 
 def mend(text: str, q: str, lexicon: Lexicon, frequency: Frequency,
-         expands: Callable[[str], bool], names: Callable[[str], list[str]] | None = None) -> Mending:
+         expands: Callable[[str], bool], names: Callable[[str], list[str]] | None = None,
+         named: Lexicon | None = None) -> Mending:
     """Mend the unknown words of the understood `text` (and of `q`, the query as typed);
     `expands(prefix)`: whether a prefix matches some indexed term; `names(prefix)`: the words of
-    the vocabulary's names that finish a prefix."""
+    the vocabulary's names that finish a prefix; `named`: those words as a lexicon, a word's
+    correction when no word of the letters is near it (`Flexaril` -> `flexeril`)."""
     def indexed(word: str) -> bool:
         return bool(frequency(word))
 
@@ -130,6 +132,9 @@ def mend(text: str, q: str, lexicon: Lexicon, frequency: Frequency,
         if frequency(word) != 0:     # in the index, or no indexed word at all (a stop word)
             continue
         choice = lexicon.choose(word, indexed)
+        if choice is None and named is not None:
+            # no word of the letters near it: a name they do not spell (a brand the vocabulary knows)
+            choice = named.choose(word, lambda w: True) or choice
         if choice:
             offered[word] = choice.word
         low = word.lower()
@@ -168,3 +173,9 @@ def term_frequency(reader, word: str) -> int | None:
 def prefix_found(reader, prefix: str) -> bool:
     """Whether some indexed term of a text field starts with `prefix`."""
     return any(next(iter(reader.expand_prefix(f, prefix)), None) is not None for f in TEXT_FIELDS)
+
+
+def names_lexicon(vocab) -> Lexicon:
+    """The words of the vocabulary's names (alphabetic, MIN_NAME_PREFIX letters or more) as a lexicon,
+    counted by the names using them (the snapshot keeps it: Snapshot.names_lexicon)."""
+    return Lexicon({w: n for w, n in vocab.words().items() if len(w) >= MIN_NAME_PREFIX and w.isalpha()})

@@ -18,6 +18,9 @@ The lists are data (indexer/vocabulary/data/query_words.toml, each with its rati
   surgery's region; a `Post-op physical therapy` item is not);
 - a word that is a concept's name but for its ending (`lidocain`, `chiropracter`: the same Porter
   stem as `lidocaine`, `chiropractic`) names that concept, as the correct word does;
+- shorthand (indexer.search.query.shorthand): sides beside a place (`R knee`), dosing words that
+  rank (`tid`, `2x3`), bare strengths (`Norco 5 325`), `tspine`, the start of names (`cryo`),
+  neighbouring concepts of one kind as either (`EMG NCS`), `with <word>` not its negation;
 - `pinned=True` (the scopes wider than the request, indexer.search.matching): a body region or side
   qualifying something else must be the item's own (its words or concept tags), not a word of its
   rationale or letter (`right wrist MRI` is not every MRI of a letter mentioning a right wrist).
@@ -35,7 +38,7 @@ from whoosh.lang.porter import stem
 from indexer.fields import CONCEPT_FIELD
 from indexer.results import Expansion
 from indexer.vocabulary import Vocabulary
-from indexer.search.query import concepts
+from indexer.search.query import concepts, shorthand
 from indexer.search.query.wordlists import QueryWords, normalise, query_words
 
 __all__ = ["Reading", "normalise", "query_words", "read"]
@@ -49,6 +52,7 @@ JOINED_KINDS = {"drug": "drug", "product": "drug", "class": "class", "procedure"
                 "family": "procedure", "panel": "panel"}
 DRUG_KINDS = {"drug", "product", "class"}
 MIN_STEM_WORD = 5        # letters of the shortest word read as a concept's name by its stem
+WITH_BOOST = 10          # how much a word asked `with` (`MRI with contrast`) weighs over a name's many forms
 
 
 @dataclass
@@ -58,9 +62,10 @@ class _Unit:
     text: str
     concepts: tuple[str, ...] = ()
     kinds: frozenset[str] = frozenset()
-    role: str = "required"          # required, wrapper, generic, joiner, stop, timing, placing, dropped
+    role: str = "required"          # required, wrapper, generic, joiner, stop, timing, placing, dropped, strength
     pinned: bool = False
     typed: str = ""                 # the word as typed, when read as a concept's name by its stem
+    names: tuple[str, ...] = ()     # the vocabulary's names a plain word begins (`cryo`)
 
     @property
     def low(self) -> str:
@@ -145,13 +150,16 @@ def _mark_timing(units: list[_Unit], vocab: Vocabulary, words: QueryWords) -> li
                 j = i + n
                 while j < len(units) and (units[j].locating or _surgical(units[j], vocab)):
                     j += 1
-                if any(_surgical(u, vocab) for u in units[i + n:j]):
-                    for u in units[i:i + n]:
-                        u.role = "timing"
-                    for u in units[i + n:j]:
-                        # the surgery's region ranks: only an associated surgical service carries it
-                        u.role = "placing" if u.locating else "dropped"
-                    found.append((i, term))
+                if not any(_surgical(u, vocab) for u in units[i + n:j]):
+                    if n == 1 and trigger in words.before and trigger != "pre" and len(units) > 2:
+                        units[i].role = "dropped"      # 'valium before MRI': a plain preposition
+                    continue
+                for u in units[i:i + n]:
+                    u.role = "timing"
+                for u in units[i + n:j]:
+                    # the surgery's region ranks: only an associated surgical service carries it
+                    u.role = "placing" if u.locating else "dropped"
+                found.append((i, term))
     return found
 
 
@@ -165,6 +173,8 @@ def _mark_words(units: list[_Unit], words: QueryWords) -> None:
         nxt = units[i + 1] if i + 1 < len(units) else None
         if u.low in words.wrappers and not u.concepts:
             u.role = "wrapper"
+        elif not u.concepts and shorthand.is_dosing(u.text, words.dosing):
+            u.role = "generic"
         elif u.low in words.generic or (drug and u.low in words.dosage_forms and not u.concepts) or \
                 (u.low in words.qualifiers and nxt is not None and nxt.role == "generic"):
             u.role = "generic"
@@ -174,24 +184,29 @@ def _mark_words(units: list[_Unit], words: QueryWords) -> None:
             u.role = "stop"        # the analyzer drops it anyway
 
 
-def _groups(units: list[_Unit]) -> list[list[_Unit]]:
-    """The required units, those a joiner links (concepts of one kind) as one either-or group."""
+def _groups(units: list[_Unit], vocab: Vocabulary) -> tuple[list[list[_Unit]], bool]:
+    """The required units, those a joiner links (concepts of one kind) as one either-or group, and
+    neighbours of one kind with no joiner (`EMG NCS`) too; and whether any such pair had no joiner."""
     groups: list[list[_Unit]] = []
-    joined = False
+    joined, previous, adjacent = False, None, False
     for u in units:
         if u.role == "joiner":
             joined = True
             continue
         if u.role not in ("required", "timing"):
+            previous = None if u.role != "generic" else previous
             continue
         last = groups[-1][-1] if groups else None
         kind = {JOINED_KINDS.get(k) for k in u.kinds} - {None}
         if joined and last is not None and kind and kind == {JOINED_KINDS.get(k) for k in last.kinds} - {None}:
             groups[-1].append(u)
+        elif not joined and last is not None and last is previous and shorthand.side_by_side(last, u, vocab):
+            groups[-1].append(u)
+            adjacent = True
         else:
             groups.append([u])
-        joined = False
-    return groups
+        joined, previous = False, u
+    return groups, adjacent
 
 
 def _pinned(u: _Unit) -> str:
@@ -201,12 +216,32 @@ def _pinned(u: _Unit) -> str:
 
 
 def _may_apply(text: str, vocab: Vocabulary, words: QueryWords) -> bool:
-    """Whether a rule may apply (a word of a list, a word with a name's stem): most queries have
-    none, and skip reading the vocabulary's spans twice."""
+    """Whether a rule may apply (a word of a list, two words that may be neighbouring concepts, a word
+    with a name's stem or beginning names): most one-word queries have none, and skip reading the
+    vocabulary's spans twice."""
     typed = text.lower().split()
-    if any(w in words.listed for w in typed):
+    if len(typed) > 1 or any(w in words.listed for w in typed):
         return True
-    return any(len(w) >= MIN_STEM_WORD and any(n != w for n in vocab.names_by_key(w, stem)) for w in typed)
+    return any(len(w) >= MIN_STEM_WORD and any(n != w for n in vocab.names_by_key(w, stem)) for w in typed) or \
+        any(len(w) >= shorthand.MIN_NAME_PREFIX and w.isalpha() and vocab.completions(w, limit=1) for w in typed)
+
+
+def _shorthand(text: str, vocab: Vocabulary, words: QueryWords) -> tuple[list[_Unit], set[int], list[str]]:
+    """The units of a query with its side and strength shorthand read (shorthand.py): the units, the
+    indexes of single strengths, the messages."""
+    units = _units(text, vocab)
+    sides = shorthand.sides(units, words.sides)
+    joined, single = shorthand.strengths(units)
+    said = [f"'{units[i].text}' read as '{side}'" for i, side in sides.items()]
+    said += [f"'{' '.join(u.text for u in units[i:i + v.count('/') + 1])}' read as the strength '{v}'"
+             for i, v in joined.items() if v]
+    if sides or joined:
+        text = " ".join(t for t in ({**sides, **joined}.get(i, u.text) for i, u in enumerate(units)) if t)
+        units = _units(text, vocab)
+        single = shorthand.strengths(units)[1]
+    for i in single:
+        units[i].role = "strength"
+    return units, single, said
 
 
 def read(text: str, vocab: Vocabulary | None, pinned: bool = False) -> Reading | None:
@@ -214,29 +249,38 @@ def read(text: str, vocab: Vocabulary | None, pinned: bool = False) -> Reading |
     if vocab is None or not text.strip() or _SYNTAX.search(text):
         return None
     words = query_words()
-    if not pinned and not _may_apply(text, vocab, words):
+    text, spine = shorthand.joined_spine(text)
+    if not pinned and not spine and not _may_apply(text, vocab, words):
         return None
-    units = _units(text, vocab)
+    units, strengths, said = _shorthand(text, vocab, words)
+    said = spine + said
     timing = _mark_timing(units, vocab, words)
     _mark_words(units, words)
     against = _against(units, vocab, words)
     stemmed = [u for u in units if u.typed]     # (before the stems: those are said apart)
     units = [_by_stem(u, vocab) for u in units]
     stemmed = [u for u in units if u.typed and u not in stemmed]
-    if not any(u.role == "required" for u in units):
+    for u in units:
+        u.names = tuple(shorthand.name_prefix(u, vocab))
+    if not any(u.role in ("required", "strength") for u in units):
+        if units and all(u.role in ("wrapper", "stop") for u in units) and any(u.role == "wrapper" for u in units):
+            # only words of a question ('approved by IMR', its decision a chip): every item is asked
+            return Reading("", messages=["Not searched (words of the question): "
+                                         + ", ".join(u.text for u in units if u.role == "wrapper")])
         # only such words: the generic ones are what is asked ('IMR outcomes for medication'), else
         # every word as typed
         heads = any(u.role == "generic" for u in units)
         for u in units:
             if u.role == "generic" or not heads:
                 u.role = "required"
-    groups = _groups(units)
+    groups, adjacent = _groups(units, vocab)
     locating_only = all(u.locating for g in groups for u in g if u.role == "required")
     for g in groups:
         for u in g:
             u.pinned = pinned and u.locating and not locating_only
-    changed = timing or stemmed or against or any(u.role not in ("required", "stop") or u.pinned for u in units) or \
-        any(len(g) > 1 for g in groups)
+    negated = shorthand.asked_with(units, words.with_words, words.joiners)
+    changed = timing or stemmed or against or said or negated or \
+        any(u.role not in ("required", "stop") or u.pinned or u.names for u in units) or any(len(g) > 1 for g in groups)
     if not changed:
         return None
     out = Reading("")
@@ -256,6 +300,12 @@ def read(text: str, vocab: Vocabulary | None, pinned: bool = False) -> Reading |
             syntax, found = concepts.expand(u.text, vocab)
             out.expansions += [e for e in found if all(e.word.lower() != x.word.lower() for x in out.expansions)]
             syntax = syntax if syntax.startswith("(") or " " not in syntax else f"({syntax})"
+            if u.names:
+                named = [concepts.expand(n, vocab) for n in u.names]
+                out.expansions += [e for _, found in named for e in found
+                                   if all(e.word.lower() != x.word.lower() for x in out.expansions)]
+                syntax = "(" + " OR ".join([syntax] + [n for n, _ in named]) + ")"
+                said.append(f"'{u.text}' read as the start of " + ", ".join(u.names))
             alternatives.append(f"({u.typed} OR {syntax})" if u.typed else syntax)    # the word typed too
         if len(alternatives) == 1:
             parts.append(alternatives[0])
@@ -264,8 +314,14 @@ def read(text: str, vocab: Vocabulary | None, pinned: bool = False) -> Reading |
         if len(g) > 1:
             out.messages.append("Either of " + ", ".join(u.text for u in g) + " (items naming more of them ranked up)")
     optional = [u.text for u in units if u.role == "generic"]
-    ranking = optional + [concepts.expand(u.text, vocab)[0] for u in units if u.role == "placing"]
+    ranking = [shorthand.schedule_ranking(w) for w in optional] + \
+        [concepts.expand(u.text, vocab)[0] for u in units if u.role == "placing"] + \
+        [shorthand.strength_ranking(u.text) for u in units if u.role == "strength"] + \
+        [f"item:{w}^{WITH_BOOST}" for w in negated]      # the word asked with ranks its items first
     required = parts[0] if len(parts) == 1 else "(" + " AND ".join(parts) + ")"
+    if negated:     # an item saying 'without <word>' does not have it
+        required = f"({required} ANDNOT ({' OR '.join(f'item:{chr(34)}without {w}{chr(34)}' for w in negated)}))"
+        out.messages.append("Not its negation: " + ", ".join(f"without {w}" for w in negated))
     out.text = f"({required} ANDMAYBE ({' OR '.join(ranking)}))" if ranking else required
     for i, term in timing:
         after = term == "term:postoperative"
@@ -273,10 +329,13 @@ def read(text: str, vocab: Vocabulary | None, pinned: bool = False) -> Reading |
                             "that surgery")
     if optional:
         out.messages.append("Ranked by, not required: " + ", ".join(optional))
+    strengths_typed = [u.text for u in units if u.role == "strength"]
+    if strengths_typed:
+        out.messages.append("Ranked by the strength: " + ", ".join(strengths_typed))
     dropped = [u.text for u in units if u.role == "wrapper"]
     if dropped:
         out.messages.append("Not searched (words of the question): " + ", ".join(dropped))
     for u in stemmed:
         out.messages.append(f"'{u.typed}' read as '{u.text}'")
-    out.messages += against
+    out.messages += against + said
     return out

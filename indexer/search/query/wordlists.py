@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 import tomllib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 
 from indexer.results import Expansion
@@ -35,6 +35,9 @@ class QueryWords:
     shorthand: dict[str, str]
     shorthand_pattern: re.Pattern
     listed: frozenset[str] = frozenset()     # every word above, and each timing phrase's first
+    sides: dict[str, str] = field(default_factory=dict)       # side shorthand -> the side's name
+    dosing: frozenset[str] = frozenset()                      # schedules and quantities: they rank
+    with_words: frozenset[str] = frozenset()                  # `with`: the next word not negated
 
 
 @lru_cache(maxsize=1)
@@ -48,13 +51,16 @@ def query_words() -> QueryWords:
     shorthand = {k.lower(): v for k, v in data["shorthand"].items() if k != "why"}
     pattern = re.compile(r"(?<![\w/])(" + "|".join(map(re.escape, sorted(shorthand, key=len, reverse=True)))
                          + r")(?![\w/])", re.IGNORECASE)
+    sides = {k.lower(): v for k, v in data["sides"].items() if k != "why"}
     return QueryWords(words("wrappers"), words("generic"), words("generic", "qualifiers"),
                       words("dosage_forms"), words("joiners"), words("generic", "drug_heads"),
                       tuple(data["generic"]["against"]), tuple(data["timing"]["after"]),
                       tuple(data["timing"]["before"]), shorthand, pattern,
                       frozenset().union(*(words(k) for k in ("wrappers", "generic", "dosage_forms", "joiners")),
                                         words("generic", "qualifiers"), words("generic", "drug_heads"),
-                                        (t.split()[0] for t in data["timing"]["after"] + data["timing"]["before"])))
+                                        (t.split()[0] for t in data["timing"]["after"] + data["timing"]["before"]),
+                                        sides, words("dosing"), words("negation", "with")),
+                      sides, words("dosing"), words("negation", "with"))
 
 
 def _outside_protected(text: str, change) -> str:
