@@ -78,7 +78,7 @@ def run(snap: Snapshot, request: SearchRequest, meaning: Understanding) -> Match
                        vocab=snap.vocabulary)
     pinned: ScopedQuery | None = None
     for n, scope in enumerate(scopes):
-        if n and request.synonyms:
+        if n and request.synonyms and text.pinnable:
             # Wider than the request: a region or side it names must still be the item's own.
             pinned = pinned or ScopedQuery(meaning.text, searcher.schema, searcher.reader(), snap.resolve,
                                            vocab=snap.vocabulary, pinned=True)

@@ -62,6 +62,7 @@ class Vocabulary:
         self._closure: dict[str, tuple[str, ...]] = {}
         self._composites: dict[str, tuple[str, ...]] | None = None
         self._members: dict[str, set[str]] = {}
+        self._broad: dict[str, tuple[str, ...]] = {}
         self._names: list[str] | None = None
         self._word_counts: dict[str, int] | None = None
         self._keyed: dict[str, list[str]] | None = None
@@ -121,6 +122,15 @@ class Vocabulary:
                     found.add(child)
                     todo.append(child)
         return found
+
+    def broad_members(self, concept_id: str) -> tuple[str, ...]:
+        """The kinds of a concept, not the kinds of kinds (a TLIF is under lumbar fusion, not beside it),
+        worked out once per concept: the page lists them for every concept a query names."""
+        if concept_id not in self._broad:
+            inside = self.members(concept_id) - {concept_id}
+            self._broad[concept_id] = tuple(m for m in inside if not any(
+                self.concept(o).kind == self.concept(m).kind for o in set(self.implied(m)) & inside))
+        return self._broad[concept_id]
 
     def forms(self, concept_id: str) -> list[str]:
         """Every word or phrase naming the concept or one of its members, for query expansion."""

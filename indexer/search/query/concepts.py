@@ -49,11 +49,7 @@ def _shown(vocab: Vocabulary, span: QuerySpan) -> list[str]:
     out: list[str] = []
     for cid in span.concepts:
         concept = vocab.concept(cid)
-        inside = vocab.members(cid) - {cid}
-        # the broad kinds, not the kinds of kinds: a TLIF is shown through lumbar fusion
-        broad = [m for m in inside if not any(vocab.concept(o).kind == vocab.concept(m).kind
-                                              for o in set(vocab.implied(m)) & inside)]
-        members = sorted((vocab.concept(m) for m in broad),
+        members = sorted((vocab.concept(m) for m in vocab.broad_members(cid)),
                          key=lambda c: (MEMBER_ORDER.get(c.kind, 9), c.label.lower()))
         names = [c.label for c in members] or [f for f in concept.forms if f.lower() != typed]
         more = len(names) > SHOWN_FORMS

@@ -223,9 +223,10 @@ def bound_prefixes(q: wq.Query, reader, messages: list[str]) -> wq.Query:
 
 def prepare_text(text: str, resolve: Resolver | None, synonyms: bool,
               messages: list[str], vocab: Vocabulary | None = None,
-              pinned: bool = False) -> tuple[str, str, list[Expansion]] | None:
+              pinned: bool = False, pins: list[bool] | None = None) -> tuple[str, str, list[Expansion]] | None:
     """(text to parse, text shown, concepts and synonyms searched) of a query; None when it is empty.
-    `pinned`: a region or side qualifying something else must be the item's own (reading.read)."""
+    `pinned`: a region or side qualifying something else must be the item's own (reading.read, which
+    appends to `pins` when that would change the reading)."""
     text = re.sub(r"[\x00-\x08\x0b-\x1f\x7f]", " ", text or "")
     text = _bound_size(text, messages)
     if not text.strip():
@@ -236,7 +237,7 @@ def prepare_text(text: str, resolve: Resolver | None, synonyms: bool,
     text = _rewrite_fields(text, resolve, messages)
     shown = text
     if synonyms:
-        reading = query_reading.read(text, vocab, pinned)
+        reading = query_reading.read(text, vocab, pinned, pins)
         if reading is not None:
             text, more = reading.text, reading.expansions
             messages += reading.messages

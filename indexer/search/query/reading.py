@@ -244,8 +244,10 @@ def _shorthand(text: str, vocab: Vocabulary, words: QueryWords) -> tuple[list[_U
     return units, single, said
 
 
-def read(text: str, vocab: Vocabulary | None, pinned: bool = False) -> Reading | None:
-    """The query syntax a plain query is read as (module docstring); None when no rule applies."""
+def read(text: str, vocab: Vocabulary | None, pinned: bool = False, pins: list[bool] | None = None) -> Reading | None:
+    """The query syntax a plain query is read as (module docstring); None when no rule applies.
+    `pins`, when given, gets True appended if `pinned=True` would read it otherwise (a region or side
+    qualifying something else), so the wider scopes read it again only then."""
     if vocab is None or not text.strip() or _SYNTAX.search(text):
         return None
     words = query_words()
@@ -275,6 +277,8 @@ def read(text: str, vocab: Vocabulary | None, pinned: bool = False) -> Reading |
                 u.role = "required"
     groups, adjacent = _groups(units, vocab)
     locating_only = all(u.locating for g in groups for u in g if u.role == "required")
+    if pins is not None and not locating_only and any(u.locating for g in groups for u in g):
+        pins.append(True)
     for g in groups:
         for u in g:
             u.pinned = pinned and u.locating and not locating_only

@@ -173,7 +173,10 @@ class ScopedQuery:
                  synonyms: bool = True, vocab: Vocabulary | None = None, pinned: bool = False):
         self.schema, self.reader, self.typed = schema, reader, bool((text or "").strip())
         self.messages: list[str] = []
-        self.prepared = prepare_text(text, resolve, synonyms, self.messages, vocab, pinned)
+        pins: list[bool] = []
+        self.prepared = prepare_text(text, resolve, synonyms, self.messages, vocab, pinned, pins)
+        # read otherwise with `pinned=True` (a place qualifying something else): matching.run asks
+        self.pinnable = bool(pins)
         self.tree: wq.Query | None = None
         if self.prepared is not None:
             parser = QueryParser(None, schema, group=AndGroup)
