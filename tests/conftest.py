@@ -119,6 +119,15 @@ def real_index(tmp_path_factory, shared_letters) -> Settings:
     return settings
 
 
+@pytest.fixture(scope="module")
+def real(real_index):
+    """A Searcher over the real corpus's index, for a module's tests (skips without the corpus)."""
+    from indexer.search.searcher import Searcher
+
+    with Searcher(real_index) as searcher:
+        yield searcher
+
+
 @pytest.fixture(scope="session")
 def app(built_index):
     """The web app over the session index (testing mode)."""

@@ -113,12 +113,6 @@ def test_imr_vocabulary_without_an_index_shows_the_packaged_vocabulary(runner, t
 
 # --- the real labelled letters -------------------------------------------------------------------
 
-@pytest.fixture(scope="module")
-def real(real_index: Settings):
-    with Searcher(real_index) as s:
-        yield s
-
-
 def test_real_class_query_finds_compounds_of_its_members(real):
     found = [h.doc_id for h in real.search(SearchRequest(q="muscle relaxant", per_page=50)).hits]
     assert "CM17-0007300#1" in found         # flurbiprofen/cyclobenzaprine/gabapentin/lidocaine cream

@@ -189,12 +189,6 @@ def test_the_facet_is_in_the_api_the_export_and_the_table(app, runner, built_ind
 
 # -- the real letters --------------------------------------------------------------------------
 
-@pytest.fixture(scope="module")
-def real(real_index) -> Searcher:
-    with Searcher(real_index) as s:
-        yield s
-
-
 def _found(real: Searcher, q: str) -> list[str]:
     return [h.item for h in real.search(SearchRequest(q=q, per_page=100)).hits]
 

@@ -140,11 +140,6 @@ def test_readings_are_built_without_the_parser_and_equal_it(text, pinned, vocab)
 
 # -- on the real letters -----------------------------------------------------------------------
 
-@pytest.fixture(scope="module")
-def real(real_index) -> Searcher:
-    return Searcher(real_index)
-
-
 def _items(searcher: Searcher, q: str, **kw) -> list[str]:
     return [h.item for h in searcher.search(SearchRequest(q=q, per_page=100, **kw)).hits]
 

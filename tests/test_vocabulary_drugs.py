@@ -115,12 +115,6 @@ def test_doses_belong_to_the_drug_they_follow(vocab):
 
 # -- the real labelled letters ----------------------------------------------------------------------
 
-@pytest.fixture(scope="module")
-def real(real_index):
-    with Searcher(real_index) as s:
-        yield s
-
-
 def _ids(real: Searcher, q: str) -> list[str]:
     return [h.doc_id for h in real.search(SearchRequest(q=q, per_page=100)).hits]
 

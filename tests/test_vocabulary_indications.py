@@ -134,12 +134,6 @@ def test_advanced_imaging_is_mri_ct_and_nuclear_medicine_not_x_rays(vocab):
 
 # -- the real letters --------------------------------------------------------------------------
 
-@pytest.fixture(scope="module")
-def real(real_index) -> Searcher:
-    with Searcher(real_index) as s:
-        yield s
-
-
 def _found(real: Searcher, q: str) -> list[str]:
     return [h.item for h in real.search(SearchRequest(q=q, per_page=100)).hits]
 

@@ -131,11 +131,6 @@ def test_best_effort_units_keep_a_concepts_words_together(vocab):
 
 # -- searching the real letters ----------------------------------------------------------------
 
-@pytest.fixture(scope="module")
-def real(real_index) -> Searcher:
-    return Searcher(real_index)
-
-
 def test_a_side_finds_bilateral_items_and_not_the_other_side(real):
     items = _items(_search(real, "EMG right arm"))
     assert "NCS/EMG RUE" in items and "EMG/NCV bilateral upper extremity" in items
