@@ -55,6 +55,7 @@ class Concept:
     # Names made from another concept's (`made = {of = "class:opioid", before = ["short-acting"]}`: every
     # name of the opioids with each word before it, "short-acting narcotics"); see made_forms.
     made: dict = field(default_factory=dict)
+    indications: list[str] = field(default_factory=list)   # classes: the conditions its drugs treat
 
     def add_forms(self, forms: list[str]) -> None:
         """Add names not yet known (case-insensitively)."""
@@ -129,7 +130,8 @@ def _drugs(folder: Path, concepts: dict[str, Concept]) -> dict[str, list[str]]:
                                       if not {f"anti-{i.lower()}", f"anti{i.lower()}"} & names])
         _put(concepts, Concept(cid, "class", cls["label"], spellings([*cls.get("forms", []), *made[cid]]), implies,
                                "drugs.toml", axis=cls.get("axis"), guideline=list(cls.get("guideline", [])),
-                               composed_of=list(cls.get("composed_of", [])), made=dict(cls.get("made", {}))))
+                               composed_of=list(cls.get("composed_of", [])), made=dict(cls.get("made", {})),
+                               indications=list(cls.get("indications", []))))
         grouped.extend((f"class:{member}", cid) for member in cls.get("classes", []))
         for ingredient, brands in cls.get("members", {}).items():
             name = ingredient.replace("-", " ")

@@ -272,6 +272,12 @@ class Vocabulary:
         return QueryParse(tuple(QuerySpan(tuple(ids), s, e, query[s:e]) for (s, e), ids in spans.items()),
                           tuple(t.raw for t in plain))
 
+    def _treating(self, ids: list[str]) -> list[tuple[str, ...]]:
+        """'for <a condition its classes treat>' after a drug ("protonix for gi upset"), as word runs."""
+        out = {("for", *(t.norm for t in tokenize(ind)))
+               for c in ids for cls in self.classes_of(c) for ind in self.concepts[cls].indications}
+        return sorted(out, key=len, reverse=True)
+
     def _joined(self, query: str, spans: dict[tuple[int, int], list[str]]) -> dict[tuple[int, int], list[str]]:
         """The spans with the words that join a name after it taken into it (abbreviations.toml):
         `vicodin es`, `oxycodone hcl er` (a suffix read as another concept, `XR`, goes too), `low back
@@ -286,6 +292,8 @@ class Vocabulary:
             ids = spans[(start, end)]
             tables = {_SUFFIXED.get(self.concept(c).kind) for c in ids} - {None}
             runs = [r for t in sorted(tables) for r in self._suffixes.get(t, [])]
+            if "drug_suffixes" in tables:
+                runs += self._treating(ids)
             while runs:
                 after = [t for t in tokens if t.start >= end]
                 if not after or not _JOINING_GAP.fullmatch(query[end:after[0].start]):
