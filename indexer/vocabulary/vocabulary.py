@@ -298,7 +298,8 @@ class Vocabulary:
                 after = [t for t in tokens if t.start >= end]
                 if not after or not _JOINING_GAP.fullmatch(query[end:after[0].start]):
                     break
-                norms = tuple(normalise_word(t.raw) for t in after)
+                shorthand = self.matcher.words          # "wrist fx" is a wrist fracture
+                norms = tuple(shorthand.get(n, n) for n in (normalise_word(t.raw) for t in after))
                 run = next((r for r in runs if norms[:len(r)] == r), None)
                 if run is None:
                     break
