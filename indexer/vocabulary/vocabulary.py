@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Callable
 from indexer.vocabulary.concepts import KINDS, Concept, load_abbreviations, load_common_words, load_concepts
 from indexer.vocabulary.marks import STRENGTH_MARK
 from indexer.vocabulary.matching import Match, Matcher
-from indexer.vocabulary.text import normalise_word, tokenize
+from indexer.vocabulary.joining import Joiner
 
 if TYPE_CHECKING:
     from indexer.vocabulary.mining import MinedVocabulary
@@ -18,12 +18,6 @@ if TYPE_CHECKING:
 
 # Spinal levels are read by pattern; each one is a concept made on demand ('level:L4-L5').
 _LEVEL_REGIONS = {"C": "region:cervical", "T": "region:thoracic", "L": "region:lumbar", "S": "region:lumbar"}
-# Kinds whose names take the words of abbreviations.toml after them in a query (a drug's suffixes and
-# salts, a region's symptom and injury words): the words join the name rather than add a required word.
-_SUFFIXED = {"drug": "drug_suffixes", "product": "drug_suffixes", "region": "region_words",
-             "part": "region_words", "level": "region_words"}
-# What may stand between a name and a word joining it: a space or a hyphen ("Norco-ES").
-_JOINING_GAP = re.compile(r"[ \t-]*")
 
 
 @dataclass(frozen=True)
@@ -67,11 +61,7 @@ class Vocabulary:
         self.matcher = Matcher([(form, c.id) for c in concepts.values() for form in c.forms],
                                [(form, c.id) for c in concepts.values() for form in c.query_forms],
                                abbreviations.get("words"))
-        # the word runs that join a name of each kind in a query, as normal forms, longest first
-        self._suffixes: dict[str, list[tuple[str, ...]]] = {}
-        for table in set(_SUFFIXED.values()):
-            runs = {tuple(t.norm for t in tokenize(w)) for ws in abbreviations.get(table, {}).values() for w in ws}
-            self._suffixes[table] = sorted((r for r in runs if r), key=len, reverse=True)
+        self.joiner = Joiner(abbreviations)
         guideline_forms = [(f, c.id) for c in concepts.values() if c.kind == "class" for f in c.forms + c.guideline]
         self.guideline_matcher = Matcher(guideline_forms)
         self._closure: dict[str, tuple[str, ...]] = {}
@@ -266,51 +256,11 @@ class Vocabulary:
         spans: dict[tuple[int, int], list[str]] = {}
         for m in matches:
             spans.setdefault((m.start, m.end), []).append(m.concept)
-        if any(self._suffixes.values()):
-            spans = self._joined(query, spans)
+        if self.joiner:
+            spans = self.joiner.join(self, query, spans)
             plain = [t for t in plain if not any(s <= t.start < e for s, e in spans)]
         return QueryParse(tuple(QuerySpan(tuple(ids), s, e, query[s:e]) for (s, e), ids in spans.items()),
                           tuple(t.raw for t in plain))
-
-    def _treating(self, ids: list[str]) -> list[tuple[str, ...]]:
-        """'for <a condition its classes treat>' after a drug ("protonix for gi upset"), as word runs."""
-        out = {("for", *(t.norm for t in tokenize(ind)))
-               for c in ids for cls in self.classes_of(c) for ind in self.concepts[cls].indications}
-        return sorted(out, key=len, reverse=True)
-
-    def _joined(self, query: str, spans: dict[tuple[int, int], list[str]]) -> dict[tuple[int, int], list[str]]:
-        """The spans with the words that join a name after it taken into it (abbreviations.toml):
-        `vicodin es`, `oxycodone hcl er` (a suffix read as another concept, `XR`, goes too), `low back
-        pain`, `pelvic region`. Only words right after the name, each run whole."""
-        tokens = tokenize(query)
-        order = sorted(spans)
-        out: dict[tuple[int, int], list[str]] = {}
-        taken_until = -1
-        for start, end in order:
-            if start < taken_until:
-                continue        # swallowed by the name before it
-            ids = spans[(start, end)]
-            tables = {_SUFFIXED.get(self.concept(c).kind) for c in ids} - {None}
-            runs = [r for t in sorted(tables) for r in self._suffixes.get(t, [])]
-            if "drug_suffixes" in tables:
-                runs += self._treating(ids)
-            while runs:
-                after = [t for t in tokens if t.start >= end]
-                if not after or not _JOINING_GAP.fullmatch(query[end:after[0].start]):
-                    break
-                shorthand = self.matcher.words          # "wrist fx" is a wrist fracture
-                norms = tuple(shorthand.get(n, n) for n in (normalise_word(t.raw) for t in after))
-                run = next((r for r in runs if norms[:len(r)] == r), None)
-                if run is None:
-                    break
-                new_end = after[len(run) - 1].end
-                # a run read as a concept of its own must be that whole span ("XR" the x-ray)
-                if any(s < new_end and e > new_end for s, e in order if s >= end):
-                    break
-                end = new_end
-            out[(start, end)] = ids
-            taken_until = end
-        return out
 
     def decision_of(self, words: str) -> str | None:
         """The decision an everyday phrase means ('approved' -> 'Overturned'), or None."""
