@@ -21,6 +21,7 @@ class Joiner:
     """The word runs that join a name of each kind, as normal forms, longest first; one per Vocabulary."""
 
     def __init__(self, abbreviations: dict) -> None:
+        self._treating: dict[tuple[str, ...], list[tuple[str, ...]]] = {}   # per drug span's ids
         self.runs: dict[str, list[tuple[str, ...]]] = {}
         for table in set(SUFFIXED.values()):
             runs = {tuple(t.norm for t in tokenize(w)) for ws in abbreviations.get(table, {}).values() for w in ws}
@@ -29,18 +30,24 @@ class Joiner:
     def __bool__(self) -> bool:
         return any(self.runs.values())
 
-    @staticmethod
-    def treating(vocab: "Vocabulary", ids: list[str]) -> list[tuple[str, ...]]:
-        """'for <a condition its classes treat>' after a drug ("protonix for gi upset"), as word runs."""
-        out = {("for", *(t.norm for t in tokenize(ind)))
-               for c in ids for cls in vocab.classes_of(c) for ind in vocab.concepts[cls].indications}
-        return sorted(out, key=len, reverse=True)
+    def treating(self, vocab: "Vocabulary", ids: list[str]) -> list[tuple[str, ...]]:
+        """'for <a condition its classes treat>' after a drug ("protonix for gi upset"), as word runs
+        (remembered per drug: the vocabulary is this joiner's for its life)."""
+        key = tuple(ids)
+        if key not in self._treating:
+            out = {("for", *(t.norm for t in tokenize(ind)))
+                   for c in ids for cls in vocab.classes_of(c) for ind in vocab.concepts[cls].indications}
+            self._treating[key] = sorted(out, key=len, reverse=True)
+        return self._treating[key]
 
     def join(self, vocab: "Vocabulary", query: str,
              spans: dict[tuple[int, int], list[str]]) -> dict[tuple[int, int], list[str]]:
         """The spans with the words that join a name after it taken into it: `vicodin es`, `oxycodone
         hcl er` (a suffix read as another concept, `XR`, goes too), `low back pain`, `pelvic region`.
         Only words right after the name, each run whole."""
+        kinds = {vocab.concept(c).kind for ids in spans.values() for c in ids}
+        if not kinds & SUFFIXED.keys():
+            return spans        # the common case: nothing a word could join
         tokens = tokenize(query)
         order = sorted(spans)
         out: dict[tuple[int, int], list[str]] = {}
