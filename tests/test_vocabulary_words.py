@@ -73,12 +73,14 @@ def test_shorthand_reads_the_same_in_a_letter(vocab):
 
 
 @pytest.mark.parametrize("q, concept", [
-    ("short-acting narcotics", "class:short-acting-opioid"), ("immediate release opioid analgesics", "class:short-acting-opioid"),
+    ("short-acting narcotics", "class:short-acting-opioid"),
+    ("immediate release opioid analgesics", "class:short-acting-opioid"),
     ("long acting opioid pain medications", "class:long-acting-opioid"), ("ER narcotics", "class:long-acting-opioid"),
     ("pain pills", "class:oral-analgesic"), ("pain patches", "class:analgesic-patch"),
     ("topical pain relievers", "class:topical-analgesic"), ("analgesics", "class:usp-analgesic"),
     ("over the counter", "class:otc"), ("OTC", "class:otc"), ("wintergreen", "drug:methyl-salicylate"),
-    ("pre-surgical testing", "procedure:preoperative-evaluation"), ("presurgical workup", "procedure:preoperative-evaluation"),
+    ("pre-surgical testing", "procedure:preoperative-evaluation"),
+    ("presurgical workup", "procedure:preoperative-evaluation"),
     ("SAD", "procedure:subacromial-decompression"), ("operation", "family:surgery"), ("repair", "family:surgery"),
     ("bathroom", "procedure:bathroom-equipment"), ("positioning wedge", "procedure:pillow"),
     ("extremities", "region:extremity"), ("pelvis", "region:pelvis"),
