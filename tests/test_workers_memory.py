@@ -9,7 +9,7 @@ from types import SimpleNamespace
 from indexer.results import SearchRequest
 from indexer.search.searcher import Searcher
 from indexer.search.snapshot import Snapshot
-from webapp.serving.server import Trimmer, limit_malloc_arenas
+from webapp.serving.server import Trimmer, limit_malloc_arenas, trim_malloc
 from webapp.state import AppState
 
 
@@ -79,3 +79,16 @@ def test_the_trimmer_runs_only_when_idle_and_due():
 
 def test_malloc_arenas_can_be_limited():
     assert limit_malloc_arenas(8) in (True, False)     # False off glibc; never raises
+
+
+def test_the_highlighted_texts_a_process_remembers_are_bounded_by_the_setting(built_index):
+    with Searcher(built_index.with_(highlight_cache_chars=5_000)) as searcher:
+        snap = searcher.current()
+        assert snap.seen.max_text_chars == 5_000
+        for q in ("knee", "physical therapy", "lumbar", "MRI", "acupuncture"):
+            searcher.search(SearchRequest(q=q))
+        assert 0 < snap.seen._text_chars <= 5_000
+
+
+def test_the_master_trims_what_preloading_freed():
+    assert trim_malloc() in (True, False)       # False off glibc; never raises
