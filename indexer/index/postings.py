@@ -82,7 +82,9 @@ def leaf_postings(leaf, field: str, tbytes: bytes,
 def _concat(parts: list[tuple[np.ndarray, np.ndarray]]) -> tuple[np.ndarray, np.ndarray]:
     if not parts:
         return EMPTY_DOCS, EMPTY_WEIGHTS
-    return (np.concatenate([d for d, _ in parts]).astype(np.int32),
+    if len(parts) == 1:       # one segment's mapped arrays come back as they are: no copy
+        return parts[0][0].astype(np.int32, copy=False), parts[0][1]
+    return (np.concatenate([d for d, _ in parts]).astype(np.int32, copy=False),
             np.concatenate([w for _, w in parts]))
 
 
@@ -91,16 +93,21 @@ def read_postings(reader, field: str, tbytes: bytes, stores=None) -> tuple[np.nd
 
     stores: a termstore.Stores; a segment's stored arrays are used when it has the term.
     """
-    parts = []
+    return _read_postings(reader, field, tbytes, stores)[0]
+
+
+def _read_postings(reader, field: str, tbytes: bytes, stores=None) -> tuple[tuple[np.ndarray, np.ndarray], bool]:
+    """`read_postings`, and whether every part came from a mapped term store (none decoded)."""
+    parts, mapped = [], True
     for leaf, offset in reader.leaf_readers():
         found = stores.get(leaf) if stores is not None else None
         found = found.postings(field, tbytes) if found is not None else None
         if found is None:
             docs, weights, _ = leaf_postings(leaf, field, tbytes)
-            found = docs, weights
+            found, mapped = (docs, weights), mapped and not len(docs)
         if len(found[0]):
-            parts.append((found[0] + offset, found[1]))
-    return _concat(parts)
+            parts.append((found[0] + offset if offset else found[0], found[1]))
+    return _concat(parts), mapped
 
 
 def _leaf_positions(reader, field: str, tbytes: bytes, stores=None) -> Iterator[tuple[np.ndarray, np.ndarray]]:
@@ -202,7 +209,9 @@ class PostingCache:
             if key in self._items:
                 self._items.move_to_end(key)
                 return self._items[key]
-        value = load()   # read outside the lock: another thread may read the same term
+        return self._keep(key, load())   # read outside the lock: another thread may read the same term
+
+    def _keep(self, key: tuple, value: tuple) -> tuple:
         size = sum(a.nbytes for a in value)
         with self._lock:
             if key not in self._items and size <= self.max_bytes:
@@ -214,8 +223,20 @@ class PostingCache:
         return value
 
     def term(self, reader, field: str, tbytes: bytes) -> tuple[np.ndarray, np.ndarray]:
-        """(docnums int32 ascending, weights float32) of one term."""
-        return self._get(("t", field, tbytes), lambda: read_postings(reader, field, tbytes, self.stores))
+        """(docnums int32 ascending, weights float32) of one term.
+
+        A term every segment of which has it in its mapped term store is put together from those
+        mappings on each use (a concatenation: ~0.1 ms for 100k postings) and not kept: kept, it
+        would be a private copy in each serving process (~40 MB a worker at 100k after the load
+        mix), where the mappings' pages are shared by all of them (docs/performance.md, "Worker
+        memory"). Terms decoded from Whoosh are kept, bounded by `max_bytes`."""
+        key = ("t", field, tbytes)
+        with self._lock:
+            if key in self._items:
+                self._items.move_to_end(key)
+                return self._items[key]
+        value, mapped = _read_postings(reader, field, tbytes, self.stores)
+        return value if mapped else self._keep(key, value)
 
     def position_keys(self, reader, field: str, tbytes: bytes, firsts: bool = False) -> np.ndarray:
         """docnum << 32 | position of every occurrence of one term, ascending (phrase arithmetic);
