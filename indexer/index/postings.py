@@ -17,6 +17,7 @@ from typing import Any, Callable, Iterator
 import numpy as np
 
 DEFAULT_MAX_BYTES = 256 * 1024 * 1024
+MAX_MADE_BYTES = 16 * 1024 * 1024    # terms put together from mapped stores, kept for reuse (see `term`)
 POSITION_BITS = 32        # position keys: docnum << 32 | position
 EMPTY_DOCS = np.zeros(0, dtype=np.int32)
 EMPTY_WEIGHTS = np.zeros(0, dtype=np.float32)
@@ -193,11 +194,13 @@ def decode_positions(fmt, values: list) -> tuple[np.ndarray, np.ndarray]:
 class PostingCache:
     """LRU of per-term arrays for one snapshot, bounded by their total bytes."""
 
-    def __init__(self, max_bytes: int = DEFAULT_MAX_BYTES, stores=None):
-        self.max_bytes = max_bytes
+    def __init__(self, max_bytes: int = DEFAULT_MAX_BYTES, stores=None, max_made_bytes: int = MAX_MADE_BYTES):
+        self.max_bytes, self.max_made_bytes = max_bytes, max_made_bytes
         self.stores = stores        # termstore.Stores of the snapshot, or None
         self.bytes = 0
         self._items: OrderedDict[tuple, tuple] = OrderedDict()
+        self._made: OrderedDict[tuple, tuple] = OrderedDict()     # put together from mapped stores
+        self._made_bytes = 0
         self._lengths: dict[str, np.ndarray] = {}
         self._lock = threading.Lock()
 
@@ -222,21 +225,34 @@ class PostingCache:
                     self.bytes -= sum(a.nbytes for a in old)
         return value
 
+    def _keep_made(self, key: tuple, value: tuple) -> tuple:
+        size = sum(a.nbytes for a in value)
+        with self._lock:
+            if key not in self._made and size <= self.max_made_bytes:
+                self._made[key] = value
+                self._made_bytes += size
+                while self._made_bytes > self.max_made_bytes:
+                    _, old = self._made.popitem(last=False)
+                    self._made_bytes -= sum(a.nbytes for a in old)
+        return value
+
     def term(self, reader, field: str, tbytes: bytes) -> tuple[np.ndarray, np.ndarray]:
         """(docnums int32 ascending, weights float32) of one term.
 
-        A term every segment of which has it in its mapped term store is put together from those
-        mappings on each use (a concatenation: ~0.1 ms for 100k postings) and not kept: kept, it
-        would be a private copy in each serving process (~40 MB a worker at 100k after the load
-        mix), where the mappings' pages are shared by all of them (docs/performance.md, "Worker
-        memory"). Terms decoded from Whoosh are kept, bounded by `max_bytes`."""
+        Terms decoded from Whoosh are kept, bounded by `max_bytes`. A term every segment of which
+        has it in its mapped term store is put together from those mappings (one concatenation)
+        and kept only among the last few so made (`max_made_bytes`): kept as long as the decoded
+        ones, such copies were most of a serving process's private heap at 100k (~30 MB a worker
+        after the load mix) where the mappings' pages are shared by all of them
+        (docs/performance.md, "Worker memory")."""
         key = ("t", field, tbytes)
         with self._lock:
-            if key in self._items:
-                self._items.move_to_end(key)
-                return self._items[key]
+            for kept in (self._items, self._made):
+                if key in kept:
+                    kept.move_to_end(key)
+                    return kept[key]
         value, mapped = _read_postings(reader, field, tbytes, self.stores)
-        return value if mapped else self._keep(key, value)
+        return self._keep_made(key, value) if mapped else self._keep(key, value)
 
     def position_keys(self, reader, field: str, tbytes: bytes, firsts: bool = False) -> np.ndarray:
         """docnum << 32 | position of every occurrence of one term, ascending (phrase arithmetic);
