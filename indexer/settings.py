@@ -40,6 +40,10 @@ class Settings:
             letter"); the others are counted.
         max_similar_items: Items of a letter page that get their similar decisions looked up (the
             others link to a page that looks theirs up).
+        highlight_cache_chars: Characters of highlighted texts (a hit's rationale, a letter's
+            summary) each serving process remembers with their words, so a text shown again is not
+            split and analysed again (~14 bytes of memory a character; indexer.search.show.occurrences).
+            Private to each worker process: docs/performance.md, "Worker memory".
         keep_snapshots: How many published snapshots to keep (current + rollback targets).
         cache_dir: The record cache and remembered file hashes (default: INDEX_DIR/cache).
         rehash: Read and hash every source file, not trusting remembered hashes of files whose
@@ -82,6 +86,7 @@ class Settings:
     max_letter_chars: int = 500_000
     max_other_items: int = 10
     max_similar_items: int = 10
+    highlight_cache_chars: int = 250_000
     keep_snapshots: int = 3
     cache_dir: Path | None = None
     rehash: bool = False

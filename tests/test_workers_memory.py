@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import os
 from collections import deque
+
+import numpy as np
 from types import SimpleNamespace
 
 from indexer.results import SearchRequest
 from indexer.search.searcher import Searcher
 from indexer.search.snapshot import Snapshot
-from webapp.serving.server import Trimmer, limit_malloc_arenas
+from webapp.serving.server import Trimmer, limit_malloc_arenas, trim_malloc
 from webapp.state import AppState
 
 
@@ -79,3 +81,36 @@ def test_the_trimmer_runs_only_when_idle_and_due():
 
 def test_malloc_arenas_can_be_limited():
     assert limit_malloc_arenas(8) in (True, False)     # False off glibc; never raises
+
+
+def test_the_highlighted_texts_a_process_remembers_are_bounded_by_the_setting(built_index):
+    with Searcher(built_index.with_(highlight_cache_chars=5_000)) as searcher:
+        snap = searcher.current()
+        assert snap.seen.max_text_chars == 5_000
+        for q in ("knee", "physical therapy", "lumbar", "MRI", "acupuncture"):
+            searcher.search(SearchRequest(q=q))
+        assert 0 < snap.seen._text_chars <= 5_000
+
+
+def test_the_master_trims_what_preloading_freed():
+    assert trim_malloc() in (True, False)       # False off glibc; never raises
+
+
+def test_terms_made_from_mapped_stores_are_kept_only_within_their_own_small_bound(built_index):
+    from indexer.index.postings import PostingCache
+
+    class Mapped:       # a term store holding every term: [0, 2, 5] in each segment
+        def postings(self, field, tbytes):
+            return np.array([0, 2, 5], dtype=np.int32), np.ones(3, dtype=np.float32)
+
+    with Searcher(built_index) as searcher:
+        reader = searcher.current().searcher().reader()
+        cache = PostingCache(stores=SimpleNamespace(get=lambda leaf: Mapped()), max_made_bytes=1)
+        docs, weights = cache.term(reader, "rationale", b"knee")
+        offsets = [offset for _, offset in reader.leaf_readers()]
+        assert docs.tolist() == [offset + d for offset in offsets for d in (0, 2, 5)]
+        assert docs.dtype == np.int32 and len(weights) == len(docs)
+        assert not cache._items and not cache._made              # too big for its bound: not kept
+        cache.max_made_bytes = 1 << 20
+        cache.term(reader, "rationale", b"knee")
+        assert not cache._items and list(cache._made) == [("t", "rationale", b"knee")]

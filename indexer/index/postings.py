@@ -17,6 +17,7 @@ from typing import Any, Callable, Iterator
 import numpy as np
 
 DEFAULT_MAX_BYTES = 256 * 1024 * 1024
+MAX_MADE_BYTES = 16 * 1024 * 1024    # terms put together from mapped stores, kept for reuse (see `term`)
 POSITION_BITS = 32        # position keys: docnum << 32 | position
 EMPTY_DOCS = np.zeros(0, dtype=np.int32)
 EMPTY_WEIGHTS = np.zeros(0, dtype=np.float32)
@@ -82,7 +83,9 @@ def leaf_postings(leaf, field: str, tbytes: bytes,
 def _concat(parts: list[tuple[np.ndarray, np.ndarray]]) -> tuple[np.ndarray, np.ndarray]:
     if not parts:
         return EMPTY_DOCS, EMPTY_WEIGHTS
-    return (np.concatenate([d for d, _ in parts]).astype(np.int32),
+    if len(parts) == 1:       # one segment's mapped arrays come back as they are: no copy
+        return parts[0][0].astype(np.int32, copy=False), parts[0][1]
+    return (np.concatenate([d for d, _ in parts]).astype(np.int32, copy=False),
             np.concatenate([w for _, w in parts]))
 
 
@@ -91,16 +94,21 @@ def read_postings(reader, field: str, tbytes: bytes, stores=None) -> tuple[np.nd
 
     stores: a termstore.Stores; a segment's stored arrays are used when it has the term.
     """
-    parts = []
+    return _read_postings(reader, field, tbytes, stores)[0]
+
+
+def _read_postings(reader, field: str, tbytes: bytes, stores=None) -> tuple[tuple[np.ndarray, np.ndarray], bool]:
+    """`read_postings`, and whether every part came from a mapped term store (none decoded)."""
+    parts, mapped = [], True
     for leaf, offset in reader.leaf_readers():
         found = stores.get(leaf) if stores is not None else None
         found = found.postings(field, tbytes) if found is not None else None
         if found is None:
             docs, weights, _ = leaf_postings(leaf, field, tbytes)
-            found = docs, weights
+            found, mapped = (docs, weights), mapped and not len(docs)
         if len(found[0]):
-            parts.append((found[0] + offset, found[1]))
-    return _concat(parts)
+            parts.append((found[0] + offset if offset else found[0], found[1]))
+    return _concat(parts), mapped
 
 
 def _leaf_positions(reader, field: str, tbytes: bytes, stores=None) -> Iterator[tuple[np.ndarray, np.ndarray]]:
@@ -186,11 +194,13 @@ def decode_positions(fmt, values: list) -> tuple[np.ndarray, np.ndarray]:
 class PostingCache:
     """LRU of per-term arrays for one snapshot, bounded by their total bytes."""
 
-    def __init__(self, max_bytes: int = DEFAULT_MAX_BYTES, stores=None):
-        self.max_bytes = max_bytes
+    def __init__(self, max_bytes: int = DEFAULT_MAX_BYTES, stores=None, max_made_bytes: int = MAX_MADE_BYTES):
+        self.max_bytes, self.max_made_bytes = max_bytes, max_made_bytes
         self.stores = stores        # termstore.Stores of the snapshot, or None
         self.bytes = 0
         self._items: OrderedDict[tuple, tuple] = OrderedDict()
+        self._made: OrderedDict[tuple, tuple] = OrderedDict()     # put together from mapped stores
+        self._made_bytes = 0
         self._lengths: dict[str, np.ndarray] = {}
         self._lock = threading.Lock()
 
@@ -202,7 +212,9 @@ class PostingCache:
             if key in self._items:
                 self._items.move_to_end(key)
                 return self._items[key]
-        value = load()   # read outside the lock: another thread may read the same term
+        return self._keep(key, load())   # read outside the lock: another thread may read the same term
+
+    def _keep(self, key: tuple, value: tuple) -> tuple:
         size = sum(a.nbytes for a in value)
         with self._lock:
             if key not in self._items and size <= self.max_bytes:
@@ -213,9 +225,34 @@ class PostingCache:
                     self.bytes -= sum(a.nbytes for a in old)
         return value
 
+    def _keep_made(self, key: tuple, value: tuple) -> tuple:
+        size = sum(a.nbytes for a in value)
+        with self._lock:
+            if key not in self._made and size <= self.max_made_bytes:
+                self._made[key] = value
+                self._made_bytes += size
+                while self._made_bytes > self.max_made_bytes:
+                    _, old = self._made.popitem(last=False)
+                    self._made_bytes -= sum(a.nbytes for a in old)
+        return value
+
     def term(self, reader, field: str, tbytes: bytes) -> tuple[np.ndarray, np.ndarray]:
-        """(docnums int32 ascending, weights float32) of one term."""
-        return self._get(("t", field, tbytes), lambda: read_postings(reader, field, tbytes, self.stores))
+        """(docnums int32 ascending, weights float32) of one term.
+
+        Terms decoded from Whoosh are kept, bounded by `max_bytes`. A term every segment of which
+        has it in its mapped term store is put together from those mappings (one concatenation)
+        and kept only among the last few so made (`max_made_bytes`): kept as long as the decoded
+        ones, such copies were most of a serving process's private heap at 100k (~30 MB a worker
+        after the load mix) where the mappings' pages are shared by all of them
+        (docs/performance.md, "Worker memory")."""
+        key = ("t", field, tbytes)
+        with self._lock:
+            for kept in (self._items, self._made):
+                if key in kept:
+                    kept.move_to_end(key)
+                    return kept[key]
+        value, mapped = _read_postings(reader, field, tbytes, self.stores)
+        return self._keep_made(key, value) if mapped else self._keep(key, value)
 
     def position_keys(self, reader, field: str, tbytes: bytes, firsts: bool = False) -> np.ndarray:
         """docnum << 32 | position of every occurrence of one term, ascending (phrase arithmetic);

@@ -63,7 +63,8 @@ class Searcher:
                 if self._snapshot is None or name != self._snapshot.name:
                     path = snapshots.current(self.settings)
                     snapshots.check_schema(path, self.settings)
-                    self._snapshot = Snapshot.open(path, self._preloaded)
+                    self._snapshot = Snapshot.open(path, self._preloaded,
+                                                   self.settings.highlight_cache_chars)
                     if self._snapshot.path != getattr(self._preloaded, "path", None):
                         self._preloaded = None      # a newer snapshot: the parent's tables are of no more use
                 snap = self._snapshot

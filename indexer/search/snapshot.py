@@ -139,9 +139,17 @@ class Snapshot:
         self._finalizer = weakref.finalize(self, _close_all, self.opened)
 
     @classmethod
-    def open(cls, path: Path, preloaded: "Preloaded | None" = None) -> "Snapshot":
+    def open(cls, path: Path, preloaded: "Preloaded | None" = None,
+             highlight_chars: int = occurrences.MAX_TEXT_CHARS) -> "Snapshot":
         """Open a snapshot directory; IndexDamaged when its files cannot be read. `preloaded`:
-        the tables a parent process read from it (`preload`), kept when it is the same snapshot."""
+        the tables a parent process read from it (`preload`), kept when it is the same snapshot;
+        `highlight_chars`: characters of highlighted texts remembered (Settings.highlight_cache_chars)."""
+        snap = cls._open(path, preloaded)
+        snap.seen = occurrences.Vocabulary(max_text_chars=highlight_chars)
+        return snap
+
+    @classmethod
+    def _open(cls, path: Path, preloaded: "Preloaded | None") -> "Snapshot":
         damaged = snapshots.damaged_files(path)
         if damaged:   # checked before mmap-ing: a truncated mapped file would crash the process
             raise IndexDamaged(f"{path}: {'; '.join(damaged[:3])}: run `imr check`, then rebuild "

@@ -88,6 +88,16 @@ def limit_malloc_arenas(arenas: int = 1) -> bool:
     return mallopt is not None and bool(mallopt(M_ARENA_MAX, arenas))
 
 
+def trim_malloc() -> bool:
+    """Hand every free page of glibc's malloc heap back to the system (`malloc_trim(0)`); False
+    where the C library is not glibc."""
+    trim = _libc("malloc_trim")
+    if trim is None:
+        return False
+    trim(0)
+    return True
+
+
 class Trimmer:
     """Hands the memory a process's requests freed back to the system while its server is idle.
 
