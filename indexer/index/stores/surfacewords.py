@@ -1,5 +1,7 @@
-"""The surface words of a snapshot: words as typed in the letters' requests and rationales, with
-how many documents hold each, for spelling correction (indexer.search.query.spelling).
+"""The surface words of a snapshot: words as typed in every searched text field of the letters
+(request, rationale, guidelines, clinical summary), with how many documents hold each, for spelling
+correction (indexer.search.query.spelling). A word only a summary holds (`hydrocodone`, in the real
+letters' summaries but no rationale) is searched as typed, so a slip of it must be mended too.
 
 The index holds stems (`therapi`, `flexibl`), which are no words to offer a user; this file
 (`files.SURFACE_WORDS`) keeps the words themselves, lowercased: alphabetic runs of 3 to 40
@@ -15,9 +17,10 @@ from collections import Counter
 from pathlib import Path
 from typing import Iterable, Mapping
 
+from indexer.fields import LETTER_FIELDS, TEXT_FIELDS
 from indexer.index.stores.files import SURFACE_WORDS
 
-FIELDS = ("item", "rationale")      # what a user's words are checked against: the request and its reasons
+FIELDS = TEXT_FIELDS      # what a user's words are checked against: every field a search matches
 MIN_LETTERS, MAX_LETTERS = 3, 40
 _RUN = re.compile(r"[^\W\d_]+")     # a run of letters (a word with digits or joiners is cut at them)
 
@@ -27,13 +30,16 @@ def path_of(folder: Path) -> Path:
     return Path(folder) / SURFACE_WORDS
 
 
+def text_words(text: str) -> set[str]:
+    """The distinct surface words of one text."""
+    return {word for word in _RUN.findall(text.lower()) if MIN_LETTERS <= len(word) <= MAX_LETTERS and word.isascii()}
+
+
 def words_of(doc: Mapping) -> set[str]:
-    """The distinct surface words of one document's request and rationale."""
-    found = set()
+    """The distinct surface words of one document's searched text fields."""
+    found: set[str] = set()
     for name in FIELDS:
-        for word in _RUN.findall((doc.get(name) or "").lower()):
-            if MIN_LETTERS <= len(word) <= MAX_LETTERS and word.isascii():
-                found.add(word)
+        found |= text_words(doc.get(name) or "")
     return found
 
 
@@ -42,14 +48,27 @@ class WordCounts:
 
     def __init__(self, counts: Mapping[str, int] | None = None):
         self.counts: Counter = Counter(counts or {})
+        # The last letter's per-letter texts (its summary) and their words: every item document of a
+        # letter repeats them, so they are split once per letter, not once per document.
+        self._letter: tuple[tuple[str, ...], set[str]] = ((), set())
+
+    def _words(self, doc: Mapping) -> set[str]:
+        shared = tuple(doc.get(name) or "" for name in LETTER_FIELDS)
+        if shared != self._letter[0]:
+            self._letter = (shared, set().union(*map(text_words, shared)))
+        found = set(self._letter[1])
+        for name in FIELDS:
+            if name not in LETTER_FIELDS:
+                found |= text_words(doc.get(name) or "")
+        return found
 
     def add(self, doc: Mapping) -> None:
         """Count one document's words."""
-        self.counts.update(words_of(doc))
+        self.counts.update(self._words(doc))
 
     def remove(self, doc: Mapping) -> None:
         """Take one (deleted) document's words away again."""
-        self.counts.subtract(words_of(doc))
+        self.counts.subtract(self._words(doc))
 
     def write(self, folder: Path) -> None:
         """Write the counts (the positive ones, sorted) as the folder's surface-words file."""
