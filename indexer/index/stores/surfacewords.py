@@ -22,7 +22,10 @@ from indexer.index.stores.files import SURFACE_WORDS
 
 FIELDS = TEXT_FIELDS      # what a user's words are checked against: every field a search matches
 MIN_LETTERS, MAX_LETTERS = 3, 40
-_RUN = re.compile(r"[^\W\d_]+")     # a run of letters (a word with digits or joiners is cut at them)
+# A run of 3 to 40 ASCII letters, not next to another letter (a longer run, or one with a letter
+# outside ASCII, is no word here); a word with digits or joiners is cut at them.
+_WORD = re.compile(rf"(?<![^\W\d_])[a-z]{{{MIN_LETTERS},{MAX_LETTERS}}}(?![^\W\d_])")
+MEMO = 4096      # texts whose words a WordCounts keeps (guidelines repeat across letters)
 
 
 def path_of(folder: Path) -> Path:
@@ -32,7 +35,7 @@ def path_of(folder: Path) -> Path:
 
 def text_words(text: str) -> set[str]:
     """The distinct surface words of one text."""
-    return {word for word in _RUN.findall(text.lower()) if MIN_LETTERS <= len(word) <= MAX_LETTERS and word.isascii()}
+    return set(_WORD.findall(text.lower()))
 
 
 def words_of(doc: Mapping) -> set[str]:
@@ -47,28 +50,53 @@ class WordCounts:
     """Document frequencies of surface words, counted document by document."""
 
     def __init__(self, counts: Mapping[str, int] | None = None):
-        self.counts: Counter = Counter(counts or {})
-        # The last letter's per-letter texts (its summary) and their words: every item document of a
-        # letter repeats them, so they are split once per letter, not once per document.
-        self._letter: tuple[tuple[str, ...], set[str]] = ((), set())
+        self._counts: Counter = Counter(counts or {})
+        # The current letter's per-letter texts (its summary), their words and how many of its
+        # documents were added (less those removed) since: every item document of a letter repeats
+        # them, so they are split once per letter and counted once per letter, by that number.
+        self._letter: tuple[tuple[str, ...], frozenset[str], int] = ((), frozenset(), 0)
+        # the words of the guideline texts seen (a few hundred texts recur across thousands of items)
+        self._texts: dict[str, set[str]] = {}
 
-    def _words(self, doc: Mapping) -> set[str]:
+    @property
+    def counts(self) -> Counter:
+        """word -> documents holding it (the current letter's words included)."""
+        shared, words, n = self._letter
+        if n:
+            self._counts.update(dict.fromkeys(words, n))
+            self._letter = (shared, words, 0)
+        return self._counts
+
+    def _own(self, doc: Mapping) -> set[str]:
+        """The words of a document's own fields that its letter's shared texts do not hold; its letter
+        made the current one."""
         shared = tuple(doc.get(name) or "" for name in LETTER_FIELDS)
         if shared != self._letter[0]:
-            self._letter = (shared, set().union(*map(text_words, shared)))
-        found = set(self._letter[1])
+            self.counts     # noqa: B018 - the previous letter's words counted
+            self._letter = (shared, frozenset().union(*map(text_words, shared)), 0)
+        found = text_words(doc.get("item") or "") | text_words(doc.get("rationale") or "")
         for name in FIELDS:
-            if name not in LETTER_FIELDS:
-                found |= text_words(doc.get(name) or "")
-        return found
+            if name not in LETTER_FIELDS and name not in ("item", "rationale"):
+                text = doc.get(name) or ""
+                words = self._texts.get(text)
+                if words is None:
+                    words = text_words(text)
+                    if len(self._texts) < MEMO:
+                        self._texts[text] = words
+                found |= words
+        return found - self._letter[1]
 
     def add(self, doc: Mapping) -> None:
         """Count one document's words."""
-        self.counts.update(self._words(doc))
+        self._counts.update(self._own(doc))
+        shared, words, n = self._letter
+        self._letter = (shared, words, n + 1)
 
     def remove(self, doc: Mapping) -> None:
         """Take one (deleted) document's words away again."""
-        self.counts.subtract(self._words(doc))
+        self._counts.subtract(self._own(doc))
+        shared, words, n = self._letter
+        self._letter = (shared, words, n - 1)
 
     def write(self, folder: Path) -> None:
         """Write the counts (the positive ones, sorted) as the folder's surface-words file."""

@@ -38,7 +38,7 @@ from whoosh.lang.porter import stem
 from indexer.fields import CONCEPT_FIELD
 from indexer.results import Expansion
 from indexer.vocabulary import Vocabulary
-from indexer.search.query import concepts, shorthand
+from indexer.search.query import concepts, places, shorthand
 from indexer.search.query.wordlists import QueryWords, normalise, query_words
 
 __all__ = ["Reading", "normalise", "query_words", "read"]
@@ -49,7 +49,7 @@ _UNIT = re.compile(r"\S+")
 LOCATING = {"region", "side", "level"}
 # Kinds whose concepts a list joins into one either-or group (a drug and a product are one kind).
 JOINED_KINDS = {"drug": "drug", "product": "drug", "class": "class", "procedure": "procedure",
-                "family": "procedure", "panel": "panel"}
+                "family": "procedure", "panel": "panel", **{k: "place" for k in places.PLACE_KINDS}}
 DRUG_KINDS = {"drug", "product", "class"}
 MIN_STEM_WORD = 5        # letters of the shortest word read as a concept's name by its stem
 WITH_BOOST = 10          # how much a word asked `with` (`MRI with contrast`) weighs over a name's many forms
@@ -252,6 +252,9 @@ def read(text: str, vocab: Vocabulary | None, pinned: bool = False, pins: list[b
         return None
     words = query_words()
     text, spine = shorthand.joined_spine(text)
+    text, limbs = places.limbs(text, words.sides, words.limbs)
+    spine += limbs
+    text = places.separate(text, vocab)
     if not pinned and not spine and not _may_apply(text, vocab, words):
         return None
     units, strengths, said = _shorthand(text, vocab, words)

@@ -37,7 +37,7 @@ PLACES = frozenset({"region", "part"})
 JOINERS = frozenset({"and", "or", "&", "+", "/"})
 DOSED_KINDS = frozenset({"drug", "product"})
 # Kinds two neighbouring concepts of which, with no joiner, are either one (`EMG NCS`).
-ADJACENT_KINDS = frozenset({"drug", "procedure", "panel"})
+ADJACENT_KINDS = frozenset({"drug", "procedure", "panel", "region", "part", "level"})
 NAMED_KINDS = frozenset({"drug", "product", "procedure"})     # one concept a prefix's names may share
 MIN_NAME_PREFIX = 4      # letters of the shortest word read as the start of the vocabulary's names
 MAX_NAME_PREFIX = 3      # names a prefix may stand for (more: it names nothing in particular) ...

@@ -38,6 +38,7 @@ class QueryWords:
     sides: dict[str, str] = field(default_factory=dict)       # side shorthand -> the side's name
     dosing: frozenset[str] = frozenset()                      # schedules and quantities: they rank
     with_words: frozenset[str] = frozenset()                  # `with`: the next word not negated
+    limbs: dict[str, str] = field(default_factory=dict)       # a sided limb's limb letters -> its words
 
 
 @lru_cache(maxsize=1)
@@ -52,6 +53,7 @@ def query_words() -> QueryWords:
     pattern = re.compile(r"(?<![\w/])(" + "|".join(map(re.escape, sorted(shorthand, key=len, reverse=True)))
                          + r")(?![\w/])", re.IGNORECASE)
     sides = {k.lower(): v for k, v in data["sides"].items() if k != "why"}
+    limbs = {k.lower(): v for k, v in data.get("limbs", {}).items() if k != "why"}
     return QueryWords(words("wrappers"), words("generic"), words("generic", "qualifiers"),
                       words("dosage_forms"), words("joiners"), words("generic", "drug_heads"),
                       tuple(data["generic"]["against"]), tuple(data["timing"]["after"]),
@@ -59,8 +61,8 @@ def query_words() -> QueryWords:
                       frozenset().union(*(words(k) for k in ("wrappers", "generic", "dosage_forms", "joiners")),
                                         words("generic", "qualifiers"), words("generic", "drug_heads"),
                                         (t.split()[0] for t in data["timing"]["after"] + data["timing"]["before"]),
-                                        sides, words("dosing"), words("negation", "with")),
-                      sides, words("dosing"), words("negation", "with"))
+                                        sides, words("dosing"), words("negation", "with"), limbs),
+                      sides, words("dosing"), words("negation", "with"), limbs)
 
 
 def _outside_protected(text: str, change) -> str:
