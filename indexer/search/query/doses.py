@@ -51,3 +51,28 @@ def dose_query(word: str) -> str | None:
     first = [] if is_compound(low) else [[low[:-len(unit[1])]]]
     first = [f for f in first if len(f[0]) >= 2]
     return "(" + " OR ".join(_phrase(f) for f in forms + spaced + first) + ")"
+
+
+# A decimal typed without its leading zero ('.025'): letters write '0.025%'.
+_LEADING_DECIMAL = re.compile(r"(?<![\w.])\.(\d+)(?![\w.])")
+# A dose typed after a drug, as the reading's units split it: a number with its unit attached
+# ('750mg', '5%'), or a number then a unit word ('750 mg', '5 pct', '5 percent').
+_DOSE_UNIT = rf"(?:{UNITS}|%|pct|percent)"
+_ATTACHED = re.compile(rf"{NUMBER}(?:/{NUMBER})*{_DOSE_UNIT}", re.IGNORECASE)
+_NUMBERS = re.compile(rf"{NUMBER}(?:/{NUMBER})*")
+_UNIT_WORD = re.compile(_DOSE_UNIT, re.IGNORECASE)
+
+
+def leading_decimal(text: str) -> str:
+    """'.025' -> '0.025' (a strength typed without its zero)."""
+    return _LEADING_DECIMAL.sub(r"0.\1", text) if "." in text else text
+
+
+def dose_words(words: list[str], i: int) -> int:
+    """How many of `words` from index i make a dose with its unit or a combination's strengths
+    ('750mg', '5/325': 1; '750 mg': 2; else 0)."""
+    if i < len(words) and _ATTACHED.fullmatch(words[i]):
+        return 1
+    if i + 1 < len(words) and _NUMBERS.fullmatch(words[i]) and _UNIT_WORD.fullmatch(words[i + 1]):
+        return 2
+    return 1 if i < len(words) and "/" in words[i] and _NUMBERS.fullmatch(words[i]) else 0

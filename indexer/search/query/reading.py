@@ -38,7 +38,7 @@ from whoosh.lang.porter import stem
 from indexer.fields import CONCEPT_FIELD
 from indexer.results import Expansion
 from indexer.vocabulary import Vocabulary
-from indexer.search.query import concepts, places, shorthand
+from indexer.search.query import concepts, doses, places, shorthand
 from indexer.search.query.wordlists import QueryWords, normalise, query_words
 
 __all__ = ["Reading", "normalise", "query_words", "read"]
@@ -66,6 +66,7 @@ class _Unit:
     pinned: bool = False
     typed: str = ""                 # the word as typed, when read as a concept's name by its stem
     names: tuple[str, ...] = ()     # the vocabulary's names a plain word begins (`cryo`)
+    dosed: bool = False             # a drug with the dose typed after it (`baclofen 20 mg`)
 
     @property
     def low(self) -> str:
@@ -173,7 +174,7 @@ def _mark_words(units: list[_Unit], words: QueryWords) -> None:
         nxt = units[i + 1] if i + 1 < len(units) else None
         if u.low in words.wrappers and not u.concepts:
             u.role = "wrapper"
-        elif not u.concepts and shorthand.is_dosing(u.text, words.dosing):
+        elif not u.concepts and (shorthand.is_dosing(u.text, words.dosing) or shorthand.counts_dosing(units, i, words.dosing)):
             u.role = "generic"
         elif u.low in words.generic or (drug and u.low in words.dosage_forms and not u.concepts) or \
                 (u.low in words.qualifiers and nxt is not None and nxt.role == "generic"):
@@ -241,7 +242,21 @@ def _shorthand(text: str, vocab: Vocabulary, words: QueryWords) -> tuple[list[_U
         single = shorthand.strengths(units)[1]
     for i in single:
         units[i].role = "strength"
+    _attach_doses(units)
     return units, single, said
+
+
+def _attach_doses(units: list[_Unit]) -> None:
+    """A dose typed after a drug or product (`chlorzoxazone 750 mg`, `lidocaine 5 pct`, `Norco 5/325`)
+    made one unit with it, expanded together (concepts.expand reads the drug at that dose)."""
+    i = 0
+    while i < len(units) - 1:
+        n = doses.dose_words([u.text for u in units], i + 1) if units[i].kinds & shorthand.DOSED_KINDS else 0
+        if n and units[i].role == "required":
+            units[i].text = " ".join(u.text for u in units[i:i + n + 1])
+            units[i].dosed = True
+            del units[i + 1:i + n + 1]
+        i += 1
 
 
 def read(text: str, vocab: Vocabulary | None, pinned: bool = False, pins: list[bool] | None = None) -> Reading | None:
@@ -251,7 +266,7 @@ def read(text: str, vocab: Vocabulary | None, pinned: bool = False, pins: list[b
     if vocab is None or not text.strip() or _SYNTAX.search(text):
         return None
     words = query_words()
-    text, spine = shorthand.joined_spine(text)
+    text, spine = shorthand.joined_spine(doses.leading_decimal(text))
     text, limbs = places.limbs(text, words.sides, words.limbs)
     spine += limbs
     text = places.separate(text, vocab)
@@ -287,7 +302,8 @@ def read(text: str, vocab: Vocabulary | None, pinned: bool = False, pins: list[b
             u.pinned = pinned and u.locating and not locating_only
     negated = shorthand.asked_with(units, words.with_words, words.joiners)
     changed = timing or stemmed or against or said or negated or \
-        any(u.role not in ("required", "stop") or u.pinned or u.names for u in units) or any(len(g) > 1 for g in groups)
+        any(u.role not in ("required", "stop") or u.pinned or u.names for u in units) or any(len(g) > 1 for g in groups) \
+        or any(u.dosed for u in units)
     if not changed:
         return None
     out = Reading("")
@@ -306,7 +322,7 @@ def read(text: str, vocab: Vocabulary | None, pinned: bool = False, pins: list[b
                 continue
             syntax, found = concepts.expand(u.text, vocab)
             out.expansions += [e for e in found if all(e.word.lower() != x.word.lower() for x in out.expansions)]
-            syntax = syntax if syntax.startswith("(") or " " not in syntax else f"({syntax})"
+            syntax = syntax if (syntax.startswith("(") and not u.dosed) or " " not in syntax else f"({syntax})"
             if u.names:
                 named = [concepts.expand(n, vocab) for n in u.names]
                 out.expansions += [e for _, found in named for e in found

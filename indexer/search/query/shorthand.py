@@ -135,6 +135,15 @@ def is_dosing(word: str, listed: frozenset[str]) -> bool:
     return word.lower() in listed or bool(DOSING.fullmatch(word))
 
 
+def counts_dosing(units: list[Unit], i: int, listed: frozenset[str]) -> bool:
+    """Whether unit i is a bare number of a schedule: beside a dosing word (`every 8 hours`, `2 times
+    a week`), so it ranks as the schedule does."""
+    if not NUMBER.fullmatch(units[i].text):
+        return False
+    return any(0 <= j < len(units) and not units[j].concepts and is_dosing(units[j].text, listed)
+               for j in (i - 1, i + 1))
+
+
 def name_prefix(u: Unit, vocab: Vocabulary) -> list[str]:
     """The vocabulary's name words a plain word begins (`cryo` -> cryotherapy, cryocuff ...), when it
     is no English word and begins at most MAX_NAME_PREFIX of them, or names that all are one concept
