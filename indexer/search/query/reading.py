@@ -38,7 +38,7 @@ from whoosh.lang.porter import stem
 from indexer.fields import CONCEPT_FIELD
 from indexer.results import Expansion
 from indexer.vocabulary import Vocabulary
-from indexer.search.query import concepts, doses, places, shorthand
+from indexer.search.query import concepts, doses, places, purposes, shorthand, timing
 from indexer.search.query.wordlists import QueryWords, normalise, query_words
 
 __all__ = ["Reading", "normalise", "query_words", "read"]
@@ -67,6 +67,7 @@ class _Unit:
     typed: str = ""                 # the word as typed, when read as a concept's name by its stem
     names: tuple[str, ...] = ()     # the vocabulary's names a plain word begins (`cryo`)
     dosed: bool = False             # a drug with the dose typed after it (`baclofen 20 mg`)
+    family: bool = False            # a family noun asked as the whole family (`all medications requested`)
 
     @property
     def low(self) -> str:
@@ -113,55 +114,6 @@ def _by_stem(unit: _Unit, vocab: Vocabulary) -> _Unit:
             if ids:
                 return _Unit(name, ids, frozenset(vocab.concept(c).kind for c in ids), typed=unit.text)
     return unit
-
-
-def _against(units: list[_Unit], vocab: Vocabulary, words: QueryWords) -> list[str]:
-    """Beside a drug head, a condition read as the class against it (`medication for anxiety` ->
-    anti-anxiety, the anxiolytics); the messages saying so."""
-    if not any(u.low in words.drug_heads for u in units):
-        return []
-    said = []
-    for i, u in enumerate(units):
-        if u.role != "required" or u.concepts or not u.low.isalpha():
-            continue
-        for prefix in words.against:
-            name = prefix + u.low
-            spans = vocab.parse_query(name).spans
-            if len(spans) == 1 and spans[0].surface == name and \
-                    all(vocab.concept(c).kind == "class" for c in spans[0].concepts):
-                units[i] = _Unit(name, spans[0].concepts, frozenset({"class"}), typed=u.text)
-                said.append(f"'{u.text}' beside a medication read as '{name}'")
-                break
-    return said
-
-
-def _surgical(unit: _Unit, vocab: Vocabulary) -> bool:
-    return any(c == "family:surgery" or "family:surgery" in vocab.implied(c) for c in unit.concepts)
-
-
-def _mark_timing(units: list[_Unit], vocab: Vocabulary, words: QueryWords) -> list[tuple[int, str]]:
-    """Each `after <surgery>` / `before <surgery>`: its trigger's index and the term it asks for."""
-    found = []
-    for i in range(len(units)):
-        for term, triggers in (("term:postoperative", words.after), ("term:preoperative", words.before)):
-            for trigger in triggers:
-                n = len(trigger.split())
-                if " ".join(u.low for u in units[i:i + n]) != trigger or units[i].role != "required":
-                    continue
-                j = i + n
-                while j < len(units) and (units[j].locating or _surgical(units[j], vocab)):
-                    j += 1
-                if not any(_surgical(u, vocab) for u in units[i + n:j]):
-                    if n == 1 and trigger in words.before and trigger != "pre" and len(units) > 2:
-                        units[i].role = "dropped"      # 'valium before MRI': a plain preposition
-                    continue
-                for u in units[i:i + n]:
-                    u.role = "timing"
-                for u in units[i + n:j]:
-                    # the surgery's region ranks: only an associated surgical service carries it
-                    u.role = "placing" if u.locating else "dropped"
-                found.append((i, term))
-    return found
 
 
 def _mark_words(units: list[_Unit], words: QueryWords) -> None:
@@ -274,9 +226,11 @@ def read(text: str, vocab: Vocabulary | None, pinned: bool = False, pins: list[b
         return None
     units, strengths, said = _shorthand(text, vocab, words)
     said = spine + said
-    timing = _mark_timing(units, vocab, words)
+    timed = timing.mark_timing(units, vocab, words.after, words.before)
     _mark_words(units, words)
-    against = _against(units, vocab, words)
+    against = purposes.against(units, vocab, words.drug_heads, words.against, lambda name, ids, typed: _Unit(
+        name, ids, frozenset({"class"}), typed=typed))
+    purposed = purposes.mark_purpose(units, words.purpose)
     stemmed = [u for u in units if u.typed]     # (before the stems: those are said apart)
     units = [_by_stem(u, vocab) for u in units]
     stemmed = [u for u in units if u.typed and u not in stemmed]
@@ -287,12 +241,17 @@ def read(text: str, vocab: Vocabulary | None, pinned: bool = False, pins: list[b
             # only words of a question ('approved by IMR', its decision a chip): every item is asked
             return Reading("", messages=["Not searched (words of the question): "
                                          + ", ".join(u.text for u in units if u.role == "wrapper")])
-        # only such words: the generic ones are what is asked ('IMR outcomes for medication'), else
-        # every word as typed
+        # only such words: a family noun among them is the whole family asked ('all medications
+        # requested': every drug item, the request words rank), else the generic ones are what is
+        # asked ('IMR outcomes for medication'), else every word as typed
+        families = [u for u in units if u.role == "generic" and u.kinds == {"family"}]
         heads = any(u.role == "generic" for u in units)
-        for u in units:
+        for u in families or units:
             if u.role == "generic" or not heads:
-                u.role = "required"
+                u.role, u.family = "required", bool(families)
+    asked = [u for u in units if u.role not in ("generic", "wrapper", "stop")]
+    if len(units) > 1 and len(asked) == 1 and asked[0].kinds == {"family"} and asked[0].role == "required":
+        asked[0].family = True      # 'surgeries requested', 'DME requests': the whole family
     groups, adjacent = _groups(units, vocab)
     locating_only = all(u.locating for g in groups for u in g if u.role == "required")
     if pins is not None and not locating_only and any(u.locating for g in groups for u in g):
@@ -301,13 +260,13 @@ def read(text: str, vocab: Vocabulary | None, pinned: bool = False, pins: list[b
         for u in g:
             u.pinned = pinned and u.locating and not locating_only
     negated = shorthand.asked_with(units, words.with_words, words.joiners)
-    changed = timing or stemmed or against or said or negated or \
-        any(u.role not in ("required", "stop") or u.pinned or u.names for u in units) or any(len(g) > 1 for g in groups) \
+    changed = timed or purposed or stemmed or against or said or negated or \
+        any(u.role not in ("required", "stop") or u.pinned or u.names or u.family for u in units) or any(len(g) > 1 for g in groups) \
         or any(u.dosed for u in units)
     if not changed:
         return None
     out = Reading("")
-    terms = {i: term for i, term in timing}
+    terms = {i: term for i, term in timed}
     parts = []
     for g in groups:
         alternatives = []
@@ -322,6 +281,9 @@ def read(text: str, vocab: Vocabulary | None, pinned: bool = False, pins: list[b
                 continue
             syntax, found = concepts.expand(u.text, vocab)
             out.expansions += [e for e in found if all(e.word.lower() != x.word.lower() for x in out.expansions)]
+            if u.family:    # the family's items (its tag, the facet's), those saying the word first
+                typed = f'"{u.text}"' if " " in u.text else u.text
+                syntax = "((" + " OR ".join(f"{CONCEPT_FIELD}:'{c}'" for c in u.concepts) + f") ANDMAYBE {typed})"
             syntax = syntax if (syntax.startswith("(") and not u.dosed) or " " not in syntax else f"({syntax})"
             if u.names:
                 named = [concepts.expand(n, vocab) for n in u.names]
@@ -346,7 +308,7 @@ def read(text: str, vocab: Vocabulary | None, pinned: bool = False, pins: list[b
         required = f"({required} ANDNOT ({' OR '.join(f'item:{chr(34)}without {w}{chr(34)}' for w in negated)}))"
         out.messages.append("Not its negation: " + ", ".join(f"without {w}" for w in negated))
     out.text = f"({required} ANDMAYBE ({' OR '.join(ranking)}))" if ranking else required
-    for i, term in timing:
+    for i, term in timed:
         after = term == "term:postoperative"
         out.messages.append(f"'{units[i].text} …': the {'post' if after else 'pre'}-operative services of "
                             "that surgery")

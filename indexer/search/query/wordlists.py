@@ -39,6 +39,7 @@ class QueryWords:
     dosing: frozenset[str] = frozenset()                      # schedules and quantities: they rank
     with_words: frozenset[str] = frozenset()                  # `with`: the next word not negated
     limbs: dict[str, str] = field(default_factory=dict)       # a sided limb's limb letters -> its words
+    purpose: tuple[str, ...] = ()                             # `for`: the plain words after it rank
 
 
 @lru_cache(maxsize=1)
@@ -54,6 +55,7 @@ def query_words() -> QueryWords:
                          + r")(?![\w/])", re.IGNORECASE)
     sides = {k.lower(): v for k, v in data["sides"].items() if k != "why"}
     limbs = {k.lower(): v for k, v in data.get("limbs", {}).items() if k != "why"}
+    purpose = tuple(data["purpose"]["words"])
     return QueryWords(words("wrappers"), words("generic"), words("generic", "qualifiers"),
                       words("dosage_forms"), words("joiners"), words("generic", "drug_heads"),
                       tuple(data["generic"]["against"]), tuple(data["timing"]["after"]),
@@ -61,8 +63,9 @@ def query_words() -> QueryWords:
                       frozenset().union(*(words(k) for k in ("wrappers", "generic", "dosage_forms", "joiners")),
                                         words("generic", "qualifiers"), words("generic", "drug_heads"),
                                         (t.split()[0] for t in data["timing"]["after"] + data["timing"]["before"]),
-                                        sides, words("dosing"), words("negation", "with"), limbs),
-                      sides, words("dosing"), words("negation", "with"), limbs)
+                                        sides, words("dosing"), words("negation", "with"),
+                                        (t.split()[0] for t in purpose)),
+                      sides, words("dosing"), words("negation", "with"), limbs, purpose)
 
 
 def _outside_protected(text: str, change) -> str:
