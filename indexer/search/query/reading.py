@@ -126,7 +126,7 @@ def _mark_words(units: list[_Unit], words: QueryWords) -> None:
         nxt = units[i + 1] if i + 1 < len(units) else None
         if u.low in words.wrappers and not u.concepts:
             u.role = "wrapper"
-        elif not u.concepts and (shorthand.is_dosing(u.text, words.dosing) or shorthand.counts_dosing(units, i, words.dosing)):
+        elif not u.concepts and (shorthand.is_dosing(u.text, words.dosing) or shorthand.counts_dosing(units, i, words.dosing, words.after_number)):
             u.role = "generic"
         elif u.low in words.generic or (drug and u.low in words.dosage_forms and not u.concepts) or \
                 (u.low in words.qualifiers and nxt is not None and nxt.role == "generic"):
@@ -198,6 +198,20 @@ def _shorthand(text: str, vocab: Vocabulary, words: QueryWords) -> tuple[list[_U
     return units, single, said
 
 
+def _anded(syntax: str) -> str:
+    """Juxtaposed top-level groups of an expansion joined by an explicit AND (`(Norco ...) (10mg ...)`:
+    the tree scopes._expanded_tree builds without the parser)."""
+    parts, depth, quoted, start = [], 0, False, 0
+    for i, ch in enumerate(syntax):
+        quoted = quoted != (ch == '"')
+        depth += (ch == "(") - (ch == ")") if not quoted else 0
+        if ch == " " and depth == 0 and not quoted:
+            parts.append(syntax[start:i])
+            start = i + 1
+    parts = [p for p in parts + [syntax[start:]] if p]
+    return " AND ".join(parts) if all(p.startswith("(") for p in parts) else syntax
+
+
 def _attach_doses(units: list[_Unit]) -> None:
     """A dose typed after a drug or product (`chlorzoxazone 750 mg`, `lidocaine 5 pct`, `Norco 5/325`)
     made one unit with it, expanded together (concepts.expand reads the drug at that dose)."""
@@ -261,8 +275,7 @@ def read(text: str, vocab: Vocabulary | None, pinned: bool = False, pins: list[b
             u.pinned = pinned and u.locating and not locating_only
     negated = shorthand.asked_with(units, words.with_words, words.joiners)
     changed = timed or purposed or stemmed or against or said or negated or \
-        any(u.role not in ("required", "stop") or u.pinned or u.names or u.family for u in units) or any(len(g) > 1 for g in groups) \
-        or any(u.dosed for u in units)
+        any(u.role not in ("required", "stop") or u.pinned or u.names or u.family for u in units) or any(len(g) > 1 for g in groups)
     if not changed:
         return None
     out = Reading("")
@@ -284,7 +297,8 @@ def read(text: str, vocab: Vocabulary | None, pinned: bool = False, pins: list[b
             if u.family:    # the family's items (its tag, the facet's), those saying the word first
                 typed = f'"{u.text}"' if " " in u.text else u.text
                 syntax = "((" + " OR ".join(f"{CONCEPT_FIELD}:'{c}'" for c in u.concepts) + f") ANDMAYBE {typed})"
-            syntax = syntax if (syntax.startswith("(") and not u.dosed) or " " not in syntax else f"({syntax})"
+            syntax = f"({_anded(syntax)})" if u.dosed else \
+                syntax if syntax.startswith("(") or " " not in syntax else f"({syntax})"
             if u.names:
                 named = [concepts.expand(n, vocab) for n in u.names]
                 out.expansions += [e for _, found in named for e in found

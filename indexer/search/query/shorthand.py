@@ -27,7 +27,7 @@ from indexer.vocabulary import Vocabulary
 
 SPINE = re.compile(r"(?<![\w/.-])([ctl])spine(?![\w/-])", re.IGNORECASE)
 NUMBER = re.compile(r"\d+(?:\.\d+)?")
-UNIT = re.compile(rf"(?:{UNITS}|percent|milligrams?)", re.IGNORECASE)     # a number before one is no bare one
+UNIT = re.compile(rf"(?:{UNITS}|percent|pct|milligrams?)", re.IGNORECASE)     # a number before one is no bare one
 # Counts and schedules: #60, x6, x 6 (one word here), 2x3, 3x, q6h, q4-6h, q8hrs.
 DOSING = re.compile(r"#\d+|x\d+|\d+x\d*|q\d+(?:-\d+)?h(?:r|rs)?", re.IGNORECASE)
 CARDINALS = ("zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten",
@@ -135,13 +135,18 @@ def is_dosing(word: str, listed: frozenset[str]) -> bool:
     return word.lower() in listed or bool(DOSING.fullmatch(word))
 
 
-def counts_dosing(units: list[Unit], i: int, listed: frozenset[str]) -> bool:
-    """Whether unit i is a bare number of a schedule: beside a dosing word (`every 8 hours`, `2 times
-    a week`), so it ranks as the schedule does."""
-    if not NUMBER.fullmatch(units[i].text):
-        return False
-    return any(0 <= j < len(units) and not units[j].concepts and is_dosing(units[j].text, listed)
-               for j in (i - 1, i + 1))
+def counts_dosing(units: list[Unit], i: int, listed: frozenset[str], after_number: frozenset[str]) -> bool:
+    """Whether unit i is part of a schedule: a bare number beside a dosing word (`2 times a week`) or
+    before a word of `after_number` (`every 8 hours`), or such a word after a number; it ranks."""
+    def number(j: int) -> bool:
+        return 0 <= j < len(units) and bool(NUMBER.fullmatch(units[j].text))
+
+    def plain(j: int, words: frozenset[str]) -> bool:
+        return 0 <= j < len(units) and not units[j].concepts and units[j].low in words
+    if units[i].low in after_number:
+        return number(i - 1)
+    return number(i) and (plain(i + 1, after_number) or any(
+        0 <= j < len(units) and not units[j].concepts and is_dosing(units[j].text, listed) for j in (i - 1, i + 1)))
 
 
 def name_prefix(u: Unit, vocab: Vocabulary) -> list[str]:

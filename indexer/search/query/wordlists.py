@@ -40,6 +40,7 @@ class QueryWords:
     with_words: frozenset[str] = frozenset()                  # `with`: the next word not negated
     limbs: dict[str, str] = field(default_factory=dict)       # a sided limb's limb letters -> its words
     purpose: tuple[str, ...] = ()                             # `for`: the plain words after it rank
+    after_number: frozenset[str] = frozenset()                # schedule words only after a number
 
 
 @lru_cache(maxsize=1)
@@ -65,7 +66,8 @@ def query_words() -> QueryWords:
                                         (t.split()[0] for t in data["timing"]["after"] + data["timing"]["before"]),
                                         sides, words("dosing"), words("negation", "with"),
                                         (t.split()[0] for t in purpose)),
-                      sides, words("dosing"), words("negation", "with"), limbs, purpose)
+                      sides, words("dosing"), words("negation", "with"), limbs, purpose,
+                      words("dosing", "after_number"))
 
 
 def _outside_protected(text: str, change) -> str:
