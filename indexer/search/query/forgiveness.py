@@ -145,7 +145,8 @@ def mend(text: str, q: str, lexicon: Lexicon, frequency: Frequency,
         finishes = confident and choice.word.startswith(low)
         shortest = MIN_PREFIX_LAST if m is last else MIN_PREFIX
         split = None if finishes else _split(word, lexicon, indexed)
-        finished = [] if finishes or split or len(low) < MIN_NAME_PREFIX or names is None else names(low)
+        finished = [] if finishes or split or len(low) < min(shortest, MIN_NAME_PREFIX) or names is None \
+            else names(low)
         if not finishes and len(low) >= shortest and lexicon.extends(low) and expands(low):
             # the letters' words starting so, and the vocabulary's names (widened to their concepts)
             # (one name only: a prefix several names begin is left to the letters' words)
@@ -153,7 +154,7 @@ def mend(text: str, q: str, lexicon: Lexicon, frequency: Frequency,
             completed.append(low)
         elif split:
             searched[word] = split
-        elif finished:
+        elif finished and len(low) >= MIN_NAME_PREFIX:
             searched[word] = finished[0] if len(finished) == 1 else "(" + " OR ".join(finished) + ")"
         elif confident:
             searched[word] = choice.word

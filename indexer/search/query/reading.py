@@ -49,7 +49,7 @@ _UNIT = re.compile(r"\S+")
 LOCATING = {"region", "side", "level"}
 # Kinds whose concepts a list joins into one either-or group (a drug and a product are one kind).
 JOINED_KINDS = {"drug": "drug", "product": "drug", "class": "class", "procedure": "procedure",
-                "family": "procedure", "panel": "panel", **{k: "place" for k in places.PLACE_KINDS}}
+                "family": "procedure", "panel": "panel", "form": "form", **{k: "place" for k in places.PLACE_KINDS}}
 DRUG_KINDS = {"drug", "product", "class"}
 MIN_STEM_WORD = 5        # letters of the shortest word read as a concept's name by its stem
 WITH_BOOST = 10          # how much a word asked `with` (`MRI with contrast`) weighs over a name's many forms
@@ -234,7 +234,8 @@ def read(text: str, vocab: Vocabulary | None, pinned: bool = False, pins: list[b
     words = query_words()
     text, spine = shorthand.joined_spine(doses.leading_decimal(text))
     text, limbs = places.limbs(text, words.sides, words.limbs)
-    spine += limbs
+    text, clipped = shorthand.unclipped(text, words.abbreviations, vocab)
+    spine += limbs + clipped
     text = places.separate(text, vocab)
     if not pinned and not spine and not _may_apply(text, vocab, words):
         return None

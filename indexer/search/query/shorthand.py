@@ -1,7 +1,7 @@
 """Shorthand a plain query is typed in, read before its words are (indexer.search.query.reading).
 
-- a region letter joined to `spine` (`tspine`, `lspine`) is that letter's spine (`T-spine`: the
-  vocabulary reads it as the thoracic spine);
+- a region letter joined to `spine`, or a space before it (`tspine`, `c spine`) is that letter's spine
+  (`T-spine`: the vocabulary reads it as the thoracic spine);
 - a side abbreviation (`R`, `lt`, `bilat`, `both`: query_words.toml [sides]) beside a body region,
   a part or a procedure is that side (`R knee` = right knee, `MRI knee lt`); elsewhere it is
   itself (`L` alone may be a spinal level);
@@ -25,13 +25,14 @@ from whoosh.analysis import STOP_WORDS
 from indexer.index.analysis import UNITS
 from indexer.vocabulary import Vocabulary
 
-SPINE = re.compile(r"(?<![\w/.-])([ctl])spine(?![\w/-])", re.IGNORECASE)
+SPINE = re.compile(r"(?<![\w/.-])([ctl]) ?spine(?![\w/-])", re.IGNORECASE)
 NUMBER = re.compile(r"\d+(?:\.\d+)?")
 UNIT = re.compile(rf"(?:{UNITS}|percent|pct|milligrams?)", re.IGNORECASE)     # a number before one is no bare one
 # Counts and schedules: #60, x6, x 6 (one word here), 2x3, 3x, q6h, q4-6h, q8hrs.
 DOSING = re.compile(r"#\d+|x\d+|\d+x\d*|q\d+(?:-\d+)?h(?:r|rs)?", re.IGNORECASE)
 CARDINALS = ("zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten",
              "eleven", "twelve")
+WORD = re.compile(r"(?<![\w/.-])[A-Za-z]+(?![\w/.-])")
 SIDED_KINDS = frozenset({"region", "part", "procedure", "family"})
 PLACES = frozenset({"region", "part"})
 JOINERS = frozenset({"and", "or", "&", "+", "/"})
@@ -65,6 +66,20 @@ def joined_spine(text: str) -> tuple[str, list[str]]:
         said.append(f"'{m[0]}' read as '{m[1].upper()}-spine'")
         return f"{m[1].upper()}-spine"
     return SPINE.sub(split, text), said
+
+
+def unclipped(text: str, table: dict[str, str], vocab: Vocabulary) -> tuple[str, list[str]]:
+    """Clipped words read as their words (`tx` -> `treatment`: query_words.toml [abbreviations]) where
+    the vocabulary does not name the clipped word itself; the messages saying so."""
+    said: list[str] = []
+
+    def read(m: re.Match) -> str:
+        word = m[0]
+        if word.lower() not in table or any(s.surface.lower() == word.lower() for s in vocab.parse_query(word).spans):
+            return word
+        said.append(f"'{word}' read as '{table[word.lower()]}'")
+        return table[word.lower()]
+    return WORD.sub(read, text), said
 
 
 def sides(units: list[Unit], table: dict[str, str]) -> dict[int, str]:

@@ -41,6 +41,7 @@ class QueryWords:
     limbs: dict[str, str] = field(default_factory=dict)       # a sided limb's limb letters -> its words
     purpose: tuple[str, ...] = ()                             # `for`: the plain words after it rank
     after_number: frozenset[str] = frozenset()                # schedule words only after a number
+    abbreviations: dict[str, str] = field(default_factory=dict)   # a clipped word -> its word
 
 
 @lru_cache(maxsize=1)
@@ -57,6 +58,7 @@ def query_words() -> QueryWords:
     sides = {k.lower(): v for k, v in data["sides"].items() if k != "why"}
     limbs = {k.lower(): v for k, v in data.get("limbs", {}).items() if k != "why"}
     purpose = tuple(data["purpose"]["words"])
+    clipped = {k.lower(): v for k, v in data["abbreviations"].items() if k != "why"}
     return QueryWords(words("wrappers"), words("generic"), words("generic", "qualifiers"),
                       words("dosage_forms"), words("joiners"), words("generic", "drug_heads"),
                       tuple(data["generic"]["against"]), tuple(data["timing"]["after"]),
@@ -65,9 +67,9 @@ def query_words() -> QueryWords:
                                         words("generic", "qualifiers"), words("generic", "drug_heads"),
                                         (t.split()[0] for t in data["timing"]["after"] + data["timing"]["before"]),
                                         sides, words("dosing"), words("negation", "with"),
-                                        (t.split()[0] for t in purpose)),
+                                        (t.split()[0] for t in purpose), clipped),
                       sides, words("dosing"), words("negation", "with"), limbs, purpose,
-                      words("dosing", "after_number"))
+                      words("dosing", "after_number"), clipped)
 
 
 def _outside_protected(text: str, change) -> str:
