@@ -76,3 +76,31 @@ def dose_words(words: list[str], i: int) -> int:
     if i + 1 < len(words) and _NUMBERS.fullmatch(words[i]) and _UNIT_WORD.fullmatch(words[i + 1]):
         return 2
     return 1 if i < len(words) and "/" in words[i] and _NUMBERS.fullmatch(words[i]) else 0
+
+
+def anded(syntax: str) -> str:
+    """Juxtaposed top-level groups of an expansion joined by an explicit AND (`(Norco ...) (10mg ...)`:
+    the tree scopes._expanded_tree builds without the parser)."""
+    parts, depth, quoted, start = [], 0, False, 0
+    for i, ch in enumerate(syntax):
+        quoted = quoted != (ch == '"')
+        depth += (ch == "(") - (ch == ")") if not quoted else 0
+        if ch == " " and depth == 0 and not quoted:
+            parts.append(syntax[start:i])
+            start = i + 1
+    parts = [p for p in parts + [syntax[start:]] if p]
+    return " AND ".join(parts) if all(p.startswith("(") for p in parts) else syntax
+
+
+def attach(units: list, kinds: frozenset[str]) -> None:
+    """A dose typed after a drug or product (`chlorzoxazone 750 mg`, `lidocaine 5 pct`, `Norco 5/325`)
+    made one unit with it (of the `kinds` of concept dosed), expanded together (concepts.expand reads
+    the drug at that dose)."""
+    i = 0
+    while i < len(units) - 1:
+        n = dose_words([u.text for u in units], i + 1) if units[i].kinds & kinds else 0
+        if n and units[i].role == "required":
+            units[i].text = " ".join(u.text for u in units[i:i + n + 1])
+            units[i].dosed = True
+            del units[i + 1:i + n + 1]
+        i += 1

@@ -7,7 +7,11 @@
   20mg #30* for GI upset), so they rank the answers and are not required (`protonix for gi upset`,
   `valium for anxiety`); a region or another concept named there stays required (`MRI for low back
   pain` = MRI AND the lumbar region, *pain* ranks; `PT for the c-spine`). Only when something before
-  the purpose word names a concept: `for <words>` alone is what is asked.
+  the purpose word names a concept: `for <words>` alone is what is asked;
+- a family noun asked alone, among request words, quantifiers and question words (`all medications
+  requested`, `surgeries requested`, `DME requests`), is the whole family: its items (the concept tag
+  the procedure-family facet counts), those saying the word first, not every item using the word
+  (*Spine surgery evaluation* is a consultation; *Medical clearance* says *medic-*).
 """
 from __future__ import annotations
 
@@ -24,6 +28,7 @@ class Unit(Protocol):
     kinds: frozenset[str]
     role: str
     typed: str
+    family: bool
 
     @property
     def low(self) -> str: ...
@@ -66,3 +71,22 @@ def mark_purpose(units: list[Unit], purpose: tuple[str, ...]) -> list[str]:
                     u.role = "generic"
                     ranked.append(u.text)
     return ranked
+
+
+def ask_heads(units: list[Unit]) -> None:
+    """A query of generic, question and stop words only: a family noun among them is the whole family
+    asked ('all medications requested': every drug item, the request words rank), else the generic
+    words are what is asked ('IMR outcomes for services'), else every word as typed."""
+    families = [u for u in units if u.role == "generic" and u.kinds == {"family"}]
+    heads = any(u.role == "generic" for u in units)
+    for u in families or units:
+        if u.role == "generic" or not heads:
+            u.role, u.family = "required", bool(families)
+
+
+def mark_family(units: list[Unit]) -> None:
+    """A family noun that is all a query of several words asks (`surgeries requested`) read as the
+    whole family."""
+    asked = [u for u in units if u.role not in ("generic", "wrapper", "stop")]
+    if len(units) > 1 and len(asked) == 1 and asked[0].kinds == {"family"} and asked[0].role == "required":
+        asked[0].family = True

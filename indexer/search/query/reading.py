@@ -1,26 +1,21 @@
 """How a plain query's words are read before its concepts are expanded (indexer.search.query.concepts).
 
-The lists are data (indexer/vocabulary/data/query_words.toml, each with its rationale):
+The lists are data (indexer/vocabulary/data/query_words.toml, each with its rationale); docs/searching.md
+"How a query is read" has every rule with an example:
 
-- dotted acronyms are joined (`E.K.G.` -> `EKG`: the letters write them without dots, the index
-  holds no such word) and slashed shorthand is read as its words (`L/S` -> `lumbosacral`, `w/o` ->
-  `without`), before anything else;
-- words of a question or a report request (`was`, `IMR`, `outcomes`) are not searched;
-- generic head nouns (`medication`, `services`, `sessions`, `stay`, `care` ...) and, when the query
-  names a drug, product or class, dosage forms the vocabulary does not tag (`solution`, `spray`)
-  rank the answers but are not required; a query made only of such words is searched as typed;
-- two concepts of the same kind joined by `and`/`or`/`&` (`EMGs and nerve conduction studies`) are
-  either one, the items naming both first; concepts of different kinds (`knee surgery`) are both
-  required, as before;
-- `after`/`following`/`post` (`before`/`pre`) a surgery asks for the post- (pre-) operative services
-  of that surgery: `physical therapy after shoulder arthroscopy` = physical therapy AND
-  post-operative, those of the shoulder first (an associated surgical service is tagged with its
-  surgery's region; a `Post-op physical therapy` item is not);
-- a word that is a concept's name but for its ending (`lidocain`, `chiropracter`: the same Porter
-  stem as `lidocaine`, `chiropractic`) names that concept, as the correct word does;
-- shorthand (indexer.search.query.shorthand): sides beside a place (`R knee`), dosing words that
-  rank (`tid`, `2x3`), bare strengths (`Norco 5 325`), `tspine`, the start of names (`cryo`),
-  neighbouring concepts of one kind as either (`EMG NCS`), `with <word>` not its negation;
+- dotted acronyms joined, slashed shorthand read as its words (wordlists.normalise), before anything;
+- words of a question or a report request (`was`, `IMR`, `all`) are not searched; generic heads
+  (`medication`, `services`, `products`, `additional` ...) and, beside a drug, dosage forms the
+  vocabulary does not tag rank but are not required; a family noun asked alone is its family
+  (`all medications requested`: every drug item), else a query of such words is searched as typed;
+- two concepts of one kind (treatments, forms, places) joined by `and`/`or`/`,` or side by side are
+  either one, the items naming all first; concepts of different kinds (`knee surgery`) are both required;
+- a service timed by a surgery (timing.py), what a request is for (purposes.py: `for <indication>`
+  ranks), places (places.py: `LLE`, `neck/back`), doses (doses.py: `750 mg tid`, `.025`);
+- a word that is a concept's name but for its ending (`lidocain`) names that concept;
+- shorthand (shorthand.py): sides beside a place (`R knee`), dosing words that rank (`tid`, `every 8
+  hours`), bare strengths (`Norco 5 325`), `tspine`, clipped words (`tx`), the start of names (`cryo`),
+  `with <word>` not its negation;
 - `pinned=True` (the scopes wider than the request, indexer.search.matching): a body region or side
   qualifying something else must be the item's own (its words or concept tags), not a word of its
   rationale or letter (`right wrist MRI` is not every MRI of a letter mentioning a right wrist).
@@ -126,7 +121,8 @@ def _mark_words(units: list[_Unit], words: QueryWords) -> None:
         nxt = units[i + 1] if i + 1 < len(units) else None
         if u.low in words.wrappers and not u.concepts:
             u.role = "wrapper"
-        elif not u.concepts and (shorthand.is_dosing(u.text, words.dosing) or shorthand.counts_dosing(units, i, words.dosing, words.after_number)):
+        elif not u.concepts and (shorthand.is_dosing(u.text, words.dosing)
+                                 or shorthand.counts_dosing(units, i, words.dosing, words.after_number)):
             u.role = "generic"
         elif u.low in words.generic or (drug and u.low in words.dosage_forms and not u.concepts) or \
                 (u.low in words.qualifiers and nxt is not None and nxt.role == "generic"):
@@ -194,35 +190,8 @@ def _shorthand(text: str, vocab: Vocabulary, words: QueryWords) -> tuple[list[_U
         single = shorthand.strengths(units)[1]
     for i in single:
         units[i].role = "strength"
-    _attach_doses(units)
+    doses.attach(units, shorthand.DOSED_KINDS)
     return units, single, said
-
-
-def _anded(syntax: str) -> str:
-    """Juxtaposed top-level groups of an expansion joined by an explicit AND (`(Norco ...) (10mg ...)`:
-    the tree scopes._expanded_tree builds without the parser)."""
-    parts, depth, quoted, start = [], 0, False, 0
-    for i, ch in enumerate(syntax):
-        quoted = quoted != (ch == '"')
-        depth += (ch == "(") - (ch == ")") if not quoted else 0
-        if ch == " " and depth == 0 and not quoted:
-            parts.append(syntax[start:i])
-            start = i + 1
-    parts = [p for p in parts + [syntax[start:]] if p]
-    return " AND ".join(parts) if all(p.startswith("(") for p in parts) else syntax
-
-
-def _attach_doses(units: list[_Unit]) -> None:
-    """A dose typed after a drug or product (`chlorzoxazone 750 mg`, `lidocaine 5 pct`, `Norco 5/325`)
-    made one unit with it, expanded together (concepts.expand reads the drug at that dose)."""
-    i = 0
-    while i < len(units) - 1:
-        n = doses.dose_words([u.text for u in units], i + 1) if units[i].kinds & shorthand.DOSED_KINDS else 0
-        if n and units[i].role == "required":
-            units[i].text = " ".join(u.text for u in units[i:i + n + 1])
-            units[i].dosed = True
-            del units[i + 1:i + n + 1]
-        i += 1
 
 
 def read(text: str, vocab: Vocabulary | None, pinned: bool = False, pins: list[bool] | None = None) -> Reading | None:
@@ -256,17 +225,8 @@ def read(text: str, vocab: Vocabulary | None, pinned: bool = False, pins: list[b
             # only words of a question ('approved by IMR', its decision a chip): every item is asked
             return Reading("", messages=["Not searched (words of the question): "
                                          + ", ".join(u.text for u in units if u.role == "wrapper")])
-        # only such words: a family noun among them is the whole family asked ('all medications
-        # requested': every drug item, the request words rank), else the generic ones are what is
-        # asked ('IMR outcomes for medication'), else every word as typed
-        families = [u for u in units if u.role == "generic" and u.kinds == {"family"}]
-        heads = any(u.role == "generic" for u in units)
-        for u in families or units:
-            if u.role == "generic" or not heads:
-                u.role, u.family = "required", bool(families)
-    asked = [u for u in units if u.role not in ("generic", "wrapper", "stop")]
-    if len(units) > 1 and len(asked) == 1 and asked[0].kinds == {"family"} and asked[0].role == "required":
-        asked[0].family = True      # 'surgeries requested', 'DME requests': the whole family
+        purposes.ask_heads(units)
+    purposes.mark_family(units)
     groups, adjacent = _groups(units, vocab)
     locating_only = all(u.locating for g in groups for u in g if u.role == "required")
     if pins is not None and not locating_only and any(u.locating for g in groups for u in g):
@@ -275,8 +235,8 @@ def read(text: str, vocab: Vocabulary | None, pinned: bool = False, pins: list[b
         for u in g:
             u.pinned = pinned and u.locating and not locating_only
     negated = shorthand.asked_with(units, words.with_words, words.joiners)
-    changed = timed or purposed or stemmed or against or said or negated or \
-        any(u.role not in ("required", "stop") or u.pinned or u.names or u.family for u in units) or any(len(g) > 1 for g in groups)
+    changed = timed or purposed or stemmed or against or said or negated or any(len(g) > 1 for g in groups) or \
+        any(u.role not in ("required", "stop") or u.pinned or u.names or u.family for u in units)
     if not changed:
         return None
     out = Reading("")
@@ -298,7 +258,7 @@ def read(text: str, vocab: Vocabulary | None, pinned: bool = False, pins: list[b
             if u.family:    # the family's items (its tag, the facet's), those saying the word first
                 typed = f'"{u.text}"' if " " in u.text else u.text
                 syntax = "((" + " OR ".join(f"{CONCEPT_FIELD}:'{c}'" for c in u.concepts) + f") ANDMAYBE {typed})"
-            syntax = f"({_anded(syntax)})" if u.dosed else \
+            syntax = f"({doses.anded(syntax)})" if u.dosed else \
                 syntax if syntax.startswith("(") or " " not in syntax else f"({syntax})"
             if u.names:
                 named = [concepts.expand(n, vocab) for n in u.names]
@@ -323,19 +283,11 @@ def read(text: str, vocab: Vocabulary | None, pinned: bool = False, pins: list[b
         required = f"({required} ANDNOT ({' OR '.join(f'item:{chr(34)}without {w}{chr(34)}' for w in negated)}))"
         out.messages.append("Not its negation: " + ", ".join(f"without {w}" for w in negated))
     out.text = f"({required} ANDMAYBE ({' OR '.join(ranking)}))" if ranking else required
-    for i, term in timed:
-        after = term == "term:postoperative"
-        out.messages.append(f"'{units[i].text} …': the {'post' if after else 'pre'}-operative services of "
-                            "that surgery")
-    if optional:
-        out.messages.append("Ranked by, not required: " + ", ".join(optional))
-    strengths_typed = [u.text for u in units if u.role == "strength"]
-    if strengths_typed:
-        out.messages.append("Ranked by the strength: " + ", ".join(strengths_typed))
-    dropped = [u.text for u in units if u.role == "wrapper"]
-    if dropped:
-        out.messages.append("Not searched (words of the question): " + ", ".join(dropped))
-    for u in stemmed:
-        out.messages.append(f"'{u.typed}' read as '{u.text}'")
-    out.messages += against + said
+    out.messages += [f"'{units[i].text} …': the {'post' if term == 'term:postoperative' else 'pre'}-operative "
+                     "services of that surgery" for i, term in timed]
+    for label, role in (("Ranked by, not required", "generic"), ("Ranked by the strength", "strength"),
+                        ("Not searched (words of the question)", "wrapper")):
+        if any(u.role == role for u in units):
+            out.messages.append(f"{label}: " + ", ".join(u.text for u in units if u.role == role))
+    out.messages += [f"'{u.typed}' read as '{u.text}'" for u in stemmed] + against + said
     return out
