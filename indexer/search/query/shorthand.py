@@ -151,10 +151,11 @@ def is_dosing(word: str, listed: frozenset[str]) -> bool:
 
 
 def counts_dosing(units: list[Unit], i: int, listed: frozenset[str], after_number: frozenset[str]) -> bool:
-    """Whether unit i is part of a schedule: a bare number beside a dosing word (`2 times a week`) or
-    before a word of `after_number` (`every 8 hours`), or such a word after a number; it ranks."""
-    def number(j: int) -> bool:
-        return 0 <= j < len(units) and bool(NUMBER.fullmatch(units[j].text))
+    """Whether unit i is part of a schedule: a bare number (or one spelt out) beside a dosing word
+    (`2 times a week`, `three times a day`) or before a word of `after_number` (`every 8 hours`), or
+    such a word after a number; it ranks."""
+    def number(j: int) -> bool:       # a number, or one spelt out (`three times a day`)
+        return 0 <= j < len(units) and (bool(NUMBER.fullmatch(units[j].text)) or units[j].low in CARDINALS)
 
     def plain(j: int, words: frozenset[str]) -> bool:
         return 0 <= j < len(units) and not units[j].concepts and units[j].low in words
