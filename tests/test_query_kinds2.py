@@ -69,8 +69,8 @@ def test_places_joined_find_either_both_first_on_real_letters(real):
                                          ("BLEs", "bilateral lower extremities"), ("BUE", "bilateral upper extremity")])
 def test_a_sided_limb_abbreviation_is_its_side_and_limb(typed, read):
     words = wording.query_words()
-    assert places.limbs(f"EMG {typed}", words.sides, words.limbs)[0] == f"EMG {read}"
-    assert places.limbs("LE edema", words.sides, words.limbs)[0] == "LE edema"      # no side: itself
+    assert places.limbs(f"EMG {typed}", words.sides, words.limbs, words.limb_pattern)[0] == f"EMG {read}"
+    assert places.limbs("LE edema", words.sides, words.limbs, words.limb_pattern)[0] == "LE edema"   # no side
 
 
 def test_a_sided_limb_ranks_the_request_spelling_it_out_first_on_real_letters(real):

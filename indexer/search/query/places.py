@@ -20,14 +20,21 @@ _SLASHED = re.compile(r"(?<![\w/.-])([A-Za-z]{3,})/([A-Za-z]{3,})(?![\w/.-])")
 _SIDE_LETTERS = ("r", "l", "b")
 
 
-def limbs(text: str, sides: dict[str, str], limb_words: dict[str, str]) -> tuple[str, list[str]]:
-    """`LLE` -> `left lower extremity` (a side letter of `sides`, a limb of `limb_words`, an optional
-    plural `s`); the messages saying so."""
-    if not limb_words:
-        return text, []
+def limb_pattern(sides: dict[str, str], limb_words: dict[str, str]) -> re.Pattern | None:
+    """The pattern of a sided limb abbreviation: a side letter of `sides`, a limb of `limb_words`, an
+    optional plural `s` (made once, with the word lists)."""
     letters = "".join(s for s in _SIDE_LETTERS if s in sides)
-    pattern = re.compile(rf"(?<![\w/.-])([{letters}])({'|'.join(map(re.escape, limb_words))})(s?)(?![\w/.-])",
-                         re.IGNORECASE)
+    if not limb_words or not letters:
+        return None
+    return re.compile(rf"(?<![\w/.-])([{letters}])({'|'.join(map(re.escape, limb_words))})(s?)(?![\w/.-])",
+                      re.IGNORECASE)
+
+
+def limbs(text: str, sides: dict[str, str], limb_words: dict[str, str],
+          pattern: re.Pattern | None) -> tuple[str, list[str]]:
+    """`LLE` -> `left lower extremity` (`pattern`: limb_pattern's); the messages saying so."""
+    if pattern is None:
+        return text, []
     said: list[str] = []
 
     def read(m: re.Match) -> str:

@@ -59,7 +59,10 @@ def mark_purpose(units: list[Unit], purpose: tuple[str, ...]) -> list[str]:
     """The plain words after a purpose word made ranking ('generic') where a concept comes before it;
     the words so read."""
     ranked: list[str] = []
+    firsts = {t.split()[0] for t in purpose}
     for i in range(1, len(units)):
+        if units[i].low not in firsts:
+            continue
         for trigger in purpose:
             n = len(trigger.split())
             if " ".join(u.low for u in units[i:i + n]) != trigger or units[i].concepts:

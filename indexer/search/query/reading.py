@@ -202,7 +202,7 @@ def read(text: str, vocab: Vocabulary | None, pinned: bool = False, pins: list[b
         return None
     words = query_words()
     text, spine = shorthand.joined_spine(doses.leading_decimal(text))
-    text, limbs = places.limbs(text, words.sides, words.limbs)
+    text, limbs = places.limbs(text, words.sides, words.limbs, words.limb_pattern)
     text, clipped = shorthand.unclipped(text, words.abbreviations, vocab)
     spine += limbs + clipped
     text = places.separate(text, vocab)

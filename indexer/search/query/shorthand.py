@@ -72,6 +72,8 @@ def unclipped(text: str, table: dict[str, str], vocab: Vocabulary) -> tuple[str,
     """Clipped words read as their words (`tx` -> `treatment`: query_words.toml [abbreviations]) where
     the vocabulary does not name the clipped word itself; the messages saying so."""
     said: list[str] = []
+    if table.keys().isdisjoint(text.lower().split()):
+        return text, said
 
     def read(m: re.Match) -> str:
         word = m[0]

@@ -20,7 +20,10 @@ def mark_timing(units: list, vocab: Vocabulary, after: tuple[str, ...],
                 before: tuple[str, ...]) -> list[tuple[int, str]]:
     """Each `after <surgery>` / `before <surgery>`: its trigger's index and the term it asks for."""
     found = []
+    firsts = {t.split()[0] for t in after + before}
     for i in range(len(units)):
+        if units[i].low not in firsts:
+            continue
         for term, triggers in (("term:postoperative", after), ("term:preoperative", before)):
             for trigger in triggers:
                 n = len(trigger.split())

@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 
 from indexer.results import Expansion
+from indexer.search.query.places import limb_pattern
 from indexer.vocabulary.concepts import data_dir
 
 DATA_FILE = "query_words.toml"
@@ -42,6 +43,7 @@ class QueryWords:
     purpose: tuple[str, ...] = ()                             # `for`: the plain words after it rank
     after_number: frozenset[str] = frozenset()                # schedule words only after a number
     abbreviations: dict[str, str] = field(default_factory=dict)   # a clipped word -> its word
+    limb_pattern: re.Pattern | None = None                    # places.limb_pattern of sides and limbs
 
 
 @lru_cache(maxsize=1)
@@ -69,7 +71,7 @@ def query_words() -> QueryWords:
                                         sides, words("dosing"), words("negation", "with"),
                                         (t.split()[0] for t in purpose), clipped),
                       sides, words("dosing"), words("negation", "with"), limbs, purpose,
-                      words("dosing", "after_number"), clipped)
+                      words("dosing", "after_number"), clipped, limb_pattern(sides, limbs))
 
 
 def _outside_protected(text: str, change) -> str:
