@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from cputime import cpu_seconds
 from indexer.ingest.sources import list_sources, open_regular
 from indexer.settings import Settings
 
@@ -130,20 +131,6 @@ def _html_letter() -> str:
     return f"<html><body>{body}</body></html>"
 
 
-def _cpu(function, *args) -> float:
-    """CPU seconds of one call, the collector paused: a full collection of the suite's whole heap,
-    triggered by the call's allocations, is no cost of the call's and lands at random."""
-    import gc
-    import time
-    gc.disable()
-    try:
-        started = time.process_time()
-        function(*args)
-        return time.process_time() - started
-    finally:
-        gc.enable()
-
-
 @pytest.mark.parametrize("block", ["<p>x</p>", "<div>"])
 @pytest.mark.slow
 def test_html_to_text_is_linear_in_paragraphs_and_nesting(block):
@@ -153,7 +140,7 @@ def test_html_to_text_is_linear_in_paragraphs_and_nesting(block):
     letter = _html_letter()
 
     def cost(n: int) -> float:
-        return min(_cpu(html_to_text, letter.replace("</body>", block * n + "</body>")) for _ in range(2))
+        return min(cpu_seconds(html_to_text, letter.replace("</body>", block * n + "</body>")) for _ in range(2))
 
     small, large = cost(2000), cost(20000)
     assert large < 25 * small, (small, large)

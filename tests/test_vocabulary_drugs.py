@@ -32,7 +32,7 @@ def _named(vocab: Vocabulary, q: str) -> list[str]:
     ("anti-seizure medication", "class:antiepilepsy"), ("antiseizure drugs", "class:antiepilepsy"),
     ("narcotic pain medication", "class:opioid"), ("opioid pain reliever", "class:opioid"),
     ("medication for anxiety", "class:anxiolytic"), ("anxiety medications", "class:anxiolytic"),
-    ("pain pills", "class:pain-reliever"), ("painkillers", "class:pain-reliever"),
+    ("pain pills", "class:oral-analgesic"), ("painkillers", "class:pain-reliever"),
     ("nerve pain medication", "class:neuropathic-pain"), ("sleep aid", "class:sleep-aid"),
     ("stomach protectant", "class:gastroprotective"), ("stomach medication", "class:gastroprotective"),
     ("muscle spasm medication", "class:muscle-relaxant"), ("seizure medication", "class:antiepilepsy"),

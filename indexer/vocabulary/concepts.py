@@ -16,7 +16,7 @@ KINDS = ("class", "drug", "product", "form", "family", "procedure", "region", "p
 # Products' sections and the formulation class each implies.
 PRODUCT_CLASSES = {"combination": None, "topical": "class:topical-analgesic",
                    "compound": "class:compounded", "oral-suspension": "class:oral-suspension",
-                   "medical-food": "class:medical-food"}
+                   "medical-food": "class:medical-food", "otc": "class:otc"}
 # Class axes: an ingredient is in at most one pharmacologic class and one DEA schedule; a subclass is a
 # kind within a pharmacologic class; regulatory and functional groupings span classes.
 AXES = ("pharmacologic", "subclass", "formulation", "regulatory", "functional")
@@ -52,6 +52,10 @@ class Concept:
     # What the concept is the conjunction of, when that is not all it implies (an epidural neuroplasty
     # is a neuroplasty of the spine, and is an epidural adhesiolysis too): tagging composes it from these.
     composed_of: list[str] = field(default_factory=list)
+    # Names made from another concept's (`made = {of = "class:opioid", before = ["short-acting"]}`: every
+    # name of the opioids with each word before it, "short-acting narcotics"); see made_forms.
+    made: dict = field(default_factory=dict)
+    indications: list[str] = field(default_factory=list)   # classes: the conditions its drugs treat
 
     def add_forms(self, forms: list[str]) -> None:
         """Add names not yet known (case-insensitively)."""
@@ -125,7 +129,9 @@ def _drugs(folder: Path, concepts: dict[str, Concept]) -> dict[str, list[str]]:
         made[cid] = indication_forms([i for i in cls.get("indications", [])
                                       if not {f"anti-{i.lower()}", f"anti{i.lower()}"} & names])
         _put(concepts, Concept(cid, "class", cls["label"], spellings([*cls.get("forms", []), *made[cid]]), implies,
-                               "drugs.toml", axis=cls.get("axis"), guideline=list(cls.get("guideline", []))))
+                               "drugs.toml", axis=cls.get("axis"), guideline=list(cls.get("guideline", [])),
+                               composed_of=list(cls.get("composed_of", [])), made=dict(cls.get("made", {})),
+                               indications=list(cls.get("indications", []))))
         grouped.extend((f"class:{member}", cid) for member in cls.get("classes", []))
         for ingredient, brands in cls.get("members", {}).items():
             name = ingredient.replace("-", " ")
@@ -193,7 +199,8 @@ def _tables(folder: Path, file: str, concepts: dict[str, Concept]) -> None:
             label = entry.get("label") or key.replace("-", " ")
             known = _put(concepts, Concept(cid, kind, label, [*entry.get("forms", []), *entry.get("abbr", [])],
                                            implies, file, value=entry.get("value"), compose=entry.get("compose", True),
-                                           composed_of=list(entry.get("composed_of", []))))
+                                           composed_of=list(entry.get("composed_of", [])),
+                                           made=dict(entry.get("made", {}))))
             known.query_forms.extend(f for f in entry.get("query", []) if f not in known.query_forms)
             for part in entry.get("parts", []):
                 # One part per normal form: "facet joint" and "facet joints" are the same part,
@@ -205,6 +212,24 @@ def _tables(folder: Path, file: str, concepts: dict[str, Concept]) -> None:
                 _put(concepts, Concept(pid, "part", part, [part], [cid], file))
 
 
+def made_forms(concepts: dict[str, Concept]) -> None:
+    """Add the names a concept makes from another's (`made = {of, before, after}`): each listed name of
+    `of` with each word of `before` in front of it and each of `after` behind it ("short-acting" +
+    "narcotics"; "pre-surgical" + "testing"). The other's query-only names make query-only names."""
+    for concept in concepts.values():
+        spec = concept.made
+        if not spec:
+            continue
+        base = concepts[spec["of"]]
+
+        def joined(names: list[str]) -> list[str]:
+            return [*(f"{b} {n}" for b in spec.get("before", []) for n in names),
+                    *(f"{n} {a}" for n in names for a in spec.get("after", []))]
+
+        concept.add_forms(joined(base.forms))
+        concept.query_forms.extend(f for f in joined(base.query_forms) if f not in concept.query_forms)
+
+
 def load_concepts(folder: Path | None = None) -> tuple[dict[str, Concept], dict]:
     """Every concept of the data files, and the dosage-form table of drugs.toml."""
     folder = folder or data_dir()
@@ -214,8 +239,15 @@ def load_concepts(folder: Path | None = None) -> tuple[dict[str, Concept], dict]
     _products(folder, concepts)
     for file in ("procedures.toml", "regions.toml", "labs.toml", "decisions.toml"):
         _tables(folder, file, concepts)
+    made_forms(concepts)
     _drop_taken(concepts, made)
     return concepts, _toml(folder, "drugs.toml").get("dosage", {})
+
+
+def load_abbreviations(folder: Path | None = None) -> dict:
+    """abbreviations.toml: one-word shorthand ([words]) and the words that attach to a drug's or a
+    region's name in a query ([drug_suffixes], [region_words])."""
+    return _toml(folder or data_dir(), "abbreviations.toml")
 
 
 def load_common_words(folder: Path | None = None) -> tuple[set[str], set[str]]:

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from indexer.vocabulary.text import Token, spinal_levels, strict_word, tokenize
+from indexer.vocabulary.text import Token, normalise_word, spinal_levels, strict_word, tokenize
 
 
 @dataclass(frozen=True)
@@ -28,7 +28,10 @@ class _Form:
 class Matcher:
     """Forms indexed by their normalised token sequence; built once per Vocabulary."""
 
-    def __init__(self, forms: list[tuple[str, str]], query_forms: list[tuple[str, str]] = ()) -> None:
+    def __init__(self, forms: list[tuple[str, str]], query_forms: list[tuple[str, str]] = (),
+                 words: dict[str, str] | None = None) -> None:
+        # one-word shorthand read as the word it stands for ("appt" -> "appointment"), normal forms both
+        self.words = {normalise_word(k): normalise_word(v) for k, v in (words or {}).items()}
         self.table: dict[tuple[str, ...], list[_Form]] = {}
         self.prefixes: set[tuple[str, ...]] = set()    # every leading part of a form: scanning stops early
         self.longest = 1
@@ -36,7 +39,7 @@ class Matcher:
             tokens = tokenize(text)
             if not tokens:
                 continue
-            key = tuple(t.norm for t in tokens)
+            key = self._norms(tokens)
             entry = _Form(concept, tuple(strict_word(t.raw) for t in tokens), query)
             bucket = self.table.setdefault(key, [])
             if entry not in bucket:
@@ -44,13 +47,18 @@ class Matcher:
             self.longest = max(self.longest, len(key))
             self.prefixes.update(key[:n] for n in range(1, len(key) + 1))
 
+    def _norms(self, tokens: list[Token]) -> tuple[str, ...]:
+        if not self.words:
+            return tuple(t.norm for t in tokens)
+        return tuple(self.words.get(t.norm, t.norm) for t in tokens)
+
     def keys(self) -> list[tuple[str, ...]]:
         """Every normalised form (token tuples)."""
         return list(self.table)
 
     def concepts_of(self, form: str) -> list[str]:
         """The concepts a form names (any case)."""
-        return [f.concept for f in self.table.get(tuple(t.norm for t in tokenize(form)), [])]
+        return [f.concept for f in self.table.get(self._norms(tokenize(form)), [])]
 
     def _fits(self, form: _Form, tokens: list[Token], strict: bool) -> bool:
         # In letters an abbreviation counts only in capitals: "PT" yes, "pt" (patient) no; a query-only
@@ -60,7 +68,7 @@ class Matcher:
     def scan(self, text: str, strict: bool = True) -> tuple[list[Match], list[Token]]:
         """Matches of `text`, longest first and not overlapping, and the tokens left unmatched."""
         tokens = tokenize(text)
-        norms = [t.norm for t in tokens]
+        norms = self._norms(tokens)
         matches: list[Match] = []
         plain: list[Token] = []
         levels = {lv.start: lv for lv in spinal_levels(text, strict)}

@@ -7,9 +7,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Callable
 
-from indexer.vocabulary.concepts import KINDS, Concept, load_common_words, load_concepts
+from indexer.vocabulary.concepts import KINDS, Concept, load_abbreviations, load_common_words, load_concepts
 from indexer.vocabulary.marks import STRENGTH_MARK
 from indexer.vocabulary.matching import Match, Matcher
+from indexer.vocabulary.joining import Joiner
 
 if TYPE_CHECKING:
     from indexer.vocabulary.mining import MinedVocabulary
@@ -45,7 +46,8 @@ class QueryParse:
 class Vocabulary:
     """The domain vocabulary. Build with Vocabulary.load(); nothing is read or cached at import."""
 
-    def __init__(self, concepts: dict[str, Concept], dosage: dict | None = None, folder: Path | None = None) -> None:
+    def __init__(self, concepts: dict[str, Concept], dosage: dict | None = None, folder: Path | None = None,
+                 abbreviations: dict | None = None) -> None:
         self.concepts = concepts
         self.folder = folder
         self._common: tuple[set[str], set[str]] | None = None
@@ -55,8 +57,11 @@ class Vocabulary:
         self.dosage_patch = {w.lower() for w in (dosage or {}).get("patch_words", [])}
         self.weight_units = list((dosage or {}).get("weight_units", []))
         self.not_oral = set((dosage or {}).get("not_oral", []))
+        abbreviations = abbreviations or {}
         self.matcher = Matcher([(form, c.id) for c in concepts.values() for form in c.forms],
-                               [(form, c.id) for c in concepts.values() for form in c.query_forms])
+                               [(form, c.id) for c in concepts.values() for form in c.query_forms],
+                               abbreviations.get("words"))
+        self.joiner = Joiner(abbreviations)
         guideline_forms = [(f, c.id) for c in concepts.values() if c.kind == "class" for f in c.forms + c.guideline]
         self.guideline_matcher = Matcher(guideline_forms)
         self._closure: dict[str, tuple[str, ...]] = {}
@@ -79,7 +84,7 @@ class Vocabulary:
         if extra is not None:
             for concept in extra.concepts(concepts):
                 concepts.setdefault(concept.id, concept)
-        return cls(concepts, dosage, folder)
+        return cls(concepts, dosage, folder, load_abbreviations(folder))
 
     # --- looking concepts up
     def __contains__(self, concept_id: str) -> bool:
@@ -251,6 +256,9 @@ class Vocabulary:
         spans: dict[tuple[int, int], list[str]] = {}
         for m in matches:
             spans.setdefault((m.start, m.end), []).append(m.concept)
+        if self.joiner:
+            spans = self.joiner.join(self, query, spans)
+            plain = [t for t in plain if not any(s <= t.start < e for s, e in spans)]
         return QueryParse(tuple(QuerySpan(tuple(ids), s, e, query[s:e]) for (s, e), ids in spans.items()),
                           tuple(t.raw for t in plain))
 
