@@ -77,23 +77,25 @@ def _added_facets(snapshot: Path, base: Path, new: list[Record]) -> dict:
 
 def _surface_words(snapshot: Path, base: Path, removed: set[str], new: list[Record]) -> None:
     """The snapshot's surface words: the base's, less the removed letters' documents, plus the new
-    ones'; counted afresh from every stored document when the base has none (an older snapshot)."""
-    from whoosh import query as wq
-
+    ones'; counted afresh from every letter of the snapshot's store when the base has none (an older
+    snapshot). Documents are made again from the letters' records: a summary is stored in no document."""
     counts = surfacewords.read(base)
     if counts is None:
         words = surfacewords.WordCounts()
-        with open_whoosh(snapshot).reader() as reader:
-            for leaf, _ in reader.leaf_readers():
-                for stored in _stored(leaf):
-                    words.add(stored)
+        for record in letterstore.read_all(snapshot):
+            for doc in item_documents(record):
+                words.add(doc)
         words.write(snapshot)
         return
     words = surfacewords.WordCounts(counts)
-    with open_whoosh(base).searcher() as searcher:
-        for letter_id in removed:
-            for docnum in searcher.docs_for_query(wq.Term("letter_id", letter_id)):
-                words.remove(searcher.stored_fields(docnum))
+    con = letterstore.connect_readonly(base)
+    try:
+        for letter_id in sorted(removed):
+            record = letterstore.read_one(con, letter_id)
+            for doc in item_documents(record) if record else ():
+                words.remove(doc)
+    finally:
+        con.close()
     for record in new:
         for doc in item_documents(record):
             words.add(doc)

@@ -29,7 +29,7 @@ def forgiven(snap: Snapshot, request: SearchRequest, meaning: Understanding, fou
         return found
     mending = forgiveness.mend(meaning.text, request.q, lexicon, frequency,
                                partial(forgiveness.prefix_found, reader), snap.vocabulary.completions,
-                               snap.names_lexicon())
+                               snap.names_lexicon(), snap.vocabulary.words().__contains__)
     if request.spell and mending.text is not None:
         mended = run(snap, request, understand(mending.q, known, literal=request.literal,
                                                decisions=snap.decision_words()))

@@ -113,11 +113,13 @@ def _split(word: str, lexicon: Lexicon, indexed: Callable[[str], bool]) -> str |
 
 def mend(text: str, q: str, lexicon: Lexicon, frequency: Frequency,
          expands: Callable[[str], bool], names: Callable[[str], list[str]] | None = None,
-         named: Lexicon | None = None) -> Mending:
+         named: Lexicon | None = None, known: Callable[[str], bool] | None = None) -> Mending:
     """Mend the unknown words of the understood `text` (and of `q`, the query as typed);
     `expands(prefix)`: whether a prefix matches some indexed term; `names(prefix)`: the words of
     the vocabulary's names that finish a prefix; `named`: those words as a lexicon, a word's
-    correction when no word of the letters is near it (`Flexaril` -> `flexeril`)."""
+    correction when no word of the letters is near it (`Flexaril` -> `flexeril`); `known(word)`: whether
+    a word is one of the vocabulary's names, spelt right though no letter holds it (`pool` of *pool
+    therapy*): never corrected (the letters' words, their summaries' too, hold many near ones)."""
     def indexed(word: str) -> bool:
         return bool(frequency(word))
 
@@ -131,8 +133,9 @@ def mend(text: str, q: str, lexicon: Lexicon, frequency: Frequency,
         word = m[0]
         if frequency(word) != 0:     # in the index, or no indexed word at all (a stop word)
             continue
-        choice = lexicon.choose(word, indexed)
-        if choice is None and named is not None:
+        # a name spelt right is not corrected (it may still be finished as a prefix)
+        choice = None if known is not None and known(word.lower()) else lexicon.choose(word, indexed)
+        if choice is None and named is not None and (known is None or not known(word.lower())):
             # no word of the letters near it: a name they do not spell (a brand the vocabulary knows)
             choice = named.choose(word, lambda w: True) or choice
         if choice:
@@ -142,7 +145,8 @@ def mend(text: str, q: str, lexicon: Lexicon, frequency: Frequency,
         finishes = confident and choice.word.startswith(low)
         shortest = MIN_PREFIX_LAST if m is last else MIN_PREFIX
         split = None if finishes else _split(word, lexicon, indexed)
-        finished = [] if finishes or split or len(low) < MIN_NAME_PREFIX or names is None else names(low)
+        finished = [] if finishes or split or len(low) < min(shortest, MIN_NAME_PREFIX) or names is None \
+            else names(low)
         if not finishes and len(low) >= shortest and lexicon.extends(low) and expands(low):
             # the letters' words starting so, and the vocabulary's names (widened to their concepts)
             # (one name only: a prefix several names begin is left to the letters' words)
@@ -150,7 +154,7 @@ def mend(text: str, q: str, lexicon: Lexicon, frequency: Frequency,
             completed.append(low)
         elif split:
             searched[word] = split
-        elif finished:
+        elif finished and len(low) >= MIN_NAME_PREFIX:
             searched[word] = finished[0] if len(finished) == 1 else "(" + " OR ".join(finished) + ")"
         elif confident:
             searched[word] = choice.word

@@ -1,26 +1,21 @@
 """How a plain query's words are read before its concepts are expanded (indexer.search.query.concepts).
 
-The lists are data (indexer/vocabulary/data/query_words.toml, each with its rationale):
+The lists are data (indexer/vocabulary/data/query_words.toml, each with its rationale); docs/searching.md
+"How a query is read" has every rule with an example:
 
-- dotted acronyms are joined (`E.K.G.` -> `EKG`: the letters write them without dots, the index
-  holds no such word) and slashed shorthand is read as its words (`L/S` -> `lumbosacral`, `w/o` ->
-  `without`), before anything else;
-- words of a question or a report request (`was`, `IMR`, `outcomes`) are not searched;
-- generic head nouns (`medication`, `services`, `sessions`, `stay`, `care` ...) and, when the query
-  names a drug, product or class, dosage forms the vocabulary does not tag (`solution`, `spray`)
-  rank the answers but are not required; a query made only of such words is searched as typed;
-- two concepts of the same kind joined by `and`/`or`/`&` (`EMGs and nerve conduction studies`) are
-  either one, the items naming both first; concepts of different kinds (`knee surgery`) are both
-  required, as before;
-- `after`/`following`/`post` (`before`/`pre`) a surgery asks for the post- (pre-) operative services
-  of that surgery: `physical therapy after shoulder arthroscopy` = physical therapy AND
-  post-operative, those of the shoulder first (an associated surgical service is tagged with its
-  surgery's region; a `Post-op physical therapy` item is not);
-- a word that is a concept's name but for its ending (`lidocain`, `chiropracter`: the same Porter
-  stem as `lidocaine`, `chiropractic`) names that concept, as the correct word does;
-- shorthand (indexer.search.query.shorthand): sides beside a place (`R knee`), dosing words that
-  rank (`tid`, `2x3`), bare strengths (`Norco 5 325`), `tspine`, the start of names (`cryo`),
-  neighbouring concepts of one kind as either (`EMG NCS`), `with <word>` not its negation;
+- dotted acronyms joined, slashed shorthand read as its words (wordlists.normalise), before anything;
+- words of a question or a report request (`was`, `IMR`, `all`) are not searched; generic heads
+  (`medication`, `services`, `products`, `additional` ...) and, beside a drug, dosage forms the
+  vocabulary does not tag rank but are not required; a family noun asked alone is its family
+  (`all medications requested`: every drug item), else a query of such words is searched as typed;
+- two concepts of one kind (treatments, forms, places) joined by `and`/`or`/`,` or side by side are
+  either one, the items naming all first; concepts of different kinds (`knee surgery`) are both required;
+- a service timed by a surgery (timing.py), what a request is for (purposes.py: `for <indication>`
+  ranks), places (places.py: `LLE`, `neck/back`), doses (doses.py: `750 mg tid`, `.025`);
+- a word that is a concept's name but for its ending (`lidocain`) names that concept;
+- shorthand (shorthand.py): sides beside a place (`R knee`), dosing words that rank (`tid`, `every 8
+  hours`), bare strengths (`Norco 5 325`), `tspine`, clipped words (`tx`), the start of names (`cryo`),
+  `with <word>` not its negation;
 - `pinned=True` (the scopes wider than the request, indexer.search.matching): a body region or side
   qualifying something else must be the item's own (its words or concept tags), not a word of its
   rationale or letter (`right wrist MRI` is not every MRI of a letter mentioning a right wrist).
@@ -38,7 +33,7 @@ from whoosh.lang.porter import stem
 from indexer.fields import CONCEPT_FIELD
 from indexer.results import Expansion
 from indexer.vocabulary import Vocabulary
-from indexer.search.query import concepts, shorthand
+from indexer.search.query import concepts, doses, places, purposes, shorthand, timing
 from indexer.search.query.wordlists import QueryWords, normalise, query_words
 
 __all__ = ["Reading", "normalise", "query_words", "read"]
@@ -49,7 +44,7 @@ _UNIT = re.compile(r"\S+")
 LOCATING = {"region", "side", "level"}
 # Kinds whose concepts a list joins into one either-or group (a drug and a product are one kind).
 JOINED_KINDS = {"drug": "drug", "product": "drug", "class": "class", "procedure": "procedure",
-                "family": "procedure", "panel": "panel"}
+                "family": "procedure", "panel": "panel", "form": "form", **{k: "place" for k in places.PLACE_KINDS}}
 DRUG_KINDS = {"drug", "product", "class"}
 MIN_STEM_WORD = 5        # letters of the shortest word read as a concept's name by its stem
 WITH_BOOST = 10          # how much a word asked `with` (`MRI with contrast`) weighs over a name's many forms
@@ -66,6 +61,8 @@ class _Unit:
     pinned: bool = False
     typed: str = ""                 # the word as typed, when read as a concept's name by its stem
     names: tuple[str, ...] = ()     # the vocabulary's names a plain word begins (`cryo`)
+    dosed: bool = False             # a drug with the dose typed after it (`baclofen 20 mg`)
+    family: bool = False            # a family noun asked as the whole family (`all medications requested`)
 
     @property
     def low(self) -> str:
@@ -114,55 +111,6 @@ def _by_stem(unit: _Unit, vocab: Vocabulary) -> _Unit:
     return unit
 
 
-def _against(units: list[_Unit], vocab: Vocabulary, words: QueryWords) -> list[str]:
-    """Beside a drug head, a condition read as the class against it (`medication for anxiety` ->
-    anti-anxiety, the anxiolytics); the messages saying so."""
-    if not any(u.low in words.drug_heads for u in units):
-        return []
-    said = []
-    for i, u in enumerate(units):
-        if u.role != "required" or u.concepts or not u.low.isalpha():
-            continue
-        for prefix in words.against:
-            name = prefix + u.low
-            spans = vocab.parse_query(name).spans
-            if len(spans) == 1 and spans[0].surface == name and \
-                    all(vocab.concept(c).kind == "class" for c in spans[0].concepts):
-                units[i] = _Unit(name, spans[0].concepts, frozenset({"class"}), typed=u.text)
-                said.append(f"'{u.text}' beside a medication read as '{name}'")
-                break
-    return said
-
-
-def _surgical(unit: _Unit, vocab: Vocabulary) -> bool:
-    return any(c == "family:surgery" or "family:surgery" in vocab.implied(c) for c in unit.concepts)
-
-
-def _mark_timing(units: list[_Unit], vocab: Vocabulary, words: QueryWords) -> list[tuple[int, str]]:
-    """Each `after <surgery>` / `before <surgery>`: its trigger's index and the term it asks for."""
-    found = []
-    for i in range(len(units)):
-        for term, triggers in (("term:postoperative", words.after), ("term:preoperative", words.before)):
-            for trigger in triggers:
-                n = len(trigger.split())
-                if " ".join(u.low for u in units[i:i + n]) != trigger or units[i].role != "required":
-                    continue
-                j = i + n
-                while j < len(units) and (units[j].locating or _surgical(units[j], vocab)):
-                    j += 1
-                if not any(_surgical(u, vocab) for u in units[i + n:j]):
-                    if n == 1 and trigger in words.before and trigger != "pre" and len(units) > 2:
-                        units[i].role = "dropped"      # 'valium before MRI': a plain preposition
-                    continue
-                for u in units[i:i + n]:
-                    u.role = "timing"
-                for u in units[i + n:j]:
-                    # the surgery's region ranks: only an associated surgical service carries it
-                    u.role = "placing" if u.locating else "dropped"
-                found.append((i, term))
-    return found
-
-
 def _mark_words(units: list[_Unit], words: QueryWords) -> None:
     """Wrappers, generic heads (and their qualifiers), dosage forms beside a drug, joiners."""
     drug = any(u.kinds & DRUG_KINDS for u in units)
@@ -173,7 +121,8 @@ def _mark_words(units: list[_Unit], words: QueryWords) -> None:
         nxt = units[i + 1] if i + 1 < len(units) else None
         if u.low in words.wrappers and not u.concepts:
             u.role = "wrapper"
-        elif not u.concepts and shorthand.is_dosing(u.text, words.dosing):
+        elif not u.concepts and (shorthand.is_dosing(u.text, words.dosing)
+                                 or shorthand.counts_dosing(units, i, words.dosing, words.after_number)):
             u.role = "generic"
         elif u.low in words.generic or (drug and u.low in words.dosage_forms and not u.concepts) or \
                 (u.low in words.qualifiers and nxt is not None and nxt.role == "generic"):
@@ -241,6 +190,7 @@ def _shorthand(text: str, vocab: Vocabulary, words: QueryWords) -> tuple[list[_U
         single = shorthand.strengths(units)[1]
     for i in single:
         units[i].role = "strength"
+    doses.attach(units, shorthand.DOSED_KINDS)
     return units, single, said
 
 
@@ -251,14 +201,20 @@ def read(text: str, vocab: Vocabulary | None, pinned: bool = False, pins: list[b
     if vocab is None or not text.strip() or _SYNTAX.search(text):
         return None
     words = query_words()
-    text, spine = shorthand.joined_spine(text)
+    text, spine = shorthand.joined_spine(doses.leading_decimal(text))
+    text, limbs = places.limbs(text, words.sides, words.limbs, words.limb_pattern)
+    text, clipped = shorthand.unclipped(text, words.abbreviations, vocab)
+    spine += limbs + clipped
+    text = places.separate(text, vocab)
     if not pinned and not spine and not _may_apply(text, vocab, words):
         return None
     units, strengths, said = _shorthand(text, vocab, words)
     said = spine + said
-    timing = _mark_timing(units, vocab, words)
+    timed = timing.mark_timing(units, vocab, words.after, words.before)
     _mark_words(units, words)
-    against = _against(units, vocab, words)
+    against = purposes.against(units, vocab, words.drug_heads, words.against, lambda name, ids, typed: _Unit(
+        name, ids, frozenset({"class"}), typed=typed))
+    purposed = purposes.mark_purpose(units, words.purpose)
     stemmed = [u for u in units if u.typed]     # (before the stems: those are said apart)
     units = [_by_stem(u, vocab) for u in units]
     stemmed = [u for u in units if u.typed and u not in stemmed]
@@ -269,12 +225,8 @@ def read(text: str, vocab: Vocabulary | None, pinned: bool = False, pins: list[b
             # only words of a question ('approved by IMR', its decision a chip): every item is asked
             return Reading("", messages=["Not searched (words of the question): "
                                          + ", ".join(u.text for u in units if u.role == "wrapper")])
-        # only such words: the generic ones are what is asked ('IMR outcomes for medication'), else
-        # every word as typed
-        heads = any(u.role == "generic" for u in units)
-        for u in units:
-            if u.role == "generic" or not heads:
-                u.role = "required"
+        purposes.ask_heads(units)
+    purposes.mark_family(units)
     groups, adjacent = _groups(units, vocab)
     locating_only = all(u.locating for g in groups for u in g if u.role == "required")
     if pins is not None and not locating_only and any(u.locating for g in groups for u in g):
@@ -283,12 +235,12 @@ def read(text: str, vocab: Vocabulary | None, pinned: bool = False, pins: list[b
         for u in g:
             u.pinned = pinned and u.locating and not locating_only
     negated = shorthand.asked_with(units, words.with_words, words.joiners)
-    changed = timing or stemmed or against or said or negated or \
-        any(u.role not in ("required", "stop") or u.pinned or u.names for u in units) or any(len(g) > 1 for g in groups)
+    changed = timed or purposed or stemmed or against or said or negated or any(len(g) > 1 for g in groups) or \
+        any(u.role not in ("required", "stop") or u.pinned or u.names or u.family for u in units)
     if not changed:
         return None
     out = Reading("")
-    terms = {i: term for i, term in timing}
+    terms = {i: term for i, term in timed}
     parts = []
     for g in groups:
         alternatives = []
@@ -303,7 +255,11 @@ def read(text: str, vocab: Vocabulary | None, pinned: bool = False, pins: list[b
                 continue
             syntax, found = concepts.expand(u.text, vocab)
             out.expansions += [e for e in found if all(e.word.lower() != x.word.lower() for x in out.expansions)]
-            syntax = syntax if syntax.startswith("(") or " " not in syntax else f"({syntax})"
+            if u.family:    # the family's items (its tag, the facet's), those saying the word first
+                typed = f'"{u.text}"' if " " in u.text else u.text
+                syntax = "((" + " OR ".join(f"{CONCEPT_FIELD}:'{c}'" for c in u.concepts) + f") ANDMAYBE {typed})"
+            syntax = f"({doses.anded(syntax)})" if u.dosed else \
+                syntax if syntax.startswith("(") or " " not in syntax else f"({syntax})"
             if u.names:
                 named = [concepts.expand(n, vocab) for n in u.names]
                 out.expansions += [e for _, found in named for e in found
@@ -327,19 +283,11 @@ def read(text: str, vocab: Vocabulary | None, pinned: bool = False, pins: list[b
         required = f"({required} ANDNOT ({' OR '.join(f'item:{chr(34)}without {w}{chr(34)}' for w in negated)}))"
         out.messages.append("Not its negation: " + ", ".join(f"without {w}" for w in negated))
     out.text = f"({required} ANDMAYBE ({' OR '.join(ranking)}))" if ranking else required
-    for i, term in timing:
-        after = term == "term:postoperative"
-        out.messages.append(f"'{units[i].text} …': the {'post' if after else 'pre'}-operative services of "
-                            "that surgery")
-    if optional:
-        out.messages.append("Ranked by, not required: " + ", ".join(optional))
-    strengths_typed = [u.text for u in units if u.role == "strength"]
-    if strengths_typed:
-        out.messages.append("Ranked by the strength: " + ", ".join(strengths_typed))
-    dropped = [u.text for u in units if u.role == "wrapper"]
-    if dropped:
-        out.messages.append("Not searched (words of the question): " + ", ".join(dropped))
-    for u in stemmed:
-        out.messages.append(f"'{u.typed}' read as '{u.text}'")
-    out.messages += against + said
+    out.messages += [f"'{units[i].text} …': the {'post' if term == 'term:postoperative' else 'pre'}-operative "
+                     "services of that surgery" for i, term in timed]
+    for label, role in (("Ranked by, not required", "generic"), ("Ranked by the strength", "strength"),
+                        ("Not searched (words of the question)", "wrapper")):
+        if any(u.role == role for u in units):
+            out.messages.append(f"{label}: " + ", ".join(u.text for u in units if u.role == role))
+    out.messages += [f"'{u.typed}' read as '{u.text}'" for u in stemmed] + against + said
     return out

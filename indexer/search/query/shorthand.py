@@ -1,7 +1,7 @@
 """Shorthand a plain query is typed in, read before its words are (indexer.search.query.reading).
 
-- a region letter joined to `spine` (`tspine`, `lspine`) is that letter's spine (`T-spine`: the
-  vocabulary reads it as the thoracic spine);
+- a region letter joined to `spine`, or a space before it (`tspine`, `c spine`) is that letter's spine
+  (`T-spine`: the vocabulary reads it as the thoracic spine);
 - a side abbreviation (`R`, `lt`, `bilat`, `both`: query_words.toml [sides]) beside a body region,
   a part or a procedure is that side (`R knee` = right knee, `MRI knee lt`); elsewhere it is
   itself (`L` alone may be a spinal level);
@@ -25,19 +25,20 @@ from whoosh.analysis import STOP_WORDS
 from indexer.index.analysis import UNITS
 from indexer.vocabulary import Vocabulary
 
-SPINE = re.compile(r"(?<![\w/.-])([ctl])spine(?![\w/-])", re.IGNORECASE)
+SPINE = re.compile(r"(?<![\w/.-])([ctl]) ?spine(?![\w/-])", re.IGNORECASE)
 NUMBER = re.compile(r"\d+(?:\.\d+)?")
-UNIT = re.compile(rf"(?:{UNITS}|percent|milligrams?)", re.IGNORECASE)     # a number before one is no bare one
+UNIT = re.compile(rf"(?:{UNITS}|percent|pct|milligrams?)", re.IGNORECASE)     # a number before one is no bare one
 # Counts and schedules: #60, x6, x 6 (one word here), 2x3, 3x, q6h, q4-6h, q8hrs.
 DOSING = re.compile(r"#\d+|x\d+|\d+x\d*|q\d+(?:-\d+)?h(?:r|rs)?", re.IGNORECASE)
 CARDINALS = ("zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten",
              "eleven", "twelve")
+WORD = re.compile(r"(?<![\w/.-])[A-Za-z]+(?![\w/.-])")
 SIDED_KINDS = frozenset({"region", "part", "procedure", "family"})
 PLACES = frozenset({"region", "part"})
 JOINERS = frozenset({"and", "or", "&", "+", "/"})
 DOSED_KINDS = frozenset({"drug", "product"})
 # Kinds two neighbouring concepts of which, with no joiner, are either one (`EMG NCS`).
-ADJACENT_KINDS = frozenset({"drug", "procedure", "panel"})
+ADJACENT_KINDS = frozenset({"drug", "procedure", "panel", "region", "part", "level"})
 NAMED_KINDS = frozenset({"drug", "product", "procedure"})     # one concept a prefix's names may share
 MIN_NAME_PREFIX = 4      # letters of the shortest word read as the start of the vocabulary's names
 MAX_NAME_PREFIX = 3      # names a prefix may stand for (more: it names nothing in particular) ...
@@ -65,6 +66,22 @@ def joined_spine(text: str) -> tuple[str, list[str]]:
         said.append(f"'{m[0]}' read as '{m[1].upper()}-spine'")
         return f"{m[1].upper()}-spine"
     return SPINE.sub(split, text), said
+
+
+def unclipped(text: str, table: dict[str, str], vocab: Vocabulary) -> tuple[str, list[str]]:
+    """Clipped words read as their words (`tx` -> `treatment`: query_words.toml [abbreviations]) where
+    the vocabulary does not name the clipped word itself; the messages saying so."""
+    said: list[str] = []
+    if table.keys().isdisjoint(text.lower().split()):
+        return text, said
+
+    def read(m: re.Match) -> str:
+        word = m[0]
+        if word.lower() not in table or any(s.surface.lower() == word.lower() for s in vocab.parse_query(word).spans):
+            return word
+        said.append(f"'{word}' read as '{table[word.lower()]}'")
+        return table[word.lower()]
+    return WORD.sub(read, text), said
 
 
 def sides(units: list[Unit], table: dict[str, str]) -> dict[int, str]:
@@ -133,6 +150,21 @@ def schedule_ranking(word: str) -> str:
 def is_dosing(word: str, listed: frozenset[str]) -> bool:
     """Whether a word is a dosing schedule or quantity (it ranks, it is not required)."""
     return word.lower() in listed or bool(DOSING.fullmatch(word))
+
+
+def counts_dosing(units: list[Unit], i: int, listed: frozenset[str], after_number: frozenset[str]) -> bool:
+    """Whether unit i is part of a schedule: a bare number (or one spelt out) beside a dosing word
+    (`2 times a week`, `three times a day`) or before a word of `after_number` (`every 8 hours`), or
+    such a word after a number; it ranks."""
+    def number(j: int) -> bool:       # a number, or one spelt out (`three times a day`)
+        return 0 <= j < len(units) and (bool(NUMBER.fullmatch(units[j].text)) or units[j].low in CARDINALS)
+
+    def plain(j: int, words: frozenset[str]) -> bool:
+        return 0 <= j < len(units) and not units[j].concepts and units[j].low in words
+    if units[i].low in after_number:
+        return number(i - 1)
+    return number(i) and (plain(i + 1, after_number) or any(
+        0 <= j < len(units) and not units[j].concepts and is_dosing(units[j].text, listed) for j in (i - 1, i + 1)))
 
 
 def name_prefix(u: Unit, vocab: Vocabulary) -> list[str]:

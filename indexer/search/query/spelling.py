@@ -1,7 +1,7 @@
 """Spelling: the word a user most likely meant, taken from the snapshot's surface words.
 
 The candidates for a word not in the index are the words as the letters spell them
-(indexer.index.stores.surfacewords: requests and rationales, lowercased), never a stem:
+(indexer.index.stores.surfacewords: every searched field, lowercased), never a stem:
 within one edit for a word of five letters or fewer, two for a longer one (a swap of two
 neighbouring letters is one edit), starting with the same letter. Candidates whose own
 analysis gives an indexed term come first; the best is the nearest, then the most

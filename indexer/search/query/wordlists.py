@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 
 from indexer.results import Expansion
+from indexer.search.query.places import limb_pattern
 from indexer.vocabulary.concepts import data_dir
 
 DATA_FILE = "query_words.toml"
@@ -38,6 +39,11 @@ class QueryWords:
     sides: dict[str, str] = field(default_factory=dict)       # side shorthand -> the side's name
     dosing: frozenset[str] = frozenset()                      # schedules and quantities: they rank
     with_words: frozenset[str] = frozenset()                  # `with`: the next word not negated
+    limbs: dict[str, str] = field(default_factory=dict)       # a sided limb's limb letters -> its words
+    purpose: tuple[str, ...] = ()                             # `for`: the plain words after it rank
+    after_number: frozenset[str] = frozenset()                # schedule words only after a number
+    abbreviations: dict[str, str] = field(default_factory=dict)   # a clipped word -> its word
+    limb_pattern: re.Pattern | None = None                    # places.limb_pattern of sides and limbs
 
 
 @lru_cache(maxsize=1)
@@ -52,6 +58,9 @@ def query_words() -> QueryWords:
     pattern = re.compile(r"(?<![\w/])(" + "|".join(map(re.escape, sorted(shorthand, key=len, reverse=True)))
                          + r")(?![\w/])", re.IGNORECASE)
     sides = {k.lower(): v for k, v in data["sides"].items() if k != "why"}
+    limbs = {k.lower(): v for k, v in data.get("limbs", {}).items() if k != "why"}
+    purpose = tuple(data["purpose"]["words"])
+    clipped = {k.lower(): v for k, v in data["abbreviations"].items() if k != "why"}
     return QueryWords(words("wrappers"), words("generic"), words("generic", "qualifiers"),
                       words("dosage_forms"), words("joiners"), words("generic", "drug_heads"),
                       tuple(data["generic"]["against"]), tuple(data["timing"]["after"]),
@@ -59,8 +68,10 @@ def query_words() -> QueryWords:
                       frozenset().union(*(words(k) for k in ("wrappers", "generic", "dosage_forms", "joiners")),
                                         words("generic", "qualifiers"), words("generic", "drug_heads"),
                                         (t.split()[0] for t in data["timing"]["after"] + data["timing"]["before"]),
-                                        sides, words("dosing"), words("negation", "with")),
-                      sides, words("dosing"), words("negation", "with"))
+                                        sides, words("dosing"), words("negation", "with"),
+                                        (t.split()[0] for t in purpose), clipped),
+                      sides, words("dosing"), words("negation", "with"), limbs, purpose,
+                      words("dosing", "after_number"), clipped, limb_pattern(sides, limbs))
 
 
 def _outside_protected(text: str, change) -> str:

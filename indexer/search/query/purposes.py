@@ -1,0 +1,95 @@
+"""What a request is for, as a plain query says it (indexer.search.query.reading).
+
+- beside a drug head (`medication`, `meds`), a condition is what the drug is against: the class
+  named `anti-<condition>` (`medication for anxiety` = anti-anxiety, the anxiolytics);
+- the words after a purpose word (`for`, `due to`, `to treat`: query_words.toml [purpose]) that name
+  no concept are an indication, a diagnosis or a symptom: requests seldom state it (*Pantoprazole
+  20mg #30* for GI upset), so they rank the answers and are not required (`protonix for gi upset`,
+  `valium for anxiety`); a region or another concept named there stays required (`MRI for low back
+  pain` = MRI AND the lumbar region, *pain* ranks; `PT for the c-spine`). Only when something before
+  the purpose word names a concept: `for <words>` alone is what is asked;
+- a family noun asked alone, among request words, quantifiers and question words (`all medications
+  requested`, `surgeries requested`, `DME requests`), is the whole family: its items (the concept tag
+  the procedure-family facet counts), those saying the word first, not every item using the word
+  (*Spine surgery evaluation* is a consultation; *Medical clearance* says *medic-*).
+"""
+from __future__ import annotations
+
+from typing import Protocol
+
+from indexer.vocabulary import Vocabulary
+
+
+class Unit(Protocol):
+    """What reading.py's units offer here."""
+
+    text: str
+    concepts: tuple[str, ...]
+    kinds: frozenset[str]
+    role: str
+    typed: str
+    family: bool
+
+    @property
+    def low(self) -> str: ...
+
+
+def against(units: list, vocab: Vocabulary, drug_heads: frozenset[str], prefixes: tuple[str, ...],
+            make) -> list[str]:
+    """Beside a drug head, a condition read as the class against it (`medication for anxiety` ->
+    anti-anxiety, the anxiolytics; `make(name, concepts, typed)` makes the unit); the messages."""
+    if not any(u.low in drug_heads for u in units):
+        return []
+    said = []
+    for i, u in enumerate(units):
+        if u.role != "required" or u.concepts or not u.low.isalpha():
+            continue
+        for prefix in prefixes:
+            name = prefix + u.low
+            spans = vocab.parse_query(name).spans
+            if len(spans) == 1 and spans[0].surface == name and \
+                    all(vocab.concept(c).kind == "class" for c in spans[0].concepts):
+                units[i] = make(name, spans[0].concepts, u.text)
+                said.append(f"'{u.text}' beside a medication read as '{name}'")
+                break
+    return said
+
+
+def mark_purpose(units: list[Unit], purpose: tuple[str, ...]) -> list[str]:
+    """The plain words after a purpose word made ranking ('generic') where a concept comes before it;
+    the words so read."""
+    ranked: list[str] = []
+    firsts = {t.split()[0] for t in purpose}
+    for i in range(1, len(units)):
+        if units[i].low not in firsts:
+            continue
+        for trigger in purpose:
+            n = len(trigger.split())
+            if " ".join(u.low for u in units[i:i + n]) != trigger or units[i].concepts:
+                continue
+            if not any(u.concepts and u.role in ("required", "generic", "strength") for u in units[:i]):
+                continue
+            for u in units[i + n:]:
+                if u.role == "required" and not u.concepts and not u.typed:
+                    u.role = "generic"
+                    ranked.append(u.text)
+    return ranked
+
+
+def ask_heads(units: list[Unit]) -> None:
+    """A query of generic, question and stop words only: a family noun among them is the whole family
+    asked ('all medications requested': every drug item, the request words rank), else the generic
+    words are what is asked ('IMR outcomes for services'), else every word as typed."""
+    families = [u for u in units if u.role == "generic" and u.kinds == {"family"}]
+    heads = any(u.role == "generic" for u in units)
+    for u in families or units:
+        if u.role == "generic" or not heads:
+            u.role, u.family = "required", bool(families)
+
+
+def mark_family(units: list[Unit]) -> None:
+    """A family noun that is all a query of several words asks (`surgeries requested`) read as the
+    whole family."""
+    asked = [u for u in units if u.role not in ("generic", "wrapper", "stop")]
+    if len(units) > 1 and len(asked) == 1 and asked[0].kinds == {"family"} and asked[0].role == "required":
+        asked[0].family = True
