@@ -230,3 +230,13 @@ def test_the_facet_counts_match_the_labels(real, shared_letters):
         named = [it for it in items if re.search(pattern, it["item"], re.I)]
         assert values[label].count == len(named), label
         assert values[label].overturned == sum(it["decision"] == "Overturned" for it in named), label
+
+
+@pytest.mark.parametrize("q, item", [
+    ("vascutherm", "Associated surgical service: Vascutherm unit"),
+    ("vascutherm 14 day", "Associated surgical service: Vascutherm unit"),
+])
+def test_a_brand_of_device_ranks_its_own_items_above_its_familys(real, q, item):
+    """A device's brand is a kind of its family, not the family (the flat synonym table made
+    `Vascutherm` one of cryotherapy's names, and an ice pack answered it first)."""
+    assert _found(real, q)[0].startswith(item), (q, _found(real, q)[:3])
