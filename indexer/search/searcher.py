@@ -12,6 +12,7 @@ its open files and opened afresh by the next request.
 """
 from __future__ import annotations
 
+import gc
 import threading
 import time
 from contextlib import contextmanager
@@ -93,6 +94,20 @@ class Searcher:
             return self.current().preload()
         finally:
             self.close()
+
+    def settle(self) -> None:
+        """Ready this process to answer: open the current snapshot, read the tables a search reads on
+        first use (Snapshot.preload's, the letter ordinals), then move every object made so far into
+        the collector's permanent generation (gc.freeze). A warm process tracks some 60,000 long-lived
+        objects (modules, the vocabulary, the tables); without this a full collection walks them all
+        inside some request (tens of ms). Called once by the process that owns the Searcher (the web
+        app's worker, the bench); raises the index's domain errors when there is no readable snapshot."""
+        snap = self.current()
+        with self._reading(snap):
+            snap.preload()
+            snap.letter_ordinals()
+        gc.collect()
+        gc.freeze()
 
     def __enter__(self) -> "Searcher":
         return self
