@@ -195,9 +195,7 @@ class Searcher:
             start = (request.page - 1) * request.per_page
             page = self._ordered(snap, request, m, start + request.per_page)[start:]
             marker = highlight.Marker(highlight.terms_of(m.query, snap.vocabulary), snap.seen)
-            views: dict = {}
-            shown = [hits.hit_of(snap, doc, score, marker, views, self.settings.max_other_items)
-                     for doc, score in page]
+            shown = hits.page_of(snap, page, marker, self.settings.max_other_items)
             # Letters are counted over the masks the items were (each made once).
             masks, counted = (m.masks if m.masks is not None else filter_masks(snap.facets, m.filters)), {}
             facets = count_facets(snap.facets, m.base, m.filters, masks=masks, scoped=counted)

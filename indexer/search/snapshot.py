@@ -289,6 +289,13 @@ class Snapshot:
             self._hit_views = letterstore.has_hit_views(store)
         return letterstore.read_hit_view(store, letter_id, self._hit_views)
 
+    def hit_views(self, letter_ids: list[str]) -> dict[str, letterstore.HitView]:
+        """hit_view of several letters (a page's), read in one statement."""
+        store = self.store()
+        if self._hit_views is None:
+            self._hit_views = letterstore.has_hit_views(store)
+        return letterstore.read_hit_views(store, letter_ids, self._hit_views)
+
     def resolve(self, facet: str, typed: str) -> str | None:
         """A facet value as stored, from what a user typed (case-insensitive)."""
         return match_value(typed, self.facets.values(facet) if facet in self.facets.columns else ())
