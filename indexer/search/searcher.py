@@ -53,6 +53,7 @@ class Searcher:
         self._snapshot: Snapshot | None = None
         self._checked = 0.0
         self._answering = threading.local()     # the snapshot each thread last answered with
+        self._settled = False                   # settle() froze the collector's heap
 
     def current(self) -> Snapshot:
         """The snapshot to answer with, reopened when CURRENT names another one."""
@@ -64,9 +65,16 @@ class Searcher:
                 if self._snapshot is None or name != self._snapshot.name:
                     path = snapshots.current(self.settings)
                     snapshots.check_schema(path, self.settings)
+                    replaced = self._snapshot is not None
                     self._snapshot = Snapshot.open(path, self._preloaded)
                     if self._snapshot.path != getattr(self._preloaded, "path", None):
                         self._preloaded = None      # a newer snapshot: the parent's tables are of no more use
+                    if replaced and self._settled:
+                        # What the replaced snapshot froze goes back to the collector (its cycles
+                        # would never be freed); what is still alive is frozen again.
+                        gc.unfreeze()
+                        gc.collect()
+                        gc.freeze()
                 snap = self._snapshot
         self._answering.name = snap.name
         return snap
@@ -100,14 +108,17 @@ class Searcher:
         first use (Snapshot.preload's, the letter ordinals), then move every object made so far into
         the collector's permanent generation (gc.freeze). A warm process tracks some 60,000 long-lived
         objects (modules, the vocabulary, the tables); without this a full collection walks them all
-        inside some request (tens of ms). Called once by the process that owns the Searcher (the web
-        app's worker, the bench); raises the index's domain errors when there is no readable snapshot."""
+        inside some request (tens of ms). Called once by the process that owns the Searcher (`imr
+        serve`'s single process, the bench); when a newer snapshot replaces this one, the frozen
+        objects are handed back to the collector and what lives is frozen again (`current`).
+        Raises the index's domain errors when there is no readable snapshot."""
         snap = self.current()
         with self._reading(snap):
             snap.preload()
             snap.letter_ordinals()
         gc.collect()
         gc.freeze()
+        self._settled = True
 
     def __enter__(self) -> "Searcher":
         return self
