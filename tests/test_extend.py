@@ -82,6 +82,7 @@ def test_successive_adds_keep_facets_and_letters_as_a_rebuild_makes_them(tmp_pat
         want = facetdata.arrays_for(_stored_rows(snapshot))
         _assert_arrays_equal(facetdata.read_arrays(snapshot), {**want, **facetdata.keys_for(want)})
         assert check_index(settings) == []
+        _assert_hit_store_equals_whoosh(snapshot)
     from whoosh import index
     with index.open_dir(str(snapshot)).reader() as reader:
         assert len(reader.leaf_readers()) < 8               # some segments were merged
@@ -93,6 +94,15 @@ def test_successive_adds_keep_facets_and_letters_as_a_rebuild_makes_them(tmp_pat
         strip(letterstore.read_all(snapshots.current(fresh)))
     assert sorted(d["doc_id"] for d in _stored_rows(snapshot)) == \
         sorted(d["doc_id"] for d in _stored_rows(snapshots.current(fresh)))
+
+
+def _assert_hit_store_equals_whoosh(snapshot) -> None:
+    """The snapshot has a hit store (indexer.index.stores.hitstore) holding Whoosh's stored fields in docnum order."""
+    from indexer.search.snapshot import Snapshot
+
+    with Snapshot.open(snapshot) as snap:
+        assert snap.hits is not None
+        assert [snap.hits.get(d) for d in range(snap.hits.n_docs)] == _stored_rows(snapshot)
 
 
 def _assert_summary_phrases_match_whoosh(settings: Settings) -> None:

@@ -244,6 +244,10 @@ class Searcher:
         with self._reading(snap):
             m = self.match(request, snap)
             order = self._ordered(snap, request, m, None)
+            if snap.hits is not None:       # the hit store: mapped, read by any thread
+                for doc, score in order:
+                    yield hits.light_hit(snap.hits.get(doc), score)
+                return
             with snap.index.searcher() as searcher:
                 for doc, score in order:
                     yield hits.light_hit(searcher.stored_fields(doc), score)
