@@ -6,10 +6,12 @@ reader, decompressing and unpickling the whole dict; the rationale is most of
 it). This store holds the same dicts, written once by the builder from the
 documents read back in docnum order: `hits.bin` is their `marshal` records one
 after another, `hits.offsets` where each starts (n_docs + 1 little-endian
-int64). A hit's fields cost ~3 µs. Both files are memory-mapped, so every
-serving process shares their pages. Whoosh's files are unchanged and stay the
+int64). A hit's fields cost ~3 µs: the offsets are memory-mapped, a record is
+read with one `pread` (its pages stay in the page cache, shared, and do not
+count in a process's memory). Whoosh's files are unchanged and stay the
 reference (`imr check --deep` compares the two); a snapshot without the store
-(written before it, or by `imr add`) reads Whoosh's.
+(one written before it) reads Whoosh's; `imr add` copies the base's records
+for the segments it keeps (`Writer.copy`).
 """
 from __future__ import annotations
 
@@ -25,6 +27,7 @@ from indexer.index.stores.files import HIT_OFFSETS as OFFSETS, HIT_STORE as DATA
 
 _MARSHAL_VERSION = 4            # readable by every Python 3 this project runs on
 _OFFSET = struct.Struct("<2q")  # a document's start and the next one's
+_START = struct.Struct("<q")
 
 
 class Writer:
@@ -46,10 +49,9 @@ class Writer:
 
     def copy(self, store: "HitStore", first: int, end: int) -> None:
         """Documents first..end - 1 of another snapshot's store, as they are (its bytes, one write)."""
-        offsets = np.frombuffer(store._offsets, dtype="<i8")[first:end + 1]
+        offsets = store.offsets(first, end)
         start, stop = int(offsets[0]), int(offsets[-1])
-        if stop > start:
-            self._data.write(store._data[start:stop])
+        self._data.write(store.read(first, end))
         self._offsets.write((offsets[1:] - start + self._at).astype("<i8").tobytes())
         self._at += stop - start
 
@@ -75,10 +77,12 @@ def _mapped(path: Path) -> mmap.mmap | None:
 
 
 class HitStore:
-    """An open store: `get(doc)` is the document's stored fields, as Whoosh's reader gives them."""
+    """An open store: `get(doc)` is the document's stored fields, as Whoosh's reader gives them.
+    The offsets are mapped (8 bytes a document); a record is read with one `os.pread` (safe
+    from any thread), so the records' pages stay in the page cache, not in the process."""
 
-    def __init__(self, data: mmap.mmap | None, offsets: mmap.mmap):
-        self._data, self._offsets = data, offsets
+    def __init__(self, fd: int, offsets: mmap.mmap):
+        self._fd, self._offsets = fd, offsets
         self.n_docs = len(offsets) // 8 - 1
 
     @classmethod
@@ -92,23 +96,40 @@ class HitStore:
             if offsets is not None:
                 offsets.close()
             return None
-        return cls(_mapped(snapshot / DATA), offsets)
+        return cls(os.open(snapshot / DATA, os.O_RDONLY), offsets)
+
+    def _span(self, first: int, end: int) -> tuple[int, int]:
+        """Where documents first..end - 1 start and end in the data file."""
+        return _START.unpack_from(self._offsets, 8 * first)[0], _START.unpack_from(self._offsets, 8 * end)[0]
 
     def get(self, doc: int) -> dict:
         """Document `doc`'s stored fields (EOFError when the store cannot give them)."""
         if not 0 <= doc < self.n_docs:
             raise IndexError(f"document {doc} is not in the store ({self.n_docs})")
         start, end = _OFFSET.unpack_from(self._offsets, 8 * doc)
+        if end <= start:
+            return {}
+        record = os.pread(self._fd, end - start, start)
         try:
-            return marshal.loads(self._data[start:end]) if end > start else {}
+            return marshal.loads(record)
         except (ValueError, TypeError) as exc:       # damaged: a read error as Whoosh's would be
             raise EOFError(f"stored fields of document {doc}: {exc}") from exc
 
+    def read(self, first: int, end: int) -> bytes:
+        """The records of documents first..end - 1, as they are."""
+        start, stop = self._span(first, end)
+        return os.pread(self._fd, stop - start, start) if stop > start else b""
+
+    def offsets(self, first: int, end: int) -> np.ndarray:
+        """Where documents first..end start, and where the last of them ends (end - first + 1 values)."""
+        return np.frombuffer(self._offsets, dtype="<i8")[first:end + 1]
+
     def close(self) -> None:
-        """Unmap the files."""
-        for mapped in (self._data, self._offsets):
-            if mapped is not None:
-                mapped.close()
+        """Close the data file and unmap the offsets."""
+        if self._fd >= 0:
+            os.close(self._fd)
+            self._fd = -1
+        self._offsets.close()
 
 
 def write_from(snapshot: Path, docs) -> None:
