@@ -217,7 +217,8 @@ def test_hits_read_their_letters_view_and_a_store_without_views_still_answers(tm
     every = letterstore.read_all(changed)
     for record in every:
         assert letterstore.read_hit_view(con, record["id"]) == letterstore.hit_view(record)
-    assert letterstore.read_hit_views(con, [r["id"] for r in every]) == {r["id"]: letterstore.hit_view(r) for r in every}
+    assert letterstore.read_hit_views(con, [r["id"] for r in every]) == {
+        r["id"]: letterstore.hit_view(r) for r in every}
     con.close()
     con = letterstore.connect_readonly(old)       # no views: each from its record
     assert letterstore.read_hit_views(con, [r["id"] for r in records], False) == {
