@@ -6,7 +6,7 @@ reader, decompressing and unpickling the whole dict; the rationale is most of
 it). This store holds the same dicts, written once by the builder from the
 documents read back in docnum order: `hits.bin` is their `marshal` records one
 after another, `hits.offsets` where each starts (n_docs + 1 little-endian
-int64). A hit's fields cost ~3 µs: the offsets are memory-mapped, a record is
+int64). A hit's fields cost ~5 µs: the offsets are memory-mapped, a record is
 read with one `pread` (its pages stay in the page cache, shared, and do not
 count in a process's memory). Whoosh's files are unchanged and stay the
 reference (`imr check --deep` compares the two); a snapshot without the store
