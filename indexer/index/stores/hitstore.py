@@ -84,6 +84,7 @@ class HitStore:
     def __init__(self, fd: int, offsets: mmap.mmap):
         self._fd, self._offsets = fd, offsets
         self.n_docs = len(offsets) // 8 - 1
+        self._size = _START.unpack_from(offsets, 8 * self.n_docs)[0]     # the data file's, as written
 
     @classmethod
     def open(cls, snapshot: Path, n_docs: int) -> "HitStore | None":
@@ -110,10 +111,17 @@ class HitStore:
         if end <= start:
             return {}
         record = os.pread(self._fd, end - start, start)
+        if len(record) != end - start or os.fstat(self._fd).st_size != self._size:
+            # Cut or rewritten under a running server: a read error from the first document on
+            # (a streamed export then fails before its first row, not halfway).
+            raise EOFError(f"{DATA} is not the size it was written with")
         try:
-            return marshal.loads(record)
+            stored = marshal.loads(record)
         except (ValueError, TypeError) as exc:       # damaged: a read error as Whoosh's would be
             raise EOFError(f"stored fields of document {doc}: {exc}") from exc
+        if not isinstance(stored, dict):             # damaged into another value
+            raise EOFError(f"stored fields of document {doc}: not a record ({type(stored).__name__})")
+        return stored
 
     def read(self, first: int, end: int) -> bytes:
         """The records of documents first..end - 1, as they are."""
