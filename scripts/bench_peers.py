@@ -48,6 +48,7 @@ class Ours:
         from indexer.settings import Settings
 
         self.searcher = Searcher(Settings(index_dir=index_dir), recheck=3600)
+        self.searcher.settle()      # as the web app's worker does before its first request
 
     def query(self, spec: dict) -> tuple[int, dict, list[str]]:
         """(total, facets, highlighted snippets of the top 10)."""

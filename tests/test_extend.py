@@ -82,6 +82,7 @@ def test_successive_adds_keep_facets_and_letters_as_a_rebuild_makes_them(tmp_pat
         want = facetdata.arrays_for(_stored_rows(snapshot))
         _assert_arrays_equal(facetdata.read_arrays(snapshot), {**want, **facetdata.keys_for(want)})
         assert check_index(settings) == []
+        _assert_hit_store_equals_whoosh(snapshot)
     from whoosh import index
     with index.open_dir(str(snapshot)).reader() as reader:
         assert len(reader.leaf_readers()) < 8               # some segments were merged
@@ -93,6 +94,15 @@ def test_successive_adds_keep_facets_and_letters_as_a_rebuild_makes_them(tmp_pat
         strip(letterstore.read_all(snapshots.current(fresh)))
     assert sorted(d["doc_id"] for d in _stored_rows(snapshot)) == \
         sorted(d["doc_id"] for d in _stored_rows(snapshots.current(fresh)))
+
+
+def _assert_hit_store_equals_whoosh(snapshot) -> None:
+    """The snapshot has a hit store (indexer.index.stores.hitstore) holding Whoosh's stored fields in docnum order."""
+    from indexer.search.snapshot import Snapshot
+
+    with Snapshot.open(snapshot) as snap:
+        assert snap.hits is not None
+        assert [snap.hits.get(d) for d in range(snap.hits.n_docs)] == _stored_rows(snapshot)
 
 
 def _assert_summary_phrases_match_whoosh(settings: Settings) -> None:
@@ -184,6 +194,9 @@ def test_hits_read_their_letters_view_and_a_store_without_views_still_answers(tm
     with Snapshot.open(snapshot) as snap:
         assert all(snap.hit_view(r["id"]) == letterstore.hit_view(r) for r in records)
         assert snap.hit_view("CM00-0000000") == letterstore.hit_view(None)
+        # A page's letters in one lookup: the same views, a missing letter's too, repeats once.
+        ids = [r["id"] for r in records] + ["CM00-0000000", records[0]["id"]]
+        assert snap.hit_views(ids) == {i: snap.hit_view(i) for i in ids}
     old, changed = tmp_path / "old", tmp_path / "changed"
     old.mkdir()
     changed.mkdir()
@@ -201,6 +214,13 @@ def test_hits_read_their_letters_view_and_a_store_without_views_still_answers(tm
     con = letterstore.connect_readonly(changed)
     assert letterstore.has_hit_views(con)
     assert con.execute("SELECT hit IS NOT NULL FROM letters WHERE id = 'CM99-0000001'").fetchone() == (1,)
-    for record in letterstore.read_all(changed):
+    every = letterstore.read_all(changed)
+    for record in every:
         assert letterstore.read_hit_view(con, record["id"]) == letterstore.hit_view(record)
+    assert letterstore.read_hit_views(con, [r["id"] for r in every]) == {
+        r["id"]: letterstore.hit_view(r) for r in every}
+    con.close()
+    con = letterstore.connect_readonly(old)       # no views: each from its record
+    assert letterstore.read_hit_views(con, [r["id"] for r in records], False) == {
+        r["id"]: letterstore.hit_view(r) for r in records}
     con.close()

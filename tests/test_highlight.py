@@ -252,3 +252,30 @@ def test_profile_page_script_splits_a_page_s_cpu(client):
         pages, marks = profile_page.measure(client, 1, old, cold)
         assert len(pages) == len(profile_page.PAGES) and 0 < sum(marks) < sum(pages)
     assert highlight.snippets is not None and not hasattr(highlight.snippets, "__wrapped__")
+
+
+# --- sentence breaks found from their first characters equal the regex's scan ----------------------
+
+def _scanned(text: str) -> tuple[list[int], list[int]]:
+    found = [m.span() for m in highlight.SENTENCE_END.finditer(text)]
+    return [a for a, _ in found], [b for _, b in found]
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(st.sampled_from([".", "!", "?", " ", "\n", "\t", "\n\n", ". ", ".\n\n", "a", "Knee", "9",
+                                 "(", "\"", "'", "[", "e.g.", "Dr. ", "10.5 mg", "?!", " \n \n A"]),
+                max_size=40))
+def test_sentence_breaks_equal_the_regex_scan_on_generated_text(parts):
+    text = "".join(parts)
+    assert highlight.break_spans(text) == _scanned(text)
+
+
+def test_sentence_breaks_equal_the_regex_scan_over_the_real_letters(real_index):
+    from indexer.index.stores import letterstore, snapshots
+
+    for record in letterstore.read_all(snapshots.current(real_index)):
+        texts = [record.get("summary") or ""] + [item.get(k) or "" for item in record.get("items") or []
+                                                 for k in ("item", "rationale", "maximus_guideline",
+                                                           "claims_administrator_guideline")]
+        for text in texts:
+            assert highlight.break_spans(text) == _scanned(text), record["id"]

@@ -190,6 +190,33 @@ def test_reopens_when_current_changes(tmp_path, corpus, publish):
     assert live.search(SearchRequest()).total > before
 
 
+@pytest.mark.slow
+def test_settle_freezes_the_heap_and_a_newer_snapshot_hands_the_old_one_back(tmp_path, corpus, publish):
+    import gc
+    import weakref
+
+    settings = Settings(index_dir=tmp_path / "idx")
+    publish(settings, corpus[:3])
+    live = Searcher(settings, recheck=0)
+    gc.unfreeze()
+    try:
+        live.settle()
+        assert gc.get_freeze_count() > 0
+        answer = live.search(SearchRequest(q="therapy")).to_dict()
+        old = weakref.ref(live.current())
+        publish(settings, corpus)
+        assert live.search(SearchRequest()).total == len(items_of(corpus))
+        gc.collect()
+        assert old() is None        # not kept by the frozen generation
+        assert gc.get_freeze_count() > 0
+        # A settled searcher answers as one that is not.
+        assert live.search(SearchRequest(q="therapy")).to_dict() == Searcher(settings).search(
+            SearchRequest(q="therapy")).to_dict()
+        assert answer["total"] <= live.search(SearchRequest(q="therapy")).total
+    finally:
+        gc.unfreeze()
+
+
 def item_stems(record: dict, item: dict) -> set[str]:
     """The index's stems of every text field of one item document."""
     from indexer.index.analysis import DomainAnalyzer

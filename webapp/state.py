@@ -55,6 +55,15 @@ class AppState:
             self._searcher = None
         return True
 
+    def settle(self) -> bool:
+        """Ready this process's Searcher before its first request (Searcher.settle: the snapshot's
+        tables read, the collector's heap frozen); False when there is no readable index yet."""
+        try:
+            self.searcher().settle()
+        except ImrError:
+            return False
+        return True
+
     def snapshot_name(self) -> str | None:
         """The snapshot that answered this thread's request, or the one this process answers with
         now when the request read none (None before its first search or when unreadable)."""

@@ -94,6 +94,7 @@ def serve(index_dir: Path, host: str, port: int, workers: int, threads: int, con
 
         run_workers(app, sock, workers, threads)
         return
+    app.extensions[KEY].settle()      # one process: its snapshot read and its heap frozen before the first request
     server = make_server(app, settings, threads=threads, sockets=[sock])
     try:
         run_trimming(server)

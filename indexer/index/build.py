@@ -3,7 +3,8 @@
 Files in a snapshot: the Whoosh index (segments in insertion order, so
 docnum == insertion order, which the facet arrays rely on), one termstore `.hot`
 file per segment (its frequent terms' postings as flat arrays), letters.sqlite (the letter store: the
-whole record, summary included, per letter), the facet arrays (facets.*.npy) and schema_version.
+whole record, summary included, per letter), the facet arrays (facets.*.npy), the hit store (each
+document's stored fields by docnum, `indexer.index.stores.hitstore`) and schema_version.
 
 The letters are cut into chunks, each written as one part (`indexer.index.parts`:
 a segment, its term store, its letter rows and facet arrays) by a forked
@@ -23,7 +24,7 @@ from pathlib import Path
 from typing import Callable, Iterable
 
 from indexer import orphans
-from indexer.index.stores import files
+from indexer.index.stores import files, hitstore
 from indexer.index import parts
 from indexer.index.values.documents import doc_ids, document_count
 from indexer.errors import IndexDamaged
@@ -197,10 +198,11 @@ def _stored_docs(snapshot: Path) -> Iterable[dict]:
 
 
 def verify(snapshot: Path, letters: list[Record], ordered: bool = True,
-           facets: FacetRows | None = None) -> int:
+           facets: FacetRows | None = None, hits: hitstore.Writer | None = None) -> int:
     """Raise IndexDamaged unless the index holds exactly the letters' documents, in letter
     order when `ordered`; the documents' count. Reads the stored documents back segment by
-    segment, feeding each to `facets` when given."""
+    segment, feeding each to `facets` and (its fields in the schema, as a search reads them)
+    to `hits` when given."""
     want = sum(document_count(r) for r in letters)
     with open_whoosh(snapshot).searcher() as searcher:
         reader = searcher.reader()
@@ -209,10 +211,14 @@ def verify(snapshot: Path, letters: list[Record], ordered: bool = True,
                                f"{want}: not published")
     expected = (doc_id for letter in letters for doc_id in doc_ids(letter))
     got: Counter = Counter()
+    schema = open_whoosh(snapshot).schema
+    names = frozenset(schema.names())
     for docnum, stored in enumerate(_stored_docs(snapshot)):
         doc_id = stored.get("doc_id")
         if facets is not None:
             facets.add(stored)
+        if hits is not None:
+            hits.add(stored if stored.keys() <= names else {k: v for k, v in stored.items() if k in schema})
         if not ordered:
             got[doc_id] += 1
             continue
@@ -238,6 +244,12 @@ def write_snapshot(snapshot: Path, letters: list[Record], jobs: int = 1, load: L
     writer loads its own chunk's); `run` writes the parts elsewhere (a cluster).
     """
     write_whoosh(snapshot, letters, jobs, load, run, chunks, part_docs, progress)
-    documents = verify(snapshot, letters)
+    hits = hitstore.Writer(snapshot)
+    try:
+        documents = verify(snapshot, letters, hits=hits)
+    except BaseException:
+        hits.abort()
+        raise
+    hits.close()
     files.stamp_schema(snapshot)
     return documents

@@ -15,7 +15,7 @@ from pathlib import Path
 
 from indexer.errors import ImrError, IndexDamaged
 from indexer.fields import SCHEMA_VERSION
-from indexer.index.stores import facetdata, letterstore, termstore
+from indexer.index.stores import facetdata, hitstore, letterstore, termstore
 from indexer.index.values.documents import document_count
 from indexer.index.stores.files import FACET_ARRAYS, TERM_STORE_SUFFIX
 from indexer.index.stores.snapshots import (check_schema, current_or_newest, damaged_files, open_whoosh,
@@ -108,7 +108,8 @@ def _term_store_problems(snapshot: Path) -> list[str]:
 
 
 def _deep_problems(snapshot: Path, records: list[dict]) -> list[str]:
-    """Content, not counts: term stores = Whoosh postings, facet decisions and letter items = stored docs."""
+    """Content, not counts: term stores = Whoosh postings, the hit store and facet decisions and letter
+    items = stored docs."""
     import numpy as np
 
     from indexer.index import postings
@@ -130,6 +131,7 @@ def _deep_problems(snapshot: Path, records: list[dict]) -> list[str]:
                 problems.append(f"{snapshot}: {differ} terms of field {name} differ between the term "
                                 "store and the Whoosh postings")
         stored = [doc for _, doc in reader.iter_docs()]
+        schema = reader.schema
     loaded, _ = _load_facets(snapshot)
     if loaded is not None and "overturned" in loaded and len(loaded["overturned"]) == len(stored):
         want = np.array([d.get("decision") == "Overturned" for d in stored], dtype=bool)
@@ -137,6 +139,23 @@ def _deep_problems(snapshot: Path, records: list[dict]) -> list[str]:
         if bad:
             problems.append(f"{snapshot / FACET_ARRAYS}: {bad} documents' Overturned flag differs from "
                             "their stored decision")
+    store = hitstore.HitStore.open(snapshot, len(stored))
+    if store is not None:
+        try:
+            differ = sum(store.get(n) != {k: v for k, v in doc.items() if k in schema}
+                         for n, doc in enumerate(stored))
+        except (EOFError, IndexError) as exc:
+            differ, store_error = len(stored), exc
+        else:
+            store_error = None
+        finally:
+            store.close()
+        if differ:
+            problems.append(f"{snapshot / hitstore.DATA}: {differ} documents' stored fields differ from "
+                            f"Whoosh's{f' ({store_error})' if store_error else ''}: run `imr index --force`")
+    elif (snapshot / hitstore.DATA).exists():
+        problems.append(f"{snapshot / hitstore.OFFSETS}: missing or not of the index's {len(stored)} "
+                        "documents (searches read Whoosh's stored fields, slower): run `imr index --force`")
     by_id = {d["doc_id"]: d for d in stored}
     bad_letters = [r["id"] for r in records
                    if any((by_id.get(f"{r['id']}#{n}") or {}).get("item") != item["item"]

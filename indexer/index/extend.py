@@ -16,7 +16,7 @@ from collections import Counter
 from pathlib import Path
 
 from indexer.index import build, parts, writing
-from indexer.index.stores import facetdata, files, letterstore, surfacewords, termstore
+from indexer.index.stores import facetdata, files, hitstore, letterstore, surfacewords, termstore
 from indexer.index.stores.facetrows import FacetRows
 from indexer.index.values import concepts
 from indexer.index.values.documents import doc_ids, document_count, item_documents
@@ -44,8 +44,10 @@ def _stored(leaf) -> list[dict]:
     return [stored for _, stored in leaf.iter_docs()]
 
 
-def _added_facets(snapshot: Path, base: Path, new: list[Record]) -> dict:
-    """Facet arrays of `snapshot` (base + `new`, additions only), reading only what changed.
+def _added_facets(snapshot: Path, base: Path, new: list[Record], hits: list) -> dict:
+    """Facet arrays of `snapshot` (base + `new`, additions only), reading only what changed;
+    `hits` is filled with where each segment's stored fields come from, in docnum order
+    ((first, end) docs of the base, or the new segment's stored documents: `_write_hits`).
 
     Raises IndexDamaged unless the new and merged segments hold exactly the new
     letters' documents plus those of the base segments merged into them.
@@ -59,11 +61,13 @@ def _added_facets(snapshot: Path, base: Path, new: list[Record]) -> dict:
             if segid in before and not leaf.has_deletions():
                 offset = before[segid][1]
                 parts.append(facetdata.slice_arrays(base_arrays, offset, offset + leaf.doc_count_all()))
+                hits.append((offset, offset + leaf.doc_count_all()))
                 kept.add(segid)
             else:
                 rows = _stored(leaf)
                 got += [row.get("doc_id") for row in rows]
                 parts.append(facetdata.arrays_for(rows))
+                hits.append([{k: v for k, v in row.items() if k in leaf.schema} for row in rows])
         want = [row.get("doc_id") for segid, (leaf, _) in before.items() if segid not in kept
                 for row in _stored(leaf)]
     want += [doc_id for record in new for doc_id in doc_ids(record)]
@@ -73,6 +77,29 @@ def _added_facets(snapshot: Path, base: Path, new: list[Record]) -> dict:
                            f"({sum(missing.values())} missing, e.g. {sorted(missing)[:2]}; "
                            f"{sum(extra.values())} unexpected, e.g. {sorted(extra)[:2]}): not published")
     return facetdata.concat_arrays(parts)
+
+
+def _write_hits(snapshot: Path, base: Path, pieces: list) -> None:
+    """The snapshot's hit store from the base's (its kept segments' bytes) and the new segments'
+    stored documents; none when the base has none (its documents would all be read again)."""
+    with open_whoosh(base).reader() as old:
+        store = hitstore.HitStore.open(base, old.doc_count_all())
+    if store is None:
+        return
+    writer = hitstore.Writer(snapshot)
+    try:
+        for piece in pieces:
+            if isinstance(piece, tuple):
+                writer.copy(store, *piece)
+            else:
+                for stored in piece:
+                    writer.add(stored)
+    except BaseException:
+        writer.abort()
+        raise
+    finally:
+        store.close()
+    writer.close()
 
 
 def _surface_words(snapshot: Path, base: Path, removed: set[str], new: list[Record]) -> None:
@@ -125,11 +152,18 @@ def extend_snapshot(snapshot: Path, base: Path, records: list[Record], removed: 
     _surface_words(snapshot, base, removed, new)
     documents = sum(document_count(r) for r in records)
     if removed:
-        rows = FacetRows()
-        build.verify(snapshot, records, ordered=False, facets=rows)
+        rows, hits = FacetRows(), hitstore.Writer(snapshot)
+        try:
+            build.verify(snapshot, records, ordered=False, facets=rows, hits=hits)
+        except BaseException:
+            hits.abort()
+            raise
+        hits.close()
         arrays = rows.arrays()
     else:
-        arrays = _added_facets(snapshot, base, new)
+        pieces: list = []
+        arrays = _added_facets(snapshot, base, new, pieces)
+        _write_hits(snapshot, base, pieces)
     if int(arrays["n_docs"][0]) != documents:
         raise IndexDamaged(f"index holds {int(arrays['n_docs'][0])} documents, records make "
                            f"{documents}: not published")

@@ -87,11 +87,15 @@ def _values(data: FacetData, facet: str, mask: np.ndarray, docs: np.ndarray | No
     """facet_values, given matched_docs(mask) (and the mask's bits, when shared)."""
     column = data.columns[facet]
     both = column.tally(mask, docs, packed)
-    counts, over = both.sum(axis=1).tolist(), both[:, 1].tolist()
+    total = both.sum(axis=1)
+    counts, over = total.tolist(), both[:, 1].tolist()
     chosen = set(selected or ())
-    every = bool(chosen) or len(column.values) <= ZEROS_SHOWN_UP_TO
-    out = [FacetValue(v, counts[i + 1], over[i + 1], v in chosen)
-           for i, v in enumerate(column.values) if counts[i + 1] or v in chosen or every]
+    values = column.values
+    if chosen or len(values) <= ZEROS_SHOWN_UP_TO:
+        listed = range(len(values))
+    else:       # only what matches: the values counted (a facet may have thousands, few of them hit)
+        listed = (np.flatnonzero(total[1:])).tolist()
+    out = [FacetValue(values[i], counts[i + 1], over[i + 1], values[i] in chosen) for i in listed]
     if facet == "year":
         # Row 0 of the year's tally: the docs with no year (undated).
         if counts[0] or UNDATED in chosen:

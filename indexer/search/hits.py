@@ -37,16 +37,25 @@ def similar_to(snap: Snapshot, doc_id: str, same_category: bool, limit: int) -> 
     best = ranking.rank(ev, searcher, snap.postings, mask, limit)
     return [light_hit(snap.stored_fields(doc), score) for doc, score in best]
 
-def hit_of(snap: Snapshot, doc: int, score: float | None, marker: highlight.Marker, views: dict,
+def page_of(snap: Snapshot, page: list[tuple[int, float | None]], marker: highlight.Marker,
+            max_other_items: int) -> list[Hit]:
+    """The hits of a page of (doc, score): each document's stored fields read once, its letters'
+    hit views in one lookup (Snapshot.hit_views), then each hit made (`hit_of`)."""
+    stored = [snap.stored_fields(doc) for doc, _ in page]
+    for fields in stored:
+        if not fields.get("doc_id"):     # as light_hit says it, before the letters are looked up
+            raise EOFError("a document's stored fields are empty")
+    views = snap.hit_views([fields.get("letter_id", "") for fields in stored])
+    return [hit_of(fields, score, marker, views, max_other_items) for fields, (_, score) in zip(stored, page)]
+
+
+def hit_of(stored: dict, score: float | None, marker: highlight.Marker, views: dict,
            max_other_items: int) -> Hit:
-    """A document as a result: its stored fields, the marked item, passages from whichever field
-    matched and (at most `max_other_items` of) the letter's other items; `views` holds the
-    request's letters as hits show them (Snapshot.hit_view), each read once."""
-    stored = snap.stored_fields(doc)
+    """A document's stored fields as a result: the marked item, passages from whichever field
+    matched and (at most `max_other_items` of) the letter's other items; `views` holds its
+    letter as hits show it (Snapshot.hit_view)."""
     hit = light_hit(stored, score)
     lid = hit.letter_id
-    if lid not in views:
-        views[lid] = snap.hit_view(lid)
     hit.original, summary, items = views[lid]
     hit.item_html = marker.mark(hit.item)
     guideline = items[hit.item_no - 1][2] if 0 < hit.item_no <= len(items) else ""

@@ -12,6 +12,7 @@ its open files and opened afresh by the next request.
 """
 from __future__ import annotations
 
+import gc
 import threading
 import time
 from contextlib import contextmanager
@@ -52,6 +53,7 @@ class Searcher:
         self._snapshot: Snapshot | None = None
         self._checked = 0.0
         self._answering = threading.local()     # the snapshot each thread last answered with
+        self._settled = False                   # settle() froze the collector's heap
 
     def current(self) -> Snapshot:
         """The snapshot to answer with, reopened when CURRENT names another one."""
@@ -63,10 +65,17 @@ class Searcher:
                 if self._snapshot is None or name != self._snapshot.name:
                     path = snapshots.current(self.settings)
                     snapshots.check_schema(path, self.settings)
+                    replaced = self._snapshot is not None
                     self._snapshot = Snapshot.open(path, self._preloaded,
                                                    self.settings.highlight_cache_chars)
                     if self._snapshot.path != getattr(self._preloaded, "path", None):
                         self._preloaded = None      # a newer snapshot: the parent's tables are of no more use
+                    if replaced and self._settled:
+                        # What the replaced snapshot froze goes back to the collector (its cycles
+                        # would never be freed); what is still alive is frozen again.
+                        gc.unfreeze()
+                        gc.collect()
+                        gc.freeze()
                 snap = self._snapshot
         self._answering.name = snap.name
         return snap
@@ -94,6 +103,23 @@ class Searcher:
             return self.current().preload()
         finally:
             self.close()
+
+    def settle(self) -> None:
+        """Ready this process to answer: open the current snapshot, read the tables a search reads on
+        first use (Snapshot.preload's, the letter ordinals), then move every object made so far into
+        the collector's permanent generation (gc.freeze). A warm process tracks some 60,000 long-lived
+        objects (modules, the vocabulary, the tables); without this a full collection walks them all
+        inside some request (tens of ms). Called once by the process that owns the Searcher (`imr
+        serve`'s single process, the bench); when a newer snapshot replaces this one, the frozen
+        objects are handed back to the collector and what lives is frozen again (`current`).
+        Raises the index's domain errors when there is no readable snapshot."""
+        snap = self.current()
+        with self._reading(snap):
+            snap.preload()
+            snap.letter_ordinals()
+        gc.collect()
+        gc.freeze()
+        self._settled = True
 
     def __enter__(self) -> "Searcher":
         return self
@@ -181,9 +207,7 @@ class Searcher:
             start = (request.page - 1) * request.per_page
             page = self._ordered(snap, request, m, start + request.per_page)[start:]
             marker = highlight.Marker(highlight.terms_of(m.query, snap.vocabulary), snap.seen)
-            views: dict = {}
-            shown = [hits.hit_of(snap, doc, score, marker, views, self.settings.max_other_items)
-                     for doc, score in page]
+            shown = hits.page_of(snap, page, marker, self.settings.max_other_items)
             # Letters are counted over the masks the items were (each made once).
             masks, counted = (m.masks if m.masks is not None else filter_masks(snap.facets, m.filters)), {}
             facets = count_facets(snap.facets, m.base, m.filters, masks=masks, scoped=counted)
@@ -221,6 +245,10 @@ class Searcher:
         with self._reading(snap):
             m = self.match(request, snap)
             order = self._ordered(snap, request, m, None)
+            if snap.hits is not None:       # the hit store: mapped, read by any thread
+                for doc, score in order:
+                    yield hits.light_hit(snap.hits.get(doc), score)
+                return
             with snap.index.searcher() as searcher:
                 for doc, score in order:
                     yield hits.light_hit(searcher.stored_fields(doc), score)

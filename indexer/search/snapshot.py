@@ -21,7 +21,7 @@ from whoosh import index as windex
 from whoosh.reading import MultiReader, ReaderClosed, SegmentReader
 
 from indexer.errors import IndexDamaged
-from indexer.index.stores import facetdata, letterstore, snapshots, surfacewords, termstore
+from indexer.index.stores import facetdata, hitstore, letterstore, snapshots, surfacewords, termstore
 from indexer.index.postings import PostingCache
 from indexer.index.values import concepts
 from indexer.search.keyterms import KeyTerms
@@ -130,10 +130,15 @@ class Snapshot:
     _stored_names: dict[str, bool] = field(default_factory=dict, repr=False)   # field name -> in the schema
     _in_schema: frozenset[str] = field(default=frozenset(), repr=False)        # the names known to be in it
     _hit_views: bool | None = field(default=None, repr=False)     # the letter store has them, once asked
+    hits: hitstore.HitStore | None = field(default=None, repr=False)   # stored fields by docnum (None: Whoosh's)
 
     def __post_init__(self) -> None:
         if self.postings is None:
             self.postings = PostingCache(stores=termstore.Stores(self.path))
+        if self.hits is None:
+            self.hits = hitstore.HitStore.open(self.path, self.facets.n_docs)
+            if self.hits is not None:
+                self.opened.append(self.hits)       # unmapped with the snapshot's other files
         # Holds `opened`, not the snapshot: searches still running on a snapshot replaced by a
         # swap keep it open; the last one to let go closes its files (no leak, no early close).
         self._finalizer = weakref.finalize(self, _close_all, self.opened)
@@ -227,9 +232,12 @@ class Snapshot:
         return self.local.searcher
 
     def stored_fields(self, doc: int) -> dict:
-        """A document's stored fields, as Whoosh's reader gives them, read from its segment's stored
-        column (the reader asks the schema about every field of every document it reads; here each
-        name is asked once per snapshot)."""
+        """A document's stored fields, as Whoosh's reader gives them: from the hit store when the
+        snapshot has one (hitstore), else from its segment's stored column (the reader asks the
+        schema about every field of every document it reads; here each name is asked once per
+        snapshot)."""
+        if self.hits is not None:
+            return self.hits.get(doc)
         reader = self.searcher().reader()
         if isinstance(reader, MultiReader):
             segment, doc = reader._segment_and_docnum(doc)
@@ -296,6 +304,13 @@ class Snapshot:
         if self._hit_views is None:
             self._hit_views = letterstore.has_hit_views(store)
         return letterstore.read_hit_view(store, letter_id, self._hit_views)
+
+    def hit_views(self, letter_ids: list[str]) -> dict[str, letterstore.HitView]:
+        """hit_view of several letters (a page's), read in one statement."""
+        store = self.store()
+        if self._hit_views is None:
+            self._hit_views = letterstore.has_hit_views(store)
+        return letterstore.read_hit_views(store, letter_ids, self._hit_views)
 
     def resolve(self, facet: str, typed: str) -> str | None:
         """A facet value as stored, from what a user typed (case-insensitive)."""

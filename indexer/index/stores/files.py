@@ -2,8 +2,8 @@
 
 A snapshot is an immutable directory under INDEX_DIR/snapshots/: Whoosh's own
 files (`*.seg`, `*.toc`), one term store per segment (`<segment>.hot`,
-indexer.index.stores.termstore), the letter store, the facet arrays, the surface words (for spelling
-correction), the schema version and the manifest.
+indexer.index.stores.termstore), the letter store, the facet arrays, the hit store, the surface words
+(for spelling correction), the schema version and the manifest.
 """
 from __future__ import annotations
 
@@ -17,6 +17,8 @@ SCHEMA_FILE = "schema_version"       # the SCHEMA_VERSION the snapshot was writt
 MANIFEST = "build.json"              # what it was built from, its report, its files' sizes
 VOCABULARY = "vocabulary.json"       # indexer.index.values.concepts: what was mined from its letters
 SURFACE_WORDS = "words.tsv"          # indexer.index.stores.surfacewords: words as typed in letters, with counts
+HIT_STORE = "hits.bin"               # indexer.index.stores.hitstore: each document's stored fields, by docnum
+HIT_OFFSETS = "hits.offsets"         # where each document's stored fields start in HIT_STORE
 TERM_STORE_SUFFIX = ".hot"           # a segment's frequent terms' postings as flat arrays
 SEGMENT_SUFFIXES = (".seg", ".toc")  # Whoosh's files: immutable once written
 

@@ -245,6 +245,32 @@ def read_hit_view(con: sqlite3.Connection, letter_id: str, stored: bool = True) 
     return hit_view(read_one(con, letter_id))
 
 
+def read_hit_views(con: sqlite3.Connection, letter_ids: list[str], stored: bool = True) -> dict[str, HitView]:
+    """read_hit_view of several letters, by id, a few hundred to a statement (a page's letters:
+    one lookup instead of one a hit)."""
+    wanted = list(dict.fromkeys(letter_ids))
+    if not stored:
+        return {lid: read_hit_view(con, lid, False) for lid in wanted}
+    found: dict[str, str | None] = {}
+    for at in range(0, len(wanted), _IDS_A_STATEMENT):
+        some = wanted[at:at + _IDS_A_STATEMENT]
+        marks = ",".join("?" * len(some))
+        found.update(con.execute(f"SELECT id, hit FROM letters WHERE id IN ({marks})", some).fetchall())
+    out = {}
+    for lid in wanted:
+        if lid not in found:
+            out[lid] = hit_view(None)
+        elif found[lid] is None:        # a letter added without one: from its record
+            out[lid] = hit_view(read_one(con, lid))
+        else:
+            form, summary, items = json.loads(found[lid])
+            out[lid] = form, summary, items
+    return out
+
+
+_IDS_A_STATEMENT = 500      # under SQLite's least limit of bound parameters (999)
+
+
 def count(snapshot: Path) -> int:
     """How many letters a snapshot's store holds."""
     con = connect_readonly(snapshot)

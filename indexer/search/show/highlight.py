@@ -235,13 +235,39 @@ def _shown(text: str, a: int, b: int, first: int, max_chars: int, raw: list[tupl
     return shown, _merged(spans)
 
 
+def _finds(text: str, char: str) -> Iterator[int]:
+    """Every position of `char` in `text`."""
+    at = text.find(char)
+    while at >= 0:
+        yield at
+        at = text.find(char, at + 1)
+
+
+def break_spans(text: str) -> tuple[list[int], list[int]]:
+    """(starts, ends) of SENTENCE_END's matches in `text`, as its `finditer` gives them. A break
+    starts only at . ! ? or a newline: those characters are found by `str.find` and the pattern
+    tried there alone, skipping any inside the last break (the regex engine's scan of every
+    character cost 2.5x as much, ~13 µs a rationale of 1,100 characters)."""
+    starts: list[int] = []
+    ends: list[int] = []
+    last = 0
+    match = SENTENCE_END.match
+    for at in sorted(at for char in ".!?\n" for at in _finds(text, char)):
+        if at >= last:
+            found = match(text, at)
+            if found is not None:
+                last = found.end()
+                starts.append(at)
+                ends.append(last)
+    return starts, ends
+
+
 def _breaks(text: str, vocab: Vocabulary) -> tuple[list[int], list[int]]:
     """(starts, ends) of every sentence break of a text, as `sentences` finds them, remembered with
     the text's chunks (a text recurs across requests)."""
     seen = occurrences.seen(text, vocab)
     if seen.breaks is None:
-        found = [(m.start(), m.end()) for m in SENTENCE_END.finditer(text)]
-        seen.breaks = [a for a, _ in found], [b for _, b in found]
+        seen.breaks = break_spans(text)
     return seen.breaks
 
 
