@@ -27,6 +27,7 @@ from typing import Iterable, Mapping
 from indexer.fields import FIELD_FACETS
 from indexer.index.values import reviewer
 from indexer.results import Chip
+from indexer.search.query import intent
 from indexer.search.query.parser import date_bounds, plain_words
 
 UNDERSTOOD = ("decision", "outcome", "state", "year")     # words that become filters
@@ -53,6 +54,8 @@ class Understanding:
     chips: list[Chip] = field(default_factory=list)
     open_case: str | None = None
     suggestions: list[Chip] = field(default_factory=list)   # filters offered, not applied
+    notes: list[str] = field(default_factory=list)          # what intent.read did, for the page
+    rate: bool = False                                      # a rate was asked (intent.py)
 
     @property
     def from_words(self) -> bool:
@@ -181,10 +184,13 @@ def understand(query: str, values: Mapping[str, Iterable[str]], literal: bool = 
         case = f"{loose[1]}-{loose[2]}".upper()
         return Understanding(case, [], case)
     text, chips = field_chips(text, values)
+    asked = intent.Intent(text) if literal else \
+        intent.read(text, [*(decisions or {}), *(d.lower() for d in DECISIONS), *values.get("outcome", ())])
+    text, notes, rate = asked.text, asked.notes, asked.rate
     pattern = None if literal or not text else _pattern(vocab := _vocabulary(values, decisions=decisions))
     suggestions = [] if literal else _suggestions(text, values)
     if pattern is None:
-        return Understanding(_tidy(text) if chips else text, chips, suggestions=suggestions)
+        return Understanding(_tidy(text) if chips else text, chips, suggestions=suggestions, notes=notes, rate=rate)
 
     def take(m: re.Match) -> str:
         facet, value = vocab[re.sub(r"\s+", " ", m[1].lower())]
@@ -197,7 +203,11 @@ def understand(query: str, values: Mapping[str, Iterable[str]], literal: bool = 
         last = m.end()
     parts.append(pattern.sub(take, text[last:]))
     rest = re.sub(r"\s+", " ", "".join(parts)).strip()
-    return Understanding(_tidy(rest) if chips else rest, chips, suggestions=suggestions)
+    if any(c.facet in ("decision", "outcome") and ":" not in c.word for c in chips) and intent.only_decided(rest):
+        # 'denied requests', 'overturned items': the decision over every item
+        notes.append(f"Not searched (what was decided): {rest}")
+        rest = ""
+    return Understanding(_tidy(rest) if chips else rest, chips, suggestions=suggestions, notes=notes, rate=rate)
 
 
 def _tidy(rest: str) -> str:

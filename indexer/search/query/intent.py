@@ -1,0 +1,168 @@
+"""What a query asks of the decisions, before its decision words become chips (understand.py).
+
+The lists are data (the sections `[rates]`, `[decided]` and `[ur_modified]` of
+indexer/vocabulary/data/query_words.toml, each with its rationale):
+
+- a rate, a share or a count of outcomes (`MRI overturn rate`, `denial rate for chiropractic`, `how
+  often is acupuncture overturned`, `percentage of PT upheld`, `opioid statistics`) needs both
+  decisions: its decision words are no filter and its rate words are not searched; every item of what
+  it names is listed, and the Decision facet's counts (told in a message) answer it;
+- a decision word with nothing but a generic head (`overturned items`, `denied requests`, `approved
+  ones`) is the decision over every item: the head is not searched;
+- what people say of a utilization review that certified part of a request (`modified`, `partially
+  certified`, `partially approved`) is the items whose heading says so: IMR letters write them
+  "<X> was the original request. <Y> was authorized by the Claims Administrator" (the IMR decides the
+  remaining portion), so the phrase `original request` of the item's own words is asked.
+"""
+from __future__ import annotations
+
+import re
+import tomllib
+from dataclasses import dataclass, field
+from functools import lru_cache
+from typing import Iterable
+
+from whoosh.analysis import STOP_WORDS
+
+from indexer.vocabulary.concepts import data_dir
+
+DATA_FILE = "query_words.toml"
+# The user's own syntax: quotes, fields, groups, operators leave a query as typed.
+_SYNTAX = re.compile(r"[\"'()*:~^]|(?<!\w)[+-](?=\w)|\b(?:AND|OR|NOT|ANDNOT|ANDMAYBE)\b")
+_WORD = re.compile(r"[\w%][\w%/'-]*")
+_NUMBER = re.compile(r"\d+(?:\.\d+)?$")
+MODIFIED_QUERY = '"original request"'      # the heading of an item a UR modified (module docstring)
+
+
+@dataclass(frozen=True)
+class DecisionWords:
+    """The lists of query_words.toml read here."""
+
+    rates: frozenset[str]              # rate nouns: rate, percentage, odds, statistics ...
+    rate_phrases: tuple[str, ...]      # how often, what percent ...
+    rate_qualifiers: frozenset[str]    # success, win ... before a rate noun
+    dose_rates: frozenset[str]         # rate words that after a number are a dose (`5 percent`)
+    decided: frozenset[str]            # generic heads of a decision: items, requests, ones ...
+    modified: tuple[str, ...]          # what people say of a UR that certified part of a request
+    modified_not_before: frozenset[str]
+
+
+@dataclass
+class Intent:
+    """A query's text once its rate or generic-head reading is applied, and what the page says."""
+
+    text: str
+    notes: list[str] = field(default_factory=list)
+    rate: bool = False                 # a rate was asked: no decision filter, the facet's counts answer
+
+
+@lru_cache(maxsize=1)
+def decision_words() -> DecisionWords:
+    """The lists read from their data file: a pure memo of constant data, made on first use."""
+    data = tomllib.loads((data_dir() / DATA_FILE).read_text(encoding="utf-8"))
+    rates, decided, modified = data["rates"], data["decided"], data["ur_modified"]
+
+    def low(words: Iterable[str]) -> frozenset[str]:
+        return frozenset(w.lower() for w in words)
+
+    return DecisionWords(low(rates["words"]), tuple(p.lower() for p in rates["phrases"]), low(rates["qualifiers"]),
+                         low(rates["after_number_a_dose"]), low(decided["words"]),
+                         tuple(sorted((p.lower() for p in modified["forms"]), key=len, reverse=True)),
+                         low(modified["not_before"]))
+
+
+def _phrase(words: list[str], phrase: str, start: int) -> bool:
+    parts = phrase.split()
+    return [w.lower() for w in words[start:start + len(parts)]] == parts
+
+
+def _decision_spans(words: list[str], decisions: Iterable[str]) -> list[tuple[int, int]]:
+    """(start, end) word spans of the decision phrases in `words`, longest first at each word."""
+    phrases = sorted({d.lower() for d in decisions}, key=lambda p: -len(p.split()))
+    spans, i = [], 0
+    while i < len(words):
+        for p in phrases:
+            if _phrase(words, p, i):
+                spans.append((i, i + len(p.split())))
+                i += len(p.split())
+                break
+        else:
+            i += 1
+    return spans
+
+
+def _rate_words(words: list[str], lists: DecisionWords) -> set[int]:
+    """Indexes of the words of a rate phrase (`overturn rate`, `how often`, `percentage of`)."""
+    found: set[int] = set()
+    for i, w in enumerate(words):
+        low = w.lower()
+        for p in lists.rate_phrases:
+            if _phrase(words, p, i):
+                found.update(range(i, i + len(p.split())))
+        if low in lists.rates and not (low in lists.dose_rates and i and _NUMBER.match(words[i - 1])):
+            found.add(i)
+            j = i - 1
+            while j >= 0 and words[j].lower() in lists.rate_qualifiers:
+                found.add(j)
+                j -= 1
+    return found
+
+
+def _modified(text: str, lists: DecisionWords) -> tuple[str, list[str]]:
+    """A UR's partial certification said as people say it, read as the items a UR modified."""
+    low = text.lower()
+    for form in lists.modified:
+        m = re.search(r"(?<![\w-])" + r"\s+".join(map(re.escape, form.split())) + r"(?![\w-])(\s+\w+)?", low)
+        if m is None or (m[1] and m[1].strip() in lists.modified_not_before):
+            continue
+        typed = text[m.start():m.start() + len(m[0]) - len(m[1] or "")]
+        rest = text[:m.start()] + " " + MODIFIED_QUERY + " " + text[m.start() + len(typed):]
+        return " ".join(rest.split()), [f"'{typed}' read as what a utilization review modified (certified in "
+                                        "part): the items whose heading says '… was the original request', the "
+                                        "IMR deciding the rest"]
+    return text, []
+
+
+def read(text: str, decisions: Iterable[str]) -> Intent:
+    """The query's rate, generic-head and UR-modification readings (module docstring); `decisions`:
+    every phrase the Decision filter is understood from (`upheld`, `approved`, `denial` ...)."""
+    if not text.strip() or _SYNTAX.search(text):
+        return Intent(text)
+    lists = decision_words()
+    text, notes = _modified(text, lists)
+    if notes:
+        return Intent(text, notes)
+    words = _WORD.findall(text)
+    rate = _rate_words(words, lists)
+    if not rate:
+        return Intent(text)
+    spans = _decision_spans(words, decisions)
+    dropped = rate | {i for s, e in spans for i in range(s, e)}
+    rest = [w for i, w in enumerate(words) if i not in dropped]
+    asked = " ".join(w for i, w in enumerate(words) if i in dropped)
+    if spans:
+        notes.append(f"'{asked}' asks a rate: both decisions are counted (no Decision filter); the Decision "
+                     "facet gives the overturned and upheld counts")
+    else:
+        notes.append(f"Not searched (words of a rate or a count): {asked}; the Decision facet gives the "
+                     "overturned and upheld counts")
+    return Intent(" ".join(rest), notes, rate=True)
+
+
+def only_decided(rest: str) -> bool:
+    """Whether the words left beside a decision chip are only generic heads of a decision (`requests`,
+    `items`, `ones`), question words or stop words: the chip alone is then what is asked."""
+    from indexer.search.query.wordlists import query_words
+
+    words = [w.lower() for w in _WORD.findall(rest)]
+    if not words or _SYNTAX.search(rest):
+        return False
+    lists, wrappers = decision_words(), query_words().wrappers
+    return all(w in lists.decided or w in wrappers or w in STOP_WORDS for w in words)
+
+
+def rate_note(overturned: int, upheld: int) -> str:
+    """The rate a rate query asks, over the items it lists (each decision's count is the facet's)."""
+    decided = max(1, overturned + upheld)
+    return (f"Overturn rate of these items: {overturned} overturned, {upheld} upheld "
+            f"({100 * overturned / decided:.0f}% overturned)")
