@@ -31,6 +31,7 @@ DATA_FILE = "query_words.toml"
 _SYNTAX = re.compile(r"[\"'()*:~^]|(?<!\w)[+-](?=\w)|\b(?:AND|OR|NOT|ANDNOT|ANDMAYBE)\b")
 _WORD = re.compile(r"[\w%][\w%/'-]*")
 _NUMBER = re.compile(r"\d+(?:\.\d+)?$")
+HEAD_BOOST = 10          # a head said in the item's own words over a concept's many forms (as reading.WITH_BOOST)
 MODIFIED_QUERY = '"original request"'      # the heading of an item a UR modified (module docstring)
 
 
@@ -45,6 +46,9 @@ class DecisionWords:
     decided: frozenset[str]            # generic heads of a decision: items, requests, ones ...
     modified: tuple[str, ...]          # what people say of a UR that certified part of a request
     modified_not_before: frozenset[str]
+    heads: frozenset[str] = frozenset()    # generic heads beside a concept: joint, level, study, refill ...
+    lay: dict[str, str] = field(default_factory=dict)     # lay names of contrast -> the letters' words
+    lay_pattern: re.Pattern | None = None
 
 
 @dataclass
@@ -61,6 +65,7 @@ def decision_words() -> DecisionWords:
     """The lists read from their data file: a pure memo of constant data, made on first use."""
     data = tomllib.loads((data_dir() / DATA_FILE).read_text(encoding="utf-8"))
     rates, decided, modified = data["rates"], data["decided"], data["ur_modified"]
+    lay = {k.lower(): v for k, v in data["lay_names"].items() if k != "why"}
 
     def low(words: Iterable[str]) -> frozenset[str]:
         return frozenset(w.lower() for w in words)
@@ -68,7 +73,10 @@ def decision_words() -> DecisionWords:
     return DecisionWords(low(rates["words"]), tuple(p.lower() for p in rates["phrases"]), low(rates["qualifiers"]),
                          low(rates["after_number_a_dose"]), low(decided["words"]),
                          tuple(sorted((p.lower() for p in modified["forms"]), key=len, reverse=True)),
-                         low(modified["not_before"]))
+                         low(modified["not_before"]), low(data["heads"]["words"]), lay,
+                         re.compile(r"(?<![\w/-])(" + "|".join(r"[\s-]+".join(map(re.escape, re.split(r"[\s-]+", k)))
+                                                           for k in sorted(lay, key=len, reverse=True))
+                                    + r")(?![\w/-])", re.IGNORECASE))
 
 
 def _phrase(words: list[str], phrase: str, start: int) -> bool:
@@ -149,6 +157,18 @@ def read(text: str, decisions: Iterable[str]) -> Intent:
     return Intent(" ".join(rest), notes, rate=True)
 
 
+def generic_head(word: str, beside_concept: bool) -> bool:
+    """Whether a plain word (no concept of its own) is a head that ranks beside a concept (`joint` in
+    `MRI of shoulder joint`, `refill` in `a refill of Norco`): [heads] of query_words.toml."""
+    return beside_concept and word.lower() in decision_words().heads
+
+
+def head_ranking(word: str) -> str | None:
+    """How a generic head beside a concept ranks: the items saying it in their own words first (the
+    concept's many forms would otherwise outweigh one optional word: `Vascutherm rental`)."""
+    return f"item:{word}^{HEAD_BOOST}" if word.lower() in decision_words().heads and word.isalpha() else None
+
+
 def only_decided(rest: str) -> bool:
     """Whether the words left beside a decision chip are only generic heads of a decision (`requests`,
     `items`, `ones`), question words or stop words: the chip alone is then what is asked."""
@@ -166,3 +186,45 @@ def rate_note(overturned: int, upheld: int) -> str:
     decided = max(1, overturned + upheld)
     return (f"Overturn rate of these items: {overturned} overturned, {upheld} upheld "
             f"({100 * overturned / decided:.0f}% overturned)")
+
+
+def lay_names(text: str) -> tuple[str, list[str]]:
+    """Lay names of a study's contrast read as the letters' words (`contrast-enhanced MRI` -> `MRI with
+    contrast`, `CT with dye`, `non-contrast`): the text and what was read."""
+    lists = decision_words()
+    said: list[str] = []
+
+    def name(m: re.Match) -> str:
+        key = " ".join(re.split(r"[\s-]+", m[1].lower()))
+        words = lists.lay.get(key) or lists.lay.get(m[1].lower(), m[1])
+        said.append(f"'{m[1]}' read as '{words}'")
+        return words
+
+    if lists.lay_pattern is None or not lists.lay_pattern.search(text):
+        return text, []
+    text = lists.lay_pattern.sub(name, text)
+    text = re.sub(r"\b(with(?:out)?)\s+(?:with(?:out)?\s+)+", r"\1 ", text, flags=re.IGNORECASE)
+    if re.search(r"\bwith contrast\b", text, re.I) and re.match(r"\s*with contrast\b", text, re.I):
+        text = re.sub(r"^\s*(with contrast)\s+(.+)$", r"\2 \1", text, flags=re.I)   # 'contrast enhanced MRI'
+    return text, said
+
+
+def either_of_slashed(text: str, vocab) -> tuple[str, list[str]]:
+    """Two treatments of one kind joined by a slash that is no name of its own (`OT/PT`, `PT/OT`,
+    `MRI/CT`) read as either one (`OT or PT`: the joined-treatments rule then ranks items naming
+    both first); a pair the vocabulary names whole (`hot/cold`, `L4/5`) stays as it is."""
+    from indexer.search.query.reading import JOINED_KINDS
+
+    said: list[str] = []
+
+    def pair(m: re.Match) -> str:
+        spans = vocab.parse_query(m[0]).spans
+        if len(spans) != 2 or [s.surface.lower() for s in spans] != [m[1].lower(), m[2].lower()]:
+            return m[0]
+        kinds = [{JOINED_KINDS.get(vocab.concept(c).kind) for c in s.concepts} - {None} for s in spans]
+        if not kinds[0] or kinds[0] != kinds[1]:
+            return m[0]
+        said.append(f"'{m[0]}' read as either of {m[1]}, {m[2]}")
+        return f"{m[1]} or {m[2]}"
+
+    return re.sub(r"(?<![\w/])([A-Za-z][\w-]*)/([A-Za-z][\w-]*)(?![\w/])", pair, text), said

@@ -38,7 +38,7 @@ from whoosh.lang.porter import stem
 from indexer.fields import CONCEPT_FIELD
 from indexer.results import Expansion
 from indexer.vocabulary import Vocabulary
-from indexer.search.query import concepts, shorthand
+from indexer.search.query import concepts, intent, shorthand
 from indexer.search.query.wordlists import QueryWords, normalise, query_words
 
 __all__ = ["Reading", "normalise", "query_words", "read"]
@@ -166,6 +166,7 @@ def _mark_timing(units: list[_Unit], vocab: Vocabulary, words: QueryWords) -> li
 def _mark_words(units: list[_Unit], words: QueryWords) -> None:
     """Wrappers, generic heads (and their qualifiers), dosage forms beside a drug, joiners."""
     drug = any(u.kinds & DRUG_KINDS for u in units)
+    named = any(u.concepts for u in units)
     for i in reversed(range(len(units))):        # right to left: 'nerve pain medication' is one head
         u = units[i]
         if u.role != "required" or (u.concepts and len(u.text.split()) > 1):
@@ -178,6 +179,8 @@ def _mark_words(units: list[_Unit], words: QueryWords) -> None:
         elif u.low in words.generic or (drug and u.low in words.dosage_forms and not u.concepts) or \
                 (u.low in words.qualifiers and nxt is not None and nxt.role == "generic"):
             u.role = "generic"
+        elif not u.concepts and intent.generic_head(u.low, named):
+            u.role = "generic"      # 'MRI of shoulder joint', 'L4-5 level', 'a refill of Norco'
         elif u.low in words.joiners and not u.concepts:
             u.role = "joiner"
         elif u.low in STOP_WORDS and not u.concepts:
@@ -252,6 +255,9 @@ def read(text: str, vocab: Vocabulary | None, pinned: bool = False, pins: list[b
         return None
     words = query_words()
     text, spine = shorthand.joined_spine(text)
+    text, lay = intent.lay_names(text)
+    text, slashed = intent.either_of_slashed(text, vocab)
+    spine += lay + slashed
     if not pinned and not spine and not _may_apply(text, vocab, words):
         return None
     units, strengths, said = _shorthand(text, vocab, words)
@@ -318,7 +324,7 @@ def read(text: str, vocab: Vocabulary | None, pinned: bool = False, pins: list[b
         if len(g) > 1:
             out.messages.append("Either of " + ", ".join(u.text for u in g) + " (items naming more of them ranked up)")
     optional = [u.text for u in units if u.role == "generic"]
-    ranking = [shorthand.schedule_ranking(w) for w in optional] + \
+    ranking = [intent.head_ranking(w) or shorthand.schedule_ranking(w) for w in optional] + \
         [concepts.expand(u.text, vocab)[0] for u in units if u.role == "placing"] + \
         [shorthand.strength_ranking(u.text) for u in units if u.role == "strength"] + \
         [f"item:{w}^{WITH_BOOST}" for w in negated]      # the word asked with ranks its items first
