@@ -20,9 +20,10 @@ import re
 import tomllib
 from dataclasses import dataclass, field
 from functools import lru_cache
-from typing import Iterable
+from typing import Iterable, Mapping
 
 from whoosh.analysis import STOP_WORDS
+from whoosh.lang.porter import stem
 
 from indexer.vocabulary.concepts import data_dir
 
@@ -32,6 +33,7 @@ _SYNTAX = re.compile(r"[\"'()*:~^]|(?<!\w)[+-](?=\w)|\b(?:AND|OR|NOT|ANDNOT|ANDM
 _WORD = re.compile(r"[\w%][\w%/'-]*")
 _NUMBER = re.compile(r"\d+(?:\.\d+)?$")
 HEAD_BOOST = 10          # a head said in the item's own words over a concept's many forms (as reading.WITH_BOOST)
+BOTH = ("Upheld", "Overturned")
 MODIFIED_QUERY = '"original request"'      # the heading of an item a UR modified (module docstring)
 
 
@@ -46,6 +48,9 @@ class DecisionWords:
     decided: frozenset[str]            # generic heads of a decision: items, requests, ones ...
     modified: tuple[str, ...]          # what people say of a UR that certified part of a request
     modified_not_before: frozenset[str]
+    rate_fillers: frozenset[str] = frozenset()   # getting, typically ...: words of a rate's question
+    joiners: frozenset[str] = frozenset()        # vs, or ... between two decisions
+    breakdowns: dict[str, tuple[str, str]] = field(default_factory=dict)   # 'by drug type' -> (facet, kept word)
     heads: frozenset[str] = frozenset()    # generic heads beside a concept: joint, level, study, refill ...
     lay: dict[str, str] = field(default_factory=dict)     # lay names of contrast -> the letters' words
     lay_pattern: re.Pattern | None = None
@@ -70,10 +75,12 @@ def decision_words() -> DecisionWords:
     def low(words: Iterable[str]) -> frozenset[str]:
         return frozenset(w.lower() for w in words)
 
+    breakdowns = {k.lower(): (v[0], v[1]) for k, v in sorted(rates["breakdowns"].items(), key=lambda kv: -len(kv[0]))}
     return DecisionWords(low(rates["words"]), tuple(p.lower() for p in rates["phrases"]), low(rates["qualifiers"]),
                          low(rates["after_number_a_dose"]), low(decided["words"]),
                          tuple(sorted((p.lower() for p in modified["forms"]), key=len, reverse=True)),
-                         low(modified["not_before"]), low(data["heads"]["words"]), lay,
+                         low(modified["not_before"]), low(rates["fillers"]), low(data["joiners"]["words"]),
+                         breakdowns, low(data["heads"]["words"]), lay,
                          re.compile(r"(?<![\w/-])(" + "|".join(r"[\s-]+".join(map(re.escape, re.split(r"[\s-]+", k)))
                                                            for k in sorted(lay, key=len, reverse=True))
                                     + r")(?![\w/-])", re.IGNORECASE))
@@ -131,9 +138,25 @@ def _modified(text: str, lists: DecisionWords) -> tuple[str, list[str]]:
     return text, []
 
 
-def read(text: str, decisions: Iterable[str]) -> Intent:
+def _breakdown(words: list[str], lists: DecisionWords) -> tuple[dict[int, str], list[str]]:
+    """`by drug type`, `by specialty` ... in a rate query: the facet that breaks the answer down. The
+    indexes of its words mapped to what stays searched ('' for nothing), and the facets named."""
+    out: dict[int, str] = {}
+    facets: list[str] = []
+    for i in range(len(words)):
+        for phrase, (facet, keep) in lists.breakdowns.items():
+            if _phrase(words, phrase, i):
+                out.update({j: "" for j in range(i, i + len(phrase.split()))})
+                if keep:
+                    out[i] = keep
+                facets.append(facet)
+                break
+    return out, facets
+
+
+def read(text: str, decisions: Mapping[str, str]) -> Intent:
     """The query's rate, generic-head and UR-modification readings (module docstring); `decisions`:
-    every phrase the Decision filter is understood from (`upheld`, `approved`, `denial` ...)."""
+    every phrase the Decision filter is understood from (`upheld`, `approved`, `denial` ...) -> its value."""
     if not text.strip() or _SYNTAX.search(text):
         return Intent(text)
     lists = decision_words()
@@ -142,19 +165,27 @@ def read(text: str, decisions: Iterable[str]) -> Intent:
         return Intent(text, notes)
     words = _WORD.findall(text)
     rate = _rate_words(words, lists)
-    if not rate:
-        return Intent(text)
     spans = _decision_spans(words, decisions)
-    dropped = rate | {i for s, e in spans for i in range(s, e)}
-    rest = [w for i, w in enumerate(words) if i not in dropped]
-    asked = " ".join(w for i, w in enumerate(words) if i in dropped)
-    if spans:
+    values = {decisions[" ".join(words[s:e]).lower()] for s, e in spans} & set(BOTH)
+    if not rate and len(values) < 2:
+        return Intent(text)
+    if len(values) > 1:       # 'upheld vs overturned knee MRI': both decisions asked
+        rate |= {i for s, e in spans for i in (s - 1, e) if 0 <= i < len(words) and words[i].lower() in lists.joiners}
+    stems = {stem(d) for d in decisions if " " not in d}
+    dropped = rate | {i for s, e in spans for i in range(s, e)} | \
+        {i for i, w in enumerate(words) if w.lower() in lists.rate_fillers | lists.decided or stem(w.lower()) in stems}
+    breakdown, facets = _breakdown(words, lists)
+    rest = [breakdown.get(i, w) for i, w in enumerate(words) if i not in dropped]
+    asked = " ".join(w for i, w in enumerate(words) if i in dropped or i in breakdown)
+    if spans or len(values) > 1:
         notes.append(f"'{asked}' asks a rate: both decisions are counted (no Decision filter); the Decision "
                      "facet gives the overturned and upheld counts")
     else:
         notes.append(f"Not searched (words of a rate or a count): {asked}; the Decision facet gives the "
                      "overturned and upheld counts")
-    return Intent(" ".join(rest), notes, rate=True)
+    if facets:
+        notes.append("Broken down by the facets beside the results: " + ", ".join(dict.fromkeys(facets)))
+    return Intent(" ".join(w for w in rest if w), notes, rate=True)
 
 
 def generic_head(word: str, beside_concept: bool) -> bool:

@@ -185,7 +185,8 @@ def understand(query: str, values: Mapping[str, Iterable[str]], literal: bool = 
         return Understanding(case, [], case)
     text, chips = field_chips(text, values)
     asked = intent.Intent(text) if literal else \
-        intent.read(text, [*(decisions or {}), *(d.lower() for d in DECISIONS), *values.get("outcome", ())])
+        intent.read(text, {**{v.lower(): v for v in values.get("outcome", ())}, **(decisions or {}),
+                           **{d.lower(): d for d in DECISIONS}})
     text, notes, rate = asked.text, asked.notes, asked.rate
     pattern = None if literal or not text else _pattern(vocab := _vocabulary(values, decisions=decisions))
     suggestions = [] if literal else _suggestions(text, values)
