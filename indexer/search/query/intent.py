@@ -175,6 +175,7 @@ def read(text: str, decisions: Mapping[str, str]) -> Intent:
     dropped = rate | {i for s, e in spans for i in range(s, e)} | \
         {i for i, w in enumerate(words) if w.lower() in lists.rate_fillers | lists.decided or stem(w.lower()) in stems}
     breakdown, facets = _breakdown(words, lists)
+    dropped -= set(breakdown)
     rest = [breakdown.get(i, w) for i, w in enumerate(words) if i not in dropped]
     asked = " ".join(w for i, w in enumerate(words) if i in dropped or i in breakdown)
     if spans or len(values) > 1:
