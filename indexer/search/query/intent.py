@@ -54,6 +54,7 @@ class DecisionWords:
     heads: frozenset[str] = frozenset()    # generic heads beside a concept: joint, level, study, refill ...
     lay: dict[str, str] = field(default_factory=dict)     # lay names of contrast -> the letters' words
     lay_pattern: re.Pattern | None = None
+    contrast_studies: tuple[str, ...] = ()                # studies made with contrast by definition
 
 
 @dataclass
@@ -83,7 +84,8 @@ def decision_words() -> DecisionWords:
                          breakdowns, low(data["heads"]["words"]), lay,
                          re.compile(r"(?<![\w/-])(" + "|".join(r"[\s-]+".join(map(re.escape, re.split(r"[\s-]+", k)))
                                                            for k in sorted(lay, key=len, reverse=True))
-                                    + r")(?![\w/-])", re.IGNORECASE))
+                                    + r")(?![\w/-])", re.IGNORECASE),
+                         tuple(data["contrast_studies"]["words"]))
 
 
 def _phrase(words: list[str], phrase: str, start: int) -> bool:
@@ -260,3 +262,14 @@ def either_of_slashed(text: str, vocab) -> tuple[str, list[str]]:
         return f"{m[1]} or {m[2]}"
 
     return re.sub(r"(?<![\w/])([A-Za-z][\w-]*)/([A-Za-z][\w-]*)(?![\w/])", pair, text), said
+
+
+def contrast_ranking(text: str) -> list[str]:
+    """What ranks a study asked with or without contrast first: the items saying `without contrast`, or,
+    asked with it, the studies made with contrast by definition (an MR arthrogram, a myelogram)."""
+    low = text.lower()
+    if re.search(r"\bwithout contrast\b", low):
+        return [f'item:"without contrast"^{HEAD_BOOST}']
+    if re.search(r"\bwith contrast\b", low):
+        return [f"item:{w}^{HEAD_BOOST}" for w in decision_words().contrast_studies]
+    return []

@@ -289,7 +289,8 @@ def read(text: str, vocab: Vocabulary | None, pinned: bool = False, pins: list[b
         for u in g:
             u.pinned = pinned and u.locating and not locating_only
     negated = shorthand.asked_with(units, words.with_words, words.joiners)
-    changed = timing or stemmed or against or said or negated or \
+    contrast = intent.contrast_ranking(text)
+    changed = timing or stemmed or against or said or negated or contrast or \
         any(u.role not in ("required", "stop") or u.pinned or u.names for u in units) or any(len(g) > 1 for g in groups)
     if not changed:
         return None
@@ -327,7 +328,7 @@ def read(text: str, vocab: Vocabulary | None, pinned: bool = False, pins: list[b
     ranking = [intent.head_ranking(w) or shorthand.schedule_ranking(w) for w in optional] + \
         [concepts.expand(u.text, vocab)[0] for u in units if u.role == "placing"] + \
         [shorthand.strength_ranking(u.text) for u in units if u.role == "strength"] + \
-        [f"item:{w}^{WITH_BOOST}" for w in negated]      # the word asked with ranks its items first
+        [f"item:{w}^{WITH_BOOST}" for w in negated] + contrast     # the word asked with ranks its items first
     required = parts[0] if len(parts) == 1 else "(" + " AND ".join(parts) + ")"
     if negated:     # an item saying 'without <word>' does not have it
         required = f"({required} ANDNOT ({' OR '.join(f'item:{chr(34)}without {w}{chr(34)}' for w in negated)}))"
