@@ -42,11 +42,11 @@ class DecisionWords:
     """The lists of query_words.toml read here."""
 
     rates: frozenset[str]              # rate nouns: rate, percentage, odds, statistics ...
-    rate_phrases: tuple[str, ...]      # how often, what percent ...
+    rate_phrases: dict[str, tuple[tuple[str, ...], ...]]   # how often, what percent ... by first word
     rate_qualifiers: frozenset[str]    # success, win ... before a rate noun
     dose_rates: frozenset[str]         # rate words that after a number are a dose (`5 percent`)
     decided: frozenset[str]            # generic heads of a decision: items, requests, ones ...
-    modified: tuple[str, ...]          # what people say of a UR that certified part of a request
+    modified: re.Pattern               # what people say of a UR that certified part of a request
     modified_not_before: frozenset[str]
     rate_fillers: frozenset[str] = frozenset()   # getting, typically ...: words of a rate's question
     joiners: frozenset[str] = frozenset()        # vs, or ... between two decisions
@@ -76,10 +76,15 @@ def decision_words() -> DecisionWords:
     def low(words: Iterable[str]) -> frozenset[str]:
         return frozenset(w.lower() for w in words)
 
+    phrases: dict[str, list[tuple[str, ...]]] = {}
+    for p in rates["phrases"]:
+        phrases.setdefault(p.lower().split()[0], []).append(tuple(p.lower().split()))
+    forms = sorted((p.lower() for p in modified["forms"]), key=len, reverse=True)
     breakdowns = {k.lower(): (v[0], v[1]) for k, v in sorted(rates["breakdowns"].items(), key=lambda kv: -len(kv[0]))}
-    return DecisionWords(low(rates["words"]), tuple(p.lower() for p in rates["phrases"]), low(rates["qualifiers"]),
+    return DecisionWords(low(rates["words"]), {k: tuple(v) for k, v in phrases.items()}, low(rates["qualifiers"]),
                          low(rates["after_number_a_dose"]), low(decided["words"]),
-                         tuple(sorted((p.lower() for p in modified["forms"]), key=len, reverse=True)),
+                         re.compile(r"(?<![\w-])(" + "|".join(r"\s+".join(map(re.escape, f.split())) for f in forms)
+                                    + r")(?![\w-])(\s+\w+)?", re.IGNORECASE),
                          low(modified["not_before"]), low(rates["fillers"]), low(data["joiners"]["words"]),
                          breakdowns, low(data["heads"]["words"]), lay,
                          re.compile(r"(?<![\w/-])(" + "|".join(r"[\s-]+".join(map(re.escape, re.split(r"[\s-]+", k)))
@@ -88,38 +93,44 @@ def decision_words() -> DecisionWords:
                          tuple(data["contrast_studies"]["words"]))
 
 
-def _phrase(words: list[str], phrase: str, start: int) -> bool:
-    parts = phrase.split()
-    return [w.lower() for w in words[start:start + len(parts)]] == parts
+def _phrase(low: list[str], parts: tuple[str, ...], start: int) -> bool:
+    return tuple(low[start:start + len(parts)]) == parts
 
 
-def _decision_spans(words: list[str], decisions: Iterable[str]) -> list[tuple[int, int]]:
-    """(start, end) word spans of the decision phrases in `words`, longest first at each word."""
-    phrases = sorted({d.lower() for d in decisions}, key=lambda p: -len(p.split()))
+@lru_cache(maxsize=8)
+def _decision_index(phrases: frozenset[str]) -> dict[str, tuple[tuple[str, ...], ...]]:
+    """The decision phrases by their first word, longest first (a memo per snapshot's phrases)."""
+    index: dict[str, list[tuple[str, ...]]] = {}
+    for p in sorted(phrases, key=lambda p: -len(p.split())):
+        index.setdefault(p.split()[0], []).append(tuple(p.split()))
+    return {k: tuple(v) for k, v in index.items()}
+
+
+def _decision_spans(low: list[str], index: Mapping[str, tuple[tuple[str, ...], ...]]) -> list[tuple[int, int]]:
+    """(start, end) word spans of the decision phrases in the lowercase words, longest first at each."""
     spans, i = [], 0
-    while i < len(words):
-        for p in phrases:
-            if _phrase(words, p, i):
-                spans.append((i, i + len(p.split())))
-                i += len(p.split())
+    while i < len(low):
+        for parts in index.get(low[i], ()):
+            if _phrase(low, parts, i):
+                spans.append((i, i + len(parts)))
+                i += len(parts)
                 break
         else:
             i += 1
     return spans
 
 
-def _rate_words(words: list[str], lists: DecisionWords) -> set[int]:
+def _rate_words(words: list[str], low: list[str], lists: DecisionWords) -> set[int]:
     """Indexes of the words of a rate phrase (`overturn rate`, `how often`, `percentage of`)."""
     found: set[int] = set()
-    for i, w in enumerate(words):
-        low = w.lower()
-        for p in lists.rate_phrases:
-            if _phrase(words, p, i):
-                found.update(range(i, i + len(p.split())))
-        if low in lists.rates and not (low in lists.dose_rates and i and _NUMBER.match(words[i - 1])):
+    for i, w in enumerate(low):
+        for parts in lists.rate_phrases.get(w, ()):
+            if _phrase(low, parts, i):
+                found.update(range(i, i + len(parts)))
+        if w in lists.rates and not (w in lists.dose_rates and i and _NUMBER.match(words[i - 1])):
             found.add(i)
             j = i - 1
-            while j >= 0 and words[j].lower() in lists.rate_qualifiers:
+            while j >= 0 and low[j] in lists.rate_qualifiers:
                 found.add(j)
                 j -= 1
     return found
@@ -127,14 +138,11 @@ def _rate_words(words: list[str], lists: DecisionWords) -> set[int]:
 
 def _modified(text: str, lists: DecisionWords) -> tuple[str, list[str]]:
     """A UR's partial certification said as people say it, read as the items a UR modified."""
-    low = text.lower()
-    for form in lists.modified:
-        m = re.search(r"(?<![\w-])" + r"\s+".join(map(re.escape, form.split())) + r"(?![\w-])(\s+\w+)?", low)
-        if m is None or (m[1] and m[1].strip() in lists.modified_not_before):
+    for m in lists.modified.finditer(text):
+        if m[2] and m[2].strip().lower() in lists.modified_not_before:
             continue
-        typed = text[m.start():m.start() + len(m[0]) - len(m[1] or "")]
-        rest = text[:m.start()] + " " + MODIFIED_QUERY + " " + text[m.start() + len(typed):]
-        return " ".join(rest.split()), [f"'{typed}' read as what a utilization review modified (certified in "
+        rest = text[:m.start()] + " " + MODIFIED_QUERY + " " + text[m.end(1):]
+        return " ".join(rest.split()), [f"'{m[1]}' read as what a utilization review modified (certified in "
                                         "part): the items whose heading says '… was the original request', the "
                                         "IMR deciding the rest"]
     return text, []
@@ -147,7 +155,7 @@ def _breakdown(words: list[str], lists: DecisionWords) -> tuple[dict[int, str], 
     facets: list[str] = []
     for i in range(len(words)):
         for phrase, (facet, keep) in lists.breakdowns.items():
-            if _phrase(words, phrase, i):
+            if _phrase(words, tuple(phrase.split()), i):
                 out.update({j: "" for j in range(i, i + len(phrase.split()))})
                 if keep:
                     out[i] = keep
@@ -166,17 +174,19 @@ def read(text: str, decisions: Mapping[str, str]) -> Intent:
     if notes:
         return Intent(text, notes)
     words = _WORD.findall(text)
-    rate = _rate_words(words, lists)
-    spans = _decision_spans(words, decisions)
-    values = {decisions[" ".join(words[s:e]).lower()] for s, e in spans} & set(BOTH)
+    low = [w.lower() for w in words]
+    rate = _rate_words(words, low, lists)
+    index = _decision_index(frozenset(decisions))
+    spans = _decision_spans(low, index) if rate or sum(w in index for w in low) > 1 else []
+    values = {decisions[" ".join(low[s:e])] for s, e in spans} & set(BOTH)
     if not rate and len(values) < 2:
         return Intent(text)
     if len(values) > 1:       # 'upheld vs overturned knee MRI': both decisions asked
-        rate |= {i for s, e in spans for i in (s - 1, e) if 0 <= i < len(words) and words[i].lower() in lists.joiners}
+        rate |= {i for s, e in spans for i in (s - 1, e) if 0 <= i < len(low) and low[i] in lists.joiners}
     stems = {stem(d) for d in decisions if " " not in d}
     dropped = rate | {i for s, e in spans for i in range(s, e)} | \
-        {i for i, w in enumerate(words) if w.lower() in lists.rate_fillers | lists.decided or stem(w.lower()) in stems}
-    breakdown, facets = _breakdown(words, lists)
+        {i for i, w in enumerate(low) if w in lists.rate_fillers or w in lists.decided or stem(w) in stems}
+    breakdown, facets = _breakdown(low, lists)
     dropped -= set(breakdown)
     rest = [breakdown.get(i, w) for i, w in enumerate(words) if i not in dropped]
     asked = " ".join(w for i, w in enumerate(words) if i in dropped or i in breakdown)
