@@ -99,7 +99,7 @@ def _phrase(low: list[str], parts: tuple[str, ...], start: int) -> bool:
 
 @lru_cache(maxsize=8)
 def _decision_index(phrases: frozenset[str]) -> dict[str, tuple[tuple[str, ...], ...]]:
-    """The decision phrases by their first word, longest first (a memo per snapshot's phrases)."""
+    """The decision phrases by their first word, longest first: a pure memo of a pure function."""
     index: dict[str, list[tuple[str, ...]]] = {}
     for p in sorted(phrases, key=lambda p: -len(p.split())):
         index.setdefault(p.split()[0], []).append(tuple(p.split()))
