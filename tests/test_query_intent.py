@@ -24,7 +24,8 @@ def vocab() -> Vocabulary:
 
 # -- the rules --------------------------------------------------------------------------------
 
-@pytest.mark.parametrize("typed, rest", [("MRI overturn rate", "MRI"), ("denial rate for chiropractic", "for chiropractic"),
+@pytest.mark.parametrize("typed, rest", [("MRI overturn rate", "MRI"),
+                                         ("denial rate for chiropractic", "for chiropractic"),
                                          ("how often is acupuncture overturned", "acupuncture"),
                                          ("percentage of PT upheld", "of PT"), ("opioid statistics", "opioid"),
                                          ("chiropractic success rate", "chiropractic"),
@@ -91,7 +92,8 @@ def test_a_generic_head_beside_no_concept_is_searched(vocab):
 
 
 @pytest.mark.parametrize("typed, read", [("contrast-enhanced MRI", "MRI with contrast"),
-                                         ("MRI with gadolinium", "MRI with contrast"), ("CT with dye", "CT with contrast"),
+                                         ("MRI with gadolinium", "MRI with contrast"),
+                                         ("CT with dye", "CT with contrast"),
                                          ("non-contrast MRI", "without contrast MRI"),
                                          ("MRI without dye", "MRI without contrast")])
 def test_lay_names_of_contrast_are_the_letters_words(typed, read):
