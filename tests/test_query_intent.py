@@ -161,3 +161,13 @@ def test_real_lay_names_of_contrast_and_slashed_pairs(real):
     assert _items(real, "CT with dye") and all("without" not in h.item for h in _search(real, "CT with dye").hits)
     assert _items(real, "contrast-enhanced MRI") == _items(real, "MRI with contrast")
     assert _items(real, "OT/PT") == _items(real, "PT or OT") == _items(real, "PT/OT")
+
+
+def test_the_page_and_the_api_say_the_rate_and_keep_no_chip(client):
+    data = client.get("/api/search?q=overturn+rate").get_json()
+    assert not data["query"]["chips"] and any(m.startswith("Overturn rate of these items")
+                                              for m in data["query"]["messages"])
+    assert data["total"] == client.get("/api/search?q=").get_json()["total"]
+    assert "Overturn rate of these items" in client.get("/?q=overturn+rate").get_data(as_text=True)
+    # the plain decision word is still the chip
+    assert [c["value"] for c in client.get("/api/search?q=overturned").get_json()["query"]["chips"]] == ["Overturned"]
