@@ -171,3 +171,14 @@ def test_the_page_and_the_api_say_the_rate_and_keep_no_chip(client):
     assert "Overturn rate of these items" in client.get("/?q=overturn+rate").get_data(as_text=True)
     # the plain decision word is still the chip
     assert [c["value"] for c in client.get("/api/search?q=overturned").get_json()["query"]["chips"]] == ["Overturned"]
+
+
+@pytest.mark.parametrize("typed", ["partly overturned", "split decision", "mixed decisions"])
+def test_a_letters_split_decision_said_otherwise_is_the_outcome(typed):
+    decisions = {**DECISIONS, typed: "Partially overturned"}
+    meaning = understand(typed, VALUES, decisions=decisions)
+    assert [(c.facet, c.value) for c in meaning.chips] == [("outcome", "Partially overturned")] and not meaning.text
+
+
+def test_real_a_letters_split_decision_said_otherwise_is_the_outcome(real):
+    assert _items(real, "split decision") == _items(real, "partially overturned") == _items(real, "partly overturned")

@@ -34,7 +34,7 @@ _WORD = re.compile(r"[\w%][\w%/'-]*")
 _NUMBER = re.compile(r"\d+(?:\.\d+)?$")
 HEAD_BOOST = 10          # a head said in the item's own words over a concept's many forms (as reading.WITH_BOOST)
 BOTH = ("Upheld", "Overturned")
-MODIFIED_QUERY = '"original request"'      # the heading of an item a UR modified (module docstring)
+MODIFIED_QUERY = 'item:"original request"'      # the heading of an item a UR modified (module docstring)
 
 
 @dataclass(frozen=True)

@@ -132,7 +132,8 @@ def _vocabulary(values: Mapping[str, Iterable[str]], facets: tuple[str, ...] = U
     vocab: dict[str, tuple[str, str]] = {}
     if "decision" in facets:
         for word, value in (decisions or {}).items():
-            vocab.setdefault(word.lower(), ("decision", value))
+            # an item's decision, or the letter's outcome ('split decision' -> Partially overturned)
+            vocab.setdefault(word.lower(), ("decision" if value in DECISIONS else "outcome", value))
     for facet in facets:
         known = list(values.get(facet, ()))
         if facet == "decision":
