@@ -182,3 +182,10 @@ def test_a_letters_split_decision_said_otherwise_is_the_outcome(typed):
 
 def test_real_a_letters_split_decision_said_otherwise_is_the_outcome(real):
     assert _items(real, "split decision") == _items(real, "partially overturned") == _items(real, "partly overturned")
+
+
+def test_real_a_count_of_one_decision_keeps_the_chip_and_drops_its_words(real):
+    counted = _search(real, "number of overturned MRIs")
+    assert [c.value for c in counted.query.chips] == ["Overturned"]
+    assert _items(real, "number of overturned MRIs") == _items(real, "MRI overturned")
+    assert _items(real, "IMR upheld chiropractic cases") == _items(real, "chiropractic upheld")

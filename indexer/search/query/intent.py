@@ -51,6 +51,7 @@ class DecisionWords:
     rate_fillers: frozenset[str] = frozenset()   # getting, typically ...: words of a rate's question
     joiners: frozenset[str] = frozenset()        # vs, or ... between two decisions
     breakdowns: dict[str, tuple[str, str]] = field(default_factory=dict)   # 'by drug type' -> (facet, kept word)
+    counts: frozenset[str] = frozenset()   # number, count, total ...: a count's words
     heads: frozenset[str] = frozenset()    # generic heads beside a concept: joint, level, study, refill ...
     lay: dict[str, str] = field(default_factory=dict)     # lay names of contrast -> the letters' words
     lay_pattern: re.Pattern | None = None
@@ -86,7 +87,7 @@ def decision_words() -> DecisionWords:
                          re.compile(r"(?<![\w-])(" + "|".join(r"\s+".join(map(re.escape, f.split())) for f in forms)
                                     + r")(?![\w-])(\s+\w+)?", re.IGNORECASE),
                          low(modified["not_before"]), low(rates["fillers"]), low(data["joiners"]["words"]),
-                         breakdowns, low(data["heads"]["words"]), lay,
+                         breakdowns, low(data["counts"]["words"]), low(data["heads"]["words"]), lay,
                          re.compile(r"(?<![\w/-])(" + "|".join(r"[\s-]+".join(map(re.escape, re.split(r"[\s-]+", k)))
                                                            for k in sorted(lay, key=len, reverse=True))
                                     + r")(?![\w/-])", re.IGNORECASE),
@@ -205,6 +206,13 @@ def generic_head(word: str, beside_concept: bool) -> bool:
     """Whether a plain word (no concept of its own) is a head that ranks beside a concept (`joint` in
     `MRI of shoulder joint`, `refill` in `a refill of Norco`): [heads] of query_words.toml."""
     return beside_concept and word.lower() in decision_words().heads
+
+
+def not_searched(word: str, beside_concept: bool) -> bool:
+    """Whether a plain word is a count's (`number`, `total`) or, beside a concept, a decided head
+    (`cases`, `appeals`, `claims`): the page's total and the chips say them, no request does."""
+    lists = decision_words()
+    return word.lower() in lists.counts or (beside_concept and word.lower() in lists.decided)
 
 
 def head_ranking(word: str) -> str | None:

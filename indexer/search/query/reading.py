@@ -179,6 +179,8 @@ def _mark_words(units: list[_Unit], words: QueryWords) -> None:
         elif u.low in words.generic or (drug and u.low in words.dosage_forms and not u.concepts) or \
                 (u.low in words.qualifiers and nxt is not None and nxt.role == "generic"):
             u.role = "generic"
+        elif not u.concepts and intent.not_searched(u.low, named):
+            u.role = "wrapper"      # 'number of overturned MRIs', 'upheld chiropractic cases'
         elif not u.concepts and intent.generic_head(u.low, named):
             u.role = "generic"      # 'MRI of shoulder joint', 'L4-5 level', 'a refill of Norco'
         elif u.low in words.joiners and not u.concepts:
