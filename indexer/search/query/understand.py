@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Iterable, Mapping
 
 from indexer.fields import FIELD_FACETS
@@ -155,8 +156,13 @@ def _vocabulary(values: Mapping[str, Iterable[str]], facets: tuple[str, ...] = U
 
 
 def _pattern(vocab: Mapping[str, tuple[str, str]]) -> re.Pattern | None:
-    if not vocab:
-        return None
+    return _compiled(frozenset(vocab)) if vocab else None
+
+
+@lru_cache(maxsize=16)
+def _compiled(vocab: frozenset[str]) -> re.Pattern:
+    """The pattern of a snapshot's filter phrases (longest first): a pure memo of a pure function, so a
+    query no longer joins and escapes every phrase again."""
     phrases = sorted(vocab, key=len, reverse=True)
     alternatives = "|".join(r"\s+".join(map(re.escape, p.split())) for p in phrases)
     return re.compile(r"(?<![\w\-:*/.])(?<!NOT )(" + alternatives + r")(?![\w\-:*/])",
