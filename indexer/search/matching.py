@@ -13,6 +13,7 @@ from indexer.index.values import reviewer
 from indexer.results import QueryInfo, SearchRequest
 from indexer.search import ranking
 from indexer.search.facets import counted_docs, filter_masks, hits_mask
+from indexer.search.query.intent import rate_note
 from indexer.search.query.scopes import ScopedQuery
 from indexer.search.query.understand import Understanding
 from indexer.search.snapshot import Snapshot
@@ -98,7 +99,11 @@ def run(snap: Snapshot, request: SearchRequest, meaning: Understanding) -> Match
         if matched or n == len(scopes) - 1 or evaluation is None:
             break
     mask = hits_mask(base, masks)
-    messages = list(parsed.messages)
+    messages = meaning.notes + list(parsed.messages)
+    if meaning.rate and mask.any() and "decision" in data.columns:
+        column = data.columns["decision"]
+        overturned, upheld = (int((mask & column.mask([v], data.n_docs)).sum()) for v in ("Overturned", "Upheld"))
+        messages.append(rate_note(overturned, upheld))
     if scope != scopes[0] and matched:
         messages.insert(0, f"No request names {meaning.text!r}: counting {SCOPE_NAMES[scope]} "
                            "that mention it")

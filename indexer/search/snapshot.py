@@ -204,7 +204,10 @@ class Snapshot:
         """Everyday decision words ('approved', 'denied' ...) -> the Decision facet's value they mean
         (worked out once per snapshot: a search asks for them on every reading)."""
         if self._decision_words is None:
-            self._decision_words = {w: v for w, v in self.vocabulary.decisions().items() if v in DECISIONS}
+            # the item decisions, and the letter outcome's own value ('partly overturned' -> Partially overturned)
+            outcomes = self.facets.values("outcome") if "outcome" in self.facets.columns else ()
+            self._decision_words = {w: v for w, v in self.vocabulary.decisions().items()
+                                    if v in DECISIONS or v in outcomes}
         return self._decision_words
 
     @property

@@ -33,7 +33,7 @@ from whoosh.lang.porter import stem
 from indexer.fields import CONCEPT_FIELD
 from indexer.results import Expansion
 from indexer.vocabulary import Vocabulary
-from indexer.search.query import concepts, doses, places, purposes, shorthand, timing
+from indexer.search.query import concepts, doses, intent, places, purposes, shorthand, timing
 from indexer.search.query.wordlists import QueryWords, normalise, query_words
 
 __all__ = ["Reading", "normalise", "query_words", "read"]
@@ -114,6 +114,7 @@ def _by_stem(unit: _Unit, vocab: Vocabulary) -> _Unit:
 def _mark_words(units: list[_Unit], words: QueryWords) -> None:
     """Wrappers, generic heads (and their qualifiers), dosage forms beside a drug, joiners."""
     drug = any(u.kinds & DRUG_KINDS for u in units)
+    named = any(u.concepts for u in units)
     for i in reversed(range(len(units))):        # right to left: 'nerve pain medication' is one head
         u = units[i]
         if u.role != "required" or (u.concepts and len(u.text.split()) > 1):
@@ -127,6 +128,10 @@ def _mark_words(units: list[_Unit], words: QueryWords) -> None:
         elif u.low in words.generic or (drug and u.low in words.dosage_forms and not u.concepts) or \
                 (u.low in words.qualifiers and nxt is not None and nxt.role == "generic"):
             u.role = "generic"
+        elif not u.concepts and intent.not_searched(u.low, named):
+            u.role = "wrapper"      # 'number of overturned MRIs', 'upheld chiropractic cases'
+        elif not u.concepts and intent.generic_head(u.low, named):
+            u.role = "generic"      # 'MRI of shoulder joint', 'L4-5 level', 'a refill of Norco'
         elif u.low in words.joiners and not u.concepts:
             u.role = "joiner"
         elif u.low in STOP_WORDS and not u.concepts:
@@ -204,7 +209,9 @@ def read(text: str, vocab: Vocabulary | None, pinned: bool = False, pins: list[b
     text, spine = shorthand.joined_spine(doses.leading_decimal(text))
     text, limbs = places.limbs(text, words.sides, words.limbs, words.limb_pattern)
     text, clipped = shorthand.unclipped(text, words.abbreviations, vocab)
-    spine += limbs + clipped
+    text, lay = intent.lay_names(text)
+    text, slashed = intent.either_of_slashed(text, vocab)
+    spine += limbs + clipped + lay + slashed
     text = places.separate(text, vocab)
     if not pinned and not spine and not _may_apply(text, vocab, words):
         return None
@@ -235,7 +242,9 @@ def read(text: str, vocab: Vocabulary | None, pinned: bool = False, pins: list[b
         for u in g:
             u.pinned = pinned and u.locating and not locating_only
     negated = shorthand.asked_with(units, words.with_words, words.joiners)
-    changed = timed or purposed or stemmed or against or said or negated or any(len(g) > 1 for g in groups) or \
+    contrast = intent.contrast_ranking(text)
+    changed = timed or purposed or stemmed or against or said or negated or contrast or \
+        any(len(g) > 1 for g in groups) or \
         any(u.role not in ("required", "stop") or u.pinned or u.names or u.family for u in units)
     if not changed:
         return None
@@ -274,10 +283,10 @@ def read(text: str, vocab: Vocabulary | None, pinned: bool = False, pins: list[b
         if len(g) > 1:
             out.messages.append("Either of " + ", ".join(u.text for u in g) + " (items naming more of them ranked up)")
     optional = [u.text for u in units if u.role == "generic"]
-    ranking = [shorthand.schedule_ranking(w) for w in optional] + \
+    ranking = [intent.head_ranking(w) or shorthand.schedule_ranking(w) for w in optional] + \
         [concepts.expand(u.text, vocab)[0] for u in units if u.role == "placing"] + \
         [shorthand.strength_ranking(u.text) for u in units if u.role == "strength"] + \
-        [f"item:{w}^{WITH_BOOST}" for w in negated]      # the word asked with ranks its items first
+        [f"item:{w}^{WITH_BOOST}" for w in negated] + contrast     # the word asked with ranks its items first
     required = parts[0] if len(parts) == 1 else "(" + " AND ".join(parts) + ")"
     if negated:     # an item saying 'without <word>' does not have it
         required = f"({required} ANDNOT ({' OR '.join(f'item:{chr(34)}without {w}{chr(34)}' for w in negated)}))"

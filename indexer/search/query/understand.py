@@ -22,11 +22,13 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Iterable, Mapping
 
 from indexer.fields import FIELD_FACETS
 from indexer.index.values import reviewer
 from indexer.results import Chip
+from indexer.search.query import intent
 from indexer.search.query.parser import date_bounds, plain_words
 
 UNDERSTOOD = ("decision", "outcome", "state", "year")     # words that become filters
@@ -53,6 +55,8 @@ class Understanding:
     chips: list[Chip] = field(default_factory=list)
     open_case: str | None = None
     suggestions: list[Chip] = field(default_factory=list)   # filters offered, not applied
+    notes: list[str] = field(default_factory=list)          # what intent.read did, for the page
+    rate: bool = False                                      # a rate was asked (intent.py)
 
     @property
     def from_words(self) -> bool:
@@ -129,7 +133,8 @@ def _vocabulary(values: Mapping[str, Iterable[str]], facets: tuple[str, ...] = U
     vocab: dict[str, tuple[str, str]] = {}
     if "decision" in facets:
         for word, value in (decisions or {}).items():
-            vocab.setdefault(word.lower(), ("decision", value))
+            # an item's decision, or the letter's outcome ('split decision' -> Partially overturned)
+            vocab.setdefault(word.lower(), ("decision" if value in DECISIONS else "outcome", value))
     for facet in facets:
         known = list(values.get(facet, ()))
         if facet == "decision":
@@ -151,8 +156,13 @@ def _vocabulary(values: Mapping[str, Iterable[str]], facets: tuple[str, ...] = U
 
 
 def _pattern(vocab: Mapping[str, tuple[str, str]]) -> re.Pattern | None:
-    if not vocab:
-        return None
+    return _compiled(frozenset(vocab)) if vocab else None
+
+
+@lru_cache(maxsize=16)
+def _compiled(vocab: frozenset[str]) -> re.Pattern:
+    """The pattern of a snapshot's filter phrases (longest first): a pure memo of a pure function, so a
+    query no longer joins and escapes every phrase again."""
     phrases = sorted(vocab, key=len, reverse=True)
     alternatives = "|".join(r"\s+".join(map(re.escape, p.split())) for p in phrases)
     return re.compile(r"(?<![\w\-:*/.])(?<!NOT )(" + alternatives + r")(?![\w\-:*/])",
@@ -181,10 +191,14 @@ def understand(query: str, values: Mapping[str, Iterable[str]], literal: bool = 
         case = f"{loose[1]}-{loose[2]}".upper()
         return Understanding(case, [], case)
     text, chips = field_chips(text, values)
+    asked = intent.Intent(text) if literal else \
+        intent.read(text, {**{v.lower(): v for v in values.get("outcome", ())}, **(decisions or {}),
+                           **{d.lower(): d for d in DECISIONS}})
+    text, notes, rate = asked.text, asked.notes, asked.rate
     pattern = None if literal or not text else _pattern(vocab := _vocabulary(values, decisions=decisions))
     suggestions = [] if literal else _suggestions(text, values)
     if pattern is None:
-        return Understanding(_tidy(text) if chips else text, chips, suggestions=suggestions)
+        return Understanding(_tidy(text) if chips else text, chips, suggestions=suggestions, notes=notes, rate=rate)
 
     def take(m: re.Match) -> str:
         facet, value = vocab[re.sub(r"\s+", " ", m[1].lower())]
@@ -197,7 +211,11 @@ def understand(query: str, values: Mapping[str, Iterable[str]], literal: bool = 
         last = m.end()
     parts.append(pattern.sub(take, text[last:]))
     rest = re.sub(r"\s+", " ", "".join(parts)).strip()
-    return Understanding(_tidy(rest) if chips else rest, chips, suggestions=suggestions)
+    if any(c.facet in ("decision", "outcome") and ":" not in c.word for c in chips) and intent.only_decided(rest):
+        # 'denied requests', 'overturned items': the decision over every item
+        notes.append(f"Not searched (what was decided): {rest}")
+        rest = ""
+    return Understanding(_tidy(rest) if chips else rest, chips, suggestions=suggestions, notes=notes, rate=rate)
 
 
 def _tidy(rest: str) -> str:
