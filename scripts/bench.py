@@ -149,6 +149,16 @@ def bench_build(work: Path, records: list[dict], systems: list[str]) -> dict:
     return out
 
 
+def build_missing_peers(work: Path, records: list[dict], systems: list[str]) -> None:
+    """With --queries-only, build (untimed) each peer whose index is not under `work` yet."""
+    for name in [s for s in systems if s != "ours"]:
+        path = work / "peers" / name
+        if not path.exists():
+            print(f"note: no {name} index under {work}: building it (not timed)")
+            PEERS[name][0](path if name != "fts5" else path / "fts.sqlite",
+                           [d for r in records for d in item_documents(r)])
+
+
 def bench_extract(work: Path, real: int) -> dict:
     """CPU ms per page for each PDF engine, on synthetic PDFs and on the shared real ones."""
     from indexer.ingest.extract import extract
@@ -343,6 +353,8 @@ def _run(args: argparse.Namespace) -> int:
     if not args.queries_only:
         report_build(bench_build(work, records, systems))
         report_extraction(bench_extract(work, args.real_pdfs))
+    else:
+        build_missing_peers(work, records, systems)
     if not args.no_queries:
         bench_queries(work, settings.index_dir, make_queries(records, 2 * args.queries), systems,
                       items, docs)

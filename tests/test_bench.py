@@ -71,3 +71,13 @@ def test_load_average_at_start_end_and_before_each_system(output):
     for when in ("start", "end", *(f"before {s}'s queries" for s in _systems())):
         line = rf"^load average \({re.escape(when)}\): (unavailable|[\d.]+ [\d.]+ [\d.]+ )"
         assert re.search(line, output, re.M), when
+
+
+@pytest.mark.slow
+def test_queries_only_in_a_fresh_work_dir_builds_the_peers_it_lacks(tmp_path, run_script):
+    """--queries-only used to stop on a traceback where no peer index was built yet under --work."""
+    run = run_script("bench", "--items", "100", "--queries", "2", "--real-pdfs", "0", "--queries-only",
+                     "--systems", "ours,fts5", "--work", tmp_path)
+    assert run.returncode == 0, run.stderr[-2000:]
+    assert "no fts5 index under" in run.stdout
+    assert re.search(r"^rare\s+fts5\s+2\s", run.stdout, re.M)
