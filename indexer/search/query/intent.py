@@ -25,6 +25,7 @@ from typing import Iterable, Mapping
 from whoosh.analysis import STOP_WORDS
 from whoosh.lang.porter import stem
 
+from indexer.search.query import numerals
 from indexer.vocabulary.concepts import data_dir
 
 DATA_FILE = "query_words.toml"
@@ -128,7 +129,7 @@ def _rate_words(words: list[str], low: list[str], lists: DecisionWords) -> set[i
         for parts in lists.rate_phrases.get(w, ()):
             if _phrase(low, parts, i):
                 found.update(range(i, i + len(parts)))
-        if w in lists.rates and not (w in lists.dose_rates and i and _NUMBER.match(words[i - 1])):
+        if w in lists.rates and not (w in lists.dose_rates and i and (_NUMBER.match(words[i - 1]) or numerals.value(words[i - 1]) is not None)):
             found.add(i)
             j = i - 1
             while j >= 0 and low[j] in lists.rate_qualifiers:
