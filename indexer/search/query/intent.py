@@ -263,24 +263,37 @@ def lay_names(text: str) -> tuple[str, list[str]]:
 
 
 def either_of_slashed(text: str, vocab) -> tuple[str, list[str]]:
-    """Two treatments of one kind joined by a slash that is no name of its own (`OT/PT`, `PT/OT`,
-    `MRI/CT`) read as either one (`OT or PT`: the joined-treatments rule then ranks items naming
-    both first); a pair the vocabulary names whole (`hot/cold`, `L4/5`) stays as it is."""
+    """Treatments of one kind joined by a slash, a hyphen or a plus that is no name of its own (`OT/PT`,
+    `MRI/CT`, `EMG-NCV`, an ingredient list `dihydrocodeine/caffeine/APAP`, `APAP-codeine`,
+    `flurbiprofen+lidocaine`) read as either one (`OT or PT`: the joined-treatments rule then ranks the
+    items naming all of them first, a product tagged with its ingredients among them); a name the
+    vocabulary holds whole (`hot/cold`, `L4/5`, `C-spine`, `x-ray`) stays as it is."""
     from indexer.search.query.reading import JOINED_KINDS
 
     said: list[str] = []
 
-    def pair(m: re.Match) -> str:
-        spans = vocab.parse_query(m[0]).spans
-        if len(spans) != 2 or [s.surface.lower() for s in spans] != [m[1].lower(), m[2].lower()]:
-            return m[0]
-        kinds = [{JOINED_KINDS.get(vocab.concept(c).kind) for c in s.concepts} - {None} for s in spans]
-        if not kinds[0] or kinds[0] != kinds[1]:
-            return m[0]
-        said.append(f"'{m[0]}' read as either of {m[1]}, {m[2]}")
-        return f"{m[1]} or {m[2]}"
+    def kinds(span) -> set:
+        return {JOINED_KINDS.get(vocab.concept(c).kind) for c in span.concepts} - {None}
 
-    return re.sub(r"(?<![\w/])([A-Za-z][\w-]*)/([A-Za-z][\w-]*)(?![\w/])", pair, text), said
+    def joined(m: re.Match) -> str:
+        for joiner in (r"[/+]", r"[/+-]"):      # a hyphen inside a slashed part may be its name's
+            parts = re.split(joiner, m[0])
+            if len(parts) < 2 or not all(re.match(r"[A-Za-z]", p) for p in parts):
+                continue
+            spans = vocab.parse_query(" / ".join(parts)).spans
+            if [s.surface.lower() for s in spans] != [p.lower() for p in parts]:
+                continue
+            first = kinds(spans[0])
+            if first and all(kinds(s) == first for s in spans[1:]):
+                said.append(f"'{m[0]}' read as either of " + ", ".join(parts))
+                return " or ".join(parts)
+        return m[0]
+
+    return _JOINED.sub(joined, text), said
+
+
+# A word of two or more parts joined by a slash, a hyphen or a plus.
+_JOINED = re.compile(r"(?<![\w/+-])[A-Za-z][\w-]*(?:[/+-][A-Za-z][\w-]*)+(?![\w/+-])")
 
 
 def contrast_ranking(text: str) -> list[str]:
