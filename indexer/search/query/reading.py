@@ -33,7 +33,7 @@ from whoosh.lang.porter import stem
 from indexer.fields import CONCEPT_FIELD
 from indexer.results import Expansion
 from indexer.vocabulary import Vocabulary
-from indexer.search.query import concepts, doses, intent, numerals, places, purposes, shorthand, timing
+from indexer.search.query import concepts, doses, endings, intent, numerals, places, purposes, shorthand, timing
 from indexer.search.query.wordlists import QueryWords, normalise, query_words
 
 __all__ = ["Reading", "normalise", "query_words", "read"]
@@ -207,12 +207,13 @@ def read(text: str, vocab: Vocabulary | None, pinned: bool = False, pins: list[b
         return None
     words = query_words()
     text, spelt = numerals.digits(doses.leading_decimal(text), vocab)
+    text, ended = endings.completed(text, vocab)
     text, spine = shorthand.joined_spine(text)
     text, limbs = places.limbs(text, words.sides, words.limbs, words.limb_pattern)
     text, clipped = shorthand.unclipped(text, words.abbreviations, vocab)
     text, lay = intent.lay_names(text)
     text, slashed = intent.either_of_slashed(text, vocab)
-    spine += spelt + limbs + clipped + lay + slashed
+    spine += spelt + ended + limbs + clipped + lay + slashed
     text = places.separate(text, vocab)
     if not pinned and not spine and not _may_apply(text, vocab, words):
         return None
