@@ -43,8 +43,8 @@ def broader(concept_id: str, vocab: Vocabulary) -> list[str]:
 
 def widenings(text: str, vocab: Vocabulary | None) -> list[Widening]:
     """The query widened at each concept it names with something broader, in the query's order."""
-    if vocab is None or not text.strip():
-        return []
+    if vocab is None or not text.strip() or any(c in text for c in "\"':*"):
+        return []         # the user's own syntax (a quoted phrase: the words as typed) is not widened
     out = []
     for span in sorted(vocab.parse_query(text).spans, key=lambda s: s.start)[:MAX_WIDENED]:
         wider = list(dict.fromkeys(b for c in span.concepts for b in broader(c, vocab) if b not in span.concepts))
