@@ -13,7 +13,7 @@ import pytest
 from bs4 import BeautifulSoup
 
 from indexer.results import SearchRequest
-from indexer.search.query import broadening, endings, forgiveness, intent, numerals, shorthand
+from indexer.search.query import broadening, endings, forgiveness, numerals, rewrites, shorthand
 from indexer.search.query import reading as wording
 from indexer.search.searcher import Searcher
 from indexer.vocabulary import Vocabulary
@@ -71,12 +71,12 @@ def test_a_dosing_interval_ranks_it_does_not_filter_on_real_letters(real):
 # -- 3. ingredient lists and hyphen-joined pairs ----------------------------------------------
 
 def test_treatments_joined_by_hyphen_slash_or_plus_are_either(vocab):
-    assert intent.either_of_slashed("dihydrocodeine/caffeine/APAP", vocab)[0] == \
+    assert rewrites.either_of_joined("dihydrocodeine/caffeine/APAP", vocab)[0] == \
         "dihydrocodeine or caffeine or APAP"
-    assert intent.either_of_slashed("EMG-NCV", vocab)[0] == "EMG or NCV"
-    assert intent.either_of_slashed("flurbiprofen+lidocaine", vocab)[0] == "flurbiprofen or lidocaine"
+    assert rewrites.either_of_joined("EMG-NCV", vocab)[0] == "EMG or NCV"
+    assert rewrites.either_of_joined("flurbiprofen+lidocaine", vocab)[0] == "flurbiprofen or lidocaine"
     for q in ("C-spine", "x-ray", "L4-5", "hot/cold", "work-up"):      # names held whole, or no names
-        assert intent.either_of_slashed(q, vocab)[0] == q
+        assert rewrites.either_of_joined(q, vocab)[0] == q
 
 
 def test_an_ingredient_list_finds_the_product_and_the_compounds_on_real_letters(real):
@@ -145,7 +145,8 @@ def test_words_of_an_allowance_question_are_not_required_on_real_letters(real):
 
 def test_the_broader_concept_is_one_step_of_its_own_kind_never_its_family(vocab):
     assert broadening.broader("panel:cmp", vocab) == ["panel:metabolic"]
-    assert all(not b.startswith("family:") for c in ("procedure:mri", "panel:bmp") for b in broadening.broader(c, vocab))
+    assert all(not b.startswith("family:") for c in ("procedure:mri", "panel:bmp")
+               for b in broadening.broader(c, vocab))
     assert broadening.widenings('"CMP"', vocab) == []          # a quoted phrase: the words as typed
     assert not broadening.near(10, 189) and broadening.near(1, 189)
 
@@ -178,4 +179,4 @@ def test_the_widening_in_the_api_the_page_and_imr_search(real_index, runner):
 
 def test_reading_stays_one_module_of_reasonable_size():
     import inspect
-    assert len(inspect.getsource(wording).splitlines()) <= 310
+    assert len(inspect.getsource(wording).splitlines()) <= 300

@@ -29,7 +29,8 @@ def forgiven(snap: Snapshot, request: SearchRequest, meaning: Understanding, fou
         found.info.did_you_mean = spelling.stem_did_you_mean(found.info.text, reader)
         return found
     mending = forgiveness.mend(meaning.text, request.q, lexicon, frequency,
-                               partial(forgiveness.prefix_found, reader), partial(forgiveness.prefix_names, snap.vocabulary),
+                               partial(forgiveness.prefix_found, reader),
+                               partial(forgiveness.prefix_names, snap.vocabulary),
                                snap.names_lexicon(), snap.vocabulary.words().__contains__)
     if request.spell and mending.text is not None:
         mended = run(snap, request, understand(mending.q, known, literal=request.literal,

@@ -14,8 +14,9 @@ not in the index is looked up among the snapshot's surface words
 - else a word of five letters or more that begins a word of the vocabulary's names is
   finished from them (`hydroco` -> `hydrocodone`, which concept expansion widens to Norco);
   a prefix searched so is searched with the name it finishes too, and a prefix typed alone with
-  every name it finishes, where several those of drugs, products and procedures, MAX_PREFIX_NAMES at most (`hydro` -> `hydro*`, hydrocodone,
-  hydromorphone, hydroxyzine ...: their items, not a letter's *hydrotherapy*);
+  every name it finishes, where several those of drugs, products and procedures, MAX_PREFIX_NAMES
+  at most (`hydro` -> `hydro*`, hydrocodone, hydromorphone, hydroxyzine ...: their items, not a
+  letter's *hydrotherapy*);
 - a correction that is not confident is only offered ('Did you mean'), spelt as the
   letters spell it, never as a stem.
 

@@ -33,6 +33,11 @@ DATA_FILE = "query_words.toml"
 _SYNTAX = re.compile(r"[\"'()*:~^]|(?<!\w)[+-](?=\w)|\b(?:AND|OR|NOT|ANDNOT|ANDMAYBE)\b")
 _WORD = re.compile(r"[\w%][\w%/'-]*")
 _NUMBER = re.compile(r"\d+(?:\.\d+)?$")
+
+
+def _a_number(word: str) -> bool:
+    """A number in digits or spelt out (`5 percent`, `four percent`: a strength, not a rate)."""
+    return bool(_NUMBER.match(word)) or numerals.value(word) is not None
 HEAD_BOOST = 10          # a head said in the item's own words over a concept's many forms (as reading.WITH_BOOST)
 BOTH = ("Upheld", "Overturned")
 MODIFIED_QUERY = 'item:"original request"'      # the heading of an item a UR modified (module docstring)
@@ -129,7 +134,7 @@ def _rate_words(words: list[str], low: list[str], lists: DecisionWords) -> set[i
         for parts in lists.rate_phrases.get(w, ()):
             if _phrase(low, parts, i):
                 found.update(range(i, i + len(parts)))
-        if w in lists.rates and not (w in lists.dose_rates and i and (_NUMBER.match(words[i - 1]) or numerals.value(words[i - 1]) is not None)):
+        if w in lists.rates and not (w in lists.dose_rates and i and _a_number(words[i - 1])):
             found.add(i)
             j = i - 1
             while j >= 0 and low[j] in lists.rate_qualifiers:
@@ -260,40 +265,6 @@ def lay_names(text: str) -> tuple[str, list[str]]:
     if re.search(r"\bwith contrast\b", text, re.I) and re.match(r"\s*with contrast\b", text, re.I):
         text = re.sub(r"^\s*(with contrast)\s+(.+)$", r"\2 \1", text, flags=re.I)   # 'contrast enhanced MRI'
     return text, said
-
-
-def either_of_slashed(text: str, vocab) -> tuple[str, list[str]]:
-    """Treatments of one kind joined by a slash, a hyphen or a plus that is no name of its own (`OT/PT`,
-    `MRI/CT`, `EMG-NCV`, an ingredient list `dihydrocodeine/caffeine/APAP`, `APAP-codeine`,
-    `flurbiprofen+lidocaine`) read as either one (`OT or PT`: the joined-treatments rule then ranks the
-    items naming all of them first, a product tagged with its ingredients among them); a name the
-    vocabulary holds whole (`hot/cold`, `L4/5`, `C-spine`, `x-ray`) stays as it is."""
-    from indexer.search.query.reading import JOINED_KINDS
-
-    said: list[str] = []
-
-    def kinds(span) -> set:
-        return {JOINED_KINDS.get(vocab.concept(c).kind) for c in span.concepts} - {None}
-
-    def joined(m: re.Match) -> str:
-        for joiner in (r"[/+]", r"[/+-]"):      # a hyphen inside a slashed part may be its name's
-            parts = re.split(joiner, m[0])
-            if len(parts) < 2 or not all(re.match(r"[A-Za-z]", p) for p in parts):
-                continue
-            spans = vocab.parse_query(" / ".join(parts)).spans
-            if [s.surface.lower() for s in spans] != [p.lower() for p in parts]:
-                continue
-            first = kinds(spans[0])
-            if first and all(kinds(s) == first for s in spans[1:]):
-                said.append(f"'{m[0]}' read as either of " + ", ".join(parts))
-                return " or ".join(parts)
-        return m[0]
-
-    return _JOINED.sub(joined, text), said
-
-
-# A word of two or more parts joined by a slash, a hyphen or a plus.
-_JOINED = re.compile(r"(?<![\w/+-])[A-Za-z][\w-]*(?:[/+-][A-Za-z][\w-]*)+(?![\w/+-])")
 
 
 def contrast_ranking(text: str) -> list[str]:
