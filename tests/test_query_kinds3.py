@@ -107,6 +107,9 @@ def test_a_trailing_with_or_without_after_a_study_is_contrast(vocab):
 def test_a_trailing_without_ranks_the_studies_without_contrast_on_real_letters(real):
     items = _items(real, "MRI lumbar w/o")
     assert items and all("without contrast" in i.lower() for i in items[:3])
+    assert "with contrast" in _items(real, "MRI w/ gadolinium")[0].lower()
+    # a dosage form ranks (it is no word of an allowance question)
+    assert "Ranked by, not required: cap" in _search(real, "Norco cap").query.messages
 
 
 # -- 5. prefixes several names finish, words run together ---------------------------------------
