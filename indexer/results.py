@@ -57,6 +57,11 @@ class QueryInfo:
     relaxed: str | None = None
     relaxed_without: str | None = None
     relaxed_from: str | None = None
+    # When a concept found nothing and its broader concept answered (indexer.search.query.broadening):
+    # the words searched, the words as understood, and the concept widened ('CMP -> metabolic panel').
+    broadened: str | None = None
+    broadened_from: str | None = None
+    broadened_concept: str | None = None
 
 
 @dataclass

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from indexer.results import SearchRequest
-from indexer.search.query import intent
+from indexer.search.query import intent, rewrites
 from indexer.search.query import reading as wording
 from indexer.search.query.understand import understand
 from indexer.search.searcher import Searcher
@@ -103,7 +103,7 @@ def test_lay_names_of_contrast_are_the_letters_words(typed, read):
 @pytest.mark.parametrize("typed, read", [("OT/PT", "OT or PT"), ("PT/OT eval", "PT or OT eval"),
                                          ("MRI/CT", "MRI or CT"), ("hot/cold", "hot/cold"), ("L4/5", "L4/5")])
 def test_two_treatments_joined_by_a_slash_are_either(vocab, typed, read):
-    assert intent.either_of_slashed(typed, vocab)[0] == read
+    assert rewrites.either_of_joined(typed, vocab)[0] == read
 
 
 def test_every_list_of_the_intent_sections_is_read():

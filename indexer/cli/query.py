@@ -35,6 +35,10 @@ def _header(result, everything: bool) -> list[str]:
     if result.query.relaxed:
         lines.append(f"no request names all of {result.query.relaxed_from}; showing requests with "
                      f"{result.query.relaxed} (without '{result.query.relaxed_without}')")
+    if result.query.broadened:
+        lines.append(f"no request names {result.query.broadened_from}; showing the broader "
+                     f"{result.query.broadened} ({result.query.broadened_concept}); to search only for "
+                     f"{result.query.broadened_from}, put its words in double quotes")
     if result.query.did_you_mean:
         lines.append(f"did you mean: {result.query.did_you_mean}")
     also = [f"also searched: {e.word} -> {', '.join(e.also)}" for e in result.query.expansions]

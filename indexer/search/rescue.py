@@ -1,5 +1,6 @@
-"""What a reading that found nothing becomes: its unknown words mended, a labelled best effort
-without one of its words, and the filters its words could be (each counted as it would apply)."""
+"""What a reading that found nothing becomes: its unknown words mended, a concept widened to its
+broader concept, a labelled best effort without one of its words, and the filters its words could be
+(each counted as it would apply)."""
 from __future__ import annotations
 
 import re
@@ -9,7 +10,7 @@ from functools import partial
 from indexer.fields import SCOPE_FIELDS
 from indexer.results import SearchRequest, Suggestion
 from indexer.search.matching import Match, run
-from indexer.search.query import forgiveness, relaxing, spelling
+from indexer.search.query import broadening, forgiveness, relaxing, spelling
 from indexer.search.query.understand import Understanding, understand
 from indexer.search.snapshot import Snapshot
 
@@ -28,7 +29,8 @@ def forgiven(snap: Snapshot, request: SearchRequest, meaning: Understanding, fou
         found.info.did_you_mean = spelling.stem_did_you_mean(found.info.text, reader)
         return found
     mending = forgiveness.mend(meaning.text, request.q, lexicon, frequency,
-                               partial(forgiveness.prefix_found, reader), snap.vocabulary.completions,
+                               partial(forgiveness.prefix_found, reader),
+                               partial(forgiveness.prefix_names, snap.vocabulary),
                                snap.names_lexicon(), snap.vocabulary.words().__contains__)
     if request.spell and mending.text is not None:
         mended = run(snap, request, understand(mending.q, known, literal=request.literal,
@@ -39,6 +41,20 @@ def forgiven(snap: Snapshot, request: SearchRequest, meaning: Understanding, fou
             return mended
     found.info.did_you_mean = mending.offer
     return found
+
+def broadened(snap: Snapshot, request: SearchRequest, meaning: Understanding, found: Match) -> Match:
+    """A concept query that found nothing, answered with one concept widened to its broader concept
+    (indexer.search.query.broadening: `CMP` -> *metabolic panel*), labelled as such; else `found`."""
+    if not request.synonyms:
+        return found          # the words typed only: no concept is read, none is widened
+    for widening in broadening.widenings(meaning.text, snap.vocabulary):
+        wider = run(snap, request, replace(meaning, text=widening.text))
+        if broadening.near(int(wider.mask.sum()), snap.facets.n_docs):
+            wider.info.broadened, wider.info.broadened_from = widening.text, meaning.text
+            wider.info.broadened_concept = f"{widening.narrow} -> {widening.broader}"
+            return wider
+    return found
+
 
 def relaxed(snap: Snapshot, request: SearchRequest, meaning: Understanding, found: Match) -> Match:
     """A reading that found nothing, answered by its best reading without one of its words

@@ -182,7 +182,9 @@ class Searcher:
         # the no-hits box's single changes (a filter dropped) are the better answer.
         if (not found.mask.any() and not found.words_found and found.info.text
                 and not found.info.open_case and request.spell):
-            found = rescue.relaxed(snap, request, searched, found)
+            found = rescue.broadened(snap, request, searched, found)
+            if not found.mask.any():
+                found = rescue.relaxed(snap, request, searched, found)
         found.info.suggestions = rescue.offers(snap, request, meaning, known, found.filters)
         return found
 

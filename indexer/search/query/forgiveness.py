@@ -13,6 +13,10 @@ not in the index is looked up among the snapshot's surface words
   parser.bound_prefixes);
 - else a word of five letters or more that begins a word of the vocabulary's names is
   finished from them (`hydroco` -> `hydrocodone`, which concept expansion widens to Norco);
+  a prefix searched so is searched with the name it finishes too, and a prefix typed alone with
+  every name it finishes, where several those of drugs, products and procedures, MAX_PREFIX_NAMES
+  at most (`hydro` -> `hydro*`, hydrocodone, hydromorphone, hydroxyzine ...: their items, not a
+  letter's *hydrotherapy*);
 - a correction that is not confident is only offered ('Did you mean'), spelt as the
   letters spell it, never as a stem.
 
@@ -40,6 +44,8 @@ MIN_PREFIX_LAST = 3      # letters of the shortest last word searched as a prefi
 MIN_PREFIX = 4           # ... and of any other word (`physio thera`: both)
 MIN_NAME_PREFIX = 5      # letters of the shortest word finished from the vocabulary's names
 MIN_PART = 3             # letters of the shorter word a run-together word is split into
+MAX_PREFIX_NAMES = 6     # drug or procedure names a prefix that finds nothing may stand for (more: none)
+NAMED_KINDS = frozenset({"drug", "product", "procedure"})
 # word -> the documents its analysis finds in the index, None when it gives no term (a stop word)
 Frequency = Callable[[str], "int | None"]
 
@@ -148,9 +154,11 @@ def mend(text: str, q: str, lexicon: Lexicon, frequency: Frequency,
         finished = [] if finishes or split or len(low) < min(shortest, MIN_NAME_PREFIX) or names is None \
             else names(low)
         if not finishes and len(low) >= shortest and lexicon.extends(low) and expands(low):
-            # the letters' words starting so, and the vocabulary's names (widened to their concepts)
-            # (one name only: a prefix several names begin is left to the letters' words)
-            searched[word] = f"({low}* OR {finished[0]})" if len(finished) == 1 else low + "*"
+            # the letters' words starting so, and the vocabulary's names (widened to their concepts:
+            # `hydro` is hydrocodone's, hydromorphone's ... items, not a letter's 'hydrotherapy')
+            # (several names only for a prefix typed alone: beside other words they narrow it already)
+            names_of = finished if len(finished) == 1 or len(words) == 1 else []
+            searched[word] = "(" + " OR ".join([low + "*", *names_of]) + ")" if names_of else low + "*"
             completed.append(low)
         elif split:
             searched[word] = split
@@ -177,6 +185,17 @@ def term_frequency(reader, word: str) -> int | None:
 def prefix_found(reader, prefix: str) -> bool:
     """Whether some indexed term of a text field starts with `prefix`."""
     return any(next(iter(reader.expand_prefix(f, prefix)), None) is not None for f in TEXT_FIELDS)
+
+
+def prefix_names(vocab, prefix: str) -> list[str]:
+    """The words of the vocabulary's names that finish `prefix` (Vocabulary.completions); where it
+    finishes several, those naming a drug, a product or a procedure, at most MAX_PREFIX_NAMES (more: the
+    prefix names nothing in particular, and none is given)."""
+    names = vocab.completions(prefix, limit=4 * MAX_PREFIX_NAMES)
+    if len(names) <= 1:
+        return names
+    named = [n for n in names if any(vocab.concept(c).kind in NAMED_KINDS for c in vocab.parse_query(n).concept_ids())]
+    return named if len(named) <= MAX_PREFIX_NAMES else []
 
 
 def names_lexicon(vocab) -> Lexicon:

@@ -25,6 +25,7 @@ from typing import Iterable, Mapping
 from whoosh.analysis import STOP_WORDS
 from whoosh.lang.porter import stem
 
+from indexer.search.query import numerals
 from indexer.vocabulary.concepts import data_dir
 
 DATA_FILE = "query_words.toml"
@@ -32,6 +33,11 @@ DATA_FILE = "query_words.toml"
 _SYNTAX = re.compile(r"[\"'()*:~^]|(?<!\w)[+-](?=\w)|\b(?:AND|OR|NOT|ANDNOT|ANDMAYBE)\b")
 _WORD = re.compile(r"[\w%][\w%/'-]*")
 _NUMBER = re.compile(r"\d+(?:\.\d+)?$")
+
+
+def _a_number(word: str) -> bool:
+    """A number in digits or spelt out (`5 percent`, `four percent`: a strength, not a rate)."""
+    return bool(_NUMBER.match(word)) or numerals.value(word) is not None
 HEAD_BOOST = 10          # a head said in the item's own words over a concept's many forms (as reading.WITH_BOOST)
 BOTH = ("Upheld", "Overturned")
 MODIFIED_QUERY = 'item:"original request"'      # the heading of an item a UR modified (module docstring)
@@ -128,7 +134,7 @@ def _rate_words(words: list[str], low: list[str], lists: DecisionWords) -> set[i
         for parts in lists.rate_phrases.get(w, ()):
             if _phrase(low, parts, i):
                 found.update(range(i, i + len(parts)))
-        if w in lists.rates and not (w in lists.dose_rates and i and _NUMBER.match(words[i - 1])):
+        if w in lists.rates and not (w in lists.dose_rates and i and _a_number(words[i - 1])):
             found.add(i)
             j = i - 1
             while j >= 0 and low[j] in lists.rate_qualifiers:
@@ -259,27 +265,6 @@ def lay_names(text: str) -> tuple[str, list[str]]:
     if re.search(r"\bwith contrast\b", text, re.I) and re.match(r"\s*with contrast\b", text, re.I):
         text = re.sub(r"^\s*(with contrast)\s+(.+)$", r"\2 \1", text, flags=re.I)   # 'contrast enhanced MRI'
     return text, said
-
-
-def either_of_slashed(text: str, vocab) -> tuple[str, list[str]]:
-    """Two treatments of one kind joined by a slash that is no name of its own (`OT/PT`, `PT/OT`,
-    `MRI/CT`) read as either one (`OT or PT`: the joined-treatments rule then ranks items naming
-    both first); a pair the vocabulary names whole (`hot/cold`, `L4/5`) stays as it is."""
-    from indexer.search.query.reading import JOINED_KINDS
-
-    said: list[str] = []
-
-    def pair(m: re.Match) -> str:
-        spans = vocab.parse_query(m[0]).spans
-        if len(spans) != 2 or [s.surface.lower() for s in spans] != [m[1].lower(), m[2].lower()]:
-            return m[0]
-        kinds = [{JOINED_KINDS.get(vocab.concept(c).kind) for c in s.concepts} - {None} for s in spans]
-        if not kinds[0] or kinds[0] != kinds[1]:
-            return m[0]
-        said.append(f"'{m[0]}' read as either of {m[1]}, {m[2]}")
-        return f"{m[1]} or {m[2]}"
-
-    return re.sub(r"(?<![\w/])([A-Za-z][\w-]*)/([A-Za-z][\w-]*)(?![\w/])", pair, text), said
 
 
 def contrast_ranking(text: str) -> list[str]:

@@ -33,7 +33,7 @@ from whoosh.lang.porter import stem
 from indexer.fields import CONCEPT_FIELD
 from indexer.results import Expansion
 from indexer.vocabulary import Vocabulary
-from indexer.search.query import concepts, doses, intent, places, purposes, shorthand, timing
+from indexer.search.query import concepts, doses, intent, places, purposes, rewrites, shorthand, timing
 from indexer.search.query.wordlists import QueryWords, normalise, query_words
 
 __all__ = ["Reading", "normalise", "query_words", "read"]
@@ -206,13 +206,7 @@ def read(text: str, vocab: Vocabulary | None, pinned: bool = False, pins: list[b
     if vocab is None or not text.strip() or _SYNTAX.search(text):
         return None
     words = query_words()
-    text, spine = shorthand.joined_spine(doses.leading_decimal(text))
-    text, limbs = places.limbs(text, words.sides, words.limbs, words.limb_pattern)
-    text, clipped = shorthand.unclipped(text, words.abbreviations, vocab)
-    text, lay = intent.lay_names(text)
-    text, slashed = intent.either_of_slashed(text, vocab)
-    spine += limbs + clipped + lay + slashed
-    text = places.separate(text, vocab)
+    text, spine = rewrites.rewrite(text, vocab, words)
     if not pinned and not spine and not _may_apply(text, vocab, words):
         return None
     units, strengths, said = _shorthand(text, vocab, words)

@@ -1,0 +1,68 @@
+"""Numbers spelt out as a strength (indexer.search.query.reading): `baclofen twenty mg`,
+`lidocaine four percent`, `gabapentin six hundred` are `20 mg`, `4 percent`, `600`.
+
+A run of number words (`one` .. `nineteen`, the tens, `hundred`, `thousand`, as the dose rules read
+digits) is its digits where a unit follows it (`mg`, `%`, `percent`, `pct` ...), or where it comes right
+after a drug or a product and ends the query or comes before a dose; elsewhere it is itself (`three
+times a day` is a schedule, shorthand.counts_dosing reads it; `one month supply`).
+"""
+from __future__ import annotations
+
+import re
+
+from indexer.index.analysis import UNITS
+from indexer.vocabulary import Vocabulary
+
+ONES = ("zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven",
+        "twelve", "thirteen", "fourteen", "fifteen", "sixteen", "seventeen", "eighteen", "nineteen")
+TENS = {"twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70, "eighty": 80,
+        "ninety": 90}
+SCALES = {"hundred": 100, "thousand": 1000}
+_WORD = "|".join(sorted([*ONES, *TENS, *SCALES], key=len, reverse=True))
+# A run of number words: `six hundred`, `twenty-five`, `one hundred and fifty`.
+RUN = re.compile(rf"(?<![\w/.-])(?:{_WORD})(?:(?:[\s-]+(?:and[\s-]+)?)(?:{_WORD}))*(?![\w/.-])", re.IGNORECASE)
+# What may follow a strength: a unit (attached or spaced), a number, or nothing.
+_AFTER_UNIT = re.compile(rf"\s*(?:{UNITS}|%|pct|percent|milligrams?)(?![\w])", re.IGNORECASE)
+_AFTER_DOSE = re.compile(r"\s*(?:$|\d)")
+DOSED_KINDS = frozenset({"drug", "product"})
+
+
+def value(run: str) -> int | None:
+    """The number a run of number words says (`six hundred` -> 600), None if it says none."""
+    total = current = 0
+    words = [w for w in re.split(r"[\s-]+", run.lower()) if w != "and"]
+    for word in words:
+        if word in ONES:
+            current += ONES.index(word)
+        elif word in TENS:
+            current += TENS[word]
+        elif word == "hundred":
+            current = (current or 1) * 100
+        elif word == "thousand":
+            total, current = total + (current or 1) * 1000, 0
+        else:
+            return None
+    return total + current if words else None
+
+
+def digits(text: str, vocab: Vocabulary) -> tuple[str, list[str]]:
+    """Spelt-out strengths written in digits (module docstring); the messages saying so."""
+    runs = [m for m in RUN.finditer(text) if value(m[0]) is not None]
+    if not runs:
+        return text, []
+    drug_ends: set[int] | None = None
+    out, said, last = [], [], 0
+    for m in runs:
+        after = text[m.end():]
+        dosed = bool(_AFTER_UNIT.match(after))
+        if not dosed and _AFTER_DOSE.match(after):
+            if drug_ends is None:     # the vocabulary is read only for a number word after something
+                drug_ends = {s.end for s in vocab.parse_query(text).spans
+                             if any(vocab.concept(c).kind in DOSED_KINDS for c in s.concepts)}
+            dosed = text[:m.start()].rstrip() and len(text[:m.start()].rstrip()) in drug_ends
+        if dosed:
+            number = str(value(m[0]))
+            out += [text[last:m.start()], number]
+            said.append(f"'{m[0]}' read as '{number}'")
+            last = m.end()
+    return "".join(out + [text[last:]]), said

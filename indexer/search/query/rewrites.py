@@ -1,0 +1,59 @@
+"""The text-level rewrites a plain query gets before its words are read as units
+(indexer.search.query.reading), in order: a decimal given its zero and strengths spelt out in digits
+(doses, numerals), what the query's ends leave unsaid (endings), a spine letter joined (`tspine`), a
+sided limb (`LLE`), clipped words (`tx`), lay names of contrast, treatments joined in one word
+(`OT/PT`, `EMG-NCV`, `dihydrocodeine/caffeine/APAP`: either one) and places joined by a slash.
+"""
+from __future__ import annotations
+
+import re
+
+from indexer.search.query import doses, endings, intent, numerals, places, shorthand
+from indexer.search.query.wordlists import QueryWords
+from indexer.vocabulary import Vocabulary
+
+
+def rewrite(text: str, vocab: Vocabulary, words: QueryWords) -> tuple[str, list[str]]:
+    """The query's text rewritten (module docstring); the messages saying what was read."""
+    text, spelt = numerals.digits(doses.leading_decimal(text), vocab)
+    text, ended = endings.completed(text, vocab)
+    text, spine = shorthand.joined_spine(text)
+    text, limbs = places.limbs(text, words.sides, words.limbs, words.limb_pattern)
+    text, clipped = shorthand.unclipped(text, words.abbreviations, vocab)
+    text, lay = intent.lay_names(text)
+    text, joined = either_of_joined(text, vocab)
+    return places.separate(text, vocab), spelt + ended + spine + limbs + clipped + lay + joined
+
+
+def either_of_joined(text: str, vocab: Vocabulary) -> tuple[str, list[str]]:
+    """Treatments of one kind joined by a slash, a hyphen or a plus that is no name of its own (`OT/PT`,
+    `MRI/CT`, `EMG-NCV`, an ingredient list `dihydrocodeine/caffeine/APAP`, `APAP-codeine`,
+    `flurbiprofen+lidocaine`) read as either one (`OT or PT`: the joined-treatments rule then ranks the
+    items naming all of them first, a product tagged with its ingredients among them); a name the
+    vocabulary holds whole (`hot/cold`, `L4/5`, `C-spine`, `x-ray`) stays as it is."""
+    from indexer.search.query.reading import JOINED_KINDS      # (reading imports this module)
+
+    said: list[str] = []
+
+    def kinds(span) -> set:
+        return {JOINED_KINDS.get(vocab.concept(c).kind) for c in span.concepts} - {None}
+
+    def joined(m: re.Match) -> str:
+        for joiner in (r"[/+]", r"[/+-]"):      # a hyphen inside a slashed part may be its name's
+            parts = re.split(joiner, m[0])
+            if len(parts) < 2 or not all(re.match(r"[A-Za-z]", p) for p in parts):
+                continue
+            spans = vocab.parse_query(" / ".join(parts)).spans
+            if [s.surface.lower() for s in spans] != [p.lower() for p in parts]:
+                continue
+            first = kinds(spans[0])
+            if first and all(kinds(s) == first for s in spans[1:]):
+                said.append(f"'{m[0]}' read as either of " + ", ".join(parts))
+                return " or ".join(parts)
+        return m[0]
+
+    return _JOINED.sub(joined, text), said
+
+
+# A word of two or more parts joined by a slash, a hyphen or a plus.
+_JOINED = re.compile(r"(?<![\w/+-])[A-Za-z][\w-]*(?:[/+-][A-Za-z][\w-]*)+(?![\w/+-])")
