@@ -111,3 +111,10 @@ def test_real_topicals_by_their_lay_names(real):
     assert "Salonpas pad #60" in _items(real, "salicylate")
     assert "Salonpas pad #60" in _items(real, "pain pad")
     assert "Anecream cream 4% #30" in _items(real, "rub-on pain reliever")
+
+
+def test_real_associated_surgical_services(real):
+    found = set(_items(real, "associated surgical services"))
+    assert {"PA assist", "Assistant surgeon", "Post-op physical therapy 12-18 sessions",
+            "Preoperative Medical Clearance", "Associated surgical service: Hip pad"} <= found
+    assert not any(i.startswith(("Operative arthroscopy", "Right knee arthroscopy")) for i in found)
