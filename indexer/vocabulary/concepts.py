@@ -210,6 +210,11 @@ def _tables(folder: Path, file: str, concepts: dict[str, Concept]) -> None:
                 singular = (*norm[:-1], norm[-1][:-1]) if norm and norm[-1].endswith("s") else norm
                 pid = part_ids.setdefault(norm, part_ids.get(singular) or f"part:{slug(part)}")
                 _put(concepts, Concept(pid, "part", part, [part], [cid], file))
+            for part, names in entry.get("part_forms", {}).items():
+                # a part's other names (its adjective, its Latin plural: "labral", "menisci") are the
+                # part itself, not parts of their own, so "labral tear" and "labrum repair" meet.
+                pid = part_ids[tuple(t.norm for t in tokenize(part))]
+                _put(concepts, Concept(pid, "part", part, list(names), [cid], file))
 
 
 def made_forms(concepts: dict[str, Concept]) -> None:

@@ -28,6 +28,10 @@ BEFORE_SURGERY = {"family:lab", "family:diagnostic-test", "family:imaging", "fam
 # What such a test or clearance is (ODG "Preoperative lab testing", "Preoperative electrocardiogram",
 # "Preoperative testing, general"): the pre-operative evaluation ("pre-op workup").
 PREOPERATIVE = "procedure:preoperative-evaluation"
+# A service that goes with the letter's surgery (the letters' "Associated surgical service: ...", a
+# service before or after the operation, the assistant at surgery: CPT modifiers -80/-82/-AS).
+ASSOCIATED_SERVICE = "term:associated-surgical-service"
+WITH_SURGERY = {"term:postoperative", "term:preoperative", PREOPERATIVE, "procedure:assistant-surgeon"}
 # A consultation, evaluation or referral about an operation ("surgical consultation for the knee",
 # "consult for lumbar fusion") is a consultation: the operation it is about stays a tag, its family not.
 CONSULTATION = "procedure:consultation"
@@ -265,10 +269,15 @@ def associated_tags(vocab: "Vocabulary", items: list[tuple[str, list[Tag]]]) -> 
     out = []
     for words, tags in items:
         if not _goes_with_surgery(words, tags):
+            said = {t.concept for t in tags if t.source == "own"}
+            if surgical and WITH_SURGERY & said and (tags not in surgical or "procedure:assistant-surgeon" in said):
+                tags = sorted([*tags, Tag(ASSOCIATED_SERVICE, "surgery", words.strip()[:60], False)],
+                              key=lambda t: (SOURCES.index(t.source), t.implied, t.concept))
             out.append(tags)
             continue
         found = _Tags(vocab)
         found.by_concept = {t.concept: t for t in tags}
+        found.add(ASSOCIATED_SERVICE, "surgery", words.strip()[:60])
         # where the service names none: a side, and a region (or spinal level), of its surgery
         own = {"side" if vocab.concept(t.concept).kind == "side" else "place"
                for t in tags if t.source == "own" and vocab.concept(t.concept).kind in LOCATING_KINDS}
