@@ -84,15 +84,24 @@ def _expand_plain(text: str, vocab: Vocabulary, found: list[Expansion]) -> str:
         maybe += words if len(words) > 1 else []
         if maybe:
             group = f"({group} ANDMAYBE ({' OR '.join(maybe)}))"
-        parts += [text[last:span.start], group]
-        last = span.end
+        # A hyphen joining the name to a word ('pre-surgery', 'surgery-related') is no minus: beside
+        # the group's parenthesis the parser would read it as one (`pre -(surgery ...)`: NOT surgery).
+        start, end = span.start, span.end
+        if start >= 2 and text[start - 1] == "-" and text[start - 2].isalnum():
+            start -= 1
+            group = " " + group
+        if text[end:end + 1] == "-" and text[end + 1:end + 2].isalnum():
+            end += 1
+            group += " "
+        parts += [text[last:start], group]
+        last = end
         # A drug typed with a dose right after it ('Norco 10mg', 'Norco 10/325', 'lidocaine 5%'): the
         # dose as typed OR the drug at that dose, read from the request's words by marks.py
         # (`strength:hydrocodone:10mg`: Norco 10/325mg), each number to its ingredient.
         dose = DOSE_TYPED.match(text, span.end)
         marks = [ids for c in span.concepts if vocab.concept(c).kind in ("drug", "product")
                  for ids in [dose_ids(vocab, c, dose[1], dose[2]) if dose else []] if ids]
-        if marks:
+        if marks and dose.start(1) >= last:
             per_cent = (dose[2] or "").lower() in ("percent", "pct")
             typed_dose = f"{dose[1]}%" if per_cent else join_spaced(text[dose.start(1):dose.end()])
             typed_dose = f'"{typed_dose}"' if " " in typed_dose else typed_dose

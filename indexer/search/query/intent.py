@@ -26,6 +26,7 @@ from whoosh.analysis import STOP_WORDS
 from whoosh.lang.porter import stem
 
 from indexer.search.query import numerals
+from indexer.search.query.wordlists import query_words
 from indexer.vocabulary.concepts import data_dir
 
 DATA_FILE = "query_words.toml"
@@ -148,8 +149,11 @@ def _modified(text: str, lists: DecisionWords) -> tuple[str, list[str]]:
     for m in lists.modified.finditer(text):
         if m[2] and m[2].strip().lower() in lists.modified_not_before:
             continue
-        rest = text[:m.start()] + " " + MODIFIED_QUERY + " " + text[m.end(1):]
-        return " ".join(rest.split()), [f"'{m[1]}' read as what a utilization review modified (certified in "
+        # The phrase is field syntax, which the query's reading leaves alone: the words of a question
+        # around it ('why was the Norco partially certified') are dropped here, as reading drops them.
+        asked = query_words().wrappers | STOP_WORDS
+        rest = [w for w in (text[:m.start()] + " " + text[m.end(1):]).split() if w.lower() not in asked]
+        return " ".join([*rest, MODIFIED_QUERY]), [f"'{m[1]}' read as what a utilization review modified (certified in "
                                         "part): the items whose heading says '… was the original request', the "
                                         "IMR deciding the rest"]
     return text, []

@@ -29,7 +29,8 @@ SPINE = re.compile(r"(?<![\w/.-])([ctl]) ?spine(?![\w/-])", re.IGNORECASE)
 NUMBER = re.compile(r"\d+(?:\.\d+)?")
 UNIT = re.compile(rf"(?:{UNITS}|percent|pct|milligrams?)", re.IGNORECASE)     # a number before one is no bare one
 # Counts and schedules: #60, x6, x 6 (one word here), 2x3, 3x, q6h, q4-6h, q8hrs.
-DOSING = re.compile(r"#\d+|x\d+|\d+x\d*|q\d+(?:-\d+)?(?:h|hr|hrs|hours?)?", re.IGNORECASE)
+DOSING = re.compile(r"#\d+|x\d+|\d+x\d*|q\d+(?:-\d+)?(?:h|hr|hrs|hours?)?"
+                    r"|\d+x?/(?:wk|wks|week|weeks|d|day|days|mo|month|months)", re.IGNORECASE)    # 3x/wk, 2/week
 CARDINALS = ("zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten",
              "eleven", "twelve")
 WORD = re.compile(r"(?<![\w/.-])[A-Za-z]+(?![\w/.-])")

@@ -5,7 +5,8 @@ The candidates for a word not in the index are the words as the letters spell th
 within one edit for a word of five letters or fewer, two for a longer one (a swap of two
 neighbouring letters is one edit), starting with the same letter. Candidates whose own
 analysis gives an indexed term come first; the best is the nearest, then the most
-frequent. It is *confident* when it is the only one at its distance, or when it is
+frequent. A word with no candidate so near is matched by its sound (`fisical` = *physical*: a
+Metaphone-like key). It is *confident* when it is the only one at its distance, or when it is
 found in at least CLEAR times as many documents as the runner-up at that distance.
 
 A snapshot without surface words (written before they existed) falls back to the
@@ -50,6 +51,22 @@ def distance(a: str, b: str, limit: int = 99) -> int:
     return min(row[-1], limit + 1)
 
 
+# A word's sound, as Metaphone (L. Philips, 1990) hears it, reduced to the rules that make a letter
+# string another one a user types by ear: ph = f, ck = k, c before e/i/y = s and otherwise k, q = k,
+# x = ks, z = s, y between letters = i, doubled letters as one (`fisical` = `physical`).
+_SOUND = ((re.compile(r"ph"), "f"), (re.compile(r"ck"), "k"), (re.compile(r"c(?=[eiy])"), "s"),
+          (re.compile(r"c"), "k"), (re.compile(r"q"), "k"), (re.compile(r"x"), "ks"), (re.compile(r"z"), "s"),
+          (re.compile(r"(?<=\w)y(?=\w)"), "i"), (re.compile(r"(\w)\1+"), r"\1"))
+
+
+def sound(word: str) -> str:
+    """The word's sound key (`physical` and `fisical` both `fisikal`)."""
+    key = word.lower()
+    for pattern, repl in _SOUND:
+        key = pattern.sub(repl, key)
+    return key
+
+
 def limit_for(word: str) -> int:
     """Edits allowed: one for a word of five letters or fewer, two for a longer one."""
     return 1 if len(word) <= 5 else 2
@@ -72,6 +89,16 @@ class Lexicon:
         self._buckets: dict[tuple[str, int], list[str]] = {}
         for word in self.sorted:
             self._buckets.setdefault((word[0], len(word)), []).append(word)
+        self._sounds: dict[str, list[str]] | None = None     # made on the first word spelt by ear
+
+    def by_sound(self, word: str) -> list[tuple[int, str]]:
+        """(edits, surface word) of the words that sound as `word` does, however far they are spelt."""
+        if self._sounds is None:
+            self._sounds = {}
+            for w in self.sorted:
+                if len(w) >= MIN_CORRECTED:
+                    self._sounds.setdefault(sound(w), []).append(w)
+        return [(distance(word, w), w) for w in self._sounds.get(sound(word), ()) if w != word]
 
     def near(self, word: str, limit: int) -> list[tuple[int, str]]:
         """(distance, surface word) of every other word within `limit` edits, same first letter."""
@@ -97,7 +124,7 @@ class Lexicon:
         word = typed.lower()
         if len(word) < MIN_CORRECTED:
             return None
-        near = self.near(word, limit_for(word))
+        near = self.near(word, limit_for(word)) or self.by_sound(word)
         near = [c for c in near if indexed(c[1])] or near
         if not near:
             return None
