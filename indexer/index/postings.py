@@ -214,26 +214,19 @@ class PostingCache:
                 return self._items[key]
         return self._keep(key, load())   # read outside the lock: another thread may read the same term
 
-    def _keep(self, key: tuple, value: tuple) -> tuple:
+    def _keep(self, key: tuple, value: tuple, made: bool = False) -> tuple:
+        """Keep `value` among the decoded terms (or, `made`, those put together from mapped stores),
+        the oldest dropped past that cache's bound."""
+        kept, limit, used = (self._made, self.max_made_bytes, "_made_bytes") if made else \
+            (self._items, self.max_bytes, "bytes")
         size = sum(a.nbytes for a in value)
         with self._lock:
-            if key not in self._items and size <= self.max_bytes:
-                self._items[key] = value
-                self.bytes += size
-                while self.bytes > self.max_bytes:
-                    _, old = self._items.popitem(last=False)
-                    self.bytes -= sum(a.nbytes for a in old)
-        return value
-
-    def _keep_made(self, key: tuple, value: tuple) -> tuple:
-        size = sum(a.nbytes for a in value)
-        with self._lock:
-            if key not in self._made and size <= self.max_made_bytes:
-                self._made[key] = value
-                self._made_bytes += size
-                while self._made_bytes > self.max_made_bytes:
-                    _, old = self._made.popitem(last=False)
-                    self._made_bytes -= sum(a.nbytes for a in old)
+            if key not in kept and size <= limit:
+                kept[key] = value
+                setattr(self, used, getattr(self, used) + size)
+                while getattr(self, used) > limit:
+                    _, old = kept.popitem(last=False)
+                    setattr(self, used, getattr(self, used) - sum(a.nbytes for a in old))
         return value
 
     def term(self, reader, field: str, tbytes: bytes) -> tuple[np.ndarray, np.ndarray]:
@@ -252,7 +245,7 @@ class PostingCache:
                     kept.move_to_end(key)
                     return kept[key]
         value, mapped = _read_postings(reader, field, tbytes, self.stores)
-        return self._keep_made(key, value) if mapped else self._keep(key, value)
+        return self._keep(key, value, made=mapped)
 
     def position_keys(self, reader, field: str, tbytes: bytes, firsts: bool = False) -> np.ndarray:
         """docnum << 32 | position of every occurrence of one term, ascending (phrase arithmetic);
