@@ -40,7 +40,7 @@ def _marks_unboosted(q):
 def _same(text: str, fields: tuple[str, ...], **kw) -> None:
     want = build_query(text, SCHEMA, fields=fields, **kw)
     got = ScopedQuery(text, SCHEMA, **kw).over(fields)
-    if got.query != want.query and "^100" in str(got.query) and "^100" not in str(want.query):
+    if got.query != want.query and str(got.query).count("^100") > str(want.query).count("^100"):
         # Whoosh's parser drops a boosted group's boost inside an explicit AND group ("(A ANDMAYBE
         # (is:mark)^100) AND upheld"); the tree built without it keeps the boost the text asks for.
         assert _marks_unboosted(got.query) == _marks_unboosted(want.query), (text, fields)
