@@ -42,6 +42,7 @@ def forgiven(snap: Snapshot, request: SearchRequest, meaning: Understanding, fou
     found.info.did_you_mean = mending.offer
     return found
 
+
 def broadened(snap: Snapshot, request: SearchRequest, meaning: Understanding, found: Match) -> Match:
     """A concept query that found nothing, answered with one concept widened to its broader concept
     (indexer.search.query.broadening: `CMP` -> *metabolic panel*), labelled as such; else `found`."""
