@@ -76,7 +76,11 @@ HELDOUT_BARS = {"heldout.json": {"mean_recall": 0.99, "mean_r_precision": 0.98},
                 # and data7 (7d8aaa3), negatives largest 2.6%: three blind measurements. Its five queries
                 # answering nothing then read (a hyphen read as a minus, pre-surgery, coagulation, spelling by
                 # ear, 3x/wk, a question around a UR's modification): 0.955 / 0.942, none answering nothing.
-                "heldout_v8.json": {"mean_recall": 0.95, "mean_r_precision": 0.94}}
+                "heldout_v8.json": {"mean_recall": 0.95, "mean_r_precision": 0.94},
+                # Judged blind on 2026-12-07 (222 queries, 29 negatives; clinic and claims shorthand) before
+                # the session's work: 0.878 / 0.831, 19 answering nothing on main 26e057c, negatives largest
+                # 2.6%. Its misses were read then, to brief the fifth round (heldout_v10 stays blind).
+                "heldout_v9.json": {"mean_recall": 0.87, "mean_r_precision": 0.83}}
 SEEDS_BARS = {"mean_recall": 1.0, "mean_r_precision": 1.0}
 # The largest share of the corpus a negative (a query nothing relevant answers) may return: the
 # issue's target, met on every set with negatives since query4 (largest 2.6%, heldout_v3.json).
@@ -116,7 +120,7 @@ def shared_report(relevance, real_index):
 @pytest.mark.parametrize("name, least", [("judged.json", 45), ("seeds.json", 8), ("heldout_vocabulary.json", 60),
                                          ("heldout_v2.json", 60),
                                          ("heldout_v3.json", 80), ("heldout_v4.json", 120), ("heldout_v6.json", 150),
-                                         ("heldout_v7.json", 150), ("heldout_v8.json", 150),
+                                         ("heldout_v7.json", 150), ("heldout_v8.json", 150), ("heldout_v9.json", 150),
                                          ("heldout_v5.json", 150)])
 def test_judged_sets_are_well_formed(name, least):
     judged = json.loads((FIXTURES / name).read_text())
@@ -128,7 +132,8 @@ def test_judged_sets_are_well_formed(name, least):
 
 
 @pytest.mark.parametrize("name", ["heldout_vocabulary.json", "heldout_v2.json", "heldout_v3.json", "heldout_v4.json",
-                                  "heldout_v5.json", "heldout_v6.json", "heldout_v7.json", "heldout_v8.json"])
+                                  "heldout_v5.json", "heldout_v6.json", "heldout_v7.json", "heldout_v8.json",
+                                  "heldout_v9.json"])
 def test_negatives_are_well_formed(name):
     judged = json.loads((FIXTURES / name).read_text())
     negatives = [n["q"].lower() for n in judged["negatives"]]
@@ -141,7 +146,8 @@ def test_no_query_repeats_across_the_judged_sets():
     """Each set judges its own queries (negatives, things no letter holds, may recur)."""
     seen: dict[str, str] = {}
     for name in ("judged.json", "heldout.json", "heldout_vocabulary.json", "heldout_v2.json", "heldout_v3.json",
-                 "heldout_v4.json", "heldout_v5.json", "heldout_v6.json", "heldout_v7.json", "heldout_v8.json"):
+                 "heldout_v4.json", "heldout_v5.json", "heldout_v6.json", "heldout_v7.json", "heldout_v8.json",
+                 "heldout_v9.json"):
         judged = json.loads((FIXTURES / name).read_text())
         for entry in judged["queries"]:
             q = entry["q"].lower()
