@@ -12,6 +12,7 @@ from indexer.results import SearchRequest, Suggestion
 from indexer.search.matching import Match, run
 from indexer.search.query import broadening, forgiveness, relaxing, spelling
 from indexer.search.query.understand import Understanding, understand
+from indexer.search.query.wordlists import query_words
 from indexer.search.snapshot import Snapshot
 
 
@@ -57,26 +58,55 @@ def broadened(snap: Snapshot, request: SearchRequest, meaning: Understanding, fo
     return found
 
 
-def relaxed(snap: Snapshot, request: SearchRequest, meaning: Understanding, found: Match) -> Match:
-    """A reading that found nothing, answered by its best reading without one of its words
-    (indexer.search.query.relaxing), labelled as such; else `found` unchanged."""
-    readings = relaxing.readings(meaning.text, snap.vocabulary)
-    runs = [(r, run(snap, request, replace(meaning, text=r.text))) for r in readings]
-    alone = {m.info.text: m for _, m in runs}      # with two units, each reading is the other alone
-    for r in readings:                              # only when every word finds something alone
-        if r.without not in alone:
-            alone[r.without] = run(snap, request, replace(meaning, text=r.without))
-        if not alone[r.without].mask.any():
-            return found
-    scopes = list(SCOPE_FIELDS)
-    chosen = relaxing.best([(r, scopes.index(m.info.scope), int(m.mask.sum())) for r, m in runs],
-                           snap.facets.n_docs)
-    if chosen is None:
+def relaxed(snap: Snapshot, request: SearchRequest, meaning: Understanding, found: Match,
+            fillers: bool = False) -> Match:
+    """A reading that found nothing, answered by its best reading with fewer of its units
+    (indexer.search.query.relaxing), labelled as such; else `found` unchanged. With `fillers`, `found`
+    matched across whole letters only: only plain common words may be left out, and the reading must
+    find requests in a narrower scope."""
+    found_units = relaxing.query_units(meaning.text, snap.vocabulary)
+    if not found_units:
         return found
-    relaxed = next(m for r, m in runs if r is chosen)
-    relaxed.info.relaxed, relaxed.info.relaxed_without = chosen.text, chosen.without
-    relaxed.info.relaxed_from = meaning.text
-    return relaxed
+    leave = {i for i, u in enumerate(found_units) if u.common} if fillers else None
+    if fillers and not leave:
+        return found
+    alone = _alone(snap, request, meaning, found_units)
+    scopes = list(SCOPE_FIELDS)
+    widest = scopes.index(found.info.scope) if fillers else len(scopes)
+    answers = []          # the best of each level: (scope, level, its reading, its match)
+    for k, level in enumerate(relaxing.levels(found_units, alone, leave)):
+        runs = [(r, run(snap, request, replace(meaning, text=r.text))) for r in level]
+        chosen = relaxing.best([(r, scopes.index(m.info.scope), int(m.mask.sum())) for r, m in runs
+                                if scopes.index(m.info.scope) < widest], snap.facets.n_docs)
+        if chosen is not None:
+            answer = next(m for r, m in runs if r is chosen)
+            answers.append((scopes.index(answer.info.scope), k, chosen, answer))
+            if answers[-1][0] == 0:
+                break         # the requests' own words: no reading leaving out more can do better
+    if answers:
+        # the narrowest scope, then the fewest units left out (a letter-wide match is weak evidence)
+        _, _, chosen, answer = min(answers, key=lambda a: a[:2])
+        answer.info.relaxed, answer.info.relaxed_without = chosen.text, chosen.without
+        answer.info.relaxed_from = meaning.text
+        return answer
+    return found
+
+
+def _alone(snap: Snapshot, request: SearchRequest, meaning: Understanding,
+           found_units: list[relaxing.Unit]) -> list[int | None]:
+    """What each unit finds alone: a plain word its documents in the index (None for a stop word; a
+    word of the query lists may be read as another, so it is searched), a concept's name its items."""
+    reader = snap.searcher().reader()
+    listed = query_words().listed
+    out: list[int | None] = []
+    for u in found_units:
+        if not u.named and " " not in u.text and u.text.lower() not in listed:
+            out.append(forgiveness.term_frequency(reader, u.text))
+        else:
+            m = run(snap, request, replace(meaning, text=u.text))
+            out.append(None if m.evaluation is None else int(m.base.sum()) if m.words_found else 0)
+    return out
+
 
 def offers(snap: Snapshot, request: SearchRequest, meaning: Understanding, known: dict,
             filters: dict[str, list[str]]) -> list[Suggestion]:

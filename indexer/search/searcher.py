@@ -185,6 +185,10 @@ class Searcher:
             found = rescue.broadened(snap, request, searched, found)
             if not found.mask.any():
                 found = rescue.relaxed(snap, request, searched, found)
+        elif found.info.scope == "letter" and not request.scope and request.spell and found.mask.any() \
+                and found.info.corrected is None:
+            # found across whole letters only: a plain common word may be all that matched there
+            found = rescue.relaxed(snap, request, searched, found, fillers=True)
         found.info.suggestions = rescue.offers(snap, request, meaning, known, found.filters)
         return found
 

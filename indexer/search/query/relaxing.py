@@ -3,34 +3,42 @@
 `orthopedic pillow` finds nothing when no request says *orthopedic* and *pillow*; the requests
 with *pillow* are the nearest answer there is. When a plain query (no quotes, operators,
 parentheses, `field:` terms or prefixes) finds nothing even after its unknown words were mended,
-though each of its units finds something alone (a word nothing matches is no word to leave out:
-`zzzqx pillow` stays unanswered),
-the searcher (indexer.search.searcher) reads it again without one of its *units* at a time: a
-unit is a run of words naming one concept of the vocabulary (`total knee arthroplasty` is one, so it
-is never split) or else one plain word. Of the readings that find something, one matching the
-requests' own words beats one found only by widening to the rationale or the letter; then one
-leaving out a plain word beats one leaving out a named concept (the vocabulary names what a
-request is about, a plain word qualifies it: `cyclobenzaprine 7.5` keeps the drug, not the
-dose); then the one with the fewest hits wins (it keeps the rarest words: leaving out the most common one is
-what a ranked engine's "minimum should match" would do), ties broken by query order; a reading finding more
-than MAX_SHARE of the corpus is no answer (a query about nothing the letters hold must not
-answer a twentieth of them), and nor is one left with only a side and a region when the
-query asked for something there (`left ankle MRI` is not answered by whatever a letter says
-of a left ankle). The page, the API (`query.relaxed`, `query.relaxed_without`) and
-`imr search` say so: *No request names all of orthopedic pillow; showing requests with pillow*.
-`spell=0` turns it off, like the other mending.
+the searcher (indexer.search.rescue) reads it again with fewer of its *units*, as a ranked
+engine's "minimum should match" (coordination level) would: a unit is a run of words naming one
+concept of the vocabulary (`total knee arthroplasty` is one, so it is never split) or else one
+plain word. Each unit is first searched alone: a unit finding nothing at all (`x14d`, `combo`, a
+clipped word with no correction) can only empty the answer, so it is always left out; a unit of
+stop words only is no unit. Then the answer is the reading keeping the MOST of the other units
+that finds something: with one left out, then two ..., never keeping only a side, a region or a
+level (`left ankle MRI` is not answered by whatever a letter says of a left ankle). Which units are
+left out, among readings leaving out as many: a plain word before a concept's name (the vocabulary
+names what a request is about, a plain word qualifies it: `cyclobenzaprine 7.5` keeps the drug, not
+the dose), the commonest (most found alone) before the rarest; of the readings tried, one matching
+the requests' own words beats one found only by widening to the rationale or the letter, then the
+fewest named units left out, then the fewest hits, then query order. A reading finding more than
+MAX_SHARE of the corpus is no answer (a query about nothing the letters hold must not answer a
+twentieth of them). At most MAX_READINGS readings are tried. The page, the API (`query.relaxed`,
+`query.relaxed_without`: the words left out, joined by ", ") and `imr search` say so: *No request
+names all of orthopedic pillow; showing requests with pillow (without 'orthopedic')*. `spell=0`
+turns it off, like the other mending.
+
+A match found only across the whole letter (the clinical summary too) that rests on a filler, a
+plain common English word (`emg only`: some letter says EMG and *only* somewhere), is answered by
+the best effort leaving the filler out where that finds requests in a narrower scope (`fillers`).
 """
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from itertools import combinations
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from indexer.vocabulary import Vocabulary
 
-MAX_UNITS = 6          # more words than this is a sentence, not a query to take apart
+MAX_UNITS = 8          # more units than this is a sentence, not a query to take apart
 MAX_SHARE = 0.05       # a best-effort answer holds at most this fraction of the indexed items
+MAX_READINGS = 12      # readings tried beyond each unit alone (the rescue runs each one)
 # Kinds of concept that only place a request: a reading left with nothing else answers no question.
 PLACING_KINDS = {"side", "region", "level"}
 # The user's own syntax: phrases, field terms, prefixes, groups and boolean operators.
@@ -39,13 +47,23 @@ _WORD = re.compile(r"\S+")
 
 
 @dataclass(frozen=True)
+class Unit:
+    """A run of a query's words naming one concept, or one plain word."""
+
+    text: str
+    named: bool = False      # names a concept of the vocabulary
+    placing: bool = False    # names only a side, a region or a level
+    common: bool = False     # a plain word among the commonest English words (a filler, letter-wide)
+
+
+@dataclass(frozen=True)
 class Reading:
-    """The query without one of its units: the text searched and the words left out."""
+    """The query without some of its units: the text searched and the words left out."""
 
     text: str
     without: str
-    named: bool = False      # whether the words left out name a concept of the vocabulary
-    placing: bool = False    # whether the words kept only place something (a side, region, level)
+    named: int = 0           # how many of the units left out name a concept of the vocabulary
+    placing: bool = False    # whether the units kept only place something (a side, region, level)
 
 
 def units(text: str, vocab: "Vocabulary | None") -> list[tuple[int, int]]:
@@ -63,38 +81,76 @@ def units(text: str, vocab: "Vocabulary | None") -> list[tuple[int, int]]:
     return out
 
 
-def readings(text: str, vocab: "Vocabulary | None") -> list[Reading]:
-    """The query read without each of its units in turn; none for a query in the user's own
-    syntax, of one unit, or of more than MAX_UNITS."""
+def query_units(text: str, vocab: "Vocabulary | None") -> list[Unit]:
+    """The units of a plain query (none for one in the user's own syntax, of one unit, or of more
+    than MAX_UNITS), each said named, placing or common."""
     if _SYNTAX.search(text):
         return []
     found = units(text, vocab)
     if not 2 <= len(found) <= MAX_UNITS:
         return []
     parsed = vocab.parse_query(text).spans if vocab is not None else ()
-    spans = [(s.start, s.end) for s in parsed]
-    placing = {(s.start, s.end) for s in parsed
-               if all(vocab.concept(c).kind in PLACING_KINDS for c in s.concepts)}
-
-    def places(start: int, end: int) -> bool:
-        return any(a <= start and end <= b for a, b in placing)
-
+    common = vocab.common_words()[0] if vocab is not None else set()
     out = []
-    for i, (start, end) in enumerate(found):
-        rest = " ".join(text[s:e] for j, (s, e) in enumerate(found) if j != i)
-        named = any(start <= s < end for s, _ in spans)
-        kept = [u for j, u in enumerate(found) if j != i]
-        out.append(Reading(rest, text[start:end], named,
-                           all(places(*u) for u in kept) and not places(start, end)))
+    for start, end in found:
+        inside = [s for s in parsed if start <= s.start < end]
+        out.append(Unit(text[start:end], bool(inside),
+                        bool(inside) and all(vocab.concept(c).kind in PLACING_KINDS for s in inside for c in s.concepts),
+                        not inside and text[start:end].lower() in common))
+    return out
+
+
+def _reading(found: list[Unit], left: set[int], neutral: frozenset[int] = frozenset()) -> Reading:
+    """The query without the units `left`; `neutral` units (stop words) are kept but place nothing."""
+    kept = [u for i, u in enumerate(found) if i not in left and i not in neutral]
+    return Reading(" ".join(u.text for i, u in enumerate(found) if i not in left),
+                   ", ".join(found[i].text for i in sorted(left)), sum(found[i].named for i in left),
+                   all(u.placing for u in kept) and not all(found[i].placing for i in left))
+
+
+def readings(text: str, vocab: "Vocabulary | None") -> list[Reading]:
+    """The query read without each of its units in turn; none for a query in the user's own
+    syntax, of one unit, or of more than MAX_UNITS."""
+    found = query_units(text, vocab)
+    return [_reading(found, {i}) for i in range(len(found))]
+
+
+def levels(found: list[Unit], alone: list[int | None], leave: set[int] | None = None) -> list[list[Reading]]:
+    """The readings to try, fewest units left out first, at most MAX_READINGS in all. `alone`: what each
+    unit finds searched alone (None: it has no searchable word, a unit of stop words, always kept; 0: it
+    finds nothing, always left out). `leave`: the only units that may be left out (all when None).
+    Within a level, a plain word is left out before a concept's name, the commonest before the rarest;
+    each level gets its cheapest readings (MAX_READINGS shared among the levels, two at least)."""
+    dead = {i for i, n in enumerate(alone) if n == 0}
+    neutral = frozenset(i for i, n in enumerate(alone) if n is None)
+    live = [i for i, n in enumerate(alone) if n and (leave is None or i in leave)]
+    live.sort(key=lambda i: (found[i].named, -(alone[i] or 0), i))
+    kept_alive = [i for i, n in enumerate(alone) if n and i not in dead]
+    out: list[list[Reading]] = []
+    budget = MAX_READINGS
+    first = 0 if dead else 1
+    each = max(2, MAX_READINGS // max(1, len(live) - first))    # every level gets its cheapest readings
+    for k in range(first, len(live) + 1):
+        level = []
+        for left in combinations(live, k):
+            if len(left) >= len(kept_alive):
+                continue            # something must be kept
+            level.append((sum(found[i].named for i in left), -sum(alone[i] or 0 for i in left), left))
+        level.sort()
+        readings_ = [_reading(found, dead | set(left), neutral) for *_, left in level[:min(each, budget)]]
+        budget -= len(readings_)
+        if readings_:
+            out.append(readings_)
+        if budget <= 0:
+            break
     return out
 
 
 def best(counts: list[tuple[Reading, int, int]], n_docs: int) -> Reading | None:
     """Of (reading, scope, hits) -- scope 0 when the requests' own words match, higher when the
     search widened to the rationale or the whole letter -- the reading matching in the narrowest
-    scope, leaving out a plain word rather than a concept, with the fewest hits (the first in
-    query order on a tie), among those finding something and at most MAX_SHARE of the `n_docs`
-    indexed items; or None."""
+    scope, leaving out the fewest named units, with the fewest hits (the first in query order on a
+    tie), among those finding something and at most MAX_SHARE of the `n_docs` indexed items; or None."""
     cap = MAX_SHARE * n_docs
     kept = [(scope, r.named, n, i, r) for i, (r, scope, n) in enumerate(counts)
             if 0 < n <= cap and not r.placing]
