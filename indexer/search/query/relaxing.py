@@ -55,6 +55,12 @@ class Unit:
     placing: bool = False    # names only a side, a region or a level
     common: bool = False     # a plain word among the commonest English words (a filler, letter-wide)
 
+    @property
+    def qualifying(self) -> bool:
+        """Whether the unit only qualifies what a request is: a place, or a plain word with a digit (a
+        dose, a count, a schedule: `200mg`, `#60`, `x14d`)."""
+        return self.placing or (not self.named and any(ch.isdigit() for ch in self.text))
+
 
 @dataclass(frozen=True)
 class Reading:
@@ -63,7 +69,7 @@ class Reading:
     text: str
     without: str
     named: int = 0           # how many of the units left out name a concept of the vocabulary
-    placing: bool = False    # whether the units kept only place something (a side, region, level)
+    placing: bool = False    # whether the units kept only qualify something (a place, a dose, a count)
 
 
 def units(text: str, vocab: "Vocabulary | None") -> list[tuple[int, int]]:
@@ -105,7 +111,7 @@ def _reading(found: list[Unit], left: set[int], neutral: frozenset[int] = frozen
     kept = [u for i, u in enumerate(found) if i not in left and i not in neutral]
     return Reading(" ".join(u.text for i, u in enumerate(found) if i not in left),
                    ", ".join(found[i].text for i in sorted(left)), sum(found[i].named for i in left),
-                   all(u.placing for u in kept) and not all(found[i].placing for i in left))
+                   all(u.qualifying for u in kept) and not all(found[i].qualifying for i in left))
 
 
 def readings(text: str, vocab: "Vocabulary | None") -> list[Reading]:
@@ -122,6 +128,8 @@ def levels(found: list[Unit], alone: list[int | None], leave: set[int] | None = 
     Within a level, a plain word is left out before a concept's name, the commonest before the rarest;
     each level gets its cheapest readings (MAX_READINGS shared among the levels, two at least)."""
     dead = {i for i, n in enumerate(alone) if n == 0}
+    if any(found[i].named for i in dead):
+        return []        # a concept no letter holds: nothing is the answer (`Toradol injection`)
     neutral = frozenset(i for i, n in enumerate(alone) if n is None)
     live = [i for i, n in enumerate(alone) if n and (leave is None or i in leave)]
     live.sort(key=lambda i: (found[i].named, -(alone[i] or 0), i))
