@@ -73,19 +73,22 @@ def relaxed(snap: Snapshot, request: SearchRequest, meaning: Understanding, foun
     alone = _alone(snap, request, meaning, found_units)
     scopes = list(SCOPE_FIELDS)
     widest = scopes.index(found.info.scope) if fillers else len(scopes)
-    answers = []          # the best of each level: (scope, level, its reading, its match)
+    answers = []          # the best of each level: (letter-wide, level, scope, its reading, its match)
+    letter = scopes.index("letter")
     for k, level in enumerate(relaxing.levels(found_units, alone, leave)):
         runs = [(r, run(snap, request, replace(meaning, text=r.text))) for r in level]
         chosen = relaxing.best([(r, scopes.index(m.info.scope), int(m.mask.sum())) for r, m in runs
                                 if scopes.index(m.info.scope) < widest], snap.facets.n_docs)
         if chosen is not None:
             answer = next(m for r, m in runs if r is chosen)
-            answers.append((scopes.index(answer.info.scope), k, chosen, answer))
-            if answers[-1][0] == 0:
-                break         # the requests' own words: no reading leaving out more can do better
+            answers.append((scopes.index(answer.info.scope) == letter, k, scopes.index(answer.info.scope),
+                            chosen, answer))
+            if not answers[-1][0]:
+                break         # a request's own words or its decision: a reading leaving out more is worse
     if answers:
-        # the narrowest scope, then the fewest units left out (a letter-wide match is weak evidence)
-        _, _, chosen, answer = min(answers, key=lambda a: a[:2])
+        # the fewest units left out, but a match across whole letters only (weak evidence) gives way to
+        # the requests or their decisions matching with one more left out
+        *_, chosen, answer = min(answers, key=lambda a: a[:3])
         answer.info.relaxed, answer.info.relaxed_without = chosen.text, chosen.without
         answer.info.relaxed_from = meaning.text
         return answer

@@ -30,8 +30,11 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 from itertools import combinations
 from typing import TYPE_CHECKING
+
+from indexer.vocabulary.concepts import data_dir
 
 if TYPE_CHECKING:
     from indexer.vocabulary import Vocabulary
@@ -39,6 +42,7 @@ if TYPE_CHECKING:
 MAX_UNITS = 8          # more units than this is a sentence, not a query to take apart
 MAX_SHARE = 0.05       # a best-effort answer holds at most this fraction of the indexed items
 MAX_READINGS = 12      # readings tried beyond each unit alone (the rescue runs each one)
+FILLER_RANK = 1000     # a filler is among the commonest English words (common_words.txt is in frequency order)
 # Kinds of concept that only place a request: a reading left with nothing else answers no question.
 PLACING_KINDS = {"side", "region", "level"}
 # The user's own syntax: phrases, field terms, prefixes, groups and boolean operators.
@@ -53,7 +57,7 @@ class Unit:
     text: str
     named: bool = False      # names a concept of the vocabulary
     placing: bool = False    # names only a side, a region or a level
-    common: bool = False     # a plain word among the commonest English words (a filler, letter-wide)
+    common: bool = False     # a plain word among the FILLER_RANK commonest English words (a filler)
 
     @property
     def qualifying(self) -> bool:
@@ -96,7 +100,7 @@ def query_units(text: str, vocab: "Vocabulary | None") -> list[Unit]:
     if not 2 <= len(found) <= MAX_UNITS:
         return []
     parsed = vocab.parse_query(text).spans if vocab is not None else ()
-    common = vocab.common_words()[0] if vocab is not None else set()
+    common = frequent_words()
     out = []
     for start, end in found:
         inside = [s for s in parsed if start <= s.start < end]
@@ -104,6 +108,14 @@ def query_units(text: str, vocab: "Vocabulary | None") -> list[Unit]:
                         bool(inside) and all(vocab.concept(c).kind in PLACING_KINDS for s in inside for c in s.concepts),
                         not inside and text[start:end].lower() in common))
     return out
+
+
+@lru_cache(maxsize=1)
+def frequent_words() -> frozenset[str]:
+    """The FILLER_RANK commonest English words (wordfreq's list, vocabulary data): a pure memo of
+    constant data, read on first use."""
+    lines = (data_dir() / "common_words.txt").read_text(encoding="utf-8").splitlines()
+    return frozenset([w.strip() for w in lines if w.strip() and not w.startswith("#")][:FILLER_RANK])
 
 
 def _reading(found: list[Unit], left: set[int], neutral: frozenset[int] = frozenset()) -> Reading:
