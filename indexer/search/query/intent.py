@@ -25,7 +25,7 @@ from typing import Iterable, Mapping
 from whoosh.analysis import STOP_WORDS
 from whoosh.lang.porter import stem
 
-from indexer.search.query import numerals
+from indexer.search.query import coverage, numerals
 from indexer.search.query.wordlists import query_words
 from indexer.vocabulary.concepts import data_dir
 
@@ -63,6 +63,7 @@ class DecisionWords:
     lay: dict[str, str] = field(default_factory=dict)     # lay names of contrast -> the letters' words
     lay_pattern: re.Pattern | None = None
     contrast_studies: tuple[str, ...] = ()                # studies made with contrast by definition
+    modified_portion: frozenset[str] = frozenset()        # remaining, portion ...: the heading's own words
 
 
 @dataclass
@@ -98,7 +99,7 @@ def decision_words() -> DecisionWords:
                          re.compile(r"(?<![\w/-])(" + "|".join(r"[\s-]+".join(map(re.escape, re.split(r"[\s-]+", k)))
                                                            for k in sorted(lay, key=len, reverse=True))
                                     + r")(?![\w/-])", re.IGNORECASE),
-                         tuple(data["contrast_studies"]["words"]))
+                         tuple(data["contrast_studies"]["words"]), low(modified.get("portion", ())))
 
 
 def _phrase(low: list[str], parts: tuple[str, ...], start: int) -> bool:
@@ -151,7 +152,8 @@ def _modified(text: str, lists: DecisionWords) -> tuple[str, list[str]]:
             continue
         # The phrase is field syntax, which the query's reading leaves alone: the words of a question
         # around it ('why was the Norco partially certified') are dropped here, as reading drops them.
-        asked = query_words().wrappers | STOP_WORDS
+        # So are the words of what the IMR decides (`the remaining sessions`): every such heading says them.
+        asked = query_words().wrappers | STOP_WORDS | lists.modified_portion
         rest = [w for w in (text[:m.start()] + " " + text[m.end(1):]).split() if w.lower() not in asked]
         return " ".join([*rest, MODIFIED_QUERY]), [f"'{m[1]}' read as what a utilization review modified (certified in "
                                         "part): the items whose heading says '… was the original request', the "
@@ -180,9 +182,11 @@ def read(text: str, decisions: Mapping[str, str]) -> Intent:
     every phrase the Decision filter is understood from (`upheld`, `approved`, `denial` ...) -> its value."""
     if not text.strip() or _SYNTAX.search(text):
         return Intent(text)
+    text, framed = coverage.unframed(text)     # `is X covered`, `does workers comp pay for X`
     lists = decision_words()
     text, notes = _modified(text, lists)
-    if notes:
+    notes = framed + notes
+    if len(notes) > len(framed):
         return Intent(text, notes)
     words = _WORD.findall(text)
     low = [w.lower() for w in words]
@@ -191,7 +195,7 @@ def read(text: str, decisions: Mapping[str, str]) -> Intent:
     spans = _decision_spans(low, index) if rate or sum(w in index for w in low) > 1 else []
     values = {decisions[" ".join(low[s:e])] for s, e in spans} & set(BOTH)
     if not rate and len(values) < 2:
-        return Intent(text)
+        return Intent(text, notes)
     if len(values) > 1:       # 'upheld vs overturned knee MRI': both decisions asked
         rate |= {i for s, e in spans for i in (s - 1, e) if 0 <= i < len(low) and low[i] in lists.joiners}
     stems = {stem(d) for d in decisions if " " not in d}

@@ -203,6 +203,11 @@ def read(text: str, vocab: Vocabulary | None, pinned: bool = False, pins: list[b
     """The query syntax a plain query is read as (module docstring); None when no rule applies.
     `pins`, when given, gets True appended if `pinned=True` would read it otherwise (a region or side
     qualifying something else), so the wider scopes read it again only then."""
+    if vocab is not None and text.endswith(" " + intent.MODIFIED_QUERY):    # what a UR modified, of the rest
+        rest = text[:-len(intent.MODIFIED_QUERY)].strip()
+        inner = read(rest, vocab, pinned, pins) or Reading(*concepts.expand(rest, vocab))
+        inner.text = f"(({inner.text}) AND {intent.MODIFIED_QUERY})"
+        return inner
     if vocab is None or not text.strip() or _SYNTAX.search(text):
         return None
     words = query_words()

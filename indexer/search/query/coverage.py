@@ -1,0 +1,46 @@
+"""A question about coverage (`is X covered`, `does workers comp pay for X`, `can I get X`): its frame.
+
+The phrases are data (the `[coverage]` section of indexer/vocabulary/data/query_words.toml, with its
+source): IMR decides whether a treatment is medically necessary, and a letter answers a coverage
+question by its decision; it never states the question's frame (`workers comp`, `covered`, `pay for`,
+`insurance`) about an item. Those words are not searched where the query names something else; its
+decision words (`approved`, `denied`) still become the Decision chip (understand.py), and a query that is
+only the frame is searched as typed.
+"""
+from __future__ import annotations
+
+import re
+import tomllib
+from functools import lru_cache
+
+from whoosh.analysis import STOP_WORDS
+
+from indexer.search.query.wordlists import query_words
+from indexer.vocabulary.concepts import data_dir
+
+DATA_FILE = "query_words.toml"
+_WORD = re.compile(r"[\w'%/.#-]+")
+
+
+@lru_cache(maxsize=1)
+def frame() -> re.Pattern:
+    """The frame's phrases as one pattern, longest first: a pure memo of constant data, made on first use."""
+    data = tomllib.loads((data_dir() / DATA_FILE).read_text(encoding="utf-8"))
+    phrases = sorted({p.lower() for p in data["coverage"]["phrases"]}, key=len, reverse=True)
+    return re.compile(r"(?<![\w'-])(" + "|".join(r"\s+".join(map(re.escape, p.split())) for p in phrases)
+                      + r")(?![\w'-])", re.IGNORECASE)
+
+
+def unframed(text: str) -> tuple[str, list[str]]:
+    """`text` without a coverage question's frame, and the page's note; unchanged when nothing would
+    be left to search but question and stop words."""
+    pattern = frame()
+    if not pattern.search(text):
+        return text, []
+    said = [m[1] for m in pattern.finditer(text)]
+    rest = " ".join(pattern.sub(" ", text).split())
+    asked = query_words().wrappers | STOP_WORDS
+    if not any(w.lower() not in asked for w in _WORD.findall(rest)):
+        return text, []
+    return rest, ["Not searched (the frame of a coverage question: an IMR letter answers it by its "
+                  "decision): " + ", ".join(said)]
