@@ -33,7 +33,7 @@ from whoosh.lang.porter import stem
 from indexer.fields import CONCEPT_FIELD
 from indexer.results import Expansion
 from indexer.vocabulary import Vocabulary
-from indexer.search.query import concepts, doses, intent, places, purposes, rewrites, shorthand, timing
+from indexer.search.query import concepts, doses, exclusivity, intent, places, purposes, rewrites, shorthand, timing
 from indexer.search.query.wordlists import QueryWords, normalise, query_words
 
 __all__ = ["Reading", "normalise", "query_words", "read"]
@@ -285,7 +285,9 @@ def read(text: str, vocab: Vocabulary | None, pinned: bool = False, pins: list[b
     ranking = [intent.head_ranking(w) or shorthand.schedule_ranking(w) for w in optional] + \
         [concepts.expand(u.text, vocab)[0] for u in units if u.role == "placing"] + \
         [shorthand.strength_ranking(u.text) for u in units if u.role == "strength"] + \
-        [f"item:{w}^{WITH_BOOST}" for w in negated] + contrast     # the word asked with ranks its items first
+        [f"item:{w}^{WITH_BOOST}" for w in negated] + contrast + \
+        (exclusivity.ranking([c for u in units if u.role == "required" for c in u.concepts[:1]], vocab)
+         if any(u.role == "wrapper" and u.low in words.alone for u in units) else [])     # `X only`
     required = parts[0] if len(parts) == 1 else "(" + " AND ".join(parts) + ")"
     if negated:     # an item saying 'without <word>' does not have it
         required = f"({required} ANDNOT ({' OR '.join(f'item:{chr(34)}without {w}{chr(34)}' for w in negated)}))"

@@ -44,6 +44,7 @@ class QueryWords:
     after_number: frozenset[str] = frozenset()                # schedule words only after a number
     abbreviations: dict[str, str] = field(default_factory=dict)   # a clipped word -> its word
     limb_pattern: re.Pattern | None = None                    # places.limb_pattern of sides and limbs
+    alone: frozenset[str] = frozenset()                       # `only`, `alone`: a treatment asked alone
 
 
 @lru_cache(maxsize=1)
@@ -61,7 +62,7 @@ def query_words() -> QueryWords:
     limbs = {k.lower(): v for k, v in data.get("limbs", {}).items() if k != "why"}
     purpose = tuple(data["purpose"]["words"])
     clipped = {k.lower(): v for k, v in data["abbreviations"].items() if k != "why"}
-    return QueryWords(words("wrappers"), words("generic"), words("generic", "qualifiers"),
+    return QueryWords(words("wrappers") | words("alone"), words("generic"), words("generic", "qualifiers"),
                       words("dosage_forms"), words("joiners"), words("generic", "drug_heads"),
                       tuple(data["generic"]["against"]), tuple(data["timing"]["after"]),
                       tuple(data["timing"]["before"]), shorthand, pattern,
@@ -71,7 +72,7 @@ def query_words() -> QueryWords:
                                         sides, words("dosing"), words("negation", "with"),
                                         (t.split()[0] for t in purpose), clipped),
                       sides, words("dosing"), words("negation", "with"), limbs, purpose,
-                      words("dosing", "after_number"), clipped, limb_pattern(sides, limbs))
+                      words("dosing", "after_number"), clipped, limb_pattern(sides, limbs), words("alone"))
 
 
 def _outside_protected(text: str, change) -> str:
