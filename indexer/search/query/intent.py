@@ -161,6 +161,11 @@ def _modified(text: str, lists: DecisionWords) -> tuple[str, list[str]]:
     return text, []
 
 
+def modified_rest(text: str) -> str | None:
+    """The words beside a UR modification read by `read` (its field clause ends the text), else None."""
+    return text[:-len(MODIFIED_QUERY)].strip() if text.endswith(" " + MODIFIED_QUERY) else None
+
+
 def _breakdown(words: list[str], lists: DecisionWords) -> tuple[dict[int, str], list[str]]:
     """`by drug type`, `by specialty` ... in a rate query: the facet that breaks the answer down. The
     indexes of its words mapped to what stays searched ('' for nothing), and the facets named."""

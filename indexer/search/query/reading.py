@@ -33,7 +33,7 @@ from whoosh.lang.porter import stem
 from indexer.fields import CONCEPT_FIELD
 from indexer.results import Expansion
 from indexer.vocabulary import Vocabulary
-from indexer.search.query import concepts, doses, exclusivity, intent, places, purposes, rewrites, shorthand, timing
+from indexer.search.query import concepts, doses, intent, places, purposes, rewrites, shorthand, timing
 from indexer.search.query.wordlists import QueryWords, normalise, query_words
 
 __all__ = ["Reading", "normalise", "query_words", "read"]
@@ -203,8 +203,7 @@ def read(text: str, vocab: Vocabulary | None, pinned: bool = False, pins: list[b
     """The query syntax a plain query is read as (module docstring); None when no rule applies.
     `pins`, when given, gets True appended if `pinned=True` would read it otherwise (a region or side
     qualifying something else), so the wider scopes read it again only then."""
-    if vocab is not None and text.endswith(" " + intent.MODIFIED_QUERY):    # what a UR modified, of the rest
-        rest = text[:-len(intent.MODIFIED_QUERY)].strip()
+    if vocab is not None and (rest := intent.modified_rest(text)) is not None:    # what a UR modified, of the rest
         inner = read(rest, vocab, pinned, pins) or Reading(*concepts.expand(rest, vocab))
         inner.text = f"(({inner.text}) AND {intent.MODIFIED_QUERY})"
         return inner
@@ -285,9 +284,7 @@ def read(text: str, vocab: Vocabulary | None, pinned: bool = False, pins: list[b
     ranking = [intent.head_ranking(w) or shorthand.schedule_ranking(w) for w in optional] + \
         [concepts.expand(u.text, vocab)[0] for u in units if u.role == "placing"] + \
         [shorthand.strength_ranking(u.text) for u in units if u.role == "strength"] + \
-        [f"item:{w}^{WITH_BOOST}" for w in negated] + contrast + \
-        (exclusivity.ranking([c for u in units if u.role == "required" for c in u.concepts[:1]], vocab)
-         if any(u.role == "wrapper" and u.low in words.alone for u in units) else [])     # `X only`
+        [f"item:{w}^{WITH_BOOST}" for w in negated] + contrast
     required = parts[0] if len(parts) == 1 else "(" + " AND ".join(parts) + ")"
     if negated:     # an item saying 'without <word>' does not have it
         required = f"({required} ANDNOT ({' OR '.join(f'item:{chr(34)}without {w}{chr(34)}' for w in negated)}))"
