@@ -69,7 +69,8 @@ HELDOUT_BARS = {"heldout.json": {"mean_recall": 0.99, "mean_r_precision": 0.98},
                 # before read6, data6, mem6 and intent6: 0.858 / 0.844, 17 answering nothing on main 2c7e31d;
                 # once after them (c0b1b15): 0.907 / 0.892, 15, negatives largest 1.6%. Its misses briefed
                 # read7 and data7: after them (7d8aaa3), 0.977 / 0.962, 2; 0.977 / 0.961 with 249 queries.
-                "heldout_v7.json": {"mean_recall": 0.97, "mean_r_precision": 0.96},
+                # The fifth round on queries that answer nothing (read9, 2026-12-07; seen): 0.985 / 0.970, 0.
+                "heldout_v7.json": {"mean_recall": 0.98, "mean_r_precision": 0.97},
                 # Judged blind on 2026-12-07 (199 queries, 22 negatives, its duplicates of heldout_v6 and v7
                 # removed): 0.891 / 0.871, 8 answering nothing at the session's start (0002149); 0.923 /
                 # 0.910, 6 after read6, data6, mem6 and intent6 (c0b1b15); 0.930 / 0.917, 5 after read7
@@ -80,7 +81,10 @@ HELDOUT_BARS = {"heldout.json": {"mean_recall": 0.99, "mean_r_precision": 0.98},
                 # Judged blind on 2026-12-07 (222 queries, 29 negatives; clinic and claims shorthand) before
                 # the session's work: 0.878 / 0.831, 19 answering nothing on main 26e057c, negatives largest
                 # 2.6%. Its misses were read then, to brief the fifth round (heldout_v10 stays blind).
-                "heldout_v9.json": {"mean_recall": 0.87, "mean_r_precision": 0.83}}
+                # After the fifth round on queries that answer nothing alone (read9, 2026-12-07: the best effort
+                # as a coordination level, coverage questions, a modification with a treatment, X only; seen):
+                # 0.965 / 0.911, 1 answering nothing, negatives largest 2.6%.
+                "heldout_v9.json": {"mean_recall": 0.96, "mean_r_precision": 0.91}}
 SEEDS_BARS = {"mean_recall": 1.0, "mean_r_precision": 1.0}
 # The largest share of the corpus a negative (a query nothing relevant answers) may return: the
 # issue's target, met on every set with negatives since query4 (largest 2.6%, heldout_v3.json).
