@@ -133,7 +133,8 @@ def test_a_treatment_asked_alone_finds_its_requests_alone_first(real):
     assert all("NCS" not in i for i in items[:4]), items
 
 
-@pytest.mark.parametrize("q, first", [("addl chiro", "Additional chiropractic"), ("w/c 3 mo rental", "Standard wheelchair")])
+@pytest.mark.parametrize("q, first", [("addl chiro", "Additional chiropractic"),
+                                      ("w/c 3 mo rental", "Standard wheelchair")])
 def test_clipped_and_slashed_words_of_claims_notes_are_their_words(real, q, first):
     items = _items(_search(real, q))
     assert items and items[0].startswith(first), items[:3]

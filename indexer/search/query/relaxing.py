@@ -104,8 +104,8 @@ def query_units(text: str, vocab: "Vocabulary | None") -> list[Unit]:
     out = []
     for start, end in found:
         inside = [s for s in parsed if start <= s.start < end]
-        out.append(Unit(text[start:end], bool(inside),
-                        bool(inside) and all(vocab.concept(c).kind in PLACING_KINDS for s in inside for c in s.concepts),
+        kinds = {vocab.concept(c).kind for s in inside for c in s.concepts}
+        out.append(Unit(text[start:end], bool(inside), bool(inside) and kinds <= PLACING_KINDS,
                         not inside and text[start:end].lower() in common))
     return out
 
