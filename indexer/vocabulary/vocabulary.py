@@ -62,6 +62,7 @@ class Vocabulary:
                                [(form, c.id) for c in concepts.values() for form in c.query_forms],
                                abbreviations.get("words"))
         self.joiner = Joiner(abbreviations)
+        self.shorthand = {k.lower(): v for k, v in (abbreviations.get("words") or {}).items()}
         guideline_forms = [(f, c.id) for c in concepts.values() if c.kind == "class" for f in c.forms + c.guideline]
         self.guideline_matcher = Matcher(guideline_forms)
         self._closure: dict[str, tuple[str, ...]] = {}
