@@ -39,6 +39,10 @@ ABOUT_FAMILIES = ("family:surgery",)
 # Kinds that name a treatment other than a drug: with one of them in its own words an item is not a
 # drug, whatever class its guideline or rationale mentions (urine drug tests cite "Opioids").
 NON_DRUG_KINDS = {"procedure", "panel"}
+# An item naming the spine and none of its segments ("MRI/CT of the spine and pelvis") is about the
+# whole spine, which a query joining two segments ("thoracolumbar") asks for too (regions.toml); not
+# an item naming a part of it (a spinal cord stimulator) or only the adjective (spinal manipulation).
+WHOLE_SPINE, SEGMENTS = "region:whole-spine", {"region:cervical", "region:thoracic", "region:lumbar"}
 DRUG_KINDS = {"drug", "product", "class"}
 # A rationale sentence that says what a product is: "X is a compounded product containing ...".
 DEFINING = re.compile(r"\b(contain|contains|containing|consist|consists|consisting|composed|comprised|"
@@ -216,6 +220,9 @@ def tag_item(vocab: "Vocabulary", own_words: str, guidelines: str | list[str] | 
     for m in own_matches:
         tags.add(m.concept, "own", m.surface)
     own = {m.concept for m in own_matches}
+    spine = tags.by_concept.get("region:spine")      # named as the spine, not a part nor "spinal"
+    if spine and not spine.implied and spine.surface.lower() != "spinal" and not SEGMENTS & set(tags.by_concept):
+        tags.add(WHOLE_SPINE, "own", spine.surface)
     _topical_rules(vocab, own_words, own, tags)
     if drug_item:
         _form_rules(vocab, own_words, tags)
