@@ -208,7 +208,9 @@ class Vocabulary:
         counts, named, out = self.words(), set(), []
         for word in sorted(found, key=lambda w: (-counts.get(w, 0), len(w), w)):
             concepts = frozenset(self.parse_query(word).concept_ids())
-            if concepts not in named:          # one word per thing named: not 'hydrocodonum' too
+            # one word per thing named: not 'hydrocodonum' too, nor a word joining it to another
+            # ('lumbopelvic' beside 'lumbar')
+            if not any(n <= concepts for n in named if n) and concepts not in named:
                 named.add(concepts)
                 out.append(word)
         return out[:limit]
