@@ -3,7 +3,8 @@ on real letters: clinic and claims shorthand (the body-part, equipment, visit an
 standard clinical abbreviation lists: shldr, addl, RN, W/C, BSC, 3in1, films), read as its word in a query
 too; regions joined in one word (thoracolumbar, cervicothoracic, lumbopelvic, cervicobrachial) are either
 region, and the spine as a whole; classes by other names (antispasmodics as the MTUS groups the muscle
-relaxants, EMG and nerve testing, orthopaedic procedures, the assistant surgeon as people type it, EMS);
+relaxants, EMG and nerve testing, orthopaedic procedures, the assistant surgeon as people type it, EMS,
+a combination product);
 and the pads of a cold or compression unit as equipment that goes with a surgery."""
 from __future__ import annotations
 
@@ -49,7 +50,7 @@ def test_shorthand_is_one_word_for_one_word(vocab):
     # every entry of abbreviations.toml [words] is a single word standing for a single word
     for short, word in vocab.shorthand.items():
         assert short.isalpha() and word.replace("-", "").isalpha(), (short, word)
-    assert vocab.shorthand["addl"] == "additional" and vocab.shorthand["combo"] == "combination"
+    assert vocab.shorthand["addl"] == "additional" and vocab.shorthand["rn"] == "nurse"
     # ambiguous abbreviations stay out: ext (extension, extremity, external), d (day, vitamin D)
     assert not {"ext", "d", "pt", "sx", "poc"} & set(vocab.shorthand)
 
@@ -85,6 +86,17 @@ def test_the_whole_spine(vocab):
 def test_antispasmodics_are_the_mtus_muscle_relaxants(vocab):
     assert set(_ids(vocab, "antispasmodics")) == {"class:antispasmodic", "class:muscle-relaxant"}
     assert "class:muscle-relaxant" in _tags(vocab, "Baclofen 20mg #60")
+
+
+def test_a_combination_is_two_ingredients_or_more(vocab):
+    for item in ("Norco 10/325mg #60", "Hydrocodone/APAP 10/325", "One month supply of Trezix capsule",
+                 "Flurbiprofen 10%/Dextromethorphan 5%/Lidocaine 5%, 120grams #1", "Terocin lotion"):
+        assert "class:combination" in _tags(vocab, item), item
+    assert "class:combination" not in _tags(vocab, "Tramadol 50mg #60")
+    assert _ids(vocab, "dihydrocodeine combo") == ["drug:dihydrocodeine", "class:combination"]
+    # "combination" alone joins two things in a query and a letter: no name of the class
+    assert "class:combination" not in _ids(vocab, "muscle relaxant and opioid combination")
+    assert "class:combination" not in _tags(vocab, "a combination of physical therapy and acupuncture")
 
 
 def test_ems_is_muscle_stimulation_not_tens(vocab):
@@ -130,6 +142,9 @@ def test_real_classes_by_other_names(real):
     shoulder = _items(real, "ortho procedures shoulder")
     assert any(i.startswith("Operative arthroscopy, superior labral") for i in shoulder)
     assert any(i.startswith("Right Shoulder Arthroscopy") for i in shoulder)
+    combo = _items(real, "combo cream")
+    assert "Flurbiprofen 10%/Dextromethorphan 5%/Lidocaine 5%, 120grams #1" in combo
+    assert "Anecream cream 4% #30" not in combo
     ems = _items(real, "ems")[:2]
     assert set(ems) == {"Associated surgical service: EMS/TENS unit",
                         "Electrical Muscle Stimulation 2 times a week for 4 weeks"}

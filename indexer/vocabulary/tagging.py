@@ -101,7 +101,7 @@ def contradicts(vocab: "Vocabulary", own: set[str], candidate: str) -> bool:
 
 def _topical_rules(vocab: "Vocabulary", text: str, own: set[str], tags: _Tags) -> None:
     """A drug in a topical dosage form is a topical analgesic (opioid patches excepted); two or more
-    drugs with strengths in per cent are a compound (issue 27: cyclobenzaprine creams)."""
+    ingredients are a combination, and with strengths in per cent a compound (cyclobenzaprine creams)."""
     drugs = {c for c in own if vocab.concept(c).kind in ("drug", "product")}
     if not drugs:
         return
@@ -110,6 +110,8 @@ def _topical_rules(vocab: "Vocabulary", text: str, own: set[str], tags: _Tags) -
     opioid = any("class:opioid" in vocab.classes_of(d) for d in drugs)
     ingredients = {c for d in drugs for c in (d, *vocab.implied(d)) if c.startswith("drug:")}
     percent = "%" in text
+    if len(ingredients) >= 2:
+        tags.add("class:combination", "own", text.strip()[:60])
     if len(ingredients) >= 2 and percent:
         tags.add("class:compounded", "own", text.strip()[:60])
     if (dosage or (percent and len(ingredients) >= 2)) and not opioid:
