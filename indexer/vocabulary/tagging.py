@@ -39,9 +39,8 @@ ABOUT_FAMILIES = ("family:surgery",)
 # Kinds that name a treatment other than a drug: with one of them in its own words an item is not a
 # drug, whatever class its guideline or rationale mentions (urine drug tests cite "Opioids").
 NON_DRUG_KINDS = {"procedure", "panel"}
-# An item naming the spine and none of its segments ("MRI/CT of the spine and pelvis") is about the
-# whole spine, which a query joining two segments ("thoracolumbar") asks for too (regions.toml); not
-# an item naming a part of it (a spinal cord stimulator) or only the adjective (spinal manipulation).
+# An item naming the spine and no segment ("MRI/CT of the spine and pelvis") is about the whole spine,
+# as "thoracolumbar" is (regions.toml); not a part of it (spinal cord) nor the adjective ("spinal").
 WHOLE_SPINE, SEGMENTS = "region:whole-spine", {"region:cervical", "region:thoracic", "region:lumbar"}
 DRUG_KINDS = {"drug", "product", "class"}
 # A rationale sentence that says what a product is: "X is a compounded product containing ...".

@@ -208,8 +208,7 @@ class Vocabulary:
         counts, named, out = self.words(), set(), []
         for word in sorted(found, key=lambda w: (-counts.get(w, 0), len(w), w)):
             concepts = frozenset(self.parse_query(word).concept_ids())
-            # one word per thing named: not 'hydrocodonum' too, nor a word joining it to another
-            # ('lumbopelvic' beside 'lumbar')
+            # one word per thing named: not 'hydrocodonum' too, nor 'lumbopelvic' (lumbar and more)
             if not any(n <= concepts for n in named if n) and concepts not in named:
                 named.add(concepts)
                 out.append(word)
