@@ -131,7 +131,7 @@ def _drugs(folder: Path, concepts: dict[str, Concept]) -> dict[str, list[str]]:
         _put(concepts, Concept(cid, "class", cls["label"], spellings([*cls.get("forms", []), *made[cid]]), implies,
                                "drugs.toml", axis=cls.get("axis"), guideline=list(cls.get("guideline", [])),
                                composed_of=list(cls.get("composed_of", [])), made=dict(cls.get("made", {})),
-                               indications=list(cls.get("indications", []))))
+                               indications=list(cls.get("indications", [])), query_forms=list(cls.get("query", []))))
         grouped.extend((f"class:{member}", cid) for member in cls.get("classes", []))
         for ingredient, brands in cls.get("members", {}).items():
             name = ingredient.replace("-", " ")

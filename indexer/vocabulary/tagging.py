@@ -39,6 +39,9 @@ ABOUT_FAMILIES = ("family:surgery",)
 # Kinds that name a treatment other than a drug: with one of them in its own words an item is not a
 # drug, whatever class its guideline or rationale mentions (urine drug tests cite "Opioids").
 NON_DRUG_KINDS = {"procedure", "panel"}
+# An item naming the spine and no segment ("MRI/CT of the spine and pelvis") is about the whole spine,
+# as "thoracolumbar" is (regions.toml); not a part of it (spinal cord) nor the adjective ("spinal").
+WHOLE_SPINE, SEGMENTS = "region:whole-spine", {"region:cervical", "region:thoracic", "region:lumbar"}
 DRUG_KINDS = {"drug", "product", "class"}
 # A rationale sentence that says what a product is: "X is a compounded product containing ...".
 DEFINING = re.compile(r"\b(contain|contains|containing|consist|consists|consisting|composed|comprised|"
@@ -97,7 +100,7 @@ def contradicts(vocab: "Vocabulary", own: set[str], candidate: str) -> bool:
 
 def _topical_rules(vocab: "Vocabulary", text: str, own: set[str], tags: _Tags) -> None:
     """A drug in a topical dosage form is a topical analgesic (opioid patches excepted); two or more
-    drugs with strengths in per cent are a compound (issue 27: cyclobenzaprine creams)."""
+    ingredients are a combination, and with strengths in per cent a compound (cyclobenzaprine creams)."""
     drugs = {c for c in own if vocab.concept(c).kind in ("drug", "product")}
     if not drugs:
         return
@@ -106,6 +109,8 @@ def _topical_rules(vocab: "Vocabulary", text: str, own: set[str], tags: _Tags) -
     opioid = any("class:opioid" in vocab.classes_of(d) for d in drugs)
     ingredients = {c for d in drugs for c in (d, *vocab.implied(d)) if c.startswith("drug:")}
     percent = "%" in text
+    if len(ingredients) >= 2:
+        tags.add("class:combination", "own", text.strip()[:60])
     if len(ingredients) >= 2 and percent:
         tags.add("class:compounded", "own", text.strip()[:60])
     if (dosage or (percent and len(ingredients) >= 2)) and not opioid:
@@ -216,6 +221,9 @@ def tag_item(vocab: "Vocabulary", own_words: str, guidelines: str | list[str] | 
     for m in own_matches:
         tags.add(m.concept, "own", m.surface)
     own = {m.concept for m in own_matches}
+    spine = tags.by_concept.get("region:spine")      # named as the spine, not a part nor "spinal"
+    if spine and not spine.implied and spine.surface.lower() != "spinal" and not SEGMENTS & set(tags.by_concept):
+        tags.add(WHOLE_SPINE, "own", spine.surface)
     _topical_rules(vocab, own_words, own, tags)
     if drug_item:
         _form_rules(vocab, own_words, tags)

@@ -62,6 +62,7 @@ class Vocabulary:
                                [(form, c.id) for c in concepts.values() for form in c.query_forms],
                                abbreviations.get("words"))
         self.joiner = Joiner(abbreviations)
+        self.shorthand = {k.lower(): v for k, v in (abbreviations.get("words") or {}).items()}
         guideline_forms = [(f, c.id) for c in concepts.values() if c.kind == "class" for f in c.forms + c.guideline]
         self.guideline_matcher = Matcher(guideline_forms)
         self._closure: dict[str, tuple[str, ...]] = {}
@@ -207,7 +208,8 @@ class Vocabulary:
         counts, named, out = self.words(), set(), []
         for word in sorted(found, key=lambda w: (-counts.get(w, 0), len(w), w)):
             concepts = frozenset(self.parse_query(word).concept_ids())
-            if concepts not in named:          # one word per thing named: not 'hydrocodonum' too
+            # one word per thing named: not 'hydrocodonum' too, nor 'lumbopelvic' (lumbar and more)
+            if not any(n <= concepts for n in named if n) and concepts not in named:
                 named.add(concepts)
                 out.append(word)
         return out[:limit]

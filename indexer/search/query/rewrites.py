@@ -19,7 +19,8 @@ def rewrite(text: str, vocab: Vocabulary, words: QueryWords) -> tuple[str, list[
     text, ended = endings.completed(text, vocab)
     text, spine = shorthand.joined_spine(text)
     text, limbs = places.limbs(text, words.sides, words.limbs, words.limb_pattern)
-    text, clipped = shorthand.unclipped(text, words.abbreviations, vocab)
+    # the query's clipped words, and the vocabulary's one-word clinical shorthand (abbreviations.toml)
+    text, clipped = shorthand.unclipped(text, {**vocab.shorthand, **words.abbreviations}, vocab)
     text, lay = intent.lay_names(text)
     text, joined = either_of_joined(text, vocab)
     return places.separate(text, vocab), spelt + ended + spine + limbs + clipped + lay + joined
