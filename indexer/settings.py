@@ -44,6 +44,9 @@ class Settings:
             summary) each serving process remembers with their words, so a text shown again is not
             split and analysed again (~14 bytes of memory a character; indexer.search.show.occurrences).
             Private to each worker process: docs/performance.md, "Worker memory".
+        letter_store_cache_kib: KiB of SQLite's page cache for each serving thread's connection
+            to the letter store (SQLite's default is 2 MB; the file's pages are in the system's
+            cache anyway, shared by every process). 0: SQLite's default.
         keep_snapshots: How many published snapshots to keep (current + rollback targets).
         cache_dir: The record cache and remembered file hashes (default: INDEX_DIR/cache).
         rehash: Read and hash every source file, not trusting remembered hashes of files whose
@@ -87,6 +90,7 @@ class Settings:
     max_other_items: int = 10
     max_similar_items: int = 10
     highlight_cache_chars: int = 250_000
+    letter_store_cache_kib: int = 256
     keep_snapshots: int = 3
     cache_dir: Path | None = None
     rehash: bool = False

@@ -114,3 +114,33 @@ def test_terms_made_from_mapped_stores_are_kept_only_within_their_own_small_boun
         cache.max_made_bytes = 1 << 20
         cache.term(reader, "rationale", b"knee")
         assert not cache._items and list(cache._made) == [("t", "rationale", b"knee")]
+
+
+def test_each_letter_store_connection_keeps_the_page_cache_the_setting_gives(built_index):
+    with Searcher(built_index.with_(letter_store_cache_kib=128)) as searcher:
+        assert searcher.current().store().execute("PRAGMA cache_size").fetchone()[0] == -128
+    with Searcher(built_index.with_(letter_store_cache_kib=0)) as searcher:     # SQLite's own default
+        assert searcher.current().store().execute("PRAGMA cache_size").fetchone()[0] == -2000
+
+
+def test_page_origins_tell_shared_copied_and_own_pages_apart():
+    from scripts.load_memory import page_origins
+
+    pid = os.fork()
+    if pid == 0:                    # a child that only waits: every page still the parent's
+        import time
+        time.sleep(30)
+        os._exit(0)
+    try:
+        import time
+        time.sleep(0.2)
+        origins = page_origins(os.getpid(), [pid])
+        child = origins[f"worker {pid}"]
+        assert set(origins) == {f"worker {pid}", f"master {os.getpid()}"}
+        assert all(k.split()[1] in ("shared", "copied", "own") for k in child)
+        if os.geteuid() == 0:       # frames are read only by root
+            assert sum(v for k, v in child.items() if k.endswith("shared")) > \
+                sum(v for k, v in child.items() if k.endswith("own"))
+    finally:
+        os.kill(pid, 9)
+        os.waitpid(pid, 0)

@@ -67,7 +67,8 @@ class Searcher:
                     snapshots.check_schema(path, self.settings)
                     replaced = self._snapshot is not None
                     self._snapshot = Snapshot.open(path, self._preloaded,
-                                                   self.settings.highlight_cache_chars)
+                                                   self.settings.highlight_cache_chars,
+                                                   self.settings.letter_store_cache_kib)
                     if self._snapshot.path != getattr(self._preloaded, "path", None):
                         self._preloaded = None      # a newer snapshot: the parent's tables are of no more use
                     if replaced and self._settled:

@@ -119,6 +119,7 @@ class Snapshot:
     seen: occurrences.Vocabulary = field(default_factory=occurrences.Vocabulary)   # highlighted texts' words
     key_terms: KeyTerms = field(default_factory=KeyTerms)     # *similar*'s terms of the items asked about
     broken: bool = False
+    store_cache_kib: int = 0      # SQLite page cache of each letter-store connection, KiB (0: SQLite's default)
     _vocabulary: Vocabulary | None = None
     _decision_words: dict[str, str] | None = field(default=None, repr=False)
     _vocabulary_lock: threading.Lock = field(default_factory=threading.Lock)
@@ -145,12 +146,15 @@ class Snapshot:
 
     @classmethod
     def open(cls, path: Path, preloaded: "Preloaded | None" = None,
-             highlight_chars: int = occurrences.MAX_TEXT_CHARS) -> "Snapshot":
+             highlight_chars: int = occurrences.MAX_TEXT_CHARS, store_cache_kib: int = 0) -> "Snapshot":
         """Open a snapshot directory; IndexDamaged when its files cannot be read. `preloaded`:
         the tables a parent process read from it (`preload`), kept when it is the same snapshot;
-        `highlight_chars`: characters of highlighted texts remembered (Settings.highlight_cache_chars)."""
+        `highlight_chars`: characters of highlighted texts remembered (Settings.highlight_cache_chars);
+        `store_cache_kib`: SQLite's page cache of each thread's letter-store connection
+        (Settings.letter_store_cache_kib; 0: SQLite's default, 2 MB)."""
         snap = cls._open(path, preloaded)
         snap.seen = occurrences.Vocabulary(max_text_chars=highlight_chars)
+        snap.store_cache_kib = store_cache_kib
         return snap
 
     @classmethod
@@ -263,6 +267,10 @@ class Snapshot:
         """This thread's read-only connection to the letter store."""
         if getattr(self.local, "store", None) is None:
             self.local.store = letterstore.connect_readonly(self.path, check_same_thread=False)
+            if self.store_cache_kib:
+                # SQLite's own page cache, per connection (2 MB by default): the file's pages are in
+                # the system's cache already, shared by every process.
+                self.local.store.execute(f"PRAGMA cache_size=-{int(self.store_cache_kib)}")
             self.opened.append(self.local.store)
         return self.local.store
 
