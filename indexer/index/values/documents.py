@@ -5,7 +5,7 @@ from functools import lru_cache
 from typing import Any, Callable
 
 from indexer.fields import CONCEPT_FIELD
-from indexer.index.values import concepts, reviewer
+from indexer.index.values import concepts, reviewer, schedules
 from indexer.index.values.categories import categorize, guideline_sources
 from indexer.record import Record
 from indexer.vocabulary import Tag, Vocabulary
@@ -110,7 +110,7 @@ def _item_fields(item: dict, item_no: int, vocab: Vocabulary | None, tags: list)
         "rationale": item.get("rationale") or "",
         "guideline": "\n".join(t for t in (ca_text, mx_text) if t),
         **{name: value(item) for name, value in ITEM_VALUES.items()},
-        **({CONCEPT_FIELD: keyword_value(concepts.concept_ids(tags, vocab)),
+        **({CONCEPT_FIELD: keyword_value(concepts.concept_ids(tags, vocab) + schedules.item_marks(item.get("item") or "")),
             **{name: value(vocab, tags) for name, value in TAG_VALUES.items()}} if vocab is not None else {}),
     }
 

@@ -33,7 +33,7 @@ from whoosh.lang.porter import stem
 from indexer.fields import CONCEPT_FIELD
 from indexer.results import Expansion
 from indexer.vocabulary import Vocabulary
-from indexer.search.query import concepts, doses, intent, places, purposes, rewrites, shorthand, timing
+from indexer.search.query import concepts, doses, intent, places, purposes, rewrites, schedules, shorthand, timing
 from indexer.search.query.wordlists import QueryWords, normalise, query_words
 
 __all__ = ["Reading", "normalise", "query_words", "read"]
@@ -46,6 +46,7 @@ LOCATING = {"region", "side", "level"}
 JOINED_KINDS = {"drug": "drug", "product": "drug", "class": "class", "procedure": "procedure",
                 "family": "procedure", "panel": "panel", "form": "form", **{k: "place" for k in places.PLACE_KINDS}}
 DRUG_KINDS = {"drug", "product", "class"}
+TREATMENT_KINDS = frozenset({"procedure", "family"})     # a bare count after one is its visits
 MIN_STEM_WORD = 5        # letters of the shortest word read as a concept's name by its stem
 WITH_BOOST = 10          # how much a word asked `with` (`MRI with contrast`) weighs over a name's many forms
 
@@ -123,7 +124,8 @@ def _mark_words(units: list[_Unit], words: QueryWords) -> None:
         if u.low in words.wrappers and not u.concepts:
             u.role = "wrapper"
         elif not u.concepts and (shorthand.is_dosing(u.text, words.dosing)
-                                 or shorthand.counts_dosing(units, i, words.dosing, words.after_number)):
+                                 or shorthand.counts_dosing(units, i, words.dosing, words.after_number)
+                                 or schedules.after_treatment(units, i, TREATMENT_KINDS)):
             u.role = "generic"
         elif u.low in words.generic or (drug and u.low in words.dosage_forms and not u.concepts) or \
                 (u.low in words.qualifiers and nxt is not None and nxt.role == "generic"):

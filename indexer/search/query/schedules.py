@@ -1,0 +1,136 @@
+"""Schedules as a query types them, ranked by the schedule marks the index keeps of each request
+(indexer.index.values.schedules): they rank, they are never required.
+
+- the prescription notation: `3x4`, `3 x 4`, `3 times a week for 4 weeks` = 3 a week for 4 weeks (the
+  items saying so first, then those of 12 visits in all, then those of either); `3x/wk`, `3 times a
+  week` = 3 a week; `x6`, `6 visits`, `six sessions`, `times 6` = 6 in all; `12-18` or `12` right after
+  a treatment = that many visits;
+- durations: `x14d`, `x 14 days`, `for 14 days` (14 days, or 2 weeks), `x2wk`, `for 3 mo`, `3 months`;
+- daily frequencies, ISMP's abbreviations and the words letters write for them: `bid` = `twice a day` =
+  `2 times daily`, `tid`, `qid`, `qd`, `qhs`, `prn` = `as needed`; `q4-6h` = `every 4-6 hours` (either
+  end ranks too).
+
+`compact` writes a schedule typed in several words as one token (`3 times a week for 4 weeks` -> `3x4`),
+so the reading marks it as one dosing word; `ranking` is the query syntax of a token's marks.
+"""
+from __future__ import annotations
+
+import re
+
+from indexer.index.values import schedules as marks
+
+# Boosts of the marks a schedule ranks by: the schedule typed, then what it implies.
+EXACT, IMPLIED, PART = 24, 12, 4
+_N = r"(\d{1,2})"
+_RANGE = rf"{_N}(?:\s*(?:-|to)\s*{_N})?"
+_WEEK = r"(?:weeks?|wks?|w)"
+_PER_WEEK = rf"(?:x|times?|visits?|sessions?)?\s*(?:a|per|each|/|x/)\s*{_WEEK}(?!\w)|(?:x|times?)?\s*weekly"
+_COUNT = r"(?:sessions?|visits?|treatments?|appointments?|times|x)"
+_DAYS = r"(?:days?|d)"
+_MONTHS = r"(?:months?|mos?)"
+# Several words of one schedule, and the token each is written as.
+_COMPACT = [
+    (re.compile(rf"(?<![\w#/.]){_N}\s*(?:{_PER_WEEK})\s*(?:for|over|x|times)?\s*{_N}\s*{_WEEK}(?!\w)", re.I),
+     lambda m: f"{m[1]}x{m[2]}"),
+    (re.compile(rf"(?<![\w#/.]){_N}\s*(?:x|times)\s*{_N}(?:\s*(?:{_WEEK}|visits?|sessions?))?(?![\w/.])"
+                rf"(?!\s*(?:{_DAYS}|{_MONTHS}|hours?|hrs?)(?!\w))", re.I), lambda m: f"{m[1]}x{m[2]}"),
+    (re.compile(rf"(?<![\w#/.]){_N}\s*(?:{_PER_WEEK})(?!\w)", re.I), lambda m: f"{m[1]}/wk"),
+    (re.compile(rf"(?<![\w#/.])(?:(?:for|over|x|times)\s*)?{_RANGE}\s*(?:{_WEEK})(?!\w)", re.I),
+     lambda m: f"x{m[1]}" + (f"-{m[2]}" if m[2] else "") + "wk"),
+    (re.compile(rf"(?<![\w#/.])(?:(?:for|x|times)\s*)?{_RANGE}\s*{_DAYS}(?!\w)", re.I),
+     lambda m: f"x{m[1]}" + (f"-{m[2]}" if m[2] else "") + "d"),
+    (re.compile(rf"(?<![\w#/.])(?:(?:for|x|times)\s*)?{_RANGE}\s*{_MONTHS}(?!\w)", re.I),
+     lambda m: f"x{m[1]}" + (f"-{m[2]}" if m[2] else "") + "mo"),
+    (re.compile(rf"(?<![\w#/.]){_RANGE}\s*(?:sessions?|visits?|treatments?|appointments?)(?!\w)", re.I),
+     lambda m: f"x{m[1]}" + (f"-{m[2]}" if m[2] else "")),
+    (re.compile(rf"(?<![\w#/.])(?:sessions?|visits?|times|x)\s+{_N}(?![\w/.%])", re.I), lambda m: f"x{m[1]}"),
+    (re.compile(rf"(?<![\w#/.])(?:every|q)\s*{_RANGE}\s*(?:hours?|hrs?|h)(?!\w)", re.I),
+     lambda m: f"q{m[1]}" + (f"-{m[2]}" if m[2] else "") + "h"),
+]
+# Daily frequencies in words (indexer.index.values.schedules.DAILY): the abbreviation they are.
+_DAILY_WORDS = [(re.compile(rf"(?<![\w/]){spelling}(?![\w/])", re.I), mark)
+                for mark, spelling in marks.DAILY.items()]
+# One token of a schedule (a compacted one, or typed so): what `ranking` reads.
+TOKEN = re.compile(r"(?P<by>\d{1,2})x(?P<weeks>\d{1,2})|(?P<freq>\d{1,2})x?/(?:wk|wks|week|weeks)"
+                   r"|x(?P<n>\d{1,2})(?:-(?P<n2>\d{1,2}))?(?P<unit>wk|d|mo)?|(?P<lo>\d{1,2})-(?P<hi>\d{1,2})"
+                   r"|(?P<count>\d{1,2})|q(?P<h>\d{1,2})(?:-(?P<h2>\d{1,2}))?(?:h|hr|hrs|hours?)?"
+                   r"|(?P<daily>" + "|".join(marks.DAILY) + ")", re.I)
+
+
+def compact(text: str) -> tuple[str, list[str]]:
+    """A schedule typed in several words written as one token (`2 times a week for 6 weeks` -> `2x6`,
+    `6 visits` -> `x6`, `twice a day` -> `bid`); the messages saying so. Left alone in a query that is
+    nothing but the schedule (it is what is asked, as typed)."""
+    if not re.search(r"\d|one|two|three|four|five|six|seven|eight|nine|ten|twelve|twice|once|needed|every|"
+                     r"daily|bedtime", text, re.I):
+        return text, []
+    said: list[str] = []
+    low = marks.numbers(text)
+    for pattern, token in _COMPACT + [(p, (lambda mark: lambda m: mark)(mark)) for p, mark in _DAILY_WORDS]:
+        def write(m: re.Match, token=token) -> str:
+            made = token(m)
+            if made.lower() != m[0].lower():
+                said.append(f"'{m[0].strip()}' read as the schedule '{made}'")
+            return made
+        low = pattern.sub(write, low)
+    rest = [w for w in low.split() if not TOKEN.fullmatch(w)]
+    return (low, said) if said and rest else (text, [])
+
+
+
+
+def after_treatment(units: list, i: int, treatments: frozenset[str]) -> bool:
+    """Whether unit i is a bare count right after a treatment (`postop pt 12-18`, `chiro 12`): that many
+    visits (a number after a drug is its strength, indexer.search.query.shorthand)."""
+    u = units[i]
+    return i > 0 and not u.concepts and bool(re.fullmatch(r"\d{1,2}(?:-\d{1,2})?", u.text)) \
+        and bool(units[i - 1].kinds & treatments) and not units[i - 1].kinds & {"drug", "product", "class"}
+
+
+def is_schedule(word: str) -> bool:
+    """Whether a word is one token of a schedule (`3x4`, `x6`, `x14d`, `3/wk`, `q4-6h`, `bid`)."""
+    m = TOKEN.fullmatch(word)
+    return bool(m) and not (m["count"] or m["lo"])       # a bare number is one only beside a treatment
+
+
+def _boosted(mark: str, boost: int) -> str:
+    return f"(concept:'{mark}')^{boost}"
+
+
+def token_marks(word: str) -> list[tuple[str, int]]:
+    """The marks one schedule token ranks by, with their boosts (the schedule typed first)."""
+    m = TOKEN.fullmatch(word)
+    if m is None:
+        return []
+    if m["by"]:
+        n, w = int(m["by"]), int(m["weeks"])
+        return [(marks.by(n, w), EXACT), (marks.total(n * w), IMPLIED), (marks.per_week(n), PART),
+                (marks.weeks(w), PART)]
+    if m["freq"]:
+        return [(marks.per_week(int(m["freq"])), EXACT)]
+    if m["n"]:
+        ends = [int(x) for x in (m["n"], m["n2"]) if x]
+        make = {"wk": marks.weeks, "d": marks.days, "mo": marks.months}.get((m["unit"] or "").lower(), marks.total)
+        out = [(make(n), EXACT) for n in ends]
+        if make is marks.days:      # 14 days is 2 weeks
+            out += [(marks.weeks(n // 7), IMPLIED) for n in ends if n % 7 == 0]
+        elif make is marks.weeks:
+            out += [(marks.days(n * 7), IMPLIED) for n in ends]
+        return out
+    if m["lo"] or m["count"]:
+        return [(marks.total(int(x)), EXACT) for x in (m["lo"], m["hi"], m["count"]) if x]
+    if m["h"]:
+        hours = [m["h"]] + ([m["h2"]] if m["h2"] else [])
+        exact = marks.every("-".join(hours))
+        return [(exact, EXACT)] + [(marks.every(h), IMPLIED) for h in hours if len(hours) > 1]
+    return [(marks.daily(m["daily"].lower()), EXACT)]
+
+
+def ranking(word: str) -> str | None:
+    """The query syntax a schedule token ranks by: its marks, boosted (and the word itself where it is
+    one letters may write: `bid`, `prn`); None for a word that is no schedule."""
+    found = token_marks(word)
+    if not found:
+        return None
+    alternatives = [_boosted(mark, boost) for mark, boost in found]
+    return "(" + " OR ".join(([word] if word.isalpha() else []) + alternatives) + ")"
