@@ -104,13 +104,15 @@ def _letter_fields(record: Record) -> Document:
 def _item_fields(item: dict, item_no: int, vocab: Vocabulary | None, tags: list) -> Document:
     ca_text = item.get("claims_administrator_guideline") or ""
     mx_text = item.get("maximus_guideline") or ""
+    own = item.get("item") or ""
     return {
         "item_no": item_no,
         "item": item.get("item") or "",
         "rationale": item.get("rationale") or "",
         "guideline": "\n".join(t for t in (ca_text, mx_text) if t),
         **{name: value(item) for name, value in ITEM_VALUES.items()},
-        **({CONCEPT_FIELD: keyword_value(concepts.concept_ids(tags, vocab) + schedules.item_marks(item.get("item") or "")),
+        **({CONCEPT_FIELD: keyword_value(concepts.concept_ids(tags, vocab) + schedules.item_marks(own)
+                                         + schedules.with_marks(own)),
             **{name: value(vocab, tags) for name, value in TAG_VALUES.items()}} if vocab is not None else {}),
     }
 

@@ -131,3 +131,15 @@ def item_marks(text: str) -> list[str]:
             out.append(daily(mark))
             low = spelling.sub(" ", low)
     return list(dict.fromkeys(out))
+
+
+WITH_MARK = "with:"
+_WITH = re.compile(r"\bwith\s+(?:and\s+without\s+|or\s+without\s+|/\s*without\s+)?([a-z]+)")
+
+
+def with_marks(text: str) -> list[str]:
+    """`with:<word>` for each word a request says it is *with* (`with contrast`, and `with and without
+    contrast`, whose `with` and `and` are stop words of the index: its words alone read as `without
+    contrast`), so the rule that `MRI with contrast` is not `without contrast` keeps such a study."""
+    low = text.lower()
+    return [WITH_MARK + w for w in dict.fromkeys(_WITH.findall(low))] if "with" in low else []

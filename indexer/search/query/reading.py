@@ -31,6 +31,7 @@ from whoosh.analysis import STOP_WORDS
 from whoosh.lang.porter import stem
 
 from indexer.fields import CONCEPT_FIELD
+from indexer.index.values.schedules import WITH_MARK
 from indexer.results import Expansion
 from indexer.vocabulary import Vocabulary
 from indexer.search.query import concepts, doses, intent, places, purposes, rewrites, schedules, shorthand, timing
@@ -171,6 +172,11 @@ def _pinned(u: _Unit) -> str:
     return "(" + " OR ".join([typed] + [f"{CONCEPT_FIELD}:'{c}'" for c in u.concepts]) + ")"
 
 
+def _without(word: str) -> str:
+    """An item saying `without <word>` and not also `with` it (`with and without contrast`)."""
+    return f"(item:\"without {word}\" ANDNOT {CONCEPT_FIELD}:'{WITH_MARK}{word}')"
+
+
 def _may_apply(text: str, vocab: Vocabulary, words: QueryWords) -> bool:
     """Whether a rule may apply (a word of a list, two words that may be neighbouring concepts, a word
     with a name's stem or beginning names): most one-word queries have none, and skip reading the
@@ -285,7 +291,7 @@ def read(text: str, vocab: Vocabulary | None, pinned: bool = False, pins: list[b
         [f"item:{w}^{WITH_BOOST}" for w in negated] + contrast     # the word asked with ranks its items first
     required = parts[0] if len(parts) == 1 else "(" + " AND ".join(parts) + ")"
     if negated:     # an item saying 'without <word>' does not have it
-        required = f"({required} ANDNOT ({' OR '.join(f'item:{chr(34)}without {w}{chr(34)}' for w in negated)}))"
+        required = f"({required} ANDNOT ({' OR '.join(_without(w) for w in negated)}))"
         out.messages.append("Not its negation: " + ", ".join(f"without {w}" for w in negated))
     out.text = f"({required} ANDMAYBE ({' OR '.join(ranking)}))" if ranking else required
     out.messages += [f"'{units[i].text} …': the {'post' if term == 'term:postoperative' else 'pre'}-operative "
