@@ -229,6 +229,7 @@ def read(text: str, vocab: Vocabulary | None, pinned: bool = False, pins: list[b
     stemmed = [u for u in units if u.typed and u not in stemmed]
     for u in units:
         u.names = tuple(shorthand.name_prefix(u, vocab))
+    doses.after_names(units, vocab)
     if not any(u.role in ("required", "strength") for u in units):
         if units and all(u.role in ("wrapper", "stop") for u in units) and any(u.role == "wrapper" for u in units):
             # only words of a question ('approved by IMR', its decision a chip): every item is asked
@@ -287,7 +288,7 @@ def read(text: str, vocab: Vocabulary | None, pinned: bool = False, pins: list[b
     optional = [u.text for u in units if u.role == "generic"]
     ranking = [intent.head_ranking(w) or shorthand.schedule_ranking(w) for w in optional] + \
         [concepts.expand(u.text, vocab)[0] for u in units if u.role == "placing"] + \
-        [shorthand.strength_ranking(u.text) for u in units if u.role == "strength"] + \
+        [doses.strength_ranking(units, i, vocab) for i, u in enumerate(units) if u.role == "strength"] + \
         [f"item:{w}^{WITH_BOOST}" for w in negated] + contrast     # the word asked with ranks its items first
     required = parts[0] if len(parts) == 1 else "(" + " AND ".join(parts) + ")"
     if negated:     # an item saying 'without <word>' does not have it
