@@ -34,7 +34,8 @@ from indexer.fields import CONCEPT_FIELD
 from indexer.index.values.schedules import WITH_MARK
 from indexer.results import Expansion
 from indexer.vocabulary import Vocabulary
-from indexer.search.query import concepts, doses, intent, places, purposes, rewrites, schedules, shorthand, timing
+from indexer.search.query import (concepts, doses, intent, places, purposes, qualifiers, rewrites, schedules,
+                                  shorthand, timing)
 from indexer.search.query.wordlists import QueryWords, normalise, query_words
 
 __all__ = ["Reading", "normalise", "query_words", "read"]
@@ -230,6 +231,7 @@ def read(text: str, vocab: Vocabulary | None, pinned: bool = False, pins: list[b
     for u in units:
         u.names = tuple(shorthand.name_prefix(u, vocab))
     doses.after_names(units, vocab)
+    qualifiers.mark(units, vocab)
     if not any(u.role in ("required", "strength") for u in units):
         if units and all(u.role in ("wrapper", "stop") for u in units) and any(u.role == "wrapper" for u in units):
             # only words of a question ('approved by IMR', its decision a chip): every item is asked
@@ -289,7 +291,7 @@ def read(text: str, vocab: Vocabulary | None, pinned: bool = False, pins: list[b
     ranking = [intent.head_ranking(w) or shorthand.schedule_ranking(w) for w in optional] + \
         [concepts.expand(u.text, vocab)[0] for u in units if u.role == "placing"] + \
         [doses.strength_ranking(units, i, vocab) for i, u in enumerate(units) if u.role == "strength"] + \
-        [f"item:{w}^{WITH_BOOST}" for w in negated] + contrast     # the word asked with ranks its items first
+        [f"item:{w}^{WITH_BOOST}" for w in negated] + contrast + qualifiers.ranking(units, vocab)
     required = parts[0] if len(parts) == 1 else "(" + " AND ".join(parts) + ")"
     if negated:     # an item saying 'without <word>' does not have it
         required = f"({required} ANDNOT ({' OR '.join(_without(w) for w in negated)}))"
@@ -298,6 +300,7 @@ def read(text: str, vocab: Vocabulary | None, pinned: bool = False, pins: list[b
     out.messages += [f"'{units[i].text} …': the {'post' if term == 'term:postoperative' else 'pre'}-operative "
                      "services of that surgery" for i, term in timed]
     for label, role in (("Ranked by, not required", "generic"), ("Ranked by the strength", "strength"),
+                        ("Ranked by the kind of visit", "qualifier"),
                         ("Not searched (words of the question)", "wrapper")):
         if any(u.role == role for u in units):
             out.messages.append(f"{label}: " + ", ".join(u.text for u in units if u.role == role))
