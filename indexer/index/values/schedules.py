@@ -20,8 +20,8 @@ ONES = ("zero", "one", "two", "three", "four", "five", "six", "seven", "eight", 
 TENS = {"twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60}
 MAX_COUNT = 99          # a larger number is no count of visits or days (a dose, a quantity, a code)
 
-_NUMBER_WORD = re.compile(r"\b(" + "|".join([*TENS, *ONES[1:]]) + r")(?:[\s-](" + "|".join(ONES[1:10]) + r"))?\b",
-                          re.IGNORECASE)
+_NUMBER_WORD = re.compile(r"\b(" + "|".join([*TENS, *ONES[1:]]) + r")(?:[\s-](" + "|".join(ONES[1:10])
+                          + r"))?\b", re.IGNORECASE)
 _N = r"(?<![#\d.,/])(\d{1,2})(?![\d.%/])"     # not a quantity (#60), a date or a dose
 _RANGE = rf"{_N}(?:\s*(?:-|to)\s*{_N})?"
 # Schedule words (letters' spellings; the period-less and abbreviated forms of prescriptions).
@@ -32,7 +32,8 @@ _FREQ_WEEK = re.compile(rf"\b{_RANGE}\s*(?:x|times?|{_COUNT})?\s*(?:{_PER}\s*{_W
 _WEEKS = re.compile(rf"\b{_RANGE}\s*{_WEEK}")
 _N_BY_M = re.compile(rf"\b{_N}\s*(?:x|times)\s*{_N}(?:\s*(?:{_COUNT}|{_WEEK}))?(?!\s*(?:days?|months?|hours?)\b)")
 _TOTAL = re.compile(rf"\b{_RANGE}\s*(?:\(\d+\)\s*)?(?:[a-z]+\s+){{0,3}}?{_COUNT}(?!\s*{_PER}\s*{_WEEK})")
-_TOTAL_AFTER = re.compile(rf"(?:{_COUNT},?|\btimes|\bx)\s*{_N}\b(?!\s*(?:{_WEEK}|{_PER}|days?\b|months?\b|x\b|times\b))")
+_TOTAL_AFTER = re.compile(rf"(?:{_COUNT},?|\btimes|\bx)\s*{_N}\b"
+                          rf"(?!\s*(?:{_WEEK}|{_PER}|days?\b|months?\b|x\b|times\b))")
 _TOTAL_BRACKET = re.compile(rf"{_WEEK}\s*\({_N}(?:\s*{_COUNT})?\)|{_COUNT}\s*\({_N}\)")
 _DAYS = re.compile(rf"\b{_RANGE}\s*days?\b|\bdays? supply:?\s*{_N}\b")
 _MONTHS = re.compile(rf"\b{_RANGE}\s*(?:months?|mos?)\b")

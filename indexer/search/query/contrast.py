@@ -14,6 +14,9 @@ from __future__ import annotations
 
 import re
 
+from indexer.fields import CONCEPT_FIELD
+from indexer.index.values.schedules import WITH_MARK
+
 _AGENT = r"(?:contrast|dye|gad|gadolinium)"
 _BOTH = re.compile(rf"(?<![\w/])(?:with|w/?)\s*(?:and|&|/|\+)\s*(?:without|w/?o)\s+(?={_AGENT}\b)"
                    rf"|(?<![\w/])(?:without|w/?o)\s*(?:and|&|/|\+)\s*(?:with|w/?)\s+(?={_AGENT}\b)", re.IGNORECASE)
@@ -36,3 +39,8 @@ def spelled(text: str) -> tuple[str, list[str]]:
     text = _BOTH.sub(read("", "with or without"), text)
     text = _WITH.sub(read("with ", "with"), text)
     return _WITHOUT.sub(read("without ", "without"), text), said
+
+
+def without(word: str) -> str:
+    """An item saying `without <word>` and not also `with` it (`with and without contrast`)."""
+    return f"(item:\"without {word}\" ANDNOT {CONCEPT_FIELD}:'{WITH_MARK}{word}')"

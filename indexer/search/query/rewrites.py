@@ -28,7 +28,8 @@ def rewrite(text: str, vocab: Vocabulary, words: QueryWords) -> tuple[str, list[
     text, shorthand_contrast = contrast.spelled(text)
     text, lay = intent.lay_names(text)
     text, joined = either_of_joined(text, vocab)
-    return places.separate(text, vocab), looked + spelt + scheduled + ended + spine + limbs + clipped + shorthand_contrast + lay + joined
+    said = looked + spelt + scheduled + ended + spine + limbs + clipped + shorthand_contrast + lay + joined
+    return places.separate(text, vocab), said
 
 
 def either_of_joined(text: str, vocab: Vocabulary) -> tuple[str, list[str]]:

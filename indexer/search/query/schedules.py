@@ -21,6 +21,7 @@ from indexer.index.values import schedules as marks
 
 # Boosts of the marks a schedule ranks by: the schedule typed, then what it implies.
 EXACT, IMPLIED, PART = 24, 12, 4
+TREATMENTS = frozenset({"procedure", "family"})     # a bare count right after one is its visits
 _N = r"(\d{1,2})"
 _RANGE = rf"{_N}(?:\s*(?:-|to)\s*{_N})?"
 _WEEK = r"(?:weeks?|wks?|w)"
@@ -79,7 +80,7 @@ def compact(text: str) -> tuple[str, list[str]]:
 
 
 
-def after_treatment(units: list, i: int, treatments: frozenset[str]) -> bool:
+def after_treatment(units: list, i: int, treatments: frozenset[str] = TREATMENTS) -> bool:
     """Whether unit i is a bare count right after a treatment (`postop pt 12-18`, `chiro 12`): that many
     visits (a number after a drug is its strength, indexer.search.query.shorthand)."""
     u = units[i]
