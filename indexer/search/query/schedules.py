@@ -24,10 +24,10 @@ EXACT, IMPLIED, PART = 24, 12, 4
 TREATMENTS = frozenset({"procedure", "family"})     # a bare count right after one is its visits
 _N = r"(\d{1,2})"
 _RANGE = rf"{_N}(?:\s*(?:-|to)\s*{_N})?"
-_WEEK = r"(?:weeks?|wks?|w)"
-_PER_WEEK = rf"(?:x|times?|visits?|sessions?)?\s*(?:a|per|each|/|x/)\s*{_WEEK}(?!\w)|(?:x|times?)?\s*weekly"
+_WEEK = r"(?:weeks?|wks?)"          # (a bare `w`, `d` only in a token: `x2w`, `x14d`; `3D` is no schedule)
+_PER_WEEK = rf"(?:x|times?|visits?|sessions?)?\s*(?:a|per|each|/|x/)\s*(?:{_WEEK}|w)(?!\w)|(?:x|times?)?\s*weekly"
 _COUNT = r"(?:sessions?|visits?|treatments?|appointments?|times|x)"
-_DAYS = r"(?:days?|d)"
+_DAYS = r"days?"
 _MONTHS = r"(?:months?|mos?)"
 # Several words of one schedule, and the token each is written as.
 _COMPACT = [
@@ -53,17 +53,20 @@ _DAILY_WORDS = [(re.compile(rf"(?<![\w/]){spelling}(?![\w/])", re.I), mark)
                 for mark, spelling in marks.DAILY.items()]
 # One token of a schedule (a compacted one, or typed so): what `ranking` reads.
 TOKEN = re.compile(r"(?P<by>\d{1,2})x(?P<weeks>\d{1,2})|(?P<freq>\d{1,2})x?/(?:wk|wks|week|weeks)"
-                   r"|x(?P<n>\d{1,2})(?:-(?P<n2>\d{1,2}))?(?P<unit>wk|d|mo)?|(?P<lo>\d{1,2})-(?P<hi>\d{1,2})"
+                   r"|x(?P<n>\d{1,2})(?:-(?P<n2>\d{1,2}))?(?P<unit>wks?|w|days?|d|mos?|months?)?|(?P<lo>\d{1,2})-(?P<hi>\d{1,2})"
                    r"|(?P<count>\d{1,2})|q(?P<h>\d{1,2})(?:-(?P<h2>\d{1,2}))?(?:h|hr|hrs|hours?)?"
                    r"|(?P<daily>" + "|".join(marks.DAILY) + ")", re.I)
+
+
+_MAY_HOLD = re.compile(r"\d|\b(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|thirty|"
+                       r"forty|fifty|sixty|twice|once|needed|every|daily|bedtime|at night|nightly)\b", re.I)
 
 
 def compact(text: str) -> tuple[str, list[str]]:
     """A schedule typed in several words written as one token (`2 times a week for 6 weeks` -> `2x6`,
     `6 visits` -> `x6`, `twice a day` -> `bid`); the messages saying so. Left alone in a query that is
     nothing but the schedule (it is what is asked, as typed)."""
-    if not re.search(r"\d|one|two|three|four|five|six|seven|eight|nine|ten|twelve|twice|once|needed|every|"
-                     r"daily|bedtime", text, re.I):
+    if not _MAY_HOLD.search(text):
         return text, []
     said: list[str] = []
     low = marks.numbers(text)
@@ -111,7 +114,7 @@ def token_marks(word: str) -> list[tuple[str, int]]:
         return [(marks.per_week(int(m["freq"])), EXACT)]
     if m["n"]:
         ends = [int(x) for x in (m["n"], m["n2"]) if x]
-        make = {"wk": marks.weeks, "d": marks.days, "mo": marks.months}.get((m["unit"] or "").lower(), marks.total)
+        make = {"w": marks.weeks, "d": marks.days, "m": marks.months}.get((m["unit"] or " ")[0].lower(), marks.total)
         out = [(make(n), EXACT) for n in ends]
         if make is marks.days:      # 14 days is 2 weeks
             out += [(marks.weeks(n // 7), IMPLIED) for n in ends if n % 7 == 0]
