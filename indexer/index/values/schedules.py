@@ -45,6 +45,7 @@ DAILY = {      # (in this order: `twice daily` is no `daily`)
     "qd": r"once (?:a |per )?day|once daily|1 times? (?:a |per )?day|every day|daily(?! living)|qd",
     "qhs": r"at bedtime|at night|nightly|qhs",
     "prn": r"as needed|when needed|if needed|prn|p\.r\.n\.?",
+    "po": r"by mouth|orally|po|p\.o\.?",        # (the route, ISMP's `po`; `oral` is a dosage form)
 }
 _DAILY = {mark: re.compile(rf"(?<![\w/]){spelling}(?![\w/])") for mark, spelling in DAILY.items()}
 _EVERY_HOURS = re.compile(rf"\b(?:every|q)\s*{_RANGE}\s*(?:hours?|hrs?|h)\b")
