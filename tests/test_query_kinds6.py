@@ -36,6 +36,9 @@ def _items(searcher: Searcher, q: str) -> list[str]:
     ("Norco 5/325mg oral tablet, one tablet twice daily 14 days #40", {"sched:bid", "sched:14d"}),
     ("Tramadol 50mg take 1 tab orally every 4-6 hours as needed #30", {"sched:q4-6h", "sched:q6h", "sched:prn"}),
     ("Standard wheelchair for a 3 month rental", {"sched:3mo"}),
+    ("Acupuncture for 8 sessions was the original request. Acupuncture for 6 sessions was authorized by the "
+     "Claims Administrator. The remaining IMR eligible portion of the original request, Acupuncture for 2 sessions is",
+     {"sched:2v", "sched:was:8v"}),
 ])
 def test_the_index_reads_a_request_s_schedule_however_it_is_spelt(item, expected):
     assert expected <= set(marks.item_marks(item)), marks.item_marks(item)
@@ -124,12 +127,11 @@ def test_a_follow_up_beside_a_treatment_qualifies_it(vocab, q):
 # -- the real letters --------------------------------------------------------------------------
 
 @pytest.mark.parametrize("q, first", [
-    ("pt 3x4", ("Physical therapy evaluation and treatment 3 times a week for 4 weeks",
-                "Physical therapy 3 times a week for 4 weeks", "Twelve sessions of physical therapy")),
+    ("pt 3x4", ("Physical therapy 3 times a week for 4 weeks", "Twelve sessions of physical therapy")),
     ("2x6 pt low back", ("Physical therapy 2 times a week for 6 weeks low back",)),
-    ("pt 2x3 lumbar", ("Physical therapy to the lumbar spine 2 times a week for 3 weeks",
-                       "Additional physical therapy lumbar spine two times a week for three weeks",
-                       "Physical therapy two times a week for three weeks for lumbar")),
+    ("pt 2x3 lumbar", ("Additional physical therapy lumbar spine two times a week for three weeks",
+                       "Physical therapy two times a week for three weeks for lumbar",
+                       "Physical therapy 6 sessions 2 times a week for 3 weeks")),
     ("personal trainer x6", ("6 sessions with Personal Trainer",)),
     ("chiropractor 6 visits", ("Chiropractic care for the low back; six sessions", "Chiropractic spinal manipulation",
                                "Chiropractic joint manipulation")),
@@ -149,6 +151,14 @@ def test_each_kind_ranks_the_requests_saying_it_first(real, q, first):
     found = _items(real, q)
     top = found[:len(first)]
     assert all(any(f.startswith(p) for p in first) for f in top) and len(top) == len(first), (q, found[:6])
+
+
+def test_a_modified_request_ranks_by_its_remaining_portion_then_its_original(real):
+    """The IMR decides "the remaining IMR eligible portion of the original request": a request cut from
+    3x4 to 2 sessions ranks below the 3x4 requests, above those of another schedule."""
+    found = _items(real, "pt 3x4")
+    cut = next(i for i, f in enumerate(found) if f.startswith("Physical therapy evaluation and treatment 3 times"))
+    assert 2 <= cut < found.index("Physical therapy 2 times a week for 6 weeks low back"), found[:8]
 
 
 def test_a_schedule_never_filters(real):

@@ -47,7 +47,7 @@ DAILY = {      # (in this order: `twice daily` is no `daily`)
     "prn": r"as needed|when needed|if needed|prn|p\.r\.n\.?",
     "po": r"by mouth|orally|po|p\.o\.?",        # (the route, ISMP's `po`; `oral` is a dosage form)
 }
-_DAILY = {mark: re.compile(rf"(?<![\w/]){spelling}(?![\w/])") for mark, spelling in DAILY.items()}
+_DAILY = {mark: re.compile(rf"(?<![\w/])(?:{spelling})(?![\w/])") for mark, spelling in DAILY.items()}
 _EVERY_HOURS = re.compile(rf"\b(?:every|q)\s*{_RANGE}\s*(?:hours?|hrs?|h)\b")
 
 
@@ -103,13 +103,43 @@ def daily(abbreviation: str) -> str:
     return f"{MARK}{abbreviation}"
 
 
+# A request the claims administrator modified: the IMR decides "the remaining IMR eligible portion of
+# the original request, <what is disputed> is"; where it certified something else instead, "leaving the
+# original request IMR eligible", the original request (the words before "was the original request").
+_REMAINING = re.compile(r"remaining imr eligible portion of the original request,?(.*)", re.IGNORECASE | re.DOTALL)
+_ORIGINAL = re.compile(r"(.*?)\bwas the original request", re.IGNORECASE | re.DOTALL)
+
+
+WAS = "was:"      # a mark of the original request of a modified one (`sched:was:3x4`): it ranks lower
+
+
+def disputed(text: str) -> tuple[str, str]:
+    """(the words of what a request disputes, those of the original request it was cut from, or '')."""
+    if "original request" not in text.lower():
+        return text, ""
+    remaining, original = _REMAINING.search(text), _ORIGINAL.match(text)
+    if remaining:
+        return remaining[1], original[1] if original else ""
+    return (original[1], "") if original else (text, "")
+
+
 def item_marks(text: str) -> list[str]:
-    """The schedule marks of a request's own words (module docstring); [] for a request stating none."""
+    """The schedule marks of a request's own words (module docstring), those of a modified request's
+    original request marked `was:`; [] for a request stating none."""
     if not text or not re.search(r"\d|one|two|three|four|five|six|seven|eight|nine|ten|twelve|twice|once|"
                                  r"daily|needed|bid|tid|qid|prn|night|bedtime", text, re.I):
         return []
+    now, was = disputed(text)
+    marks = _marks(now)
+    return marks + [m.replace(MARK, MARK + WAS, 1) for m in _marks(was) if m not in marks]
+
+
+def _marks(text: str) -> list[str]:
+    if not text:
+        return []
     low = numbers(text.lower())
-    freq = [n for m in _FREQ_WEEK.finditer(low) for n in _ends(m)]
+    ranges = [m for m in _FREQ_WEEK.finditer(low) if m[2]]
+    freq = [n for m in _FREQ_WEEK.finditer(low) if not m[2] for n in _ends(m)]
     spans = [m.span() for m in _FREQ_WEEK.finditer(low)]
     outside = "".join(" " if any(a <= i < b for a, b in spans) else ch for i, ch in enumerate(low))
     long = [n for m in _WEEKS.finditer(outside) for n in _ends(m)]
@@ -121,6 +151,7 @@ def item_marks(text: str) -> list[str]:
     counts += [int(g) for m in _TOTAL_BRACKET.finditer(low) for g in m.groups() if g]
     counts += [f * w for f in freq for w in long]
     out = [per_week(n) for n in freq] + [weeks(n) for n in long] + [by(f, w) for f in freq for w in long]
+    out += [f"{MARK}{m[1]}-{m[2]}/wk" for m in ranges]      # `1 to 2 times per week`: neither 1 nor 2 a week
     out += [total(n) for n in counts if 0 < n <= MAX_COUNT]
     out += [days(n) for m in _DAYS.finditer(low) for n in _ends(m)]
     out += [days(int(m[3])) for m in _DAYS.finditer(low) if m[3]]

@@ -19,8 +19,9 @@ import re
 
 from indexer.index.values import schedules as marks
 
-# Boosts of the marks a schedule ranks by: the schedule typed, then what it implies.
-EXACT, IMPLIED, PART = 24, 12, 4
+# Boosts of the marks a schedule ranks by: the schedule typed, then the same as a modified request's
+# original request, then what it implies (12 visits for 3x4), then either part.
+EXACT, ORIGINAL, IMPLIED, PART = 24, 16, 12, 4
 TREATMENTS = frozenset({"procedure", "family"})     # a bare count right after one is its visits
 _N = r"(\d{1,2})"
 _RANGE = rf"{_N}(?:\s*(?:-|to)\s*{_N})?"
@@ -49,11 +50,12 @@ _COMPACT = [
      lambda m: f"q{m[1]}" + (f"-{m[2]}" if m[2] else "") + "h"),
 ]
 # Daily frequencies in words (indexer.index.values.schedules.DAILY): the abbreviation they are.
-_DAILY_WORDS = [(re.compile(rf"(?<![\w/]){spelling}(?![\w/])", re.I), mark)
+_DAILY_WORDS = [(re.compile(rf"(?<![\w/])(?:{spelling})(?![\w/])", re.I), mark)
                 for mark, spelling in marks.DAILY.items()]
 # One token of a schedule (a compacted one, or typed so): what `ranking` reads.
 TOKEN = re.compile(r"(?P<by>\d{1,2})x(?P<weeks>\d{1,2})|(?P<freq>\d{1,2})x?/(?:wk|wks|week|weeks)"
-                   r"|x(?P<n>\d{1,2})(?:-(?P<n2>\d{1,2}))?(?P<unit>wks?|w|days?|d|mos?|months?)?|(?P<lo>\d{1,2})-(?P<hi>\d{1,2})"
+                   r"|x(?P<n>\d{1,2})(?:-(?P<n2>\d{1,2}))?(?P<unit>wks?|w|days?|d|mos?|months?)?"
+                   r"|(?P<lo>\d{1,2})-(?P<hi>\d{1,2})"
                    r"|(?P<count>\d{1,2})|q(?P<h>\d{1,2})(?:-(?P<h2>\d{1,2}))?(?:h|hr|hrs|hours?)?"
                    r"|(?P<daily>" + "|".join(marks.DAILY) + ")", re.I)
 
@@ -101,6 +103,13 @@ def _boosted(mark: str, boost: int) -> str:
     return f"(concept:'{mark}')^{boost}"
 
 
+def _with_original(found: list[tuple[str, int]]) -> list[tuple[str, int]]:
+    """The marks, and the schedule typed as a modified request's original request (it ranks lower: the
+    IMR decided the remaining portion)."""
+    return found + [(mark.replace(marks.MARK, marks.MARK + marks.WAS, 1), ORIGINAL) for mark, boost in found
+                    if boost == EXACT]
+
+
 def token_marks(word: str) -> list[tuple[str, int]]:
     """The marks one schedule token ranks by, with their boosts (the schedule typed first)."""
     m = TOKEN.fullmatch(word)
@@ -133,7 +142,7 @@ def token_marks(word: str) -> list[tuple[str, int]]:
 def ranking(word: str) -> str | None:
     """The query syntax a schedule token ranks by: its marks, boosted (and the word itself where it is
     one letters may write: `bid`, `prn`); None for a word that is no schedule."""
-    found = token_marks(word)
+    found = _with_original(token_marks(word))
     if not found:
         return None
     alternatives = [_boosted(mark, boost) for mark, boost in found]
