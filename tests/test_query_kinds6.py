@@ -10,7 +10,7 @@ import pytest
 
 from indexer.index.values import schedules as marks
 from indexer.results import SearchRequest
-from indexer.search.query import contrast, doses, lookalikes, reading, schedules
+from indexer.search.query import contrast, doses, lookalikes, qualifiers, reading, schedules
 from indexer.search.searcher import Searcher
 from indexer.vocabulary import Vocabulary
 
@@ -56,6 +56,8 @@ def test_doses_dates_levels_and_quantities_are_no_schedule(item):
     ("PT 3x/wk x 4 wks", "3x4"), ("acupuncture 2 x 4", "2x4"), ("chiropractor 6 visits", "x6"),
     ("pt twelve sessions", "x12"), ("vascutherm x 14 days", "x14d"), ("wheelchair for 3 mo", "x3mo"),
     ("naproxen three times a day", "tid"), ("tramadol every 6 hours", "q6h"), ("tramadol as needed", "prn"),
+    ("pt 2xwk x 6wk", "2x6"), ("pt 3xweek", "3/wk"), ("pt 2-3x/wk x 4-6 wks", "2-3x4-6"),
+    ("pt 1 to 2 times per week for 3 weeks", "1-2x3"),
 ])
 def test_a_schedule_typed_in_words_is_one_token(typed, token):
     text, said = schedules.compact(typed)
@@ -117,7 +119,19 @@ def test_a_bare_strength_ranks_the_drug_at_that_strength(vocab):
     assert "strength:cyclobenzaprine:5mg" in reading.read("cyclobenzap 5", vocab).text
 
 
-@pytest.mark.parametrize("q", ["re-eval chiro", "chiro re-evaluation", "f/u pt"])
+def test_a_range_of_times_a_week_is_its_range_not_either_end():
+    assert "sched:1-2/wk" in marks.item_marks("Initial acupuncture, 1 to 2 times per week for 4 weeks, for the neck")
+    assert "sched:2x4" not in marks.item_marks("Initial acupuncture, 1 to 2 times per week for 4 weeks, for the neck")
+    assert dict(schedules.token_marks("1-2x3"))["sched:1-2/wk"] == schedules.EXACT
+
+
+@pytest.mark.parametrize("typed, read", [("fu office visit", "f/u office visit"), ("re eval chiro", "re-eval chiro"),
+                                         ("chiro re exam", "chiro re-exam"), ("future refund", "future refund")])
+def test_a_follow_up_typed_without_its_slash_or_hyphen(typed, read):
+    assert qualifiers.spelled(typed)[0] == read
+
+
+@pytest.mark.parametrize("q", ["re-eval chiro", "chiro re-evaluation", "f/u pt", "chiro eval", "acupuncture evaluation"])
 def test_a_follow_up_beside_a_treatment_qualifies_it(vocab, q):
     r = reading.read(q, vocab)
     assert any(m.startswith("Ranked by the kind of visit") for m in r.messages), r.messages
@@ -144,6 +158,9 @@ def test_a_follow_up_beside_a_treatment_qualifies_it(vocab, q):
                                      "Dextromethorphan 5%/Amitriptyline 5%/Lidocaine/Capsaicin 0.025%, 120grams")),
     ("wheelchair for 3 mo", ("Standard wheelchair for a 3 month rental",)),
     ("mri lumbar w contrast", ("MRI for lumbar spine with contrast",)),
+    ("mri lumbar wo", ("MRI of the lumbar", "MRI Lumbosacral Spine without Contrast", "MRI of lumbar spine without")),
+    ("fu office visit", ("Follow up office visit",)),
+    ("pt consult", ("Physical therapy evaluation",)),
     ("re-eval chiro", ("Re-exam with chiropractor", "Chiropractic physiotherapy treatment 12 visits")),
     ("initial eval", ("TOC to ortho spine surgeon eval", "Spine surgery evaluation", "Neurosurgeon evaluation")),
 ])

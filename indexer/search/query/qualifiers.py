@@ -5,18 +5,23 @@ CPT codes a treatment's first evaluation apart from its re-evaluation (physical 
 established-patient 99212-99215 visits), and letters write the request that way (*Re-exam with
 chiropractor*, *... followed by re-examination*, *Follow up office visit*, *Initial acupuncture*):
 
-- a follow-up (`re-eval`, `re-exam`, `f/u`, `follow-up`, `recheck`: the vocabulary's follow-up visit)
-  beside a treatment of another kind qualifies it: the treatment is asked, the items saying the
-  follow-up rank first (`re-eval chiro` = chiropractic, *Re-exam with chiropractor* first), not either;
+- a follow-up (`re-eval`, `re-exam`, `f/u`, `follow-up`, `recheck`: the vocabulary's follow-up visit) or
+  an evaluation (`eval`, `evaluation`, `consult` alone) beside a treatment of another kind qualifies it:
+  the treatment is asked, the items saying the follow-up or the evaluation rank first (`re-eval chiro` =
+  chiropractic, *Re-exam with chiropractor* first; `chiro eval`), not either;
+- `fu`, `re eval`, `re exam` are `f/u`, `re-eval`, `re-exam` (the slash or hyphen left out);
 - `initial` (`new`, `first`, `baseline`) beside an evaluation ranks the requests saying an evaluation
   or a consultation (CPT's words for a first visit) above the follow-ups (`initial eval`).
 """
 from __future__ import annotations
 
+import re
+
 from indexer.search.query import concepts
 from indexer.vocabulary import Vocabulary
 
 FOLLOW_UP = "procedure:follow-up-visit"
+EVALUATION = "procedure:consultation"      # the word `eval`, `evaluation`, `consult` alone
 EVALUATION_FAMILY = "family:consultation"
 INITIAL = frozenset({"initial", "new", "first", "baseline"})
 TREATMENT_KINDS = frozenset({"procedure", "family"})
@@ -24,6 +29,23 @@ TREATMENT_KINDS = frozenset({"procedure", "family"})
 # says "re-examination", "re-evaluation", "follow up", whose parts are no whole word of these.
 FIRST_VISIT = ("initial", "evaluation", "eval", "consultation", "consult")
 BOOST = 20          # a qualifier's items over the treatment's words' BM25
+
+
+# A follow-up typed without its slash or hyphen (`fu` for F/U, `re eval`, `re exam`): as the vocabulary
+# names it (`f/u`, `re-eval`, `re-exam`).
+_UNJOINED = re.compile(r"(?<![\w/-])(?:(fu)|re\s+(eval|evaluation|exam|examination|check|assessment))(?![\w/-])",
+                       re.IGNORECASE)
+
+
+def spelled(text: str) -> tuple[str, list[str]]:
+    """`fu` -> `f/u`, `re eval` -> `re-eval`; the messages saying so."""
+    said: list[str] = []
+
+    def join(m: re.Match) -> str:
+        words = "f/u" if m[1] else f"re-{m[2].lower()}"
+        said.append(f"'{m[0]}' read as '{words}'")
+        return words
+    return (_UNJOINED.sub(join, text), said) if re.search(r"\b(?:fu|re)\b", text, re.IGNORECASE) else (text, said)
 
 
 def _is(unit, concept: str, vocab: Vocabulary) -> bool:
@@ -34,19 +56,21 @@ def mark(units: list, vocab: Vocabulary) -> None:
     """A follow-up beside a treatment of another kind made a qualifier (role `qualifier`: it ranks)."""
     if len(units) < 2:
         return
-    follow_ups = [u for u in units if u.role == "required" and _is(u, FOLLOW_UP, vocab)]
-    if follow_ups and any(u.role == "required" and u.kinds & TREATMENT_KINDS and not _is(u, FOLLOW_UP, vocab)
-                          and not _is(u, EVALUATION_FAMILY, vocab) for u in units):
-        for u in follow_ups:
+    visits = [u for u in units if u.role == "required" and (_is(u, FOLLOW_UP, vocab) or u.concepts == (EVALUATION,))]
+    if visits and any(u.role == "required" and u.kinds & TREATMENT_KINDS and not _is(u, EVALUATION_FAMILY, vocab)
+                      for u in units):
+        for u in visits:
             u.role = "qualifier"
 
 
 def ranking(units: list, vocab: Vocabulary) -> list[str]:
-    """What the qualifiers rank by: a follow-up's items (its words and its concept), boosted; after
-    `initial`, the evaluations asked that are no follow-up."""
+    """What the qualifiers rank by: a follow-up's or an evaluation's items (its words and its concept),
+    boosted, an evaluation's also by CPT's words for it; after `initial`, the requests saying an
+    evaluation, not a follow-up."""
     out = [f"({concepts.expand(u.text, vocab)[0]})^{BOOST}" for u in units if u.role == "qualifier"]
-    if any(u.low in INITIAL and u.role == "generic" for u in units) and \
-            any(u.role == "required" and _is(u, EVALUATION_FAMILY, vocab) and not _is(u, FOLLOW_UP, vocab)
-                for u in units):
+    first = [u for u in units if u.role in ("required", "qualifier") and _is(u, EVALUATION_FAMILY, vocab)
+             and not _is(u, FOLLOW_UP, vocab)]
+    if first and (any(u.role == "qualifier" for u in first) or any(u.low in INITIAL and u.role == "generic"
+                                                                  for u in units)):
         out.append("(" + " OR ".join(f"item:{w}" for w in FIRST_VISIT) + f")^{BOOST}")
     return out

@@ -3,15 +3,16 @@
 decimal given its zero, a weight in one word (`120 grams`) and strengths spelt out in digits (doses,
 numerals), a schedule in one token (`3 times a week for 4 weeks` -> `3x4`: schedules), what the query's
 ends leave unsaid (endings), a spine letter joined (`tspine`), a sided limb (`LLE`), clipped words
-(`tx`), contrast's shorthand (`w contrast`: contrast.py) and lay names, treatments joined in one word
-(`OT/PT`, `EMG-NCV`, `dihydrocodeine/caffeine/APAP`: either one) and places joined by a slash.
+(`tx`), contrast's shorthand (`w contrast`: contrast.py), a follow-up's (`fu`: qualifiers) and lay
+names, treatments joined in one word (`OT/PT`, `EMG-NCV`, `dihydrocodeine/caffeine/APAP`: either one)
+and places joined by a slash.
 """
 from __future__ import annotations
 
 import re
 
-from indexer.search.query import (contrast, doses, endings, intent, lookalikes, numerals, places, schedules,
-                                  shorthand)
+from indexer.search.query import (contrast, doses, endings, intent, lookalikes, numerals, places, qualifiers,
+                                  schedules, shorthand)
 from indexer.search.query.wordlists import QueryWords
 from indexer.vocabulary import Vocabulary
 
@@ -26,9 +27,10 @@ def rewrite(text: str, vocab: Vocabulary, words: QueryWords) -> tuple[str, list[
     text, limbs = places.limbs(text, words.sides, words.limbs, words.limb_pattern)
     text, clipped = shorthand.unclipped(text, words.abbreviations, vocab)
     text, shorthand_contrast = contrast.spelled(text)
+    text, visits = qualifiers.spelled(text)
     text, lay = intent.lay_names(text)
     text, joined = either_of_joined(text, vocab)
-    said = looked + spelt + scheduled + ended + spine + limbs + clipped + shorthand_contrast + lay + joined
+    said = looked + spelt + scheduled + ended + spine + limbs + clipped + shorthand_contrast + visits + lay + joined
     return places.separate(text, vocab), said
 
 

@@ -26,17 +26,24 @@ TREATMENTS = frozenset({"procedure", "family"})     # a bare count right after o
 _N = r"(\d{1,2})"
 _RANGE = rf"{_N}(?:\s*(?:-|to)\s*{_N})?"
 _WEEK = r"(?:weeks?|wks?)"          # (a bare `w`, `d` only in a token: `x2w`, `x14d`; `3D` is no schedule)
-_PER_WEEK = rf"(?:x|times?|visits?|sessions?)?\s*(?:a|per|each|/|x/)\s*(?:{_WEEK}|w)(?!\w)|(?:x|times?)?\s*weekly"
+_PER_WEEK = (rf"(?:x|times?|visits?|sessions?)?\s*(?:a|per|each|/|x/)\s*(?:{_WEEK}|w)(?!\w)"
+             rf"|(?:x|times?)\s*(?:{_WEEK}|w)(?!\w)|(?:x|times?)?\s*weekly")
 _COUNT = r"(?:sessions?|visits?|treatments?|appointments?|times|x)"
 _DAYS = r"days?"
 _MONTHS = r"(?:months?|mos?)"
+
+
+def _span(first: str, last: str | None) -> str:
+    return f"{first}-{last}" if last else first
+
+
 # Several words of one schedule, and the token each is written as.
 _COMPACT = [
-    (re.compile(rf"(?<![\w#/.]){_N}\s*(?:{_PER_WEEK})\s*(?:for|over|x|times)?\s*{_N}\s*{_WEEK}(?!\w)", re.I),
-     lambda m: f"{m[1]}x{m[2]}"),
+    (re.compile(rf"(?<![\w#/.]){_RANGE}\s*(?:{_PER_WEEK})\s*(?:for|over|x|times)?\s*{_RANGE}\s*{_WEEK}(?!\w)", re.I),
+     lambda m: f"{_span(m[1], m[2])}x{_span(m[3], m[4])}"),
     (re.compile(rf"(?<![\w#/.]){_N}\s*(?:x|times)\s*{_N}(?:\s*(?:{_WEEK}|visits?|sessions?))?(?![\w/.])"
                 rf"(?!\s*(?:{_DAYS}|{_MONTHS}|hours?|hrs?)(?!\w))", re.I), lambda m: f"{m[1]}x{m[2]}"),
-    (re.compile(rf"(?<![\w#/.]){_N}\s*(?:{_PER_WEEK})(?!\w)", re.I), lambda m: f"{m[1]}/wk"),
+    (re.compile(rf"(?<![\w#/.]){_RANGE}\s*(?:{_PER_WEEK})(?!\w)", re.I), lambda m: f"{_span(m[1], m[2])}/wk"),
     (re.compile(rf"(?<![\w#/.])(?:(?:for|over|x|times)\s*)?{_RANGE}\s*(?:{_WEEK})(?!\w)", re.I),
      lambda m: f"x{m[1]}" + (f"-{m[2]}" if m[2] else "") + "wk"),
     (re.compile(rf"(?<![\w#/.])(?:(?:for|x|times)\s*)?{_RANGE}\s*{_DAYS}(?!\w)", re.I),
@@ -53,7 +60,8 @@ _COMPACT = [
 _DAILY_WORDS = [(re.compile(rf"(?<![\w/])(?:{spelling})(?![\w/])", re.I), mark)
                 for mark, spelling in marks.DAILY.items()]
 # One token of a schedule (a compacted one, or typed so): what `ranking` reads.
-TOKEN = re.compile(r"(?P<by>\d{1,2})x(?P<weeks>\d{1,2})|(?P<freq>\d{1,2})x?/(?:wk|wks|week|weeks)"
+TOKEN = re.compile(r"(?P<by>\d{1,2}(?:-\d{1,2})?)x(?P<weeks>\d{1,2}(?:-\d{1,2})?)"
+                   r"|(?P<freq>\d{1,2}(?:-\d{1,2})?)x?/(?:wk|wks|week|weeks)"
                    r"|x(?P<n>\d{1,2})(?:-(?P<n2>\d{1,2}))?(?P<unit>wks?|w|days?|d|mos?|months?)?"
                    r"|(?P<lo>\d{1,2})-(?P<hi>\d{1,2})"
                    r"|(?P<count>\d{1,2})|q(?P<h>\d{1,2})(?:-(?P<h2>\d{1,2}))?(?:h|hr|hrs|hours?)?"
@@ -110,17 +118,25 @@ def _with_original(found: list[tuple[str, int]]) -> list[tuple[str, int]]:
                     if boost == EXACT]
 
 
+def _ends(span: str) -> list[int]:
+    return [int(n) for n in span.split("-") if n]
+
+
 def token_marks(word: str) -> list[tuple[str, int]]:
     """The marks one schedule token ranks by, with their boosts (the schedule typed first)."""
     m = TOKEN.fullmatch(word)
     if m is None:
         return []
-    if m["by"]:
+    if m["by"] and "-" not in m["by"] + m["weeks"]:
         n, w = int(m["by"]), int(m["weeks"])
         return [(marks.by(n, w), EXACT), (marks.total(n * w), IMPLIED), (marks.per_week(n), PART),
                 (marks.weeks(w), PART)]
-    if m["freq"]:
-        return [(marks.per_week(int(m["freq"])), EXACT)]
+    if m["by"] or m["freq"]:      # a range of times a week is its range (the index's `sched:1-2/wk`)
+        often = m["by"] or m["freq"]
+        times, lengths = _ends(often), _ends(m["weeks"] or "")
+        exact = [(marks.per_week(times[0]), EXACT)] if len(times) == 1 else [(f"{marks.MARK}{often}/wk", EXACT)]
+        return exact + [(marks.by(n, w), IMPLIED) for n in times for w in lengths] + \
+            [(marks.per_week(n), PART) for n in times if len(times) > 1] + [(marks.weeks(w), PART) for w in lengths]
     if m["n"]:
         ends = [int(x) for x in (m["n"], m["n2"]) if x]
         make = {"w": marks.weeks, "d": marks.days, "m": marks.months}.get((m["unit"] or " ")[0].lower(), marks.total)
