@@ -20,6 +20,7 @@ from indexer.index.values.schedules import WITH_MARK
 _AGENT = r"(?:contrast|dye|gad|gadolinium)"
 _BOTH = re.compile(rf"(?<![\w/])(?:with|w/?)\s*(?:and|&|/|\+)\s*(?:without|w/?o)\s+(?={_AGENT}\b)"
                    rf"|(?<![\w/])(?:without|w/?o)\s*(?:and|&|/|\+)\s*(?:with|w/?)\s+(?={_AGENT}\b)", re.IGNORECASE)
+_MAY_HOLD = re.compile(r"(?<![\w/])wo?(?:\s|/|$)|with(?:out)?\s*(?:and|&|/|\+)", re.IGNORECASE)
 _WITH = re.compile(rf"(?<![\w/])w\s+(?={_AGENT}\b)", re.IGNORECASE)
 _WITHOUT = re.compile(rf"(?<![\w/])wo\s+(?={_AGENT}\b)", re.IGNORECASE)
 
@@ -27,7 +28,7 @@ _WITHOUT = re.compile(rf"(?<![\w/])wo\s+(?={_AGENT}\b)", re.IGNORECASE)
 def spelled(text: str) -> tuple[str, list[str]]:
     """`w contrast` -> `with contrast`, `wo contrast` -> `without contrast`, `w/wo contrast` -> `contrast`
     (either); the messages saying so."""
-    if not re.search(r"(?<![\w/])w", text, re.IGNORECASE):
+    if not _MAY_HOLD.search(text):
         return text, []
     said: list[str] = []
 

@@ -19,6 +19,7 @@ MIN_LETTERS = 3
 MAX_DIGITS = 3          # digits read back in one word (each may stand for two letters)
 # A word of letters and digits with a digit among its letters (not a dose, a level or a count).
 _MIXED = re.compile(r"(?<![\w/.#-])(?=[a-z0-9]*[a-z][a-z0-9]*[a-z])(?=[a-z]*\d)[a-z0-9]+(?![\w/.%-])", re.IGNORECASE)
+_LETTER_BESIDE_DIGIT = re.compile(r"[a-z]\d|\d[a-z]", re.IGNORECASE)
 _KEEP = re.compile(r"[a-z]{1,2}\d+[a-z]?\d*|\d+[a-z]{1,3}|x\d+.*|q\d+.*", re.IGNORECASE)
 
 
@@ -40,4 +41,4 @@ def read(text: str, vocab: Vocabulary) -> tuple[str, list[str]]:
                 said.append(f"'{word}' read as '{spelt}'")
                 return spelt
         return word
-    return _MIXED.sub(letters, text) if any(c.isdigit() for c in text) else text, said
+    return _MIXED.sub(letters, text) if _LETTER_BESIDE_DIGIT.search(text) else text, said

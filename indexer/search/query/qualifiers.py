@@ -54,7 +54,7 @@ def _is(unit, concept: str, vocab: Vocabulary) -> bool:
 
 def mark(units: list, vocab: Vocabulary) -> None:
     """A follow-up beside a treatment of another kind made a qualifier (role `qualifier`: it ranks)."""
-    if len(units) < 2:
+    if len(units) < 2 or not any("procedure" in u.kinds for u in units):
         return
     visits = [u for u in units if u.role == "required" and (_is(u, FOLLOW_UP, vocab) or u.concepts == (EVALUATION,))]
     if visits and any(u.role == "required" and u.kinds & TREATMENT_KINDS and not _is(u, EVALUATION_FAMILY, vocab)

@@ -68,8 +68,11 @@ TOKEN = re.compile(r"(?P<by>\d{1,2}(?:-\d{1,2})?)x(?P<weeks>\d{1,2}(?:-\d{1,2})?
                    r"|(?P<daily>" + "|".join(marks.DAILY) + ")", re.I)
 
 
-_MAY_HOLD = re.compile(r"\d|\b(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|thirty|"
-                       r"forty|fifty|sixty|twice|once|needed|every|daily|bedtime|at night|nightly)\b", re.I)
+# Whether a text may hold a schedule at all (most queries do not: one search, not ten).
+_MAY_HOLD = re.compile(r"\d\s*(?:x|times?|/|-|to|per|a|sessions?|visits?|treatments?|appointments?|weeks?|wks?|"
+                       r"days?|months?|mos?|hours?|hrs?|h)|\b(?:every|q|x|times|sessions?|visits?|for)\s*\d|\b(?:one|"
+                       r"two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|thirty|forty|fifty|sixty|"
+                       r"twice|once|needed|daily|bedtime|nightly)\b|at night", re.I)
 
 
 def compact(text: str) -> tuple[str, list[str]]:
