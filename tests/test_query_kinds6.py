@@ -131,7 +131,8 @@ def test_a_follow_up_typed_without_its_slash_or_hyphen(typed, read):
     assert qualifiers.spelled(typed)[0] == read
 
 
-@pytest.mark.parametrize("q", ["re-eval chiro", "chiro re-evaluation", "f/u pt", "chiro eval", "acupuncture evaluation"])
+@pytest.mark.parametrize("q", ["re-eval chiro", "chiro re-evaluation", "f/u pt", "chiro eval",
+                               "acupuncture evaluation"])
 def test_a_follow_up_beside_a_treatment_qualifies_it(vocab, q):
     r = reading.read(q, vocab)
     assert any(m.startswith("Ranked by the kind of visit") for m in r.messages), r.messages
