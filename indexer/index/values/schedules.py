@@ -140,8 +140,7 @@ def _marks(text: str) -> list[str]:
     low = numbers(text.lower())
     ranges = [m for m in _FREQ_WEEK.finditer(low) if m[2]]
     freq = [n for m in _FREQ_WEEK.finditer(low) if not m[2] for n in _ends(m)]
-    spans = [m.span() for m in _FREQ_WEEK.finditer(low)]
-    outside = "".join(" " if any(a <= i < b for a, b in spans) else ch for i, ch in enumerate(low))
+    outside = _FREQ_WEEK.sub(lambda m: " " * len(m[0]), low)       # (the per-week counts read)
     long = [n for m in _WEEKS.finditer(outside) for n in _ends(m)]
     for m in _N_BY_M.finditer(outside):
         if not long and not freq:
