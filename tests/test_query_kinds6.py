@@ -57,7 +57,7 @@ def test_doses_dates_levels_and_quantities_are_no_schedule(item):
     ("pt twelve sessions", "x12"), ("vascutherm x 14 days", "x14d"), ("wheelchair for 3 mo", "x3mo"),
     ("naproxen three times a day", "tid"), ("tramadol every 6 hours", "q6h"), ("tramadol as needed", "prn"),
     ("pt 2xwk x 6wk", "2x6"), ("pt 3xweek", "3/wk"), ("pt 2-3x/wk x 4-6 wks", "2-3x4-6"),
-    ("pt 1 to 2 times per week for 3 weeks", "1-2x3"),
+    ("pt 1 to 2 times per week for 3 weeks", "1-2x3"), ("pt 12 sess", "x12"), ("acupuncture 6 appts", "x6"),
 ])
 def test_a_schedule_typed_in_words_is_one_token(typed, token):
     text, said = schedules.compact(typed)

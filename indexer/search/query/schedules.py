@@ -28,7 +28,8 @@ _RANGE = rf"{_N}(?:\s*(?:-|to)\s*{_N})?"
 _WEEK = r"(?:weeks?|wks?)"          # (a bare `w`, `d` only in a token: `x2w`, `x14d`; `3D` is no schedule)
 _PER_WEEK = (rf"(?:x|times?|visits?|sessions?)?\s*(?:a|per|each|/|x/)\s*(?:{_WEEK}|w)(?!\w)"
              rf"|(?:x|times?)\s*(?:{_WEEK}|w)(?!\w)|(?:x|times?)?\s*weekly")
-_COUNT = r"(?:sessions?|visits?|treatments?|appointments?|times|x)"
+# Words of a count of visits, with the clippings of clinic notes (`sess`, `tx`, `appt`).
+_VISITS = r"(?:sessions?|sess|visits?|treatments?|txs?|appointments?|appts?)"
 _DAYS = r"days?"
 _MONTHS = r"(?:months?|mos?)"
 
@@ -50,7 +51,7 @@ _COMPACT = [
      lambda m: f"x{m[1]}" + (f"-{m[2]}" if m[2] else "") + "d"),
     (re.compile(rf"(?<![\w#/.])(?:(?:for|x|times)\s*)?{_RANGE}\s*{_MONTHS}(?!\w)", re.I),
      lambda m: f"x{m[1]}" + (f"-{m[2]}" if m[2] else "") + "mo"),
-    (re.compile(rf"(?<![\w#/.]){_RANGE}\s*(?:sessions?|visits?|treatments?|appointments?)(?!\w)", re.I),
+    (re.compile(rf"(?<![\w#/.]){_RANGE}\s*{_VISITS}(?!\w)", re.I),
      lambda m: f"x{m[1]}" + (f"-{m[2]}" if m[2] else "")),
     (re.compile(rf"(?<![\w#/.])(?:sessions?|visits?|times|x)\s+{_N}(?![\w/.%])", re.I), lambda m: f"x{m[1]}"),
     (re.compile(rf"(?<![\w#/.])(?:every|q)\s*{_RANGE}\s*(?:hours?|hrs?|h)(?!\w)", re.I),
@@ -69,7 +70,7 @@ TOKEN = re.compile(r"(?P<by>\d{1,2}(?:-\d{1,2})?)x(?P<weeks>\d{1,2}(?:-\d{1,2})?
 
 
 # Whether a text may hold a schedule at all (most queries do not: one search, not ten).
-_MAY_HOLD = re.compile(r"\d\s*(?:x|times?|/|-|to|per|a|sessions?|visits?|treatments?|appointments?|weeks?|wks?|"
+_MAY_HOLD = re.compile(r"\d\s*(?:x|times?|/|-|to|per|a|s|v|t|appointments?|weeks?|wks?|"
                        r"days?|months?|mos?|hours?|hrs?|h)|\b(?:every|q|x|times|sessions?|visits?|for)\s*\d|\b(?:one|"
                        r"two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|thirty|forty|fifty|sixty|"
                        r"twice|once|needed|daily|bedtime|nightly)\b|at night", re.I)
