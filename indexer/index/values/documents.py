@@ -5,7 +5,7 @@ from functools import lru_cache
 from typing import Any, Callable
 
 from indexer.fields import CONCEPT_FIELD
-from indexer.index.values import concepts, reviewer
+from indexer.index.values import concepts, reviewer, schedules
 from indexer.index.values.categories import categorize, guideline_sources
 from indexer.record import Record
 from indexer.vocabulary import Tag, Vocabulary
@@ -104,13 +104,15 @@ def _letter_fields(record: Record) -> Document:
 def _item_fields(item: dict, item_no: int, vocab: Vocabulary | None, tags: list) -> Document:
     ca_text = item.get("claims_administrator_guideline") or ""
     mx_text = item.get("maximus_guideline") or ""
+    own = item.get("item") or ""
     return {
         "item_no": item_no,
         "item": item.get("item") or "",
         "rationale": item.get("rationale") or "",
         "guideline": "\n".join(t for t in (ca_text, mx_text) if t),
         **{name: value(item) for name, value in ITEM_VALUES.items()},
-        **({CONCEPT_FIELD: keyword_value(concepts.concept_ids(tags, vocab)),
+        **({CONCEPT_FIELD: keyword_value(concepts.concept_ids(tags, vocab) + schedules.item_marks(own)
+                                         + schedules.with_marks(own)),
             **{name: value(vocab, tags) for name, value in TAG_VALUES.items()}} if vocab is not None else {}),
     }
 

@@ -13,7 +13,10 @@ from __future__ import annotations
 
 import re
 
+from indexer.fields import CONCEPT_FIELD
 from indexer.index.analysis import NUMBER, UNITS, compound_parts, is_compound, joined_form
+from indexer.vocabulary import Vocabulary
+from indexer.vocabulary.marks import dose_ids
 
 # A dose written with spaces: '10 mg', '5 / 325 mg', '10/325 mg' (not inside another word).
 _SPACED = re.compile(rf"(?<![\w./-]){NUMBER}(?:\s*/\s*{NUMBER})*(?:\s*{UNITS})?(?![\w./-])", re.IGNORECASE)
@@ -61,6 +64,8 @@ _DOSE_UNIT = rf"(?:{UNITS}|%|pct|percent)"
 _ATTACHED = re.compile(rf"{NUMBER}(?:/{NUMBER})*{_DOSE_UNIT}", re.IGNORECASE)
 _NUMBERS = re.compile(rf"{NUMBER}(?:/{NUMBER})*")
 _UNIT_WORD = re.compile(_DOSE_UNIT, re.IGNORECASE)
+_SINGLE = re.compile(r"\d|\d*\.\d+")      # a strength no word of the index holds alone
+STRENGTH_BOOST = 12     # the drug at the strength typed, over its words' BM25
 
 
 def leading_decimal(text: str) -> str:
@@ -104,3 +109,51 @@ def attach(units: list, kinds: frozenset[str]) -> None:
             units[i].dosed = True
             del units[i + 1:i + n + 1]
         i += 1
+
+
+def after_names(units: list, vocab: Vocabulary) -> None:
+    """A bare strength after a word read as the start of drug names (`cyclobenzap 5`: shorthand.name_prefix)
+    ranks as one after the drug does (one digit or a decimal: no word of the index alone)."""
+    for prev, u in zip(units, units[1:]):
+        if prev.names and not u.concepts and u.role == "required" and _SINGLE.fullmatch(u.text) and \
+                _drugs(prev, vocab):
+            u.role = "strength"
+
+
+def _drugs(unit, vocab: Vocabulary) -> list[str]:
+    """The drugs and products a unit names, or the names it begins name."""
+    ids = list(unit.concepts) or [c for n in unit.names for c in vocab.parse_query(n).concept_ids()]
+    return [c for c in ids if c in vocab.concepts and vocab.concept(c).kind in ("drug", "product")]
+
+
+def strength_ranking(units: list, i: int, vocab: Vocabulary) -> str:
+    """How a single bare strength (unit i) ranks: with a unit attached or spaced, as a percentage, as
+    the bare number where it is a word (`7.5`), and as the strength the index marks on the requests of
+    the drug before it (`norco 5`: `strength:hydrocodone:5mg`, Norco 5/325mg; marks.py)."""
+    number = units[i].text
+    alternatives = [f"{number}mg", f'"{number} mg"', f"{number}%"] + ([number] if len(number) > 1 else [])
+    drugs = _drugs(units[i - 1], vocab) if i else []
+    for unit in ("mg", "%"):
+        alternatives += [f"({CONCEPT_FIELD}:'{ids[0]}')^{STRENGTH_BOOST}" for c in drugs
+                         for ids in [dose_ids(vocab, c, number, unit)] if ids]
+    return "(" + " OR ".join(dict.fromkeys(alternatives)) + ")"
+
+
+# A weight, as a compounded cream's is written (`120grams`, `120 grams`, `120 gm`, `120g`, `240gms`): the
+# letters write it in one word or two, so it is typed as one word and ranks in all of them.
+_WEIGHT = re.compile(r"(?<![\w./-])(\d{2,4})\s*(?:grams?|gms?|g)(?![\w/])", re.IGNORECASE)
+WEIGHT = re.compile(r"(\d{2,4})grams", re.IGNORECASE)
+
+
+def weights(text: str) -> str:
+    """`120 grams`, `120 gm`, `120g` -> `120grams` (one word: weight_ranking reads it)."""
+    return _WEIGHT.sub(lambda m: f"{m[1]}grams", text) if "g" in text.lower() else text
+
+
+def weight_ranking(word: str) -> str | None:
+    """How a weight ranks: in every spelling the letters use; None for a word that is no weight."""
+    m = WEIGHT.fullmatch(word)
+    if m is None:
+        return None
+    n = m[1]
+    return f'({n}grams OR {n}gram OR "{n} grams" OR {n}gm OR "{n} gm" OR {n}gms OR {n}g)'

@@ -13,9 +13,9 @@ The lists are data (indexer/vocabulary/data/query_words.toml, each with its rati
 - a service timed by a surgery (timing.py), what a request is for (purposes.py: `for <indication>`
   ranks), places (places.py: `LLE`, `neck/back`), doses (doses.py: `750 mg tid`, `.025`);
 - a word that is a concept's name but for its ending (`lidocain`) names that concept;
-- shorthand (shorthand.py): sides beside a place (`R knee`), dosing words that rank (`tid`, `every 8
-  hours`), bare strengths (`Norco 5 325`), `tspine`, clipped words (`tx`), the start of names (`cryo`),
-  `with <word>` not its negation;
+- shorthand (shorthand.py): sides (`R knee`), schedules that rank (schedules.py: `tid`, `pt 3x4`, `x6`),
+  bare strengths (`Norco 5 325`), `tspine`, clipped words (`tx`), the start of names (`cryo`), `with
+  <word>` not its negation; a follow-up beside a treatment ranks it (qualifiers.py: `re-eval chiro`);
 - `pinned=True` (the scopes wider than the request, indexer.search.matching): a body region or side
   qualifying something else must be the item's own (its words or concept tags), not a word of its
   rationale or letter (`right wrist MRI` is not every MRI of a letter mentioning a right wrist).
@@ -33,7 +33,8 @@ from whoosh.lang.porter import stem
 from indexer.fields import CONCEPT_FIELD
 from indexer.results import Expansion
 from indexer.vocabulary import Vocabulary
-from indexer.search.query import concepts, doses, intent, places, purposes, rewrites, shorthand, timing
+from indexer.search.query import (concepts, contrast, doses, intent, places, purposes, qualifiers, rewrites,
+                                  schedules, shorthand, timing)
 from indexer.search.query.wordlists import QueryWords, normalise, query_words
 
 __all__ = ["Reading", "normalise", "query_words", "read"]
@@ -123,7 +124,8 @@ def _mark_words(units: list[_Unit], words: QueryWords) -> None:
         if u.low in words.wrappers and not u.concepts:
             u.role = "wrapper"
         elif not u.concepts and (shorthand.is_dosing(u.text, words.dosing)
-                                 or shorthand.counts_dosing(units, i, words.dosing, words.after_number)):
+                                 or shorthand.counts_dosing(units, i, words.dosing, words.after_number)
+                                 or schedules.after_treatment(units, i)):
             u.role = "generic"
         elif u.low in words.generic or (drug and u.low in words.dosage_forms and not u.concepts) or \
                 (u.low in words.qualifiers and nxt is not None and nxt.role == "generic"):
@@ -225,6 +227,8 @@ def read(text: str, vocab: Vocabulary | None, pinned: bool = False, pins: list[b
     stemmed = [u for u in units if u.typed and u not in stemmed]
     for u in units:
         u.names = tuple(shorthand.name_prefix(u, vocab))
+    doses.after_names(units, vocab)
+    qualifiers.mark(units, vocab)
     if not any(u.role in ("required", "strength") for u in units):
         if units and all(u.role in ("wrapper", "stop") for u in units) and any(u.role == "wrapper" for u in units):
             # only words of a question ('approved by IMR', its decision a chip): every item is asked
@@ -240,8 +244,8 @@ def read(text: str, vocab: Vocabulary | None, pinned: bool = False, pins: list[b
         for u in g:
             u.pinned = pinned and u.locating and not locating_only
     negated = shorthand.asked_with(units, words.with_words, words.joiners)
-    contrast = intent.contrast_ranking(text)
-    changed = timed or purposed or stemmed or against or said or negated or contrast or \
+    contrasted = intent.contrast_ranking(text)
+    changed = timed or purposed or stemmed or against or said or negated or contrasted or \
         any(len(g) > 1 for g in groups) or \
         any(u.role not in ("required", "stop") or u.pinned or u.names or u.family for u in units)
     if not changed:
@@ -283,17 +287,17 @@ def read(text: str, vocab: Vocabulary | None, pinned: bool = False, pins: list[b
     optional = [u.text for u in units if u.role == "generic"]
     ranking = [intent.head_ranking(w) or shorthand.schedule_ranking(w) for w in optional] + \
         [concepts.expand(u.text, vocab)[0] for u in units if u.role == "placing"] + \
-        [shorthand.strength_ranking(u.text) for u in units if u.role == "strength"] + \
-        [f"item:{w}^{WITH_BOOST}" for w in negated] + contrast
+        [doses.strength_ranking(units, i, vocab) for i, u in enumerate(units) if u.role == "strength"] + \
+        [f"item:{w}^{WITH_BOOST}" for w in negated] + contrasted + qualifiers.ranking(units, vocab)
     required = parts[0] if len(parts) == 1 else "(" + " AND ".join(parts) + ")"
     if negated:     # an item saying 'without <word>' does not have it
-        required = f"({required} ANDNOT ({' OR '.join(f'item:{chr(34)}without {w}{chr(34)}' for w in negated)}))"
+        required = f"({required} ANDNOT ({' OR '.join(contrast.without(w) for w in negated)}))"
         out.messages.append("Not its negation: " + ", ".join(f"without {w}" for w in negated))
     out.text = f"({required} ANDMAYBE ({' OR '.join(ranking)}))" if ranking else required
     out.messages += [f"'{units[i].text} …': the {'post' if term == 'term:postoperative' else 'pre'}-operative "
                      "services of that surgery" for i, term in timed]
-    for label, role in (("Ranked by, not required", "generic"), ("Ranked by the strength", "strength"),
-                        ("Not searched (words of the question)", "wrapper")):
+    for label, role in (("Ranked by, not required", "generic"), ("Ranked by the strength", "strength"), (
+            "Ranked by the kind of visit", "qualifier"), ("Not searched (words of the question)", "wrapper")):
         if any(u.role == role for u in units):
             out.messages.append(f"{label}: " + ", ".join(u.text for u in units if u.role == role))
     out.messages += [f"'{u.typed}' read as '{u.text}'" for u in stemmed] + against + said

@@ -1,29 +1,38 @@
 """The text-level rewrites a plain query gets before its words are read as units
-(indexer.search.query.reading), in order: a decimal given its zero and strengths spelt out in digits
-(doses, numerals), what the query's ends leave unsaid (endings), a spine letter joined (`tspine`), a
-sided limb (`LLE`), clipped words (`tx`), lay names of contrast, treatments joined in one word
-(`OT/PT`, `EMG-NCV`, `dihydrocodeine/caffeine/APAP`: either one) and places joined by a slash.
+(indexer.search.query.reading), in order: digits typed for letters in a name (`norc0`: lookalikes), a
+decimal given its zero, a weight in one word (`120 grams`) and strengths spelt out in digits (doses,
+numerals), a schedule in one token (`3 times a week for 4 weeks` -> `3x4`: schedules), what the query's
+ends leave unsaid (endings), a spine letter joined (`tspine`), a sided limb (`LLE`), clipped words
+(`tx`), contrast's shorthand (`w contrast`: contrast.py), a follow-up's (`fu`: qualifiers) and lay
+names, treatments joined in one word (`OT/PT`, `EMG-NCV`, `dihydrocodeine/caffeine/APAP`: either one)
+and places joined by a slash.
 """
 from __future__ import annotations
 
 import re
 
-from indexer.search.query import doses, endings, intent, numerals, places, shorthand
+from indexer.search.query import (contrast, doses, endings, intent, lookalikes, numerals, places, qualifiers,
+                                  schedules, shorthand)
 from indexer.search.query.wordlists import QueryWords
 from indexer.vocabulary import Vocabulary
 
 
 def rewrite(text: str, vocab: Vocabulary, words: QueryWords) -> tuple[str, list[str]]:
     """The query's text rewritten (module docstring); the messages saying what was read."""
-    text, spelt = numerals.digits(doses.leading_decimal(text), vocab)
+    text, looked = lookalikes.read(text, vocab)
+    text, spelt = numerals.digits(doses.weights(doses.leading_decimal(text)), vocab)
+    text, scheduled = schedules.compact(text)
     text, ended = endings.completed(text, vocab)
     text, spine = shorthand.joined_spine(text)
     text, limbs = places.limbs(text, words.sides, words.limbs, words.limb_pattern)
     # the query's clipped words, and the vocabulary's one-word clinical shorthand (abbreviations.toml)
     text, clipped = shorthand.unclipped(text, {**vocab.shorthand, **words.abbreviations}, vocab)
+    text, shorthand_contrast = contrast.spelled(text)
+    text, visits = qualifiers.spelled(text)
     text, lay = intent.lay_names(text)
     text, joined = either_of_joined(text, vocab)
-    return places.separate(text, vocab), spelt + ended + spine + limbs + clipped + lay + joined
+    said = looked + spelt + scheduled + ended + spine + limbs + clipped + shorthand_contrast + visits + lay + joined
+    return places.separate(text, vocab), said
 
 
 def either_of_joined(text: str, vocab: Vocabulary) -> tuple[str, list[str]]:

@@ -23,6 +23,7 @@ from typing import Protocol
 from whoosh.analysis import STOP_WORDS
 
 from indexer.index.analysis import UNITS
+from indexer.search.query import doses, schedules
 from indexer.vocabulary import Vocabulary
 
 SPINE = re.compile(r"(?<![\w/.-])([ctl]) ?spine(?![\w/-])", re.IGNORECASE)
@@ -133,24 +134,17 @@ def strengths(units: list[Unit]) -> tuple[dict[int, str], set[int]]:
     return joined, single
 
 
-def strength_ranking(number: str) -> str:
-    """How a single bare strength ranks: with a unit attached or spaced, or as a percentage."""
-    return f'({number}mg OR "{number} mg" OR {number}%)'
-
-
 def schedule_ranking(word: str) -> str:
-    """How a dosing word ranks: a frequency x duration also as letters spell it (`2x3` ->
-    `2x3 OR "two times" OR "three weeks"`: a one-digit number is no word of the index)."""
-    m = re.fullmatch(r"(\d+)x(\d+)", word.lower())
-    if not m or not all(0 < int(n) < len(CARDINALS) for n in m.groups()):
-        return word
-    often, weeks = (CARDINALS[int(n)] for n in m.groups())
-    return f'({word} OR "{often} times" OR "{weeks} weeks")'
+    """How a dosing word ranks: a schedule by the marks the index keeps of the requests stating it
+    (`2x3` -> 2 a week for 3 weeks, 6 visits ...: schedules.py; a one-digit number is no word of the
+    index), any other word as itself."""
+    return schedules.ranking(word) or doses.weight_ranking(word) or word
 
 
 def is_dosing(word: str, listed: frozenset[str]) -> bool:
     """Whether a word is a dosing schedule or quantity (it ranks, it is not required)."""
-    return word.lower() in listed or bool(DOSING.fullmatch(word))
+    return word.lower() in listed or bool(DOSING.fullmatch(word)) or schedules.is_schedule(word) \
+        or bool(doses.WEIGHT.fullmatch(word))
 
 
 def counts_dosing(units: list[Unit], i: int, listed: frozenset[str], after_number: frozenset[str]) -> bool:
