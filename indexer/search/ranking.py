@@ -279,37 +279,28 @@ def bm25(tf: np.ndarray, idf: float, dl: np.ndarray, avg: float, k1: float = K1,
     return idf * ((tf * (k1 + 1)) / (tf + k1 * ((1 - b) + b * dl / avg)))
 
 
-def _kept(leaf: Leaf, postings: np.ndarray, mask: np.ndarray) -> np.ndarray:
-    """Which of a leaf's posting docs are in `mask` (and its `within`), by gathering at them."""
-    keep = mask[postings]
-    if leaf.within is not None:
-        keep &= leaf.within[postings]
-    return keep
-
-
-def scores(ev: Evaluation, searcher, cache: PostingCache, mask: np.ndarray, docs: np.ndarray) -> np.ndarray:
-    """BM25F score of each doc of `docs` (np.flatnonzero(mask)): the sum over matching positive leaves,
-    worked out at those docs only (not over every doc of the snapshot: a rare match at 100k docs
-    skips two arrays of 100k).
+def scores(ev: Evaluation, searcher, cache: PostingCache, mask: np.ndarray) -> np.ndarray:
+    """BM25F score per doc (0 outside `mask`): the sum over matching positive leaves.
 
     Posting weights already carry the schema's field_boost (Whoosh multiplies the
     term frequency by it at indexing), so tf here is the weight, as in Whoosh.
     """
     reader = searcher.reader()
-    out = np.zeros(len(docs), dtype=np.float64)
+    out = np.zeros(len(mask), dtype=np.float64)
     for leaf in ev.leaves:
-        postings, weights = cache.term(reader, leaf.field, leaf.tbytes)
-        sel = _kept(leaf, postings, mask)
-        found, tf = postings[sel], weights[sel].astype(np.float64)
+        docs, weights = cache.term(reader, leaf.field, leaf.tbytes)
+        keep = mask if leaf.within is None else mask & leaf.within
+        sel = keep[docs]
+        docs, tf = docs[sel], weights[sel].astype(np.float64)
         if searcher.schema[leaf.field].scorable:
             k1, b = _bm25_params(searcher, leaf.field)
             idf = searcher.idf(leaf.field, leaf.tbytes)
             avg = searcher.avg_field_length(leaf.field) or 1
-            dl = cache.lengths(reader, leaf.field)[found]
+            dl = cache.lengths(reader, leaf.field)[docs]
             tf = bm25(tf, idf, dl, avg, k1, b)
-        out[np.searchsorted(docs, found)] += tf * leaf.boost
+        out[docs] += tf * leaf.boost
     for where, boost in ev.constants:
-        out[where[docs]] += boost
+        out[where & mask] += boost
     return out
 
 
@@ -325,19 +316,19 @@ def top(docs: np.ndarray, doc_scores: np.ndarray, limit: int | None) -> np.ndarr
     return np.lexsort((docs, -doc_scores))
 
 
-def tiers(ev: Evaluation, searcher, cache: PostingCache, mask: np.ndarray, docs: np.ndarray) -> np.ndarray:
-    """Per doc of `docs` (np.flatnonzero(mask)), the highest FIELD_TIERS of a field whose positive
-    terms match it."""
+def tiers(ev: Evaluation, searcher, cache: PostingCache, mask: np.ndarray) -> np.ndarray:
+    """Per doc, the highest FIELD_TIERS of a field whose positive terms match it."""
     reader = searcher.reader()
-    out = np.zeros(len(docs), dtype=np.int8)
+    out = np.zeros(len(mask), dtype=np.int8)
     for leaf in ev.leaves:
         tier = FIELD_TIERS.get(leaf.field, 0)
         if leaf.field == CONCEPT_FIELD and leaf.tbytes.startswith(OWN_WORD_MARKS):
             tier = FIELD_TIERS["item"]
         if tier:
-            postings, _ = cache.term(reader, leaf.field, leaf.tbytes)
-            at = np.searchsorted(docs, postings[_kept(leaf, postings, mask)])
-            out[at] = np.maximum(out[at], tier)
+            docs, _ = cache.term(reader, leaf.field, leaf.tbytes)
+            if leaf.within is not None:
+                docs = docs[leaf.within[docs]]
+            out[docs] = np.maximum(out[docs], tier)
     return out
 
 
@@ -349,8 +340,8 @@ def rank(ev: Evaluation, searcher, cache: PostingCache, mask: np.ndarray,
     matches come first; without it, plain BM25F (as Whoosh ranks).
     """
     docs = np.flatnonzero(mask)
-    doc_scores = scores(ev, searcher, cache, mask, docs)
+    doc_scores = scores(ev, searcher, cache, mask)[docs]
     if tiered and len(docs):
-        doc_scores = tiers(ev, searcher, cache, mask, docs) * (doc_scores.max() + 1.0) + doc_scores
+        doc_scores = tiers(ev, searcher, cache, mask)[docs] * (doc_scores.max() + 1.0) + doc_scores
     order = top(docs, doc_scores, limit)
     return list(zip(docs[order].tolist(), doc_scores[order].tolist()))
