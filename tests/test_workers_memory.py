@@ -8,6 +8,7 @@ from collections import deque
 import numpy as np
 from types import SimpleNamespace
 
+from indexer.index.stores.facetdata import JOINT
 from indexer.results import SearchRequest
 from indexer.search.searcher import Searcher
 from indexer.search.snapshot import Snapshot
@@ -38,6 +39,9 @@ def test_a_preload_leaves_nothing_open_and_a_searcher_keeps_its_tables(built_ind
         assert snap.vocabulary is preloaded.vocabulary and snap.postings is preloaded.postings
         assert snap.lexicon() is preloaded.lexicon and snap.decision_words() is preloaded.decision_words
         for name, (bits, starts) in preloaded.facet_bits.items():    # the master's bitmaps, not the worker's
+            if name == JOINT:       # the joint keys, not a column's
+                assert snap.facets.joint is bits
+                continue
             column = snap.facets.columns[name]
             assert column.bits is bits and (not column.multi or column.pair_starts is starts)
         assert searcher.search(SearchRequest(q="knee")).total > 0       # and it searches

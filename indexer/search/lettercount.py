@@ -7,13 +7,14 @@ each letter counts letters. Documents of a letter are consecutive, so among the 
 """
 from __future__ import annotations
 
+from collections import Counter
 from typing import Mapping
 
 import numpy as np
 
 from indexer.index.stores.facetdata import FacetData, Packed
 from indexer.results import FacetValue
-from indexer.search.facets import Scoped, hits_mask
+from indexer.search.facets import Scoped, hits_mask, joint_counts
 from indexer.search.query.request import UNDATED
 from indexer.search.units import LETTER, level
 
@@ -29,16 +30,21 @@ def first_of_letters(mask: np.ndarray, letters: np.ndarray, docs: np.ndarray | N
 
 
 def letter_counts(data: FacetData, facet: str, mask: np.ndarray, letters: np.ndarray,
-                  firsts: np.ndarray | None = None, packed: Packed | None = None) -> dict[str, int]:
+                  firsts: np.ndarray | None = None, packed: Packed | None = None,
+                  joint: np.ndarray | None = None) -> dict[str, int]:
     """Distinct letters of the docs in `mask` per value of a letter-level facet (UNDATED for no year);
-    `firsts`: first_of_letters(mask, letters), when already made (`packed`: their bits, shared)."""
+    `firsts`: first_of_letters(mask, letters), when already made (`packed`: their bits, shared;
+    `joint`: every facet's counts over them, facets.joint_counts, when made)."""
     column = data.columns[facet]
     docs = first_of_letters(mask, letters) if firsts is None else firsts
-    only = None          # the docs' mask, made only for a column that cannot count by doc numbers
-    if column.multi and column.pair_starts is None:
-        only = np.zeros(data.n_docs, dtype=bool)
-        only[docs] = True
-    counts = column.tally(only, docs, packed if only is None else None).sum(axis=1)
+    if joint is not None:
+        counts = data.joint.of(joint, facet).sum(axis=1)
+    else:
+        only = None          # the docs' mask, made only for a column that cannot count by doc numbers
+        if column.multi and column.pair_starts is None:
+            only = np.zeros(data.n_docs, dtype=bool)
+            only[docs] = True
+        counts = column.tally(only, docs, packed if only is None else None).sum(axis=1)
     out = {v: int(counts[i + 1]) for i, v in enumerate(column.values) if counts[i + 1]}
     if facet == "year" and counts[0]:
         out[UNDATED] = int(counts[0])
@@ -50,16 +56,17 @@ def count_letters(data: FacetData, letters: np.ndarray, facets: Mapping[str, lis
     """Set `letters` on every value of the letter-level facets of `facets` (counted as facets.count_facets
     counts items: `base` AND every other facet's selection; facets without a selection share one pass;
     `counted`: the masks count_facets counted over, reused)."""
-    firsts: dict[str | None, tuple[np.ndarray, Packed]] = {}     # the docs counted, and their bits
-    for facet, values in facets.items():
-        if level(facet) != LETTER or facet not in data.columns:
-            continue
-        own = facet if facet in masks else None
+    firsts: dict[str | None, tuple] = {}     # the docs counted, their bits and joint counts
+    owns = {facet: facet if facet in masks else None for facet in facets
+            if level(facet) == LETTER and facet in data.columns}
+    sharing = Counter(owns.values())
+    for facet, own in owns.items():
+        values = facets[facet]
         if own not in firsts:
             mask, docs = (counted or {}).get(own) or (
                 hits_mask(base, {f: m for f, m in masks.items() if f != own}), None)
             docs = first_of_letters(mask, letters, docs)
-            firsts[own] = docs, Packed(None, docs)
+            firsts[own] = docs, Packed(None, docs), joint_counts(data, docs, sharing[own])
         counts = letter_counts(data, facet, base, letters, *firsts[own])
         for value in values:
             value.letters = counts.get(str(value.value), 0)

@@ -17,6 +17,8 @@ plus `overturned` (bool per doc, decision == 'Overturned') and `decided`
 """
 from __future__ import annotations
 
+import threading
+from collections import OrderedDict
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
@@ -26,6 +28,7 @@ import numpy as np
 
 from indexer.errors import IndexDamaged
 from indexer.fields import FACETS, MULTI_VALUED
+from indexer.index.stores.facetjoint import JointKeys
 from indexer.index.stores.facetrows import FacetRows
 from indexer.index.stores.files import FACET_ARRAYS, facet_array_file, facet_array_key
 
@@ -187,6 +190,41 @@ class Packed:
         return packed[:count]
 
 
+JOINT = "*joint"     # derived()'s key of the joint keys (no facet's name)
+# Bytes of selection masks one column keeps (Selections): ~40 masks at 100k docs, one at 4M.
+SELECTION_BYTES = 4 * 1024 * 1024
+
+
+class Selections:
+    """A column's masks of selected values (a set of codes -> docs having any), made once and kept,
+    read-only, while the column's snapshot is open; bounded by bytes (the least recently used go)."""
+
+    def __init__(self, max_bytes: int = SELECTION_BYTES):
+        self.max_bytes = max_bytes
+        self._masks: OrderedDict[frozenset[int], np.ndarray] = OrderedDict()
+        self._bytes = 0
+        self._lock = threading.Lock()
+
+    def get(self, codes: frozenset[int], make) -> np.ndarray:
+        """The mask of `codes`, made by `make()` the first time (never to be written to)."""
+        with self._lock:
+            found = self._masks.get(codes)
+            if found is not None:
+                self._masks.move_to_end(codes)
+                return found
+        mask = make()
+        mask.flags.writeable = False
+        if mask.nbytes > self.max_bytes:
+            return mask
+        with self._lock:
+            if codes not in self._masks:
+                while self._masks and self._bytes + mask.nbytes > self.max_bytes:
+                    self._bytes -= self._masks.popitem(last=False)[1].nbytes
+                self._masks[codes] = mask
+                self._bytes += mask.nbytes
+        return mask
+
+
 @dataclass(frozen=True)
 class Column:
     """One facet's values and its doc -> value mapping."""
@@ -217,6 +255,11 @@ class Column:
             out[self.docs[np.isin(self.pcodes, wanted)]] = True
             return out
         return np.isin(self.codes, wanted)
+
+    @cached_property
+    def selections(self) -> Selections:
+        """Masks of the values selected so far (facets.selection_mask), kept with the column."""
+        return Selections()
 
     @cached_property
     def pair_starts(self) -> np.ndarray | None:
@@ -306,16 +349,25 @@ class FacetData:
         """The distinct values of a facet in this snapshot."""
         return self.columns[facet].values
 
-    def derived(self) -> dict[str, tuple[np.ndarray | None, np.ndarray | None]]:
-        """Each column's bitmaps and pair starts, made now (in memory, no file mapped): what a
-        server's master makes once for the workers it forks (`adopt`)."""
-        return {name: (column.bits, column.pair_starts if column.multi else None)
-                for name, column in self.columns.items()}
+    @cached_property
+    def joint(self) -> JointKeys:
+        """Every column's keys in one key space, for counting them all over a few docs (made on
+        first use in each process, or adopted from a master's `derived`)."""
+        return JointKeys(self.columns, self.n_docs)
+
+    def derived(self) -> dict[str, tuple]:
+        """Each column's bitmaps and pair starts, and the joint keys, made now (in memory, no file
+        mapped): what a server's master makes once for the workers it forks (`adopt`)."""
+        return {**{name: (column.bits, column.pair_starts if column.multi else None)
+                   for name, column in self.columns.items()}, JOINT: (self.joint, None)}
 
     def adopt(self, derived: Mapping[str, tuple[np.ndarray | None, np.ndarray | None]]) -> None:
         """Take the bitmaps and pair starts `derived` made from the same snapshot's arrays
         (a worker shares its master's pages instead of making its own)."""
         for name, (bits, starts) in derived.items():
+            if name == JOINT:
+                self.__dict__["joint"] = bits
+                continue
             column = self.columns.get(name)
             if column is None:
                 continue
