@@ -53,7 +53,9 @@ def test_needles_are_acupuncture_in_queries_only(vocab):
 
 def test_chiropractic_adjustment_is_either(vocab):
     # MedlinePlus: spinal manipulation, also called an adjustment; people say it of chiropractic care too
-    assert set(_ids(vocab, "chiropractic adjustments")) == {"procedure:chiropractic", "procedure:spinal-manipulation"}
+    assert _ids(vocab, "chiropractic adjustments") == ["procedure:chiropractic-adjustment"]
+    assert "procedure:chiropractic-adjustment" in vocab.implied("procedure:chiropractic")
+    assert "procedure:chiropractic-adjustment" in vocab.implied("procedure:spinal-manipulation")
 
 
 def test_physical_medicine_takes_manipulation_and_acupuncture(vocab):
@@ -108,3 +110,8 @@ def test_real_back_is_not_the_neck(real):
 def test_real_what_a_drug_is_for(real):
     assert any("sildenafil" in i.lower() or "viagra" in i.lower() or "cialis" in i.lower()
                for i in _items(real, "medication for sex problems"))
+
+
+def test_work_conditioning_is_physical_medicine(vocab):
+    assert {"family:physical-medicine", "family:program"} <= _tags(vocab, "12 sessions of work conditioning")
+    assert "family:physical-medicine" in _tags(vocab, "Work hardening program 10 visits")
