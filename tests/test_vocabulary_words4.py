@@ -41,6 +41,9 @@ def _items(searcher, q: str) -> list[str]:
     ("compression wraps", ["procedure:sequential-compression-device"]),
     ("needles for pain", ["procedure:acupuncture"]),
     ("back", ["region:back"]),
+    ("cold machine", ["procedure:cold-therapy-unit"]), ("potty chair", ["procedure:commode"]),
+    ("nerve burning", ["procedure:radiofrequency-ablation"]),
+    ("bone doctor", ["procedure:orthopedic-consultation"]), ("nerve doctor", ["procedure:neurology-consultation"]),
 ])
 def test_lay_names(vocab, q, concepts):
     assert _ids(vocab, q) == concepts
