@@ -44,6 +44,7 @@ def _items(searcher, q: str) -> list[str]:
     ("cold machine", ["procedure:cold-therapy-unit"]), ("potty chair", ["procedure:commode"]),
     ("nerve burning", ["procedure:radiofrequency-ablation"]),
     ("bone doctor", ["procedure:orthopedic-consultation"]), ("nerve doctor", ["procedure:neurology-consultation"]),
+    ("collarbone", ["part:clavicle"]), ("slipped disc", ["part:herniated-disc"]), ("backbone", ["region:spine"]),
 ])
 def test_lay_names(vocab, q, concepts):
     assert _ids(vocab, q) == concepts
