@@ -44,6 +44,8 @@ def _items(searcher, q: str) -> list[str]:
     ("cold machine", ["procedure:cold-therapy-unit"]), ("potty chair", ["procedure:commode"]),
     ("nerve burning", ["procedure:radiofrequency-ablation"]),
     ("bone doctor", ["procedure:orthopedic-consultation"]), ("nerve doctor", ["procedure:neurology-consultation"]),
+    ("arthritis pills", ["class:nsaid"]), ("medicine for swelling", ["class:nsaid"]),
+    ("numbing patch", ["class:local-anesthetic"]),
     ("collarbone", ["part:clavicle"]), ("slipped disc", ["part:herniated-disc"]), ("backbone", ["region:spine"]),
 ])
 def test_lay_names(vocab, q, concepts):
@@ -119,3 +121,9 @@ def test_real_what_a_drug_is_for(real):
 def test_work_conditioning_is_physical_medicine(vocab):
     assert {"family:physical-medicine", "family:program"} <= _tags(vocab, "12 sessions of work conditioning")
     assert "family:physical-medicine" in _tags(vocab, "Work hardening program 10 visits")
+
+
+def test_an_indication_alone_names_no_class(vocab):
+    # a condition names its class only beside a head (medicine, pills, for ...): "knee arthritis" is the knee
+    assert _ids(vocab, "knee arthritis") == ["region:knee"]
+    assert _ids(vocab, "arthritis") == []
