@@ -46,6 +46,8 @@ def _items(searcher, q: str) -> list[str]:
     ("bone doctor", ["procedure:orthopedic-consultation"]), ("nerve doctor", ["procedure:neurology-consultation"]),
     ("arthritis pills", ["class:nsaid"]), ("medicine for swelling", ["class:nsaid"]),
     ("numbing patch", ["class:local-anesthetic"]),
+    ("brain wave test", ["procedure:eeg"]), ("disc removal", ["procedure:discectomy"]),
+    ("liver test", ["panel:hepatic"]), ("kidney test", ["panel:renal"]), ("sugar test", ["panel:glucose"]),
     ("collarbone", ["part:clavicle"]), ("slipped disc", ["part:herniated-disc"]), ("backbone", ["region:spine"]),
 ])
 def test_lay_names(vocab, q, concepts):
