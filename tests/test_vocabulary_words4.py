@@ -56,6 +56,9 @@ def test_lay_names(vocab, q, concepts):
 
 def test_needles_are_acupuncture_in_queries_only(vocab):
     assert _ids(vocab, "needle EMG") == ["procedure:emg"]
+    assert "procedure:acupuncture" not in _ids(vocab, "EMG needle study")
+    assert "procedure:acupuncture" not in _ids(vocab, "needle biopsy")
+    assert _ids(vocab, "needle therapy") == ["procedure:acupuncture"]
     assert "procedure:acupuncture" not in _tags(vocab, "Trigger point injections with 25 gauge needles")
 
 
