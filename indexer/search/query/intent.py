@@ -102,6 +102,14 @@ def decision_words() -> DecisionWords:
                          tuple(data["contrast_studies"]["words"]), low(modified.get("portion", ())))
 
 
+@lru_cache(maxsize=1)
+def lay_decisions() -> dict[str, str]:
+    """Everyday decision verbs (`turned down`, `okayed`: `[lay_decisions]`) -> the Decision value they
+    mean: a pure memo of constant data, made on first use."""
+    data = tomllib.loads((data_dir() / DATA_FILE).read_text(encoding="utf-8"))["lay_decisions"]
+    return {w.lower(): value for value in BOTH for w in data[value]}
+
+
 def _phrase(low: list[str], parts: tuple[str, ...], start: int) -> bool:
     return tuple(low[start:start + len(parts)]) == parts
 

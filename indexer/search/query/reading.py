@@ -171,17 +171,6 @@ def _pinned(u: _Unit) -> str:
     return "(" + " OR ".join([typed] + [f"{CONCEPT_FIELD}:'{c}'" for c in u.concepts]) + ")"
 
 
-def _may_apply(text: str, vocab: Vocabulary, words: QueryWords) -> bool:
-    """Whether a rule may apply (a word of a list, two words that may be neighbouring concepts, a word
-    with a name's stem or beginning names): most one-word queries have none, and skip reading the
-    vocabulary's spans twice."""
-    typed = text.lower().split()
-    if len(typed) > 1 or any(w in words.listed for w in typed):
-        return True
-    return any(len(w) >= MIN_STEM_WORD and any(n != w for n in vocab.names_by_key(w, stem)) for w in typed) or \
-        any(len(w) >= shorthand.MIN_NAME_PREFIX and w.isalpha() and vocab.completions(w, limit=1) for w in typed)
-
-
 def _shorthand(text: str, vocab: Vocabulary, words: QueryWords) -> tuple[list[_Unit], set[int], list[str]]:
     """The units of a query with its side and strength shorthand read (shorthand.py): the units, the
     indexes of single strengths, the messages."""
@@ -213,7 +202,7 @@ def read(text: str, vocab: Vocabulary | None, pinned: bool = False, pins: list[b
         return None
     words = query_words()
     text, spine = rewrites.rewrite(text, vocab, words)
-    if not pinned and not spine and not _may_apply(text, vocab, words):
+    if not pinned and not spine and not shorthand.may_apply(text, vocab, words.listed, MIN_STEM_WORD):
         return None
     units, strengths, said = _shorthand(text, vocab, words)
     said = spine + said

@@ -191,6 +191,8 @@ def understand(query: str, values: Mapping[str, Iterable[str]], literal: bool = 
         case = f"{loose[1]}-{loose[2]}".upper()
         return Understanding(case, [], case)
     text, chips = field_chips(text, values)
+    if decisions is not None:       # everyday verbs too: 'turned down', 'okayed' (query_words.toml)
+        decisions = {**intent.lay_decisions(), **decisions}
     asked = intent.Intent(text) if literal else \
         intent.read(text, {**{v.lower(): v for v in values.get("outcome", ())}, **(decisions or {}),
                            **{d.lower(): d for d in DECISIONS}})
