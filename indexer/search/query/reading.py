@@ -33,7 +33,7 @@ from whoosh.lang.porter import stem
 from indexer.fields import CONCEPT_FIELD
 from indexer.results import Expansion
 from indexer.vocabulary import Vocabulary
-from indexer.search.query import (concepts, contrast, doses, intent, places, purposes, qualifiers, rewrites,
+from indexer.search.query import (amounts, concepts, contrast, doses, intent, places, purposes, qualifiers, rewrites,
                                   schedules, shorthand, timing)
 from indexer.search.query.wordlists import QueryWords, normalise, query_words
 
@@ -202,6 +202,8 @@ def read(text: str, vocab: Vocabulary | None, pinned: bool = False, pins: list[b
         return None
     words = query_words()
     text, spine = rewrites.rewrite(text, vocab, words)
+    if (amount := amounts.only_amount(text, words)) is not None:     # `2x3`, `120 grams`: the items stating it
+        return Reading(amount[0], messages=spine + [amount[1]])
     if not pinned and not spine and not shorthand.may_apply(text, vocab, words.listed, MIN_STEM_WORD):
         return None
     units, strengths, said = _shorthand(text, vocab, words)
