@@ -44,5 +44,5 @@ def unframed(text: str) -> tuple[str, list[str]]:
     asked = query_words().wrappers | STOP_WORDS
     if not any(w.lower() not in asked for w in _WORD.findall(rest)):
         return text, []
-    return rest, ["Not searched (the frame of the question, every letter's subject: an IMR letter answers "
-                  "it by its decision): " + ", ".join(said)]
+    return rest, ["Not searched (the question's frame or filler words, which no request states: an IMR letter "
+                  "answers by its decision): " + ", ".join(said)]

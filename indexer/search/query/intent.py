@@ -102,14 +102,6 @@ def decision_words() -> DecisionWords:
                          tuple(data["contrast_studies"]["words"]), low(modified.get("portion", ())))
 
 
-@lru_cache(maxsize=1)
-def lay_decisions() -> dict[str, str]:
-    """Everyday decision verbs (`turned down`, `okayed`: `[lay_decisions]`) -> the Decision value they
-    mean: a pure memo of constant data, made on first use."""
-    data = tomllib.loads((data_dir() / DATA_FILE).read_text(encoding="utf-8"))["lay_decisions"]
-    return {w.lower(): value for value in BOTH for w in data[value]}
-
-
 def _phrase(low: list[str], parts: tuple[str, ...], start: int) -> bool:
     return tuple(low[start:start + len(parts)]) == parts
 
@@ -172,6 +164,15 @@ def _modified(text: str, lists: DecisionWords) -> tuple[str, list[str]]:
 def modified_rest(text: str) -> str | None:
     """The words beside a UR modification read by `read` (its field clause ends the text), else None."""
     return text[:-len(MODIFIED_QUERY)].strip() if text.endswith(" " + MODIFIED_QUERY) else None
+
+
+def modified_heads(rest: str) -> str | None:
+    """Beside a modification, only generic heads (`modified to fewer sessions`): every modified item,
+    those saying them first (syntax), else None (the rest is read as any query)."""
+    heads = query_words().generic
+    if rest and all(w.lower() in heads for w in rest.split()):
+        return f"({MODIFIED_QUERY} ANDMAYBE ({rest}))"
+    return None
 
 
 def _breakdown(words: list[str], lists: DecisionWords) -> tuple[dict[int, str], list[str]]:

@@ -195,6 +195,8 @@ def read(text: str, vocab: Vocabulary | None, pinned: bool = False, pins: list[b
     `pins`, when given, gets True appended if `pinned=True` would read it otherwise (a region or side
     qualifying something else), so the wider scopes read it again only then."""
     if vocab is not None and (rest := intent.modified_rest(text)) is not None:    # what a UR modified, of the rest
+        if (heads := intent.modified_heads(rest)) is not None:     # `modified to fewer sessions`
+            return Reading(heads, messages=[f"Ranked by, not required: {rest}"])
         inner = read(rest, vocab, pinned, pins) or Reading(*concepts.expand(rest, vocab))
         inner.text = f"(({inner.text}) AND {intent.MODIFIED_QUERY})"
         return inner
