@@ -31,7 +31,7 @@ from indexer.vocabulary.concepts import data_dir
 
 DATA_FILE = "query_words.toml"
 # The user's own syntax: quotes, fields, groups, operators leave a query as typed.
-_SYNTAX = re.compile(r"[\"'()*:~^]|(?<!\w)[+-](?=\w)|\b(?:AND|OR|NOT|ANDNOT|ANDMAYBE)\b")
+_SYNTAX = re.compile(r"(?<!\w)'|'(?!\w)|[\"()*:~^]|(?<!\w)[+-](?=\w)|\b(?:AND|OR|NOT|ANDNOT|ANDMAYBE)\b")
 _WORD = re.compile(r"[\w%][\w%/'-]*")
 _NUMBER = re.compile(r"\d+(?:\.\d+)?$")
 

@@ -40,7 +40,7 @@ from indexer.search.query.wordlists import QueryWords, normalise, query_words
 __all__ = ["Reading", "normalise", "query_words", "read"]
 
 # The user's own syntax: left to the parser (and to the concept expansion) as it is.
-_SYNTAX = re.compile(r"[\"'()*:?~^]|(?<!\w)[+-](?=\w)|\b(?:AND|OR|NOT|ANDNOT|ANDMAYBE)\b")
+_SYNTAX = re.compile(r"(?<!\w)'|'(?!\w)|[\"()*:?~^]|(?<!\w)[+-](?=\w)|\b(?:AND|OR|NOT|ANDNOT|ANDMAYBE)\b")
 _UNIT = re.compile(r"\S+")
 LOCATING = {"region", "side", "level"}
 # Kinds whose concepts a list joins into one either-or group (a drug and a product are one kind).
