@@ -36,7 +36,7 @@ def only_amount(text: str, words: QueryWords) -> tuple[str, str] | None:
     """(query syntax, the page's note) when the query's only content is amounts, else None."""
     asked = words.wrappers | words.generic | STOP_WORDS | HEADS
     clauses, typed = [], []
-    for word in doses.join_spaced(schedules.written(text)[0]).split():
+    for word in doses.join_spaced(doses.weights(schedules.written(text)[0])).split():
         clause = _clause(word)
         if clause is not None:
             clauses.append(clause)
