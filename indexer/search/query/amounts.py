@@ -10,13 +10,15 @@ from __future__ import annotations
 
 from whoosh.analysis import STOP_WORDS
 
-from indexer.search.query import doses, schedules
+from indexer.search.query import doses, numerals, schedules
 from indexer.search.query.wordlists import QueryWords
 
 # The heads of an amount's question (NCPDP SCRIPT's quantity and strength fields, a prescription's
 # "dose"): they say what the number is, not what was requested.
 HEADS = frozenset({"dose", "doses", "dosage", "dosages", "dosing", "strength", "strengths", "quantity", "qty",
                    "amount", "amounts", "size", "supply", "count", "frequency", "schedule", "of", "at"})
+# The units a dose or a weight is typed with apart from its number (`120 grams`, `5 mg`).
+UNIT_WORDS = frozenset({"g", "gm", "gms", "gram", "grams", "mg", "mgs", "mcg", "ml", "percent", "pct", "%"})
 
 
 def _clause(word: str) -> tuple[str, str] | None:
@@ -35,6 +37,11 @@ def _clause(word: str) -> tuple[str, str] | None:
 def only_amount(text: str, words: QueryWords) -> tuple[str, str] | None:
     """(query syntax, the page's note) when the query's only content is amounts, else None."""
     asked = words.wrappers | words.generic | STOP_WORDS | HEADS
+    for word in text.lower().split():     # most queries hold a word no amount is made of: no rewriting
+        if word not in asked and word not in words.dosing and word not in UNIT_WORDS \
+                and not any(c.isdigit() for c in word) and numerals.value(word) is None \
+                and not schedules.is_schedule(word):
+            return None
     clauses, typed = [], []
     for word in doses.join_spaced(doses.weights(schedules.written(text)[0])).split():
         clause = _clause(word)
