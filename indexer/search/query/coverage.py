@@ -26,7 +26,9 @@ _WORD = re.compile(r"[\w'%/.#-]+")
 def frame() -> re.Pattern:
     """The frame's phrases as one pattern, longest first: a pure memo of constant data, made on first use."""
     data = tomllib.loads((data_dir() / DATA_FILE).read_text(encoding="utf-8"))
-    phrases = sorted({p.lower() for p in data["coverage"]["phrases"]}, key=len, reverse=True)
+    # the coverage frame, and a researcher's framing and filler nouns (`[framing]`: `utilization of`, `stuff`)
+    phrases = sorted({p.lower() for p in data["coverage"]["phrases"] + data["framing"]["phrases"]},
+                     key=len, reverse=True)
     return re.compile(r"(?<![\w'-])(" + "|".join(r"\s+".join(map(re.escape, p.split())) for p in phrases)
                       + r")(?![\w'-])", re.IGNORECASE)
 
@@ -42,5 +44,5 @@ def unframed(text: str) -> tuple[str, list[str]]:
     asked = query_words().wrappers | STOP_WORDS
     if not any(w.lower() not in asked for w in _WORD.findall(rest)):
         return text, []
-    return rest, ["Not searched (the frame of a coverage question: an IMR letter answers it by its "
-                  "decision): " + ", ".join(said)]
+    return rest, ["Not searched (the question's frame or filler words, which no request states: an IMR letter "
+                  "answers by its decision): " + ", ".join(said)]

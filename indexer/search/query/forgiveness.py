@@ -32,7 +32,8 @@ from typing import Callable
 
 from indexer.fields import TEXT_FIELDS
 from indexer.index.analysis import words
-from indexer.search.query.spelling import Lexicon
+from indexer.search.query import numerals
+from indexer.search.query.spelling import Lexicon, distance
 
 # A plain word of a query: not part of a field term, a prefix, a compound or a dotted word.
 WORD = re.compile(r"(?<![\w:'*/.-])[A-Za-z]{3,40}(?![\w:*/.'-])")
@@ -88,10 +89,11 @@ def _replace(text: str, changes: dict[str, str]) -> str:
     return "".join(out) + text[last:]
 
 
-def _join(text: str, lexicon: Lexicon, indexed: Callable[[str], bool]) -> str:
+def _join(text: str, lexicon: Lexicon, indexed: Callable[[str], bool], named: Lexicon | None = None) -> str:
     """`text` with each pair of neighbouring plain words joined where the letters write them as one
     word (`infra red` -> `infrared`, `home health` -> `homehealth`): the joined word a surface word
-    of the letters and indexed."""
+    of the letters and indexed, or a word of the vocabulary's names (`named`: `dihydro codeine` ->
+    `dihydrocodeine`, a name the letters may hold only in a product's concept tags)."""
     words = _plain_words(text)
     out, last, skip = [], 0, False
     for a, b in zip(words, words[1:] + [None]):
@@ -99,7 +101,7 @@ def _join(text: str, lexicon: Lexicon, indexed: Callable[[str], bool]) -> str:
             skip = False
             continue
         joined = (a[0] + b[0]).lower()
-        if lexicon.counts.get(joined) and indexed(joined):
+        if (lexicon.counts.get(joined) and indexed(joined)) or (named is not None and named.counts.get(joined)):
             out += [text[last:a.start()], joined]
             last, skip = b.end(), True
     return "".join(out) + text[last:]
@@ -129,7 +131,7 @@ def mend(text: str, q: str, lexicon: Lexicon, frequency: Frequency,
     def indexed(word: str) -> bool:
         return bool(frequency(word))
 
-    joined_text, joined_q = _join(text, lexicon, indexed), _join(q, lexicon, indexed)
+    joined_text, joined_q = _join(text, lexicon, indexed, named), _join(q, lexicon, indexed, named)
     words = _plain_words(joined_text)
     last = words[-1] if words and not joined_text[words[-1].end():].strip() else None
     searched: dict[str, str] = {}
@@ -137,8 +139,8 @@ def mend(text: str, q: str, lexicon: Lexicon, frequency: Frequency,
     completed = []
     for m in words:
         word = m[0]
-        if frequency(word) != 0:     # in the index, or no indexed word at all (a stop word)
-            continue
+        if frequency(word) != 0 or numerals.value(word) is not None:
+            continue     # in the index, or no indexed word at all (a stop word), or a number spelt out
         # a name spelt right is not corrected (it may still be finished as a prefix)
         choice = None if known is not None and known(word.lower()) else lexicon.choose(word, indexed)
         if choice is None and named is not None and (known is None or not known(word.lower())):
@@ -151,7 +153,10 @@ def mend(text: str, q: str, lexicon: Lexicon, frequency: Frequency,
         finishes = confident and choice.word.startswith(low)
         shortest = MIN_PREFIX_LAST if m is last else MIN_PREFIX
         split = None if finishes else _split(word, lexicon, indexed)
-        finished = [] if finishes or split or len(low) < min(shortest, MIN_NAME_PREFIX) or names is None \
+        # a word of a name's length one edit from a confident correction is that word mistyped (`norko`:
+        # norco), not the start of a longer name (norkotral); a shorter one may be either (`lumb`)
+        typo = confident and len(low) >= MIN_NAME_PREFIX and distance(low, choice.word, 2) <= 1
+        finished = [] if finishes or split or typo or len(low) < min(shortest, MIN_NAME_PREFIX) or names is None \
             else names(low)
         if not finishes and len(low) >= shortest and lexicon.extends(low) and expands(low):
             # the letters' words starting so, and the vocabulary's names (widened to their concepts:

@@ -31,7 +31,7 @@ from indexer.vocabulary.concepts import data_dir
 
 DATA_FILE = "query_words.toml"
 # The user's own syntax: quotes, fields, groups, operators leave a query as typed.
-_SYNTAX = re.compile(r"[\"'()*:~^]|(?<!\w)[+-](?=\w)|\b(?:AND|OR|NOT|ANDNOT|ANDMAYBE)\b")
+_SYNTAX = re.compile(r"(?<!\w)'|'(?!\w)|[\"()*:~^]|(?<!\w)[+-](?=\w)|\b(?:AND|OR|NOT|ANDNOT|ANDMAYBE)\b")
 _WORD = re.compile(r"[\w%][\w%/'-]*")
 _NUMBER = re.compile(r"\d+(?:\.\d+)?$")
 
@@ -164,6 +164,15 @@ def _modified(text: str, lists: DecisionWords) -> tuple[str, list[str]]:
 def modified_rest(text: str) -> str | None:
     """The words beside a UR modification read by `read` (its field clause ends the text), else None."""
     return text[:-len(MODIFIED_QUERY)].strip() if text.endswith(" " + MODIFIED_QUERY) else None
+
+
+def modified_heads(rest: str) -> str | None:
+    """Beside a modification, only generic heads (`modified to fewer sessions`): every modified item,
+    those saying them first (syntax), else None (the rest is read as any query)."""
+    heads = query_words().generic
+    if rest and all(w.lower() in heads for w in rest.split()):
+        return f"({MODIFIED_QUERY} ANDMAYBE ({rest}))"
+    return None
 
 
 def _breakdown(words: list[str], lists: DecisionWords) -> tuple[dict[int, str], list[str]]:

@@ -33,14 +33,14 @@ from whoosh.lang.porter import stem
 from indexer.fields import CONCEPT_FIELD
 from indexer.results import Expansion
 from indexer.vocabulary import Vocabulary
-from indexer.search.query import (concepts, contrast, doses, intent, places, purposes, qualifiers, rewrites,
+from indexer.search.query import (amounts, concepts, contrast, doses, intent, places, purposes, qualifiers, rewrites,
                                   schedules, shorthand, timing)
 from indexer.search.query.wordlists import QueryWords, normalise, query_words
 
 __all__ = ["Reading", "normalise", "query_words", "read"]
 
 # The user's own syntax: left to the parser (and to the concept expansion) as it is.
-_SYNTAX = re.compile(r"[\"'()*:?~^]|(?<!\w)[+-](?=\w)|\b(?:AND|OR|NOT|ANDNOT|ANDMAYBE)\b")
+_SYNTAX = re.compile(r"(?<!\w)'|'(?!\w)|[\"()*:?~^]|(?<!\w)[+-](?=\w)|\b(?:AND|OR|NOT|ANDNOT|ANDMAYBE)\b")
 _UNIT = re.compile(r"\S+")
 LOCATING = {"region", "side", "level"}
 # Kinds whose concepts a list joins into one either-or group (a drug and a product are one kind).
@@ -171,17 +171,6 @@ def _pinned(u: _Unit) -> str:
     return "(" + " OR ".join([typed] + [f"{CONCEPT_FIELD}:'{c}'" for c in u.concepts]) + ")"
 
 
-def _may_apply(text: str, vocab: Vocabulary, words: QueryWords) -> bool:
-    """Whether a rule may apply (a word of a list, two words that may be neighbouring concepts, a word
-    with a name's stem or beginning names): most one-word queries have none, and skip reading the
-    vocabulary's spans twice."""
-    typed = text.lower().split()
-    if len(typed) > 1 or any(w in words.listed for w in typed):
-        return True
-    return any(len(w) >= MIN_STEM_WORD and any(n != w for n in vocab.names_by_key(w, stem)) for w in typed) or \
-        any(len(w) >= shorthand.MIN_NAME_PREFIX and w.isalpha() and vocab.completions(w, limit=1) for w in typed)
-
-
 def _shorthand(text: str, vocab: Vocabulary, words: QueryWords) -> tuple[list[_Unit], set[int], list[str]]:
     """The units of a query with its side and strength shorthand read (shorthand.py): the units, the
     indexes of single strengths, the messages."""
@@ -206,6 +195,8 @@ def read(text: str, vocab: Vocabulary | None, pinned: bool = False, pins: list[b
     `pins`, when given, gets True appended if `pinned=True` would read it otherwise (a region or side
     qualifying something else), so the wider scopes read it again only then."""
     if vocab is not None and (rest := intent.modified_rest(text)) is not None:    # what a UR modified, of the rest
+        if (heads := intent.modified_heads(rest)) is not None:     # `modified to fewer sessions`
+            return Reading(heads, messages=[f"Ranked by, not required: {rest}"])
         inner = read(rest, vocab, pinned, pins) or Reading(*concepts.expand(rest, vocab))
         inner.text = f"(({inner.text}) AND {intent.MODIFIED_QUERY})"
         return inner
@@ -213,7 +204,9 @@ def read(text: str, vocab: Vocabulary | None, pinned: bool = False, pins: list[b
         return None
     words = query_words()
     text, spine = rewrites.rewrite(text, vocab, words)
-    if not pinned and not spine and not _may_apply(text, vocab, words):
+    if (amount := amounts.only_amount(text, words)) is not None:     # `2x3`, `120 grams`: the items stating it
+        return Reading(amount[0], messages=spine + [amount[1]])
+    if not pinned and not spine and not shorthand.may_apply(text, vocab, words.listed, MIN_STEM_WORD):
         return None
     units, strengths, said = _shorthand(text, vocab, words)
     said = spine + said

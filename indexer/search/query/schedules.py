@@ -80,6 +80,14 @@ def compact(text: str) -> tuple[str, list[str]]:
     """A schedule typed in several words written as one token (`2 times a week for 6 weeks` -> `2x6`,
     `6 visits` -> `x6`, `twice a day` -> `bid`); the messages saying so. Left alone in a query that is
     nothing but the schedule (it is what is asked, as typed)."""
+    low, said = written(text)
+    rest = [w for w in low.split() if not TOKEN.fullmatch(w)]
+    return (low, said) if said and rest else (text, [])
+
+
+def written(text: str) -> tuple[str, list[str]]:
+    """Every schedule of the text written as one token, even a query of nothing else (amounts.py reads
+    that); the messages saying so."""
     if not _MAY_HOLD.search(text):
         return text, []
     said: list[str] = []
@@ -91,8 +99,7 @@ def compact(text: str) -> tuple[str, list[str]]:
                 said.append(f"'{m[0].strip()}' read as the schedule '{made}'")
             return made
         low = pattern.sub(write, low)
-    rest = [w for w in low.split() if not TOKEN.fullmatch(w)]
-    return (low, said) if said and rest else (text, [])
+    return (low, said) if said else (text, [])
 
 
 
@@ -115,7 +122,7 @@ def _boosted(mark: str, boost: int) -> str:
     return f"(concept:'{mark}')^{boost}"
 
 
-def _with_original(found: list[tuple[str, int]]) -> list[tuple[str, int]]:
+def with_original(found: list[tuple[str, int]]) -> list[tuple[str, int]]:
     """The marks, and the schedule typed as a modified request's original request (it ranks lower: the
     IMR decided the remaining portion)."""
     return found + [(mark.replace(marks.MARK, marks.MARK + marks.WAS, 1), ORIGINAL) for mark, boost in found
@@ -162,7 +169,7 @@ def token_marks(word: str) -> list[tuple[str, int]]:
 def ranking(word: str) -> str | None:
     """The query syntax a schedule token ranks by: its marks, boosted (and the word itself where it is
     one letters may write: `bid`, `prn`); None for a word that is no schedule."""
-    found = _with_original(token_marks(word))
+    found = with_original(token_marks(word))
     if not found:
         return None
     alternatives = [_boosted(mark, boost) for mark, boost in found]

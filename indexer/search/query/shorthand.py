@@ -21,6 +21,7 @@ import re
 from typing import Protocol
 
 from whoosh.analysis import STOP_WORDS
+from whoosh.lang.porter import stem
 
 from indexer.index.analysis import UNITS
 from indexer.search.query import doses, schedules
@@ -199,3 +200,14 @@ def asked_with(units: list[Unit], with_words: frozenset[str], joiners: frozenset
     flat = [w for u in units for w in u.low.split()]
     return [b for a, b in zip(flat, flat[1:]) if a in with_words and b.isalpha()
             and b not in STOP_WORDS and b not in joiners]
+
+
+def may_apply(text: str, vocab: Vocabulary, listed: frozenset[str], min_stem_word: int) -> bool:
+    """Whether a reading rule may apply (a word of a list, two words that may be neighbouring concepts, a
+    word with a name's stem or beginning names): most one-word queries have none, and skip reading the
+    vocabulary's spans twice."""
+    typed = text.lower().split()
+    if len(typed) > 1 or any(w in listed for w in typed):
+        return True
+    return any(len(w) >= min_stem_word and any(n != w for n in vocab.names_by_key(w, stem)) for w in typed) or \
+        any(len(w) >= MIN_NAME_PREFIX and w.isalpha() and vocab.completions(w, limit=1) for w in typed)

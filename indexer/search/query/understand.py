@@ -21,6 +21,7 @@ filter would change the query's meaning.
 from __future__ import annotations
 
 import re
+import tomllib
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Iterable, Mapping
@@ -30,6 +31,7 @@ from indexer.index.values import reviewer
 from indexer.results import Chip
 from indexer.search.query import intent
 from indexer.search.query.parser import date_bounds, plain_words
+from indexer.vocabulary.concepts import data_dir
 
 UNDERSTOOD = ("decision", "outcome", "state", "year")     # words that become filters
 SUGGESTED = ("specialty",)                                 # words that stay text, filter offered
@@ -181,6 +183,14 @@ def _suggestions(text: str, values: Mapping[str, Iterable[str]]) -> list[Chip]:
     return list(seen.values())
 
 
+@lru_cache(maxsize=1)
+def lay_decisions() -> dict[str, str]:
+    """Everyday decision verbs (`turned down`, `okayed`: query_words.toml `[lay_decisions]`) -> the
+    Decision value they mean: a pure memo of constant data, made on first use."""
+    data = tomllib.loads((data_dir() / intent.DATA_FILE).read_text(encoding="utf-8"))["lay_decisions"]
+    return {w.lower(): value for value in intent.BOTH for w in data[value]}
+
+
 def understand(query: str, values: Mapping[str, Iterable[str]], literal: bool = False,
                decisions: Mapping[str, str] | None = None) -> Understanding:
     """Split a query into filter chips, offered filters and the text left to search; `decisions`
@@ -191,6 +201,8 @@ def understand(query: str, values: Mapping[str, Iterable[str]], literal: bool = 
         case = f"{loose[1]}-{loose[2]}".upper()
         return Understanding(case, [], case)
     text, chips = field_chips(text, values)
+    if decisions is not None:       # everyday verbs too: 'turned down', 'okayed' (query_words.toml)
+        decisions = {**lay_decisions(), **decisions}
     asked = intent.Intent(text) if literal else \
         intent.read(text, {**{v.lower(): v for v in values.get("outcome", ())}, **(decisions or {}),
                            **{d.lower(): d for d in DECISIONS}})
