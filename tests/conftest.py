@@ -145,6 +145,14 @@ def client(app):
 
 
 @pytest.fixture(scope="session")
+def vocab():
+    """The domain vocabulary as the engine loads it (read-only: tests only read it)."""
+    from indexer.vocabulary import Vocabulary
+
+    return Vocabulary.load()
+
+
+@pytest.fixture(scope="session")
 def runner():
     """runner(*args) runs `imr ARGS` in-process (click's CliRunner); stdout and stderr apart."""
     from click.testing import CliRunner

@@ -9,11 +9,6 @@ from indexer.vocabulary import MinedVocabulary, Vocabulary, load_vocabulary, min
 from indexer.vocabulary.concepts import load_concepts
 
 
-@pytest.fixture(scope="module")
-def vocab() -> Vocabulary:
-    return Vocabulary.load()
-
-
 def letter(letter_id: str, *items: dict) -> dict:
     return {"id": letter_id, "items": [{"decision": "Upheld", "maximus_guideline": None, "rationale": "", **i}
                                        for i in items]}

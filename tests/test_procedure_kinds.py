@@ -18,11 +18,6 @@ from indexer.vocabulary import Vocabulary
 FACET = "procedure_family"
 
 
-@pytest.fixture(scope="module")
-def vocab() -> Vocabulary:
-    return Vocabulary.load()
-
-
 def _own(vocab: Vocabulary, text: str) -> set[str]:
     return {t.concept for t in vocab.tag_item(text)}
 

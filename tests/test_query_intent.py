@@ -10,16 +10,10 @@ from indexer.search.query import intent, rewrites
 from indexer.search.query import reading as wording
 from indexer.search.query.understand import understand
 from indexer.search.searcher import Searcher
-from indexer.vocabulary import Vocabulary
 
 DECISIONS = {"upheld": "Upheld", "overturned": "Overturned", "overturn": "Overturned", "denied": "Upheld",
              "denial": "Upheld", "approved": "Overturned", "approval": "Overturned", "certified": "Overturned"}
 VALUES = {"decision": ["Upheld", "Overturned"], "outcome": ["Upheld", "Overturned", "Partially overturned"]}
-
-
-@pytest.fixture(scope="module")
-def vocab() -> Vocabulary:
-    return Vocabulary.load()
 
 
 # -- the rules --------------------------------------------------------------------------------

@@ -12,12 +12,6 @@ from indexer.search.query import reading as wording
 from indexer.search.query.doses import dose_query
 from indexer.search.query.relaxing import readings
 from indexer.search.searcher import Searcher
-from indexer.vocabulary import Vocabulary
-
-
-@pytest.fixture(scope="module")
-def vocab() -> Vocabulary:
-    return Vocabulary.load()
 
 
 # -- the rules --------------------------------------------------------------------------------

@@ -15,12 +15,6 @@ from indexer.search.query import reading as wording
 from indexer.search.query.forgiveness import mend
 from indexer.search.query.spelling import Lexicon
 from indexer.search.searcher import Searcher
-from indexer.vocabulary import Vocabulary
-
-
-@pytest.fixture(scope="module")
-def vocab() -> Vocabulary:
-    return Vocabulary.load()
 
 
 def _items(searcher: Searcher, q: str) -> list[str]:

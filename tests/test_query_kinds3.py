@@ -16,12 +16,6 @@ from indexer.results import SearchRequest
 from indexer.search.query import broadening, endings, forgiveness, numerals, rewrites, shorthand
 from indexer.search.query import reading as wording
 from indexer.search.searcher import Searcher
-from indexer.vocabulary import Vocabulary
-
-
-@pytest.fixture(scope="module")
-def vocab() -> Vocabulary:
-    return Vocabulary.load()
 
 
 def _search(searcher: Searcher, q: str, **kw):

@@ -10,12 +10,6 @@ import pytest
 from indexer.results import SearchRequest
 from indexer.search.query import concepts, shorthand, spelling
 from indexer.search.searcher import Searcher
-from indexer.vocabulary import Vocabulary
-
-
-@pytest.fixture(scope="module")
-def vocab() -> Vocabulary:
-    return Vocabulary.load()
 
 
 def _items(searcher: Searcher, q: str) -> list[str]:

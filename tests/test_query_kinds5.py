@@ -11,12 +11,6 @@ from indexer.results import SearchRequest
 from indexer.search.query import coverage, relaxing
 from indexer.search.query.relaxing import Unit, levels
 from indexer.search.searcher import Searcher
-from indexer.vocabulary import Vocabulary
-
-
-@pytest.fixture(scope="module")
-def vocab() -> Vocabulary:
-    return Vocabulary.load()
 
 
 def _search(searcher: Searcher, q: str, **kw):

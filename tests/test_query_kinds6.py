@@ -12,12 +12,6 @@ from indexer.index.values import schedules as marks
 from indexer.results import SearchRequest
 from indexer.search.query import contrast, doses, lookalikes, qualifiers, reading, schedules
 from indexer.search.searcher import Searcher
-from indexer.vocabulary import Vocabulary
-
-
-@pytest.fixture(scope="module")
-def vocab() -> Vocabulary:
-    return Vocabulary.load()
 
 
 def _items(searcher: Searcher, q: str) -> list[str]:

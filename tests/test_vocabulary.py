@@ -14,11 +14,6 @@ from indexer.vocabulary.concepts import data_dir
 from indexer.vocabulary.text import tokenize
 
 
-@pytest.fixture(scope="module")
-def vocab() -> Vocabulary:
-    return Vocabulary.load()
-
-
 def ids(vocab: Vocabulary, text: str, **kwargs) -> set[str]:
     return {m.concept for m in vocab.concepts_in(text, **kwargs)}
 

@@ -13,11 +13,6 @@ from indexer.vocabulary import Vocabulary
 from indexer.vocabulary.marks import is_classes
 
 
-@pytest.fixture(scope="module")
-def vocab() -> Vocabulary:
-    return Vocabulary.load()
-
-
 def _own(vocab: Vocabulary, text: str) -> set[str]:
     return {t.concept for t in vocab.tag_item(text)}
 

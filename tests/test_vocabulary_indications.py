@@ -12,11 +12,6 @@ from indexer.vocabulary import Vocabulary
 from indexer.vocabulary.concepts import indication_forms, spellings
 
 
-@pytest.fixture(scope="module")
-def vocab() -> Vocabulary:
-    return Vocabulary.load()
-
-
 def _query(vocab: Vocabulary, q: str) -> list[str]:
     return vocab.parse_query(q).concept_ids()
 

@@ -15,11 +15,6 @@ from indexer.search.searcher import Searcher
 from indexer.vocabulary import Vocabulary
 
 
-@pytest.fixture(scope="module")
-def vocab() -> Vocabulary:
-    return Vocabulary.load()
-
-
 def _own(vocab: Vocabulary, text: str) -> set[str]:
     return {t.concept for t in vocab.tag_item(text)}
 

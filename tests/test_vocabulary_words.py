@@ -12,11 +12,6 @@ from indexer.results import SearchRequest
 from indexer.vocabulary import Vocabulary
 
 
-@pytest.fixture(scope="module")
-def vocab() -> Vocabulary:
-    return Vocabulary.load()
-
-
 def _spans(vocab: Vocabulary, q: str) -> list[tuple[str, tuple[str, ...]]]:
     return [(s.surface, s.concepts) for s in vocab.parse_query(q).spans]
 

@@ -14,11 +14,6 @@ from indexer.results import SearchRequest
 from indexer.vocabulary import Vocabulary
 
 
-@pytest.fixture(scope="module")
-def vocab() -> Vocabulary:
-    return Vocabulary.load()
-
-
 def _ids(vocab: Vocabulary, q: str) -> list[str]:
     return vocab.parse_query(q).concept_ids()
 
