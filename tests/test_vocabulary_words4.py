@@ -9,20 +9,9 @@ from __future__ import annotations
 
 import pytest
 
-from indexer.results import SearchRequest
-from indexer.vocabulary import Vocabulary
-
-
-def _ids(vocab: Vocabulary, q: str) -> list[str]:
-    return vocab.parse_query(q).concept_ids()
-
-
-def _tags(vocab: Vocabulary, text: str) -> set[str]:
-    return {t.concept for t in vocab.tag_item(text)}
-
-
-def _items(searcher, q: str) -> list[str]:
-    return [h.item for h in searcher.search(SearchRequest(q=q, per_page=100)).hits]
+from vocabcheck import concept_ids as _ids
+from vocabcheck import items as _items
+from vocabcheck import tags as _tags
 
 
 # -- the data ----------------------------------------------------------------------------------
