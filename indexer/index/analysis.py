@@ -50,6 +50,11 @@ Word = tuple[int, int, str, int]
 # Units a dose is written with, right after its number ('10mg') or after a space ('10 mg').
 UNITS = r"(?:mcg|meq|mg|ml|gm|g|iu)"
 NUMBER = r"\d+(?:\.\d+)?"
+# Number words, as letters and queries spell counts and strengths (`twelve sessions`, `twenty mg`).
+ONES = ("zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven",
+        "twelve", "thirteen", "fourteen", "fifteen", "sixteen", "seventeen", "eighteen", "nineteen")
+TENS = {"twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70, "eighty": 80,
+        "ninety": 90}
 # A dose as one word: numbers, each maybe with its unit ('10mg', '10325mg', '7.5mg325mg').
 _DOSE = re.compile(rf"{NUMBER}(?:{UNITS}{NUMBER})*{UNITS}?")
 _UNIT_AFTER_NUMBER = re.compile(rf"(?<=\d){UNITS}")

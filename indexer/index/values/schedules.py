@@ -14,10 +14,9 @@ from __future__ import annotations
 
 import re
 
+from indexer.index.analysis import ONES, TENS
+
 MARK = "sched:"
-ONES = ("zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven",
-        "twelve", "thirteen", "fourteen", "fifteen", "sixteen", "seventeen", "eighteen", "nineteen")
-TENS = {"twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60}
 MAX_COUNT = 99          # a larger number is no count of visits or days (a dose, a quantity, a code)
 
 _NUMBER_WORD = re.compile(r"\b(" + "|".join([*TENS, *ONES[1:]]) + r")(?:[\s-](" + "|".join(ONES[1:10])

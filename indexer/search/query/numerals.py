@@ -10,13 +10,9 @@ from __future__ import annotations
 
 import re
 
-from indexer.index.analysis import UNITS
+from indexer.index.analysis import ONES, TENS, UNITS
 from indexer.vocabulary import Vocabulary
 
-ONES = ("zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven",
-        "twelve", "thirteen", "fourteen", "fifteen", "sixteen", "seventeen", "eighteen", "nineteen")
-TENS = {"twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70, "eighty": 80,
-        "ninety": 90}
 SCALES = {"hundred": 100, "thousand": 1000}
 _WORD = "|".join(sorted([*ONES, *TENS, *SCALES], key=len, reverse=True))
 # A run of number words: `six hundred`, `twenty-five`, `one hundred and fifty`.
