@@ -72,7 +72,7 @@ def export(extension: str) -> Response:
     """Every hit of the search in the format asked for, streamed."""
     search_request, fmt = parsed_request(), export_format(extension)
     hits = started(searcher().iter_hits(search_request))
-    body = stream(fmt, hits, letters=searcher().letter, site_url=site_url())
+    body = stream(fmt, hits, records=searcher().export_records, site_url=site_url())
     name = file_name(search_request, date.today().isoformat(), fmt.extension)
     return attachment(stream_with_context(body), fmt.content_type, name)
 

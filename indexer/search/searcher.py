@@ -269,6 +269,12 @@ class Searcher:
             raise LetterNotFound(f"no letter {letter_id!r} in the index")
         return record
 
+    def export_records(self, letter_ids: list[str]) -> dict[str, dict]:
+        """Of several letters, by id, the outcome and items an export row cites (missing ones left out)."""
+        snap = self.current()
+        with self._reading(snap):
+            return snap.export_records(letter_ids)
+
     def similar(self, doc_id: str, same_category: bool = True, limit: int = 10) -> list[Hit]:
         """Other letters' items most like one item (key terms of its item and rationale),
         by default only of its treatment category (its drug class, for a drug)."""

@@ -308,6 +308,10 @@ class Snapshot:
         """A letter record from the store, or None."""
         return letterstore.read_one(self.store(), letter_id)
 
+    def export_records(self, letter_ids: list[str]) -> dict[str, dict]:
+        """Several letters' outcome and items (what an export row cites), read in one statement."""
+        return letterstore.read_export_views(self.store(), letter_ids)
+
     def hit_view(self, letter_id: str) -> letterstore.HitView:
         """What a hit shows of its letter (letterstore.hit_view), read from the store's compact copy
         (a store written before them: from the record)."""

@@ -227,6 +227,21 @@ def read_one(con: sqlite3.Connection, letter_id: str) -> Record | None:
     return json.loads(row[0]) if row else None
 
 
+def read_export_views(con: sqlite3.Connection, letter_ids: list[str]) -> dict[str, Record]:
+    """Of several letters, by id, what an export row cites: the outcome and the items (not the summary,
+    text or header), a few hundred to a statement; a letter not in the store is left out."""
+    out: dict[str, Record] = {}
+    wanted = list(dict.fromkeys(letter_ids))
+    for at in range(0, len(wanted), _IDS_A_STATEMENT):
+        some = wanted[at:at + _IDS_A_STATEMENT]
+        marks = ",".join("?" * len(some))
+        rows = con.execute(f"SELECT id, json_extract(record, '$.outcome'), json_extract(record, '$.items')"
+                           f" FROM letters WHERE id IN ({marks})", some)
+        out.update((lid, {"outcome": outcome, "items": json.loads(items) if items else []})
+                   for lid, outcome, items in rows)
+    return out
+
+
 def has_hit_views(con: sqlite3.Connection) -> bool:
     """Whether an open letter store has the hit views (a store written before them has not)."""
     return any(row[1] == "hit" for row in con.execute("PRAGMA table_info(letters)"))
