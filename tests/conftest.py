@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -200,6 +201,18 @@ def seeds_copy(tmp_path) -> Path:
     for seed in sorted(SEEDS.glob("*.txt")):
         (folder / seed.name).write_bytes(seed.read_bytes())
     return folder
+
+
+@pytest.fixture
+def three_indexed(runner, tmp_path, seeds_copy) -> tuple[Path, list[Path], Path]:
+    """An index (`imr index`) of the first three seed letters; the other two moved aside to a
+    folder `spare`, to be moved back and added: (index dir, the five paths in order, spare)."""
+    ix, first, spare = tmp_path / "ix", sorted(seeds_copy.glob("*.txt")), tmp_path / "spare"
+    spare.mkdir()
+    for path in first[3:]:
+        shutil.move(path, spare / path.name)
+    assert runner("index", seeds_copy, "--index", ix).exit_code == 0
+    return ix, first, spare
 
 
 # --- Letter records for search tests (shared by test_search, test_facets, test_export) ---

@@ -86,14 +86,8 @@ def test_a_brand_new_index_has_nothing_from_cache(tmp_path):
     assert [(Path(p).name, r) for p, r in report.skipped] == [("typo", "no such file or directory")]
 
 
-def test_add_counts_only_what_it_added(runner, tmp_path, seeds_copy):
-    ix = tmp_path / "ix"
-    first = sorted(seeds_copy.glob("*.txt"))
-    spare = tmp_path / "spare"
-    spare.mkdir()
-    for path in first[3:]:
-        shutil.move(path, spare / path.name)
-    assert runner("index", seeds_copy, "--index", ix).exit_code == EXIT_OK
+def test_add_counts_only_what_it_added(runner, seeds_copy, three_indexed):
+    ix, first, spare = three_indexed
     changed = first[0]
     changed.write_text(changed.read_text() + "\nAn addendum.\n")
     for path in spare.iterdir():

@@ -90,16 +90,10 @@ def test_a_damaged_record_reads_as_a_read_error(tmp_path):
     assert hitstore.HitStore.open(tmp_path, 3) is None     # a store of another document count is not used
 
 
-def test_add_and_replace_keep_a_store_equal_to_whoosh_s(runner, tmp_path, seeds_copy):
+def test_add_and_replace_keep_a_store_equal_to_whoosh_s(runner, seeds_copy, three_indexed):
     """`imr add` copies the base's store for the segments it keeps and adds the new documents';
     a replacement (every segment merged) writes it afresh from the stored documents."""
-    ix = tmp_path / "ix"
-    first = sorted(seeds_copy.glob("*.txt"))
-    spare = tmp_path / "spare"
-    spare.mkdir()
-    for path in first[3:]:
-        shutil.move(path, spare / path.name)
-    assert runner("index", seeds_copy, "--index", ix).exit_code == EXIT_OK
+    ix, first, spare = three_indexed
     for path in list(spare.iterdir())[:1]:
         shutil.move(path, seeds_copy / path.name)
     assert runner("add", seeds_copy, "--index", ix).stdout.startswith("added 1 letters, replaced 0")
