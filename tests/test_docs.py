@@ -324,6 +324,27 @@ def test_every_project_file_the_docs_mention_exists():
     assert not missing, "the docs name files that do not exist:\n" + "\n".join(sorted(missing))
 
 
+# Packages whose modules the package map names one by one (the CLI, the parser's layouts and the
+# generator are named as groups).
+MAPPED_PACKAGES = ("indexer", "indexer/vocabulary", "indexer/fetch", "indexer/ingest", "indexer/index",
+                   "indexer/index/stores", "indexer/index/values", "indexer/pipeline", "indexer/search",
+                   "indexer/search/query", "indexer/search/show", "webapp/serving")
+
+
+def test_the_package_map_names_every_module():
+    """docs/development.md's package map: every module of the mapped packages by file name, and
+    every script by name (a new module cannot go unmapped)."""
+    text = _text("development.md")
+    block = text[text.index("<!-- package map: begin -->"):text.index("<!-- package map: end -->")]
+    named = set(re.findall(r"\b(\w+)(?:\.py)?\b", block))
+    missing = [f"{package}/{path.name}" for package in MAPPED_PACKAGES
+               for path in sorted((ROOT / package).glob("*.py"))
+               if path.stem != "__init__" and path.name not in block]
+    missing += [f"scripts/{path.name}" for path in sorted((ROOT / "scripts").glob("*.py"))
+                if path.stem != "__init__" and path.stem not in named]
+    assert not missing, "docs/development.md's package map lacks:\n" + "\n".join(missing)
+
+
 def test_every_measured_table_says_when_where_and_how():
     """docs/performance.md: each section holding a table of measurements names its date, machine, command."""
     text = _text("performance.md")
