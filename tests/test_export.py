@@ -14,7 +14,8 @@ from hypothesis import strategies as st
 
 from indexer.search.show.export import facet_csv, safe_cell, stream_csv, stream_json
 from indexer.search.show.feed import atom_feed
-from indexer.search.show.highlight import Terms, mark, snippets, terms_of
+from indexer.search.show.highlight import mark, snippets
+from indexer.search.show.terms import Terms, terms_of
 from indexer.search.query.parser import build_query
 from indexer.results import FacetValue, SearchRequest
 from indexer.index.schema import make_schema

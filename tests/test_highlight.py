@@ -26,7 +26,8 @@ from hypothesis import given, settings, strategies as st  # noqa: E402
 
 from indexer.index.analysis import words  # noqa: E402
 from indexer.search.show import occurrences  # noqa: E402
-from indexer.search.show.highlight import Terms, mark, query_terms, snippets  # noqa: E402
+from indexer.search.show.highlight import mark, snippets  # noqa: E402
+from indexer.search.show.terms import Terms, query_terms  # noqa: E402
 from indexer.results import Snippet  # noqa: E402
 
 from pathlib import Path  # noqa: E402

@@ -69,9 +69,10 @@ def test_pages_over_a_large_letter_are_bounded(large_index):
 def test_snippets_and_similar_read_a_bounded_window():
     """A field stored whole by an older snapshot is still read only WINDOW characters deep."""
     from indexer.search.show import highlight
+    from indexer.search.show.terms import query_terms
 
     far = "Filler words here. " * (highlight.WINDOW // 19 + 10) + "The gym is far away."
-    terms = highlight.query_terms("gym")
+    terms = query_terms("gym")
     assert highlight.snippets(far, terms, "rationale") == []
     assert highlight.Marker(terms).snippets(far, "rationale") == []
     near = "The gym is near. " + far

@@ -21,7 +21,7 @@ from typing import Iterator
 import numpy as np
 
 from indexer.index.stores import snapshots
-from indexer.search.show import highlight
+from indexer.search.show import highlight, terms
 from indexer.search import hits, ranking
 from indexer.search import rescue
 from indexer.search.matching import SCOPE_NAMES, Match, run
@@ -213,7 +213,7 @@ class Searcher:
             m = self.match(request, snap)
             start = (request.page - 1) * request.per_page
             page = self._ordered(snap, request, m, start + request.per_page)[start:]
-            marker = highlight.Marker(highlight.terms_of(m.query, snap.vocabulary), snap.seen)
+            marker = highlight.Marker(terms.terms_of(m.query, snap.vocabulary), snap.seen)
             shown = hits.page_of(snap, page, marker, self.settings.max_other_items)
             # Letters are counted over the masks the items were (each made once).
             masks, counted = (m.masks if m.masks is not None else filter_masks(snap.facets, m.filters)), {}
@@ -223,7 +223,7 @@ class Searcher:
 
     def marker(self, q: str) -> highlight.Marker:
         """A highlighter of a typed query's words, remembering texts in the current snapshot."""
-        return highlight.Marker(highlight.query_terms(q), self.current().seen)
+        return highlight.Marker(terms.query_terms(q), self.current().seen)
 
     def facet_table(self, request: SearchRequest, facet: str) -> list:
         """Every value of one facet with counts (other facets' selections applied)."""
