@@ -57,6 +57,17 @@ def test_expansion_is_reported_and_can_be_turned_off(searcher):
     assert searcher.search(SearchRequest(q="anticonvulsant", synonyms=False)).total < result.total
 
 
+@pytest.mark.parametrize("q, shown", [("Norco", "hydrocodone/acetaminophen"), ("Percocet", "oxycodone/acetaminophen")])
+def test_a_brand_s_expansion_names_its_ingredients_and_none_is_empty(searcher, q, shown):
+    """A product named only by its brand says what it adds (the items naming all its drugs); an
+    expansion never lists nothing, nor a name twice."""
+    expansions = searcher.search(SearchRequest(q=q)).query.expansions
+    assert [(e.word, e.also) for e in expansions] == [(q, [shown])]
+    for q in ("oxycodone acetaminophen", "tylenol 3", "knee surgery", "muscle relaxant"):
+        for e in searcher.search(SearchRequest(q=q)).query.expansions:
+            assert e.also and len(e.also) == len(set(e.also)), (q, e)
+
+
 @pytest.mark.parametrize("word, decision", [("approved", "Overturned"), ("authorized", "Overturned"),
                                             ("denied", "Upheld"), ("non-certified", "Upheld")])
 def test_everyday_decision_words_become_the_decision_chip(searcher, word, decision):

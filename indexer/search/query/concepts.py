@@ -52,11 +52,14 @@ def _shown(vocab: Vocabulary, span: QuerySpan) -> list[str]:
         members = sorted((vocab.concept(m) for m in vocab.broad_members(cid)),
                          key=lambda c: (MEMBER_ORDER.get(c.kind, 9), c.label.lower()))
         names = [c.label for c in members] or [f for f in concept.forms if f.lower() != typed]
+        drugs = [vocab.concept(c).label for c in concept.implies if c.startswith("drug:")]
+        if concept.kind == "product" and drugs:
+            names.append("/".join(drugs))       # what _alternatives adds: the items naming all its drugs
         more = len(names) > SHOWN_FORMS
         names = names[:SHOWN_FORMS] + (["…"] if more else [])
         label = concept.label if concept.label.lower() != typed else None
-        out += [x for x in (label, *names) if x and x not in out]
-    return out
+        out += [x for x in (label, *names) if x]
+    return list(dict.fromkeys(out))     # a concept's forms may repeat another's label
 
 
 def _expandable(text: str, span: QuerySpan) -> bool:
@@ -108,8 +111,9 @@ def _expand_plain(text: str, vocab: Vocabulary, found: list[Expansion]) -> str:
             alts = [_term(ids[0]) if len(ids) == 1 else "(" + " AND ".join(map(_term, ids)) + ")" for ids in marks]
             parts += [text[last:dose.start(1)], "(" + " OR ".join([typed_dose, *alts]) + ")"]
             last = dose.end()
-        if all(e.word.lower() != typed.lower() for e in found):
-            found.append(Expansion(typed, _shown(vocab, span)))
+        shown = _shown(vocab, span)
+        if shown and all(e.word.lower() != typed.lower() for e in found):
+            found.append(Expansion(typed, shown))
     parts.append(text[last:])
     return "".join(parts)
 
