@@ -27,6 +27,12 @@ PAM = "procedure:physical-agent-modality"
     ("minimum assistant surgeon", ["procedure:assistant-surgeon"]),
     ("SNF stay", ["procedure:skilled-nursing-facility"]), ("subacute rehab", ["procedure:subacute-rehabilitation"]),
     ("cold unit", ["procedure:cold-therapy-unit"]),
+    # a lab's heads join its name (CPT panel descriptors, LOINC test names)
+    ("coag panel", ["panel:coagulation"]), ("CBC test", ["panel:cbc"]), ("pt/ptt lab", ["panel:pt-ptt"]),
+    ("chem panel labs", ["panel:metabolic"]), ("urinalysis results", ["panel:urinalysis"]),
+    # a pain medication's word before a topical dosage form
+    ("pain relief creams", ["class:topical-analgesic"]), ("pain relieving gel", ["class:topical-analgesic"]),
+    ("analgesic ointment", ["class:topical-analgesic"]),
 ])
 def test_other_names(vocab, q, concepts):
     assert _ids(vocab, q) == concepts
@@ -78,6 +84,18 @@ def test_subacute_rehab_is_both_stays(vocab):
     assert "procedure:inpatient-rehabilitation" not in _tags(vocab, "Nursing home placement")
 
 
+def test_a_lab_head_joins_only_a_name_that_is_only_a_lab(vocab):
+    # "PT" is also physical therapy: its "test" stays a word of its own
+    assert _ids(vocab, "PT test") == ["procedure:physical-therapy"]
+    assert _ids(vocab, "cbc and chem panel") == ["panel:cbc", "panel:metabolic"]
+
+
+def test_lidocaine_topicals_are_no_first_line_nerve_pain_medication(vocab):
+    # five judged sets read "nerve pain medication" as the AEDs, tricyclics and SNRIs (docs/vocabulary.md)
+    assert "class:neuropathic-pain" not in _tags(vocab, "Lidocaine 5% patch #1")
+    assert "class:neuropathic-pain" in _tags(vocab, "Nortriptyline HCL 25mg, #30")
+
+
 def test_urinalysis_is_a_lab_not_blood_work(vocab):
     assert "family:lab" in vocab.implied("panel:urinalysis")
     assert "panel:blood-test" not in vocab.implied("panel:urinalysis")
@@ -108,6 +126,12 @@ def test_real_imaging_and_labs_by_other_names(real):
     labs = set(_items(real, "labwork"))
     assert {"Associated surgical service: Labs - CBC", "Associated surgical service: UA"} <= labs
     assert "Associated surgical service: UA" not in _items(real, "blood work")
+
+
+def test_real_coag_panel_and_pain_creams(real):
+    assert _items(real, "coag panel")[:1] == ["Associated surgical service: Labs - PT/PTT"]
+    creams = set(_items(real, "pain relief creams"))
+    assert {"Anecream cream 4% #30", "Flurbiprofen 10%/Dextromethorphan 5%/Lidocaine 5%, 120grams #1"} <= creams
 
 
 def test_real_surgical_services(real):
