@@ -33,6 +33,9 @@ PAM = "procedure:physical-agent-modality"
     # a pain medication's word before a topical dosage form
     ("pain relief creams", ["class:topical-analgesic"]), ("pain relieving gel", ["class:topical-analgesic"]),
     ("analgesic ointment", ["class:topical-analgesic"]),
+    # "chem" is the chemistry panel (clinical shorthand); "ablation" alone a nerve's destruction
+    ("chem", ["panel:metabolic"]), ("chem 7", ["panel:bmp"]),
+    ("ablation", ["procedure:neurolysis"]), ("RFA", ["procedure:radiofrequency-ablation"]),
 ])
 def test_other_names(vocab, q, concepts):
     assert _ids(vocab, q) == concepts
@@ -132,6 +135,11 @@ def test_real_coag_panel_and_pain_creams(real):
     assert _items(real, "coag panel")[:1] == ["Associated surgical service: Labs - PT/PTT"]
     creams = set(_items(real, "pain relief creams"))
     assert {"Anecream cream 4% #30", "Flurbiprofen 10%/Dextromethorphan 5%/Lidocaine 5%, 120grams #1"} <= creams
+
+
+def test_real_ablation_and_chem(real):
+    assert "Injection of neurolytic substance, lumbar spine" in _items(real, "nerve block or ablation")
+    assert "Associated surgical service: Labs - Chem panel" in _items(real, "preop labs cbc pt/ptt ua chem")
 
 
 def test_real_surgical_services(real):
