@@ -99,6 +99,12 @@ def test_lidocaine_topicals_are_no_first_line_nerve_pain_medication(vocab):
     assert "class:neuropathic-pain" in _tags(vocab, "Nortriptyline HCL 25mg, #30")
 
 
+def test_inpatient_rehab_is_a_hospital_stay(vocab):
+    # 42 CFR 412.604: inpatient rehabilitation hospitals and units
+    assert "procedure:hospital-stay" in vocab.implied("procedure:inpatient-rehabilitation")
+    assert "procedure:hospital-stay" not in vocab.implied("procedure:skilled-nursing-facility")
+
+
 def test_urinalysis_is_a_lab_not_blood_work(vocab):
     assert "family:lab" in vocab.implied("panel:urinalysis")
     assert "panel:blood-test" not in vocab.implied("panel:urinalysis")
@@ -145,3 +151,6 @@ def test_real_ablation_and_chem(real):
 def test_real_surgical_services(real):
     found = _items(real, "RNFA")
     assert "Assistant surgeon" in found and "PA assist" in found
+    stays = _items(real, "inpatient stay")
+    assert any(i.startswith("Acute inpatient rehabilitation") for i in stays)
+    assert any(i.startswith("Two to three week trial of Acute Rehabilitation Unit") for i in stays)
