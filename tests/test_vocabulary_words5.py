@@ -36,6 +36,9 @@ PAM = "procedure:physical-agent-modality"
     # "chem" is the chemistry panel (clinical shorthand); "ablation" alone a nerve's destruction
     ("chem", ["panel:metabolic"]), ("chem 7", ["panel:bmp"]),
     ("ablation", ["procedure:neurolysis"]), ("RFA", ["procedure:radiofrequency-ablation"]),
+    # the clinic's names of CPT 97010 and 97014/97032
+    ("heat/ice packs", ["procedure:hot-and-cold-therapy"]), ("moist heat packs", ["procedure:heat-therapy"]),
+    ("electro stim", ["procedure:electrical-stimulation"]),
 ])
 def test_other_names(vocab, q, concepts):
     assert _ids(vocab, q) == concepts
