@@ -56,6 +56,9 @@ class Concept:
     # name of the opioids with each word before it, "short-acting narcotics"); see made_forms.
     made: dict = field(default_factory=dict)
     indications: list[str] = field(default_factory=list)   # classes: the conditions its drugs treat
+    # Concepts that rule this one out of an item's tags (a physical agent modality is a service: not on
+    # an item that is equipment, family:dme); see tagging.tag_item.
+    unless: list[str] = field(default_factory=list)
 
     def add_forms(self, forms: list[str]) -> None:
         """Add names not yet known (case-insensitively)."""
@@ -200,7 +203,7 @@ def _tables(folder: Path, file: str, concepts: dict[str, Concept]) -> None:
             known = _put(concepts, Concept(cid, kind, label, [*entry.get("forms", []), *entry.get("abbr", [])],
                                            implies, file, value=entry.get("value"), compose=entry.get("compose", True),
                                            composed_of=list(entry.get("composed_of", [])),
-                                           made=dict(entry.get("made", {}))))
+                                           made=dict(entry.get("made", {})), unless=list(entry.get("unless", []))))
             known.query_forms.extend(f for f in entry.get("query", []) if f not in known.query_forms)
             for part in entry.get("parts", []):
                 # One part per normal form: "facet joint" and "facet joints" are the same part,

@@ -1,5 +1,6 @@
 """Words that join a name in a query rather than add a required word (abbreviations.toml): a drug's
-suffixes, salts and heads, `for` a condition its classes treat; a region's symptom and injury words."""
+suffixes, salts and heads, `for` a condition its classes treat; a region's symptom and injury words; a
+lab panel's heads (`coag panel`, `CBC test`)."""
 from __future__ import annotations
 
 import re
@@ -12,7 +13,7 @@ if TYPE_CHECKING:
 
 # Kinds whose names take the words of a table of abbreviations.toml after them.
 SUFFIXED = {"drug": "drug_suffixes", "product": "drug_suffixes", "region": "region_words",
-            "part": "region_words", "level": "region_words"}
+            "part": "region_words", "level": "region_words", "panel": "lab_words"}
 # What may stand between a name and a word joining it: a space or a hyphen ("Norco-ES").
 _JOINING_GAP = re.compile(r"[ \t-]*")
 
@@ -57,6 +58,8 @@ class Joiner:
                 continue        # swallowed by the name before it
             ids = spans[(start, end)]
             tables = {SUFFIXED.get(vocab.concept(c).kind) for c in ids} - {None}
+            if not all(vocab.concept(c).kind == "panel" for c in ids):
+                tables.discard("lab_words")     # "PT test": the physical therapy too, so not joined
             runs = [r for t in sorted(tables) for r in self.runs.get(t, [])]
             if "drug_suffixes" in tables:
                 runs += self.treating(vocab, ids)

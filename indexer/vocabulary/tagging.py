@@ -233,6 +233,9 @@ def tag_item(vocab: "Vocabulary", own_words: str, guidelines: str | list[str] | 
     # "Arthroplasty of the right knee" is a total knee arthroplasty: a query naming the composite
     # concept finds the item whose own words name its parts in any order.
     _compose(vocab, tags)
+    for concept, ruled_out_by in vocab.unless.items():
+        if concept in tags.by_concept and ruled_out_by & tags.by_concept.keys():
+            del tags.by_concept[concept]
     if CONSULTATION in tags.by_concept:
         for family in ABOUT_FAMILIES:
             tags.by_concept.pop(family, None)

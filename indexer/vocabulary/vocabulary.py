@@ -74,6 +74,8 @@ class Vocabulary:
         self._keyed: dict[str, list[str]] | None = None
         self._analysed: dict[str, tuple[tuple[str, ...], ...]] = {}
         self._form_patterns: tuple[re.Pattern, ...] | None = None
+        # concept -> the concepts that rule it out of an item's tags (Concept.unless)
+        self.unless = {c.id: frozenset(c.unless) for c in concepts.values() if c.unless}
         for c in concepts.values():
             for parent in c.implies:
                 self._members.setdefault(parent, set()).add(c.id)
