@@ -15,8 +15,9 @@ requested treatments one per line).
 """
 from __future__ import annotations
 
-from typing import Mapping, Protocol
+from typing import Callable, Mapping, Protocol
 
+from indexer.results import Expansion
 from indexer.search.query.places import PLACE_KINDS
 from indexer.vocabulary import Vocabulary
 
@@ -134,3 +135,21 @@ def sides(units: list[Unit], vocab: Vocabulary, forms: frozenset[str], joined: M
                 borrowed = placed[donor]
         texts.append(" ".join(u.text for u in borrowed + s))
     return texts
+
+
+class Read(Protocol):       # reading.Reading
+    text: str
+    expansions: list[Expansion]
+    messages: list[str]
+
+
+def either(sides: list[str], read: Callable[[str], Read], said: list[str]) -> tuple[str, list[Expansion], list[str]]:
+    """A list of requests asked: each side read as a query of its own (`read`), any of them; the query
+    syntax, what was added, what the page says."""
+    parts, expansions, messages = [], [], ["Any of the requests " + ", ".join(sides)] + said
+    for side in sides:
+        inner = read(side)
+        parts.append(f"({inner.text})")
+        expansions += [e for e in inner.expansions if all(e.word.lower() != x.word.lower() for x in expansions)]
+        messages += [m for m in inner.messages if m not in messages]
+    return "(" + " OR ".join(parts) + ")", expansions, messages

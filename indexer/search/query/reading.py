@@ -190,20 +190,6 @@ def _shorthand(text: str, vocab: Vocabulary, words: QueryWords) -> tuple[list[_U
     return units, single, said
 
 
-def _either(sides: list[str], vocab: Vocabulary, pinned: bool, pins: list[bool] | None, said: list[str]) -> Reading:
-    """A list of requests (lists.py): each side read as a query of its own, any of them asked."""
-    out = Reading("", messages=list(said))
-    parts = []
-    for side in sides:
-        inner = read(side, vocab, pinned, pins) or Reading(*concepts.expand(side, vocab))
-        parts.append(f"({inner.text})")
-        out.expansions += [e for e in inner.expansions if all(e.word.lower() != x.word.lower() for x in out.expansions)]
-        out.messages += [m for m in inner.messages if m not in out.messages]
-    out.text = "(" + " OR ".join(parts) + ")"
-    out.messages.insert(0, "Any of the requests " + ", ".join(sides))
-    return out
-
-
 def read(text: str, vocab: Vocabulary | None, pinned: bool = False, pins: list[bool] | None = None) -> Reading | None:
     """The query syntax a plain query is read as (module docstring); None when no rule applies.
     `pins`, when given, gets True appended if `pinned=True` would read it otherwise (a region or side
@@ -227,7 +213,8 @@ def read(text: str, vocab: Vocabulary | None, pinned: bool = False, pins: list[b
     timed = timing.mark_timing(units, vocab, words.after, words.before)
     _mark_words(units, words)
     if (listed := lists.sides(units, vocab, words.dosage_forms, JOINED_KINDS)) is not None:
-        return _either(listed, vocab, pinned, pins, said)
+        return Reading(*lists.either(listed, lambda side: read(side, vocab, pinned, pins)
+                                     or Reading(*concepts.expand(side, vocab)), said))
     lists.qualifiers(units, words.dosage_forms)
     against = purposes.against(units, vocab, words.drug_heads, words.against, lambda name, ids, typed: _Unit(
         name, ids, frozenset({"class"}), typed=typed))
