@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from indexer.results import SearchRequest
-from indexer.search.query import intent, rewrites
+from indexer.search.query import intent, modification, rewrites
 from indexer.search.query import reading as wording
 from indexer.search.query.understand import understand
 from indexer.search.searcher import Searcher
@@ -102,7 +102,8 @@ def test_two_treatments_joined_by_a_slash_are_either(vocab, typed, read):
 
 def test_every_list_of_the_intent_sections_is_read():
     lists = intent.decision_words()
-    for kind in (lists.rates, lists.rate_phrases, lists.decided, lists.modified, lists.heads, lists.lay,
+    for kind in (lists.rates, lists.rate_phrases, lists.decided, modification.modified_words().pattern, lists.heads,
+                 lists.lay,
                  lists.breakdowns):
         assert kind
     # a head is no decision head, and no word of the wrappers is a head beside a concept

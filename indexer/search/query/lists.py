@@ -84,9 +84,11 @@ def _same_thing(a: list[Unit], b: list[Unit], vocab: Vocabulary) -> bool:
 def sides(units: list[Unit], vocab: Vocabulary, forms: frozenset[str], joined: Mapping[str, str]) -> list[str] | None:
     """The texts of a list's sides, each to be read as a query of its own (module docstring), or None
     when the query is no list of requests (or one the joined-treatments rule reads: `joined`, a kind ->
-    the kind it is joined as)."""
+    the kind it is joined as); plain words joined beside a treatment are marked as qualifiers."""
     if not any(u.role == "joiner" for u in units) or any(u.role == "timing" for u in units):
         return None
+    if qualifiers(units, forms):
+        return None         # `PA or MD` beside `assistant at surgery`: they rank
     split = _split(units)
     content = [[u for u in s if u.role in CONTENT] for s in split]
     if len(split) < 2 or not all(content):

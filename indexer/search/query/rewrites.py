@@ -23,6 +23,7 @@ def rewrite(text: str, vocab: Vocabulary, words: QueryWords) -> tuple[str, list[
     text, spelt = numerals.digits(doses.weights(doses.leading_decimal(text)), vocab)
     text, scheduled = schedules.compact(text)
     text, ended = endings.completed(text, vocab)
+    text, counted = quantities(text)
     text, spine = shorthand.joined_spine(text)
     text, limbs = places.limbs(text, words.sides, words.limbs, words.limb_pattern)
     # the query's clipped words, and the vocabulary's one-word clinical shorthand (abbreviations.toml)
@@ -31,7 +32,8 @@ def rewrite(text: str, vocab: Vocabulary, words: QueryWords) -> tuple[str, list[
     text, visits = qualifiers.spelled(text)
     text, lay = intent.lay_names(text)
     text, joined = either_of_joined(text, vocab)
-    said = looked + spelt + scheduled + ended + spine + limbs + clipped + shorthand_contrast + visits + lay + joined
+    said = looked + spelt + scheduled + counted + ended + spine + limbs + clipped + shorthand_contrast + visits + lay \
+        + joined
     return places.separate(text, vocab), said
 
 
@@ -67,3 +69,27 @@ def either_of_joined(text: str, vocab: Vocabulary) -> tuple[str, list[str]]:
 
 # A word of two or more parts joined by a slash, a hyphen or a plus.
 _JOINED = re.compile(r"(?<![\w/+-])[A-Za-z][\w-]*(?:[/+-][A-Za-z][\w-]*)+(?![\w/+-])")
+
+
+# A number before the unit it counts (`sixty tabs`, `60 count`): the quantity dispensed, which a
+# prescription and the letters write `#60` (Norco 10/325mg #60).
+_QUANTITY = re.compile(r"(?<![\w#./-])(\d+|[a-z]+(?:[\s-][a-z]+)?)\s+"
+                       r"(tabs?|tablets?|caps?|capsules?|pills?|count|ct|qty)(?![\w/-])", re.IGNORECASE)
+
+
+def quantities(text: str) -> tuple[str, list[str]]:
+    """A count of tablets, capsules or pills (`sixty tabs`, `60 count`) read as the quantity `#60`, which
+    ranks the items dispensing it and is not required; the messages saying so."""
+    said: list[str] = []
+
+    def counted(m: re.Match) -> str:
+        lead, number = "", m[1]
+        if not number.isdigit() and numerals.value(number) is None and re.search(r"[\s-]", number):
+            lead, number = re.split(r"(?<=[\s-])(?=\S+$)", number)      # `norco sixty`: the last word
+        n = int(number) if number.isdigit() else numerals.value(number)
+        if n is None or n < 2 or (not number.isdigit() and n < 10):
+            return m[0]       # `one tab` is a dose; `five caps` rarely a quantity
+        said.append(f"'{number} {m[2]}' read as the quantity '#{n}'")
+        return f"{lead}#{n} {m[2]}"
+
+    return _QUANTITY.sub(counted, text), said
