@@ -175,6 +175,8 @@ def read(text: str, decisions: Mapping[str, str]) -> Intent:
         return Intent(text, notes)
     if len(values) > 1:       # 'upheld vs overturned knee MRI': both decisions asked
         rate |= {i for s, e in spans for i in (s - 1, e) if 0 <= i < len(low) and low[i] in lists.joiners}
+    if len(values) == 1 and not any(_rate_of(s, e, low, lists) for s, e in spans):
+        return _share(words, low, rate, spans, notes, lists)
     stems = {stem(d) for d in decisions if " " not in d}
     dropped = rate | {i for s, e in spans for i in range(s, e)} | \
         {i for i, w in enumerate(low) if w in lists.rate_fillers or w in lists.decided or stem(w) in stems}
@@ -191,6 +193,25 @@ def read(text: str, decisions: Mapping[str, str]) -> Intent:
     if facets:
         notes.append("Broken down by the facets beside the results: " + ", ".join(dict.fromkeys(facets)))
     return Intent(" ".join(w for w in rest if w), notes, rate=True)
+
+
+def _rate_of(start: int, end: int, low: list[str], lists: DecisionWords) -> bool:
+    """Whether a decision word names the rate (`overturn rate`, `denial rates`, `rate of denial`), not
+    what the rate is of."""
+    return (end < len(low) and low[end] in lists.rates) or \
+        any(0 <= start - k < len(low) and low[start - k] in lists.rates for k in (1, 2))
+
+
+def _share(words: list[str], low: list[str], rate: set[int], spans: list[tuple[int, int]], notes: list[str],
+           lists: DecisionWords) -> Intent:
+    """A share of one decision said as an outcome (`how often are opioid denials upheld`, `percentage of
+    MRI requests overturned by IMR`): that decision is asked (its chip, understand.py), the words of the
+    rate and its question are not searched, and the Decision facet beside the results still counts both."""
+    kept = {i for s, e in spans for i in range(s, e)}
+    dropped = rate | {i for i, w in enumerate(low) if i not in kept and (w in lists.rate_fillers or w in lists.decided)}
+    notes.append("Not searched (words of a rate): " + " ".join(w for i, w in enumerate(words) if i in dropped)
+                 + "; the Decision facet beside the results gives the overturned and upheld counts")
+    return Intent(" ".join(w for i, w in enumerate(words) if i not in dropped), notes)
 
 
 def generic_head(word: str, beside_concept: bool) -> bool:
