@@ -175,9 +175,11 @@ def read(text: str, decisions: Mapping[str, str]) -> Intent:
         return Intent(text, notes)
     if len(values) > 1:       # 'upheld vs overturned knee MRI': both decisions asked
         rate |= {i for s, e in spans for i in (s - 1, e) if 0 <= i < len(low) and low[i] in lists.joiners}
-    if len(values) == 1 and not any(_rate_of(s, e, low, lists) for s, e in spans):
-        return _share(words, low, rate, spans, notes, lists)
     stems = {stem(d) for d in decisions if " " not in d}
+    said = {i for s, e in spans for i in range(s, e)}
+    if len(values) == 1 and not any(_rate_of(s, e, low, lists) for s, e in spans) and \
+            not any(stem(w) in stems for i, w in enumerate(low) if i not in said):    # `odds of overturning a denial`
+        return _share(words, low, rate, spans, notes, lists)
     dropped = rate | {i for s, e in spans for i in range(s, e)} | \
         {i for i, w in enumerate(low) if w in lists.rate_fillers or w in lists.decided or stem(w) in stems}
     breakdown, facets = _breakdown(low, lists)
