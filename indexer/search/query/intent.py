@@ -60,6 +60,7 @@ class DecisionWords:
     lay: dict[str, str] = field(default_factory=dict)     # lay names of contrast -> the letters' words
     lay_pattern: re.Pattern | None = None
     contrast_studies: tuple[str, ...] = ()                # studies made with contrast by definition
+    continuation: frozenset[str] = frozenset()            # more, additional, continued ...: one ranking
 
 
 @dataclass
@@ -92,7 +93,7 @@ def decision_words() -> DecisionWords:
                          re.compile(r"(?<![\w/-])(" + "|".join(r"[\s-]+".join(map(re.escape, re.split(r"[\s-]+", k)))
                                                            for k in sorted(lay, key=len, reverse=True))
                                     + r")(?![\w/-])", re.IGNORECASE),
-                         tuple(data["contrast_studies"]["words"]))
+                         tuple(data["contrast_studies"]["words"]), low(data["heads"]["continuation"]))
 
 
 def _phrase(low: list[str], parts: tuple[str, ...], start: int) -> bool:
@@ -232,6 +233,8 @@ def not_searched(word: str, beside_concept: bool) -> bool:
 def head_ranking(word: str) -> str | None:
     """How a generic head beside a concept ranks: the items saying it in their own words first (the
     concept's many forms would otherwise outweigh one optional word: `Vascutherm rental`)."""
+    if word.lower() in (going := decision_words().continuation):     # `more PT`: any word of a continuation
+        return "(" + " OR ".join(f"item:{w}^{HEAD_BOOST}" for w in sorted(going)) + ")"
     return f"item:{word}^{HEAD_BOOST}" if word.lower() in decision_words().heads and word.isalpha() else None
 
 
