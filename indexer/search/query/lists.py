@@ -19,6 +19,7 @@ from typing import Callable, Mapping, Protocol
 
 from indexer.results import Expansion
 from indexer.search.query.places import PLACE_KINDS
+from indexer.search.query.wordlists import QueryWords
 from indexer.vocabulary import Vocabulary
 
 TREATMENT_KINDS = frozenset({"drug", "product", "class", "procedure", "family", "panel"})
@@ -81,10 +82,12 @@ def _same_thing(a: list[Unit], b: list[Unit], vocab: Vocabulary) -> bool:
     return any(x == y or y in vocab.implied(x) or x in vocab.implied(y) for x in xs for y in ys)
 
 
-def sides(units: list[Unit], vocab: Vocabulary, forms: frozenset[str], joined: Mapping[str, str]) -> list[str] | None:
+def sides(units: list[Unit], vocab: Vocabulary, words: QueryWords, joined: Mapping[str, str]) -> list[str] | None:
     """The texts of a list's sides, each to be read as a query of its own (module docstring), or None
     when the query is no list of requests (or one the joined-treatments rule reads: `joined`, a kind ->
-    the kind it is joined as); plain words joined beside a treatment are marked as qualifiers."""
+    the kind it is joined as); plain words joined beside a treatment are marked as qualifiers. After
+    `including` (`[joiners] including`) each side is asked as it is said."""
+    forms = words.dosage_forms
     if not any(u.role == "joiner" for u in units) or any(u.role == "timing" for u in units):
         return None
     if qualifiers(units, forms):
@@ -123,6 +126,9 @@ def sides(units: list[Unit], vocab: Vocabulary, forms: frozenset[str], joined: M
     # require both
     unlike = any(kind_of(a[-1]) and kind_of(b[0]) and kind_of(a[-1]) != kind_of(b[0])
                  for a, b in zip(content, content[1:]))
+    including = any(u.role == "joiner" and u.low in words.including for u in units)
+    if including:
+        return [" ".join(u.text for u in s) for s in split]
     if not ("W" in what or "F" in what or contrast or own_places or unlike):
         return None
     texts = []

@@ -134,7 +134,7 @@ def _mark_words(units: list[_Unit], words: QueryWords) -> None:
             u.role = "wrapper"      # 'number of overturned MRIs', 'upheld chiropractic cases'
         elif not u.concepts and intent.generic_head(u.low, named):
             u.role = "generic"      # 'MRI of shoulder joint', 'L4-5 level', 'a refill of Norco'
-        elif u.low in words.joiners and not u.concepts:
+        elif (u.low in words.joiners or u.low in words.including) and not u.concepts:
             u.role = "joiner"
         elif u.low in STOP_WORDS and not u.concepts:
             u.role = "stop"        # the analyzer drops it anyway
@@ -213,7 +213,7 @@ def read(text: str, vocab: Vocabulary | None, pinned: bool = False, pins: list[b
     said = spine + said
     timed = timing.mark_timing(units, vocab, words.after, words.before)
     _mark_words(units, words)
-    if (listed := lists.sides(units, vocab, words.dosage_forms, JOINED_KINDS)) is not None:
+    if (listed := lists.sides(units, vocab, words, JOINED_KINDS)) is not None:
         return Reading(*lists.either(listed, whole, said))     # (else plain words joined become qualifiers)
     against = purposes.against(units, vocab, words.drug_heads, words.against, lambda name, ids, typed: _Unit(
         name, ids, frozenset({"class"}), typed=typed))
