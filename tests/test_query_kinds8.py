@@ -146,3 +146,17 @@ def test_real_the_request_s_head_ranks_first(real):
     assert "#60" in _items(real, "norco sixty tabs")[0]
     first = _items(real, "more chiropractic")[0].lower()
     assert first.startswith(("additional", "continued", "continuation")), first
+
+
+@pytest.mark.parametrize("q, read", [("emg upper or lower limb", "emg upper limb or lower limb"),
+                                     ("lumbar or wedge pillow", "lumbar pillow or wedge pillow"),
+                                     ("MRI or CT scan", "MRI or CT scan"),
+                                     ("electrical stimulation or stimulation unit",
+                                      "electrical stimulation or stimulation unit")])
+def test_a_head_said_once_for_both_sides(vocab, q, read):
+    assert rewrites.elided_heads(q, vocab)[0] == read
+
+
+def test_real_a_form_list_of_a_class_with_compounded(real):
+    found = _items(real, "tricyclics oral or compounded")
+    assert any("nortriptyline" in f.lower() for f in found) and any("amitriptyline" in f.lower() for f in found), found

@@ -32,8 +32,9 @@ def rewrite(text: str, vocab: Vocabulary, words: QueryWords) -> tuple[str, list[
     text, visits = qualifiers.spelled(text)
     text, lay = intent.lay_names(text)
     text, joined = either_of_joined(text, vocab)
+    text, elided = elided_heads(text, vocab)
     said = looked + spelt + scheduled + counted + ended + spine + limbs + clipped + shorthand_contrast + visits + lay \
-        + joined
+        + joined + elided
     return places.separate(text, vocab), said
 
 
@@ -93,3 +94,41 @@ def quantities(text: str) -> tuple[str, list[str]]:
         return f"{lead}#{n} {m[2]}"
 
     return _QUANTITY.sub(counted, text), said
+
+
+# `A or B C`: a word joined to a name of two or more words (`upper or lower limb`, `cervical or wedge pillow`).
+_ELIDED = re.compile(r"(?<![\w/-])([A-Za-z][\w-]*)\s+(or|and|&)\s+([A-Za-z][\w-]*)\s+([A-Za-z][\w-]*)(?![\w/-])",
+                     re.IGNORECASE)
+
+
+def elided_heads(text: str, vocab: Vocabulary) -> tuple[str, list[str]]:
+    """A head said once for both sides of a list (`upper or lower limb` = upper limb or lower limb,
+    `cervical or wedge pillow`): where `B C` names one concept, `A` alone is no concept of its kind and
+    `A C` names one of that kind, `A` is read as `A C` (English ellipsis of a coordinated noun phrase's
+    shared head); the messages saying so."""
+    from indexer.search.query.reading import JOINED_KINDS      # (reading imports this module)
+
+    said: list[str] = []
+
+    def kinds(phrase: str) -> set:
+        return {JOINED_KINDS.get(vocab.concept(c).kind) for s in vocab.parse_query(phrase).spans
+                for c in s.concepts} - {None}
+
+    named: list[tuple[int, int]] = []
+
+    def elided(m: re.Match) -> str:
+        if any(a < m.end(1) and m.start(1) < b for a, b in named):
+            return m[0]       # `electrical stimulation or ...`: the word is a name's already
+        whole = vocab.parse_query(f"{m[3]} {m[4]}").spans
+        if len(whole) != 1 or whole[0].surface.lower() != f"{m[3]} {m[4]}".lower():
+            return m[0]
+        kind = kinds(f"{m[3]} {m[4]}")
+        if not kind or kinds(m[1]) & kind or not kinds(f"{m[1]} {m[4]}") & kind:
+            return m[0]
+        said.append(f"'{m[1]}' read as '{m[1]} {m[4]}'")
+        return f"{m[1]} {m[4]} {m[2]} {m[3]} {m[4]}"
+
+    if not _ELIDED.search(text):
+        return text, said
+    named = [(s.start, s.end) for s in vocab.parse_query(text).spans if " " in s.surface.strip()]
+    return _ELIDED.sub(elided, text), said
