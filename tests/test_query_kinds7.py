@@ -11,7 +11,7 @@ from __future__ import annotations
 import pytest
 
 from indexer.results import SearchRequest
-from indexer.search.query import amounts, coverage, forgiveness, intent, understand
+from indexer.search.query import amounts, coverage, forgiveness, intent, modification, understand
 from indexer.search.query.spelling import Lexicon
 from indexer.search.query.wordlists import query_words
 from indexer.search.searcher import Searcher
@@ -100,7 +100,7 @@ def test_two_words_join_against_the_vocabulary_s_names():
 @pytest.mark.parametrize("q", ["partially approved by UR", "modified by utilization review to fewer visits",
                                "ur modified to less sessions"])
 def test_a_ur_modification_said_plainly_is_the_modified_items(q):
-    text, notes = intent._modified(q, intent.decision_words())
+    text, notes = modification.modified(q)
     assert notes and text.endswith(intent.MODIFIED_QUERY), text
     rest = intent.modified_rest(text)
     assert not rest or intent.modified_heads(rest) is not None, rest

@@ -33,14 +33,40 @@ def frame() -> re.Pattern:
                       + r")(?![\w'-])", re.IGNORECASE)
 
 
+@lru_cache(maxsize=1)
+def requester() -> tuple[re.Pattern, frozenset[str]]:
+    """Who asked for a request (`ortho surgeon requested`, `requested by the treating physician`): a
+    provider noun with at most two qualifiers before a requesting verb, or after `requested by`; and the
+    words before a provider that make it a request's name (`assistant surgeon`). A pure memo of constant
+    data, made on first use."""
+    data = tomllib.loads((data_dir() / DATA_FILE).read_text(encoding="utf-8"))["framing"]
+
+    def words(key: str) -> str:
+        return "|".join(r"\s+".join(map(re.escape, w.split())) for w in sorted(data[key], key=len, reverse=True))
+    provider = r"(?:(?:%s)\s+){0,2}(?:%s)" % (words("requester_qualifiers"), words("requesters"))
+    return re.compile(r"(?<![\w'-])(?:%s\s+(?:%s)|(?:requested|ordered|prescribed)\s+by\s+(?:the\s+|my\s+)?%s)"
+                      r"(?![\w'-])" % (provider, words("requesting"), provider), re.IGNORECASE), \
+        frozenset(w.lower() for w in data["not_requesters"])
+
+
+def _requesters(text: str) -> list[re.Match]:
+    """The requester phrases of `text`, not those naming a request (`assistant surgeon requested`)."""
+    pattern, never = requester()
+    return [m for m in pattern.finditer(text)
+            if (text[:m.start()].split() or [""])[-1].lower().rstrip("-") not in never]
+
+
 def unframed(text: str) -> tuple[str, list[str]]:
     """`text` without a coverage question's frame, and the page's note; unchanged when nothing would
     be left to search but question and stop words."""
-    pattern = frame()
-    if not pattern.search(text):
+    pattern, asking = frame(), _requesters(text)
+    if not pattern.search(text) and not asking:
         return text, []
-    said = [m[1] for m in pattern.finditer(text)]
-    rest = " ".join(pattern.sub(" ", text).split())
+    said = [m[0] for m in asking]
+    rest = "".join(text[a.end() if a else 0:b.start() if b else len(text)] + " "
+                   for a, b in zip([None, *asking], [*asking, None]))
+    said += [m[1] for m in pattern.finditer(rest)]
+    rest = " ".join(pattern.sub(" ", rest).split())
     asked = query_words().wrappers | STOP_WORDS
     if not any(w.lower() not in asked for w in _WORD.findall(rest)):
         return text, []

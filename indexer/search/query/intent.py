@@ -26,7 +26,7 @@ from whoosh.analysis import STOP_WORDS
 from whoosh.lang.porter import stem
 
 from indexer.search.query import coverage, numerals
-from indexer.search.query.wordlists import query_words
+from indexer.search.query.modification import MODIFIED_QUERY, modified, modified_heads, modified_rest  # noqa: F401
 from indexer.vocabulary.concepts import data_dir
 
 DATA_FILE = "query_words.toml"
@@ -41,7 +41,6 @@ def _a_number(word: str) -> bool:
     return bool(_NUMBER.match(word)) or numerals.value(word) is not None
 HEAD_BOOST = 10          # a head said in the item's own words over a concept's many forms (as reading.WITH_BOOST)
 BOTH = ("Upheld", "Overturned")
-MODIFIED_QUERY = 'item:"original request"'      # the heading of an item a UR modified (module docstring)
 
 
 @dataclass(frozen=True)
@@ -53,8 +52,6 @@ class DecisionWords:
     rate_qualifiers: frozenset[str]    # success, win ... before a rate noun
     dose_rates: frozenset[str]         # rate words that after a number are a dose (`5 percent`)
     decided: frozenset[str]            # generic heads of a decision: items, requests, ones ...
-    modified: re.Pattern               # what people say of a UR that certified part of a request
-    modified_not_before: frozenset[str]
     rate_fillers: frozenset[str] = frozenset()   # getting, typically ...: words of a rate's question
     joiners: frozenset[str] = frozenset()        # vs, or ... between two decisions
     breakdowns: dict[str, tuple[str, str]] = field(default_factory=dict)   # 'by drug type' -> (facet, kept word)
@@ -63,7 +60,7 @@ class DecisionWords:
     lay: dict[str, str] = field(default_factory=dict)     # lay names of contrast -> the letters' words
     lay_pattern: re.Pattern | None = None
     contrast_studies: tuple[str, ...] = ()                # studies made with contrast by definition
-    modified_portion: frozenset[str] = frozenset()        # remaining, portion ...: the heading's own words
+    continuation: frozenset[str] = frozenset()            # more, additional, continued ...: one ranking
 
 
 @dataclass
@@ -79,7 +76,7 @@ class Intent:
 def decision_words() -> DecisionWords:
     """The lists read from their data file: a pure memo of constant data, made on first use."""
     data = tomllib.loads((data_dir() / DATA_FILE).read_text(encoding="utf-8"))
-    rates, decided, modified = data["rates"], data["decided"], data["ur_modified"]
+    rates, decided = data["rates"], data["decided"]
     lay = {k.lower(): v for k, v in data["lay_names"].items() if k != "why"}
 
     def low(words: Iterable[str]) -> frozenset[str]:
@@ -88,18 +85,15 @@ def decision_words() -> DecisionWords:
     phrases: dict[str, list[tuple[str, ...]]] = {}
     for p in rates["phrases"]:
         phrases.setdefault(p.lower().split()[0], []).append(tuple(p.lower().split()))
-    forms = sorted((p.lower() for p in modified["forms"]), key=len, reverse=True)
     breakdowns = {k.lower(): (v[0], v[1]) for k, v in sorted(rates["breakdowns"].items(), key=lambda kv: -len(kv[0]))}
     return DecisionWords(low(rates["words"]), {k: tuple(v) for k, v in phrases.items()}, low(rates["qualifiers"]),
-                         low(rates["after_number_a_dose"]), low(decided["words"]),
-                         re.compile(r"(?<![\w-])(" + "|".join(r"\s+".join(map(re.escape, f.split())) for f in forms)
-                                    + r")(?![\w-])(\s+\w+)?", re.IGNORECASE),
-                         low(modified["not_before"]), low(rates["fillers"]), low(data["joiners"]["words"]),
+                         low(rates["after_number_a_dose"]), low(decided["words"]), low(rates["fillers"]),
+                         low(data["joiners"]["words"]),
                          breakdowns, low(data["counts"]["words"]), low(data["heads"]["words"]), lay,
                          re.compile(r"(?<![\w/-])(" + "|".join(r"[\s-]+".join(map(re.escape, re.split(r"[\s-]+", k)))
                                                            for k in sorted(lay, key=len, reverse=True))
                                     + r")(?![\w/-])", re.IGNORECASE),
-                         tuple(data["contrast_studies"]["words"]), low(modified.get("portion", ())))
+                         tuple(data["contrast_studies"]["words"]), low(data["heads"]["continuation"]))
 
 
 def _phrase(low: list[str], parts: tuple[str, ...], start: int) -> bool:
@@ -145,36 +139,6 @@ def _rate_words(words: list[str], low: list[str], lists: DecisionWords) -> set[i
     return found
 
 
-def _modified(text: str, lists: DecisionWords) -> tuple[str, list[str]]:
-    """A UR's partial certification said as people say it, read as the items a UR modified."""
-    for m in lists.modified.finditer(text):
-        if m[2] and m[2].strip().lower() in lists.modified_not_before:
-            continue
-        # The phrase is field syntax, which the query's reading leaves alone: the words of a question
-        # around it ('why was the Norco partially certified') are dropped here, as reading drops them.
-        # So are the words of what the IMR decides (`the remaining sessions`): every such heading says them.
-        asked = query_words().wrappers | STOP_WORDS | lists.modified_portion
-        rest = [w for w in (text[:m.start()] + " " + text[m.end(1):]).split() if w.lower() not in asked]
-        return " ".join([*rest, MODIFIED_QUERY]), [f"'{m[1]}' read as what a utilization review modified (certified in "
-                                        "part): the items whose heading says '… was the original request', the "
-                                        "IMR deciding the rest"]
-    return text, []
-
-
-def modified_rest(text: str) -> str | None:
-    """The words beside a UR modification read by `read` (its field clause ends the text), else None."""
-    return text[:-len(MODIFIED_QUERY)].strip() if text.endswith(" " + MODIFIED_QUERY) else None
-
-
-def modified_heads(rest: str) -> str | None:
-    """Beside a modification, only generic heads (`modified to fewer sessions`): every modified item,
-    those saying them first (syntax), else None (the rest is read as any query)."""
-    heads = query_words().generic
-    if rest and all(w.lower() in heads for w in rest.split()):
-        return f"({MODIFIED_QUERY} ANDMAYBE ({rest}))"
-    return None
-
-
 def _breakdown(words: list[str], lists: DecisionWords) -> tuple[dict[int, str], list[str]]:
     """`by drug type`, `by specialty` ... in a rate query: the facet that breaks the answer down. The
     indexes of its words mapped to what stays searched ('' for nothing), and the facets named."""
@@ -198,7 +162,7 @@ def read(text: str, decisions: Mapping[str, str]) -> Intent:
         return Intent(text)
     text, framed = coverage.unframed(text)     # `is X covered`, `does workers comp pay for X`
     lists = decision_words()
-    text, notes = _modified(text, lists)
+    text, notes = modified(text)     # what a UR modified (modification.py)
     notes = framed + notes
     if len(notes) > len(framed):
         return Intent(text, notes)
@@ -213,6 +177,10 @@ def read(text: str, decisions: Mapping[str, str]) -> Intent:
     if len(values) > 1:       # 'upheld vs overturned knee MRI': both decisions asked
         rate |= {i for s, e in spans for i in (s - 1, e) if 0 <= i < len(low) and low[i] in lists.joiners}
     stems = {stem(d) for d in decisions if " " not in d}
+    said = {i for s, e in spans for i in range(s, e)}
+    if len(values) == 1 and not any(_rate_of(s, e, low, lists) for s, e in spans) and \
+            not any(stem(w) in stems for i, w in enumerate(low) if i not in said):    # `odds of overturning a denial`
+        return _share(words, low, rate, spans, notes, lists)
     dropped = rate | {i for s, e in spans for i in range(s, e)} | \
         {i for i, w in enumerate(low) if w in lists.rate_fillers or w in lists.decided or stem(w) in stems}
     breakdown, facets = _breakdown(low, lists)
@@ -228,6 +196,25 @@ def read(text: str, decisions: Mapping[str, str]) -> Intent:
     if facets:
         notes.append("Broken down by the facets beside the results: " + ", ".join(dict.fromkeys(facets)))
     return Intent(" ".join(w for w in rest if w), notes, rate=True)
+
+
+def _rate_of(start: int, end: int, low: list[str], lists: DecisionWords) -> bool:
+    """Whether a decision word names the rate (`overturn rate`, `denial rates`, `rate of denial`), not
+    what the rate is of."""
+    return (end < len(low) and low[end] in lists.rates) or \
+        any(0 <= start - k < len(low) and low[start - k] in lists.rates for k in (1, 2))
+
+
+def _share(words: list[str], low: list[str], rate: set[int], spans: list[tuple[int, int]], notes: list[str],
+           lists: DecisionWords) -> Intent:
+    """A share of one decision said as an outcome (`how often are opioid denials upheld`, `percentage of
+    MRI requests overturned by IMR`): that decision is asked (its chip, understand.py), the words of the
+    rate and its question are not searched, and the Decision facet beside the results still counts both."""
+    kept = {i for s, e in spans for i in range(s, e)}
+    dropped = rate | {i for i, w in enumerate(low) if i not in kept and (w in lists.rate_fillers or w in lists.decided)}
+    notes.append("Not searched (words of a rate): " + " ".join(w for i, w in enumerate(words) if i in dropped)
+                 + "; the Decision facet beside the results gives the overturned and upheld counts")
+    return Intent(" ".join(w for i, w in enumerate(words) if i not in dropped), notes)
 
 
 def generic_head(word: str, beside_concept: bool) -> bool:
@@ -246,6 +233,8 @@ def not_searched(word: str, beside_concept: bool) -> bool:
 def head_ranking(word: str) -> str | None:
     """How a generic head beside a concept ranks: the items saying it in their own words first (the
     concept's many forms would otherwise outweigh one optional word: `Vascutherm rental`)."""
+    if word.lower() in (going := decision_words().continuation):     # `more PT`: any word of a continuation
+        return "(" + " OR ".join(f"item:{w}^{HEAD_BOOST}" for w in sorted(going)) + ")"
     return f"item:{word}^{HEAD_BOOST}" if word.lower() in decision_words().heads and word.isalpha() else None
 
 

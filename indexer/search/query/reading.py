@@ -10,15 +10,15 @@ The lists are data (indexer/vocabulary/data/query_words.toml, each with its rati
   (`all medications requested`: every drug item), else a query of such words is searched as typed;
 - two concepts of one kind (treatments, forms, places) joined by `and`/`or`/`,` or side by side are
   either one, the items naming all first; concepts of different kinds (`knee surgery`) are both required;
-- a service timed by a surgery (timing.py), what a request is for (purposes.py: `for <indication>`
-  ranks), places (places.py: `LLE`, `neck/back`), doses (doses.py: `750 mg tid`, `.025`);
-- a word that is a concept's name but for its ending (`lidocain`) names that concept;
+  a list of whole requests (lists.py: `cervical pillow or wedge pillow`) asks any of them;
+- a service timed by a surgery (timing.py), what a request is for (purposes.py: `for <indication>` ranks),
+  places (places.py: `LLE`, `neck/back`), doses (doses.py: `750 mg tid`, `.025`), a word that is a
+  concept's name but for its ending (`lidocain`);
 - shorthand (shorthand.py): sides (`R knee`), schedules that rank (schedules.py: `tid`, `pt 3x4`, `x6`),
   bare strengths (`Norco 5 325`), `tspine`, clipped words (`tx`), the start of names (`cryo`), `with
   <word>` not its negation; a follow-up beside a treatment ranks it (qualifiers.py: `re-eval chiro`);
-- `pinned=True` (the scopes wider than the request, indexer.search.matching): a body region or side
-  qualifying something else must be the item's own (its words or concept tags), not a word of its
-  rationale or letter (`right wrist MRI` is not every MRI of a letter mentioning a right wrist).
+- `pinned=True` (the scopes wider than the request, indexer.search.matching): a body region or side qualifying
+  something else must be the item's own (its words or tags): `right wrist MRI` is not any MRI of its letter.
 
 `read` returns None when none of this applies, and the query takes the concept expansion as it is.
 """
@@ -33,8 +33,8 @@ from whoosh.lang.porter import stem
 from indexer.fields import CONCEPT_FIELD
 from indexer.results import Expansion
 from indexer.vocabulary import Vocabulary
-from indexer.search.query import (amounts, concepts, contrast, doses, intent, places, purposes, qualifiers, rewrites,
-                                  schedules, shorthand, timing)
+from indexer.search.query import (amounts, concepts, contrast, doses, intent, lists, places, purposes, qualifiers,
+                                  rewrites, schedules, shorthand, timing)
 from indexer.search.query.wordlists import QueryWords, normalise, query_words
 
 __all__ = ["Reading", "normalise", "query_words", "read"]
@@ -134,7 +134,7 @@ def _mark_words(units: list[_Unit], words: QueryWords) -> None:
             u.role = "wrapper"      # 'number of overturned MRIs', 'upheld chiropractic cases'
         elif not u.concepts and intent.generic_head(u.low, named):
             u.role = "generic"      # 'MRI of shoulder joint', 'L4-5 level', 'a refill of Norco'
-        elif u.low in words.joiners and not u.concepts:
+        elif (u.low in words.joiners or u.low in words.including) and not u.concepts:
             u.role = "joiner"
         elif u.low in STOP_WORDS and not u.concepts:
             u.role = "stop"        # the analyzer drops it anyway
@@ -194,12 +194,13 @@ def read(text: str, vocab: Vocabulary | None, pinned: bool = False, pins: list[b
     """The query syntax a plain query is read as (module docstring); None when no rule applies.
     `pins`, when given, gets True appended if `pinned=True` would read it otherwise (a region or side
     qualifying something else), so the wider scopes read it again only then."""
+    def whole(part: str) -> Reading:      # a part of the query read as a query of its own
+        return read(part, vocab, pinned, pins) or Reading(*concepts.expand(part, vocab))
     if vocab is not None and (rest := intent.modified_rest(text)) is not None:    # what a UR modified, of the rest
         if (heads := intent.modified_heads(rest)) is not None:     # `modified to fewer sessions`
             return Reading(heads, messages=[f"Ranked by, not required: {rest}"])
-        inner = read(rest, vocab, pinned, pins) or Reading(*concepts.expand(rest, vocab))
-        inner.text = f"(({inner.text}) AND {intent.MODIFIED_QUERY})"
-        return inner
+        inner = whole(rest)
+        return Reading(f"(({inner.text}) AND {intent.MODIFIED_QUERY})", inner.expansions, inner.messages)
     if vocab is None or not text.strip() or _SYNTAX.search(text):
         return None
     words = query_words()
@@ -212,6 +213,8 @@ def read(text: str, vocab: Vocabulary | None, pinned: bool = False, pins: list[b
     said = spine + said
     timed = timing.mark_timing(units, vocab, words.after, words.before)
     _mark_words(units, words)
+    if (listed := lists.sides(units, vocab, words, JOINED_KINDS)) is not None:
+        return Reading(*lists.either(listed, whole, said))     # (else plain words joined become qualifiers)
     against = purposes.against(units, vocab, words.drug_heads, words.against, lambda name, ids, typed: _Unit(
         name, ids, frozenset({"class"}), typed=typed))
     purposed = purposes.mark_purpose(units, words.purpose)

@@ -45,6 +45,7 @@ class QueryWords:
     abbreviations: dict[str, str] = field(default_factory=dict)   # a clipped word -> its word
     limb_pattern: re.Pattern | None = None                    # places.limb_pattern of sides and limbs
     alone: frozenset[str] = frozenset()                       # `only`, `alone`: a treatment asked alone
+    including: frozenset[str] = frozenset()                   # `including`: a list whose sides are as said
 
 
 @lru_cache(maxsize=1)
@@ -67,12 +68,14 @@ def query_words() -> QueryWords:
                       tuple(data["generic"]["against"]), tuple(data["timing"]["after"]),
                       tuple(data["timing"]["before"]), shorthand, pattern,
                       frozenset().union(*(words(k) for k in ("wrappers", "generic", "dosage_forms", "joiners")),
+                                        words("joiners", "including"),
                                         words("generic", "qualifiers"), words("generic", "drug_heads"),
                                         (t.split()[0] for t in data["timing"]["after"] + data["timing"]["before"]),
                                         sides, words("dosing"), words("negation", "with"),
                                         (t.split()[0] for t in purpose), clipped),
                       sides, words("dosing"), words("negation", "with"), limbs, purpose,
-                      words("dosing", "after_number"), clipped, limb_pattern(sides, limbs), words("alone"))
+                      words("dosing", "after_number"), clipped, limb_pattern(sides, limbs), words("alone"),
+                      words("joiners", "including"))
 
 
 def _outside_protected(text: str, change) -> str:
