@@ -45,13 +45,13 @@ def rollup(pid: int) -> dict[str, int] | None:
 
 def descendants(pid: int) -> list[int]:
     """Every process below `pid`."""
-    from scripts.bench_rebuild import _children
+    from scripts.bench_rebuild import children
 
-    found, todo = [], _children(pid)
+    found, todo = [], children(pid)
     while todo:
         kid = todo.pop()
         found.append(kid)
-        todo += _children(kid)
+        todo += children(kid)
     return found
 
 
@@ -118,7 +118,7 @@ def instrument(timeline: Timeline, trace: bool) -> None:
     from indexer.index.stores import letterstore, surfacewords, facetdata
     from indexer.pipeline import conductor
 
-    conductor._mined = _marked(timeline, "mine vocabulary", conductor._mined)
+    conductor.concepts.mine_letters = _marked(timeline, "mine vocabulary", conductor.concepts.mine_letters)
     build.write_whoosh = _marked(timeline, "write parts + assemble", build.write_whoosh)
     parts.assemble = _marked(timeline, "assemble", parts.assemble)
     letterstore.merge = _marked(timeline, "assemble: letter store", letterstore.merge)
@@ -210,11 +210,17 @@ def main() -> int:
     dirs, _ = corpus(args.work, args.items, settings)
     conductor.list_letters(dirs, settings)
     print(f"load average before: {os.getloadavg()}", flush=True)
-    started = time.process_time()
+    import resource
+
+    def cpu() -> float:
+        me, kids = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+        return me.ru_utime + me.ru_stime + kids.ru_utime + kids.ru_stime
+    started, all_cpu = time.process_time(), cpu()
     with Timeline(args.interval) as timeline:
         instrument(timeline, args.trace)
         report = conductor.rebuild(dirs, settings, force=True)
-    print(f"{report.documents:,} documents, parent CPU {time.process_time() - started:.1f} s, wall "
+    print(f"{report.documents:,} documents, CPU {cpu() - all_cpu:.1f} s with the writers (the parent's "
+          f"{time.process_time() - started:.1f} s, sampling included), wall "
           f"{time.monotonic() - timeline.started:.1f} s; load average after: {os.getloadavg()}")
     summary(timeline.rows)
     if args.out:
