@@ -17,7 +17,6 @@ concatenates the facet arrays and sums the surface-word counts.
 """
 from __future__ import annotations
 
-import ctypes
 import os
 import secrets
 from pathlib import Path
@@ -41,12 +40,6 @@ Loader = Callable[[list[Record]], Iterable[Record]]
 # told how many more documents were analysed
 Tick = Callable[[int], None]
 TICK_DOCS = 1000          # documents between two ticks of a part's progress
-# glibc's malloc serves blocks from this size up by their own mapping, unmapped when freed. Left to
-# itself it raises that bound (to 32 MB) as big blocks are freed, and a writer's numpy arrays then
-# come from its heap, which keeps the pages of the largest moment: fixed here, a 10k-document part
-# peaked at 291 MB instead of 372 at the same CPU (docs/performance.md, "The 1M rebuild's memory").
-MMAP_THRESHOLD = 128 * 1024
-_M_MMAP_THRESHOLD = -3    # mallopt's parameter number (malloc.h)
 
 
 def _documents(records: Iterable[Record], rows: letterstore.Appender, facets: FacetRows,
@@ -81,7 +74,6 @@ def write_part(snapshot: str, k: int, letters: list[Record], load: Loader | None
     told of every TICK_DOCS documents analysed. Returns its name."""
     from whoosh import index
 
-    _map_large_blocks()
     folder = Path(snapshot) / f"{PREFIX}{k:05d}-{secrets.token_hex(4)}{SUFFIX}"
     folder.mkdir()
     facets, words = FacetRows(), surfacewords.WordCounts()
@@ -102,16 +94,6 @@ def write_part(snapshot: str, k: int, letters: list[Record], load: Loader | None
     facetdata.write_arrays(folder, arrays=facets.arrays())
     words.write(folder)
     return folder.name
-
-
-def _map_large_blocks() -> None:
-    """Fix malloc's mapping threshold at MMAP_THRESHOLD for this (writer) process, where the C
-    library has glibc's `mallopt`; elsewhere nothing changes."""
-    try:
-        libc = ctypes.CDLL(None)
-        libc.mallopt(_M_MMAP_THRESHOLD, MMAP_THRESHOLD)
-    except (AttributeError, OSError):
-        pass
 
 
 def discard_parts(snapshot: Path) -> None:

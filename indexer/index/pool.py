@@ -18,6 +18,8 @@ from typing import Iterator
 
 import numpy as np
 
+from indexer.index import heap
+
 POOL_LIMIT_MB = 128       # rows in memory before a spill (one pool per writer process)
 WINDOW_ROWS = 1 << 18     # rows read back at a time (a term's rows are never split)
 GATHER_ROWS = 1 << 16     # rows whose positions are gathered at a time when sorting
@@ -117,6 +119,7 @@ class PostingPool:
             run.write(name, column)
         self._sort_batches(rank, sink)
         self._runs.append(run)
+        heap.trim()
 
     def windows(self) -> Iterator[tuple[dict, np.ndarray]]:
         """Every row, sorted by (field, term bytes) then docnum, a window of whole terms at a time:
