@@ -206,7 +206,8 @@ def main() -> int:
 
     work = args.work / f"items-{args.items}"
     settings = Settings(index_dir=work / f"probe-{os.getpid()}", cache_dir=args.work / "cache")
-    settings = settings.with_(part_docs=args.part_docs or settings.part_docs, **({"jobs": args.jobs} if args.jobs else {}))
+    settings = settings.with_(part_docs=args.part_docs or settings.part_docs,
+                              **({"jobs": args.jobs} if args.jobs else {}))
     dirs, _ = corpus(args.work, args.items, settings)
     conductor.list_letters(dirs, settings)
     print(f"load average before: {os.getloadavg()}", flush=True)
