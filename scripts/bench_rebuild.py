@@ -26,7 +26,8 @@ from pathlib import Path
 INTERVAL = 0.5
 
 
-def _children(pid: int) -> list[int]:
+def children(pid: int) -> list[int]:
+    """The pids of the direct children of `pid` (none when it is gone)."""
     kids = []
     try:
         for task in os.listdir(f"/proc/{pid}/task"):
@@ -58,7 +59,7 @@ def tree_pss_mb(root: int | None = None) -> tuple[float, float, float]:
         total += pss
         if pid != root:
             largest = max(largest, pss)
-        todo += _children(pid)
+        todo += children(pid)
     return total / 1024, own / 1024, largest / 1024
 
 

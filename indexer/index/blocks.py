@@ -19,11 +19,13 @@ from whoosh.codec.whoosh3 import WHOOSH3_HEADER_MAGIC, W3TermInfo
 from whoosh.system import pack_ushort
 from whoosh.util.numeric import _length_byte_cache, length_to_byte
 
+from indexer.index import heap
 from indexer.index.pool import PostingPool
 from indexer.index.stores import termstore
 from indexer.index.wordtable import encode_many
 
 COMPRESSION_MIN_SIZE = 80  # whoosh3's: smaller block data is not compressed
+TRIM_WINDOWS = 16          # windows of postings between two heap trims
 
 
 def approx_lengths(lengths: dict[str, array]) -> dict[str, np.ndarray]:
@@ -46,7 +48,9 @@ def write_postings(writer, pool: PostingPool, lengths: dict[str, np.ndarray], ho
     limit, level = codec._blocklimit, codec._compression
     hot_fields = termstore.hot_fields(schema)
     current = None
-    for cols, positions in pool.windows():
+    for w, (cols, positions) in enumerate(pool.windows()):
+        if w % TRIM_WINDOWS == TRIM_WINDOWS - 1:
+            heap.trim()
         keys = cols["key"]
         starts = np.flatnonzero(np.concatenate(([True], keys[1:] != keys[:-1])))
         ends = np.append(starts[1:], len(keys))

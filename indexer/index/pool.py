@@ -18,8 +18,11 @@ from typing import Iterator
 
 import numpy as np
 
+from indexer.index import heap
+
 POOL_LIMIT_MB = 128       # rows in memory before a spill (one pool per writer process)
 WINDOW_ROWS = 1 << 18     # rows read back at a time (a term's rows are never split)
+GATHER_ROWS = 1 << 16     # rows whose positions are gathered at a time when sorting
 COLUMNS = (("key", np.int32), ("doc", np.int32), ("weight", np.float32), ("npos", np.int32), ("vid", np.int32))
 
 
@@ -70,30 +73,59 @@ class PostingPool:
         not among `keys` get -1."""
         ids = range(len(self.key_field)) if keys is None else np.unique(keys).tolist()
         order = sorted(ids, key=lambda k: (self.key_field[k], self.key_bytes[k]))
-        rank = np.full(len(self.key_field), -1, dtype=np.int64)
-        rank[np.asarray(order, dtype=np.int64)] = np.arange(len(order))
+        rank = np.full(len(self.key_field), -1, dtype=np.int32)      # 4 bytes a row where rows are ranked
+        rank[np.asarray(order, dtype=np.int64)] = np.arange(len(order), dtype=np.int32)
         return rank
+
+    def _sort_batches(self, rank: np.ndarray, sink) -> None:
+        """The batches in memory sorted by term rank (stable), handed to `sink(name, array)` a column at
+        a time (COLUMNS, then "positions"); each column's batches are freed as it is sorted, so the
+        pool never holds more than its batches and about two columns' copies (docs/performance.md,
+        "The 1M rebuild's memory")."""
+        batches, self._batches, self._bytes = self._batches, [], 0
+        parts = {name: [b[0][name] for b in batches] for name, _ in COLUMNS}
+        parts["positions"] = [b[1] for b in batches]
+        del batches
+        order = np.argsort(rank[np.concatenate(parts["key"])], kind="stable")
+        npos = np.concatenate(parts.pop("npos"))
+        starts = _starts(npos, order)
+        npos = npos[order]
+        for name, _ in COLUMNS:
+            if name == "npos":
+                sink(name, npos)
+                continue
+            column = np.concatenate(parts.pop(name))
+            sink(name, column[order])
+            del column
+        del order
+        positions = np.concatenate(parts.pop("positions"))
+        sink("positions", _gather(positions, starts, npos))
 
     def _sorted(self, rank: np.ndarray) -> tuple[dict, np.ndarray]:
         """The batches in memory as one set of columns sorted by term rank (stable), and their positions."""
-        cols = {name: np.concatenate([b[0][name] for b in self._batches]) for name, _ in COLUMNS}
-        positions = np.concatenate([b[1] for b in self._batches])
-        self._batches, self._bytes = [], 0
-        order = np.argsort(rank[cols["key"]], kind="stable")
-        starts = _starts(cols["npos"], order)
-        cols = {name: a[order] for name, a in cols.items()}
-        return cols, _gather(positions, starts, cols["npos"])
+        out: dict[str, np.ndarray] = {}
+        self._sort_batches(rank, out.__setitem__)
+        positions = out.pop("positions")
+        return out, positions
 
     def _spill(self) -> None:
         # Ranked among the batches' own keys: the same order as among all, for less sorting.
-        cols, positions = self._sorted(self._ranks(np.concatenate([b[0]["key"] for b in self._batches])))
-        run = _Run(self._folder / f"pool-{len(self._runs)}", {**cols, "positions": positions})
-        run.ukeys, run.ustart = _terms(cols["key"]).values()
+        rank = self._ranks(np.concatenate([b[0]["key"] for b in self._batches]))
+        run = _Run(self._folder / f"pool-{len(self._runs)}")
+
+        def sink(name: str, column: np.ndarray) -> None:
+            if name == "key":
+                run.ukeys, run.ustart = _terms(column).values()
+            run.write(name, column)
+        self._sort_batches(rank, sink)
         self._runs.append(run)
+        heap.trim()
 
     def windows(self) -> Iterator[tuple[dict, np.ndarray]]:
         """Every row, sorted by (field, term bytes) then docnum, a window of whole terms at a time:
         (columns, positions)."""
+        if self._batches and self._runs:
+            self._spill()       # read back a window at a time like the others, not held whole
         rank = self._ranks()
         sources = [{"run": run, "ukeys": run.ukeys, "ustart": run.ustart} for run in self._runs]
         if self._batches:
@@ -136,15 +168,21 @@ class PostingPool:
 
 
 class _Run:
-    """Spilled rows: one raw file per column, read back a slice at a time (not mapped: mapped
-    pages would count in the writer's memory until unmapped)."""
+    """Spilled rows: one raw file per column, written a column at a time and read back a slice at a
+    time (not mapped: mapped pages would count in the writer's memory until unmapped)."""
 
-    def __init__(self, stem: Path, arrays: dict[str, np.ndarray]):
-        self.paths = {name: stem.with_name(f"{stem.name}.{name}") for name in arrays}
-        self.dtypes = {name: a.dtype for name, a in arrays.items()}
+    def __init__(self, stem: Path):
+        self.stem = stem
+        self.paths: dict[str, Path] = {}
+        self.dtypes: dict[str, np.dtype] = {}
+        self.lengths: dict[str, int] = {}
         self.ukeys = self.ustart = np.zeros(0, dtype=np.int64)
-        for name, a in arrays.items():
-            a.tofile(self.paths[name])
+
+    def write(self, name: str, a: np.ndarray) -> None:
+        """One whole column."""
+        self.paths[name] = self.stem.with_name(f"{self.stem.name}.{name}")
+        self.dtypes[name], self.lengths[name] = a.dtype, len(a)
+        a.tofile(self.paths[name])
 
     def read(self, name: str, start: int, end: int) -> np.ndarray:
         """Elements start .. end - 1 of one column."""
@@ -174,10 +212,17 @@ def _starts(npos: np.ndarray, order: np.ndarray) -> np.ndarray:
 
 
 def _gather(positions: np.ndarray, starts: np.ndarray, counts: np.ndarray) -> np.ndarray:
-    """The runs positions[starts[i]:starts[i] + counts[i]], concatenated."""
+    """The runs positions[starts[i]:starts[i] + counts[i]], concatenated; a slice of rows at a time
+    (GATHER_ROWS), so the int64 indexes made on the way stay small beside the result."""
     counts = counts.astype(np.int64)
     total = int(counts.sum())
-    if total == 0:
-        return np.zeros(0, dtype=np.int32)
-    before = np.cumsum(counts) - counts
-    return positions[np.repeat(starts - before, counts) + np.arange(total)]
+    out = np.empty(total, dtype=np.int32)
+    at = 0
+    for a in range(0, len(counts), GATHER_ROWS):
+        n, s = counts[a:a + GATHER_ROWS], starts[a:a + GATHER_ROWS]
+        size = int(n.sum())
+        if size:
+            before = np.cumsum(n) - n
+            out[at:at + size] = positions[np.repeat(s - before, n) + np.arange(size)]
+        at += size
+    return out
