@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Callable
 from indexer.vocabulary.concepts import KINDS, Concept, load_abbreviations, load_common_words, load_concepts
 from indexer.vocabulary.marks import STRENGTH_MARK
 from indexer.vocabulary.matching import Match, Matcher
+from indexer.vocabulary.text import bounded_vertebrae
 from indexer.vocabulary.joining import Joiner
 
 if TYPE_CHECKING:
@@ -98,7 +99,10 @@ class Vocabulary:
         if concept_id.startswith("level:"):
             name = concept_id.split(":", 1)[1]
             regions = list(dict.fromkeys(_LEVEL_REGIONS[p[0]] for p in name.split("-")))
-            return Concept(concept_id, "level", name, [name], regions, "pattern")
+            # a range names the vertebrae it bounds: "ESI L5" finds the L4-L5 and L5-S1 injections,
+            # below an item that names L5 itself (an implied tag ranks below a named one)
+            vertebrae = [f"level:{v}" for v in bounded_vertebrae(name)]
+            return Concept(concept_id, "level", name, [name], regions + vertebrae, "pattern")
         if concept_id.startswith(STRENGTH_MARK):
             # a drug at a dose, read by pattern from an item's own words (marks.py); implies nothing
             return Concept(concept_id, "strength", concept_id.split(":", 1)[1], [], [], "pattern")
