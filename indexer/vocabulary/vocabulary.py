@@ -185,9 +185,21 @@ class Vocabulary:
                 parts = tuple(c.composed_of or (i for i in c.implies if not i.startswith("family:")))
                 formulation = c.kind == "class" and c.axis == "formulation"
                 sided = c.kind == "region" and any(p.startswith("side:") for p in parts)
-                if (c.kind == "procedure" or formulation or sided) and c.compose and len(parts) >= 2:
+                if (c.kind == "procedure" or formulation or sided or self._generic_combination(c)) \
+                        and c.compose and len(parts) >= 2:
                     self._composites[c.id] = parts
         return self._composites
+
+    def _generic_combination(self, c: Concept) -> bool:
+        """True for a combination named by its ingredients ('hydrocodone/APAP'): the same thing as any
+        brand of them (Norco), so an item naming both ingredients is it, however it names them."""
+        if c.kind != "product":
+            return False
+        drugs = [i for i in c.implies if i.startswith("drug:")]
+        if len(drugs) < 2 or len(drugs) != len([i for i in c.implies if not i.startswith(("class:", "form:"))]):
+            return False
+        words = {w.lower() for w in re.findall(r"[A-Za-z]+", c.label)}
+        return all(any(f.lower() in words for f in self.concept(d).forms) for d in drugs)
 
     def words(self) -> dict[str, int]:
         """Every word of every form (normal form) -> how many forms use it: a lexicon for spelling correction."""
