@@ -15,7 +15,8 @@ _LEVEL = re.compile(r"(?<![A-Za-z0-9])([CTLScltls])([1-9]|1[0-2])"
                     r"(?![A-Za-z0-9])")
 _LEVEL_REGION = {"c": "region:cervical", "t": "region:thoracic", "l": "region:lumbar", "s": "region:lumbar"}
 _LEVEL_MAX = {"c": 8, "t": 12, "l": 5, "s": 2}
-_SPINE = [f"C{n}" for n in range(1, 9)] + [f"T{n}" for n in range(1, 13)] + [f"L{n}" for n in range(1, 6)] + ["S1", "S2"]
+_SPINE = ([f"C{n}" for n in range(1, 9)] + [f"T{n}" for n in range(1, 13)] + [f"L{n}" for n in range(1, 6)]
+          + ["S1", "S2"])
 
 
 def bounded_vertebrae(name: str) -> list[str]:
