@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 # Bump on any change to the fields below, to what goes in them or to a snapshot's files: snapshots
 # written by another version are refused until rebuilt (`imr index --force`).
-SCHEMA_VERSION = 17
+SCHEMA_VERSION = 18
 
 # A facet's filter parameter is this prefix and its name (`f.specialty=Psychiatry`): in the pages' URLs, the
 # API, the exports and the feed (a bare facet name is accepted too).

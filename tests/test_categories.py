@@ -163,7 +163,17 @@ def test_categories_script_min_sets_the_exit_status() -> None:
     ("Decision based on MTUS Low Back Complaints 2004. Decision based on Non-MTUS Citation "
      "ACOEM Occupational Medicine Practice Guidelines, 3rd ed.", ["MTUS", "ACOEM"]),
     ("Decision based on MTUS Forearm, Wrist, and Hand Complaints 2004. Decision based on Non-MTUS "
-     "Citation Green's Operative Hand Surgery, 6th ed", ["MTUS", "Other"]),
+     "Citation Green's Operative Hand Surgery, 6th ed", ["MTUS", "ACOEM", "Other"]),
+    # The MTUS chapters adopted from ACOEM's 2nd edition (2004; the elbow chapter revised 2007) are
+    # ACOEM too, and so is ACOEM's book by its title; the MTUS's own chapters are not.
+    ("Decision based on MTUS Shoulder Complaints 2004, Section(s): Special Studies.", ["MTUS", "ACOEM"]),
+    ("Decision based on MTUS Elbow Complaints 2007.", ["MTUS", "ACOEM"]),
+    ("Decision based on MTUS General Approaches 2004.", ["MTUS", "ACOEM"]),
+    ("Decision based on Non-MTUS Citation Official Disability Guidelines (ODG), Low back - Manipulation "
+     "Harris J. Occupational medicine practice guidelines, 2nd edition (2004) p 301.", ["ODG", "ACOEM"]),
+    ("Decision based on MTUS Acupuncture Treatment 2007. Decision based on MTUS Opioid Treatment 2016.",
+     ["MTUS"]),
+    ("Decision based on Non-MTUS Citation Official Disability Guidelines, Knee chapter.", ["ODG"]),
     ("The Claims Administrator did not cite any medical evidence for its decision.", []),
     ("", []),
     (None, []),

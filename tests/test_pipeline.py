@@ -225,7 +225,8 @@ def test_item_documents_shape():
     # A comma inside a printed value never splits it; the facet has its canonical spelling.
     assert doc["age_band"] == "60+" and doc["specialty"] == "Orthopedic Surgery,Pain Medicine"
     assert item_documents(dict(record, specialties=["Foo, Bar"]))[0]["specialty"] == "Foo  Bar"
-    assert doc["guideline"] == "MTUS\nODG Low Back"
+    # a citation is searched under its source's other names too (ODG's long name)
+    assert doc["guideline"] == "MTUS\nODG Low Back\nOfficial Disability Guidelines"
     partial = item_documents(dict(record, items=[]))
     assert [(d["doc_id"], d["item_no"], d["item"], "decision" in d) for d in partial] == \
         [("CM16-0000001#0", 0, "", False)]

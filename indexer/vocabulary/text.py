@@ -8,10 +8,24 @@ from typing import NamedTuple
 # A token is a run of letters and digits; an apostrophe-s stays with its word ("de Quervain's").
 _TOKEN = re.compile(r"[A-Za-z0-9]+(?:'s)?")
 # A spinal level or range: C5, C5-6, L4-L5, L5-S1, T12-L1 (the letter may repeat after the dash).
-_LEVEL = re.compile(r"(?<![A-Za-z0-9])([CTLScltls])([1-9]|1[0-2])(?:\s?[-\u2013/]\s?([CTLScltls])?([1-9]|1[0-2]))?"
+# a level or a range: "L4-5", "L4-L5", "C5/6", and a range typed without its dash when the second
+# vertebra is named ("L5S1", "L4L5")
+_LEVEL = re.compile(r"(?<![A-Za-z0-9])([CTLScltls])([1-9]|1[0-2])"
+                    r"(?:(?:\s?[-\u2013/]\s?|(?=[CTLScltls][0-9]))([CTLScltls])?([1-9]|1[0-2]))?"
                     r"(?![A-Za-z0-9])")
 _LEVEL_REGION = {"c": "region:cervical", "t": "region:thoracic", "l": "region:lumbar", "s": "region:lumbar"}
 _LEVEL_MAX = {"c": 8, "t": 12, "l": 5, "s": 2}
+_SPINE = ([f"C{n}" for n in range(1, 9)] + [f"T{n}" for n in range(1, 13)] + [f"L{n}" for n in range(1, 6)]
+          + ["S1", "S2"])
+
+
+def bounded_vertebrae(name: str) -> list[str]:
+    """The vertebrae a level range bounds and spans, in order ('L4-S1' -> L4, L5, S1); [] for one vertebra."""
+    ends = name.upper().split("-")
+    if len(ends) != 2 or not all(e in _SPINE for e in ends):
+        return []
+    a, b = sorted(_SPINE.index(e) for e in ends)
+    return _SPINE[a:b + 1]
 
 
 class Token(NamedTuple):

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Callable
 from indexer.vocabulary.concepts import KINDS, Concept, load_abbreviations, load_common_words, load_concepts
 from indexer.vocabulary.marks import STRENGTH_MARK
 from indexer.vocabulary.matching import Match, Matcher
+from indexer.vocabulary.text import bounded_vertebrae
 from indexer.vocabulary.joining import Joiner
 
 if TYPE_CHECKING:
@@ -98,7 +99,10 @@ class Vocabulary:
         if concept_id.startswith("level:"):
             name = concept_id.split(":", 1)[1]
             regions = list(dict.fromkeys(_LEVEL_REGIONS[p[0]] for p in name.split("-")))
-            return Concept(concept_id, "level", name, [name], regions, "pattern")
+            # a range names the vertebrae it bounds: "ESI L5" finds the L4-L5 and L5-S1 injections,
+            # below an item that names L5 itself (an implied tag ranks below a named one)
+            vertebrae = [f"level:{v}" for v in bounded_vertebrae(name)]
+            return Concept(concept_id, "level", name, [name], regions + vertebrae, "pattern")
         if concept_id.startswith(STRENGTH_MARK):
             # a drug at a dose, read by pattern from an item's own words (marks.py); implies nothing
             return Concept(concept_id, "strength", concept_id.split(":", 1)[1], [], [], "pattern")
@@ -181,9 +185,21 @@ class Vocabulary:
                 parts = tuple(c.composed_of or (i for i in c.implies if not i.startswith("family:")))
                 formulation = c.kind == "class" and c.axis == "formulation"
                 sided = c.kind == "region" and any(p.startswith("side:") for p in parts)
-                if (c.kind == "procedure" or formulation or sided) and c.compose and len(parts) >= 2:
+                if (c.kind == "procedure" or formulation or sided or self._generic_combination(c)) \
+                        and c.compose and len(parts) >= 2:
                     self._composites[c.id] = parts
         return self._composites
+
+    def _generic_combination(self, c: Concept) -> bool:
+        """True for a combination named by its ingredients ('hydrocodone/APAP'): the same thing as any
+        brand of them (Norco), so an item naming both ingredients is it, however it names them."""
+        if c.kind != "product":
+            return False
+        drugs = [i for i in c.implies if i.startswith("drug:")]
+        if len(drugs) < 2 or len(drugs) != len([i for i in c.implies if not i.startswith(("class:", "form:"))]):
+            return False
+        words = {w.lower() for w in re.findall(r"[A-Za-z]+", c.label)}
+        return all(any(f.lower() in words for f in self.concept(d).forms) for d in drugs)
 
     def words(self) -> dict[str, int]:
         """Every word of every form (normal form) -> how many forms use it: a lexicon for spelling correction."""

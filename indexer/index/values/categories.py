@@ -154,6 +154,15 @@ _PREAMBLE = re.compile(
     r"(?:\s+Guidelines)?\.?", _flags)
 _ODG = re.compile(r"\bODG\b|official\s+disability\s+guidelines?|work\s+loss\s+data", _flags)
 _ACOEM = re.compile(r"\bACOEM\b|american\s+college\s+of\s+occupational", _flags)
+# The MTUS chapters the DWC adopted from ACOEM's Practice Guidelines, 2nd ed. (2004) (8 CCR 9792.22
+# General Approaches, 9792.23.1-9792.23.8 the "... Complaints" chapters, the Elbow chapter revised
+# 2007), cited as "MTUS Low Back Complaints 2004": ACOEM as well as MTUS. So is ACOEM's book by its
+# title ("Occupational medicine practice guidelines, 2nd edition (2004)", Harris J, ed.).
+_ACOEM_CHAPTER = re.compile(
+    r"\b(?:neck\s+and\s+upper\s+back|shoulder|elbow|forearm,?\s+wrist,?\s+and\s+hand|low\s+back|knee"
+    r"|ankle\s+and\s+foot|eye|stress[-\s]related)\s+(?:complaints|disorders|conditions)"
+    r"(?:\s*\(revised\))?\s+20(?:04|07)\b|\bgeneral\s+approaches\s+2004\b"
+    r"|occupational\s+medicine\s+practice\s+guidelines", _flags)
 _MTUS = re.compile(r"(?<!Non-)(?<!Non )\bMTUS\b|medical\s+treatment\s+utilization\s+schedule", _flags)
 
 
@@ -172,6 +181,8 @@ def guideline_sources(guideline_text: str | None) -> list[str]:
         hits = {name for name, rx in (("ODG", _ODG), ("ACOEM", _ACOEM)) if rx.search(clause)}
         if not non_mtus and _MTUS.search(clause):
             hits.add("MTUS")
+        if _ACOEM_CHAPTER.search(clause):
+            hits.add("ACOEM")
         found |= hits or {"Other"}
     return [s for s in ("MTUS", "ODG", "ACOEM", "Other") if s in found]
 

@@ -72,6 +72,22 @@ def _guideline_sources(guideline_text: str) -> str:
     return keyword_value(guideline_sources(guideline_text))
 
 
+# The names a guideline source goes by: a citation of the source under one name (or of an MTUS chapter
+# adopted from ACOEM) is searched under the others too ("ACOEM shoulder imaging" finds "MTUS Shoulder
+# Complaints 2004"; "ODG knee" finds "Official Disability Guidelines, Knee").
+_SOURCE_NAMES = {"ACOEM": ("ACOEM",), "ODG": ("ODG", "Official Disability Guidelines"),
+                 "MTUS": ("MTUS",)}
+
+
+@lru_cache(maxsize=1 << 16)
+def _guideline_text(guideline_text: str) -> str:
+    """A guideline text with the names of the sources it cites that it does not write (a pure memo)."""
+    lowered = guideline_text.lower()
+    missing = [name for source in guideline_sources(guideline_text) for name in _SOURCE_NAMES.get(source, ())
+               if name.lower() not in lowered]
+    return guideline_text + ("\n" + " ".join(missing) if missing else "")
+
+
 ITEM_VALUES: dict[str, Callable[[dict], Any]] = {
     "decision": lambda it: it.get("decision"),
     "category": lambda it: _categories(it.get("item") or ""),
@@ -109,7 +125,7 @@ def _item_fields(item: dict, item_no: int, vocab: Vocabulary | None, tags: list)
         "item_no": item_no,
         "item": item.get("item") or "",
         "rationale": item.get("rationale") or "",
-        "guideline": "\n".join(t for t in (ca_text, mx_text) if t),
+        "guideline": "\n".join(_guideline_text(t) for t in (ca_text, mx_text) if t),
         **{name: value(item) for name, value in ITEM_VALUES.items()},
         **({CONCEPT_FIELD: keyword_value(concepts.concept_ids(tags, vocab) + schedules.item_marks(own)
                                          + schedules.with_marks(own)),
