@@ -46,7 +46,10 @@ SCAN = re.compile(
     % ("|".join(FIELD_FACETS), DATE_CHIP), re.IGNORECASE)
 DECISIONS = ("Upheld", "Overturned")
 # Quoted phrases and field:value terms are the user's own syntax: left alone.
-PROTECTED = re.compile(r"\"[^\"]*\"|'[^']*'|\S+:\S*")
+# A year next to a guideline's name is its edition ('MTUS 2016', '2016 guidelines'), not a filter.
+PROTECTED = re.compile(r"\"[^\"]*\"|'[^']*'|\S+:\S*"
+                       r"|\b(?:mtus|odg|acoem|guidelines?|edition|formulary)\s+(?:19|20)\d\d\b"
+                       r"|\b(?:19|20)\d\d\s+(?:guidelines?|edition|formulary)\b", re.IGNORECASE)
 
 
 @dataclass

@@ -1,0 +1,52 @@
+"""Conditions, reviewers and guidelines in a query, eighth round (issue 27): a year typed as a word stays
+the Year filter when it empties the answer (its text fallback matched every 'MTUS 2016' citation), while
+a year beside a guideline's name is its edition; each on the rules and on the real letters (skipped
+without them).
+
+The real-letter checks use queries of each kind, not the judged sets' own: the rule is what is tested."""
+from __future__ import annotations
+
+import pytest
+
+from indexer.results import SearchRequest
+from indexer.search.query import understand
+from indexer.search.searcher import Searcher
+
+VALUES = {"decision": ["Upheld", "Overturned"], "year": ["2016", "2017"]}
+
+
+def _search(searcher: Searcher, q: str):
+    return searcher.search(SearchRequest(q=q, per_page=200))
+
+
+# -- the rules ---------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("q", ["MTUS 2016", "ODG 2017 knee", "2016 guidelines", "guideline 2016 opioids"])
+def test_a_year_beside_a_guideline_is_its_edition(q):
+    got = understand.understand(q, VALUES)
+    assert not got.chips and got.text == q, got
+
+
+@pytest.mark.parametrize("q", ["chiropractic 2016", "lumbar PT denied 2017 MTUS", "2016 acupuncture"])
+def test_a_year_alone_is_the_year_filter(q):
+    got = understand.understand(q, VALUES)
+    assert [c.facet for c in got.chips] == ["year"], got
+
+
+# -- the real letters ----------------------------------------------------------------------------
+
+def test_real_a_year_that_filters_to_nothing_answers_nothing_and_says_where(real):
+    years = set(real.current().facets.values("year"))
+    found = _search(real, "acupuncture 2016")
+    every = _search(real, "acupuncture")
+    held = {h.decision_date[:4] for h in every.hits if h.decision_date}
+    if "2016" in held or not held:
+        pytest.skip("acupuncture is decided in 2016 in this corpus")
+    assert found.total == 0 and "2016" in years
+    note = found.query.messages[0]
+    assert note.startswith("Nothing decided in 2016") and all(y in note for y in held), note
+
+
+def test_real_a_guideline_edition_stays_text(real):
+    found = _search(real, "MTUS 2016")
+    assert found.total and not any(c.facet == "year" for c in found.query.chips)
