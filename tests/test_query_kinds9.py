@@ -50,3 +50,28 @@ def test_real_a_year_that_filters_to_nothing_answers_nothing_and_says_where(real
 def test_real_a_guideline_edition_stays_text(real):
     found = _search(real, "MTUS 2016")
     assert found.total and not any(c.facet == "year" for c in found.query.chips)
+
+
+# -- a condition after a treatment is context ----------------------------------------------------
+
+def _ranked(q: str, vocab) -> list[str]:
+    from indexer.search.query import reading
+    said = reading.read(q, vocab)
+    return [m for m in (said.messages if said else []) if m.startswith("Ranked by (what or whom")]
+
+
+@pytest.mark.parametrize("q", ["ibuprofen for neck pain", "tizanidine for shoulder spasm",
+                               "drug screen on opioids", "omeprazole from nsaid use"])
+def test_a_condition_after_a_treatment_ranks(vocab, q):
+    assert _ranked(q, vocab), q
+
+
+@pytest.mark.parametrize("q", ["PT for the lumbar spine", "acupuncture for the neck", "surgery on the wrist"])
+def test_a_place_after_a_procedure_stays_required(vocab, q):
+    assert not _ranked(q, vocab), q
+
+
+def test_real_a_drug_for_a_region_finds_the_drug(real):
+    found = _search(real, "naproxen for shoulder and back pain")
+    assert found.total and all("napro" in h.item.lower() or "anaprox" in h.item.lower()
+                               for h in found.hits[:3]), [h.item for h in found.hits[:3]]
