@@ -75,3 +75,12 @@ def test_real_a_drug_for_a_region_finds_the_drug(real):
     found = _search(real, "naproxen for shoulder and back pain")
     assert found.total and all("napro" in h.item.lower() or "anaprox" in h.item.lower()
                                for h in found.hits[:3]), [h.item for h in found.hits[:3]]
+
+
+# -- a question's reporting verb is framing ------------------------------------------------------
+
+@pytest.mark.parametrize("q, asked", [("what did IMR say about chiropractic", "chiropractic"),
+                                      ("how did the reviewer rule on Norco", "Norco"),
+                                      ("what did they decide on the lumbar MRI", "lumbar MRI")])
+def test_real_a_reporting_verb_is_the_question_s(real, q, asked):
+    assert {h.item for h in _search(real, q).hits} == {h.item for h in _search(real, asked).hits}, q
