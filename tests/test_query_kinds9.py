@@ -84,3 +84,29 @@ def test_real_a_drug_for_a_region_finds_the_drug(real):
                                       ("what did they decide on the lumbar MRI", "lumbar MRI")])
 def test_real_a_reporting_verb_is_the_question_s(real, q, asked):
     assert {h.item for h in _search(real, q).hits} == {h.item for h in _search(real, asked).hits}, q
+
+
+# -- the reviewer named in a query is a chip -----------------------------------------------------
+
+SPECIALTIES = {**VALUES, "specialty": ["Orthopedic Surgery", "Chiropractor", "Pain Management", "Neurology"]}
+
+
+@pytest.mark.parametrize("q, value", [("ortho reviewer knee surgery", "Orthopedic Surgery"),
+                                      ("MRI reviewed by a neurologist", "Neurology"),
+                                      ("chiro reviewers", "Chiropractor"),
+                                      ("reviewed by a pain doc", "Pain Management")])
+def test_a_specialty_beside_a_reviewer_word_is_the_chip(q, value):
+    got = understand.understand(q, SPECIALTIES)
+    assert [(c.facet, c.value) for c in got.chips] == [("specialty", value)], got
+
+
+@pytest.mark.parametrize("q", ["chiropractor", "orthopedic consult", "pain management consultation"])
+def test_a_specialty_alone_stays_a_treatment_word(q):
+    got = understand.understand(q, SPECIALTIES)
+    assert not got.chips and got.text == q, got
+
+
+def test_real_a_reviewer_chip_filters_on_the_specialty(real):
+    found = _search(real, "reviewed by an orthopedic surgeon")
+    assert found.total and all("Orthopedic Surgery" in h.specialties for h in found.hits)
+    assert [c.value for c in found.query.chips] == ["Orthopedic Surgery"]
