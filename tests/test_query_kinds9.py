@@ -110,3 +110,7 @@ def test_real_a_reviewer_chip_filters_on_the_specialty(real):
     found = _search(real, "reviewed by an orthopedic surgeon")
     assert found.total and all("Orthopedic Surgery" in h.specialties for h in found.hits)
     assert [c.value for c in found.query.chips] == ["Orthopedic Surgery"]
+
+
+def test_real_dx_and_tx_is_the_question_s_scope(real):
+    assert {h.item for h in _search(real, "right knee dx and tx").hits} == {h.item for h in _search(real, "right knee").hits}
