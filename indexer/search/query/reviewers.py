@@ -31,6 +31,11 @@ def _words() -> tuple[tuple[str, ...], dict[str, str]]:
     return tuple(data["words"]), names
 
 
+def _alternatives(phrases: Iterable[str]) -> str:
+    """A regex alternation of phrases, longest first, any spacing between their words."""
+    return "|".join(r"\s+".join(map(re.escape, p.split())) for p in sorted(phrases, key=len, reverse=True))
+
+
 @lru_cache(maxsize=16)
 def _pattern(known: frozenset[str]) -> tuple[re.Pattern, dict[str, str]] | None:
     """The pattern of a specialty named beside a reviewer word, for a snapshot's specialties."""
@@ -39,8 +44,7 @@ def _pattern(known: frozenset[str]) -> tuple[re.Pattern, dict[str, str]] | None:
     names.update({n: v for n, v in everyday.items() if v in known})
     if not names:
         return None
-    alt = lambda ps: "|".join(r"\s+".join(map(re.escape, p.split())) for p in sorted(ps, key=len, reverse=True))
-    name, word = f"({alt(names)})", f"(?:{alt(words)})"
+    name, word = f"({_alternatives(names)})", f"(?:{_alternatives(words)})"
     return re.compile(rf"(?<![\w-])(?:{word}\s+{FILLERS}{name}{TITLES}|{name}{TITLES}\s+{word})(?![\w-])",
                       re.IGNORECASE), names
 
