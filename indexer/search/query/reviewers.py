@@ -38,7 +38,8 @@ def _alternatives(phrases: Iterable[str]) -> str:
 
 @lru_cache(maxsize=16)
 def _pattern(known: frozenset[str]) -> tuple[re.Pattern, dict[str, str]] | None:
-    """The pattern of a specialty named beside a reviewer word, for a snapshot's specialties."""
+    """The pattern of a specialty named beside a reviewer word, for a snapshot's specialties: a pure memo
+    of a pure function, so a query does not join and escape every name again."""
     words, everyday = _words()
     names = {v.lower(): v for v in known}
     names.update({n: v for n, v in everyday.items() if v in known})
