@@ -4,6 +4,8 @@ broader concept, a labelled best effort without one of its words, and the filter
 from __future__ import annotations
 
 import re
+
+import numpy as np
 from dataclasses import replace
 from functools import partial
 
@@ -129,3 +131,23 @@ def offers(snap: Snapshot, request: SearchRequest, meaning: Understanding, known
         if count:
             out.append(Suggestion(chip.facet, chip.value, chip.word, count))
     return out
+
+
+def year_kept(snap: Snapshot, meaning: Understanding, found: Match) -> str | None:
+    """A year typed as a word stays the Year filter when it empties the answer ('chiropractic 2016'
+    with no chiropractic decision that year; as text it would match every 'MTUS 2016' citation):
+    the note saying so, with the years holding such decisions; None when no year came from a word."""
+    typed = [c.value for c in meaning.chips if c.facet == "year" and ":" not in c.word]
+    if not typed or "year" not in snap.facets.columns:
+        return None
+    column, others = snap.facets.columns["year"], found.masks or {}
+    held = found.base.copy()
+    for facet, mask in others.items():
+        if facet != "year":
+            held &= mask
+    codes = column.codes[held]
+    counts = np.bincount(codes[codes >= 0], minlength=len(column.values))
+    years = ", ".join(f"{column.values[i]} ({n})" for i, n in sorted(
+        enumerate(counts), key=lambda p: column.values[p[0]], reverse=True) if n)
+    where = f"; the other words match items decided in {years}" if years else ""
+    return f"Nothing decided in {' or '.join(typed)} matches the other words{where}"

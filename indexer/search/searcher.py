@@ -167,7 +167,10 @@ class Searcher:
         decisions = snap.decision_words()
         meaning = searched = understand(request.q, known, literal=request.literal, decisions=decisions)
         found = run(snap, request, meaning)
-        if not found.mask.any() and meaning.from_words and not request.literal:
+        kept = None if found.mask.any() or request.literal else rescue.year_kept(snap, meaning, found)
+        if kept:        # a typed year stays a filter: nothing that year, and the years that hold it
+            found.info.messages.insert(0, kept)
+        elif not found.mask.any() and meaning.from_words and not request.literal:
             searched = understand(request.q, known, literal=True, decisions=decisions)
             literal = run(snap, request, searched)
             if literal.mask.any():

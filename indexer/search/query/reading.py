@@ -217,7 +217,7 @@ def read(text: str, vocab: Vocabulary | None, pinned: bool = False, pins: list[b
         return Reading(*lists.either(listed, whole, said))     # (else plain words joined become qualifiers)
     against = purposes.against(units, vocab, words.drug_heads, words.against, lambda name, ids, typed: _Unit(
         name, ids, frozenset({"class"}), typed=typed))
-    purposed = purposes.mark_purpose(units, words.purpose)
+    purposed = purposes.mark_purpose(units, words.purpose, words.context, said)
     stemmed = [u for u in units if u.typed]     # (before the stems: those are said apart)
     units = [_by_stem(u, vocab) for u in units]
     stemmed = [u for u in units if u.typed and u not in stemmed]

@@ -29,7 +29,7 @@ from typing import Iterable, Mapping
 from indexer.fields import FIELD_FACETS
 from indexer.index.values import reviewer
 from indexer.results import Chip
-from indexer.search.query import intent
+from indexer.search.query import intent, reviewers
 from indexer.search.query.parser import date_bounds, plain_words
 from indexer.vocabulary.concepts import data_dir
 
@@ -46,7 +46,10 @@ SCAN = re.compile(
     % ("|".join(FIELD_FACETS), DATE_CHIP), re.IGNORECASE)
 DECISIONS = ("Upheld", "Overturned")
 # Quoted phrases and field:value terms are the user's own syntax: left alone.
-PROTECTED = re.compile(r"\"[^\"]*\"|'[^']*'|\S+:\S*")
+# A year next to a guideline's name is its edition ('MTUS 2016', '2016 guidelines'), not a filter.
+PROTECTED = re.compile(r"\"[^\"]*\"|'[^']*'|\S+:\S*"
+                       r"|\b(?:mtus|odg|acoem|guidelines?|edition|formulary)\s+(?:19|20)\d\d\b"
+                       r"|\b(?:19|20)\d\d\s+(?:guidelines?|edition|formulary)\b", re.IGNORECASE)
 
 
 @dataclass
@@ -201,6 +204,9 @@ def understand(query: str, values: Mapping[str, Iterable[str]], literal: bool = 
         case = f"{loose[1]}-{loose[2]}".upper()
         return Understanding(case, [], case)
     text, chips = field_chips(text, values)
+    if not literal:     # a specialty beside a reviewer word: who reviewed it (reviewers.py)
+        text, named = reviewers.reviewer_chips(text, values.get("specialty", ()))
+        chips += named
     if decisions is not None:       # everyday verbs too: 'turned down', 'okayed' (query_words.toml)
         decisions = {**lay_decisions(), **decisions}
     asked = intent.Intent(text) if literal else \
@@ -223,7 +229,8 @@ def understand(query: str, values: Mapping[str, Iterable[str]], literal: bool = 
         last = m.end()
     parts.append(pattern.sub(take, text[last:]))
     rest = re.sub(r"\s+", " ", "".join(parts)).strip()
-    if any(c.facet in ("decision", "outcome") and ":" not in c.word for c in chips) and intent.only_decided(rest):
+    if any(c.facet in ("decision", "outcome", reviewers.FACET) and ":" not in c.word for c in chips) \
+            and intent.only_decided(rest):
         # 'denied requests', 'overturned items': the decision over every item
         notes.append(f"Not searched (what was decided): {rest}")
         rest = ""

@@ -46,6 +46,7 @@ class QueryWords:
     limb_pattern: re.Pattern | None = None                    # places.limb_pattern of sides and limbs
     alone: frozenset[str] = frozenset()                       # `only`, `alone`: a treatment asked alone
     including: frozenset[str] = frozenset()                   # `including`: a list whose sides are as said
+    context: frozenset[str] = frozenset()                     # `on`, `from`: every concept after it ranks
 
 
 @lru_cache(maxsize=1)
@@ -72,10 +73,10 @@ def query_words() -> QueryWords:
                                         words("generic", "qualifiers"), words("generic", "drug_heads"),
                                         (t.split()[0] for t in data["timing"]["after"] + data["timing"]["before"]),
                                         sides, words("dosing"), words("negation", "with"),
-                                        (t.split()[0] for t in purpose), clipped),
+                                        (t.split()[0] for t in purpose), words("purpose", "context"), clipped),
                       sides, words("dosing"), words("negation", "with"), limbs, purpose,
                       words("dosing", "after_number"), clipped, limb_pattern(sides, limbs), words("alone"),
-                      words("joiners", "including"))
+                      words("joiners", "including"), words("purpose", "context"))
 
 
 def _outside_protected(text: str, change) -> str:
