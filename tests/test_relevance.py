@@ -107,8 +107,15 @@ HELDOUT_BARS = {"heldout.json": {"mean_recall": 0.99, "mean_r_precision": 0.98},
                 # 2016`: no such decision, so the year fell back to text and found the MTUS 2016 citations)
                 # on main 4a2edc1; 0.917 / 0.894, 3, after it (read11, data11; main e646fca). Its misses then
                 # briefed the eighth round (heldout_v13 stays blind); 0.934 / 0.907, 3, negatives largest 2.1%
-                # after read12 alone.
-                "heldout_v12.json": {"mean_recall": 0.93, "mean_r_precision": 0.90}}
+                # after read12 alone; 0.968 / 0.946, 1, 2.1% after the whole eighth round (read12, data12;
+                # main ebdcf88; seen).
+                "heldout_v12.json": {"mean_recall": 0.96, "mean_r_precision": 0.94},
+                # Judged blind on 2026-12-07 (228 queries, 25 negatives, its duplicates of heldout_v12 removed;
+                # each kind of user phrasing the same need, RFA lines, claim notes, lists and "vs") before the
+                # seventh round: 0.900 / 0.885, 4 answering nothing (main 6ca1f84); 0.906 / 0.887, 4, after
+                # it (e646fca); 0.910 / 0.891, 5, after the eighth (ebdcf88), negatives largest 2.6%: three
+                # blind measurements. Its misses not yet read.
+                "heldout_v13.json": {"mean_recall": 0.90, "mean_r_precision": 0.88}}
 SEEDS_BARS = {"mean_recall": 1.0, "mean_r_precision": 1.0}
 # The largest share of the corpus a negative (a query nothing relevant answers) may return: the
 # issue's target, met on every set with negatives since query4 (largest 2.6%, heldout_v3.json).
@@ -150,7 +157,7 @@ def shared_report(relevance, real_index):
                                          ("heldout_v3.json", 80), ("heldout_v4.json", 120), ("heldout_v6.json", 150),
                                          ("heldout_v7.json", 150), ("heldout_v8.json", 150), ("heldout_v9.json", 150),
                                          ("heldout_v10.json", 150), ("heldout_v11.json", 150),
-                                         ("heldout_v12.json", 150),
+                                         ("heldout_v12.json", 150), ("heldout_v13.json", 150),
                                          ("heldout_v5.json", 150)])
 def test_judged_sets_are_well_formed(name, least):
     judged = json.loads((FIXTURES / name).read_text())
@@ -164,7 +171,7 @@ def test_judged_sets_are_well_formed(name, least):
 @pytest.mark.parametrize("name", ["heldout_vocabulary.json", "heldout_v2.json", "heldout_v3.json", "heldout_v4.json",
                                   "heldout_v5.json", "heldout_v6.json", "heldout_v7.json", "heldout_v8.json",
                                   "heldout_v9.json", "heldout_v10.json",
-                                  "heldout_v11.json", "heldout_v12.json"])
+                                  "heldout_v11.json", "heldout_v12.json", "heldout_v13.json"])
 def test_negatives_are_well_formed(name):
     judged = json.loads((FIXTURES / name).read_text())
     negatives = [n["q"].lower() for n in judged["negatives"]]
@@ -178,7 +185,8 @@ def test_no_query_repeats_across_the_judged_sets():
     seen: dict[str, str] = {}
     for name in ("judged.json", "heldout.json", "heldout_vocabulary.json", "heldout_v2.json", "heldout_v3.json",
                  "heldout_v4.json", "heldout_v5.json", "heldout_v6.json", "heldout_v7.json", "heldout_v8.json",
-                 "heldout_v9.json", "heldout_v10.json", "heldout_v11.json", "heldout_v12.json"):
+                 "heldout_v9.json", "heldout_v10.json", "heldout_v11.json", "heldout_v12.json",
+                 "heldout_v13.json"):
         judged = json.loads((FIXTURES / name).read_text())
         for entry in judged["queries"]:
             q = entry["q"].lower()
