@@ -1,9 +1,9 @@
 """A request leaves no reference cycles behind (issue 32).
 
 What a request makes and drops must go by reference counting: a cycle (a nested function
-calling itself, Whoosh's `Query.accept`, a parser whose plugins point back at it) waits for
-the cyclic collector, whose young collections then ran every few requests at 0.4-1 ms each,
-on the requests' p95 (docs/performance.md, "Reference cycles and the collector").
+calling itself, Whoosh's `Query.accept`) waits for the cyclic collector, whose young
+collections then ran every dozen requests at 0.5-2 ms each,
+on the requests' p95 (docs/performance.md, "Reference cycles and the collector, sixth part").
 """
 from __future__ import annotations
 
