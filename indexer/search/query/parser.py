@@ -14,6 +14,7 @@ import calendar
 import re
 from dataclasses import dataclass, field
 from datetime import date
+from functools import partial
 from itertools import islice
 from typing import Callable
 
@@ -203,22 +204,24 @@ def bound_prefixes(q: wq.Query, reader, messages: list[str]) -> wq.Query:
     """Expand each prefix to at most MAX_EXPANSION terms of the index."""
     if reader is None:
         return q
-    noted = set()
+    return _bounded(q, reader, set(), messages)
 
-    def expand(node: wq.Query) -> wq.Query:
-        if not isinstance(node, wq.Prefix):
-            return node
-        terms = list(islice(reader.expand_prefix(node.fieldname, node.text), MAX_EXPANSION + 1))
-        if len(terms) <= MAX_EXPANSION:
-            return node
-        if node.text not in noted:
-            noted.add(node.text)
-            messages.append(f"'{node.text}*' matches too many words: only the first "
-                            f"{MAX_EXPANSION} were searched")
-        words = [t.decode("utf-8") if isinstance(t, bytes) else t for t in terms[:MAX_EXPANSION]]
-        return wq.Or([wq.Term(node.fieldname, w) for w in words])
 
-    return q.accept(expand)
+def _bounded(node: wq.Query, reader, noted: set[str], messages: list[str]) -> wq.Query:
+    """`node.accept` of the prefix bound: its children bounded (copies), then itself. Not Whoosh's
+    `accept`, whose wrapper is a closure calling itself: a reference cycle every query."""
+    node = node.apply(partial(_bounded, reader=reader, noted=noted, messages=messages))
+    if not isinstance(node, wq.Prefix):
+        return node
+    terms = list(islice(reader.expand_prefix(node.fieldname, node.text), MAX_EXPANSION + 1))
+    if len(terms) <= MAX_EXPANSION:
+        return node
+    if node.text not in noted:
+        noted.add(node.text)
+        messages.append(f"'{node.text}*' matches too many words: only the first "
+                        f"{MAX_EXPANSION} were searched")
+    words = [t.decode("utf-8") if isinstance(t, bytes) else t for t in terms[:MAX_EXPANSION]]
+    return wq.Or([wq.Term(node.fieldname, w) for w in words])
 
 
 def prepare_text(text: str, resolve: Resolver | None, synonyms: bool,

@@ -100,6 +100,56 @@ _TOKEN = re.compile(r"\s*(?:(?P<open>\()|(?P<close>\))(?:\^(?P<boost>[0-9]+)(?=[
 _GROUPS = {"OR": wq.Or, "AND": wq.And}
 
 
+class _TreeReader:
+    """`_expanded_tree`'s recursive descent over a text's tokens (methods, not nested functions calling
+    each other: those closures would be a reference cycle every query, left to the cyclic collector)."""
+
+    def __init__(self, tokens: list[re.Match], parser):
+        self.tokens, self.parser = tokens, parser
+
+    def item(self, i: int) -> tuple[wq.Query | None, int]:
+        """The query of the token at `i` (a group when it opens one), and the index after it."""
+        if i >= len(self.tokens):
+            return None, i
+        m = self.tokens[i]
+        if m["open"]:
+            q, i = self.group(i + 1)
+            if q is None or i >= len(self.tokens) or not self.tokens[i]["close"]:
+                return None, i
+            if self.tokens[i]["boost"]:          # "(concept:'is:class:nsaid')^100", as the parser boosts it
+                q = q.copy()
+                q.boost *= float(self.tokens[i]["boost"])
+            return q, i + 1
+        if m["word"]:
+            return (None if m["word"].lower() in _OPERATOR_WORDS else _word(self.parser, m["word"])), i + 1
+        if m["phrase"]:
+            return _phrase(self.parser, m["phrase"]), i + 1
+        if m["field"]:
+            return self.parser.term_query(m["field"], m["value"], self.parser.termclass), i + 1
+        if m["item_word"]:
+            return self.parser.term_query("item", m["item_word"], self.parser.termclass), i + 1
+        if m["item_phrase"]:
+            return _phrase(self.parser, m["item_phrase"], ("item",)).subqueries[0], i + 1
+        return None, i
+
+    def group(self, i: int) -> tuple[wq.Query | None, int]:
+        """Items inside parentheses joined by one kind of operator."""
+        first, i = self.item(i)
+        subs, ops = [first], set()
+        while first is not None and i < len(self.tokens) and self.tokens[i]["op"]:
+            ops.add(self.tokens[i]["op"])
+            sub, i = self.item(i + 1)
+            if sub is None:
+                return None, i
+            subs.append(sub)
+        if first is None or len(ops) > 1 or (ops == {"ANDMAYBE"} and len(subs) != 2):
+            return None, i
+        if not ops:
+            return first, i
+        op = ops.pop()
+        return (wq.AndMaybe(*subs) if op == "ANDMAYBE" else _GROUPS[op](subs)), i
+
+
 def _expanded_tree(text: str, parser) -> wq.Query | None:
     """The tree the parser makes of plain words widened by the expansions, equal to it once narrowed
     to a scope and normalized (tests/test_scoped_query.py), built without Whoosh's tagging (~1-2 ms
@@ -113,52 +163,12 @@ def _expanded_tree(text: str, parser) -> wq.Query | None:
         tokens.append(m)
         at = m.end()
 
-    def item(i: int) -> tuple[wq.Query | None, int]:
-        if i >= len(tokens):
-            return None, i
-        m = tokens[i]
-        if m["open"]:
-            q, i = group(i + 1)
-            if q is None or i >= len(tokens) or not tokens[i]["close"]:
-                return None, i
-            if tokens[i]["boost"]:          # "(concept:'is:class:nsaid')^100", as the parser boosts it
-                q = q.copy()
-                q.boost *= float(tokens[i]["boost"])
-            return q, i + 1
-        if m["word"]:
-            return (None if m["word"].lower() in _OPERATOR_WORDS else _word(parser, m["word"])), i + 1
-        if m["phrase"]:
-            return _phrase(parser, m["phrase"]), i + 1
-        if m["field"]:
-            return parser.term_query(m["field"], m["value"], parser.termclass), i + 1
-        if m["item_word"]:
-            return parser.term_query("item", m["item_word"], parser.termclass), i + 1
-        if m["item_phrase"]:
-            return _phrase(parser, m["item_phrase"], ("item",)).subqueries[0], i + 1
-        return None, i
-
-    def group(i: int) -> tuple[wq.Query | None, int]:
-        """Items inside parentheses joined by one kind of operator."""
-        first, i = item(i)
-        subs, ops = [first], set()
-        while first is not None and i < len(tokens) and tokens[i]["op"]:
-            ops.add(tokens[i]["op"])
-            sub, i = item(i + 1)
-            if sub is None:
-                return None, i
-            subs.append(sub)
-        if first is None or len(ops) > 1 or (ops == {"ANDMAYBE"} and len(subs) != 2):
-            return None, i
-        if not ops:
-            return first, i
-        op = ops.pop()
-        return (wq.AndMaybe(*subs) if op == "ANDMAYBE" else _GROUPS[op](subs)), i
-
+    reader = _TreeReader(tokens, parser)
     subs, i = [], 0
     while i < len(tokens):
         if tokens[i]["op"] or tokens[i]["close"]:
             return None
-        sub, i = item(i)
+        sub, i = reader.item(i)
         if sub is None:
             return None
         subs.append(sub)

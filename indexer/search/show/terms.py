@@ -58,13 +58,16 @@ def terms_of(q: wq.Query | None, vocab=None) -> Terms:
     words: set[str] = set()
     prefixes: set[str] = set()
     phrases: set[tuple[str, ...]] = set()
-
-    def walk(node: wq.Query) -> None:
+    # A stack, not a nested function calling itself: such a closure is a reference cycle, left for
+    # the cyclic collector with its sets (a young-generation collection every few requests).
+    stack = [q] if q is not None else []
+    while stack:
+        node = stack.pop()
         if isinstance(node, wq.Not):
-            return
+            continue
         if isinstance(node, wq.AndNot):
-            walk(node.a)
-            return
+            stack.append(node.a)
+            continue
         if isinstance(node, wq.Prefix) and node.fieldname in TEXT_FIELDS:
             prefixes.add(node.text)
         elif isinstance(node, wq.Term) and node.fieldname in TEXT_FIELDS:
@@ -73,11 +76,7 @@ def terms_of(q: wq.Query | None, vocab=None) -> Terms:
             phrases.add(tuple(str(w) for w in node.words))
         elif isinstance(node, wq.Term) and node.fieldname == CONCEPT_FIELD and vocab is not None:
             _concept_names(node, vocab, words, phrases)
-        for child in node.children():
-            walk(child)
-
-    if q is not None:
-        walk(q)
+        stack.extend(reversed(list(node.children())))
     return Terms(frozenset(words), tuple(sorted(prefixes)), tuple(sorted(phrases)))
 
 
