@@ -34,6 +34,8 @@ def test_a_class_lay_name_takes_any_medication_word_as_its_head(vocab):
     ("ortho spine", ["term:spine-surgery"]),
     ("hand surgery", ["procedure:hand-surgery"]),
     ("little blue pill", ["class:pde5-inhibitor"]),
+    ("heart doctor", ["procedure:cardiology-consultation"]), ("foot doctor", ["procedure:podiatry-consultation"]),
+    ("skin doctor", ["procedure:dermatology-consultation"]), ("stomach doctor", ["procedure:gastroenterology-consultation"]),
 ])
 def test_lay_and_clinic_names(vocab, q, concepts):
     assert _ids(vocab, q) == concepts
