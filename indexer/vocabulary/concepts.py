@@ -141,11 +141,13 @@ def _drugs(folder: Path, concepts: dict[str, Concept]) -> dict[str, list[str]]:
         # a condition whose "anti-" name is already the class's ("anti-anxiety") is read by the query
         # side beside a drug head (query_words.toml `against`), so it makes no names here
         names = {f.lower() for f in cls.get("forms", [])}
-        made[cid] = indication_forms([i for i in cls.get("indications", [])
-                                      if not {f"anti-{i.lower()}", f"anti{i.lower()}"} & names])
-        # a dosage form's class is named by its form ("pain patches", "topical pills" is no name)
+        against = {i.lower() for i in cls.get("indications", []) if {f"anti-{i.lower()}", f"anti{i.lower()}"} & names}
+        made[cid] = indication_forms([i for i in cls.get("indications", []) if i.lower() not in against])
+        # a dosage form's class is named by its form ("pain patches", "topical pills" is no name); a
+        # condition left to the query side above makes no names here either ("anxiety meds")
         if cls.get("axis") != "formulation":
-            made[cid] += [f for f in head_forms(list(cls.get("forms", []))) if f.lower() not in names]
+            made[cid] += [f for f in head_forms(list(cls.get("forms", [])))
+                          if f.lower() not in names and f.lower().rpartition(" ")[0] not in against]
         _put(concepts, Concept(cid, "class", cls["label"], spellings([*cls.get("forms", []), *made[cid]]), implies,
                                "drugs.toml", axis=cls.get("axis"), guideline=list(cls.get("guideline", [])),
                                composed_of=list(cls.get("composed_of", [])), made=dict(cls.get("made", {})),
