@@ -110,6 +110,18 @@ def indication_forms(indications: list[str]) -> list[str]:
             for f in (*(f"{ind} {head}" for head in INDICATION_HEADS), *(f"{lead} {ind}" for lead in INDICATION_FOR))]
 
 
+def head_forms(forms: list[str]) -> list[str]:
+    """A class's names with each other medication word as their head: 'stomach medicine' -> 'stomach
+    pills', 'stomach meds' ... (the Consumer Health Vocabulary maps pill, meds, drug and medicine alike to
+    "pharmaceutical preparations": the head is the lay word for a medication, whichever one is typed)."""
+    out = []
+    for form in forms:
+        stem, _, head = form.rpartition(" ")
+        if stem and head.lower() in INDICATION_HEADS and "prescription" not in stem.lower():
+            out.extend(f"{stem} {other}" for other in INDICATION_HEADS if other != head.lower())
+    return out
+
+
 def spellings(forms: list[str]) -> list[str]:
     """The forms and, for those with a hyphenated prefix (anti-inflammatory), their fused spelling."""
     return [*forms, *(_FUSED.sub(r"\1", f) for f in forms if _FUSED.search(f))]
@@ -129,8 +141,13 @@ def _drugs(folder: Path, concepts: dict[str, Concept]) -> dict[str, list[str]]:
         # a condition whose "anti-" name is already the class's ("anti-anxiety") is read by the query
         # side beside a drug head (query_words.toml `against`), so it makes no names here
         names = {f.lower() for f in cls.get("forms", [])}
-        made[cid] = indication_forms([i for i in cls.get("indications", [])
-                                      if not {f"anti-{i.lower()}", f"anti{i.lower()}"} & names])
+        against = {i.lower() for i in cls.get("indications", []) if {f"anti-{i.lower()}", f"anti{i.lower()}"} & names}
+        made[cid] = indication_forms([i for i in cls.get("indications", []) if i.lower() not in against])
+        # a dosage form's class is named by its form ("pain patches", "topical pills" is no name); a
+        # condition left to the query side above makes no names here either ("anxiety meds")
+        if cls.get("axis") != "formulation":
+            made[cid] += [f for f in head_forms(list(cls.get("forms", [])))
+                          if f.lower() not in names and f.lower().rpartition(" ")[0] not in against]
         _put(concepts, Concept(cid, "class", cls["label"], spellings([*cls.get("forms", []), *made[cid]]), implies,
                                "drugs.toml", axis=cls.get("axis"), guideline=list(cls.get("guideline", [])),
                                composed_of=list(cls.get("composed_of", [])), made=dict(cls.get("made", {})),
