@@ -29,7 +29,7 @@ from typing import TYPE_CHECKING, Iterable, Mapping
 from indexer.fields import FIELD_FACETS
 from indexer.index.values import reviewer
 from indexer.results import Chip
-from indexer.search.query import intent, labels, reviewers
+from indexer.search.query import intent, labels, months, reviewers
 from indexer.search.query.parser import date_bounds, plain_words
 from indexer.vocabulary.concepts import data_dir
 
@@ -211,6 +211,9 @@ def understand(query: str, values: Mapping[str, Iterable[str]], literal: bool = 
     if not literal:     # a heading or a role before what is asked: `claim note - ...`
         text, label = labels.unlabelled(text, vocab, [*lay_decisions(), *(decisions or {}), *DECISIONS])
     text, chips = field_chips(text, values)
+    if not literal:     # a month with its year: the decision date's range (months.py)
+        text, dated = months.month_chips(text)
+        chips += dated
     if not literal:     # a specialty beside a reviewer word: who reviewed it (reviewers.py)
         text, named = reviewers.reviewer_chips(text, values.get("specialty", ()))
         chips += named
