@@ -29,7 +29,7 @@ from typing import TYPE_CHECKING, Iterable, Mapping
 from indexer.fields import FIELD_FACETS
 from indexer.index.values import reviewer
 from indexer.results import Chip
-from indexer.search.query import intent, labels, months, reviewers
+from indexer.search.query import intent, labels, months, reviewers, unrestricted
 from indexer.search.query.parser import date_bounds, plain_words
 from indexer.vocabulary.concepts import data_dir
 
@@ -223,6 +223,9 @@ def understand(query: str, values: Mapping[str, Iterable[str]], literal: bool = 
         intent.read(text, {**{v.lower(): v for v in values.get("outcome", ())}, **(decisions or {}),
                            **{d.lower(): d for d in DECISIONS}})
     text, notes, rate = asked.text, asked.notes, asked.rate
+    if not literal:     # `any body part`, `with or without contrast`: no restriction (unrestricted.py)
+        text, free = unrestricted.unrestricted(text)
+        notes[:0] = free
     if label:
         notes.insert(0, f"Not searched (a label before what is asked): {label}")
     pattern = None if literal or not text else _pattern(vocab := _vocabulary(values, decisions=decisions))
