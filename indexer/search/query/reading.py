@@ -47,6 +47,7 @@ LOCATING = {"region", "side", "level"}
 JOINED_KINDS = {"drug": "drug", "product": "drug", "class": "class", "procedure": "procedure",
                 "family": "procedure", "panel": "panel", "form": "form", **{k: "place" for k in places.PLACE_KINDS}}
 DRUG_KINDS = {"drug", "product", "class"}
+NAMED_DRUG_KINDS = {"drug", "product"}    # a drug by its name, not its class
 MIN_STEM_WORD = 5        # letters of the shortest word read as a concept's name by its stem
 WITH_BOOST = 10          # how much a word asked `with` (`MRI with contrast`) weighs over a name's many forms
 
@@ -136,8 +137,21 @@ def _mark_words(units: list[_Unit], words: QueryWords) -> None:
             u.role = "generic"      # 'MRI of shoulder joint', 'L4-5 level', 'a refill of Norco'
         elif (u.low in words.joiners or u.low in words.including) and not u.concepts:
             u.role = "joiner"
+        elif u.low in words.with_words and not u.concepts and _co_prescribed(units, i):
+            u.role = "joiner"       # `naproxen with pantoprazole`: two drugs, each its own request
         elif u.low in STOP_WORDS and not u.concepts:
             u.role = "stop"        # the analyzer drops it anyway
+
+
+def _co_prescribed(units: list[_Unit], i: int) -> bool:
+    """Whether the word at `i` (`with`) joins two drugs: drugs given together are requested as separate
+    items (the letters list `Naproxen 550mg #60` and `Pantoprazole 20mg #30` apart; MTUS's NSAIDs section
+    pairs an NSAID with a proton pump inhibitor for GI risk), so either is asked, both-in-one first. Only
+    drugs named: a class after `with` says what the drug is given with (`PPI w/ NSAID`: the PPI is asked)."""
+    before = next((u for u in reversed(units[:i]) if u.role != "stop"), None)
+    after = next((u for u in units[i + 1:] if u.role != "stop"), None)
+    return before is not None and after is not None and bool(before.kinds & NAMED_DRUG_KINDS) \
+        and bool(after.kinds & NAMED_DRUG_KINDS)
 
 
 def _groups(units: list[_Unit], vocab: Vocabulary) -> tuple[list[list[_Unit]], bool]:

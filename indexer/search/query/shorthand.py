@@ -197,7 +197,7 @@ def side_by_side(a: Unit, b: Unit, vocab: Vocabulary) -> bool:
 
 def asked_with(units: list[Unit], with_words: frozenset[str], joiners: frozenset[str]) -> list[str]:
     """The words asked `with` (`MRI with contrast`): each word after a with-word, in any unit."""
-    flat = [w for u in units for w in u.low.split()]
+    flat = [w for u in units if u.role != "joiner" for w in u.low.split()]    # (a with joining two drugs)
     return [b for a, b in zip(flat, flat[1:]) if a in with_words and b.isalpha()
             and b not in STOP_WORDS and b not in joiners]
 

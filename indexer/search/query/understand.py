@@ -29,7 +29,7 @@ from typing import TYPE_CHECKING, Iterable, Mapping
 from indexer.fields import FIELD_FACETS
 from indexer.index.values import reviewer
 from indexer.results import Chip
-from indexer.search.query import intent, labels, months, reviewers, unrestricted
+from indexer.search.query import intent, labels, months, numerals, reviewers, unrestricted
 from indexer.search.query.parser import date_bounds, plain_words
 from indexer.vocabulary.concepts import data_dir
 
@@ -208,7 +208,8 @@ def understand(query: str, values: Mapping[str, Iterable[str]], literal: bool = 
         case = f"{loose[1]}-{loose[2]}".upper()
         return Understanding(case, [], case)
     label = None
-    if not literal:     # a heading or a role before what is asked: `claim note - ...`
+    if not literal:     # `5 milligrams` is `5 mg` (numerals.py); a heading before what is asked: `claim note - ...`
+        text = numerals.units_abbreviated(text)
         text, label = labels.unlabelled(text, vocab, [*lay_decisions(), *(decisions or {}), *DECISIONS])
     text, chips = field_chips(text, values)
     if not literal:     # a month with its year: the decision date's range (months.py)
