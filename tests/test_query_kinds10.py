@@ -106,7 +106,8 @@ def test_real_found_medically_necessary_is_overturned(real):
 
 # -- a choice left free --------------------------------------------------------------------------
 
-@pytest.mark.parametrize("q, rest", [("x-rays any body part", "x-rays"), ("MRI knee with or without contrast", "MRI knee"),
+@pytest.mark.parametrize("q, rest", [("x-rays any body part", "x-rays"),
+                                     ("MRI knee with or without contrast", "MRI knee"),
                                      ("injections of whatever kind", "injections of"),
                                      ("CT any region", "CT")])
 def test_a_free_choice_asks_no_restriction(q, rest):
