@@ -145,3 +145,32 @@ def test_a_spelt_unit_after_a_number_is_abbreviated(q, read):
 def test_real_a_misspelt_drug_with_a_spelt_dose(real):
     asked = _items(real, "diazepam 5 mg")
     assert asked and _items(real, "diazepan five milligrams") == asked
+
+
+# -- both sides; two places around one treatment; a family word beside its kind ------------------
+
+def test_real_bilateral_ranks_both_sides_first_and_keeps_each_side(real):
+    sided = _items(real, "EMG upper extremity")
+    found = _search(real, "EMG bilateral upper extremities")
+    assert {h.doc_id for h in found.hits} == sided
+    bilateral = [h for h in found.hits if "bilateral" in h.item.lower()]
+    assert bilateral and found.hits[:len(bilateral)] == bilateral
+
+
+def test_real_one_side_still_leaves_the_other_out(real):
+    found = _search(real, "left knee MRI")
+    assert found.total and not any("right" in h.item.lower() and "left" not in h.item.lower() for h in found.hits)
+
+
+def test_real_bilateral_never_leaves_the_place_out(real):
+    assert _items(real, "bilateral knee MRI") == _items(real, "knee MRI")
+
+
+def test_real_two_places_around_a_treatment_are_either(real):
+    knee, shoulder = _items(real, "left knee MRI"), _items(real, "left shoulder MRI")
+    assert knee and shoulder and _items(real, "knee MRI left shoulder") == knee | shoulder
+
+
+def test_real_a_family_word_beside_its_kind_does_not_contrast(real):
+    found = _items(real, "pelvis imaging CT or MRI")
+    assert found and found == _items(real, "pelvis CT or MRI")
