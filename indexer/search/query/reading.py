@@ -47,8 +47,6 @@ LOCATING = {"region", "side", "level"}
 JOINED_KINDS = {"drug": "drug", "product": "drug", "class": "class", "procedure": "procedure",
                 "family": "procedure", "panel": "panel", "form": "form", **{k: "place" for k in places.PLACE_KINDS}}
 DRUG_KINDS = {"drug", "product", "class"}
-NAMED_DRUG_KINDS = {"drug", "product"}    # a drug by its name, not its class
-TREATED_KINDS = {"drug", "product", "class", "procedure", "family", "panel"}    # what a request asks for
 MIN_STEM_WORD = 5        # letters of the shortest word read as a concept's name by its stem
 WITH_BOOST = 10          # how much a word asked `with` (`MRI with contrast`) weighs over a name's many forms
 
@@ -60,7 +58,7 @@ class _Unit:
     text: str
     concepts: tuple[str, ...] = ()
     kinds: frozenset[str] = frozenset()
-    role: str = "required"          # required, wrapper, generic, joiner, stop, timing, placing, dropped, strength, both
+    role: str = "required"     # required, wrapper, generic, joiner, stop, timing, placing, dropped, strength, both
     pinned: bool = False
     typed: str = ""                 # the word as typed, when read as a concept's name by its stem
     names: tuple[str, ...] = ()     # the vocabulary's names a plain word begins (`cryo`)
@@ -136,23 +134,10 @@ def _mark_words(units: list[_Unit], words: QueryWords) -> None:
             u.role = "wrapper"      # 'number of overturned MRIs', 'upheld chiropractic cases'
         elif not u.concepts and intent.generic_head(u.low, named):
             u.role = "generic"      # 'MRI of shoulder joint', 'L4-5 level', 'a refill of Norco'
-        elif (u.low in words.joiners or u.low in words.including) and not u.concepts:
+        elif not u.concepts and (u.low in words.joiners | words.including or shorthand.co_prescribed(units, i, words)):
             u.role = "joiner"
-        elif u.low in words.with_words and not u.concepts and _co_prescribed(units, i):
-            u.role = "joiner"       # `naproxen with pantoprazole`: two drugs, each its own request
         elif u.low in STOP_WORDS and not u.concepts:
             u.role = "stop"        # the analyzer drops it anyway
-
-
-def _co_prescribed(units: list[_Unit], i: int) -> bool:
-    """Whether the word at `i` (`with`) joins two drugs: drugs given together are requested as separate
-    items (the letters list `Naproxen 550mg #60` and `Pantoprazole 20mg #30` apart; MTUS's NSAIDs section
-    pairs an NSAID with a proton pump inhibitor for GI risk), so either is asked, both-in-one first. Only
-    drugs named: a class after `with` says what the drug is given with (`PPI w/ NSAID`: the PPI is asked)."""
-    before = next((u for u in reversed(units[:i]) if u.role != "stop"), None)
-    after = next((u for u in units[i + 1:] if u.role != "stop"), None)
-    return before is not None and after is not None and bool(before.kinds & NAMED_DRUG_KINDS) \
-        and bool(after.kinds & NAMED_DRUG_KINDS)
 
 
 def _groups(units: list[_Unit], vocab: Vocabulary) -> tuple[list[list[_Unit]], bool]:
@@ -177,56 +162,7 @@ def _groups(units: list[_Unit], vocab: Vocabulary) -> tuple[list[list[_Unit]], b
         else:
             groups.append([u])
         joined, previous = False, u
-    return groups, adjacent
-
-
-def _both_sides(units: list[_Unit], vocab: Vocabulary) -> tuple[list[_Unit], str]:
-    """`bilateral` (`both`, `b/l`, `BUE`) beside a place or a treatment ranks, it does not filter: a
-    bilateral study or treatment is both sides' (a bilateral EMG is the left's and the right's, CPT codes
-    it per limb), so the requests for one side answer a bilateral question too, the bilateral ones first;
-    a sided limb's name (`bilateral upper extremities`) is read as its limb, ranked by the side. One side
-    named (`left`) still leaves the other out. Returns the units and the words so read ('' for none)."""
-    bilateral = "side:bilateral"
-    if not any(bilateral in u.concepts or any(bilateral in vocab.implied(c) for c in u.concepts) for u in units):
-        return units, ""
-    others = [u for u in units if u.role == "required" and u.concepts and bilateral not in u.concepts]
-    out: list[_Unit] = []
-    said: list[str] = []
-    for u in units:
-        if u.role != "required" or len(u.concepts) != 1:
-            out.append(u)
-        elif u.concepts == (bilateral,) and others:
-            u.role = "both"
-            said.append(u.text)
-            out.append(u)
-        elif u.kinds == frozenset({"region"}) and bilateral in vocab.implied(u.concepts[0]):
-            implied = [c for c in vocab.implied(u.concepts[0]) if vocab.concept(c).kind == "region"]
-            limb = [c for c in implied if not any(c in vocab.implied(d) for d in implied if d != c)]
-            if len(limb) != 1:
-                out.append(u)
-                continue
-            name = vocab.concept(limb[0]).forms[0]
-            out += [_Unit(name, (limb[0],), frozenset({"region"})),
-                    _Unit("bilateral", (bilateral,), frozenset({"side"}), role="both")]
-            said.append(u.text)
-        else:
-            out.append(u)
-    return out, ", ".join(said)
-
-
-def _places_around(groups: list[list[_Unit]], units: list[_Unit]) -> list[list[_Unit]]:
-    """Two body regions on either side of one treatment (`wrist MRI left hand`, `knee x-ray shoulder`) are
-    either place, both first, as if joined: a request names the places it covers, and people say the
-    place twice as they think of it (the joined-places rule, `[joiners]`, with the treatment between)."""
-    alone = [g for g in groups if len(g) == 1 and g[0].kinds == frozenset({"region"}) and g[0].role == "required"]
-    treated = [g for g in groups if any(u.kinds & TREATED_KINDS for u in g)]
-    if len(alone) != 2 or len(treated) != 1 or set(alone[0][0].concepts) == set(alone[1][0].concepts):
-        return groups
-    first, second = (units.index(g[0]) for g in alone)
-    between = units.index(treated[0][0])
-    if not first < between < second:
-        return groups
-    return [g + alone[1] if g is alone[0] else g for g in groups if g is not alone[1]]
+    return places.around(groups, units), adjacent       # (`wrist MRI left hand`: either place)
 
 
 def _pinned(u: _Unit) -> str:
@@ -251,7 +187,7 @@ def _shorthand(text: str, vocab: Vocabulary, words: QueryWords) -> tuple[list[_U
     for i in single:
         units[i].role = "strength"
     doses.attach(units, shorthand.DOSED_KINDS)
-    return units, single, said
+    return places.both_sides(units, vocab, lambda *a: _Unit(*a[:3], role=a[3]), said), single, said
 
 
 def read(text: str, vocab: Vocabulary | None, pinned: bool = False, pins: list[bool] | None = None) -> Reading | None:
@@ -277,7 +213,6 @@ def read(text: str, vocab: Vocabulary | None, pinned: bool = False, pins: list[b
     said = spine + said
     timed = timing.mark_timing(units, vocab, words.after, words.before)
     _mark_words(units, words)
-    units, both = _both_sides(units, vocab)
     if (listed := lists.sides(units, vocab, words, JOINED_KINDS)) is not None:
         return Reading(*lists.either(listed, whole, said))     # (else plain words joined become qualifiers)
     against = purposes.against(units, vocab, words.drug_heads, words.against, lambda name, ids, typed: _Unit(
@@ -298,7 +233,6 @@ def read(text: str, vocab: Vocabulary | None, pinned: bool = False, pins: list[b
         purposes.ask_heads(units)
     purposes.mark_family(units)
     groups, adjacent = _groups(units, vocab)
-    groups = _places_around(groups, units)
     locating_only = all(u.locating for g in groups for u in g if u.role == "required")
     if pins is not None and not locating_only and any(u.locating for g in groups for u in g):
         pins.append(True)
@@ -348,10 +282,9 @@ def read(text: str, vocab: Vocabulary | None, pinned: bool = False, pins: list[b
             out.messages.append("Either of " + ", ".join(u.text for u in g) + " (items naming more of them ranked up)")
     optional = [u.text for u in units if u.role == "generic"]
     ranking = [intent.head_ranking(w) or shorthand.schedule_ranking(w) for w in optional] + \
-        [concepts.expand(u.text, vocab)[0] for u in units if u.role == "placing"] + \
-        [doses.strength_ranking(units, i, vocab) for i, u in enumerate(units) if u.role == "strength"] + \
-        [f"item:{w}^{WITH_BOOST}" for w in negated] + contrasted + qualifiers.ranking(units, vocab) + \
-        [f"({concepts.expand(u.text, vocab)[0]})^{WITH_BOOST}" for u in units if u.role == "both"]
+        [concepts.expand(u.text, vocab)[0] for u in units if u.role == "placing"] + places.both_ranking(units, vocab) \
+        + [doses.strength_ranking(units, i, vocab) for i, u in enumerate(units) if u.role == "strength"] + \
+        [f"item:{w}^{WITH_BOOST}" for w in negated] + contrasted + qualifiers.ranking(units, vocab)
     required = parts[0] if len(parts) == 1 else "(" + " AND ".join(parts) + ")"
     if negated:     # an item saying 'without <word>' does not have it
         required = f"({required} ANDNOT ({' OR '.join(contrast.without(w) for w in negated)}))"
@@ -364,6 +297,4 @@ def read(text: str, vocab: Vocabulary | None, pinned: bool = False, pins: list[b
         if any(u.role == role for u in units):
             out.messages.append(f"{label}: " + ", ".join(u.text for u in units if u.role == role))
     out.messages += [f"'{u.typed}' read as '{u.text}'" for u in stemmed] + against + said
-    if both:
-        out.messages.append(f"Both sides first, then either side's: {both}")
     return out
