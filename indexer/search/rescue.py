@@ -37,7 +37,7 @@ def forgiven(snap: Snapshot, request: SearchRequest, meaning: Understanding, fou
                                snap.names_lexicon(), snap.vocabulary.words().__contains__)
     if request.spell and mending.text is not None:
         mended = run(snap, request, understand(mending.q, known, literal=request.literal,
-                                               decisions=snap.decision_words()))
+                                               decisions=snap.decision_words(), vocab=snap.vocabulary))
         if mended.mask.any():
             mended.info.corrected, mended.info.corrected_from = mending.q, request.q
             mended.info.completed = mending.completed
@@ -46,13 +46,18 @@ def forgiven(snap: Snapshot, request: SearchRequest, meaning: Understanding, fou
     return found
 
 
-def broadened(snap: Snapshot, request: SearchRequest, meaning: Understanding, found: Match) -> Match:
+def broadened(snap: Snapshot, request: SearchRequest, meaning: Understanding, found: Match,
+               relax: bool = False) -> Match:
     """A concept query that found nothing, answered with one concept widened to its broader concept
-    (indexer.search.query.broadening: `CMP` -> *metabolic panel*), labelled as such; else `found`."""
+    (indexer.search.query.broadening: `CMP` -> *metabolic panel*), labelled as such; else `found`. With
+    `relax` (the last resort), a widened reading finding nothing is read without its plain words (`relaxed`)."""
     if not request.synonyms:
         return found          # the words typed only: no concept is read, none is widened
     for widening in broadening.widenings(meaning.text, snap.vocabulary):
         wider = run(snap, request, replace(meaning, text=widening.text))
+        if relax and not wider.mask.any() and not wider.words_found:
+            # a plain word no item of the broader concept states (`... ESI under fluoro`): left out
+            wider = relaxed(snap, request, replace(meaning, text=widening.text), wider, plain=True)
         if broadening.near(int(wider.mask.sum()), snap.facets.n_docs):
             wider.info.broadened, wider.info.broadened_from = widening.text, meaning.text
             wider.info.broadened_concept = f"{widening.narrow} -> {widening.broader}"
@@ -61,20 +66,22 @@ def broadened(snap: Snapshot, request: SearchRequest, meaning: Understanding, fo
 
 
 def relaxed(snap: Snapshot, request: SearchRequest, meaning: Understanding, found: Match,
-            fillers: bool = False) -> Match:
+            fillers: bool = False, plain: bool = False) -> Match:
     """A reading that found nothing, answered by its best reading with fewer of its units
     (indexer.search.query.relaxing), labelled as such; else `found` unchanged. With `fillers`, `found`
     matched across whole letters only: only plain common words may be left out, and the reading must
-    find requests in a narrower scope."""
+    find requests in a narrower scope. With `plain`, only words naming no concept may be left out, and
+    the reading must match the requests' own words."""
     found_units = relaxing.query_units(meaning.text, snap.vocabulary)
     if not found_units:
         return found
-    leave = {i for i, u in enumerate(found_units) if u.common} if fillers else None
-    if fillers and not leave:
+    leave = {i for i, u in enumerate(found_units) if u.common} if fillers else \
+        {i for i, u in enumerate(found_units) if not u.named} if plain else None
+    if (fillers or plain) and not leave:
         return found
     alone = _alone(snap, request, meaning, found_units)
     scopes = list(SCOPE_FIELDS)
-    widest = scopes.index(found.info.scope) if fillers else len(scopes)
+    widest = scopes.index(found.info.scope) if fillers else 1 if plain else len(scopes)
     answers = []          # the best of each level: (letter-wide, level, scope, its reading, its match)
     letter = scopes.index("letter")
     for k, level in enumerate(relaxing.levels(found_units, alone, leave)):
@@ -127,7 +134,8 @@ def offers(snap: Snapshot, request: SearchRequest, meaning: Understanding, known
         narrowed = replace(request, q=rest, filters={
             **request.filters, chip.facet: [*request.filters.get(chip.facet, []), chip.value]})
         count = int(run(snap, narrowed, understand(rest, known, literal=request.literal,
-                                                   decisions=snap.decision_words())).mask.sum())
+                                                   decisions=snap.decision_words(),
+                                                   vocab=snap.vocabulary)).mask.sum())
         if count:
             out.append(Suggestion(chip.facet, chip.value, chip.word, count))
     return out

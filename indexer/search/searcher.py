@@ -165,13 +165,15 @@ class Searcher:
         data = snap.facets
         known = {f: data.values(f) for f in FIELD_FACETS if f in data.columns}
         decisions = snap.decision_words()
-        meaning = searched = understand(request.q, known, literal=request.literal, decisions=decisions)
+        meaning = searched = understand(request.q, known, literal=request.literal, decisions=decisions,
+                                        vocab=snap.vocabulary)
         found = run(snap, request, meaning)
         kept = None if found.mask.any() or request.literal else rescue.year_kept(snap, meaning, found)
         if kept:        # a typed year stays a filter: nothing that year, and the years that hold it
             found.info.messages.insert(0, kept)
         elif not found.mask.any() and meaning.from_words and not request.literal:
-            searched = understand(request.q, known, literal=True, decisions=decisions)
+            searched = understand(request.q, known, literal=True, decisions=decisions,
+                                  vocab=snap.vocabulary)
             literal = run(snap, request, searched)
             if literal.mask.any():
                 words = ", ".join(f"'{c.word}'" for c in meaning.chips if ":" not in c.word)
@@ -189,6 +191,8 @@ class Searcher:
             found = rescue.broadened(snap, request, searched, found)
             if not found.mask.any():
                 found = rescue.relaxed(snap, request, searched, found)
+            if not found.mask.any():    # a broader concept without a detail no item of it states
+                found = rescue.broadened(snap, request, searched, found, relax=True)
         elif found.info.scope == "letter" and not request.scope and request.spell and found.mask.any() \
                 and found.info.corrected is None:
             # found across whole letters only: a plain common word may be all that matched there

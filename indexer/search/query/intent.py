@@ -61,6 +61,7 @@ class DecisionWords:
     lay_pattern: re.Pattern | None = None
     contrast_studies: tuple[str, ...] = ()                # studies made with contrast by definition
     continuation: frozenset[str] = frozenset()            # more, additional, continued ...: one ranking
+    reviewed: tuple[tuple[str, ...], ...] = ()            # ur, utilization review: who decided before IMR
 
 
 @dataclass
@@ -93,7 +94,8 @@ def decision_words() -> DecisionWords:
                          re.compile(r"(?<![\w/-])(" + "|".join(r"[\s-]+".join(map(re.escape, re.split(r"[\s-]+", k)))
                                                            for k in sorted(lay, key=len, reverse=True))
                                     + r")(?![\w/-])", re.IGNORECASE),
-                         tuple(data["contrast_studies"]["words"]), low(data["heads"]["continuation"]))
+                         tuple(data["contrast_studies"]["words"]), low(data["heads"]["continuation"]),
+                         tuple(tuple(w.lower().split()) for w in data["ur_decision"]["words"]))
 
 
 def _phrase(low: list[str], parts: tuple[str, ...], start: int) -> bool:
@@ -164,6 +166,7 @@ def read(text: str, decisions: Mapping[str, str]) -> Intent:
     lists = decision_words()
     text, notes = modified(text)     # what a UR modified (modification.py)
     notes = framed + notes
+    text = _ur_decision_dropped(text, decisions, lists, notes)
     if len(notes) > len(framed):
         return Intent(text, notes)
     words = _WORD.findall(text)
@@ -196,6 +199,30 @@ def read(text: str, decisions: Mapping[str, str]) -> Intent:
     if facets:
         notes.append("Broken down by the facets beside the results: " + ", ".join(dict.fromkeys(facets)))
     return Intent(" ".join(w for w in rest if w), notes, rate=True)
+
+
+def _ur_decision_dropped(text: str, decisions: Mapping[str, str], lists: DecisionWords, notes: list[str]) -> str:
+    """`UR non-cert, IMR o/t`: where the query states the utilization review's decision (a decision
+    phrase right after `UR`, or followed by `by UR`) and another decision, the other is the IMR's and
+    is the one asked; the UR's is not searched (query_words.toml `[ur_decision]`)."""
+    found = list(_WORD.finditer(text))
+    low = [m[0].lower() for m in found]
+    spans = _decision_spans(low, _decision_index(frozenset(decisions)))
+
+    def by_ur(start: int, end: int) -> bool:
+        after = start > 0 and not text[found[start - 1].end():found[start].start()].strip()   # no comma between
+        return any(after and start >= len(w) and tuple(low[start - len(w):start]) == w
+                   or end < len(low) and low[end] == "by" and tuple(low[end + 1:end + 1 + len(w)]) == w
+                   for w in lists.reviewed)
+
+    ur = [(s, e) for s, e in spans if by_ur(s, e)]
+    if not ur or len(ur) == len(spans):
+        return text
+    notes.append("Not searched (the utilization review's decision; the IMR's is asked): "
+                 + ", ".join(" ".join(m[0] for m in found[s:e]) for s, e in ur))
+    for s, e in reversed(ur):
+        text = text[:found[s].start()] + " " + text[found[e - 1].end():]
+    return " ".join(text.split())
 
 
 def _rate_of(start: int, end: int, low: list[str], lists: DecisionWords) -> bool:

@@ -76,9 +76,13 @@ def qualifiers(units: list[Unit], forms: frozenset[str]) -> list[Unit]:
 
 
 def _same_thing(a: list[Unit], b: list[Unit], vocab: Vocabulary) -> bool:
-    """Whether two sides' treatments are one thing or a kind of it (`cervical pillow`, `wedge pillow`)."""
-    xs = [c for u in a for c in u.concepts if vocab.concept(c).kind in TREATMENT_KINDS]
-    ys = [c for u in b for c in u.concepts if vocab.concept(c).kind in TREATMENT_KINDS]
+    """Whether two sides' treatments are one thing or a kind of it (`cervical pillow`, `wedge pillow`),
+    each side by its most specific treatments (`imaging CT` is the CT: the family word beside it says
+    what the CT is, not another thing the other side could be a kind of)."""
+    def specific(side: list[Unit]) -> list[str]:
+        named = [c for u in side for c in u.concepts if vocab.concept(c).kind in TREATMENT_KINDS]
+        return [c for c in named if not any(c != d and c in vocab.implied(d) for d in named)]
+    xs, ys = specific(a), specific(b)
     return any(x == y or y in vocab.implied(x) or x in vocab.implied(y) for x in xs for y in ys)
 
 

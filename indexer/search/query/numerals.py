@@ -18,7 +18,8 @@ _WORD = "|".join(sorted([*ONES, *TENS, *SCALES], key=len, reverse=True))
 # A run of number words: `six hundred`, `twenty-five`, `one hundred and fifty`.
 RUN = re.compile(rf"(?<![\w/.-])(?:{_WORD})(?:(?:[\s-]+(?:and[\s-]+)?)(?:{_WORD}))*(?![\w/.-])", re.IGNORECASE)
 # What may follow a strength: a unit (attached or spaced), a number, or nothing.
-_AFTER_UNIT = re.compile(rf"\s*(?:{UNITS}|%|pct|percent|milligrams?)(?![\w])", re.IGNORECASE)
+_AFTER_UNIT = re.compile(rf"\s*(?:{UNITS}|%|pct|percent|milligrams?|micrograms?|millilit(?:er|re)s?)(?![\w])",
+                         re.IGNORECASE)
 _AFTER_DOSE = re.compile(r"\s*(?:$|\d)")
 DOSED_KINDS = frozenset({"drug", "product"})
 
@@ -41,8 +42,22 @@ def value(run: str) -> int | None:
     return total + current if words else None
 
 
+# Units spelt out after a number, as the letters abbreviate them (the FDA's and ISMP's recommended
+# abbreviations: mg, mcg, mL; ISMP's List of Error-Prone Abbreviations spells out only µg, for mcg).
+SPELT_UNITS = {"milligram": "mg", "milligrams": "mg", "microgram": "mcg", "micrograms": "mcg",
+               "milliliter": "ml", "milliliters": "ml", "millilitre": "ml", "millilitres": "ml"}
+_SPELT_UNIT = re.compile(rf"(?<=\d)\s*({'|'.join(sorted(SPELT_UNITS, key=len, reverse=True))})(?![\w])",
+                         re.IGNORECASE)
+
+
+def units_abbreviated(text: str) -> str:
+    """`5 milligrams` -> `5 mg`, `25 micrograms` -> `25 mcg`: a unit after a number as the letters write it."""
+    return _SPELT_UNIT.sub(lambda m: " " + SPELT_UNITS[m[1].lower()], text)
+
+
 def digits(text: str, vocab: Vocabulary) -> tuple[str, list[str]]:
-    """Spelt-out strengths written in digits (module docstring); the messages saying so."""
+    """Spelt-out strengths written in digits (module docstring), their units as the letters abbreviate
+    them; the messages saying so."""
     runs = [m for m in RUN.finditer(text) if value(m[0]) is not None]
     if not runs:
         return text, []
@@ -61,4 +76,4 @@ def digits(text: str, vocab: Vocabulary) -> tuple[str, list[str]]:
             out += [text[last:m.start()], number]
             said.append(f"'{m[0]}' read as '{number}'")
             last = m.end()
-    return "".join(out + [text[last:]]), said
+    return units_abbreviated("".join(out + [text[last:]])), said

@@ -106,9 +106,12 @@ def _rewrite_fields(text: str, resolve: Resolver | None, messages: list[str]) ->
     text = re.sub(rf"\b({'|'.join(DATE_FIELDS)}):(\S*)", dates, text, flags=re.I)
     text = re.sub(rf"\b({'|'.join(ALIASES)}):(\"[^\"]*\"|'[^']*'|[^\s()]+)", alias, text, flags=re.I)
     empty = re.compile(r"\b(\w+):(?=\s|$|\))")
-    if empty.search(text):
+    fields = {f.lower() for f in (*ALIASES, *DATE_FIELDS, *TEXT_FIELDS)}
+    if any(m[1].lower() in fields for m in empty.finditer(text)):
         messages.append("a field name with nothing after it was ignored")
-        text = empty.sub(" ", text)
+    # a field's name with nothing after it is dropped; any other word before a colon is a word
+    # (`MRI: lumbar`), its colon punctuation
+    text = empty.sub(lambda m: " " if m[1].lower() in fields else f"{m[1]} ", text)
     bare_case = re.compile(r"(?<![:'\w-])" + CASE_RE.pattern, re.IGNORECASE)
     return bare_case.sub(lambda m: "case_number:" + _quote(m[0].upper()), text)
 

@@ -5,16 +5,23 @@
   rank first and the vocabulary reads the sided limb from its words;
 - a comma after a word is a joiner of its own (`hand, wrist`), and a slash between two names of
   places (`neck/back`, not `hydrocodone/APAP`) is one too: two places joined or side by side are
-  either one, the items naming both first (reading's groups, PLACE_KINDS).
+  either one, the items naming both first (reading's groups, PLACE_KINDS);
+- `bilateral` ranks, it does not filter (`both_sides`), and two regions around one treatment are either
+  one (`around`).
 """
 from __future__ import annotations
 
 import re
 
+from typing import Any, Callable
+
+from indexer.search.query import concepts
 from indexer.vocabulary import Vocabulary
 
 # Kinds of concept that name a place: two of them joined (or side by side) are either one.
 PLACE_KINDS = frozenset({"region", "part", "level"})
+BOTH_BOOST = 10          # how much a bilateral item weighs over one side's (as reading.WITH_BOOST)
+TREATED_KINDS = frozenset({"drug", "product", "class", "procedure", "family", "panel"})    # what a request asks for
 _COMMA = re.compile(r"(?<=[A-Za-z]),(?=\s|$)")
 _SLASHED = re.compile(r"(?<![\w/.-])([A-Za-z]{3,})/([A-Za-z]{3,})(?![\w/.-])")
 _SIDE_LETTERS = ("r", "l", "b")
@@ -62,3 +69,61 @@ def separate(text: str, vocab: Vocabulary) -> str:
             return m[0]
         return f"{m[1]} or {m[2]}" if _place(m[1], vocab) and _place(m[2], vocab) else m[0]
     return _SLASHED.sub(split, text) if "/" in text else text
+
+
+def both_sides(units: list, vocab: Vocabulary, make: Callable[[str, tuple[str, ...], frozenset[str], str], Any],
+               said: list[str]) -> list:
+    """`bilateral` (`both`, `b/l`, `BUE`) beside a place or a treatment ranks, it does not filter: a
+    bilateral study or treatment is both sides' (a bilateral EMG is the left's and the right's, CPT codes
+    it per limb), so the requests for one side answer a bilateral question too, the bilateral ones first;
+    a sided limb's name (`bilateral upper extremities`) is read as its limb, ranked by the side. One side
+    named (`left`) still leaves the other out. Returns the units (new ones by `make(text, concepts, kinds,
+    role)`); `said` gets the message."""
+    bilateral = "side:bilateral"
+    if not any(bilateral in u.concepts or any(bilateral in vocab.implied(c) for c in u.concepts) for u in units):
+        return units
+    others = [u for u in units if u.role == "required" and u.concepts and bilateral not in u.concepts]
+    out: list = []
+    read: list[str] = []
+    for u in units:
+        if u.role != "required" or len(u.concepts) != 1:
+            out.append(u)
+        elif u.concepts == (bilateral,) and others:
+            u.role = "both"
+            out.append(u)
+            read.append(u.text)
+        elif u.kinds == frozenset({"region"}) and bilateral in vocab.implied(u.concepts[0]):
+            implied = [c for c in vocab.implied(u.concepts[0]) if vocab.concept(c).kind == "region"]
+            limb = [c for c in implied if not any(c in vocab.implied(d) for d in implied if d != c)]
+            if len(limb) != 1:
+                out.append(u)
+                continue
+            name = vocab.concept(limb[0]).forms[0]
+            out += [make(name, (limb[0],), frozenset({"region"}), "required"),
+                    make("bilateral", (bilateral,), frozenset({"side"}), "both")]
+            read.append(u.text)
+        else:
+            out.append(u)
+    if read:
+        said.append("Both sides first, then either side's: " + ", ".join(read))
+    return out
+
+
+def both_ranking(units: list, vocab: Vocabulary) -> list[str]:
+    """The ranking of the bilateral items (`both_sides`), above a concept's many forms."""
+    return [f"({concepts.expand(u.text, vocab)[0]})^{BOTH_BOOST}" for u in units if u.role == "both"]
+
+
+def around(groups: list[list], units: list) -> list[list]:
+    """Two body regions on either side of one treatment (`wrist MRI left hand`, `knee x-ray shoulder`) are
+    either place, both first, as if joined: a request names the places it covers, and people say the
+    place twice as they think of it (the joined-places rule, `[joiners]`, with the treatment between)."""
+    alone = [g for g in groups if len(g) == 1 and g[0].kinds == frozenset({"region"}) and g[0].role == "required"]
+    treated = [g for g in groups if any(u.kinds & TREATED_KINDS for u in g)]
+    if len(alone) != 2 or len(treated) != 1 or set(alone[0][0].concepts) == set(alone[1][0].concepts):
+        return groups
+    first, second = (units.index(g[0]) for g in alone)
+    between = units.index(treated[0][0])
+    if not first < between < second:
+        return groups
+    return [g + alone[1] if g is alone[0] else g for g in groups if g is not alone[1]]

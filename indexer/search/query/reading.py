@@ -58,7 +58,7 @@ class _Unit:
     text: str
     concepts: tuple[str, ...] = ()
     kinds: frozenset[str] = frozenset()
-    role: str = "required"          # required, wrapper, generic, joiner, stop, timing, placing, dropped, strength
+    role: str = "required"     # required, wrapper, generic, joiner, stop, timing, placing, dropped, strength, both
     pinned: bool = False
     typed: str = ""                 # the word as typed, when read as a concept's name by its stem
     names: tuple[str, ...] = ()     # the vocabulary's names a plain word begins (`cryo`)
@@ -134,7 +134,7 @@ def _mark_words(units: list[_Unit], words: QueryWords) -> None:
             u.role = "wrapper"      # 'number of overturned MRIs', 'upheld chiropractic cases'
         elif not u.concepts and intent.generic_head(u.low, named):
             u.role = "generic"      # 'MRI of shoulder joint', 'L4-5 level', 'a refill of Norco'
-        elif (u.low in words.joiners or u.low in words.including) and not u.concepts:
+        elif not u.concepts and (u.low in words.joiners | words.including or shorthand.co_prescribed(units, i, words)):
             u.role = "joiner"
         elif u.low in STOP_WORDS and not u.concepts:
             u.role = "stop"        # the analyzer drops it anyway
@@ -162,7 +162,7 @@ def _groups(units: list[_Unit], vocab: Vocabulary) -> tuple[list[list[_Unit]], b
         else:
             groups.append([u])
         joined, previous = False, u
-    return groups, adjacent
+    return places.around(groups, units), adjacent       # (`wrist MRI left hand`: either place)
 
 
 def _pinned(u: _Unit) -> str:
@@ -187,7 +187,7 @@ def _shorthand(text: str, vocab: Vocabulary, words: QueryWords) -> tuple[list[_U
     for i in single:
         units[i].role = "strength"
     doses.attach(units, shorthand.DOSED_KINDS)
-    return units, single, said
+    return places.both_sides(units, vocab, lambda *a: _Unit(*a[:3], role=a[3]), said), single, said
 
 
 def read(text: str, vocab: Vocabulary | None, pinned: bool = False, pins: list[bool] | None = None) -> Reading | None:
@@ -282,8 +282,8 @@ def read(text: str, vocab: Vocabulary | None, pinned: bool = False, pins: list[b
             out.messages.append("Either of " + ", ".join(u.text for u in g) + " (items naming more of them ranked up)")
     optional = [u.text for u in units if u.role == "generic"]
     ranking = [intent.head_ranking(w) or shorthand.schedule_ranking(w) for w in optional] + \
-        [concepts.expand(u.text, vocab)[0] for u in units if u.role == "placing"] + \
-        [doses.strength_ranking(units, i, vocab) for i, u in enumerate(units) if u.role == "strength"] + \
+        [concepts.expand(u.text, vocab)[0] for u in units if u.role == "placing"] + places.both_ranking(units, vocab) \
+        + [doses.strength_ranking(units, i, vocab) for i, u in enumerate(units) if u.role == "strength"] + \
         [f"item:{w}^{WITH_BOOST}" for w in negated] + contrasted + qualifiers.ranking(units, vocab)
     required = parts[0] if len(parts) == 1 else "(" + " AND ".join(parts) + ")"
     if negated:     # an item saying 'without <word>' does not have it

@@ -74,6 +74,7 @@ class Reading:
     without: str
     named: int = 0           # how many of the units left out name a concept of the vocabulary
     placing: bool = False    # whether the units kept only qualify something (a place, a dose, a count)
+    unheard: bool = False    # every unit left out is a plain word no letter holds (nothing of the query lost)
 
 
 def units(text: str, vocab: "Vocabulary | None") -> list[tuple[int, int]]:
@@ -118,12 +119,15 @@ def frequent_words() -> frozenset[str]:
     return frozenset([w.strip() for w in lines if w.strip() and not w.startswith("#")][:FILLER_RANK])
 
 
-def _reading(found: list[Unit], left: set[int], neutral: frozenset[int] = frozenset()) -> Reading:
-    """The query without the units `left`; `neutral` units (stop words) are kept but place nothing."""
+def _reading(found: list[Unit], left: set[int], neutral: frozenset[int] = frozenset(),
+             dead: frozenset[int] = frozenset()) -> Reading:
+    """The query without the units `left`; `neutral` units (stop words) are kept but place nothing;
+    `dead` units are plain words no letter holds."""
     kept = [u for i, u in enumerate(found) if i not in left and i not in neutral]
     return Reading(" ".join(u.text for i, u in enumerate(found) if i not in left),
                    ", ".join(found[i].text for i in sorted(left)), sum(found[i].named for i in left),
-                   all(u.qualifying for u in kept) and not all(found[i].qualifying for i in left))
+                   all(u.qualifying for u in kept) and not all(found[i].qualifying for i in left),
+                   bool(left) and left <= dead)
 
 
 def readings(text: str, vocab: "Vocabulary | None") -> list[Reading]:
@@ -157,7 +161,8 @@ def levels(found: list[Unit], alone: list[int | None], leave: set[int] | None = 
                 continue            # something must be kept
             level.append((sum(found[i].named for i in left), -sum(alone[i] or 0 for i in left), left))
         level.sort()
-        readings_ = [_reading(found, dead | set(left), neutral) for *_, left in level[:min(each, budget)]]
+        readings_ = [_reading(found, dead | set(left), neutral, frozenset(dead))
+                     for *_, left in level[:min(each, budget)]]
         budget -= len(readings_)
         if readings_:
             out.append(readings_)
@@ -170,8 +175,9 @@ def best(counts: list[tuple[Reading, int, int]], n_docs: int) -> Reading | None:
     """Of (reading, scope, hits) -- scope 0 when the requests' own words match, higher when the
     search widened to the rationale or the whole letter -- the reading matching in the narrowest
     scope, leaving out the fewest named units, with the fewest hits (the first in query order on a
-    tie), among those finding something and at most MAX_SHARE of the `n_docs` indexed items; or None."""
+    tie), among those finding something and at most MAX_SHARE of the `n_docs` indexed items (any number
+    when all that was left out are words no letter holds: the rest is all the query asks); or None."""
     cap = MAX_SHARE * n_docs
     kept = [(scope, r.named, n, i, r) for i, (r, scope, n) in enumerate(counts)
-            if 0 < n <= cap and not r.placing]
+            if 0 < n and (n <= cap or r.unheard) and not r.placing]
     return min(kept)[4] if kept else None

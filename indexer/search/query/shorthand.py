@@ -18,7 +18,7 @@
 from __future__ import annotations
 
 import re
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 from whoosh.analysis import STOP_WORDS
 from whoosh.lang.porter import stem
@@ -26,6 +26,9 @@ from whoosh.lang.porter import stem
 from indexer.index.analysis import UNITS
 from indexer.search.query import doses, schedules
 from indexer.vocabulary import Vocabulary
+
+if TYPE_CHECKING:
+    from indexer.search.query.wordlists import QueryWords
 
 SPINE = re.compile(r"(?<![\w/.-])([ctl]) ?spine(?![\w/-])", re.IGNORECASE)
 NUMBER = re.compile(r"\d+(?:\.\d+)?")
@@ -195,9 +198,12 @@ def side_by_side(a: Unit, b: Unit, vocab: Vocabulary) -> bool:
     return not any(y == x or y in vocab.implied(x) or x in vocab.implied(y) for x in a.concepts for y in b.concepts)
 
 
+NAMED_DRUG_KINDS = frozenset({"drug", "product"})    # a drug by its name, not its class
+
+
 def asked_with(units: list[Unit], with_words: frozenset[str], joiners: frozenset[str]) -> list[str]:
     """The words asked `with` (`MRI with contrast`): each word after a with-word, in any unit."""
-    flat = [w for u in units for w in u.low.split()]
+    flat = [w for u in units if u.role != "joiner" for w in u.low.split()]    # (a with joining two drugs)
     return [b for a, b in zip(flat, flat[1:]) if a in with_words and b.isalpha()
             and b not in STOP_WORDS and b not in joiners]
 
@@ -211,3 +217,17 @@ def may_apply(text: str, vocab: Vocabulary, listed: frozenset[str], min_stem_wor
         return True
     return any(len(w) >= min_stem_word and any(n != w for n in vocab.names_by_key(w, stem)) for w in typed) or \
         any(len(w) >= MIN_NAME_PREFIX and w.isalpha() and vocab.completions(w, limit=1) for w in typed)
+
+
+def co_prescribed(units: list[Unit], i: int, words: "QueryWords") -> bool:
+    """Whether the word at `i` (`with`: `words.with_words`) joins two drugs: drugs given together
+    are requested as separate items (the letters list `Naproxen 550mg #60` and `Pantoprazole 20mg #30`
+    apart; MTUS's NSAIDs section pairs an NSAID with a proton pump inhibitor for GI risk), so either is
+    asked, both-in-one first. Only drugs named: a class after `with` says what the drug is given with
+    (`PPI w/ NSAID`: the PPI is asked)."""
+    if units[i].low not in words.with_words:
+        return False
+    before = next((u for u in reversed(units[:i]) if u.role != "stop"), None)
+    after = next((u for u in units[i + 1:] if u.role != "stop"), None)
+    return before is not None and after is not None and bool(before.kinds & NAMED_DRUG_KINDS) \
+        and bool(after.kinds & NAMED_DRUG_KINDS)

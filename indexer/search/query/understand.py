@@ -24,14 +24,17 @@ import re
 import tomllib
 from dataclasses import dataclass, field
 from functools import lru_cache
-from typing import Iterable, Mapping
+from typing import TYPE_CHECKING, Iterable, Mapping
 
 from indexer.fields import FIELD_FACETS
 from indexer.index.values import reviewer
 from indexer.results import Chip
-from indexer.search.query import intent, reviewers
+from indexer.search.query import intent, labels, months, numerals, reviewers, unrestricted
 from indexer.search.query.parser import date_bounds, plain_words
 from indexer.vocabulary.concepts import data_dir
+
+if TYPE_CHECKING:
+    from indexer.vocabulary import Vocabulary
 
 UNDERSTOOD = ("decision", "outcome", "state", "year")     # words that become filters
 SUGGESTED = ("specialty",)                                 # words that stay text, filter offered
@@ -195,15 +198,23 @@ def lay_decisions() -> dict[str, str]:
 
 
 def understand(query: str, values: Mapping[str, Iterable[str]], literal: bool = False,
-               decisions: Mapping[str, str] | None = None) -> Understanding:
+               decisions: Mapping[str, str] | None = None, vocab: Vocabulary | None = None) -> Understanding:
     """Split a query into filter chips, offered filters and the text left to search; `decisions`
-    maps everyday decision words ('approved', 'denied' ...) to the Decision filter's values."""
+    maps everyday decision words ('approved', 'denied' ...) to the Decision filter's values; `vocab`
+    tells a leading label (`defense view: ...`, labels.py) from a concept's name."""
     text = (query or "").strip()
     loose = LOOSE_CASE.fullmatch(text)
     if loose:
         case = f"{loose[1]}-{loose[2]}".upper()
         return Understanding(case, [], case)
+    label = None
+    if not literal:     # `5 milligrams` is `5 mg` (numerals.py); a heading before what is asked: `claim note - ...`
+        text = numerals.units_abbreviated(text)
+        text, label = labels.unlabelled(text, vocab, [*lay_decisions(), *(decisions or {}), *DECISIONS])
     text, chips = field_chips(text, values)
+    if not literal:     # a month with its year: the decision date's range (months.py)
+        text, dated = months.month_chips(text)
+        chips += dated
     if not literal:     # a specialty beside a reviewer word: who reviewed it (reviewers.py)
         text, named = reviewers.reviewer_chips(text, values.get("specialty", ()))
         chips += named
@@ -213,6 +224,11 @@ def understand(query: str, values: Mapping[str, Iterable[str]], literal: bool = 
         intent.read(text, {**{v.lower(): v for v in values.get("outcome", ())}, **(decisions or {}),
                            **{d.lower(): d for d in DECISIONS}})
     text, notes, rate = asked.text, asked.notes, asked.rate
+    if not literal:     # `any body part`, `with or without contrast`: no restriction (unrestricted.py)
+        text, free = unrestricted.unrestricted(text)
+        notes[:0] = free
+    if label:
+        notes.insert(0, f"Not searched (a label before what is asked): {label}")
     pattern = None if literal or not text else _pattern(vocab := _vocabulary(values, decisions=decisions))
     suggestions = [] if literal else _suggestions(text, values)
     if pattern is None:
