@@ -117,7 +117,12 @@ HELDOUT_BARS = {"heldout.json": {"mean_recall": 0.99, "mean_r_precision": 0.98},
                 # blind measurements. Its misses briefed the ninth round (seen): 0.929 / 0.913 after data13 alone,
                 # 0.963 / 0.948 after read13 alone, 0.982 / 0.971 with both, none answering nothing, negatives
                 # largest 2.6%.
-                "heldout_v13.json": {"mean_recall": 0.97, "mean_r_precision": 0.96}}
+                "heldout_v13.json": {"mean_recall": 0.97, "mean_r_precision": 0.96},
+                # Judged blind on 2026-12-07 (322 queries, 28 negatives; every kind of user, deduplicated
+                # against every set before it) before the ninth round: 0.929 / 0.911, 10 answering nothing,
+                # negatives largest 1.1% (main 4838ca8); 0.941 / 0.924, 8, after it (read13, data13; main
+                # 1110408): two blind measurements. Its misses then briefed the tenth round.
+                "heldout_v14.json": {"mean_recall": 0.94, "mean_r_precision": 0.92}}
 SEEDS_BARS = {"mean_recall": 1.0, "mean_r_precision": 1.0}
 # The largest share of the corpus a negative (a query nothing relevant answers) may return: the
 # issue's target, met on every set with negatives since query4 (largest 2.6%, heldout_v3.json).
@@ -159,7 +164,7 @@ def shared_report(relevance, real_index):
                                          ("heldout_v3.json", 80), ("heldout_v4.json", 120), ("heldout_v6.json", 150),
                                          ("heldout_v7.json", 150), ("heldout_v8.json", 150), ("heldout_v9.json", 150),
                                          ("heldout_v10.json", 150), ("heldout_v11.json", 150),
-                                         ("heldout_v12.json", 150), ("heldout_v13.json", 150),
+                                         ("heldout_v12.json", 150), ("heldout_v13.json", 150), ("heldout_v14.json", 150),
                                          ("heldout_v5.json", 150)])
 def test_judged_sets_are_well_formed(name, least):
     judged = json.loads((FIXTURES / name).read_text())
@@ -173,7 +178,7 @@ def test_judged_sets_are_well_formed(name, least):
 @pytest.mark.parametrize("name", ["heldout_vocabulary.json", "heldout_v2.json", "heldout_v3.json", "heldout_v4.json",
                                   "heldout_v5.json", "heldout_v6.json", "heldout_v7.json", "heldout_v8.json",
                                   "heldout_v9.json", "heldout_v10.json",
-                                  "heldout_v11.json", "heldout_v12.json", "heldout_v13.json"])
+                                  "heldout_v11.json", "heldout_v12.json", "heldout_v13.json", "heldout_v14.json"])
 def test_negatives_are_well_formed(name):
     judged = json.loads((FIXTURES / name).read_text())
     negatives = [n["q"].lower() for n in judged["negatives"]]
@@ -188,7 +193,7 @@ def test_no_query_repeats_across_the_judged_sets():
     for name in ("judged.json", "heldout.json", "heldout_vocabulary.json", "heldout_v2.json", "heldout_v3.json",
                  "heldout_v4.json", "heldout_v5.json", "heldout_v6.json", "heldout_v7.json", "heldout_v8.json",
                  "heldout_v9.json", "heldout_v10.json", "heldout_v11.json", "heldout_v12.json",
-                 "heldout_v13.json"):
+                 "heldout_v13.json", "heldout_v14.json"):
         judged = json.loads((FIXTURES / name).read_text())
         for entry in judged["queries"]:
             q = entry["q"].lower()
