@@ -164,7 +164,8 @@ def shared_report(relevance, real_index):
                                          ("heldout_v3.json", 80), ("heldout_v4.json", 120), ("heldout_v6.json", 150),
                                          ("heldout_v7.json", 150), ("heldout_v8.json", 150), ("heldout_v9.json", 150),
                                          ("heldout_v10.json", 150), ("heldout_v11.json", 150),
-                                         ("heldout_v12.json", 150), ("heldout_v13.json", 150), ("heldout_v14.json", 150),
+                                         ("heldout_v12.json", 150), ("heldout_v13.json", 150),
+                                         ("heldout_v14.json", 150),
                                          ("heldout_v5.json", 150)])
 def test_judged_sets_are_well_formed(name, least):
     judged = json.loads((FIXTURES / name).read_text())
