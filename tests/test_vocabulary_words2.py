@@ -44,7 +44,7 @@ def test_a_surgery_named_after_a_part_implies_it(vocab):
     ("internal medicine clearance", ["procedure:preoperative-clearance"]),
     ("PCP clearance", ["procedure:preoperative-clearance"]),
     ("assistant surgeon or PA", ["procedure:assistant-surgeon"]),
-    ("shots", ["family:injection"]), ("physio", ["procedure:physiotherapy"]),
+    ("shots", ["procedure:shot"]), ("physio", ["procedure:physiotherapy"]),
     ("salicylate", ["class:topical-salicylate"]), ("pain pad", ["class:analgesic-patch"]),
     ("rub-on", ["class:topical-analgesic"]),
 ])

@@ -255,6 +255,29 @@ def made_forms(concepts: dict[str, Concept]) -> None:
         concept.query_forms.extend(f for f in joined(base.query_forms) if f not in concept.query_forms)
 
 
+# The lay word for an injection (MedlinePlus: "epidural steroid shots", "cortisone shots"; the Consumer
+# Health Vocabulary's "shot" = Injection), said of the injection family's procedures in a query only ("shot"
+# in a letter is also a photograph or a try).
+SHOT_WORDS = {"injection": "shot", "injections": "shots"}
+
+
+def shot_forms(concepts: dict[str, Concept]) -> None:
+    """Name each procedure of the injection family in queries with "shot" for "injection" too: "trigger
+    point shots", "facet joint shot", "epidural steroid shot"."""
+    for concept in concepts.values():
+        if "family:injection" not in concept.implies:
+            continue
+        known = {f.lower() for f in [*concept.forms, *concept.query_forms]}
+        for form in concept.forms:
+            words = form.split()
+            if not any(w.lower() in SHOT_WORDS for w in words) or form.isupper():
+                continue
+            lay = " ".join(SHOT_WORDS.get(w.lower(), w) for w in words)
+            if lay.lower() not in known:
+                concept.query_forms.append(lay)
+                known.add(lay.lower())
+
+
 def load_concepts(folder: Path | None = None) -> tuple[dict[str, Concept], dict]:
     """Every concept of the data files, and the dosage-form table of drugs.toml."""
     folder = folder or data_dir()
@@ -265,6 +288,7 @@ def load_concepts(folder: Path | None = None) -> tuple[dict[str, Concept], dict]
     for file in ("procedures.toml", "regions.toml", "labs.toml", "decisions.toml"):
         _tables(folder, file, concepts)
     made_forms(concepts)
+    shot_forms(concepts)
     _drop_taken(concepts, made)
     return concepts, _toml(folder, "drugs.toml").get("dosage", {})
 

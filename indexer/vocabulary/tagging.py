@@ -292,14 +292,18 @@ def associated_tags(vocab: "Vocabulary", items: list[tuple[str, list[Tag]]]) -> 
         # where the service names none: a side, and a region (or spinal level), of its surgery
         own = {"side" if vocab.concept(t.concept).kind == "side" else "place"
                for t in tags if t.source == "own" and vocab.concept(t.concept).kind in LOCATING_KINDS}
-        for concept, surface in places.items():
-            if ("side" if vocab.concept(concept).kind == "side" else "place") not in own:
-                found.add(concept, "surgery", surface)
         # a test or clearance is done before the operation (unless its own words say after), any other
         # service after it (unless they say before)
         said = {t.concept for t in tags if t.source == "own"}
         after = "term:postoperative" in said
-        if not after and BEFORE_SURGERY & {t.concept for t in tags}:
+        before = not after and bool(BEFORE_SURGERY & {t.concept for t in tags})
+        for concept, surface in places.items():
+            # a pre-operative test is the surgery's even where it images another place (the CMS global
+            # surgery package's pre-operative part; a pre-op chest x-ray goes with a shoulder arthroscopy)
+            kind = "side" if vocab.concept(concept).kind == "side" else "place"
+            if kind not in own or (before and kind == "place"):
+                found.add(concept, "surgery", surface)
+        if before:
             found.add(PREOPERATIVE, "surgery", words.strip()[:60])
         else:
             found.add("term:preoperative" if "term:preoperative" in said and not after else "term:postoperative",
