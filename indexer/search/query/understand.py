@@ -215,11 +215,11 @@ def understand(query: str, values: Mapping[str, Iterable[str]], literal: bool = 
     if not literal:     # a month with its year: the decision date's range (months.py)
         text, dated = months.month_chips(text)
         chips += dated
-    if not literal:     # a specialty beside a reviewer word: who reviewed it (reviewers.py)
-        text, named = reviewers.reviewer_chips(text, values.get("specialty", ()))
-        chips += named
     if decisions is not None:       # everyday verbs too: 'turned down', 'okayed' (query_words.toml)
         decisions = {**lay_decisions(), **decisions}
+    if not literal:     # a specialty beside a reviewer word, or a specialist who decided: who reviewed it
+        text, named = reviewers.reviewer_chips(text, values.get("specialty", ()), [*(decisions or {}), *DECISIONS])
+        chips += named
     asked = intent.Intent(text) if literal else \
         intent.read(text, {**{v.lower(): v for v in values.get("outcome", ())}, **(decisions or {}),
                            **{d.lower(): d for d in DECISIONS}})
