@@ -125,7 +125,7 @@ def _mark_words(units: list[_Unit], words: QueryWords) -> None:
             u.role = "wrapper"
         elif not u.concepts and (shorthand.is_dosing(u.text, words.dosing)
                                  or shorthand.counts_dosing(units, i, words.dosing, words.after_number)
-                                 or schedules.after_treatment(units, i)):
+                                 or schedules.after_treatment(units, i) or schedules.before_treatment(units, i)):
             u.role = "generic"
         elif u.low in words.generic or (drug and u.low in words.dosage_forms and not u.concepts) or \
                 (u.low in words.qualifiers and nxt is not None and nxt.role == "generic"):
