@@ -33,7 +33,8 @@ from whoosh.lang.porter import stem
 from indexer.fields import CONCEPT_FIELD
 from indexer.results import Expansion
 from indexer.vocabulary import Vocabulary
-from indexer.search.query import (amounts, concepts, contrast, doses, intent, lists, places, purposes, qualifiers,
+from indexer.search.query import (amounts, concepts, contrast, doses, intent, lists, modification, places, purposes,
+                                  qualifiers,
                                   rewrites, schedules, shorthand, timing)
 from indexer.search.query.wordlists import QueryWords, normalise, query_words
 
@@ -199,8 +200,13 @@ def read(text: str, vocab: Vocabulary | None, pinned: bool = False, pins: list[b
     if vocab is not None and (rest := intent.modified_rest(text)) is not None:    # what a UR modified, of the rest
         if (heads := intent.modified_heads(rest)) is not None:     # `modified to fewer sessions`
             return Reading(heads, messages=[f"Ranked by, not required: {rest}"])
-        inner = whole(rest)
-        return Reading(f"(({inner.text}) AND {intent.MODIFIED_QUERY})", inner.expansions, inner.messages)
+        named, context = modification.context_words(rest, vocab)   # `norco weaning partial cert`: why, it ranks
+        inner = whole(named)
+        query = f"(({inner.text}) AND {intent.MODIFIED_QUERY})"
+        if context:
+            return Reading(f"({query} ANDMAYBE ({' OR '.join(context)}))", inner.expansions,
+                           inner.messages + [f"Ranked by (beside a modification), not required: {', '.join(context)}"])
+        return Reading(query, inner.expansions, inner.messages)
     if vocab is None or not text.strip() or _SYNTAX.search(text):
         return None
     words = query_words()
