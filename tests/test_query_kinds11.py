@@ -32,7 +32,8 @@ def _chips(q: str) -> list[tuple[str, str]]:
 
 # -- reviewer specialties as people say them -----------------------------------------------------
 
-@pytest.mark.parametrize("q, value", [("physical medicine and rehabilitation reviewer", "Physical Medicine & Rehabilitation"),
+@pytest.mark.parametrize("q, value", [
+    ("physical medicine and rehabilitation reviewer", "Physical Medicine & Rehabilitation"),
                                       ("tox reviewer", "Medical Toxicology"),
                                       ("reviewed by a toxicologist", "Medical Toxicology"),
                                       ("ortho surgeon denied physical therapy", "Orthopedic Surgery"),
@@ -146,3 +147,12 @@ def test_real_a_modification_with_its_reason(real):
     asked = _items(real, "norco partial cert")
     assert asked and _items(real, "norco tapering partial cert") == asked
     assert _items(real, "NCS already authorized") <= _items(real, "NCS partially certified")
+
+
+# -- a place left open ---------------------------------------------------------------------------
+
+def test_real_a_place_left_open_asks_the_treatment_anywhere(real):
+    every = _items(real, "acupuncture")
+    found = _search(real, "acupuncture for the neck or elsewhere")
+    assert {h.doc_id for h in found.hits} == every and len(every) > len(_items(real, "acupuncture for the neck"))
+    assert "neck" in found.hits[0].item.lower()

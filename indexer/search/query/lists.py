@@ -11,16 +11,21 @@ cervical and thoracic`) are left to it, and so are places alone (`cervical and t
 both rank first), and `X with Y`, which is no list. Two plain words joined beside a treatment (`assistant
 at surgery PA or MD`) qualify it: they rank, they are not required. The joiners are the `[joiners]` of
 query_words.toml; English coordination of noun phrases (a request per conjunct, as a UR form lists its
-requested treatments one per line).
+requested treatments one per line). A side that leaves the place open (`acupuncture for neck pain or other
+areas`, `PT for the knee or elsewhere`: query_words.toml `[unrestricted] open_places`) is the other side's
+treatment anywhere: the place named ranks first, it is not required.
 """
 from __future__ import annotations
 
+import tomllib
+from functools import lru_cache
 from typing import Callable, Mapping, Protocol
 
 from indexer.results import Expansion
 from indexer.search.query.places import PLACE_KINDS
 from indexer.search.query.wordlists import QueryWords
 from indexer.vocabulary import Vocabulary
+from indexer.vocabulary.concepts import data_dir
 
 TREATMENT_KINDS = frozenset({"drug", "product", "class", "procedure", "family", "panel"})
 PLACES = PLACE_KINDS | {"side"}
@@ -86,6 +91,31 @@ def _same_thing(a: list[Unit], b: list[Unit], vocab: Vocabulary) -> bool:
     return any(x == y or y in vocab.implied(x) or x in vocab.implied(y) for x in xs for y in ys)
 
 
+@lru_cache(maxsize=1)
+def _open() -> tuple[frozenset[str], frozenset[str]]:
+    """The words of a place left open and the place nouns (`[unrestricted]`): a pure memo of constant data."""
+    data = tomllib.loads((data_dir() / "query_words.toml").read_text(encoding="utf-8"))["unrestricted"]
+    return frozenset(data["open_places"]), frozenset(data["nouns"])
+
+
+def _left_open(side: list[Unit]) -> bool:
+    """Whether a side says only that the place is left open (`other areas`, `elsewhere`, `any other area`)."""
+    said = " ".join(u.low for u in side if u.role != "stop")
+    opened, nouns = _open()
+    return any(said == w or any(said == f"{w} {n}" for n in nouns) for w in opened)
+
+
+def _anywhere(split: list[list[Unit]], forms: frozenset[str]) -> list[str] | None:
+    """A list whose last side leaves the place open: the sides before it, and their treatments alone."""
+    if len(split) < 2 or not _left_open(split[-1]):
+        return None
+    named = [s for s in split[:-1] if any(u.role in CONTENT and _kind(u, forms) == "treatment" for u in s)]
+    if not named:
+        return None
+    anywhere = [u for s in named for u in s if u.role in CONTENT and _kind(u, forms) == "treatment"]
+    return [" ".join(u.text for u in s) for s in split[:-1]] + [" ".join(u.text for u in anywhere)]
+
+
 def sides(units: list[Unit], vocab: Vocabulary, words: QueryWords, joined: Mapping[str, str]) -> list[str] | None:
     """The texts of a list's sides, each to be read as a query of its own (module docstring), or None
     when the query is no list of requests (or one the joined-treatments rule reads: `joined`, a kind ->
@@ -97,6 +127,8 @@ def sides(units: list[Unit], vocab: Vocabulary, words: QueryWords, joined: Mappi
     if qualifiers(units, forms):
         return None         # `PA or MD` beside `assistant at surgery`: they rank
     split = _split(units)
+    if (anywhere := _anywhere(split, forms)) is not None:
+        return anywhere         # `... for neck pain or other areas`: the treatment anywhere, the place first
     content = [[u for u in s if u.role in CONTENT] for s in split]
     if len(split) < 2 or not all(content):
         return None
