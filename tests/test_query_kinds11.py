@@ -156,3 +156,10 @@ def test_real_a_place_left_open_asks_the_treatment_anywhere(real):
     found = _search(real, "acupuncture for the neck or elsewhere")
     assert {h.doc_id for h in found.hits} == every and len(every) > len(_items(real, "acupuncture for the neck"))
     assert "neck" in found.hits[0].item.lower()
+
+
+# -- two devices with each other -----------------------------------------------------------------
+
+def test_real_two_devices_with_each_other_are_either(real):
+    both = _items(real, "compression leg wraps with cold unit")
+    assert _items(real, "compression leg wraps") | _items(real, "cold unit") <= both

@@ -113,7 +113,7 @@ def _by_stem(unit: _Unit, vocab: Vocabulary) -> _Unit:
     return unit
 
 
-def _mark_words(units: list[_Unit], words: QueryWords) -> None:
+def _mark_words(units: list[_Unit], words: QueryWords, vocab: Vocabulary | None = None) -> None:
     """Wrappers, generic heads (and their qualifiers), dosage forms beside a drug, joiners."""
     drug = any(u.kinds & DRUG_KINDS for u in units)
     named = any(u.concepts for u in units)
@@ -135,7 +135,7 @@ def _mark_words(units: list[_Unit], words: QueryWords) -> None:
             u.role = "wrapper"      # 'number of overturned MRIs', 'upheld chiropractic cases'
         elif not u.concepts and intent.generic_head(u.low, named):
             u.role = "generic"      # 'MRI of shoulder joint', 'L4-5 level', 'a refill of Norco'
-        elif not u.concepts and (u.low in words.joiners | words.including or shorthand.co_prescribed(units, i, words)):
+        elif not u.concepts and (u.low in words.joiners | words.including or shorthand.co_prescribed(units, i, words, vocab)):
             u.role = "joiner"
         elif u.low in STOP_WORDS and not u.concepts:
             u.role = "stop"        # the analyzer drops it anyway
@@ -218,7 +218,7 @@ def read(text: str, vocab: Vocabulary | None, pinned: bool = False, pins: list[b
     units, strengths, said = _shorthand(text, vocab, words)
     said = spine + said
     timed = timing.mark_timing(units, vocab, words.after, words.before)
-    _mark_words(units, words)
+    _mark_words(units, words, vocab)
     if (listed := lists.sides(units, vocab, words, JOINED_KINDS)) is not None:
         return Reading(*lists.either(listed, whole, said))     # (else plain words joined become qualifiers)
     against = purposes.against(units, vocab, words.drug_heads, words.against, lambda name, ids, typed: _Unit(
