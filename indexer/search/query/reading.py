@@ -135,7 +135,8 @@ def _mark_words(units: list[_Unit], words: QueryWords, vocab: Vocabulary | None 
             u.role = "wrapper"      # 'number of overturned MRIs', 'upheld chiropractic cases'
         elif not u.concepts and intent.generic_head(u.low, named):
             u.role = "generic"      # 'MRI of shoulder joint', 'L4-5 level', 'a refill of Norco'
-        elif not u.concepts and (u.low in words.joiners | words.including or shorthand.co_prescribed(units, i, words, vocab)):
+        elif not u.concepts and (u.low in words.joiners | words.including
+                                 or shorthand.co_prescribed(units, i, words, vocab)):
             u.role = "joiner"
         elif u.low in STOP_WORDS and not u.concepts:
             u.role = "stop"        # the analyzer drops it anyway
