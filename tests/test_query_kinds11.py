@@ -163,3 +163,10 @@ def test_real_a_place_left_open_asks_the_treatment_anywhere(real):
 def test_real_two_devices_with_each_other_are_either(real):
     both = _items(real, "compression leg wraps with cold unit")
     assert _items(real, "compression leg wraps") | _items(real, "cold unit") <= both
+
+
+# -- a weight beside a treatment -----------------------------------------------------------------
+
+def test_real_a_weight_typed_ranks_its_items_first(real):
+    first = _search(real, "120 grams cream").hits[0].item.lower()
+    assert "120" in first

@@ -141,8 +141,10 @@ def strengths(units: list[Unit]) -> tuple[dict[int, str], set[int]]:
 def schedule_ranking(word: str) -> str:
     """How a dosing word ranks: a schedule by the marks the index keeps of the requests stating it
     (`2x3` -> 2 a week for 3 weeks, 6 visits ...: schedules.py; a one-digit number is no word of the
-    index), any other word as itself."""
-    return schedules.ranking(word) or doses.weight_ranking(word) or word
+    index), a weight in every spelling, boosted as a strength is (a stated weight is the request's own:
+    `120 grams cream` ranks the 120-gram creams above every cream), any other word as itself."""
+    weight = doses.weight_ranking(word)
+    return schedules.ranking(word) or (f"({weight})^{doses.WEIGHT_BOOST}" if weight else word)
 
 
 def is_dosing(word: str, listed: frozenset[str]) -> bool:
