@@ -170,3 +170,10 @@ def test_real_two_devices_with_each_other_are_either(real):
 def test_real_a_weight_typed_ranks_its_items_first(real):
     first = _search(real, "120 grams cream").hits[0].item.lower()
     assert "120" in first
+
+
+# -- a list's side without a place takes the other's ---------------------------------------------
+
+def test_real_a_side_without_a_place_takes_the_other_sides(real):
+    either = _items(real, "pelvis imaging or evaluation")
+    assert _items(real, "pelvis imaging") | _items(real, "pelvis evaluation") <= either

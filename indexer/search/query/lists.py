@@ -154,6 +154,10 @@ def sides(units: list[Unit], vocab: Vocabulary, words: QueryWords, joined: Mappi
     contrast = any(placed[i] and not placed[j] and _same_thing(treatments[i], treatments[j], vocab)
                    for i in t_sides for j in t_sides if i != j)
     own_places = sum(bool(placed[i]) for i in t_sides) > 1
+    # a side naming another treatment without a place beside one with it (`pelvis imaging or evaluation`):
+    # the list of both at that place
+    borrowing = any(not placed[i] and placed[j] and not _same_thing(treatments[i], treatments[j], vocab)
+                    for i in t_sides for j in t_sides if i != j)
 
     def kind_of(u: Unit) -> frozenset:
         return frozenset(joined.get(k) for k in u.kinds) - {None} if _kind(u, forms) == "treatment" else frozenset()
@@ -165,7 +169,7 @@ def sides(units: list[Unit], vocab: Vocabulary, words: QueryWords, joined: Mappi
     including = any(u.role == "joiner" and u.low in words.including for u in units)
     if including:
         return [" ".join(u.text for u in s) for s in split]
-    if not ("W" in what or "F" in what or contrast or own_places or unlike):
+    if not ("W" in what or "F" in what or contrast or own_places or unlike or borrowing):
         return None
     texts = []
     for i, s in enumerate(split):
