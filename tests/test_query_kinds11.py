@@ -177,3 +177,8 @@ def test_real_a_weight_typed_ranks_its_items_first(real):
 def test_real_a_side_without_a_place_takes_the_other_sides(real):
     either = _items(real, "pelvis imaging or evaluation")
     assert _items(real, "pelvis imaging") | _items(real, "pelvis evaluation") <= either
+
+
+def test_real_two_forms_side_by_side_are_either(real):
+    either = _items(real, "lidocaine patch cream")
+    assert _items(real, "lidocaine patch") | _items(real, "lidocaine cream") <= either

@@ -13,7 +13,8 @@ at surgery PA or MD`) qualify it: they rank, they are not required. The joiners 
 query_words.toml; English coordination of noun phrases (a request per conjunct, as a UR form lists its
 requested treatments one per line). A side that leaves the place open (`acupuncture for neck pain or other
 areas`, `PT for the knee or elsewhere`: query_words.toml `[unrestricted] open_places`) is the other side's
-treatment anywhere: the place named ranks first, it is not required.
+treatment anywhere: the place named ranks first, it is not required. Two dosage forms side by side beside a
+drug (`lidocaine patch cream`) are either: one item is one form.
 """
 from __future__ import annotations
 
@@ -116,12 +117,31 @@ def _anywhere(split: list[list[Unit]], forms: frozenset[str]) -> list[str] | Non
     return [" ".join(u.text for u in s) for s in split[:-1]] + [" ".join(u.text for u in anywhere)]
 
 
+def _forms_side_by_side(units: list[Unit], vocab: Vocabulary, forms: frozenset[str]) -> list[str] | None:
+    """Two dosage forms typed side by side beside a drug (`lidocaine patch cream`): one item is one form
+    (a patch is no cream: the FDA's dosage forms are exclusive), so either is asked, each with the rest;
+    None unless two forms, neither a kind of the other, stand together and nothing is joined."""
+    if any(u.role == "joiner" for u in units):
+        return None
+    for i in range(len(units) - 1):
+        a, b = units[i], units[i + 1]
+        if a.role in CONTENT and b.role in CONTENT and a.concepts and b.concepts \
+                and a.kinds <= {"form"} and b.kinds <= {"form"} \
+                and not any(x == y or y in vocab.implied(x) or x in vocab.implied(y)
+                            for x in a.concepts for y in b.concepts) \
+                and any(_kind(u, forms) == "treatment" for u in units):
+            return [" ".join(u.text for u in units if u is not drop) for drop in (b, a)]
+    return None
+
+
 def sides(units: list[Unit], vocab: Vocabulary, words: QueryWords, joined: Mapping[str, str]) -> list[str] | None:
     """The texts of a list's sides, each to be read as a query of its own (module docstring), or None
     when the query is no list of requests (or one the joined-treatments rule reads: `joined`, a kind ->
     the kind it is joined as); plain words joined beside a treatment are marked as qualifiers. After
     `including` (`[joiners] including`) each side is asked as it is said."""
     forms = words.dosage_forms
+    if (alternatives := _forms_side_by_side(units, vocab, forms)) is not None:
+        return alternatives     # `lidocaine patch cream`: a patch or a cream
     if not any(u.role == "joiner" for u in units) or any(u.role == "timing" for u in units):
         return None
     if qualifiers(units, forms):
