@@ -182,3 +182,8 @@ def test_real_a_side_without_a_place_takes_the_other_sides(real):
 def test_real_two_forms_side_by_side_are_either(real):
     either = _items(real, "lidocaine patch cream")
     assert _items(real, "lidocaine patch") | _items(real, "lidocaine cream") <= either
+
+
+def test_real_a_strength_and_a_form_on_two_sides_are_two_items(real):
+    either = _items(real, "cyclobenzaprine 5mg or lidocaine cream")
+    assert _items(real, "cyclobenzaprine 5mg") and _items(real, "cyclobenzaprine 5mg") <= either

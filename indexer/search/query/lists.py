@@ -14,7 +14,8 @@ query_words.toml; English coordination of noun phrases (a request per conjunct, 
 requested treatments one per line). A side that leaves the place open (`acupuncture for neck pain or other
 areas`, `PT for the knee or elsewhere`: query_words.toml `[unrestricted] open_places`) is the other side's
 treatment anywhere: the place named ranks first, it is not required. Two dosage forms side by side beside a
-drug (`lidocaine patch cream`) are either: one item is one form.
+drug (`lidocaine patch cream`) are either: one item is one form; a strength on one side and a form on
+another (`flexeril 5mg or cyclobenzaprine cream`) are two items, the form the last side's own.
 """
 from __future__ import annotations
 
@@ -189,7 +190,13 @@ def sides(units: list[Unit], vocab: Vocabulary, words: QueryWords, joined: Mappi
     including = any(u.role == "joiner" and u.low in words.including for u in units)
     if including:
         return [" ".join(u.text for u in s) for s in split]
-    if not ("W" in what or "F" in what or contrast or own_places or unlike or borrowing):
+    # a strength on one side and a form on another (`flexeril 5mg or cyclobenzaprine cream`): two items,
+    # each a drug at one strength in one form (a prescription line, NCPDP SCRIPT), not a form for both
+    own_forms = any(any(_kind(u, forms) == "form" for u in content[i])
+                    and any(any(ch.isdigit() for ch in u.text) or getattr(u, "dosed", False)
+                            for j in t_sides if j != i for u in content[j])
+                    for i in t_sides)
+    if not ("W" in what or "F" in what or contrast or own_places or unlike or borrowing or own_forms):
         return None
     texts = []
     for i, s in enumerate(split):
