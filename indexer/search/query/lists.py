@@ -118,6 +118,11 @@ def _anywhere(split: list[list[Unit]], forms: frozenset[str]) -> list[str] | Non
     return [" ".join(u.text for u in s) for s in split[:-1]] + [" ".join(u.text for u in anywhere)]
 
 
+def _families(side: list[Unit], vocab: Vocabulary) -> set[str]:
+    """The procedure families a side's treatments are of (`family:imaging` of an x-ray and of an MRI)."""
+    return {f for u in side for c in u.concepts for f in (c, *vocab.implied(c)) if f.startswith("family:")}
+
+
 def _forms_side_by_side(units: list[Unit], vocab: Vocabulary, forms: frozenset[str]) -> list[str] | None:
     """Two dosage forms typed side by side beside a drug (`lidocaine patch cream`): one item is one form
     (a patch is no cream: the FDA's dosage forms are exclusive), so either is asked, each with the rest;
@@ -177,7 +182,9 @@ def sides(units: list[Unit], vocab: Vocabulary, words: QueryWords, joined: Mappi
     own_places = sum(bool(placed[i]) for i in t_sides) > 1
     # a side naming another treatment without a place beside one with it (`pelvis imaging or evaluation`):
     # the list of both at that place
+    # (of another family: two of one family, `knee xray and mri`, are the joined-treatments rule's)
     borrowing = any(not placed[i] and placed[j] and not _same_thing(treatments[i], treatments[j], vocab)
+                    and not _families(treatments[i], vocab) & _families(treatments[j], vocab)
                     for i in t_sides for j in t_sides if i != j)
 
     def kind_of(u: Unit) -> frozenset:

@@ -18,6 +18,7 @@ import re
 import tomllib
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import Callable
 
 from whoosh.analysis import STOP_WORDS
 
@@ -113,3 +114,16 @@ def context_words(rest: str, vocab: Vocabulary) -> tuple[str, list[str]]:
     context = [w for w, c in zip(words, covered) if not c and w.isalpha() and w.lower() not in skipped]
     asked = [w for w, c in zip(words, covered) if c or w not in context]
     return " ".join(asked), context
+
+
+def asked(rest: str, vocab: Vocabulary, read: Callable) -> tuple[str, list, list[str]]:
+    """The words beside a modification asked: the treatment read by `read` (reading.py, giving its text,
+    expansions and messages) among the modified items, its context ranking them; (query syntax, expansions,
+    messages)."""
+    named, context = context_words(rest, vocab)
+    inner = read(named)
+    query = f"(({inner.text}) AND {MODIFIED_QUERY})"
+    if not context:
+        return query, inner.expansions, inner.messages
+    return f"({query} ANDMAYBE ({' OR '.join(context)}))", inner.expansions, inner.messages + [
+        f"Ranked by (beside a modification), not required: {', '.join(context)}"]

@@ -34,8 +34,7 @@ from indexer.fields import CONCEPT_FIELD
 from indexer.results import Expansion
 from indexer.vocabulary import Vocabulary
 from indexer.search.query import (amounts, concepts, contrast, doses, intent, lists, modification, places, purposes,
-                                  qualifiers,
-                                  rewrites, schedules, shorthand, timing)
+                                  qualifiers, rewrites, schedules, shorthand, timing)
 from indexer.search.query.wordlists import QueryWords, normalise, query_words
 
 __all__ = ["Reading", "normalise", "query_words", "read"]
@@ -135,8 +134,8 @@ def _mark_words(units: list[_Unit], words: QueryWords, vocab: Vocabulary | None 
             u.role = "wrapper"      # 'number of overturned MRIs', 'upheld chiropractic cases'
         elif not u.concepts and intent.generic_head(u.low, named):
             u.role = "generic"      # 'MRI of shoulder joint', 'L4-5 level', 'a refill of Norco'
-        elif not u.concepts and (u.low in words.joiners | words.including
-                                 or shorthand.co_prescribed(units, i, words, vocab)):
+        elif not u.concepts and (u.low in words.joiners | words.including or shorthand.co_prescribed(
+                units, i, words, vocab)):
             u.role = "joiner"
         elif u.low in STOP_WORDS and not u.concepts:
             u.role = "stop"        # the analyzer drops it anyway
@@ -201,13 +200,7 @@ def read(text: str, vocab: Vocabulary | None, pinned: bool = False, pins: list[b
     if vocab is not None and (rest := intent.modified_rest(text)) is not None:    # what a UR modified, of the rest
         if (heads := intent.modified_heads(rest)) is not None:     # `modified to fewer sessions`
             return Reading(heads, messages=[f"Ranked by, not required: {rest}"])
-        named, context = modification.context_words(rest, vocab)   # `norco weaning partial cert`: why, it ranks
-        inner = whole(named)
-        query = f"(({inner.text}) AND {intent.MODIFIED_QUERY})"
-        if context:
-            return Reading(f"({query} ANDMAYBE ({' OR '.join(context)}))", inner.expansions,
-                           inner.messages + [f"Ranked by (beside a modification), not required: {', '.join(context)}"])
-        return Reading(query, inner.expansions, inner.messages)
+        return Reading(*modification.asked(rest, vocab, whole))    # its context ranks: `norco weaning partial cert`
     if vocab is None or not text.strip() or _SYNTAX.search(text):
         return None
     words = query_words()
