@@ -163,10 +163,20 @@ def _and_not(node: wq.AndNot, ctx: _Context, boost: float, positive: bool) -> np
     return _eval(node.a, ctx, boost, positive) & ~_eval(node.b, ctx, boost, False)
 
 
+def _within(ctx: _Context, start: int, mask: np.ndarray) -> None:
+    """The leaves recorded since `start` score only the docs in `mask`: as Whoosh's matchers, a
+    compound node adds its children's scores only where it matches as a whole."""
+    for leaf in ctx.out.leaves[start:]:
+        leaf.within = mask if leaf.within is None else leaf.within & mask
+
+
 def _and_maybe(node: wq.AndMaybe, ctx: _Context, boost: float, positive: bool) -> np.ndarray:
     required = _eval(node.a, ctx, boost, positive)
-    if positive:
-        _eval(node.b, ctx, boost, True)   # only for its scorers: it never narrows the match
+    if positive:     # only for its scorers: it never narrows the match
+        start = len(ctx.out.leaves)
+        # where it matches whole: `(spine OR pelvis) ANDMAYBE (spine AND pelvis)` ranks both first,
+        # not every item naming one of them twice over
+        _within(ctx, start, _eval(node.b, ctx, boost, True))
     return required
 
 

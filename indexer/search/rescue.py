@@ -12,10 +12,27 @@ from functools import partial
 from indexer.fields import SCOPE_FIELDS
 from indexer.results import SearchRequest, Suggestion
 from indexer.search.matching import Match, run
-from indexer.search.query import broadening, forgiveness, relaxing, spelling
+from indexer.search.query import broadening, forgiveness, relaxing, reviewers, spelling
 from indexer.search.query.understand import Understanding, understand
 from indexer.search.query.wordlists import query_words
 from indexer.search.snapshot import Snapshot
+
+
+def specialty_chosen(snap: Snapshot, request: SearchRequest, meaning: Understanding, found: Match,
+                     known: dict) -> Match:
+    """A query that is nothing but a reviewer specialty (`rheumatology`) and that no letter's words answer:
+    the letters that specialty reviewed, the Reviewer specialty chip applied (as a typed year that empties
+    the answer stays the Year filter); else `found`. A specialty that names a treatment the letters request
+    (`orthopedic surgery`, `chiropractic`) finds those and never gets here."""
+    chip = reviewers.bare_specialty(meaning.text, known.get(reviewers.FACET, ()))
+    if chip is None:
+        return found
+    chosen = run(snap, request, replace(meaning, text="", chips=[*meaning.chips, chip]))
+    if not chosen.mask.any():
+        return found
+    chosen.info.messages.insert(0, f"No request names '{meaning.text}': showing the letters a "
+                                   f"{chip.value} reviewer decided")
+    return chosen
 
 
 def forgiven(snap: Snapshot, request: SearchRequest, meaning: Understanding, found: Match,

@@ -182,6 +182,9 @@ class Searcher:
                 found = literal
             else:
                 searched = meaning
+        if not found.mask.any() and found.info.text and not request.literal:
+            # a bare specialty no request names (`rheumatology`): the letters it reviewed
+            found = rescue.specialty_chosen(snap, request, meaning, found, known)
         if not found.mask.any() and found.info.text and not found.info.open_case:
             found = rescue.forgiven(snap, request, searched, found, known)
         # Best effort only where the words themselves find nothing: where the filters empty the page,

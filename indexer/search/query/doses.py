@@ -66,6 +66,7 @@ _NUMBERS = re.compile(rf"{NUMBER}(?:/{NUMBER})*")
 _UNIT_WORD = re.compile(_DOSE_UNIT, re.IGNORECASE)
 _SINGLE = re.compile(r"\d|\d*\.\d+")      # a strength no word of the index holds alone
 STRENGTH_BOOST = 12     # the drug at the strength typed, over its words' BM25
+WEIGHT_BOOST = 12       # the weight typed beside a treatment (`120 grams cream`), over its words' BM25, as a strength
 
 
 def leading_decimal(text: str) -> str:

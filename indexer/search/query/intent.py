@@ -7,6 +7,8 @@ indexer/vocabulary/data/query_words.toml, each with its rationale):
   often is acupuncture overturned`, `percentage of PT upheld`, `opioid statistics`) needs both
   decisions: its decision words are no filter and its rate words are not searched; every item of what
   it names is listed, and the Decision facet's counts (told in a message) answer it;
+- so does a question whether a decision is made, its decision a verb after `does`, `do`, `can` ...
+  (`does IMR approve compounded creams`, `how often does IMR deny MRI requests`): both decisions;
 - a decision word with nothing but a generic head (`overturned items`, `denied requests`, `approved
   ones`) is the decision over every item: the head is not searched;
 - what people say of a utilization review that certified part of a request (`modified`, `partially
@@ -62,6 +64,7 @@ class DecisionWords:
     contrast_studies: tuple[str, ...] = ()                # studies made with contrast by definition
     continuation: frozenset[str] = frozenset()            # more, additional, continued ...: one ranking
     reviewed: tuple[tuple[str, ...], ...] = ()            # ur, utilization review: who decided before IMR
+    whether: frozenset[str] = frozenset()                 # does, do, can ...: a yes-or-no question's auxiliary
 
 
 @dataclass
@@ -95,7 +98,8 @@ def decision_words() -> DecisionWords:
                                                            for k in sorted(lay, key=len, reverse=True))
                                     + r")(?![\w/-])", re.IGNORECASE),
                          tuple(data["contrast_studies"]["words"]), low(data["heads"]["continuation"]),
-                         tuple(tuple(w.lower().split()) for w in data["ur_decision"]["words"]))
+                         tuple(tuple(w.lower().split()) for w in data["ur_decision"]["words"]),
+                         low(rates["whether"]))
 
 
 def _phrase(low: list[str], parts: tuple[str, ...], start: int) -> bool:
@@ -109,6 +113,18 @@ def _decision_index(phrases: frozenset[str]) -> dict[str, tuple[tuple[str, ...],
     for p in sorted(phrases, key=lambda p: -len(p.split())):
         index.setdefault(p.split()[0], []).append(tuple(p.split()))
     return {k: tuple(v) for k, v in index.items()}
+
+
+def _whether(low: list[str], rate: set[int], index: Mapping[str, tuple[tuple[str, ...], ...]],
+             lists: DecisionWords) -> set[int]:
+    """The auxiliary of a question whether (or how often) a decision is made, as a verb (`does IMR approve
+    compounded creams`, `how often does IMR deny MRI requests`): the query's first word, or the first
+    after a rate phrase, with a decision verb within the next four words; its index, else none."""
+    first = next((i for i in range(len(low)) if i not in rate), None)
+    if first is None or low[first] not in lists.whether:
+        return set()
+    ahead = _decision_spans(low[first + 1:first + 5], index)
+    return {first} if ahead else set()
 
 
 def _decision_spans(low: list[str], index: Mapping[str, tuple[tuple[str, ...], ...]]) -> list[tuple[int, int]]:
@@ -173,6 +189,8 @@ def read(text: str, decisions: Mapping[str, str]) -> Intent:
     low = [w.lower() for w in words]
     rate = _rate_words(words, low, lists)
     index = _decision_index(frozenset(decisions))
+    whether = _whether(low, rate, index, lists)    # `does IMR approve X`: whether, so how often: both decisions
+    rate |= whether
     spans = _decision_spans(low, index) if rate or sum(w in index for w in low) > 1 else []
     values = {decisions[" ".join(low[s:e])] for s, e in spans} & set(BOTH)
     if not rate and len(values) < 2:
@@ -181,7 +199,7 @@ def read(text: str, decisions: Mapping[str, str]) -> Intent:
         rate |= {i for s, e in spans for i in (s - 1, e) if 0 <= i < len(low) and low[i] in lists.joiners}
     stems = {stem(d) for d in decisions if " " not in d}
     said = {i for s, e in spans for i in range(s, e)}
-    if len(values) == 1 and not any(_rate_of(s, e, low, lists) for s, e in spans) and \
+    if len(values) == 1 and not whether and not any(_rate_of(s, e, low, lists) for s, e in spans) and \
             not any(stem(w) in stems for i, w in enumerate(low) if i not in said):    # `odds of overturning a denial`
         return _share(words, low, rate, spans, notes, lists)
     dropped = rate | {i for s, e in spans for i in range(s, e)} | \

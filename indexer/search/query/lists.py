@@ -11,16 +11,23 @@ cervical and thoracic`) are left to it, and so are places alone (`cervical and t
 both rank first), and `X with Y`, which is no list. Two plain words joined beside a treatment (`assistant
 at surgery PA or MD`) qualify it: they rank, they are not required. The joiners are the `[joiners]` of
 query_words.toml; English coordination of noun phrases (a request per conjunct, as a UR form lists its
-requested treatments one per line).
+requested treatments one per line). A side that leaves the place open (`acupuncture for neck pain or other
+areas`, `PT for the knee or elsewhere`: query_words.toml `[unrestricted] open_places`) is the other side's
+treatment anywhere: the place named ranks first, it is not required. Two dosage forms side by side beside a
+drug (`lidocaine patch cream`) are either: one item is one form; a strength on one side and a form on
+another (`flexeril 5mg or cyclobenzaprine cream`) are two items, the form the last side's own.
 """
 from __future__ import annotations
 
+import tomllib
+from functools import lru_cache
 from typing import Callable, Mapping, Protocol
 
 from indexer.results import Expansion
 from indexer.search.query.places import PLACE_KINDS
 from indexer.search.query.wordlists import QueryWords
 from indexer.vocabulary import Vocabulary
+from indexer.vocabulary.concepts import data_dir
 
 TREATMENT_KINDS = frozenset({"drug", "product", "class", "procedure", "family", "panel"})
 PLACES = PLACE_KINDS | {"side"}
@@ -86,17 +93,68 @@ def _same_thing(a: list[Unit], b: list[Unit], vocab: Vocabulary) -> bool:
     return any(x == y or y in vocab.implied(x) or x in vocab.implied(y) for x in xs for y in ys)
 
 
+@lru_cache(maxsize=1)
+def _open() -> tuple[frozenset[str], frozenset[str]]:
+    """The words of a place left open and the place nouns (`[unrestricted]`): a pure memo of constant data."""
+    data = tomllib.loads((data_dir() / "query_words.toml").read_text(encoding="utf-8"))["unrestricted"]
+    return frozenset(data["open_places"]), frozenset(data["nouns"])
+
+
+def _left_open(side: list[Unit]) -> bool:
+    """Whether a side says only that the place is left open (`other areas`, `elsewhere`, `any other area`)."""
+    said = " ".join(u.low for u in side if u.role != "stop")
+    opened, nouns = _open()
+    return any(said == w or any(said == f"{w} {n}" for n in nouns) for w in opened)
+
+
+def _anywhere(split: list[list[Unit]], forms: frozenset[str]) -> list[str] | None:
+    """A list whose last side leaves the place open: the sides before it, and their treatments alone."""
+    if len(split) < 2 or not _left_open(split[-1]):
+        return None
+    named = [s for s in split[:-1] if any(u.role in CONTENT and _kind(u, forms) == "treatment" for u in s)]
+    if not named:
+        return None
+    anywhere = [u for s in named for u in s if u.role in CONTENT and _kind(u, forms) == "treatment"]
+    return [" ".join(u.text for u in s) for s in split[:-1]] + [" ".join(u.text for u in anywhere)]
+
+
+def _families(side: list[Unit], vocab: Vocabulary) -> set[str]:
+    """The procedure families a side's treatments are of (`family:imaging` of an x-ray and of an MRI)."""
+    return {f for u in side for c in u.concepts for f in (c, *vocab.implied(c)) if f.startswith("family:")}
+
+
+def _forms_side_by_side(units: list[Unit], vocab: Vocabulary, forms: frozenset[str]) -> list[str] | None:
+    """Two dosage forms typed side by side beside a drug (`lidocaine patch cream`): one item is one form
+    (a patch is no cream: the FDA's dosage forms are exclusive), so either is asked, each with the rest;
+    None unless two forms, neither a kind of the other, stand together and nothing is joined."""
+    if any(u.role == "joiner" for u in units):
+        return None
+    for i in range(len(units) - 1):
+        a, b = units[i], units[i + 1]
+        if a.role in CONTENT and b.role in CONTENT and a.concepts and b.concepts \
+                and a.kinds <= {"form"} and b.kinds <= {"form"} \
+                and not any(x == y or y in vocab.implied(x) or x in vocab.implied(y)
+                            for x in a.concepts for y in b.concepts) \
+                and any(_kind(u, forms) == "treatment" for u in units):
+            return [" ".join(u.text for u in units if u is not drop) for drop in (b, a)]
+    return None
+
+
 def sides(units: list[Unit], vocab: Vocabulary, words: QueryWords, joined: Mapping[str, str]) -> list[str] | None:
     """The texts of a list's sides, each to be read as a query of its own (module docstring), or None
     when the query is no list of requests (or one the joined-treatments rule reads: `joined`, a kind ->
     the kind it is joined as); plain words joined beside a treatment are marked as qualifiers. After
     `including` (`[joiners] including`) each side is asked as it is said."""
     forms = words.dosage_forms
+    if (alternatives := _forms_side_by_side(units, vocab, forms)) is not None:
+        return alternatives     # `lidocaine patch cream`: a patch or a cream
     if not any(u.role == "joiner" for u in units) or any(u.role == "timing" for u in units):
         return None
     if qualifiers(units, forms):
         return None         # `PA or MD` beside `assistant at surgery`: they rank
     split = _split(units)
+    if (anywhere := _anywhere(split, forms)) is not None:
+        return anywhere         # `... for neck pain or other areas`: the treatment anywhere, the place first
     content = [[u for u in s if u.role in CONTENT] for s in split]
     if len(split) < 2 or not all(content):
         return None
@@ -122,6 +180,12 @@ def sides(units: list[Unit], vocab: Vocabulary, words: QueryWords, joined: Mappi
     contrast = any(placed[i] and not placed[j] and _same_thing(treatments[i], treatments[j], vocab)
                    for i in t_sides for j in t_sides if i != j)
     own_places = sum(bool(placed[i]) for i in t_sides) > 1
+    # a side naming another treatment without a place beside one with it (`pelvis imaging or evaluation`):
+    # the list of both at that place
+    # (of another family: two of one family, `knee xray and mri`, are the joined-treatments rule's)
+    borrowing = any(not placed[i] and placed[j] and not _same_thing(treatments[i], treatments[j], vocab)
+                    and not _families(treatments[i], vocab) & _families(treatments[j], vocab)
+                    for i in t_sides for j in t_sides if i != j)
 
     def kind_of(u: Unit) -> frozenset:
         return frozenset(joined.get(k) for k in u.kinds) - {None} if _kind(u, forms) == "treatment" else frozenset()
@@ -133,7 +197,13 @@ def sides(units: list[Unit], vocab: Vocabulary, words: QueryWords, joined: Mappi
     including = any(u.role == "joiner" and u.low in words.including for u in units)
     if including:
         return [" ".join(u.text for u in s) for s in split]
-    if not ("W" in what or "F" in what or contrast or own_places or unlike):
+    # a strength on one side and a form on another (`flexeril 5mg or cyclobenzaprine cream`): two items,
+    # each a drug at one strength in one form (a prescription line, NCPDP SCRIPT), not a form for both
+    own_forms = any(any(_kind(u, forms) == "form" for u in content[i])
+                    and any(any(ch.isdigit() for ch in u.text) or getattr(u, "dosed", False)
+                            for j in t_sides if j != i for u in content[j])
+                    for i in t_sides)
+    if not ("W" in what or "F" in what or contrast or own_places or unlike or borrowing or own_forms):
         return None
     texts = []
     for i, s in enumerate(split):

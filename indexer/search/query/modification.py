@@ -7,7 +7,10 @@ to 6`. IMR letters write such an item "<X> was the original request. <Y> was aut
 Administrator. The remaining IMR eligible portion ...", so the phrase `original request` of the item's
 own words is asked (MODIFIED_QUERY), beside the treatment read as any query reads it (reading.py). Every
 form said in the query is taken (`modified requests partially certified physical therapy`), and the
-numbers of a cut (`to 6`, `from 12 to 6`) are the modification's, not words to search.
+numbers of a cut (`to 6`, `from 12 to 6`) are the modification's, not words to search. Beside the treatment,
+a plain word that names no concept (`norco weaning partial cert`, `PT sessions after partial certification`)
+is the modification's context, its reason or its time, which the heading does not state (the rationale
+may): it ranks, it is not required (`context_words`).
 """
 from __future__ import annotations
 
@@ -15,10 +18,12 @@ import re
 import tomllib
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import Callable
 
 from whoosh.analysis import STOP_WORDS
 
 from indexer.index.analysis import ONES, TENS
+from indexer.vocabulary import Vocabulary
 from indexer.search.query.wordlists import query_words
 from indexer.vocabulary.concepts import data_dir
 
@@ -90,3 +95,35 @@ def modified_heads(rest: str) -> str | None:
     if rest and all(w.lower() in heads for w in rest.split()):
         return f"({MODIFIED_QUERY} ANDMAYBE ({rest}))"
     return None
+
+
+def context_words(rest: str, vocab: Vocabulary) -> tuple[str, list[str]]:
+    """The words beside a modification split: those of the concepts and the rest read as asked, and the plain
+    words naming no concept (`weaning`, `after`) that rank as its context; (the words asked, the context).
+    None are split off where nothing names a concept (`modified gym membership` is asked whole)."""
+    words = rest.split()
+    spans = vocab.parse_query(rest).spans
+    if not spans:
+        return rest, []
+    covered, at = [], 0
+    for w in words:
+        start = rest.index(w, at)
+        at = start + len(w)
+        covered.append(any(s.start < at and start < s.end for s in spans))
+    skipped = query_words().wrappers | STOP_WORDS | query_words().generic
+    context = [w for w, c in zip(words, covered) if not c and w.isalpha() and w.lower() not in skipped]
+    asked = [w for w, c in zip(words, covered) if c or w not in context]
+    return " ".join(asked), context
+
+
+def asked(rest: str, vocab: Vocabulary, read: Callable) -> tuple[str, list, list[str]]:
+    """The words beside a modification asked: the treatment read by `read` (reading.py, giving its text,
+    expansions and messages) among the modified items, its context ranking them; (query syntax, expansions,
+    messages)."""
+    named, context = context_words(rest, vocab)
+    inner = read(named)
+    query = f"(({inner.text}) AND {MODIFIED_QUERY})"
+    if not context:
+        return query, inner.expansions, inner.messages
+    return f"({query} ANDMAYBE ({' OR '.join(context)}))", inner.expansions, inner.messages + [
+        f"Ranked by (beside a modification), not required: {', '.join(context)}"]

@@ -86,6 +86,9 @@ def mark_purpose(units: list[Unit], purpose: tuple[str, ...], context: frozenset
                 continue
             treated = any(u.kinds & TREATMENT_KINDS for u in before) or (
                 bool(plain) and not any(u.kinds & PLACES for u in before))
+            for u in units[i:i + n]:    # the purpose's own words (`rule out`, `due to`): the question's
+                if u.role == "required" and not u.concepts:
+                    u.role = "stop"
             for u in units[i + n:]:
                 if u.role != "required":
                     continue

@@ -33,8 +33,8 @@ from whoosh.lang.porter import stem
 from indexer.fields import CONCEPT_FIELD
 from indexer.results import Expansion
 from indexer.vocabulary import Vocabulary
-from indexer.search.query import (amounts, concepts, contrast, doses, intent, lists, places, purposes, qualifiers,
-                                  rewrites, schedules, shorthand, timing)
+from indexer.search.query import (amounts, concepts, contrast, doses, intent, lists, modification, places, purposes,
+                                  qualifiers, rewrites, schedules, shorthand, timing)
 from indexer.search.query.wordlists import QueryWords, normalise, query_words
 
 __all__ = ["Reading", "normalise", "query_words", "read"]
@@ -112,7 +112,7 @@ def _by_stem(unit: _Unit, vocab: Vocabulary) -> _Unit:
     return unit
 
 
-def _mark_words(units: list[_Unit], words: QueryWords) -> None:
+def _mark_words(units: list[_Unit], words: QueryWords, vocab: Vocabulary | None = None) -> None:
     """Wrappers, generic heads (and their qualifiers), dosage forms beside a drug, joiners."""
     drug = any(u.kinds & DRUG_KINDS for u in units)
     named = any(u.concepts for u in units)
@@ -125,7 +125,7 @@ def _mark_words(units: list[_Unit], words: QueryWords) -> None:
             u.role = "wrapper"
         elif not u.concepts and (shorthand.is_dosing(u.text, words.dosing)
                                  or shorthand.counts_dosing(units, i, words.dosing, words.after_number)
-                                 or schedules.after_treatment(units, i)):
+                                 or schedules.after_treatment(units, i) or schedules.before_treatment(units, i)):
             u.role = "generic"
         elif u.low in words.generic or (drug and u.low in words.dosage_forms and not u.concepts) or \
                 (u.low in words.qualifiers and nxt is not None and nxt.role == "generic"):
@@ -134,7 +134,8 @@ def _mark_words(units: list[_Unit], words: QueryWords) -> None:
             u.role = "wrapper"      # 'number of overturned MRIs', 'upheld chiropractic cases'
         elif not u.concepts and intent.generic_head(u.low, named):
             u.role = "generic"      # 'MRI of shoulder joint', 'L4-5 level', 'a refill of Norco'
-        elif not u.concepts and (u.low in words.joiners | words.including or shorthand.co_prescribed(units, i, words)):
+        elif not u.concepts and (u.low in words.joiners | words.including or shorthand.co_prescribed(
+                units, i, words, vocab)):
             u.role = "joiner"
         elif u.low in STOP_WORDS and not u.concepts:
             u.role = "stop"        # the analyzer drops it anyway
@@ -199,8 +200,7 @@ def read(text: str, vocab: Vocabulary | None, pinned: bool = False, pins: list[b
     if vocab is not None and (rest := intent.modified_rest(text)) is not None:    # what a UR modified, of the rest
         if (heads := intent.modified_heads(rest)) is not None:     # `modified to fewer sessions`
             return Reading(heads, messages=[f"Ranked by, not required: {rest}"])
-        inner = whole(rest)
-        return Reading(f"(({inner.text}) AND {intent.MODIFIED_QUERY})", inner.expansions, inner.messages)
+        return Reading(*modification.asked(rest, vocab, whole))    # its context ranks: `norco weaning partial cert`
     if vocab is None or not text.strip() or _SYNTAX.search(text):
         return None
     words = query_words()
@@ -212,7 +212,7 @@ def read(text: str, vocab: Vocabulary | None, pinned: bool = False, pins: list[b
     units, strengths, said = _shorthand(text, vocab, words)
     said = spine + said
     timed = timing.mark_timing(units, vocab, words.after, words.before)
-    _mark_words(units, words)
+    _mark_words(units, words, vocab)
     if (listed := lists.sides(units, vocab, words, JOINED_KINDS)) is not None:
         return Reading(*lists.either(listed, whole, said))     # (else plain words joined become qualifiers)
     against = purposes.against(units, vocab, words.drug_heads, words.against, lambda name, ids, typed: _Unit(

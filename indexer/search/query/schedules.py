@@ -4,7 +4,7 @@
 - the prescription notation: `3x4`, `3 x 4`, `3 times a week for 4 weeks` = 3 a week for 4 weeks (the
   items saying so first, then those of 12 visits in all, then those of either); `3x/wk`, `3 times a
   week` = 3 a week; `x6`, `6 visits`, `six sessions`, `times 6` = 6 in all; `12-18` or `12` right after
-  a treatment = that many visits;
+  a treatment, or right before one (`12 PT visits`) = that many visits;
 - durations: `x14d`, `x 14 days`, `for 14 days` (14 days, or 2 weeks), `x2wk`, `for 3 mo`, `3 months`;
 - daily frequencies, ISMP's abbreviations and the words letters write for them: `bid` = `twice a day` =
   `2 times daily`, `tid`, `qid`, `qd`, `qhs`, `prn` = `as needed`; `q4-6h` = `every 4-6 hours` (either
@@ -110,6 +110,16 @@ def after_treatment(units: list, i: int, treatments: frozenset[str] = TREATMENTS
     u = units[i]
     return i > 0 and not u.concepts and bool(re.fullmatch(r"\d{1,2}(?:-\d{1,2})?", u.text)) \
         and bool(units[i - 1].kinds & treatments) and not units[i - 1].kinds & {"drug", "product", "class"}
+
+
+def before_treatment(units: list, i: int, treatments: frozenset[str] = TREATMENTS) -> bool:
+    """Whether unit i is a bare count right before a treatment that starts the query or follows no other
+    concept (`12 PT visits`, `6 acupuncture`): the schedule's total, as `x12` after it is (the letters
+    write *Twelve sessions of physical therapy* as well as *Physical therapy x12*)."""
+    u = units[i]
+    return i + 1 < len(units) and not u.concepts and bool(re.fullmatch(r"\d{1,2}(?:-\d{1,2})?", u.text)) \
+        and bool(units[i + 1].kinds & treatments) and not units[i + 1].kinds & {"drug", "product", "class"} \
+        and (i == 0 or not units[i - 1].concepts)
 
 
 def is_schedule(word: str) -> bool:

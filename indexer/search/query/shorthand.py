@@ -141,8 +141,10 @@ def strengths(units: list[Unit]) -> tuple[dict[int, str], set[int]]:
 def schedule_ranking(word: str) -> str:
     """How a dosing word ranks: a schedule by the marks the index keeps of the requests stating it
     (`2x3` -> 2 a week for 3 weeks, 6 visits ...: schedules.py; a one-digit number is no word of the
-    index), any other word as itself."""
-    return schedules.ranking(word) or doses.weight_ranking(word) or word
+    index), a weight in every spelling, boosted as a strength is (a stated weight is the request's own:
+    `120 grams cream` ranks the 120-gram creams above every cream), any other word as itself."""
+    weight = doses.weight_ranking(word)
+    return schedules.ranking(word) or (f"({weight})^{doses.WEIGHT_BOOST}" if weight else word)
 
 
 def is_dosing(word: str, listed: frozenset[str]) -> bool:
@@ -199,6 +201,7 @@ def side_by_side(a: Unit, b: Unit, vocab: Vocabulary) -> bool:
 
 
 NAMED_DRUG_KINDS = frozenset({"drug", "product"})    # a drug by its name, not its class
+DME = "family:dme"                                    # durable medical equipment: one HCPCS line a device
 
 
 def asked_with(units: list[Unit], with_words: frozenset[str], joiners: frozenset[str]) -> list[str]:
@@ -219,15 +222,26 @@ def may_apply(text: str, vocab: Vocabulary, listed: frozenset[str], min_stem_wor
         any(len(w) >= MIN_NAME_PREFIX and w.isalpha() and vocab.completions(w, limit=1) for w in typed)
 
 
-def co_prescribed(units: list[Unit], i: int, words: "QueryWords") -> bool:
+def co_prescribed(units: list[Unit], i: int, words: "QueryWords", vocab: Vocabulary | None = None) -> bool:
     """Whether the word at `i` (`with`: `words.with_words`) joins two drugs: drugs given together
     are requested as separate items (the letters list `Naproxen 550mg #60` and `Pantoprazole 20mg #30`
     apart; MTUS's NSAIDs section pairs an NSAID with a proton pump inhibitor for GI risk), so either is
     asked, both-in-one first. Only drugs named: a class after `with` says what the drug is given with
-    (`PPI w/ NSAID`: the PPI is asked)."""
+    (`PPI w/ NSAID`: the PPI is asked). So are two devices of durable medical equipment, neither a kind
+    of the other (`DVT compression leg wraps with cold unit`): each is its own HCPCS line, requested
+    apart (*Vascutherm unit, 14 days rental* and *2 leg wraps*)."""
     if units[i].low not in words.with_words:
         return False
     before = next((u for u in reversed(units[:i]) if u.role != "stop"), None)
     after = next((u for u in units[i + 1:] if u.role != "stop"), None)
-    return before is not None and after is not None and bool(before.kinds & NAMED_DRUG_KINDS) \
-        and bool(after.kinds & NAMED_DRUG_KINDS)
+    if before is None or after is None:
+        return False
+    if before.kinds & NAMED_DRUG_KINDS and after.kinds & NAMED_DRUG_KINDS:
+        return True
+    return vocab is not None and _device(before, vocab) and _device(after, vocab) and not any(
+        a == b or b in vocab.implied(a) or a in vocab.implied(b) for a in before.concepts for b in after.concepts)
+
+
+def _device(u: Unit, vocab: Vocabulary) -> bool:
+    """Whether a unit names a device of durable medical equipment (`family:dme`)."""
+    return any(DME in vocab.implied(c) for c in u.concepts)

@@ -29,7 +29,7 @@ from typing import TYPE_CHECKING, Iterable, Mapping
 from indexer.fields import FIELD_FACETS
 from indexer.index.values import reviewer
 from indexer.results import Chip
-from indexer.search.query import intent, labels, months, numerals, reviewers, unrestricted
+from indexer.search.query import forms, intent, labels, months, numerals, reviewers, unrestricted
 from indexer.search.query.parser import date_bounds, plain_words
 from indexer.vocabulary.concepts import data_dir
 
@@ -211,15 +211,16 @@ def understand(query: str, values: Mapping[str, Iterable[str]], literal: bool = 
     if not literal:     # `5 milligrams` is `5 mg` (numerals.py); a heading before what is asked: `claim note - ...`
         text = numerals.units_abbreviated(text)
         text, label = labels.unlabelled(text, vocab, [*lay_decisions(), *(decisions or {}), *DECISIONS])
+        text, form = forms.form_dropped(text, vocab)     # `RFA: MRI ...`: the DWC's request form (forms.py)
     text, chips = field_chips(text, values)
     if not literal:     # a month with its year: the decision date's range (months.py)
         text, dated = months.month_chips(text)
         chips += dated
-    if not literal:     # a specialty beside a reviewer word: who reviewed it (reviewers.py)
-        text, named = reviewers.reviewer_chips(text, values.get("specialty", ()))
-        chips += named
     if decisions is not None:       # everyday verbs too: 'turned down', 'okayed' (query_words.toml)
         decisions = {**lay_decisions(), **decisions}
+    if not literal:     # a specialty beside a reviewer word, or a specialist who decided: who reviewed it
+        text, named = reviewers.reviewer_chips(text, values.get("specialty", ()), [*(decisions or {}), *DECISIONS])
+        chips += named
     asked = intent.Intent(text) if literal else \
         intent.read(text, {**{v.lower(): v for v in values.get("outcome", ())}, **(decisions or {}),
                            **{d.lower(): d for d in DECISIONS}})
@@ -229,6 +230,8 @@ def understand(query: str, values: Mapping[str, Iterable[str]], literal: bool = 
         notes[:0] = free
     if label:
         notes.insert(0, f"Not searched (a label before what is asked): {label}")
+    if not literal:
+        notes[:0] = form
     pattern = None if literal or not text else _pattern(vocab := _vocabulary(values, decisions=decisions))
     suggestions = [] if literal else _suggestions(text, values)
     if pattern is None:
