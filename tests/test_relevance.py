@@ -122,8 +122,15 @@ HELDOUT_BARS = {"heldout.json": {"mean_recall": 0.99, "mean_r_precision": 0.98},
                 # against every set before it) before the ninth round: 0.929 / 0.911, 10 answering nothing,
                 # negatives largest 1.1% (main 4838ca8); 0.941 / 0.924, 8, after it (read13, data13; main
                 # 1110408): two blind measurements. Its misses then briefed the tenth round (seen): 0.979 /
-                # 0.965 after read14 alone, negatives largest 1.1%.
-                "heldout_v14.json": {"mean_recall": 0.97, "mean_r_precision": 0.96}}
+                # 0.965 after read14 alone, 0.950 / 0.935 after data14 alone, 0.988 / 0.975 with both (main
+                # 2582e11), one answering nothing, negatives largest 1.1%.
+                "heldout_v14.json": {"mean_recall": 0.98, "mean_r_precision": 0.97},
+                # Judged blind on 2026-12-07 (297 queries, 29 negatives; deduplicated against every set
+                # before it, heldout_v14 included) after the ninth round's briefs were written: 0.924 / 0.902,
+                # 6 answering nothing, with the code before the ninth round (4838ca8); 0.935 / 0.914, 4, after
+                # it (1110408); 0.940 / 0.925, 3, after the tenth (2582e11), negatives largest 1.6%: three
+                # blind measurements, its misses not yet read.
+                "heldout_v15.json": {"mean_recall": 0.93, "mean_r_precision": 0.91}}
 SEEDS_BARS = {"mean_recall": 1.0, "mean_r_precision": 1.0}
 # The largest share of the corpus a negative (a query nothing relevant answers) may return: the
 # issue's target, met on every set with negatives since query4 (largest 2.6%, heldout_v3.json).
@@ -166,7 +173,7 @@ def shared_report(relevance, real_index):
                                          ("heldout_v7.json", 150), ("heldout_v8.json", 150), ("heldout_v9.json", 150),
                                          ("heldout_v10.json", 150), ("heldout_v11.json", 150),
                                          ("heldout_v12.json", 150), ("heldout_v13.json", 150),
-                                         ("heldout_v14.json", 150),
+                                         ("heldout_v14.json", 150), ("heldout_v15.json", 150),
                                          ("heldout_v5.json", 150)])
 def test_judged_sets_are_well_formed(name, least):
     judged = json.loads((FIXTURES / name).read_text())
@@ -180,7 +187,8 @@ def test_judged_sets_are_well_formed(name, least):
 @pytest.mark.parametrize("name", ["heldout_vocabulary.json", "heldout_v2.json", "heldout_v3.json", "heldout_v4.json",
                                   "heldout_v5.json", "heldout_v6.json", "heldout_v7.json", "heldout_v8.json",
                                   "heldout_v9.json", "heldout_v10.json",
-                                  "heldout_v11.json", "heldout_v12.json", "heldout_v13.json", "heldout_v14.json"])
+                                  "heldout_v11.json", "heldout_v12.json", "heldout_v13.json", "heldout_v14.json",
+                                  "heldout_v15.json"])
 def test_negatives_are_well_formed(name):
     judged = json.loads((FIXTURES / name).read_text())
     negatives = [n["q"].lower() for n in judged["negatives"]]
@@ -195,7 +203,7 @@ def test_no_query_repeats_across_the_judged_sets():
     for name in ("judged.json", "heldout.json", "heldout_vocabulary.json", "heldout_v2.json", "heldout_v3.json",
                  "heldout_v4.json", "heldout_v5.json", "heldout_v6.json", "heldout_v7.json", "heldout_v8.json",
                  "heldout_v9.json", "heldout_v10.json", "heldout_v11.json", "heldout_v12.json",
-                 "heldout_v13.json", "heldout_v14.json"):
+                 "heldout_v13.json", "heldout_v14.json", "heldout_v15.json"):
         judged = json.loads((FIXTURES / name).read_text())
         for entry in judged["queries"]:
             q = entry["q"].lower()
