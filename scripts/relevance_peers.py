@@ -39,7 +39,8 @@ from scripts.bench_peers import tantivy_available
 SYSTEMS = ("ours", "tantivy", "tantivy-and", "fts5")
 SETS = ("judged.json", "heldout.json", "heldout_vocabulary.json", "heldout_v2.json", "heldout_v3.json",
         "heldout_v4.json", "heldout_v5.json", "heldout_v6.json", "heldout_v7.json", "heldout_v8.json",
-        "heldout_v9.json", "heldout_v10.json", "heldout_v11.json", "heldout_v12.json")
+        "heldout_v9.json", "heldout_v10.json", "heldout_v11.json", "heldout_v12.json", "heldout_v13.json",
+        "heldout_v14.json")
 _WORD = re.compile(r'[^\s"]+')
 
 
