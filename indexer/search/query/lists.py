@@ -25,6 +25,7 @@ from typing import Callable, Mapping, Protocol
 
 from indexer.results import Expansion
 from indexer.search.query.places import PLACE_KINDS
+from indexer.search.query.units import Unit
 from indexer.search.query.wordlists import QueryWords
 from indexer.vocabulary import Vocabulary
 from indexer.vocabulary.concepts import data_dir
@@ -32,16 +33,6 @@ from indexer.vocabulary.concepts import data_dir
 TREATMENT_KINDS = frozenset({"drug", "product", "class", "procedure", "family", "panel"})
 PLACES = PLACE_KINDS | {"side"}
 CONTENT = ("required",)
-
-
-class Unit(Protocol):       # reading._Unit
-    text: str
-    concepts: tuple[str, ...]
-    kinds: frozenset[str]
-    role: str
-
-    @property
-    def low(self) -> str: ...
 
 
 def _kind(u: Unit, forms: frozenset[str]) -> str:

@@ -15,25 +15,10 @@
 """
 from __future__ import annotations
 
-from typing import Protocol
-
+from indexer.search.query.units import TypedUnit as Unit
 from indexer.vocabulary import Vocabulary
 
 PLACES = frozenset({"region", "part", "level", "side"})
-
-
-class Unit(Protocol):
-    """What reading.py's units offer here."""
-
-    text: str
-    concepts: tuple[str, ...]
-    kinds: frozenset[str]
-    role: str
-    typed: str
-    family: bool
-
-    @property
-    def low(self) -> str: ...
 
 
 def against(units: list, vocab: Vocabulary, drug_heads: frozenset[str], prefixes: tuple[str, ...],

@@ -18,13 +18,14 @@
 from __future__ import annotations
 
 import re
-from typing import TYPE_CHECKING, Protocol
+from typing import TYPE_CHECKING
 
 from whoosh.analysis import STOP_WORDS
 from whoosh.lang.porter import stem
 
 from indexer.index.analysis import UNITS
 from indexer.search.query import doses, schedules
+from indexer.search.query.units import Unit
 from indexer.vocabulary import Vocabulary
 
 if TYPE_CHECKING:
@@ -50,18 +51,6 @@ MIN_NAME_PREFIX = 4      # letters of the shortest word read as the start of the
 MAX_NAME_PREFIX = 3      # names a prefix may stand for (more: it names nothing in particular) ...
 MIN_CUT = 3              # letters a truncation leaves off every name it begins
 MAX_SHARED_PREFIX = 8    # ... unless every one of them is a form of one concept (`lido`: lidocaine's)
-
-
-class Unit(Protocol):
-    """What reading.py's units offer here."""
-
-    text: str
-    concepts: tuple[str, ...]
-    kinds: frozenset[str]
-    role: str
-
-    @property
-    def low(self) -> str: ...
 
 
 def joined_spine(text: str) -> tuple[str, list[str]]:
