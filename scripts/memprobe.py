@@ -165,19 +165,22 @@ def instrument(timeline: Timeline, trace: bool) -> None:
     tracemalloc.start(1)
 
 
+def _peaks(rows: list[dict], key) -> dict:
+    """key(row) -> the row of that key with the largest PSS."""
+    out: dict = {}
+    for row in rows:
+        if row["Pss"] > out.get(key(row), {"Pss": -1})["Pss"]:
+            out[key(row)] = row
+    return out
+
+
 def summary(rows: list[dict]) -> None:
     """Per process its peak Pss (and the anon/file split at that peak); per parent phase the parent's peak."""
-    by_pid: dict[int, dict] = {}
-    for row in rows:
-        if row["Pss"] > by_pid.get(row["pid"], {"Pss": -1})["Pss"]:
-            by_pid[row["pid"]] = row
+    by_pid = _peaks(rows, lambda row: row["pid"])
     for pid, row in sorted(by_pid.items(), key=lambda kv: kv[1]["t"]):
         print(f"{row['who']:6} {pid:>7}: peak Pss {row['Pss']:7.0f} MB (anon {row['Pss_Anon']:7.0f}, "
               f"file {row['Pss_File']:6.0f}; Rss {row['Rss']:7.0f}) at {row['t']:7.1f} s, parent in '{row['phase']}'")
-    phases: dict[str, dict] = {}
-    for row in rows:
-        if row["who"] == "parent" and row["Pss"] > phases.get(row["phase"], {"Pss": -1})["Pss"]:
-            phases[row["phase"]] = row
+    phases = _peaks([row for row in rows if row["who"] == "parent"], lambda row: row["phase"])
     for phase, row in sorted(phases.items(), key=lambda kv: kv[1]["t"]):
         print(f"parent in {phase!r:34}: peak Pss {row['Pss']:7.0f} MB (anon {row['Pss_Anon']:7.0f}, "
               f"file {row['Pss_File']:6.0f}) at {row['t']:7.1f} s")
